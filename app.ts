@@ -1,0 +1,121 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config';
+import { buildContext, type Services } from './context/context';
+import { SessionCookie } from './context/session-cookie';
+import { AuthService } from './domain/auth/auth-service';
+import { KeyRing } from './domain/auth/key-ring';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './domain/auth/login-throttle';
+import { AuditTrail } from './domain/shared/audit-trail';
+import { systemClock, type Clock } from './domain/shared/clock';
+import { WebhookInbox } from './domain/webhooks/inbox';
+import { WebhookRegistry } from './domain/webhooks/registry';
+import { GraphqlEndpoint } from './http/graphql-endpoint';
+import { Idempotency } from './http/idempotency';
+import { consoleLogger, type Logger } from './http/logger';
+import { createHttpServer, type Playground } from './http/server';
+import { RestBridge } from './rest-bridge/bridge';
+import { ROUTES } from './rest-bridge/routes';
+import { buildSchema } from './schema';
+import { AuditStore } from './store/audit-store';
+import { AuthStore } from './store/auth-store';
+import type { Db } from './store/db';
+import { IdempotencyStore } from './store/idempotency-store';
+import { RateLimitStore } from './store/rate-limit-store';
+import { SigningKeyStore } from './store/signing-key-store';
+import { WebhookStore } from './store/webhook-store';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  logger?: Logger;
+  throttle?: ThrottlePolicy;
+  /** Webhook secrets used when the environment sets none (demo mode). */
+  defaultWebhookSecrets?: Record<string, string[]>;
+  playground?: Playground;
+}
+
+export interface App {
+  server: Server;
+  services: Services;
+  keys: KeyRing;
+  webhooks: WebhookRegistry;
+  /** Starts listening; resolves with the base URL (`http://host:port`). */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Composition root: store -> services -> schema -> Apollo -> HTTP routes. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
+  let docsBaseUrl = config.docsBaseUrl ?? `http://${config.host}:${config.port}/docs`;
+
+  const keys = new KeyRing(new SigningKeyStore(db), clock, { issuer: config.issuer, audience: config.audience, maxTokenSeconds: config.accessTokenTtl });
+  await keys.init();
+  const services: Services = {
+    auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
+      accessTokenSeconds: config.accessTokenTtl,
+      sessionSeconds: config.sessionTtl,
+    }),
+    audit: new AuditTrail(new AuditStore(db), clock),
+  };
+  const webhooks = new WebhookRegistry();
+  const secrets = { ...(options.defaultWebhookSecrets ?? {}), ...config.webhookSecrets };
+  const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);
+
+  const schema = buildSchema();
+  const contextDeps = {
+    services,
+    sessionCookie: new SessionCookie(config.production),
+    clientCertSerialHeader: config.clientCertSerialHeader,
+    trustProxy: config.trustProxy,
+  };
+  const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
+  const idempotency = new Idempotency(new IdempotencyStore(db), clock);
+  const graphql = new GraphqlEndpoint({ schema, production: config.production, docsBaseUrl: () => docsBaseUrl, logger });
+  await graphql.start();
+  const bridge = new RestBridge({ schema, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
+  let openapi: unknown;
+  const server = createHttpServer({
+    graphql,
+    bridge,
+    webhooks: inbox,
+    keys,
+    db,
+    idempotency,
+    buildContext: context,
+    openapi: () => (openapi ??= bridge.openapi()),
+    playground: config.production ? undefined : options.playground,
+    docsBaseUrl: () => docsBaseUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+  });
+
+  return {
+    server,
+    services,
+    keys,
+    webhooks,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+          if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
+          resolve(base);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await graphql.stop();
+    },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * Throughput benchmark of the gateway against a bare node:http baseline, in one run.
+ *
+ *   npm run bench                          # build, then run with the defaults
+ *   node dist/bench/run.js                 # run an existing build
+ *
+ * Starts two child processes (a raw node:http hello server and the real service with a fresh
+ * embedded database and demo data), logs in as the demo user, then loads each scenario of
+ * bench/scenarios.ts in turn with autocannon (same settings for all, warm-up first).
+ * stdout gets exactly one JSON object (the report); progress and diagnostics go to stderr.
+ *
+ * Environment:
+ *   BENCH_CONNECTIONS   concurrent connections per scenario (default 10)
+ *   BENCH_DURATION      measured seconds per scenario (default 10)
+ *   BENCH_WARMUP        discarded warm-up seconds before each scenario (default 2, 0 = none)
+ *   BENCH_DATABASE_URL  run the service on this PostgreSQL (passed as DATABASE_URL) instead of PGlite
+ *   BENCH_SERVER_CMD    replace `node dist/main.js` by another command, split on whitespace (no
+ *                       shell quoting), run from the repository root with the same environment
+ *                       (PORT, HOST, DATA_DIR, DEMO_DATA…); meant for testing the harness itself
+ *   BENCH_VERBOSE=1     echo the children's output to stderr (otherwise shown only on failure)
+ *
+ * Exit status: 0 report printed (targets met or not: this is a report, not a gate);
+ * 1 report printed but a scenario had more than 1 % unexpected answers;
+ * 2 no report: bad settings, a server failed to start or died, or login failed;
+ * 130 / 143 interrupted. Both children are stopped and the temp directory removed in every case.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { measure, type LoadSettings, type ScenarioResult } from './load';
+import { Child, freePort } from './processes';
+import { BASELINE, SCENARIOS, type Server } from './scenarios';
+import { TokenSource } from './session';
+
+/** dist/bench/run.js -> repository root, where `dist/main.js` lives. */
+const ROOT = resolve(__dirname, '..', '..');
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 60_000;
+/** Above this share of unexpected answers a scenario's figures measure the wrong thing. */
+const MAX_ERROR_RATE = 0.01;
+
+const children: Child[] = [];
+const tempDirs: string[] = [];
+
+function progress(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+class SettingsError extends Error {}
+
+function intSetting(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new SettingsError(`${name} must be a whole number >= ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function readSettings(): LoadSettings {
+  return {
+    connections: intSetting('BENCH_CONNECTIONS', 10, 1),
+    durationS: intSetting('BENCH_DURATION', 10, 1),
+    warmupS: intSetting('BENCH_WARMUP', 2, 0),
+  };
+}
+
+function serviceCommand(): string[] {
+  const override = process.env.BENCH_SERVER_CMD?.trim();
+  if (override) return override.split(/\s+/);
+  if (!existsSync(join(ROOT, 'dist', 'main.js'))) {
+    throw new SettingsError('dist/main.js not found: build first (npm run build), or use npm run bench');
+  }
+  return [process.execPath, 'dist/main.js'];
+}
+
+function serviceEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST, DATA_DIR: dataDir, DEMO_DATA: '1' };
+  // NODE_ENV=production would switch off demo data; an inherited DATABASE_URL would silently
+  // bench some other database instead of the fresh one.
+  delete env.NODE_ENV;
+  delete env.DATABASE_URL;
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return env;
+}
+
+function start(name: string, command: string[], env: NodeJS.ProcessEnv): Child {
+  const child = new Child(name, command, env, ROOT);
+  children.push(child);
+  return child;
+}
+
+interface Report {
+  connections: number;
+  duration_s: number;
+  warmup_s: number;
+  node: string;
+  cold_start_ms: number;
+  scenarios: Record<string, ScenarioResult & { ratio_to_raw?: number }>;
+  targets: Record<string, number>;
+  met: Record<string, boolean>;
+}
+
+async function main(): Promise<number> {
+  const settings = readSettings();
+  const command = serviceCommand();
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'insurance-gateway-bench-'));
+  tempDirs.push(dataDir);
+
+  const servicePort = await freePort(HOST);
+  const serviceUrl = `http://${HOST}:${servicePort}`;
+  progress(`starting service: ${command.join(' ')} on ${serviceUrl} (data in ${dataDir})`);
+  const service = start('service', command, serviceEnv(servicePort, dataDir));
+  // Measured before the baseline server exists, so nothing else competes for the CPU.
+  const coldStartMs = await service.waitForStatus(`${serviceUrl}/readyz`, 200, READY_TIMEOUT_MS);
+  progress(`service ready in ${Math.round(coldStartMs)} ms`);
+
+  const rawPort = await freePort(HOST);
+  const rawUrl = `http://${HOST}:${rawPort}`;
+  const raw = start('raw server', [process.execPath, join(__dirname, 'raw-server.js')], {
+    ...process.env,
+    PORT: String(rawPort),
+    HOST,
+  });
+  await raw.waitForStatus(`${rawUrl}/`, 200, 10_000);
+
+  const servers: Record<Server, { child: Child; url: string }> = {
+    raw: { child: raw, url: rawUrl },
+    service: { child: service, url: serviceUrl },
+  };
+  const tokens = new TokenSource(serviceUrl);
+  const results: Record<string, ScenarioResult> = {};
+
+  for (const scenario of SCENARIOS) {
+    const { child, url } = servers[scenario.server];
+    const token = scenario.auth
+      ? await tokens.validFor((settings.warmupS + settings.durationS) * 1000)
+      : undefined;
+    progress(`${scenario.name}: ${scenario.method} ${scenario.path}, warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
+    const result = await measure(url, scenario, token, settings);
+    // A server that died under load makes every figure meaningless: no report.
+    if (child.hasExited) throw new Error(`${child.describeExit()} during ${scenario.name}`);
+    results[scenario.name] = result;
+    progress(`${scenario.name}: ${result.req_per_s} req/s, p99 ${result.p99_ms} ms, ${result.errors} errors`);
+  }
+
+  const report = buildReport(settings, coldStartMs, results);
+  await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(report)}\n`, () => done()));
+
+  const failing = SCENARIOS.filter((s) => (results[s.name]?.error_rate ?? 1) > MAX_ERROR_RATE);
+  for (const s of failing) {
+    progress(`${s.name}: ${results[s.name]?.errors} unexpected answers (expected status ${s.expectStatus}), statuses ${JSON.stringify(results[s.name]?.statuses)}`);
+  }
+  return failing.length > 0 ? 1 : 0;
+}
+
+function buildReport(settings: LoadSettings, coldStartMs: number, results: Record<string, ScenarioResult>): Report {
+  const baseline = results[BASELINE]?.req_per_s ?? 0;
+  const report: Report = {
+    connections: settings.connections,
+    duration_s: settings.durationS,
+    warmup_s: settings.warmupS,
+    node: process.version,
+    cold_start_ms: Math.round(coldStartMs),
+    scenarios: {},
+    targets: {},
+    met: {},
+  };
+  for (const scenario of SCENARIOS) {
+    const result = results[scenario.name];
+    if (result === undefined) continue;
+    if (scenario.name === BASELINE) {
+      report.scenarios[scenario.name] = result;
+      continue;
+    }
+    const ratio = baseline > 0 ? Math.round((result.req_per_s / baseline) * 100) / 100 : 0;
+    report.scenarios[scenario.name] = { ...result, ratio_to_raw: ratio };
+    if (scenario.target !== undefined) {
+      report.targets[scenario.name] = scenario.target;
+      // Fast wrong answers must not count as a met target.
+      report.met[scenario.name] = ratio >= scenario.target && result.error_rate <= MAX_ERROR_RATE;
+    }
+  }
+  return report;
+}
+
+/** Stops every child (they may hold files in the temp dir), then removes the temp dirs. */
+async function shutdown(): Promise<void> {
+  await Promise.all(children.map((c) => c.stop()));
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+function showChildOutput(): void {
+  for (const child of children) {
+    const lines = child.output().split('\n').slice(-40).join('\n');
+    if (lines !== '') process.stderr.write(`--- last output of ${child.name} ---\n${lines}\n`);
+  }
+}
+
+// Last resort when the process ends by any other path (uncaught error, process.exit elsewhere):
+// only synchronous work is possible here.
+process.on('exit', () => {
+  for (const child of children) child.killNow();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+let interrupted = false;
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    // A second Ctrl-C means "now": the exit hook still kills the children.
+    if (interrupted) process.exit(code);
+    interrupted = true;
+    progress(`${signal}: stopping servers`);
+    void shutdown().finally(() => process.exit(code));
+  });
+}
+
+main()
+  .then(async (code) => {
+    if (interrupted) return; // the signal handler owns the exit
+    await shutdown();
+    process.exit(code);
+  })
+  .catch(async (err: unknown) => {
+    if (interrupted) return;
+    progress(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof SettingsError)) showChildOutput();
+    await shutdown();
+    process.exit(2);
+  });

@@ -1,0 +1,68 @@
+/**
+ * What the benchmark measures, as data. Add a row to add a scenario; run.ts needs no change.
+ *
+ * A write scenario needing a unique Idempotency-Key per request would look like:
+ *
+ *   {
+ *     name: 'rest_create_payment', server: 'service', method: 'POST', path: '/v1/...',
+ *     auth: true, headers: { 'content-type': 'application/json' }, body: '{...}',
+ *     expectStatus: 201, target: 0.2,
+ *     perRequestHeaders: () => ({ 'idempotency-key': randomUUID() }),
+ *   }
+ */
+
+export type Server = 'raw' | 'service';
+
+export interface Scenario {
+  /** Key in the JSON report. */
+  readonly name: string;
+  /** Which child process receives the load. */
+  readonly server: Server;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  /** Send `Authorization: Bearer <token>` from the demo user's login. */
+  readonly auth: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Every response must have this status; anything else (and any socket error) is an error. */
+  readonly expectStatus: number;
+  /**
+   * Optional check of each response body; a `false` counts as an error. Needed where the status
+   * alone proves nothing, e.g. GraphQL answers 200 even when the query failed.
+   */
+  readonly verifyBody?: (body: string) => boolean;
+  /** Required req/s as a fraction of the baseline's; omitted for the baseline itself. */
+  readonly target?: number;
+  /**
+   * Headers computed afresh for every single request (e.g. Idempotency-Key on writes, where a
+   * repeated key would be answered from the idempotency cache and measure the wrong thing).
+   */
+  readonly perRequestHeaders?: () => Record<string, string>;
+}
+
+/** The scenario every other one is compared with (`ratio_to_raw`); must come first in the table. */
+export const BASELINE = 'raw';
+
+const json = { 'content-type': 'application/json' } as const;
+
+export const SCENARIOS: readonly Scenario[] = [
+  // Floor of what Node can do on this machine: everything else is reported relative to it.
+  { name: 'raw', server: 'raw', method: 'GET', path: '/', auth: false, expectStatus: 200 },
+  // Full middleware stack up to the auth check, no database: cost of the framework and error envelope.
+  { name: 'rest_401', server: 'service', method: 'GET', path: '/v1/auth/me', auth: false, expectStatus: 401, target: 0.6 },
+  // Token verification plus session lookup: the cost every authenticated REST call pays.
+  { name: 'rest_me', server: 'service', method: 'GET', path: '/v1/auth/me', auth: true, expectStatus: 200, target: 0.4 },
+  // Same identity through GraphQL: adds parsing, validation and execution.
+  {
+    name: 'graphql_me',
+    server: 'service',
+    method: 'POST',
+    path: '/graphql',
+    auth: true,
+    headers: json,
+    body: JSON.stringify({ query: '{ me { id } }' }),
+    expectStatus: 200,
+    verifyBody: (body) => body.includes('"me"') && !body.includes('"errors"'),
+    target: 0.35,
+  },
+];

@@ -1,0 +1,127 @@
+/**
+ * The one place that reads the environment. Everything else receives a typed `Config`.
+ * A bad value throws `ConfigError` whose message is one line naming the variable.
+ */
+
+export interface Config {
+  /** TCP port to listen on. */
+  port: number;
+  /** Interface to bind. */
+  host: string;
+  /** PostgreSQL connection string; undefined means embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** PGlite data folder (used only without `databaseUrl`). */
+  dataDir: string;
+  /** Base of every `doc_url`; undefined means this server's own `/docs`, resolved once the port is known. */
+  docsBaseUrl: string | undefined;
+  /** Access-token lifetime in seconds. */
+  accessTokenTtl: number;
+  /** Session lifetime in seconds (cookie and the session behind every token). */
+  sessionTtl: number;
+  /** `NODE_ENV=production`: no playground, no introspection, no demo data, no field suggestions. */
+  production: boolean;
+  /** Seed demo data: true/false when set, undefined = "outside production, when the database is empty". */
+  demoData: boolean | undefined;
+  /** Header in which our TLS proxy passes the client certificate serial. Lower-case. */
+  clientCertSerialHeader: string;
+  /** Webhook secrets per source (lower-case source name), several during rotation. */
+  webhookSecrets: Record<string, string[]>;
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+  /** Take the client address from the last `X-Forwarded-For` hop (only behind our own proxy). */
+  trustProxy: boolean;
+  /** JWT issuer and audience. */
+  issuer: string;
+  audience: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function flag(env: Env, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Demo secrets are public on purpose (README); they are used only when demo data is on. */
+export const DEMO_WEBHOOK_SECRETS: Record<string, string> = {
+  esign: 'whsec_ZGVtby1lc2lnbi13ZWJob29rLXNlY3JldC0yMDI2',
+  payments: 'whsec_ZGVtby1wYXltZW50cy13ZWJob29rLXNlY3JldC0yMDI2',
+};
+
+function webhookSecrets(env: Env): Record<string, string[]> {
+  const secrets: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^WEBHOOK_SECRET_([A-Z0-9_]+)$/.exec(name);
+    if (!match || value === undefined || value === '') continue;
+    // Several secrets, separated by spaces or commas, let a provider rotate without downtime.
+    const list = value.split(/[\s,]+/).filter(Boolean);
+    for (const secret of list) {
+      const body = secret.startsWith('whsec_') ? secret.slice(6) : secret;
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || Buffer.from(body, 'base64').length < 16) {
+        throw new ConfigError(`${name} must hold whsec_<base64> secrets of at least 16 bytes`);
+      }
+    }
+    secrets[match[1].toLowerCase()] = list;
+  }
+  return secrets;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? '';
+  const production = nodeEnv === 'production';
+  const header = (env.CLIENT_CERT_SERIAL_HEADER || 'x-client-certificate-serial').toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(header)) {
+    throw new ConfigError(`CLIENT_CERT_SERIAL_HEADER must be an HTTP header name, got "${header}"`);
+  }
+  const host = env.HOST || '127.0.0.1';
+  const demoData = flag(env, 'DEMO_DATA');
+  if (production && demoData) throw new ConfigError('DEMO_DATA=1 is not allowed with NODE_ENV=production');
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: env.DATA_DIR || '.data',
+    docsBaseUrl: url(env, 'DOCS_BASE_URL', ['http:', 'https:']),
+    accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 900, 30, 86400),
+    sessionTtl: integer(env, 'SESSION_TTL', 8 * 3600, 60, 30 * 86400),
+    production,
+    demoData: production ? false : demoData,
+    clientCertSerialHeader: header,
+    webhookSecrets: webhookSecrets(env),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    trustProxy: flag(env, 'TRUST_PROXY') ?? false,
+    issuer: env.JWT_ISSUER || 'urn:insurance-gateway',
+    audience: env.JWT_AUDIENCE || 'urn:insurance-gateway:api',
+  };
+}

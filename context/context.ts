@@ -1,0 +1,90 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { UnauthorizedReason } from '../errors/app-error';
+import type { AuthService, PresentedCredentials } from '../domain/auth/auth-service';
+import type { Viewer } from '../domain/auth/viewer';
+import type { AuditTrail } from '../domain/shared/audit-trail';
+import type { SessionCookie } from './session-cookie';
+
+/** Domain services, built once in app.ts and shared by every request. */
+export interface Services {
+  auth: AuthService;
+  audit: AuditTrail;
+}
+
+/** What a resolver may ask of the HTTP response, applied by whichever front (GraphQL or REST) ran it. */
+export interface ResponseEffects {
+  cookies: string[];
+}
+
+/** Per-request context: the same for `/graphql` and every `/v1` route. */
+export interface RequestContext {
+  requestId: string;
+  viewer: Viewer | null;
+  /** Why there is no viewer; null when there is one. */
+  authFailure: UnauthorizedReason | null;
+  /** Client address (the proxy's last hop when TRUST_PROXY is on). */
+  address: string;
+  /** Raw value of the client certificate serial header. */
+  certificateSerial: string | undefined;
+  /** Raw credentials, for operations that act on them (logout clears the cookie it came with). */
+  credentials: PresentedCredentials;
+  services: Services;
+  sessionCookie: SessionCookie;
+  response: ResponseEffects;
+}
+
+export interface ContextDeps {
+  services: Services;
+  sessionCookie: SessionCookie;
+  clientCertSerialHeader: string;
+  trustProxy: boolean;
+}
+
+export interface IncomingRequestInfo {
+  headers: IncomingHttpHeaders;
+  remoteAddress: string | undefined;
+  requestId: string;
+}
+
+/** Reads credentials off the request and resolves them to a viewer (one database round trip at most). */
+export async function buildContext(request: IncomingRequestInfo, deps: ContextDeps): Promise<RequestContext> {
+  const credentials = presentedCredentials(request.headers, deps);
+  const authentication = await deps.services.auth.authenticate(credentials);
+  return {
+    requestId: request.requestId,
+    viewer: 'viewer' in authentication ? authentication.viewer : null,
+    authFailure: 'failure' in authentication ? authentication.failure : null,
+    address: clientAddress(request, deps.trustProxy),
+    certificateSerial: credentials.certificateSerial,
+    credentials,
+    services: deps.services,
+    sessionCookie: deps.sessionCookie,
+    response: { cookies: [] },
+  };
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function presentedCredentials(headers: IncomingHttpHeaders, deps: ContextDeps): PresentedCredentials {
+  const credentials: PresentedCredentials = { certificateSerial: single(headers[deps.clientCertSerialHeader]) };
+  const authorization = headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
+    if (match) credentials.bearer = match[1];
+    else credentials.malformedAuthorization = true;
+  }
+  const cookie = deps.sessionCookie.read(headers.cookie);
+  if (cookie !== undefined) credentials.sessionCookie = cookie;
+  return credentials;
+}
+
+function clientAddress(request: IncomingRequestInfo, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = single(request.headers['x-forwarded-for']);
+    const last = forwarded?.split(',').pop()?.trim();
+    if (last) return last;
+  }
+  return request.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { AppError, unauthorized, type UnauthorizedReason } from '../../errors/app-error';
+import type { AuthStore, SessionPrincipalRow } from '../../store/auth-store';
+import type { Clock } from '../shared/clock';
+import { newId, newSecret } from '../shared/ids';
+import { normalizeCertificateSerial } from './certificate-serial';
+import type { KeyRing } from './key-ring';
+import type { LoginThrottle } from './login-throttle';
+import { verifyPassword } from './passwords';
+import type { Viewer } from './viewer';
+
+export interface IssuedToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface LoginResult extends IssuedToken {
+  /** The session cookie's secret and lifetime; the HTTP layer sets the cookie. */
+  session: { secret: string; maxAgeSeconds: number };
+}
+
+/** Credentials as the HTTP layer found them on a request; nothing is verified yet. */
+export interface PresentedCredentials {
+  bearer?: string;
+  /** A malformed `Authorization` header (not `Bearer <token>`). */
+  malformedAuthorization?: boolean;
+  sessionCookie?: string;
+  certificateSerial?: string;
+}
+
+export type Authentication = { viewer: Viewer } | { failure: UnauthorizedReason };
+
+const hash = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+/** Logins, machine tokens, sessions: who is calling, decided in one place for REST and GraphQL. */
+export class AuthService {
+  constructor(
+    private readonly store: AuthStore,
+    private readonly keys: KeyRing,
+    private readonly throttle: LoginThrottle,
+    private readonly clock: Clock,
+    private readonly ttl: { accessTokenSeconds: number; sessionSeconds: number },
+  ) {}
+
+  async login(input: { email: string; password: string; address: string }): Promise<LoginResult> {
+    await this.throttle.admit(input.email, input.address);
+    const user = await this.store.userByEmail(input.email);
+    // Unknown account and wrong password take the same path and the same time (SECURITY.md 10).
+    const ok = await verifyPassword(user?.password_hash, input.password);
+    if (!user || !ok) {
+      await this.throttle.failed(input.email);
+      throw unauthorized('INVALID_CREDENTIALS');
+    }
+    await this.throttle.succeeded(input.email);
+    const secret = newSecret();
+    const token = await this.openSession({ userId: user.id, clientId: null, certSerial: null, cookieHash: hash(secret) });
+    return { ...token, session: { secret, maxAgeSeconds: this.ttl.sessionSeconds } };
+  }
+
+  /** OAuth 2.0 client credentials, bound to the client certificate our TLS proxy saw (RFC 8705). */
+  async issueClientToken(input: {
+    grantType: string;
+    clientId: string;
+    clientSecret: string;
+    certificateSerial: string | undefined;
+    address: string;
+  }): Promise<IssuedToken> {
+    if (input.certificateSerial === undefined || input.certificateSerial.trim() === '') {
+      throw unauthorized('MISSING_CLIENT_CERTIFICATE_SERIAL');
+    }
+    const serial = normalizeCertificateSerial(input.certificateSerial);
+    if (!serial) throw unauthorized('MALFORMED_CLIENT_CERTIFICATE_SERIAL');
+    if (input.grantType !== 'client_credentials') {
+      throw new AppError('invalid_request', 'UNSUPPORTED_GRANT_TYPE', { field: 'grant_type' });
+    }
+    await this.throttle.admit(`client:${input.clientId}`, input.address);
+    const client = await this.store.machineClient(input.clientId);
+    const ok = await verifyPassword(client?.secret_hash, input.clientSecret);
+    if (!client || !ok || !(await this.store.clientHasSerial(client.id, serial))) {
+      await this.throttle.failed(`client:${input.clientId}`);
+      throw unauthorized('INVALID_CLIENT_CREDENTIALS');
+    }
+    return this.openSession({ userId: null, clientId: client.id, certSerial: serial, cookieHash: null });
+  }
+
+  /** Turns presented credentials into a viewer, or the reason there is none. A bearer wins over a cookie. */
+  async authenticate(credentials: PresentedCredentials): Promise<Authentication> {
+    if (credentials.malformedAuthorization) return { failure: 'INVALID_BEARER_TOKEN' };
+    if (credentials.bearer !== undefined) {
+      const check = await this.keys.verify(credentials.bearer);
+      if (!check.ok) return { failure: check.expired ? 'SESSION_EXPIRED' : 'INVALID_BEARER_TOKEN' };
+      const session = await this.store.sessionById(check.claims.sid);
+      if (!session) return { failure: 'INVALID_BEARER_TOKEN' };
+      if (session.cert_serial !== null) {
+        // A machine token is only good with the certificate it was issued to.
+        const presented = credentials.certificateSerial ? normalizeCertificateSerial(credentials.certificateSerial) : undefined;
+        if (presented !== session.cert_serial) return { failure: 'INVALID_BEARER_TOKEN' };
+      }
+      return this.fromSession(session);
+    }
+    if (credentials.sessionCookie !== undefined) {
+      const session = await this.store.sessionByCookieHash(hash(credentials.sessionCookie));
+      return session ? this.fromSession(session) : { failure: 'SESSION_EXPIRED' };
+    }
+    return { failure: 'NO_SESSION' };
+  }
+
+  async logout(viewer: Viewer): Promise<void> {
+    await this.store.revokeSession(viewer.sessionId, this.clock.now());
+  }
+
+  private fromSession(session: SessionPrincipalRow): Authentication {
+    if (session.revoked_at !== null || new Date(session.expires_at) <= this.clock.now()) return { failure: 'SESSION_EXPIRED' };
+    if (session.user_id !== null && session.user_kind !== null) {
+      return {
+        viewer: {
+          id: session.user_id,
+          kind: session.user_kind,
+          email: session.user_email,
+          clientId: null,
+          distributorId: session.user_distributor_id,
+          sessionId: session.id,
+        },
+      };
+    }
+    if (session.client_id !== null) {
+      return {
+        viewer: {
+          id: session.client_id,
+          kind: 'machine',
+          email: null,
+          clientId: session.client_id,
+          distributorId: session.client_distributor_id,
+          sessionId: session.id,
+        },
+      };
+    }
+    return { failure: 'INVALID_BEARER_TOKEN' };
+  }
+
+  private async openSession(holder: { userId: string | null; clientId: string | null; certSerial: string | null; cookieHash: string | null }): Promise<IssuedToken> {
+    const now = this.clock.now();
+    const sessionId = newId('ses');
+    // A machine session lives as long as its one token; a person's session outlives tokens (cookie).
+    const sessionSeconds = holder.clientId ? this.ttl.accessTokenSeconds : this.ttl.sessionSeconds;
+    const expiresAt = new Date(now.getTime() + sessionSeconds * 1000);
+    await this.store.createSession({ id: sessionId, ...holder, createdAt: now, expiresAt });
+    const tokenExpiresAt = new Date(Math.min(expiresAt.getTime(), now.getTime() + this.ttl.accessTokenSeconds * 1000));
+    const accessToken = await this.keys.sign(
+      { sub: holder.userId ?? holder.clientId ?? '', sid: sessionId, jti: newId('jti'), ...(holder.certSerial ? { cnf: { 'x5t#serial': holder.certSerial } } : {}) },
+      tokenExpiresAt,
+    );
+    return { accessToken, tokenType: 'Bearer', expiresIn: Math.round((tokenExpiresAt.getTime() - now.getTime()) / 1000) };
+  }
+}

@@ -1,0 +1,136 @@
+import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, errors, type JWK, type JWTPayload, type CryptoKey } from 'jose';
+import type { SigningKeyStore } from '../../store/signing-key-store';
+import type { Clock } from '../shared/clock';
+import { newId } from '../shared/ids';
+
+const ALG = 'ES256';
+/** Tolerated clock skew between us and whoever issued or holds a token (SECURITY.md 3). */
+export const CLOCK_SKEW_SECONDS = 60;
+
+export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; expired: boolean };
+
+export interface AccessTokenClaims extends JWTPayload {
+  sub: string;
+  sid: string;
+  jti: string;
+  exp: number;
+}
+
+interface LoadedKey {
+  kid: string;
+  publicJwk: JWK;
+  publicKey: CryptoKey | Uint8Array;
+  privateKey: CryptoKey | Uint8Array | undefined;
+  active: boolean;
+}
+
+/**
+ * Our JWT signing keys: persisted in the database so every replica and every restart shares them,
+ * rotated by adding a new active key. A retired key keeps verifying for as long as a token it
+ * signed can live, so rotation never breaks a live token.
+ */
+export class KeyRing {
+  private keys = new Map<string, LoadedKey>();
+  private signer: LoadedKey | undefined;
+  private lastReload = 0;
+  /** Verified tokens: repeated calls with one token skip the signature check until it expires. */
+  private verified = new Map<string, AccessTokenClaims>();
+
+  constructor(
+    private readonly store: SigningKeyStore,
+    private readonly clock: Clock,
+    private readonly options: { issuer: string; audience: string; maxTokenSeconds: number },
+  ) {}
+
+  /** Loads the keys; creates the first one on a new database. */
+  async init(): Promise<void> {
+    await this.reload();
+    if (!this.signer) await this.rotate();
+  }
+
+  /** Adds a new signing key; older keys stop signing but still verify their live tokens. */
+  async rotate(): Promise<string> {
+    const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+    const kid = newId('key');
+    const now = this.clock.now();
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
+    const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
+    await this.store.insert({ kid, alg: ALG, private_jwk: privateJwk, public_jwk: publicJwk, created_at: now });
+    await this.store.retireAllBut(kid, now);
+    await this.reload();
+    return kid;
+  }
+
+  /** Public keys for `/.well-known/jwks.json`. */
+  jwks(): { keys: JWK[] } {
+    return { keys: [...this.keys.values()].map((k) => k.publicJwk) };
+  }
+
+  async sign(claims: { sub: string; sid: string; jti: string; [claim: string]: unknown }, expiresAt: Date): Promise<string> {
+    if (!this.signer?.privateKey) throw new Error('no active signing key');
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, typ: 'at+jwt', kid: this.signer.kid })
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(this.signer.privateKey);
+  }
+
+  /** Checks signature (pinned algorithm), type, issuer, audience and expiry. Never throws. */
+  async verify(token: string): Promise<TokenCheck> {
+    const nowSeconds = this.clock.now().getTime() / 1000;
+    const cached = this.verified.get(token);
+    if (cached) {
+      return cached.exp + CLOCK_SKEW_SECONDS > nowSeconds ? { ok: true, claims: cached } : { ok: false, expired: true };
+    }
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header.kid), {
+        algorithms: [ALG],
+        typ: 'at+jwt',
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: this.clock.now(),
+        requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
+      });
+      const claims = payload as AccessTokenClaims;
+      if (this.verified.size >= 10_000) this.verified.clear();
+      this.verified.set(token, claims);
+      return { ok: true, claims };
+    } catch (error) {
+      return { ok: false, expired: error instanceof errors.JWTExpired };
+    }
+  }
+
+  private async keyFor(kid: string | undefined): Promise<CryptoKey | Uint8Array> {
+    if (!kid) throw new errors.JWSInvalid('missing kid');
+    let key = this.keys.get(kid);
+    // Another replica may have rotated: look again, at most once a second, so junk kids cannot hammer the database.
+    if (!key && Date.now() - this.lastReload > 1000) {
+      await this.reload();
+      key = this.keys.get(kid);
+    }
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key.publicKey;
+  }
+
+  private async reload(): Promise<void> {
+    this.lastReload = Date.now();
+    const since = new Date(this.clock.now().getTime() - (this.options.maxTokenSeconds + CLOCK_SKEW_SECONDS) * 1000);
+    const rows = await this.store.usable(since);
+    const keys = new Map<string, LoadedKey>();
+    for (const row of rows) {
+      keys.set(row.kid, {
+        kid: row.kid,
+        publicJwk: row.public_jwk,
+        publicKey: await importJWK(row.public_jwk, row.alg),
+        privateKey: row.retired_at ? undefined : await importJWK(row.private_jwk, row.alg),
+        active: row.retired_at === null,
+      });
+    }
+    this.keys = keys;
+    this.signer = [...keys.values()].find((k) => k.active);
+  }
+}

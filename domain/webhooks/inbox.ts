@@ -1,0 +1,59 @@
+import { AppError, unauthorized } from '../../errors/app-error';
+import type { Db } from '../../store/db';
+import type { WebhookStore } from '../../store/webhook-store';
+import type { Clock } from '../shared/clock';
+import type { WebhookRegistry } from './registry';
+import { verifyStandardWebhook } from './standard-webhooks';
+
+export interface Delivery {
+  source: string;
+  headers: { id?: string; timestamp?: string; signature?: string };
+  rawBody: Buffer;
+}
+
+/**
+ * Inbound webhooks: verified over the raw bytes before anything is parsed, recorded by `webhook-id`
+ * and applied by the registered handler in the same transaction, so each event takes effect once.
+ */
+export class WebhookInbox {
+  constructor(
+    private readonly db: Db,
+    private readonly store: WebhookStore,
+    private readonly registry: WebhookRegistry,
+    private readonly secrets: Record<string, string[]>,
+    private readonly clock: Clock,
+  ) {}
+
+  knows(source: string): boolean {
+    return (this.secrets[source]?.length ?? 0) > 0;
+  }
+
+  async receive(delivery: Delivery): Promise<{ duplicate: boolean; handled: boolean }> {
+    if (!this.knows(delivery.source)) throw new AppError('not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+    const verification = verifyStandardWebhook({ headers: delivery.headers, rawBody: delivery.rawBody, secrets: this.secrets[delivery.source], now: this.clock.now() });
+    if (!verification.ok) throw unauthorized('INVALID_SIGNATURE');
+    const payload = parsePayload(delivery.rawBody);
+    const handler = this.registry.handlerFor(delivery.source, payload.type);
+    return this.db.transaction(async (tx) => {
+      const first = await this.store.recordOnce(tx, { source: delivery.source, id: verification.id, type: payload.type, receivedAt: this.clock.now(), handled: handler !== undefined });
+      if (!first) return { duplicate: true, handled: false };
+      // Event types nobody handles are acknowledged (providers send many) and kept for the record.
+      if (handler) await handler({ source: delivery.source, id: verification.id, type: payload.type, timestamp: new Date(verification.timestamp * 1000), data: payload.data }, tx);
+      return { duplicate: false, handled: handler !== undefined };
+    });
+  }
+}
+
+function parsePayload(raw: Buffer): { type: string; data: unknown } {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('invalid_request', 'MALFORMED_JSON');
+  }
+  if (value === null || typeof value !== 'object' || typeof (value as { type?: unknown }).type !== 'string') {
+    throw new AppError('invalid_request', 'WEBHOOK_TYPE_MISSING', { field: 'type' });
+  }
+  const { type, data } = value as { type: string; data?: unknown };
+  return { type, data: data ?? null };
+}

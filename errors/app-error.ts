@@ -1,0 +1,47 @@
+import type { ErrorCode } from './catalog';
+
+/**
+ * The error every layer throws on purpose: a catalog code plus a stable upper-snake reason that
+ * clients can switch on (`NO_SESSION`, `ALLOCATION_NOT_100_PERCENT`...). Domain code throws it;
+ * the GraphQL and REST renderers turn it into the envelope. Free of GraphQL and HTTP on purpose.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    /** Stable reason: the envelope's `message`. */
+    readonly reason: string,
+    readonly extra: {
+      /** Input field at fault, as the client spelled it (dotted path). */
+      field?: string;
+      /** More errors of the same request (each offending field). */
+      details?: Array<{ reason: string; field?: string }>;
+      /** Response headers the error implies (`Retry-After`, `WWW-Authenticate`, `Allow`). */
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(reason);
+  }
+}
+
+/** A validation failure naming every offending field at once. */
+export function invalidFields(problems: Array<{ field: string; reason: string }>): AppError {
+  const [first] = problems;
+  return new AppError('invalid_request', first.reason, { field: first.field, details: problems.slice(1) });
+}
+
+export type UnauthorizedReason =
+  | 'NO_SESSION'
+  | 'INVALID_BEARER_TOKEN'
+  | 'SESSION_EXPIRED'
+  | 'INVALID_CREDENTIALS'
+  | 'MISSING_CLIENT_CERTIFICATE_SERIAL'
+  | 'MALFORMED_CLIENT_CERTIFICATE_SERIAL'
+  | 'INVALID_CLIENT_CREDENTIALS'
+  | 'INVALID_SIGNATURE';
+
+/** RFC 6750: `error="invalid_token"` only when a token was presented and rejected. */
+export function unauthorized(reason: UnauthorizedReason): AppError {
+  const challenge = reason === 'INVALID_BEARER_TOKEN' || reason === 'SESSION_EXPIRED' ? 'Bearer error="invalid_token"' : 'Bearer';
+  return new AppError('unauthorized', reason, { headers: { 'WWW-Authenticate': challenge } });
+}

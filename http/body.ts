@@ -1,0 +1,52 @@
+import type { IncomingMessage } from 'node:http';
+import { AppError } from '../errors/app-error';
+
+/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new AppError('payload_too_large', 'BODY_TOO_LARGE'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new AppError('payload_too_large', 'BODY_TOO_LARGE'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export type MediaType = 'json' | 'form';
+
+/** The body's media type, or undefined when absent or another type. */
+export function mediaType(req: IncomingMessage): MediaType | undefined {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return 'json';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  return undefined;
+}
+
+/** Parses a body of an accepted media type into a plain object. */
+export function parseBody(raw: Buffer, type: MediaType): Record<string, unknown> {
+  if (type === 'form') return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('invalid_request', 'MALFORMED_JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new AppError('invalid_request', 'BODY_MUST_BE_A_JSON_OBJECT');
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,91 @@
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { RequestContext } from '../context/context';
+import { AppError } from '../errors/app-error';
+import { formatAppError, headersFor, statusFor, toAppError } from '../errors/graphql-errors';
+import type { Logger } from './logger';
+import type { Reply } from './reply';
+
+export interface GraphqlEndpointOptions {
+  schema: GraphQLSchema;
+  production: boolean;
+  docsBaseUrl: () => string;
+  logger: Logger;
+}
+
+/**
+ * Apollo Server without a web framework: node:http hands us the parsed body, we hand back a Reply.
+ * Errors leave in the catalog's shape; the HTTP status follows `statusFor` (401 before anything else).
+ */
+export class GraphqlEndpoint {
+  private readonly apollo: ApolloServer<RequestContext>;
+
+  constructor(private readonly options: GraphqlEndpointOptions) {
+    this.apollo = new ApolloServer<RequestContext>({
+      schema: options.schema,
+      introspection: !options.production,
+      hideSchemaDetailsFromClientErrors: options.production,
+      includeStacktraceInErrorResponses: false,
+      allowBatchedHttpRequests: false,
+      csrfPrevention: true,
+      // Used only for errors raised before a request context exists (a body that is not a GraphQL request).
+      formatError: (formatted, error) => formatAppError(toAppError(error, 'none'), options.docsBaseUrl(), formatted),
+      plugins: [ApolloServerPluginLandingPageDisabled(), this.catalogErrors()],
+    });
+  }
+
+  start(): Promise<void> {
+    return this.apollo.start();
+  }
+
+  stop(): Promise<void> {
+    return this.apollo.stop();
+  }
+
+  async execute(request: { method: string; search: string; headers: Record<string, string | string[] | undefined>; body: unknown }, context: RequestContext): Promise<Reply> {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await this.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method, headers, search: request.search, body: request.body },
+      context: async () => context,
+    });
+    let body = '';
+    if (response.body.kind === 'complete') body = response.body.string;
+    else for await (const chunk of response.body.asyncIterator) body += chunk;
+    const replyHeaders: Record<string, string | string[]> = Object.fromEntries(response.headers);
+    if (context.response.cookies.length) replyHeaders['set-cookie'] = context.response.cookies;
+    return { status: response.status ?? 200, headers: replyHeaders, body };
+  }
+
+  /** Rewrites every error into the catalog's shape with the request's id, and sets status and headers. */
+  private catalogErrors(): ApolloServerPlugin<RequestContext> {
+    const { docsBaseUrl, logger } = this.options;
+    return {
+      async requestDidStart() {
+        return {
+          async willSendResponse({ response, errors, contextValue }) {
+            if (!errors?.length || response.body.kind !== 'single') return;
+            const appErrors = errors.map((e) => toAppError(e, contextValue.requestId));
+            appErrors.forEach((appError, i) => {
+              if (appError.code === 'internal') logger.error('graphql resolver failed', { requestId: contextValue.requestId, error: errors[i] });
+            });
+            const result = response.body.singleResult;
+            result.errors = appErrors.map((appError, i) => formatAppError(appError, docsBaseUrl(), { message: appError.reason, locations: errors[i].locations, path: errors[i].path }));
+            const status = statusFor(appErrors, result.data !== undefined && result.data !== null);
+            response.http.status = status;
+            for (const [name, value] of Object.entries(headersFor(appErrors, status))) response.http.headers.set(name.toLowerCase(), value);
+          },
+        };
+      },
+    };
+  }
+}
+
+/** A GraphQL-shaped error reply for failures before Apollo runs (body too large, malformed JSON). */
+export function graphqlErrorReply(error: AppError, status: number, docsBaseUrl: string): Reply {
+  const formatted = formatAppError(error, docsBaseUrl, { message: error.reason });
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...(error.extra.headers ?? {}) }, body: JSON.stringify({ errors: [formatted] }) };
+}

@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { RequestContext } from '../context/context';
+import { AppError } from '../errors/app-error';
+import { errorIndexPage, errorPage, isErrorCode } from '../errors/docs-pages';
+import { toAppError } from '../errors/graphql-errors';
+import type { WebhookInbox } from '../domain/webhooks/inbox';
+import type { KeyRing } from '../domain/auth/key-ring';
+import { newId } from '../domain/shared/ids';
+import type { Db } from '../store/db';
+import { mediaType, readBody } from './body';
+import { graphqlErrorReply, type GraphqlEndpoint } from './graphql-endpoint';
+import { Idempotency } from './idempotency';
+import type { Logger } from './logger';
+import { errorReply, jsonReply, writeReply, type Reply } from './reply';
+import type { RestBridge } from '../rest-bridge/bridge';
+
+export interface Playground {
+  page: Buffer;
+  assets: Map<string, { contentType: string; body: Buffer; etag: string }>;
+  csp: string;
+}
+
+export interface HttpDeps {
+  graphql: GraphqlEndpoint;
+  bridge: RestBridge;
+  webhooks: WebhookInbox;
+  keys: KeyRing;
+  db: Db;
+  idempotency: Idempotency;
+  buildContext: (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
+  openapi: () => unknown;
+  playground: Playground | undefined;
+  docsBaseUrl: () => string;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+const PLAYGROUND_ASSETS = '/playground/assets/';
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+/** The node:http front: one function routes every request and writes exactly one reply. */
+export function createHttpServer(deps: HttpDeps): Server {
+  return createServer((req, res) => {
+    void handle(deps, req, res);
+  });
+}
+
+async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const incoming = req.headers['x-request-id'];
+  const requestId = typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : newId('req');
+  res.setHeader('x-request-id', requestId);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  let reply: Reply;
+  try {
+    reply = await route(deps, req, requestId);
+  } catch (error) {
+    const appError = error instanceof AppError ? error : toAppError(error, requestId);
+    if (appError.code === 'internal') deps.logger.error('request failed', { requestId, path: req.url, error });
+    reply = errorReply(appError, deps.docsBaseUrl());
+  }
+  if (!res.headersSent) writeReply(res, reply);
+}
+
+async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): Promise<Reply> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+  if (path === '/graphql') return graphql(deps, req, url, requestId);
+  if (path.startsWith('/v1/webhooks/')) return webhook(deps, req, decodeURIComponent(path.slice('/v1/webhooks/'.length)));
+  if (path === '/v1/openapi.json' && method === 'GET') return jsonReply(200, deps.openapi());
+  if (path.startsWith('/v1/')) return deps.bridge.handle(req, url, requestId);
+  if (method !== 'GET' && method !== 'HEAD') throw new AppError('not_found', 'ROUTE_NOT_FOUND');
+  switch (path) {
+    case '/healthz':
+      return jsonReply(200, { status: 'ok' });
+    case '/readyz':
+      return readiness(deps.db);
+    case '/.well-known/jwks.json':
+      return jsonReply(200, deps.keys.jwks(), { 'cache-control': 'public, max-age=300' });
+    case '/docs':
+    case '/docs/':
+    case '/docs/errors':
+      return html(errorIndexPage(deps.docsBaseUrl()));
+  }
+  if (path.startsWith('/docs/errors/')) {
+    const code = path.slice('/docs/errors/'.length);
+    if (isErrorCode(code)) return html(errorPage(code, deps.docsBaseUrl()));
+  }
+  if (deps.playground && path.startsWith(PLAYGROUND_ASSETS)) {
+    const asset = deps.playground.assets.get(path.slice(PLAYGROUND_ASSETS.length));
+    if (asset) return { status: 200, headers: { 'content-type': asset.contentType, etag: asset.etag, 'cache-control': 'public, max-age=3600' }, body: asset.body };
+  }
+  throw new AppError('not_found', 'ROUTE_NOT_FOUND');
+}
+
+function html(page: string): Reply {
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }, body: page };
+}
+
+async function readiness(db: Db): Promise<Reply> {
+  try {
+    await db.query('select 1');
+    return jsonReply(200, { status: 'ready' });
+  } catch {
+    return errorReply(new AppError('service_unavailable', 'DATABASE_UNAVAILABLE'), '');
+  }
+}
+
+async function graphql(deps: HttpDeps, req: IncomingMessage, url: URL, requestId: string): Promise<Reply> {
+  const method = req.method ?? 'GET';
+  const wantsPage = method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+  if (wantsPage && deps.playground) {
+    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': deps.playground.csp }, body: deps.playground.page };
+  }
+  let body: unknown;
+  let raw: Buffer = Buffer.alloc(0);
+  try {
+    if (method === 'POST') {
+      raw = await readBody(req, deps.maxBodyBytes);
+      if (mediaType(req) !== 'json') throw new AppError('unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new AppError('invalid_request', 'MALFORMED_JSON');
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return graphqlErrorReply(error, errorReply(error, '').status, deps.docsBaseUrl());
+  }
+  const context = await deps.buildContext(req, requestId);
+  const execute = () => deps.graphql.execute({ method, search: url.search, headers: req.headers, body }, context);
+  const key = method === 'POST' ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
+  if (key && context.viewer) {
+    return deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: '/graphql', body: raw }, execute);
+  }
+  return execute();
+}
+
+async function webhook(deps: HttpDeps, req: IncomingMessage, source: string): Promise<Reply> {
+  if (req.method !== 'POST') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: 'POST' } });
+  if (!deps.webhooks.knows(source)) throw new AppError('not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+  const rawBody = await readBody(req, deps.maxBodyBytes);
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const result = await deps.webhooks.receive({
+    source,
+    headers: { id: header('webhook-id'), timestamp: header('webhook-timestamp'), signature: header('webhook-signature') },
+    rawBody,
+  });
+  return jsonReply(200, { received: true, duplicate: result.duplicate });
+}

@@ -1,0 +1,55 @@
+import { createApp } from './app';
+import { ConfigError, DEMO_WEBHOOK_SECRETS, loadConfig } from './config';
+import { DEMO, seedDemoData } from './domain/demo/demo-data';
+import { systemClock } from './domain/shared/clock';
+import { consoleLogger } from './http/logger';
+import { loadPlayground, PLAYGROUND_CSP } from './playground/playground';
+import { DemoStore } from './store/demo-store';
+import { openDatabase } from './store/open';
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Demo mode: outside production unless DEMO_DATA=0; the data is loaded only into an empty database.
+  const demoMode = !config.production && config.demoData !== false;
+  const seeded = demoMode ? await seedDemoData(db, new DemoStore(db), systemClock) : false;
+  const defaultWebhookSecrets = demoMode ? Object.fromEntries(Object.entries(DEMO_WEBHOOK_SECRETS).map(([k, v]) => [k, [v]])) : {};
+  const playground = config.production ? undefined : { ...loadPlayground({ graphqlPath: '/graphql', assetBase: '/playground/assets' }), csp: PLAYGROUND_CSP };
+  const app = await createApp({ config, db, defaultWebhookSecrets, playground });
+  const base = await app.listen();
+
+  const lines = [
+    `insurance-gateway listening on ${base} (${config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`}, ready in ${Date.now() - startedAt} ms)`,
+    `  GraphQL     ${base}/graphql${playground ? '   (open it in a browser for the playground)' : ''}`,
+    `  REST        ${base}/v1/...    OpenAPI ${base}/v1/openapi.json`,
+    `  Error docs  ${config.docsBaseUrl ?? `${base}/docs`}`,
+    `  JWKS        ${base}/.well-known/jwks.json   health ${base}/healthz   ready ${base}/readyz`,
+  ];
+  if (demoMode) {
+    lines.push(`  Demo data ${seeded ? 'loaded' : 'kept from an earlier start'}; password for every login: ${DEMO.password}`);
+    for (const user of DEMO.users) lines.push(`    ${user.kind.padEnd(11)} ${user.email}`);
+    lines.push(`    machine     client ${DEMO.machineClient.id} / ${DEMO.machineClient.secret}, certificate serial ${DEMO.machineClient.serial}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`configuration error: ${error.message}\n`);
+  } else {
+    consoleLogger.error('start-up failed', { error });
+  }
+  process.exit(1);
+});

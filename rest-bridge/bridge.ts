@@ -1,0 +1,146 @@
+import type { IncomingMessage } from 'node:http';
+import { execute, type GraphQLSchema } from 'graphql';
+import type { RequestContext } from '../context/context';
+import { AppError, invalidFields, unauthorized } from '../errors/app-error';
+import { CATALOG } from '../errors/catalog';
+import { toAppError } from '../errors/graphql-errors';
+import { mediaType, parseBody, readBody } from '../http/body';
+import { Idempotency } from '../http/idempotency';
+import type { Logger } from '../http/logger';
+import { errorReply, jsonReply, type Reply } from '../http/reply';
+import { convertKeys, toCamel, toSnake } from './case';
+import { buildOpenApi } from './openapi';
+import { loadOperations, type PreparedOperation } from './operations';
+import type { Route } from './route';
+import { RouteMatcher } from './route-matcher';
+
+export interface BridgeDeps {
+  schema: GraphQLSchema;
+  routes: readonly Route[];
+  buildContext: (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
+  idempotency: Idempotency;
+  docsBaseUrl: () => string;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+/**
+ * Legacy `/v1` paths, each run as one named GraphQL operation in-process with the same context
+ * builder as `/graphql`. Order of checks: route (404/405), credentials (401), body (413/415/400),
+ * then the operation, whose errors map to the catalog's status.
+ */
+export class RestBridge {
+  private readonly matcher: RouteMatcher;
+  private readonly operations: Map<string, PreparedOperation>;
+
+  constructor(private readonly deps: BridgeDeps) {
+    this.matcher = new RouteMatcher(deps.routes);
+    this.operations = loadOperations(deps.schema);
+    for (const route of deps.routes) {
+      if (!this.operations.has(route.operation)) throw new Error(`route ${route.method} ${route.path}: no operation ${route.operation}`);
+    }
+  }
+
+  /** The OpenAPI document for every route, generated from the table and the operations. */
+  openapi(): unknown {
+    return buildOpenApi(this.deps.schema, this.deps.routes, this.operations, this.deps.docsBaseUrl());
+  }
+
+  async handle(req: IncomingMessage, url: URL, requestId: string): Promise<Reply> {
+    try {
+      return await this.dispatch(req, url, requestId);
+    } catch (error) {
+      const appError = error instanceof AppError ? error : toAppError(error, requestId);
+      if (appError.code === 'internal') this.deps.logger.error('rest route failed', { requestId, path: url.pathname, error });
+      return errorReply(appError, this.deps.docsBaseUrl());
+    }
+  }
+
+  private async dispatch(req: IncomingMessage, url: URL, requestId: string): Promise<Reply> {
+    const method = req.method ?? 'GET';
+    const match = this.matcher.match(method, url.pathname);
+    if (match.kind === 'none') throw new AppError('not_found', 'ROUTE_NOT_FOUND');
+    if (match.kind === 'wrong_method') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: match.allow.join(', ') } });
+    const { route, params } = match;
+    const context = await this.deps.buildContext(req, requestId);
+    if (route.auth === 'required') {
+      if (!context.viewer) throw unauthorized(context.authFailure ?? 'NO_SESSION');
+      this.checkCsrf(req, context);
+    }
+    const raw = route.body ? await readBody(req, this.deps.maxBodyBytes) : Buffer.alloc(0);
+    const body = route.body ? this.parse(req, raw, route) : {};
+    const operation = this.operations.get(route.operation)!;
+    const variables = this.variables(operation, route, params, url.searchParams, body);
+    const run = () => this.run(operation, route, variables, context);
+    const key = method === 'POST' || method === 'PATCH' ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
+    if (key && context.viewer) {
+      return this.deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: url.pathname, body: raw }, run);
+    }
+    return run();
+  }
+
+  private async run(operation: PreparedOperation, route: Route, variables: Record<string, unknown>, context: RequestContext): Promise<Reply> {
+    const result = await execute({ schema: this.deps.schema, document: operation.document, variableValues: variables, contextValue: context });
+    const cookies: Record<string, string[]> = context.response.cookies.length ? { 'set-cookie': context.response.cookies } : {};
+    if (result.errors?.length) {
+      const errors = result.errors.map((e) => toAppError(e, context.requestId));
+      errors.forEach((e, i) => {
+        if (e.code === 'internal') this.deps.logger.error('bridge operation failed', { requestId: context.requestId, operation: operation.name, error: result.errors![i] });
+      });
+      // Authentication decides first, then the most severe client error, as for /graphql.
+      const decisive = errors.find((e) => e.code === 'unauthorized') ?? errors.find((e) => CATALOG[e.code].status >= 500) ?? errors[0];
+      const reply = errorReply(decisive, this.deps.docsBaseUrl());
+      return { ...reply, headers: { ...reply.headers, ...cookies } };
+    }
+    const value = (result.data as Record<string, unknown> | null | undefined)?.[operation.rootField];
+    return jsonReply(route.status, route.status === 204 ? null : convertKeys(value, toSnake), cookies);
+  }
+
+  private parse(req: IncomingMessage, raw: Buffer, route: Route): Record<string, unknown> {
+    if (raw.length === 0 && req.headers['content-type'] === undefined) return {};
+    const type = mediaType(req);
+    if (!type || !route.body!.includes(type)) {
+      throw new AppError('unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE', { headers: { Accept: route.body!.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(', ') } });
+    }
+    return parseBody(raw, type);
+  }
+
+  private variables(operation: PreparedOperation, route: Route, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown>): Record<string, unknown> {
+    const variables: Record<string, unknown> = {};
+    const problems: Array<{ field: string; reason: string }> = [];
+    for (const [name, value] of query) {
+      const camel = toCamel(name);
+      if (operation.variables.has(camel)) variables[camel] = coerceText(value, operation.variables.get(camel)!.scalar);
+    }
+    if (route.bodyVariable) variables[route.bodyVariable] = convertKeys(body, toCamel);
+    else {
+      for (const [name, value] of Object.entries(body)) {
+        const camel = toCamel(name);
+        if (!operation.variables.has(camel) || name in params) problems.push({ field: name, reason: 'UNKNOWN_FIELD' });
+        else variables[camel] = convertKeys(value, toCamel);
+      }
+    }
+    for (const [name, value] of Object.entries(params)) variables[toCamel(name)] = value;
+    for (const [name, definition] of operation.variables) {
+      if (definition.required && (variables[name] === undefined || variables[name] === null)) problems.push({ field: toSnake(name), reason: 'REQUIRED_FIELD_MISSING' });
+    }
+    if (problems.length) throw invalidFields(problems);
+    return variables;
+  }
+
+  /** Cookie-authenticated writes need a header a cross-site form cannot send (SECURITY.md 8). */
+  private checkCsrf(req: IncomingMessage, context: RequestContext): void {
+    const write = req.method !== 'GET' && req.method !== 'HEAD';
+    const byCookie = context.credentials.bearer === undefined && context.credentials.sessionCookie !== undefined;
+    if (write && byCookie && mediaType(req) !== 'json' && !req.headers['x-requested-with']) {
+      throw new AppError('forbidden', 'CSRF_HEADER_REQUIRED');
+    }
+  }
+}
+
+/** Query-string values are text; numbers and booleans are converted for variables of those types. */
+function coerceText(value: string, scalar: string): unknown {
+  if (scalar === 'Int' && /^-?\d+$/.test(value)) return Number(value);
+  if (scalar === 'Boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
+}

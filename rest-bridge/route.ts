@@ -1,0 +1,20 @@
+/** One legacy REST path: which named GraphQL operation it runs and how HTTP maps onto it. */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Exact legacy path with `{param}` placeholders. */
+  path: string;
+  /** Named operation in `rest-bridge/operations/*.graphql`. */
+  operation: string;
+  /** `required`: no credentials -> 401 before anything else about the request is looked at. */
+  auth: 'public' | 'required';
+  /** Status on success; 204 sends no body. */
+  status: 200 | 201 | 202 | 204;
+  /** Accepted body media types; none means the route takes no body. */
+  body?: Array<'json' | 'form'>;
+  /** Put the (camel-cased) body under this variable instead of spreading its keys into the variables. */
+  bodyVariable?: string;
+  /** OpenAPI tag: the domain the route belongs to. */
+  tag: string;
+  /** One line for OpenAPI. */
+  summary: string;
+}

@@ -1,0 +1,13 @@
+import type { Route } from './route';
+
+/**
+ * Every legacy REST route. Variables come from path parameters, the query string and the body, with
+ * keys turned from snake_case to camelCase; the result's single root field is the response body, with
+ * keys turned back to snake_case.
+ */
+export const ROUTES: Route[] = [
+  { method: 'POST', path: '/v1/auth/login', operation: 'Login', auth: 'public', status: 200, body: ['json'], tag: 'auth', summary: 'Sign a person in: access token and session cookie' },
+  { method: 'POST', path: '/v1/auth/token', operation: 'IssueClientToken', auth: 'public', status: 200, body: ['json', 'form'], tag: 'auth', summary: 'OAuth 2.0 client credentials for partner platforms (certificate-bound)' },
+  { method: 'GET', path: '/v1/auth/me', operation: 'Me', auth: 'required', status: 200, tag: 'auth', summary: 'Who is calling' },
+  { method: 'POST', path: '/v1/auth/logout', operation: 'Logout', auth: 'required', status: 204, tag: 'auth', summary: 'End the session at once' },
+];

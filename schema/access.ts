@@ -1,0 +1,51 @@
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
+import { AppError, unauthorized } from '../errors/app-error';
+import type { RequestContext } from '../context/context';
+import type { Role } from '../domain/auth/viewer';
+
+/** How a root field is reached; `roles: null` means any signed-in caller. */
+export type Access = { public: true } | { public: false; roles: Role[] | null };
+
+const ROOTS = new Set(['Query', 'Mutation']);
+
+/** Reads a field's access declaration from its directives. */
+export function accessOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown>): Access | undefined {
+  if (getDirective(schema, field, 'public')?.length) return { public: true };
+  const requires = getDirective(schema, field, 'requires')?.[0] as { roles?: Role[] } | undefined;
+  if (requires) return { public: false, roles: requires.roles ?? null };
+  return undefined;
+}
+
+/**
+ * Deny by default: every root field must declare `@public` or `@requires`, or the schema refuses to
+ * build. Protected fields check the viewer before their resolver runs: no viewer -> 401 with the reason
+ * the context found, wrong role -> 403. Nested fields may add `@requires` to narrow further.
+ */
+export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
+  const undeclared: string[] = [];
+  const guarded = mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const access = accessOf(schema, field);
+      if (!access) {
+        if (ROOTS.has(typeName)) undeclared.push(`${typeName}.${fieldName}`);
+        return field;
+      }
+      if (access.public) return field;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      return {
+        ...field,
+        resolve(source, args, context: RequestContext, info) {
+          const viewer = context.viewer;
+          if (!viewer) throw unauthorized(context.authFailure ?? 'NO_SESSION');
+          if (access.roles && !access.roles.includes(viewer.kind)) throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+          return resolve(source, args, context, info);
+        },
+      };
+    },
+  });
+  if (undeclared.length) {
+    throw new Error(`Root fields without @public or @requires (deny by default): ${undeclared.join(', ')}`);
+  }
+  return guarded;
+}

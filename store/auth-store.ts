@@ -1,0 +1,88 @@
+import type { Queryable } from './db';
+import type { Role } from '../domain/auth/viewer';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  kind: Exclude<Role, 'machine'>;
+  password_hash: string;
+  distributor_id: string | null;
+}
+
+export interface MachineClientRow {
+  id: string;
+  secret_hash: string;
+  distributor_id: string;
+}
+
+/** A session joined with whoever holds it: everything the context needs in one round trip. */
+export interface SessionPrincipalRow {
+  id: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  cert_serial: string | null;
+  user_id: string | null;
+  user_email: string | null;
+  user_kind: Exclude<Role, 'machine'> | null;
+  user_distributor_id: string | null;
+  client_id: string | null;
+  client_distributor_id: string | null;
+}
+
+const SESSION_PRINCIPAL = `
+  select s.id, s.expires_at, s.revoked_at, s.cert_serial,
+         u.id as user_id, u.email as user_email, u.kind as user_kind, u.distributor_id as user_distributor_id,
+         c.id as client_id, c.distributor_id as client_distributor_id
+    from sessions s
+    left join users u on u.id = s.user_id
+    left join machine_clients c on c.id = s.client_id`;
+
+export class AuthStore {
+  constructor(private readonly db: Queryable) {}
+
+  async userByEmail(email: string): Promise<UserRow | undefined> {
+    const rows = await this.db.query<UserRow>(
+      'select id, email, kind, password_hash, distributor_id from users where lower(email) = lower($1)',
+      [email],
+    );
+    return rows[0];
+  }
+
+  async machineClient(id: string): Promise<MachineClientRow | undefined> {
+    const rows = await this.db.query<MachineClientRow>('select id, secret_hash, distributor_id from machine_clients where id = $1', [id]);
+    return rows[0];
+  }
+
+  async clientHasSerial(clientId: string, serial: string): Promise<boolean> {
+    const rows = await this.db.query('select 1 from machine_client_certificates where client_id = $1 and serial = $2', [clientId, serial]);
+    return rows.length > 0;
+  }
+
+  async createSession(session: {
+    id: string;
+    cookieHash: string | null;
+    userId: string | null;
+    clientId: string | null;
+    certSerial: string | null;
+    createdAt: Date;
+    expiresAt: Date;
+  }): Promise<void> {
+    await this.db.query(
+      `insert into sessions (id, cookie_hash, user_id, client_id, cert_serial, created_at, expires_at)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [session.id, session.cookieHash, session.userId, session.clientId, session.certSerial, session.createdAt, session.expiresAt],
+    );
+  }
+
+  async sessionById(id: string): Promise<SessionPrincipalRow | undefined> {
+    return (await this.db.query<SessionPrincipalRow>(`${SESSION_PRINCIPAL} where s.id = $1`, [id]))[0];
+  }
+
+  async sessionByCookieHash(hash: string): Promise<SessionPrincipalRow | undefined> {
+    return (await this.db.query<SessionPrincipalRow>(`${SESSION_PRINCIPAL} where s.cookie_hash = $1`, [hash]))[0];
+  }
+
+  async revokeSession(id: string, at: Date): Promise<void> {
+    await this.db.query('update sessions set revoked_at = $2 where id = $1 and revoked_at is null', [id, at]);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The one small interface every repository uses. Two implementations: `pglite-db.ts` (embedded,
+ * in-process) and `pg-db.ts` (a PostgreSQL server through a pool). SQL is plain PostgreSQL, so
+ * every repository runs unchanged on both.
+ */
+export interface Queryable {
+  /** Runs one statement with `$1`-style parameters and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface Db extends Queryable {
+  readonly dialect: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

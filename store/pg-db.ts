@@ -1,0 +1,38 @@
+import { Pool, types } from 'pg';
+import type { Db, Queryable } from './db';
+
+// bigint (int8) and numeric come back as strings by default; our int8 columns hold counters and minor
+// units far below 2^53, so numbers are the honest type (PGlite returns numbers too).
+types.setTypeParser(20, (value) => Number(value));
+
+/** A PostgreSQL server through a pool. `searchPath` isolates a schema (tests run one per file). */
+export async function openPgDb(connectionString: string, options: { searchPath?: string; max?: number } = {}): Promise<Db> {
+  const pool = new Pool({
+    connectionString,
+    max: options.max ?? 10,
+    options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined,
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  await pool.query('select 1');
+  return {
+    dialect: 'postgres',
+    query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const scoped: Queryable = { query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows };
+        const result = await work(scoped);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,56 @@
+import { createApp, type App } from '../../app';
+import { loadConfig, type Config } from '../../config';
+import { seedDemoData } from '../../domain/demo/demo-data';
+import { ManualClock } from '../../domain/shared/clock';
+import type { ThrottlePolicy } from '../../domain/auth/login-throttle';
+import { silentLogger } from '../../http/logger';
+import type { Playground } from '../../http/server';
+import type { Db } from '../../store/db';
+import { DemoStore } from '../../store/demo-store';
+import type { TestDatabase } from './databases';
+
+export interface TestServer {
+  url: string;
+  app: App;
+  db: Db;
+  clock: ManualClock;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  throttle?: ThrottlePolicy;
+  webhookSecrets?: Record<string, string[]>;
+  playground?: Playground;
+  demoData?: boolean;
+}
+
+/** The real HTTP server on a random port, on a fresh database with the demo data, with a movable clock. */
+export async function startTestServer(database: TestDatabase, options: TestServerOptions = {}): Promise<TestServer> {
+  const { db, drop } = await database.open();
+  const clock = new ManualClock(new Date());
+  if (options.demoData !== false) await seedDemoData(db, new DemoStore(db), clock);
+  const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', ...options.env });
+  const app = await createApp({
+    config,
+    db,
+    clock,
+    logger: silentLogger,
+    throttle: options.throttle,
+    defaultWebhookSecrets: options.webhookSecrets,
+    playground: options.playground,
+  });
+  const url = await app.listen(0, '127.0.0.1');
+  return {
+    url,
+    app,
+    db,
+    clock,
+    config,
+    async close() {
+      await app.close();
+      await drop();
+    },
+  };
+}
