@@ -18,7 +18,7 @@ import { RestBridge } from './rest-bridge/bridge';
 import { ROUTES } from './rest-bridge/routes';
 import { buildSchema } from './schema';
 import { AuditStore } from './store/audit-store';
-import { AuthStore } from './store/auth-store';
+import { AuthStore, SESSION_REVOKED_CHANNEL } from './store/auth-store';
 import type { Db } from './store/db';
 import { IdempotencyStore } from './store/idempotency-store';
 import { RateLimitStore } from './store/rate-limit-store';
@@ -62,6 +62,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     audit: new AuditTrail(new AuditStore(db), clock),
   };
+  await db.listen(SESSION_REVOKED_CHANNEL, (sessionId) => services.auth.sessionRevoked(sessionId));
   const webhooks = new WebhookRegistry();
   const secrets = { ...(options.defaultWebhookSecrets ?? {}), ...config.webhookSecrets };
   const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);

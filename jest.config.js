@@ -5,9 +5,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // Type checking is `tsc --noEmit` in `npm test`; here we only transpile, which keeps Jest fast.
-    '^.+\\.[tj]s$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', verbatimModuleSyntax: false } }],
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', moduleResolution: 'node10', verbatimModuleSyntax: false } }],
   },
-  // jose@6 ships ESM only: let ts-jest turn it into CommonJS for the test runtime.
+  // jose@6 ships ESM only: ts-jest turns it into CommonJS for the test runtime. (PGlite's CommonJS build
+  // loads Node built-ins with import(): `npm test` runs Jest with --experimental-vm-modules for that.)
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 30000,
   maxWorkers: 2,

@@ -151,7 +151,11 @@ async function main(): Promise<number> {
 
   const failing = SCENARIOS.filter((s) => (results[s.name]?.error_rate ?? 1) > MAX_ERROR_RATE);
   for (const s of failing) {
-    progress(`${s.name}: ${results[s.name]?.errors} unexpected answers (expected status ${s.expectStatus}), statuses ${JSON.stringify(results[s.name]?.statuses)}`);
+    const r = results[s.name];
+    progress(
+      `${s.name}: ${r?.errors} errors (expected status ${s.expectStatus}${s.verifyBody ? ' and a valid body' : ''}), ` +
+        `got statuses ${JSON.stringify(r?.statuses)}`,
+    );
   }
   return failing.length > 0 ? 1 : 0;
 }

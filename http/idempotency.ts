@@ -48,8 +48,8 @@ export class Idempotency {
       await this.store.release(scope, key);
       throw error;
     }
-    // A fault of ours is not an answer worth keeping: the retry should run again.
-    if (reply.status >= 500) {
+    // A fault of ours or a throttle is not a final answer: the retry (after Retry-After) should run again.
+    if (reply.status >= 500 || reply.status === 429) {
       await this.store.release(scope, key);
       return reply;
     }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RequestContext } from '../context/context';
 import { AppError } from '../errors/app-error';
+import { CATALOG } from '../errors/catalog';
 import { errorIndexPage, errorPage, isErrorCode } from '../errors/docs-pages';
 import { toAppError } from '../errors/graphql-errors';
 import type { WebhookInbox } from '../domain/webhooks/inbox';
@@ -12,6 +13,7 @@ import { graphqlErrorReply, type GraphqlEndpoint } from './graphql-endpoint';
 import { Idempotency } from './idempotency';
 import type { Logger } from './logger';
 import { errorReply, jsonReply, writeReply, type Reply } from './reply';
+import { RequestTarget } from './target';
 import type { RestBridge } from '../rest-bridge/bridge';
 
 export interface Playground {
@@ -62,11 +64,11 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
 }
 
 async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): Promise<Reply> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = new RequestTarget(req.url ?? '/');
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (path === '/graphql') return graphql(deps, req, url, requestId);
-  if (path.startsWith('/v1/webhooks/')) return webhook(deps, req, decodeURIComponent(path.slice('/v1/webhooks/'.length)));
+  if (path.startsWith('/v1/webhooks/')) return webhook(deps, req, path.slice('/v1/webhooks/'.length));
   if (path === '/v1/openapi.json' && method === 'GET') return jsonReply(200, deps.openapi());
   if (path.startsWith('/v1/')) return deps.bridge.handle(req, url, requestId);
   if (method !== 'GET' && method !== 'HEAD') throw new AppError('not_found', 'ROUTE_NOT_FOUND');
@@ -106,15 +108,15 @@ async function readiness(db: Db): Promise<Reply> {
   }
 }
 
-async function graphql(deps: HttpDeps, req: IncomingMessage, url: URL, requestId: string): Promise<Reply> {
+async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> {
   const method = req.method ?? 'GET';
   const wantsPage = method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
   if (wantsPage && deps.playground) {
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': deps.playground.csp }, body: deps.playground.page };
   }
-  let body: unknown;
-  let raw: Buffer = Buffer.alloc(0);
   try {
+    let body: unknown;
+    let raw: Buffer = Buffer.alloc(0);
     if (method === 'POST') {
       raw = await readBody(req, deps.maxBodyBytes);
       if (mediaType(req) !== 'json') throw new AppError('unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
@@ -124,17 +126,18 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: URL, requestId
         throw new AppError('invalid_request', 'MALFORMED_JSON');
       }
     }
+    const key = method === 'POST' ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
+    const context = await deps.buildContext(req, requestId);
+    const execute = () => deps.graphql.execute({ method, search: url.search, headers: req.headers, body }, context);
+    if (key && context.viewer) {
+      return await deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: '/graphql', body: raw }, execute);
+    }
+    return await execute();
   } catch (error) {
+    // Failures outside Apollo (body, idempotency) still answer in GraphQL's shape on /graphql.
     if (!(error instanceof AppError)) throw error;
-    return graphqlErrorReply(error, errorReply(error, '').status, deps.docsBaseUrl());
+    return graphqlErrorReply(error, CATALOG[error.code].status, deps.docsBaseUrl());
   }
-  const context = await deps.buildContext(req, requestId);
-  const execute = () => deps.graphql.execute({ method, search: url.search, headers: req.headers, body }, context);
-  const key = method === 'POST' ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
-  if (key && context.viewer) {
-    return deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: '/graphql', body: raw }, execute);
-  }
-  return execute();
 }
 
 async function webhook(deps: HttpDeps, req: IncomingMessage, source: string): Promise<Reply> {

@@ -4,8 +4,9 @@
  * The gateway runs where there is no internet access, and the page must also hold under a strict
  * Content-Security-Policy, so nothing comes from a CDN: React, ReactDOM and GraphiQL are read from
  * our own node_modules (their UMD builds) once at start-up and served from `assetBase`. The page
- * has no inline script and no inline style; its bootstrap code is the generated asset
- * `playground.js`, which is why `PLAYGROUND_CSP` can say `script-src 'self'`.
+ * has no inline script and no inline style of its own; its bootstrap code is the generated asset
+ * `playground.js`, which is why `PLAYGROUND_CSP` can say `script-src 'self'` (see PLAYGROUND_CSP for
+ * the few inline styles GraphiQL itself inserts).
  *
  * Serving (done by the HTTP layer, not here):
  *   - GET `graphqlPath` whose Accept includes text/html -> `page`, `Content-Type: text/html; charset=utf-8`,
@@ -16,8 +17,8 @@
  * next operations; an `Authorization` header can also be typed in GraphiQL's Headers editor.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface StaticAsset {
   contentType: string;
@@ -39,14 +40,22 @@ export interface Playground {
   assets: Map<string, StaticAsset>;
 }
 
+/** A CSP hash source for an exact inline text (style element content or style attribute value). */
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
 /**
- * CSP for the page. Scripts: only our own files, no inline script, no eval. Why each other source exists:
+ * CSP for the page. Scripts: only our own files; no inline script, no eval. Why each other source exists:
  *  - style-src hash: when a menu or dialog opens (e.g. the run button's operation menu, Settings),
  *    GraphiQL's Radix components lock page scrolling by inserting one <style> element
  *    (react-remove-scroll-bar). Its text only varies with the scrollbar gap, which is always 0 on this
  *    page (it never scrolls: see PAGE_CSS), so one hash allows it without 'unsafe-inline'. If a
  *    GraphiQL upgrade changes that text, Chromium logs a style-src violation naming the new hash when
  *    a menu opens; the menu still works, only the scroll lock is lost.
+ *  - style-src-attr: CodeMirror's jump-to-line dialog (Alt-G) is built with innerHTML holding these two
+ *    style attributes; without them it works but logs CSP errors. 'unsafe-hashes' only allows
+ *    attributes whose exact text is hashed here, and style attributes are no script vector.
  *  - img-src / font-src data:: graphiql.min.css embeds its fonts and a few images as data: URLs (and
  *    the page's empty favicon is data:, which stops the browser requesting /favicon.ico).
  *  - connect-src 'self': the fetcher only talks to the same-origin GraphQL endpoint.
@@ -56,6 +65,7 @@ export const PLAYGROUND_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self' 'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='",
+  `style-src-attr 'unsafe-hashes' ${cspHash('width: 10em')} ${cspHash('color: #888')}`,
   "img-src 'self' data:",
   "font-src 'self' data:",
   "connect-src 'self'",
@@ -179,16 +189,20 @@ function bootstrapScript(graphqlPath: string): string {
 /**
  * Resolves a file inside an installed package. `require.resolve('pkg/file')` is tried first, but
  * react and react-dom have an "exports" map that does not list their umd/ files
- * (ERR_PACKAGE_PATH_NOT_EXPORTED), so we then go through the package's package.json, which they export.
+ * (ERR_PACKAGE_PATH_NOT_EXPORTED), so we then go through the package's package.json, which they do
+ * export. Any failure falls back, not only that error code: Jest's require.resolve reports the
+ * same refusal as a plain "Cannot find module" error.
  */
 function resolvePackageFile(pkg: string, file: string): string {
   try {
     return require.resolve(`${pkg}/${file}`);
-  } catch (err) {
-    const code = err instanceof Error && 'code' in err ? err.code : undefined;
-    if (code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED' && code !== 'MODULE_NOT_FOUND') throw err;
+  } catch (direct) {
+    const candidate = join(dirname(require.resolve(`${pkg}/package.json`)), file);
+    if (!existsSync(candidate)) {
+      throw new Error(`loadPlayground: ${pkg}/${file} not found (is ${pkg} installed with its UMD build?)`, { cause: direct });
+    }
+    return candidate;
   }
-  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
 }
 
 function makeAsset(contentType: string, body: Buffer): StaticAsset {

@@ -6,6 +6,7 @@ import { CATALOG } from '../errors/catalog';
 import { toAppError } from '../errors/graphql-errors';
 import { mediaType, parseBody, readBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
+import type { RequestTarget } from '../http/target';
 import type { Logger } from '../http/logger';
 import { errorReply, jsonReply, type Reply } from '../http/reply';
 import { convertKeys, toCamel, toSnake } from './case';
@@ -13,6 +14,7 @@ import { buildOpenApi } from './openapi';
 import { loadOperations, type PreparedOperation } from './operations';
 import type { Route } from './route';
 import { RouteMatcher } from './route-matcher';
+import { fieldErrorFromVariable } from './variable-errors';
 
 export interface BridgeDeps {
   schema: GraphQLSchema;
@@ -46,7 +48,7 @@ export class RestBridge {
     return buildOpenApi(this.deps.schema, this.deps.routes, this.operations, this.deps.docsBaseUrl());
   }
 
-  async handle(req: IncomingMessage, url: URL, requestId: string): Promise<Reply> {
+  async handle(req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> {
     try {
       return await this.dispatch(req, url, requestId);
     } catch (error) {
@@ -56,7 +58,7 @@ export class RestBridge {
     }
   }
 
-  private async dispatch(req: IncomingMessage, url: URL, requestId: string): Promise<Reply> {
+  private async dispatch(req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> {
     const method = req.method ?? 'GET';
     const match = this.matcher.match(method, url.pathname);
     if (match.kind === 'none') throw new AppError('not_found', 'ROUTE_NOT_FOUND');
@@ -83,7 +85,7 @@ export class RestBridge {
     const result = await execute({ schema: this.deps.schema, document: operation.document, variableValues: variables, contextValue: context });
     const cookies: Record<string, string[]> = context.response.cookies.length ? { 'set-cookie': context.response.cookies } : {};
     if (result.errors?.length) {
-      const errors = result.errors.map((e) => toAppError(e, context.requestId));
+      const errors = result.errors.map((e) => (!e.path && fieldErrorFromVariable(e, route.bodyVariable)) || toAppError(e, context.requestId));
       errors.forEach((e, i) => {
         if (e.code === 'internal') this.deps.logger.error('bridge operation failed', { requestId: context.requestId, operation: operation.name, error: result.errors![i] });
       });
@@ -108,9 +110,12 @@ export class RestBridge {
   private variables(operation: PreparedOperation, route: Route, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown>): Record<string, unknown> {
     const variables: Record<string, unknown> = {};
     const problems: Array<{ field: string; reason: string }> = [];
-    for (const [name, value] of query) {
-      const camel = toCamel(name);
-      if (operation.variables.has(camel)) variables[camel] = coerceText(value, operation.variables.get(camel)!.scalar);
+    // Routes with a body take their input from it alone: credentials must never ride in a URL.
+    if (!route.body) {
+      for (const [name, value] of query) {
+        const camel = toCamel(name);
+        if (operation.variables.has(camel)) variables[camel] = coerceText(value, operation.variables.get(camel)!.scalar);
+      }
     }
     if (route.bodyVariable) variables[route.bodyVariable] = convertKeys(body, toCamel);
     else {

@@ -37,6 +37,9 @@ const SESSION_PRINCIPAL = `
     left join users u on u.id = s.user_id
     left join machine_clients c on c.id = s.client_id`;
 
+/** NOTIFY channel carrying the id of each revoked session. */
+export const SESSION_REVOKED_CHANNEL = 'session_revoked';
+
 export class AuthStore {
   constructor(private readonly db: Queryable) {}
 
@@ -82,7 +85,12 @@ export class AuthStore {
     return (await this.db.query<SessionPrincipalRow>(`${SESSION_PRINCIPAL} where s.cookie_hash = $1`, [hash]))[0];
   }
 
+  /** Revokes the session and tells every replica (NOTIFY) to forget its cached copy. */
   async revokeSession(id: string, at: Date): Promise<void> {
-    await this.db.query('update sessions set revoked_at = $2 where id = $1 and revoked_at is null', [id, at]);
+    await this.db.query(
+      `with revoked as (update sessions set revoked_at = $2 where id = $1 and revoked_at is null returning id)
+       select pg_notify('${SESSION_REVOKED_CHANNEL}', $1)`,
+      [id, at],
+    );
   }
 }

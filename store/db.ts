@@ -12,5 +12,7 @@ export interface Db extends Queryable {
   readonly dialect: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Calls `onMessage` for every NOTIFY on `channel` (from any process sharing the database). */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
 }

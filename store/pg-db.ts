@@ -1,4 +1,4 @@
-import { Pool, types } from 'pg';
+import { Client, Pool, types } from 'pg';
 import type { Db, Queryable } from './db';
 
 // bigint (int8) and numeric come back as strings by default; our int8 columns hold counters and minor
@@ -15,6 +15,7 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   await pool.query('select 1');
+  const listeners: Client[] = [];
   return {
     dialect: 'postgres',
     query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
@@ -33,6 +34,20 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
         client.release();
       }
     },
-    close: () => pool.end(),
+    async listen(channel, onMessage) {
+      // LISTEN needs a connection of its own for the process's lifetime; a pooled one would be reused.
+      const client = new Client({ connectionString, options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined });
+      client.on('error', () => undefined);
+      await client.connect();
+      client.on('notification', (message) => {
+        if (message.channel === channel) onMessage(message.payload ?? '');
+      });
+      await client.query(`listen "${channel.replace(/"/g, '')}"`);
+      listeners.push(client);
+    },
+    async close() {
+      await Promise.all(listeners.map((client) => client.end().catch(() => undefined)));
+      await pool.end();
+    },
   };
 }

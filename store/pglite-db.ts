@@ -15,6 +15,9 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
         const scoped: Queryable = { query: (sql, params) => query(tx, sql, params) };
         return work(scoped);
       }),
+    async listen(channel, onMessage) {
+      await pg.listen(channel, onMessage);
+    },
     close: () => pg.close(),
   };
 }

@@ -7,6 +7,7 @@ import { normalizeCertificateSerial } from './certificate-serial';
 import type { KeyRing } from './key-ring';
 import type { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './passwords';
+import { SessionCache } from './session-cache';
 import type { Viewer } from './viewer';
 
 export interface IssuedToken {
@@ -36,6 +37,8 @@ const hash = (secret: string) => createHash('sha256').update(secret).digest('bas
 
 /** Logins, machine tokens, sessions: who is calling, decided in one place for REST and GraphQL. */
 export class AuthService {
+  private readonly sessions = new SessionCache();
+
   constructor(
     private readonly store: AuthStore,
     private readonly keys: KeyRing,
@@ -91,7 +94,7 @@ export class AuthService {
     if (credentials.bearer !== undefined) {
       const check = await this.keys.verify(credentials.bearer);
       if (!check.ok) return { failure: check.expired ? 'SESSION_EXPIRED' : 'INVALID_BEARER_TOKEN' };
-      const session = await this.store.sessionById(check.claims.sid);
+      const session = await this.sessionById(check.claims.sid);
       if (!session) return { failure: 'INVALID_BEARER_TOKEN' };
       if (session.cert_serial !== null) {
         // A machine token is only good with the certificate it was issued to.
@@ -101,14 +104,39 @@ export class AuthService {
       return this.fromSession(session);
     }
     if (credentials.sessionCookie !== undefined) {
-      const session = await this.store.sessionByCookieHash(hash(credentials.sessionCookie));
+      const session = await this.sessionByCookie(hash(credentials.sessionCookie));
       return session ? this.fromSession(session) : { failure: 'SESSION_EXPIRED' };
     }
     return { failure: 'NO_SESSION' };
   }
 
   async logout(viewer: Viewer): Promise<void> {
+    this.sessions.evict(viewer.sessionId);
     await this.store.revokeSession(viewer.sessionId, this.clock.now());
+  }
+
+  /** Another replica revoked a session: forget our cached copy. */
+  sessionRevoked(sessionId: string): void {
+    this.sessions.evict(sessionId);
+  }
+
+  private async sessionById(id: string): Promise<SessionPrincipalRow | undefined> {
+    const now = Date.now();
+    const cached = this.sessions.get(id, now);
+    if (cached) return cached;
+    const row = await this.store.sessionById(id);
+    // Revoked sessions are not cached: the answer for them must always come from the database.
+    if (row && row.revoked_at === null) this.sessions.put(row, now);
+    return row;
+  }
+
+  private async sessionByCookie(cookieHash: string): Promise<SessionPrincipalRow | undefined> {
+    const now = Date.now();
+    const cached = this.sessions.getByCookie(cookieHash, now);
+    if (cached) return cached;
+    const row = await this.store.sessionByCookieHash(cookieHash);
+    if (row && row.revoked_at === null) this.sessions.put(row, now, cookieHash);
+    return row;
   }
 
   private fromSession(session: SessionPrincipalRow): Authentication {

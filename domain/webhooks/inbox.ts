@@ -25,7 +25,7 @@ export class WebhookInbox {
   ) {}
 
   knows(source: string): boolean {
-    return (this.secrets[source]?.length ?? 0) > 0;
+    return Object.hasOwn(this.secrets, source) && this.secrets[source].length > 0;
   }
 
   async receive(delivery: Delivery): Promise<{ duplicate: boolean; handled: boolean }> {

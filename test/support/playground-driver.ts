@@ -47,7 +47,10 @@ export interface PlaygroundSteps {
 export interface PlaygroundRun {
   /** The response pane's text after each operation, in order (JSON text as GraphiQL shows it). */
   results: string[];
-  /** Console errors and warnings, page errors, failed and >= 400 requests (CSP violations land here). */
+  /**
+   * Console errors and warnings, page errors, failed and >= 400 requests (CSP violations land here).
+   * Apollo answers 400 to operations that fail validation, so such steps add entries too.
+   */
   problems: string[];
   /** document.title of the page. */
   title: string;
@@ -85,36 +88,28 @@ export async function runInPlayground(baseUrl: string, steps: PlaygroundSteps): 
     if (response === null || !response.ok()) {
       throw new Error(`GET ${url} answered ${response === null ? 'nothing' : response.status()}`);
     }
-    await page.locator(QUERY_EDITOR).waitFor({ state: 'visible' });
+    // A bare timeout says little: the console usually tells why (CSP, failed request, 4xx/5xx).
+    const explain = (what: string) => (err: unknown): never => {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(`${what} (${why}); problems seen: ${JSON.stringify(problems)}`);
+    };
+    await page.locator(QUERY_EDITOR).waitFor({ state: 'visible' }).catch(explain('GraphiQL did not render'));
 
     if (steps.headers !== undefined) {
-      // The Headers editor exists only once its tab has been opened.
+      // Open the Headers tab as a user would: HEADER_EDITOR matches only the active tool's editor.
       await page.locator(HEADERS_TAB).click();
       await page.locator(HEADER_EDITOR).waitFor({ state: 'visible' });
       await setEditorValue(page, HEADER_EDITOR, steps.headers);
     }
 
     const results: string[] = [];
-    for (const op of steps.operations) {
+    for (const [index, op] of steps.operations.entries()) {
       await setEditorValue(page, QUERY_EDITOR, op);
       await waitUntilGraphiqlParsed(page, op, timeout);
       // Clear the pane first, so that "updated" can be told apart from "same result as last time".
       await setEditorValue(page, RESPONSE_EDITOR, '');
       await page.locator(EXECUTE_BUTTON).click();
-      await page.waitForFunction(
-        ([sel]) => {
-          const el = document.querySelector(sel);
-          const cm: unknown = el === null ? undefined : Reflect.get(el, 'CodeMirror');
-          if (typeof cm !== 'object' || cm === null) return false;
-          const getValue: unknown = Reflect.get(cm, 'getValue');
-          if (typeof getValue !== 'function') return false;
-          const text: unknown = getValue.call(cm);
-          // GraphiQL shows a spinner in the response section while the request is in flight.
-          return typeof text === 'string' && text.trim() !== '' && document.querySelector('.graphiql-response .graphiql-spinner') === null;
-        },
-        [RESPONSE_EDITOR] as const,
-        { timeout },
-      );
+      await waitForResponse(page, timeout).catch(explain(`operation #${index} got no response in the playground`));
       results.push(await getEditorValue(page, RESPONSE_EDITOR));
     }
 
@@ -150,6 +145,24 @@ async function setEditorValue(page: Page, selector: string, value: string): Prom
       setValue.call(cm, text);
     },
     [selector, value] as const,
+  );
+}
+
+/** Waits until the response pane (cleared before the run) has text and the request spinner is gone. */
+async function waitForResponse(page: Page, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    ([sel]) => {
+      const el = document.querySelector(sel);
+      const cm: unknown = el === null ? undefined : Reflect.get(el, 'CodeMirror');
+      if (typeof cm !== 'object' || cm === null) return false;
+      const getValue: unknown = Reflect.get(cm, 'getValue');
+      if (typeof getValue !== 'function') return false;
+      const text: unknown = getValue.call(cm);
+      // GraphiQL shows a spinner in the response section while the request is in flight.
+      return typeof text === 'string' && text.trim() !== '' && document.querySelector('.graphiql-response .graphiql-spinner') === null;
+    },
+    [RESPONSE_EDITOR] as const,
+    { timeout },
   );
 }
 

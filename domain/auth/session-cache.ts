@@ -1,0 +1,44 @@
+import type { SessionPrincipalRow } from '../../store/auth-store';
+
+/**
+ * Sessions read recently, so an authenticated request costs no database round trip. A logout evicts
+ * its session here at once and, through a database notification, in every other replica; the short
+ * lifetime bounds the damage should a notification ever be lost (a dropped LISTEN connection).
+ */
+export class SessionCache {
+  private readonly bySession = new Map<string, { row: SessionPrincipalRow; until: number }>();
+  private readonly sessionByCookie = new Map<string, string>();
+
+  constructor(
+    private readonly lifetimeMs = 30_000,
+    private readonly maxEntries = 50_000,
+  ) {}
+
+  get(sessionId: string, nowMs: number): SessionPrincipalRow | undefined {
+    const entry = this.bySession.get(sessionId);
+    if (!entry) return undefined;
+    if (entry.until <= nowMs) {
+      this.bySession.delete(sessionId);
+      return undefined;
+    }
+    return entry.row;
+  }
+
+  getByCookie(cookieHash: string, nowMs: number): SessionPrincipalRow | undefined {
+    const sessionId = this.sessionByCookie.get(cookieHash);
+    return sessionId === undefined ? undefined : this.get(sessionId, nowMs);
+  }
+
+  put(row: SessionPrincipalRow, nowMs: number, cookieHash?: string): void {
+    if (this.bySession.size >= this.maxEntries) {
+      this.bySession.clear();
+      this.sessionByCookie.clear();
+    }
+    this.bySession.set(row.id, { row, until: nowMs + this.lifetimeMs });
+    if (cookieHash !== undefined) this.sessionByCookie.set(cookieHash, row.id);
+  }
+
+  evict(sessionId: string): void {
+    this.bySession.delete(sessionId);
+  }
+}

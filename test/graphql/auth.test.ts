@@ -1,0 +1,101 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { enforceAccess } from '../../schema/access';
+import { loadTypeDefs } from '../../schema';
+import { EACH_DATABASE } from '../support/databases';
+import { call, DEMO_PASSWORD, gql, login } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+
+describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
+  let server: TestServer;
+  let base: string;
+  beforeAll(async () => {
+    server = await startTestServer(database, { throttle: { windowSeconds: 900, failuresPerAccount: 3, attemptsPerAddress: 50 } });
+    base = server.url;
+  });
+  afterAll(() => server.close());
+
+  it('{ me } without credentials: HTTP 401, extensions.code unauthorized, doc_url, the REST reason', async () => {
+    const answer = await gql(base, '{ me { id } }');
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+    expect(answer.json.errors).toEqual([
+      expect.objectContaining({ message: 'NO_SESSION', path: ['me'], extensions: { code: 'unauthorized', doc_url: `${base}/docs/errors/unauthorized` } }),
+    ]);
+  });
+
+  it('{ me } with a bad or expired token gives the same reasons as REST', async () => {
+    expect((await gql(base, '{ me { id } }', { token: 'not-a-jwt' })).json.errors[0].message).toBe('INVALID_BEARER_TOKEN');
+    const { token } = await login(base, 'bob@demo.test', '10.9.0.1');
+    server.clock.advance(3600_000);
+    const expired = await gql(base, '{ me { id } }', { token });
+    expect(expired.status).toBe(401);
+    expect(expired.json.errors[0]).toMatchObject({ message: 'SESSION_EXPIRED', extensions: { code: 'unauthorized' } });
+  });
+
+  it('login mutation returns a token and sets the session cookie that later queries use', async () => {
+    const answer = await gql(base, 'mutation { login(email: "alice@demo.test", password: "demo-password-2026") { accessToken tokenType expiresIn } }', {
+      headers: { 'x-forwarded-for': '10.9.0.2' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json.data.login).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+    const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0];
+    const me = await gql(base, '{ me { id kind email clientId } }', { headers: { cookie } });
+    expect(me.json.data.me).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null });
+    const viaToken = await gql(base, '{ me { id } }', { token: answer.json.data.login.accessToken });
+    expect(viaToken.json.data.me.id).toBe('usr_alice');
+  });
+
+  it('a wrong password is 401 INVALID_CREDENTIALS and sets no cookie', async () => {
+    const answer = await gql(base, 'mutation { login(email: "alice@demo.test", password: "wrong") { accessToken } }', { headers: { 'x-forwarded-for': '10.9.0.3' } });
+    expect(answer.status).toBe(401);
+    expect(answer.json.errors[0]).toMatchObject({ message: 'INVALID_CREDENTIALS', extensions: { code: 'unauthorized' } });
+    expect(answer.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('aliases packing many login attempts into one document check one password at most, and each counts', async () => {
+    const attempts = Array.from({ length: 6 }, (_, i) => `a${i}: login(email: "backoffice@demo.test", password: "guess${i}") { accessToken }`).join('\n');
+    // Mutations run in order and login is non-null: the first failure ends the document.
+    const packed = await gql(base, `mutation { ${attempts} }`, { headers: { 'x-forwarded-for': '10.9.0.4' } });
+    expect(packed.json.data).toBeNull();
+    expect(packed.json.errors.map((e: { message: string }) => e.message)).toEqual(['INVALID_CREDENTIALS']);
+    for (let i = 0; i < 2; i++) expect((await gql(base, `mutation { ${attempts} }`, { headers: { 'x-forwarded-for': '10.9.0.4' } })).status).toBe(401);
+    // Three failures: the right password is refused too while the account is throttled, from any address.
+    const real = await gql(base, `mutation { login(email: "backoffice@demo.test", password: "${DEMO_PASSWORD}") { accessToken } }`, { headers: { 'x-forwarded-for': '10.9.0.5' } });
+    expect(real.status).toBe(429);
+    expect(Number(real.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(real.json.errors[0]).toMatchObject({ message: 'TOO_MANY_LOGIN_ATTEMPTS', extensions: { code: 'rate_limited' } });
+  });
+
+  it('logout mutation ends the session at once', async () => {
+    const { token } = await login(base, 'alice@demo.test', '10.9.0.6');
+    expect((await gql(base, 'mutation { logout }', { token })).json).toEqual({ data: { logout: true } });
+    expect((await gql(base, '{ me { id } }', { token })).json.errors[0].message).toBe('SESSION_EXPIRED');
+  });
+
+  it('batched requests are refused', async () => {
+    const { token } = await login(base, 'alice@demo.test', '10.9.0.7');
+    const answer = await call(`${base}/graphql`, { method: 'POST', json: [{ query: '{ me { id } }' }, { query: '{ me { id } }' }], headers: { authorization: `Bearer ${token}` } });
+    expect(answer.status).toBe(400);
+    expect(answer.json.errors[0].extensions.code).toBe('invalid_request');
+  });
+
+  it('a document that does not validate is invalid_request with a doc_url', async () => {
+    const answer = await gql(base, '{ nope }');
+    expect(answer.status).toBe(400);
+    expect(answer.json.errors[0]).toMatchObject({ extensions: { code: 'invalid_request', doc_url: `${base}/docs/errors/invalid_request` } });
+  });
+
+  it('cookie-authenticated mutations need a preflighted request (CSRF prevention)', async () => {
+    const { cookie } = await login(base, 'bob@demo.test', '10.9.0.8');
+    const simple = await call(`${base}/graphql?query=${encodeURIComponent('mutation { logout }')}`, { headers: { cookie } });
+    expect(simple.status).toBe(400);
+    expect((await gql(base, '{ me { id } }', { headers: { cookie } })).json.data.me.id).toBe('usr_bob');
+  });
+});
+
+describe('deny by default', () => {
+  it('a root field that declares neither @public nor @requires stops the schema from building', () => {
+    const typeDefs = [...loadTypeDefs(), 'extend type Query { leak: String }'];
+    expect(() => enforceAccess(makeExecutableSchema({ typeDefs }))).toThrow(/Query\.leak/);
+  });
+});

@@ -1,0 +1,400 @@
+import { randomBytes } from 'node:crypto';
+import { ManualClock } from '../../domain/shared/clock';
+import { AppError } from '../../errors/app-error';
+import { Idempotency } from '../../http/idempotency';
+import type { Reply } from '../../http/reply';
+import type { Db } from '../../store/db';
+import { IdempotencyStore } from '../../store/idempotency-store';
+import { EACH_DATABASE } from '../support/databases';
+import { call, DEMO_PASSWORD, gql, login, type Answer } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+
+const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
+let addressCounter = 0;
+/** A distinct client address per test, so the per-address login throttle never interferes. */
+const newAddress = () => `10.20.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+
+const LOGOUT = 'mutation { logout }';
+const ME = 'query { me { id } }';
+const DAY_MS = 24 * 3600 * 1000;
+
+async function sessionsOf(db: Db, userId: string): Promise<Array<{ id: string; revoked: boolean }>> {
+  const rows = await db.query<{ id: string; revoked: boolean }>('select id, revoked_at is not null as revoked from sessions where user_id = $1 order by created_at, id', [userId]);
+  return rows.map((r) => ({ id: r.id, revoked: Boolean(r.revoked) }));
+}
+
+function expectError(answer: Answer, status: number, code: string, message: string): void {
+  expect(answer.status).toBe(status);
+  expect(answer.json.errors[0]).toMatchObject({ code, message });
+}
+
+describe.each(EACH_DATABASE)('%s', (_name, database) => {
+  describe('Idempotency-Key through the real server', () => {
+    let server: TestServer;
+
+    beforeAll(async () => {
+      server = await startTestServer(database);
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    const graphqlWithKey = (token: string, key: string, query: string) => gql(server.url, query, { token, headers: { 'idempotency-key': key } });
+
+    describe('POST /graphql', () => {
+      it('runs the first request normally, without the replay header', async () => {
+        const { token } = await login(server.url, 'alice@demo.test', newAddress());
+        const answer = await graphqlWithKey(token, newKey(), ME);
+        expect(answer.status).toBe(200);
+        expect(answer.json).toEqual({ data: { me: { id: 'usr_alice' } } });
+        expect(answer.headers.get('idempotent-replayed')).toBeNull();
+      });
+
+      it('replays a stored response with Idempotent-Replayed: true and the same status and body', async () => {
+        const { token } = await login(server.url, 'alice@demo.test', newAddress());
+        const key = newKey();
+        const first = await graphqlWithKey(token, key, ME);
+        const replay = await graphqlWithKey(token, key, ME);
+        expect(replay.status).toBe(first.status);
+        expect(replay.text).toBe(first.text);
+        expect(replay.headers.get('idempotent-replayed')).toBe('true');
+        expect(replay.headers.get('content-type')).toBe(first.headers.get('content-type'));
+        // Per-request headers are not replayed: each answer carries its own request id.
+        expect(replay.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
+      });
+
+      // Decision: a replay needs a live session, like every protected request (401 before anything else).
+      // Logout revokes the session, so its retry answers SESSION_EXPIRED, which clients read as "already out".
+      it('a retried `mutation { logout }` after success is 401 SESSION_EXPIRED, not a second logout or a replay', async () => {
+        const address = newAddress();
+        const { token } = await login(server.url, 'alice@demo.test', address);
+        const key = newKey();
+        const first = await graphqlWithKey(token, key, LOGOUT);
+        expect(first.status).toBe(200);
+        expect(first.json).toEqual({ data: { logout: true } });
+        // The effect: the session behind the token is revoked.
+        const me = await gql(server.url, ME, { token });
+        expect(me.status).toBe(401);
+        expect(me.json.errors[0].message).toBe('SESSION_EXPIRED');
+        const retry = await graphqlWithKey(token, key, LOGOUT);
+        expect(retry.status).toBe(401);
+        expect(retry.json.errors[0]).toMatchObject({ message: 'SESSION_EXPIRED', extensions: { code: 'unauthorized' } });
+        expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      });
+
+      it('refuses the same key with a different body: 422 IDEMPOTENCY_KEY_REUSED, and the second request does not run', async () => {
+        const address = newAddress();
+        const { token } = await login(server.url, 'bob@demo.test', address);
+        const key = newKey();
+        expect((await graphqlWithKey(token, key, ME)).status).toBe(200);
+        const sessionsBefore = await sessionsOf(server.db, 'usr_bob');
+        const reused = await graphqlWithKey(token, key, LOGOUT);
+        expect(reused.status).toBe(422);
+        expect(reused.json.errors).toHaveLength(1);
+        expect(reused.json.errors[0]).toMatchObject({ message: 'IDEMPOTENCY_KEY_REUSED', extensions: { code: 'unprocessable', doc_url: `${server.url}/docs/errors/unprocessable` } });
+        expect(reused.headers.get('idempotent-replayed')).toBeNull();
+        // The logout did not run: the token still works and no session was revoked.
+        expect(await sessionsOf(server.db, 'usr_bob')).toEqual(sessionsBefore);
+        expect((await gql(server.url, ME, { token })).json).toEqual({ data: { me: { id: 'usr_bob' } } });
+      });
+
+      it('scopes keys to the caller: bob reusing alice’s key and body runs his own request', async () => {
+        const alice = await login(server.url, 'alice@demo.test', newAddress());
+        const bob = await login(server.url, 'bob@demo.test', newAddress());
+        const key = newKey();
+        expect((await graphqlWithKey(alice.token, key, ME)).json).toEqual({ data: { me: { id: 'usr_alice' } } });
+        const bobs = await graphqlWithKey(bob.token, key, ME);
+        expect(bobs.status).toBe(200);
+        expect(bobs.json).toEqual({ data: { me: { id: 'usr_bob' } } });
+        expect(bobs.headers.get('idempotent-replayed')).toBeNull();
+      });
+
+      it('scopes keys to the caller: bob’s logout with alice’s key revokes bob’s session', async () => {
+        const alice = await login(server.url, 'alice@demo.test', newAddress());
+        const bob = await login(server.url, 'bob@demo.test', newAddress());
+        const key = newKey();
+        expect((await graphqlWithKey(alice.token, key, LOGOUT)).json).toEqual({ data: { logout: true } });
+        const bobs = await graphqlWithKey(bob.token, key, LOGOUT);
+        expect(bobs.status).toBe(200);
+        expect(bobs.headers.get('idempotent-replayed')).toBeNull();
+        expect((await gql(server.url, ME, { token: bob.token })).json.errors[0].message).toBe('SESSION_EXPIRED');
+      });
+
+      it('refuses an invalid key with 400 INVALID_IDEMPOTENCY_KEY, before running anything', async () => {
+        const { token } = await login(server.url, 'alice@demo.test', newAddress());
+        for (const key of ['k'.repeat(300), 'has space']) {
+          const answer = await graphqlWithKey(token, key, LOGOUT);
+          expect(answer.status).toBe(400);
+          expect(answer.json.errors).toHaveLength(1);
+          expect(answer.json.errors[0].message).toBe('INVALID_IDEMPOTENCY_KEY');
+        }
+        // Nothing ran: the token still works.
+        expect((await gql(server.url, ME, { token })).status).toBe(200);
+      });
+    });
+
+    describe('POST /v1/auth/* (REST bridge)', () => {
+      const restLogout = (token: string, key: string) => call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'idempotency-key': key } });
+      const restLogin = (token: string, key: string, address: string, body: Record<string, unknown>) =>
+        call(`${server.url}/v1/auth/login`, { method: 'POST', json: body, headers: { authorization: `Bearer ${token}`, 'idempotency-key': key, 'x-forwarded-for': address } });
+
+      it('replays POST /v1/auth/login for a signed-in caller: one new session, the same token returned twice', async () => {
+        const address = newAddress();
+        const { token } = await login(server.url, 'alice@demo.test', address);
+        const before = await sessionsOf(server.db, 'usr_alice');
+        const key = newKey();
+        const body = { email: 'alice@demo.test', password: DEMO_PASSWORD };
+        const first = await restLogin(token, key, address, body);
+        expect(first.status).toBe(200);
+        expect(first.headers.get('set-cookie')).toMatch(/^session=/);
+        const replay = await restLogin(token, key, address, body);
+        expect(replay.status).toBe(200);
+        expect(replay.headers.get('idempotent-replayed')).toBe('true');
+        expect(replay.json).toEqual(first.json);
+        expect(replay.json.access_token).toEqual(expect.any(String));
+        // Cookies are not replayed (they belong to the response that created them).
+        expect(replay.headers.get('set-cookie')).toBeNull();
+        expect((await sessionsOf(server.db, 'usr_alice')).length).toBe(before.length + 1);
+      });
+
+      it('refuses the same key with another body on REST: 422 IDEMPOTENCY_KEY_REUSED naming the header', async () => {
+        const address = newAddress();
+        const { token } = await login(server.url, 'alice@demo.test', address);
+        const key = newKey();
+        expect((await restLogin(token, key, address, { email: 'alice@demo.test', password: DEMO_PASSWORD })).status).toBe(200);
+        const before = await sessionsOf(server.db, 'usr_bob');
+        const reused = await restLogin(token, key, address, { email: 'bob@demo.test', password: DEMO_PASSWORD });
+        expect(reused.status).toBe(422);
+        expect(reused.json).toEqual({
+          errors: [{ code: 'unprocessable', message: 'IDEMPOTENCY_KEY_REUSED', doc_url: `${server.url}/docs/errors/unprocessable`, field: 'Idempotency-Key' }],
+        });
+        expect(await sessionsOf(server.db, 'usr_bob')).toEqual(before);
+      });
+
+      it('treats the same key on another path as a different request (422)', async () => {
+        const address = newAddress();
+        const { token } = await login(server.url, 'alice@demo.test', address);
+        const key = newKey();
+        expect((await graphqlWithKey(token, key, ME)).status).toBe(200);
+        const other = await call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'idempotency-key': key } });
+        expectError(other, 422, 'unprocessable', 'IDEMPOTENCY_KEY_REUSED');
+        expect((await gql(server.url, ME, { token })).status).toBe(200);
+      });
+
+      it('a retried POST /v1/auth/logout after success is 401 SESSION_EXPIRED (a replay needs a live session)', async () => {
+        const { token } = await login(server.url, 'bob@demo.test', newAddress());
+        const key = newKey();
+        const first = await restLogout(token, key);
+        expect(first.status).toBe(204);
+        expect(first.text).toBe('');
+        const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+        expectError(me, 401, 'unauthorized', 'SESSION_EXPIRED');
+        const retry = await restLogout(token, key);
+        expectError(retry, 401, 'unauthorized', 'SESSION_EXPIRED');
+        expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      });
+
+      it('scopes REST keys to the caller: bob’s logout with alice’s key logs bob out', async () => {
+        const alice = await login(server.url, 'alice@demo.test', newAddress());
+        const bob = await login(server.url, 'bob@demo.test', newAddress());
+        const key = newKey();
+        expect((await restLogout(alice.token, key)).status).toBe(204);
+        const bobs = await restLogout(bob.token, key);
+        expect(bobs.status).toBe(204);
+        expect(bobs.headers.get('idempotent-replayed')).toBeNull();
+        const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${bob.token}` } });
+        expectError(me, 401, 'unauthorized', 'SESSION_EXPIRED');
+      });
+
+      it('refuses a 300-character key with 400 naming Idempotency-Key, and does not log out', async () => {
+        const { token } = await login(server.url, 'alice@demo.test', newAddress());
+        const answer = await restLogout(token, 'k'.repeat(300));
+        expect(answer.status).toBe(400);
+        expect(answer.json).toEqual({ errors: [{ code: 'invalid_request', message: 'INVALID_IDEMPOTENCY_KEY', doc_url: `${server.url}/docs/errors/invalid_request`, field: 'Idempotency-Key' }] });
+        expect((await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      });
+
+      it('accepts a 255-character key', async () => {
+        const address = newAddress();
+        const { token } = await login(server.url, 'alice@demo.test', address);
+        const key = 'k'.repeat(250) + randomBytes(3).toString('hex').slice(0, 5);
+        const body = { email: 'alice@demo.test', password: DEMO_PASSWORD };
+        expect((await restLogin(token, key, address, body)).status).toBe(200);
+        expect((await restLogin(token, key, address, body)).headers.get('idempotent-replayed')).toBe('true');
+      });
+    });
+  });
+
+  describe('Idempotency (http/idempotency.ts) on the real store', () => {
+    let db: Db;
+    let drop: () => Promise<void>;
+    let clock: ManualClock;
+    let idempotency: Idempotency;
+    const request = (body = '{"a":1}') => ({ method: 'POST', path: '/v1/things', body: Buffer.from(body) });
+    const reply = (status: number, body: string): Reply => ({ status, headers: { 'content-type': 'application/json', 'set-cookie': ['s=1'], 'x-other': 'no' }, body });
+
+    beforeAll(async () => {
+      ({ db, drop } = await database.open());
+      clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
+      idempotency = new Idempotency(new IdempotencyStore(db), clock);
+    });
+    afterAll(async () => {
+      await drop?.();
+    });
+
+    /** An execute that counts its runs and answers `status`. */
+    function counted(status = 201) {
+      const runs = { count: 0 };
+      const execute = async () => {
+        runs.count += 1;
+        return reply(status, JSON.stringify({ run: runs.count }));
+      };
+      return { runs, execute };
+    }
+
+    it('runs once and replays the stored status, body and replayable headers', async () => {
+      const { runs, execute } = counted();
+      const key = newKey();
+      const first = await idempotency.run('user:a', key, request(), execute);
+      expect(first).toMatchObject({ status: 201, body: '{"run":1}' });
+      const second = await idempotency.run('user:a', key, request(), execute);
+      expect(runs.count).toBe(1);
+      expect(second).toEqual({ status: 201, body: '{"run":1}', headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
+    });
+
+    it('answers 409 IDEMPOTENT_REQUEST_IN_PROGRESS while the first request still runs', async () => {
+      const key = newKey();
+      let finish!: (r: Reply) => void;
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const slow = idempotency.run('user:a', key, request(), () => {
+        started();
+        return new Promise<Reply>((resolve) => (finish = resolve));
+      });
+      await running;
+      const { runs, execute } = counted();
+      const error = await idempotency.run('user:a', key, request(), execute).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS' });
+      expect(runs.count).toBe(0);
+      finish(reply(200, '{"slow":true}'));
+      expect(await slow).toMatchObject({ status: 200, body: '{"slow":true}' });
+      // Once done, the same request replays the slow one's answer.
+      const after = await idempotency.run('user:a', key, request(), execute);
+      expect(after).toMatchObject({ status: 200, body: '{"slow":true}', headers: { 'idempotent-replayed': 'true' } });
+      expect(runs.count).toBe(0);
+    });
+
+    it('lets exactly one of several concurrent requests with one key run', async () => {
+      const key = newKey();
+      let runs = 0;
+      const execute = async () => {
+        runs += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return reply(201, '{}');
+      };
+      const outcomes = await Promise.allSettled([0, 1, 2, 3, 4].map(() => idempotency.run('user:c', key, request(), execute)));
+      expect(runs).toBe(1);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS' });
+    });
+
+    it('refuses another body under the same key with 422 IDEMPOTENCY_KEY_REUSED', async () => {
+      const { runs, execute } = counted();
+      const key = newKey();
+      await idempotency.run('user:a', key, request('{"a":1}'), execute);
+      await expect(idempotency.run('user:a', key, request('{"a":2}'), execute)).rejects.toMatchObject({ code: 'unprocessable', reason: 'IDEMPOTENCY_KEY_REUSED' });
+      await expect(idempotency.run('user:a', key, { ...request('{"a":1}'), path: '/v1/other' }, execute)).rejects.toMatchObject({ code: 'unprocessable' });
+      await expect(idempotency.run('user:a', key, { ...request('{"a":1}'), method: 'PATCH' }, execute)).rejects.toMatchObject({ code: 'unprocessable' });
+      expect(runs.count).toBe(1);
+    });
+
+    it('keeps scopes apart', async () => {
+      const { runs, execute } = counted();
+      const key = newKey();
+      await idempotency.run('user:a', key, request(), execute);
+      const other = await idempotency.run('user:b', key, request(), execute);
+      expect(runs.count).toBe(2);
+      expect(other.headers['idempotent-replayed']).toBeUndefined();
+    });
+
+    it('does not store a 5xx result: the retry runs again', async () => {
+      const key = newKey();
+      const first = counted(503);
+      expect((await idempotency.run('user:a', key, request(), first.execute)).status).toBe(503);
+      const second = counted(201);
+      const retry = await idempotency.run('user:a', key, request(), second.execute);
+      expect(second.runs.count).toBe(1);
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    });
+
+    it('does not store a 429: a client that waits Retry-After and retries with its key gets a real answer', async () => {
+      const key = newKey();
+      const limited = async (): Promise<Reply> => ({ status: 429, headers: { 'content-type': 'application/json', 'retry-after': '60' }, body: '{"errors":[]}' });
+      expect((await idempotency.run('user:a', key, request(), limited)).status).toBe(429);
+      const { runs, execute } = counted(201);
+      const retry = await idempotency.run('user:a', key, request(), execute);
+      expect(runs.count).toBe(1);
+      expect(retry.status).toBe(201);
+    });
+
+    it('stores a 4xx result: it is the answer to that request', async () => {
+      const { runs, execute } = counted(404);
+      const key = newKey();
+      await idempotency.run('user:a', key, request(), execute);
+      const replay = await idempotency.run('user:a', key, request(), execute);
+      expect(runs.count).toBe(1);
+      expect(replay).toMatchObject({ status: 404, headers: { 'idempotent-replayed': 'true' } });
+    });
+
+    it('forgets a request whose execute threw: the retry runs again', async () => {
+      const key = newKey();
+      await expect(idempotency.run('user:a', key, request(), () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+      const { runs, execute } = counted();
+      expect((await idempotency.run('user:a', key, request(), execute)).status).toBe(201);
+      expect(runs.count).toBe(1);
+    });
+
+    it('keeps a record 24 hours, then lets the key run again', async () => {
+      const start = clock.now();
+      try {
+        const key = newKey();
+        const { runs, execute } = counted();
+        await idempotency.run('user:a', key, request(), execute);
+        clock.advance(DAY_MS - 1000);
+        expect((await idempotency.run('user:a', key, request(), execute)).headers['idempotent-replayed']).toBe('true');
+        expect(runs.count).toBe(1);
+        clock.advance(1000);
+        const fresh = await idempotency.run('user:a', key, request(), execute);
+        expect(runs.count).toBe(2);
+        expect(fresh).toMatchObject({ status: 201, body: '{"run":2}' });
+        expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+        // After expiry the key is free for another body too.
+        clock.advance(DAY_MS);
+        expect((await idempotency.run('user:a', key, request('{"other":true}'), execute)).status).toBe(201);
+        expect(runs.count).toBe(3);
+      } finally {
+        clock.set(start);
+      }
+    });
+
+    it('validates header values: 1-255 visible ASCII characters', () => {
+      expect(Idempotency.keyOf(undefined)).toBeUndefined();
+      expect(Idempotency.keyOf('abc-123_XYZ:~')).toBe('abc-123_XYZ:~');
+      expect(Idempotency.keyOf('k'.repeat(255))).toBe('k'.repeat(255));
+      for (const bad of ['', 'k'.repeat(256), 'k'.repeat(300), 'with space', 'caf\u00e9', 'tab\t']) {
+        let thrown: unknown;
+        try {
+          Idempotency.keyOf(bad);
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown).toMatchObject({ code: 'invalid_request', reason: 'INVALID_IDEMPOTENCY_KEY', extra: { field: 'Idempotency-Key' } });
+      }
+    });
+  });
+});

@@ -1,0 +1,388 @@
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { WebhookEvent } from '../../domain/webhooks/registry';
+import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
+import { EACH_DATABASE } from '../support/databases';
+import { call, unauthorizedBody, type Answer } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+
+/** A fresh `whsec_` secret (24 random bytes, base64). */
+const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+const ESIGN = newSecret();
+const ESIGN_NEXT = newSecret();
+const PAYMENTS = newSecret();
+
+let counter = 0;
+const newWebhookId = () => `msg_${Date.now().toString(36)}_${++counter}_${randomBytes(4).toString('hex')}`;
+const newEnvelopeId = () => `env_${++counter}_${randomBytes(4).toString('hex')}`;
+
+interface Delivery {
+  id: string;
+  timestamp: number;
+  body: string;
+  /** The `webhook-signature` header; defaults to a v1 signature with `secret`. */
+  signature?: string;
+  secret?: string;
+}
+
+const nowSeconds = (server: TestServer) => Math.floor(server.clock.now().getTime() / 1000);
+
+function headersFor(delivery: Delivery): Record<string, string> {
+  const signature =
+    delivery.signature ?? signStandardWebhook({ id: delivery.id, timestamp: delivery.timestamp, rawBody: delivery.body, secret: delivery.secret ?? ESIGN });
+  return {
+    'content-type': 'application/json',
+    'webhook-id': delivery.id,
+    'webhook-timestamp': String(delivery.timestamp),
+    'webhook-signature': signature,
+  };
+}
+
+function post(server: TestServer, source: string, delivery: Delivery, drop: string[] = []): Promise<Answer> {
+  const headers = headersFor(delivery);
+  for (const name of drop) delete headers[name];
+  return call(`${server.url}/v1/webhooks/${source}`, { method: 'POST', headers, body: delivery.body });
+}
+
+function completed(envelopeId: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ type: 'signature.completed', data: { envelope_id: envelopeId, ...extra } });
+}
+
+/** Effects of the test handler: audit entries it wrote for one envelope. */
+async function effects(server: TestServer, envelopeId: string): Promise<number> {
+  const rows = await server.db.query<{ n: number }>(`select count(*)::int as n from audit_log where target_type = 'envelope' and target_id = $1`, [envelopeId]);
+  return Number(rows[0].n);
+}
+
+async function recorded(server: TestServer, source: string, webhookId: string): Promise<Array<{ event_type: string; handled: boolean }>> {
+  return server.db.query<{ event_type: string; handled: boolean }>('select event_type, handled from webhook_events where source = $1 and webhook_id = $2', [source, webhookId]);
+}
+
+function expectEnvelope(answer: Answer, status: number, code: string, message: string): void {
+  expect(answer.status).toBe(status);
+  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(answer.json.errors).toHaveLength(1);
+  expect(Object.keys(answer.json.errors[0]).sort()).toEqual(['code', 'doc_url', 'message']);
+  expect(answer.json.errors[0]).toMatchObject({ code, message });
+  expect(answer.json.errors[0].doc_url).toMatch(new RegExp(`/docs/errors/${code}$`));
+}
+
+/** The exact 401 a provider gets for any delivery that does not verify. */
+function expectInvalidSignature(server: TestServer, answer: Answer): void {
+  expect(answer.status).toBe(401);
+  expect(answer.text).toBe(JSON.stringify(unauthorizedBody(server.url, 'INVALID_SIGNATURE')));
+  expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+}
+
+/** Registers the test handler: one audit entry per applied event, failing on demand. */
+function registerHandlers(server: TestServer, seen: WebhookEvent[], failOnce: Set<string>): void {
+  server.app.webhooks.register('esign', 'signature.completed', async (event, tx) => {
+    seen.push(event);
+    const data = event.data as { envelope_id: string };
+    await server.app.services.audit.record(tx, {
+      actor: { kind: 'system', id: `webhook:${event.source}` },
+      action: 'envelope.signed',
+      target: { type: 'envelope', id: data.envelope_id },
+      requestId: null,
+      details: { webhookId: event.id },
+    });
+    // Written first, then thrown: the audit entry must be rolled back together with the webhook record.
+    if (failOnce.delete(data.envelope_id)) throw new Error('downstream exploded: secret-ish detail');
+  });
+}
+
+describe.each(EACH_DATABASE)('%s', (_name, database) => {
+  describe('POST /v1/webhooks/<source> with configured secrets', () => {
+    let server: TestServer;
+    const seen: WebhookEvent[] = [];
+    const failOnce = new Set<string>();
+
+    beforeAll(async () => {
+      server = await startTestServer(database, { webhookSecrets: { esign: [ESIGN, ESIGN_NEXT], payments: [PAYMENTS] } });
+      registerHandlers(server, seen, failOnce);
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it('accepts a valid signed delivery and runs the handler once', async () => {
+      const envelope = newEnvelopeId();
+      const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope, { signer: 'alice' }) };
+      const before = seen.length;
+      const answer = await post(server, 'esign', delivery);
+      expect(answer.status).toBe(200);
+      expect(answer.text).toBe('{"received":true,"duplicate":false}');
+      expect(await effects(server, envelope)).toBe(1);
+      expect(await recorded(server, 'esign', delivery.id)).toEqual([{ event_type: 'signature.completed', handled: true }]);
+      expect(seen.length).toBe(before + 1);
+      const event = seen[seen.length - 1];
+      expect(event).toMatchObject({ source: 'esign', id: delivery.id, type: 'signature.completed', data: { envelope_id: envelope, signer: 'alice' } });
+      expect(event.timestamp.getTime()).toBe(delivery.timestamp * 1000);
+    });
+
+    it('answers a replayed delivery as a duplicate without a second effect', async () => {
+      const envelope = newEnvelopeId();
+      const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope) };
+      expect((await post(server, 'esign', delivery)).json).toEqual({ received: true, duplicate: false });
+      const replay = await post(server, 'esign', delivery);
+      expect(replay.status).toBe(200);
+      expect(replay.text).toBe('{"received":true,"duplicate":true}');
+      expect(await effects(server, envelope)).toBe(1);
+    });
+
+    it('processes a webhook-id once even when re-signed with a new timestamp and another body', async () => {
+      const first = newEnvelopeId();
+      const second = newEnvelopeId();
+      const id = newWebhookId();
+      const now = nowSeconds(server);
+      expect((await post(server, 'esign', { id, timestamp: now, body: completed(first) })).json).toEqual({ received: true, duplicate: false });
+      const resent = await post(server, 'esign', { id, timestamp: now + 5, body: completed(second) });
+      expect(resent.status).toBe(200);
+      expect(resent.json).toEqual({ received: true, duplicate: true });
+      expect(await effects(server, first)).toBe(1);
+      expect(await effects(server, second)).toBe(0);
+    });
+
+    it('handles concurrent deliveries of one webhook-id exactly once', async () => {
+      const envelope = newEnvelopeId();
+      const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope) };
+      const answers = await Promise.all([0, 1, 2, 3].map(() => post(server, 'esign', delivery)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      expect(answers.filter((a) => a.json.duplicate === false)).toHaveLength(1);
+      expect(await effects(server, envelope)).toBe(1);
+    });
+
+    it('keeps webhook ids of different sources apart', async () => {
+      const id = newWebhookId();
+      const now = nowSeconds(server);
+      expect((await post(server, 'esign', { id, timestamp: now, body: completed(newEnvelopeId()) })).json.duplicate).toBe(false);
+      const body = JSON.stringify({ type: 'payment.succeeded', data: {} });
+      expect((await post(server, 'payments', { id, timestamp: now, body, secret: PAYMENTS })).json).toEqual({ received: true, duplicate: false });
+    });
+
+    describe('rejects with 401 INVALID_SIGNATURE, and no effect', () => {
+      it('a tampered body', async () => {
+        const envelope = newEnvelopeId();
+        const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope) };
+        const signature = headersFor(delivery)['webhook-signature'];
+        const answer = await post(server, 'esign', { ...delivery, body: completed(envelope, { amount: 1 }), signature });
+        expectInvalidSignature(server, answer);
+        expect(await effects(server, envelope)).toBe(0);
+        expect(await recorded(server, 'esign', delivery.id)).toEqual([]);
+      });
+
+      it('a signature made with an unknown secret or with another source’s secret', async () => {
+        for (const secret of [newSecret(), PAYMENTS]) {
+          const envelope = newEnvelopeId();
+          const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope), secret });
+          expectInvalidSignature(server, answer);
+          expect(await effects(server, envelope)).toBe(0);
+        }
+      });
+
+      it('a garbage signature header', async () => {
+        const envelope = newEnvelopeId();
+        const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope), signature: 'v1,bm90LWEtc2lnbmF0dXJl' });
+        expectInvalidSignature(server, answer);
+        expect(await effects(server, envelope)).toBe(0);
+      });
+
+      it.each([['webhook-id'], ['webhook-timestamp'], ['webhook-signature']])('a delivery without %s', async (header) => {
+        const envelope = newEnvelopeId();
+        const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope) }, [header]);
+        expectInvalidSignature(server, answer);
+        expect(await effects(server, envelope)).toBe(0);
+      });
+
+      it('a delivery without any webhook header', async () => {
+        const answer = await call(`${server.url}/v1/webhooks/esign`, { method: 'POST', json: { type: 'signature.completed', data: { envelope_id: 'env_x' } } });
+        expectInvalidSignature(server, answer);
+      });
+
+      it.each([
+        ['301 s old', -301],
+        ['301 s in the future', 301],
+      ])('a correctly signed delivery whose timestamp is %s', async (_label, shift) => {
+        const envelope = newEnvelopeId();
+        const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server) + shift, body: completed(envelope) });
+        expectInvalidSignature(server, answer);
+        expect(await effects(server, envelope)).toBe(0);
+      });
+
+      it('a delivery that arrives 301 s after it was signed (server clock moved)', async () => {
+        const envelope = newEnvelopeId();
+        const start = server.clock.now();
+        // Whole seconds, so "300 s" below is exactly 300 s.
+        server.clock.set(new Date(Math.floor(start.getTime() / 1000) * 1000));
+        try {
+          const signedAt = nowSeconds(server);
+          const late = { id: newWebhookId(), timestamp: signedAt, body: completed(envelope) };
+          const inTime = { id: newWebhookId(), timestamp: signedAt, body: completed(newEnvelopeId()) };
+          server.clock.advance(300_000);
+          expect((await post(server, 'esign', inTime)).status).toBe(200);
+          server.clock.advance(1_000);
+          expectInvalidSignature(server, await post(server, 'esign', late));
+          expect(await effects(server, envelope)).toBe(0);
+          expect(await recorded(server, 'esign', late.id)).toEqual([]);
+        } finally {
+          server.clock.set(start);
+        }
+      });
+    });
+
+    it('accepts a delivery signed with the second secret during rotation', async () => {
+      const envelope = newEnvelopeId();
+      const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope), secret: ESIGN_NEXT });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ received: true, duplicate: false });
+      expect(await effects(server, envelope)).toBe(1);
+    });
+
+    it('accepts a header carrying a stale signature next to a valid one', async () => {
+      const envelope = newEnvelopeId();
+      const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope) };
+      const stale = signStandardWebhook({ id: delivery.id, timestamp: delivery.timestamp, rawBody: delivery.body, secret: newSecret() });
+      const good = signStandardWebhook({ id: delivery.id, timestamp: delivery.timestamp, rawBody: delivery.body, secret: ESIGN_NEXT });
+      const answer = await post(server, 'esign', { ...delivery, signature: `${stale} ${good}` });
+      expect(answer.status).toBe(200);
+      expect(await effects(server, envelope)).toBe(1);
+    });
+
+    it('answers 404 UNKNOWN_WEBHOOK_SOURCE for a source without secrets', async () => {
+      const answer = await post(server, 'docusign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(newEnvelopeId()) });
+      expectEnvelope(answer, 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+    });
+
+    it.each([['constructor'], ['hasOwnProperty'], ['__proto__'], ['toString']])('answers 404 for the source name %j (no secrets come from Object.prototype)', async (source) => {
+      const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(newEnvelopeId()) };
+      expectEnvelope(await post(server, source, delivery, ['webhook-signature']), 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+      expectEnvelope(await post(server, source, delivery), 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+    });
+
+    it('answers 404, not 500, for a source that is not valid percent-encoding', async () => {
+      const answer = await post(server, '%E0%A4%A', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(newEnvelopeId()) });
+      expect(answer.status).toBe(404);
+      expect(answer.json.errors[0]).toMatchObject({ code: 'not_found' });
+    });
+
+    it('answers 405 with Allow: POST for other methods', async () => {
+      const answer = await call(`${server.url}/v1/webhooks/esign`);
+      expectEnvelope(answer, 405, 'method_not_allowed', 'METHOD_NOT_ALLOWED');
+      expect(answer.headers.get('allow')).toBe('POST');
+    });
+
+    it('acknowledges and records an event type nobody handles', async () => {
+      const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: JSON.stringify({ type: 'envelope.viewed', data: { envelope_id: 'env_viewed' } }) };
+      const before = seen.length;
+      const answer = await post(server, 'esign', delivery);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ received: true, duplicate: false });
+      expect(await recorded(server, 'esign', delivery.id)).toEqual([{ event_type: 'envelope.viewed', handled: false }]);
+      expect(seen.length).toBe(before);
+      expect((await post(server, 'esign', delivery)).json).toEqual({ received: true, duplicate: true });
+    });
+
+    it('does not record a delivery whose handler throws, so the provider’s retry is processed', async () => {
+      const envelope = newEnvelopeId();
+      failOnce.add(envelope);
+      const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope) };
+      const failed = await post(server, 'esign', delivery);
+      expect(failed.status).toBe(500);
+      expect(failed.json.errors[0].code).toBe('internal');
+      expect(failed.text).not.toContain('exploded');
+      expect(failed.text).not.toMatch(/at .*\.ts:\d+/);
+      // The handler's own write is rolled back with the webhook record.
+      expect(await effects(server, envelope)).toBe(0);
+      expect(await recorded(server, 'esign', delivery.id)).toEqual([]);
+
+      const retry = await post(server, 'esign', delivery);
+      expect(retry.status).toBe(200);
+      expect(retry.json).toEqual({ received: true, duplicate: false });
+      expect(await effects(server, envelope)).toBe(1);
+      expect(await recorded(server, 'esign', delivery.id)).toEqual([{ event_type: 'signature.completed', handled: true }]);
+    });
+
+    it('answers 400 for a signed body that is not JSON or has no type, and records nothing', async () => {
+      const notJson = { id: newWebhookId(), timestamp: nowSeconds(server), body: 'not json' };
+      const malformed = await post(server, 'esign', notJson);
+      expect(malformed.status).toBe(400);
+      expect(malformed.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'MALFORMED_JSON' });
+      const untyped = { id: newWebhookId(), timestamp: nowSeconds(server), body: JSON.stringify({ data: {} }) };
+      const missing = await post(server, 'esign', untyped);
+      expect(missing.status).toBe(400);
+      expect(missing.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'WEBHOOK_TYPE_MISSING', field: 'type' });
+      expect(await recorded(server, 'esign', notJson.id)).toEqual([]);
+      expect(await recorded(server, 'esign', untyped.id)).toEqual([]);
+    });
+
+    it('checks the signature before looking at the body', async () => {
+      const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: 'not json', signature: 'v1,AAAA' });
+      expectInvalidSignature(server, answer);
+    });
+
+    it('refuses a body over the size limit with 413, declared or streamed', async () => {
+      const big = completed(newEnvelopeId(), { padding: 'x'.repeat(server.config.maxBodyBytes) });
+      const declared = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: big });
+      expectEnvelope(declared, 413, 'payload_too_large', 'BODY_TOO_LARGE');
+      const streamed = await chunked(server, '/v1/webhooks/esign', headersFor({ id: newWebhookId(), timestamp: nowSeconds(server), body: big }), big);
+      expect(streamed.status).toBe(413);
+    });
+  });
+
+  describe('secrets from the environment (WEBHOOK_SECRET_ESIGN, rotation)', () => {
+    let server: TestServer;
+    const seen: WebhookEvent[] = [];
+    const OLD = newSecret();
+    const NEW = newSecret();
+    const DEFAULT = newSecret();
+
+    beforeAll(async () => {
+      server = await startTestServer(database, { env: { WEBHOOK_SECRET_ESIGN: `${OLD} ${NEW}` }, webhookSecrets: { esign: [DEFAULT] } });
+      registerHandlers(server, seen, new Set());
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it.each([
+      ['first', () => OLD],
+      ['second', () => NEW],
+    ])('accepts a delivery signed with the %s secret of the variable', async (_label, secret) => {
+      const envelope = newEnvelopeId();
+      const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope), secret: secret() });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ received: true, duplicate: false });
+      expect(await effects(server, envelope)).toBe(1);
+    });
+
+    it('rejects the default (demo) secret once the environment sets the source’s secrets', async () => {
+      const envelope = newEnvelopeId();
+      const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope), secret: DEFAULT });
+      expectInvalidSignature(server, answer);
+      expect(await effects(server, envelope)).toBe(0);
+    });
+
+    it('still knows only the configured sources', async () => {
+      const answer = await post(server, 'payments', { id: newWebhookId(), timestamp: nowSeconds(server), body: '{"type":"x"}', secret: OLD });
+      expectEnvelope(answer, 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+    });
+  });
+});
+
+/** POSTs `body` with chunked transfer encoding (no Content-Length), so the limit must apply while streaming. */
+function chunked(server: TestServer, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${server.url}${path}`, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    // The server may answer and stop reading before the whole body is sent.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    const chunk = 1024;
+    for (let i = 0; i < body.length; i += chunk) req.write(body.slice(i, i + chunk));
+    req.end();
+  });
+}
