@@ -1,9 +1,11 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { AppError } from '../errors/app-error';
-import { formatAppError, headersFor, statusFor, toAppError } from '../errors/graphql-errors';
+import { formatAppError, toAppError } from '../errors/graphql-errors';
+import { DirectExecutor } from './graphql-direct';
+import { shapeErrors } from './graphql-results';
 import type { Logger } from './logger';
 import type { Reply } from './reply';
 
@@ -15,13 +17,16 @@ export interface GraphqlEndpointOptions {
 }
 
 /**
- * Apollo Server without a web framework: node:http hands us the parsed body, we hand back a Reply.
- * Errors leave in the catalog's shape; the HTTP status follows `statusFor` (401 before anything else).
+ * `/graphql`: node:http hands us the parsed body, we hand back a Reply. Plain POSTs of valid documents
+ * run on the direct executor (graphql-direct.ts); everything else goes through Apollo Server. Errors
+ * leave in the catalog's shape either way; the HTTP status follows `statusFor` (401 before anything else).
  */
 export class GraphqlEndpoint {
   private readonly apollo: ApolloServer<RequestContext>;
+  private readonly direct: DirectExecutor;
 
   constructor(private readonly options: GraphqlEndpointOptions) {
+    this.direct = new DirectExecutor(options.schema, { production: options.production }, options.docsBaseUrl, options.logger);
     this.apollo = new ApolloServer<RequestContext>({
       schema: options.schema,
       introspection: !options.production,
@@ -31,7 +36,8 @@ export class GraphqlEndpoint {
       csrfPrevention: true,
       // Used only for errors raised before a request context exists (a body that is not a GraphQL request).
       formatError: (formatted, error) => formatAppError(toAppError(error, 'none'), options.docsBaseUrl(), formatted),
-      plugins: [ApolloServerPluginLandingPageDisabled(), this.catalogErrors()],
+      // No HTTP caching of GraphQL answers (they are per-caller), and its per-field hooks cost on every request.
+      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), this.catalogErrors()],
     });
   }
 
@@ -44,6 +50,11 @@ export class GraphqlEndpoint {
   }
 
   async execute(request: { method: string; search: string; headers: Record<string, string | string[] | undefined>; body: unknown }, context: RequestContext): Promise<Reply> {
+    if (request.method === 'POST') {
+      const accept = request.headers.accept;
+      const direct = await this.direct.execute(request.body, Array.isArray(accept) ? accept.join(',') : accept, context);
+      if (direct) return direct;
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -68,15 +79,11 @@ export class GraphqlEndpoint {
         return {
           async willSendResponse({ response, errors, contextValue }) {
             if (!errors?.length || response.body.kind !== 'single') return;
-            const appErrors = errors.map((e) => toAppError(e, contextValue.requestId));
-            appErrors.forEach((appError, i) => {
-              if (appError.code === 'internal') logger.error('graphql resolver failed', { requestId: contextValue.requestId, error: errors[i] });
-            });
             const result = response.body.singleResult;
-            result.errors = appErrors.map((appError, i) => formatAppError(appError, docsBaseUrl(), { message: appError.reason, locations: errors[i].locations, path: errors[i].path }));
-            const status = statusFor(appErrors, result.data !== undefined && result.data !== null);
-            response.http.status = status;
-            for (const [name, value] of Object.entries(headersFor(appErrors, status))) response.http.headers.set(name.toLowerCase(), value);
+            const shaped = shapeErrors(errors, result.data !== undefined && result.data !== null, contextValue.requestId, docsBaseUrl(), logger);
+            result.errors = shaped.errors;
+            response.http.status = shaped.status;
+            for (const [name, value] of Object.entries(shaped.headers)) response.http.headers.set(name.toLowerCase(), value);
           },
         };
       },

@@ -13,16 +13,26 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
 }
 
+// The few error bodies every unauthenticated or misrouted request gets are rendered once.
+const renderedErrors = new Map<string, Reply>();
+
 /** The REST error envelope `{"errors":[{code,message,doc_url}]}` with the catalog status and headers. */
 export function errorReply(error: AppError, docsBaseUrl: string): Reply {
+  const plain = !error.extra.field && !error.extra.details;
+  const key = plain ? `${docsBaseUrl}|${error.code}|${error.reason}|${JSON.stringify(error.extra.headers ?? null)}` : '';
+  const cached = plain ? renderedErrors.get(key) : undefined;
+  if (cached) return cached;
   const rendered = renderEnvelope(error, docsBaseUrl);
-  return jsonReply(rendered.status, rendered.body, rendered.headers);
+  const reply = jsonReply(rendered.status, rendered.body, rendered.headers);
+  if (plain && renderedErrors.size < 1000) renderedErrors.set(key, reply);
+  return reply;
 }
 
-export function writeReply(res: ServerResponse, reply: Reply): void {
+/** Writes status, headers and body in one go; `common` are the headers every response carries. */
+export function writeReply(res: ServerResponse, reply: Reply, common: Record<string, string>): void {
   const body = reply.status === 204 || reply.status === 304 ? '' : reply.body;
-  const headers: Record<string, string | string[] | number> = { ...reply.headers };
-  if (body !== '') headers['content-length'] = Buffer.byteLength(body);
+  const headers: Record<string, string | string[] | number> = Object.assign({}, common, reply.headers);
+  if (body !== '') headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   else delete headers['content-type'];
   res.writeHead(reply.status, headers);
   res.end(body);

@@ -6,7 +6,7 @@ import { errorIndexPage, errorPage, isErrorCode } from '../errors/docs-pages';
 import { toAppError } from '../errors/graphql-errors';
 import type { WebhookInbox } from '../domain/webhooks/inbox';
 import type { KeyRing } from '../domain/auth/key-ring';
-import { newId } from '../domain/shared/ids';
+import { newRequestId } from '../domain/shared/ids';
 import type { Db } from '../store/db';
 import { mediaType, readBody } from './body';
 import { graphqlErrorReply, type GraphqlEndpoint } from './graphql-endpoint';
@@ -49,9 +49,7 @@ export function createHttpServer(deps: HttpDeps): Server {
 
 async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const incoming = req.headers['x-request-id'];
-  const requestId = typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : newId('req');
-  res.setHeader('x-request-id', requestId);
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  const requestId = typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : newRequestId();
   let reply: Reply;
   try {
     reply = await route(deps, req, requestId);
@@ -60,7 +58,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     if (appError.code === 'internal') deps.logger.error('request failed', { requestId, path: req.url, error });
     reply = errorReply(appError, deps.docsBaseUrl());
   }
-  if (!res.headersSent) writeReply(res, reply);
+  if (!res.headersSent) writeReply(res, reply, { 'x-request-id': requestId, ...SECURITY_HEADERS });
 }
 
 async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): Promise<Reply> {

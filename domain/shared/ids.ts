@@ -9,3 +9,14 @@ export function newId(prefix: string): string {
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
+
+// Request ids only need to be unique, not secret: a random per-process prefix and a counter are
+// unique across replicas and far cheaper than random bytes on every request.
+const processPrefix = randomBytes(6).toString('base64url');
+let requestCounter = 0;
+
+/** A request id such as `req_Xy3kQ9aB-1a2b`. */
+export function newRequestId(): string {
+  requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `req_${processPrefix}-${requestCounter.toString(36)}`;
+}
