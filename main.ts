@@ -34,15 +34,18 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    consoleLogger.info('shutting down', { signal });
+    // A connection or a query that will not finish must not keep a stopped replica alive.
+    setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     await db.close();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {

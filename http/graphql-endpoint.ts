@@ -34,6 +34,8 @@ export class GraphqlEndpoint {
       includeStacktraceInErrorResponses: false,
       allowBatchedHttpRequests: false,
       csrfPrevention: true,
+      // main.ts owns shutdown; Apollo's own signal handlers would race it and re-raise the signal.
+      stopOnTerminationSignals: false,
       // Used only for errors raised before a request context exists (a body that is not a GraphQL request).
       formatError: (formatted, error) => formatAppError(toAppError(error, 'none'), options.docsBaseUrl(), formatted),
       // No HTTP caching of GraphQL answers (they are per-caller), and its per-field hooks cost on every request.
