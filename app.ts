@@ -24,6 +24,9 @@ import { IdempotencyStore } from './store/idempotency-store';
 import { RateLimitStore } from './store/rate-limit-store';
 import { SigningKeyStore } from './store/signing-key-store';
 import { WebhookStore } from './store/webhook-store';
+import { CatalogueStore } from './store/catalogue-store';
+import { SubscriptionStore } from './store/subscription-store';
+import { SubscriptionService } from './domain/subscription/subscription-service';
 
 export interface AppOptions {
   config: Config;
@@ -55,12 +58,15 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const keys = new KeyRing(new SigningKeyStore(db), clock, { issuer: config.issuer, audience: config.audience, maxTokenSeconds: config.accessTokenTtl });
   await keys.init();
+  const audit = new AuditTrail(new AuditStore(db), clock);
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
       sessionSeconds: config.sessionTtl,
     }),
-    audit: new AuditTrail(new AuditStore(db), clock),
+    audit,
+    subscription: new SubscriptionService(db, new SubscriptionStore(db), new CatalogueStore(db), audit, clock),
+    clock,
   };
   await db.listen(SESSION_REVOKED_CHANNEL, (sessionId) => services.auth.sessionRevoked(sessionId));
   const webhooks = new WebhookRegistry();

@@ -3,12 +3,16 @@ import type { UnauthorizedReason } from '../errors/app-error';
 import type { AuthService, PresentedCredentials } from '../domain/auth/auth-service';
 import type { Viewer } from '../domain/auth/viewer';
 import type { AuditTrail } from '../domain/shared/audit-trail';
+import type { Clock } from '../domain/shared/clock';
+import type { SubscriptionService } from '../domain/subscription/subscription-service';
 import type { SessionCookie } from './session-cookie';
 
 /** Domain services, built once in app.ts and shared by every request. */
 export interface Services {
   auth: AuthService;
   audit: AuditTrail;
+  subscription: SubscriptionService;
+  clock: Clock;
 }
 
 /** What a resolver may ask of the HTTP response, applied by whichever front (GraphQL or REST) ran it. */

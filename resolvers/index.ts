@@ -1,4 +1,5 @@
 import { authResolvers } from './auth';
+import { subscriptionResolvers } from './subscription';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers];

@@ -91,7 +91,7 @@ export class RestBridge {
       });
       // Authentication decides first, then the most severe client error, as for /graphql.
       const decisive = errors.find((e) => e.code === 'unauthorized') ?? errors.find((e) => CATALOG[e.code].status >= 500) ?? errors[0];
-      const reply = errorReply(decisive, this.deps.docsBaseUrl());
+      const reply = errorReply(restFields(decisive), this.deps.docsBaseUrl());
       return { ...reply, headers: { ...reply.headers, ...cookies } };
     }
     const value = (result.data as Record<string, unknown> | null | undefined)?.[operation.rootField];
@@ -141,6 +141,17 @@ export class RestBridge {
       throw new AppError('forbidden', 'CSRF_HEADER_REQUIRED');
     }
   }
+}
+
+/** Domain errors name GraphQL input fields (`initialPayment.amount`); REST callers sent `initial_payment.amount`. */
+function restFields(error: AppError): AppError {
+  if (!error.extra.field && !error.extra.details) return error;
+  const snake = (field: string | undefined) => field?.split('.').map(toSnake).join('.');
+  return new AppError(error.code, error.reason, {
+    ...error.extra,
+    field: snake(error.extra.field),
+    details: error.extra.details?.map((d) => ({ ...d, field: snake(d.field) })),
+  });
 }
 
 /** Query-string values are text; numbers and booleans are converted for variables of those types. */

@@ -6,7 +6,10 @@ import {
   parse,
   typeFromAST,
   validate,
+  visit,
+  type DefinitionNode,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -37,17 +40,36 @@ export function loadOperations(schema: GraphQLSchema): Map<string, PreparedOpera
   const prepared = new Map<string, PreparedOperation>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
     const whole = parse(readFileSync(join(dir, file), 'utf8'));
+    // Fragments are shared by the operations of their file.
+    const fragments = whole.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition');
     for (const definition of whole.definitions) {
+      if (definition.kind === 'FragmentDefinition') continue;
       if (definition.kind !== 'OperationDefinition' || !definition.name) {
-        throw new Error(`${file}: every definition must be a named operation`);
+        throw new Error(`${file}: every definition must be a named operation or a fragment`);
       }
-      const document: DocumentNode = { kind: whole.kind, definitions: [definition] };
+      const document: DocumentNode = { kind: whole.kind, definitions: [definition, ...usedFragments(definition, fragments)] };
       const problems = validate(schema, document);
       if (problems.length) throw new Error(`${file}: ${definition.name.value}: ${problems.map((p) => p.message).join('; ')}`);
       prepared.set(definition.name.value, prepare(schema, definition, document));
     }
   }
   return prepared;
+}
+
+/** The fragments an operation spreads, directly or through other fragments. */
+function usedFragments(root: DefinitionNode, fragments: FragmentDefinitionNode[]): FragmentDefinitionNode[] {
+  const used = new Set<string>();
+  const visitSpreads = (node: DefinitionNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        if (used.has(spread.name.value)) return;
+        used.add(spread.name.value);
+        const fragment = fragments.find((f) => f.name.value === spread.name.value);
+        if (fragment) visitSpreads(fragment);
+      },
+    });
+  visitSpreads(root);
+  return fragments.filter((f) => used.has(f.name.value));
 }
 
 function prepare(schema: GraphQLSchema, definition: OperationDefinitionNode, document: DocumentNode): PreparedOperation {

@@ -1,7 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars';
+import {
+  CountryCodeResolver,
+  CurrencyResolver,
+  DateTimeResolver,
+  EmailAddressResolver,
+  IBANResolver,
+  LocalDateResolver,
+  PhoneNumberResolver,
+  SafeIntResolver,
+} from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import { enforceAccess } from './access';
@@ -23,7 +32,19 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ DateTime: DateTimeResolver, EmailAddress: EmailAddressResolver }, ...resolvers],
+    resolvers: [
+      {
+        DateTime: DateTimeResolver,
+        EmailAddress: EmailAddressResolver,
+        SafeInt: SafeIntResolver,
+        Currency: CurrencyResolver,
+        LocalDate: LocalDateResolver,
+        PhoneNumber: PhoneNumberResolver,
+        CountryCode: CountryCodeResolver,
+        IBAN: IBANResolver,
+      },
+      ...resolvers,
+    ],
   });
   return enforceAccess(schema);
 }

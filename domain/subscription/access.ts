@@ -1,0 +1,34 @@
+import { AppError } from '../../errors/app-error';
+import type { Viewer } from '../auth/viewer';
+
+/** What decides who reaches a subscriber: the login it belongs to and the distributor that sells to it. */
+export interface SubscriberOwnership {
+  user_id: string | null;
+  distributor_id: string | null;
+}
+
+/**
+ * Object-level access (SECURITY.md 13): a subscriber reaches their own profile only, a broker or a
+ * partner machine client the subscribers of its distributor, back-office everyone.
+ */
+export function canReachSubscriber(viewer: Viewer, subscriber: SubscriberOwnership): boolean {
+  switch (viewer.kind) {
+    case 'backoffice':
+      return true;
+    case 'subscriber':
+      return subscriber.user_id === viewer.id;
+    case 'broker':
+    case 'machine':
+      return viewer.distributorId !== null && subscriber.distributor_id === viewer.distributorId;
+  }
+}
+
+/** Someone else's record answers exactly like a missing one: its existence is not revealed. */
+export function notFound(what: string): AppError {
+  return new AppError('not_found', `${what.toUpperCase()}_NOT_FOUND`);
+}
+
+/** Full IBANs are for their owner and back-office; brokers and partners see them masked (DOMAIN.md). */
+export function seesFullIban(viewer: Viewer): boolean {
+  return viewer.kind === 'subscriber' || viewer.kind === 'backoffice';
+}
