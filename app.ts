@@ -27,6 +27,17 @@ import { WebhookStore } from './store/webhook-store';
 import { CatalogueStore } from './store/catalogue-store';
 import { SubscriptionStore } from './store/subscription-store';
 import { SubscriptionService } from './domain/subscription/subscription-service';
+import { DocumentService } from './domain/subscription/document-service';
+import { BuiltInESignProvider } from './domain/subscription/esign-provider';
+import { SigningService } from './domain/subscription/signing-service';
+import { Transitions } from './domain/subscription/transitions';
+import { WithdrawalService } from './domain/subscription/withdrawal-service';
+import { AppError } from './errors/app-error';
+import { ESignPages } from './http/esign-page';
+import { DocumentStore } from './store/document-store';
+import { OutboxStore } from './store/outbox-store';
+import { PolicyStore } from './store/policy-store';
+import { SignatureStore } from './store/signature-store';
 
 export interface AppOptions {
   config: Config;
@@ -49,6 +60,29 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The subscription journey's services, sharing one transition recorder. */
+function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: BuiltInESignProvider) {
+  const subscriptionStore = new SubscriptionStore(db);
+  const catalogue = new CatalogueStore(db);
+  const policies = new PolicyStore(db);
+  const outbox = new OutboxStore();
+  const transitions = new Transitions(subscriptionStore, audit, clock);
+  const subscription = new SubscriptionService(db, subscriptionStore, catalogue, audit, clock);
+  return {
+    subscription,
+    documents: new DocumentService(db, subscription, subscriptionStore, catalogue, new DocumentStore(db), transitions, audit, clock),
+    signing: new SigningService(db, subscription, subscriptionStore, catalogue, new SignatureStore(db), policies, outbox, transitions, esign, clock),
+    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, outbox, transitions, clock),
+  };
+}
+
+/** The esign webhook names our signature in `data.signature_id`. */
+function signatureIdOf(data: unknown): string {
+  const id = (data as { signature_id?: unknown } | null)?.signature_id;
+  if (typeof id !== 'string') throw new AppError('invalid_request', 'SIGNATURE_ID_MISSING', { field: 'data.signature_id' });
+  return id;
+}
+
 /** Composition root: store -> services -> schema -> Apollo -> HTTP routes. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
@@ -59,18 +93,24 @@ export async function createApp(options: AppOptions): Promise<App> {
   const keys = new KeyRing(new SigningKeyStore(db), clock, { issuer: config.issuer, audience: config.audience, maxTokenSeconds: config.accessTokenTtl });
   await keys.init();
   const audit = new AuditTrail(new AuditStore(db), clock);
+  const secrets = { ...(options.defaultWebhookSecrets ?? {}), ...config.webhookSecrets };
+  let baseUrl = `http://${config.host}:${config.port}`;
+  const esignSecret = secrets.esign?.[0];
+  const esign = new BuiltInESignProvider(() => baseUrl, esignSecret ?? 'no esign secret configured');
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
       sessionSeconds: config.sessionTtl,
     }),
     audit,
-    subscription: new SubscriptionService(db, new SubscriptionStore(db), new CatalogueStore(db), audit, clock),
+    ...subscriptionServices(db, audit, clock, esign),
     clock,
   };
   await db.listen(SESSION_REVOKED_CHANNEL, (sessionId) => services.auth.sessionRevoked(sessionId));
   const webhooks = new WebhookRegistry();
-  const secrets = { ...(options.defaultWebhookSecrets ?? {}), ...config.webhookSecrets };
+  for (const [type, outcome] of [['signature.completed', 'completed'], ['signature.declined', 'declined'], ['signature.expired', 'expired']] as const) {
+    webhooks.register('esign', type, (event, tx) => services.signing.applyProviderOutcome(tx, signatureIdOf(event.data), outcome, 'esign'));
+  }
   const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);
 
   const schema = buildSchema();
@@ -96,6 +136,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     buildContext: context,
     openapi: () => (openapi ??= bridge.openapi()),
     playground: config.production ? undefined : options.playground,
+    esignPages: esignSecret ? new ESignPages(esign, esignSecret, () => baseUrl, clock) : undefined,
     docsBaseUrl: () => docsBaseUrl,
     maxBodyBytes: config.maxBodyBytes,
     logger,
@@ -113,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           const address = server.address() as AddressInfo;
           const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
           if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
+          baseUrl = base;
           resolve(base);
         });
       });

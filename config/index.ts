@@ -99,6 +99,10 @@ function webhookSecrets(env: Env): Record<string, string[]> {
 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? '';
+  // A typo ("prod") must not quietly run with the playground, introspection and published demo logins.
+  if (!['', 'production', 'development', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be production, development or test, got "${nodeEnv}"`);
+  }
   const production = nodeEnv === 'production';
   const header = (env.CLIENT_CERT_SERIAL_HEADER || 'x-client-certificate-serial').toLowerCase();
   if (!/^[a-z0-9-]+$/.test(header)) {

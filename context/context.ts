@@ -4,7 +4,10 @@ import type { AuthService, PresentedCredentials } from '../domain/auth/auth-serv
 import type { Viewer } from '../domain/auth/viewer';
 import type { AuditTrail } from '../domain/shared/audit-trail';
 import type { Clock } from '../domain/shared/clock';
+import type { DocumentService } from '../domain/subscription/document-service';
+import type { SigningService } from '../domain/subscription/signing-service';
 import type { SubscriptionService } from '../domain/subscription/subscription-service';
+import type { WithdrawalService } from '../domain/subscription/withdrawal-service';
 import type { SessionCookie } from './session-cookie';
 
 /** Domain services, built once in app.ts and shared by every request. */
@@ -12,6 +15,9 @@ export interface Services {
   auth: AuthService;
   audit: AuditTrail;
   subscription: SubscriptionService;
+  documents: DocumentService;
+  signing: SigningService;
+  withdrawal: WithdrawalService;
   clock: Clock;
 }
 

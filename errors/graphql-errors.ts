@@ -2,17 +2,18 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from './app-error';
 import { CATALOG, docUrl } from './catalog';
 import { internalError } from './envelope';
+import { fieldErrorFromVariable } from './variable-errors';
 
 /**
  * Finds the AppError behind any GraphQL error. An error without one and without a `path` happened
  * before execution (the document does not parse or validate, a variable does not coerce): the client's
  * mistake, `invalid_request`, graphql-js's message kept. Anything else is our fault: `internal`, masked.
  */
-export function toAppError(error: unknown, requestId: string): AppError {
+export function toAppError(error: unknown, requestId: string, bodyVariable?: string): AppError {
   let current: unknown = error;
   while (current instanceof GraphQLError && current.originalError) current = current.originalError;
   if (current instanceof AppError) return current;
-  if (error instanceof GraphQLError && !error.path) return new AppError('invalid_request', error.message);
+  if (error instanceof GraphQLError && !error.path) return fieldErrorFromVariable(error, bodyVariable) ?? new AppError('invalid_request', error.message);
   return internalError(requestId);
 }
 

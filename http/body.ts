@@ -48,5 +48,20 @@ export function parseBody(raw: Buffer, type: MediaType): Record<string, unknown>
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new AppError('invalid_request', 'BODY_MUST_BE_A_JSON_OBJECT');
   }
+  if (deeperThan(value, MAX_JSON_DEPTH)) throw new AppError('invalid_request', 'BODY_NESTED_TOO_DEEP');
   return value as Record<string, unknown>;
+}
+
+/** No request of ours nests deeper; recursive code downstream must never see a hostile depth. */
+const MAX_JSON_DEPTH = 32;
+
+function deeperThan(root: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
 }

@@ -16,6 +16,8 @@ import type { Reply } from './reply';
 
 const MAX_CACHED_DOCUMENTS = 1000;
 const MAX_CACHED_QUERY_LENGTH = 20_000;
+/** Parsing stops past this many tokens: no legitimate document of ours comes close. */
+export const MAX_TOKENS = 5_000;
 
 /** A POST body this executor takes: `query`, and optionally `variables` and `operationName`, nothing else. */
 interface PlainRequest {
@@ -72,7 +74,8 @@ export class DirectExecutor {
       'content-type': accept?.includes('application/graphql-response+json') ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8',
       ...(shaped?.headers ?? {}),
     };
-    if (context.response.cookies.length) headers['set-cookie'] = context.response.cookies;
+    // A session is only handed out by a request that succeeded as a whole (aliases can mix a good login with a 401).
+    if (context.response.cookies.length && !shaped) headers['set-cookie'] = context.response.cookies;
     return { status: shaped?.status ?? 200, headers, body: JSON.stringify(payload) };
   }
 
@@ -81,7 +84,7 @@ export class DirectExecutor {
     if (cached) return cached;
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, { maxTokens: MAX_TOKENS });
     } catch {
       return undefined;
     }

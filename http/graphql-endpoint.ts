@@ -4,7 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { AppError } from '../errors/app-error';
 import { formatAppError, toAppError } from '../errors/graphql-errors';
-import { DirectExecutor } from './graphql-direct';
+import { DirectExecutor, MAX_TOKENS } from './graphql-direct';
 import { shapeErrors } from './graphql-results';
 import type { Logger } from './logger';
 import type { Reply } from './reply';
@@ -36,6 +36,7 @@ export class GraphqlEndpoint {
       csrfPrevention: true,
       // main.ts owns shutdown; Apollo's own signal handlers would race it and re-raise the signal.
       stopOnTerminationSignals: false,
+      parseOptions: { maxTokens: MAX_TOKENS },
       // Used only for errors raised before a request context exists (a body that is not a GraphQL request).
       formatError: (formatted, error) => formatAppError(toAppError(error, 'none'), options.docsBaseUrl(), formatted),
       // No HTTP caching of GraphQL answers (they are per-caller), and its per-field hooks cost on every request.
@@ -69,7 +70,7 @@ export class GraphqlEndpoint {
     if (response.body.kind === 'complete') body = response.body.string;
     else for await (const chunk of response.body.asyncIterator) body += chunk;
     const replyHeaders: Record<string, string | string[]> = Object.fromEntries(response.headers);
-    if (context.response.cookies.length) replyHeaders['set-cookie'] = context.response.cookies;
+    if (context.response.cookies.length && (response.status ?? 200) < 300 && !body.includes('"errors"')) replyHeaders['set-cookie'] = context.response.cookies;
     return { status: response.status ?? 200, headers: replyHeaders, body };
   }
 

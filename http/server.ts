@@ -8,8 +8,9 @@ import type { WebhookInbox } from '../domain/webhooks/inbox';
 import type { KeyRing } from '../domain/auth/key-ring';
 import { newRequestId } from '../domain/shared/ids';
 import type { Db } from '../store/db';
-import { mediaType, readBody } from './body';
+import { mediaType, parseBody, readBody } from './body';
 import { graphqlErrorReply, type GraphqlEndpoint } from './graphql-endpoint';
+import type { ESignPages } from './esign-page';
 import { Idempotency } from './idempotency';
 import type { Logger } from './logger';
 import { errorReply, jsonReply, writeReply, type Reply } from './reply';
@@ -32,18 +33,25 @@ export interface HttpDeps {
   buildContext: (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
   openapi: () => unknown;
   playground: Playground | undefined;
+  /** The built-in e-signature provider's pages, when an esign webhook secret is configured. */
+  esignPages: ESignPages | undefined;
   docsBaseUrl: () => string;
   maxBodyBytes: number;
   logger: Logger;
 }
 
 const PLAYGROUND_ASSETS = '/playground/assets/';
-const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+// API answers are per caller (and carry tokens): nothing is cached unless a route says otherwise.
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
 
 /** The node:http front: one function routes every request and writes exactly one reply. */
 export function createHttpServer(deps: HttpDeps): Server {
   return createServer((req, res) => {
-    void handle(deps, req, res);
+    handle(deps, req, res).catch((error: unknown) => {
+      // Only writing the reply or logging can fail here: never let it take the process down.
+      deps.logger.error('reply failed', { path: req.url, error: error instanceof Error ? error.message : 'unknown' });
+      res.destroy();
+    });
   });
 }
 
@@ -66,6 +74,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): P
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (path === '/graphql') return graphql(deps, req, url, requestId);
+  if (path.startsWith('/esign/') && deps.esignPages) return deps.esignPages.handle(req, url);
   if (path.startsWith('/v1/webhooks/')) return webhook(deps, req, path.slice('/v1/webhooks/'.length));
   if (path === '/v1/openapi.json' && method === 'GET') return jsonReply(200, deps.openapi());
   if (path.startsWith('/v1/')) return deps.bridge.handle(req, url, requestId);
@@ -74,7 +83,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): P
     case '/healthz':
       return jsonReply(200, { status: 'ok' });
     case '/readyz':
-      return readiness(deps.db);
+      return readiness(deps.db, deps.docsBaseUrl());
     case '/.well-known/jwks.json':
       return jsonReply(200, deps.keys.jwks(), { 'cache-control': 'public, max-age=300' });
     case '/docs':
@@ -97,12 +106,12 @@ function html(page: string): Reply {
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }, body: page };
 }
 
-async function readiness(db: Db): Promise<Reply> {
+async function readiness(db: Db, docsBaseUrl: string): Promise<Reply> {
   try {
     await db.query('select 1');
     return jsonReply(200, { status: 'ready' });
   } catch {
-    return errorReply(new AppError('service_unavailable', 'DATABASE_UNAVAILABLE'), '');
+    return errorReply(new AppError('service_unavailable', 'DATABASE_UNAVAILABLE'), docsBaseUrl);
   }
 }
 
@@ -118,23 +127,21 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
     if (method === 'POST') {
       raw = await readBody(req, deps.maxBodyBytes);
       if (mediaType(req) !== 'json') throw new AppError('unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new AppError('invalid_request', 'MALFORMED_JSON');
-      }
+      body = parseBody(raw, 'json');
     }
-    const key = method === 'POST' ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
     const context = await deps.buildContext(req, requestId);
     const execute = () => deps.graphql.execute({ method, search: url.search, headers: req.headers, body }, context);
+    // Keys are the caller's: looked at only once there is one, so an anonymous caller learns nothing from them.
+    const key = method === 'POST' && context.viewer ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
     if (key && context.viewer) {
       return await deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: '/graphql', body: raw }, execute);
     }
     return await execute();
   } catch (error) {
-    // Failures outside Apollo (body, idempotency) still answer in GraphQL's shape on /graphql.
-    if (!(error instanceof AppError)) throw error;
-    return graphqlErrorReply(error, CATALOG[error.code].status, deps.docsBaseUrl());
+    // Failures outside Apollo (body, idempotency, a database down) still answer in GraphQL's shape.
+    const appError = error instanceof AppError ? error : toAppError(error, requestId);
+    if (appError.code === 'internal') deps.logger.error('graphql request failed', { requestId, error });
+    return graphqlErrorReply(appError, CATALOG[appError.code].status, deps.docsBaseUrl());
   }
 }
 

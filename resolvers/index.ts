@@ -1,5 +1,6 @@
 import { authResolvers } from './auth';
 import { subscriptionResolvers } from './subscription';
+import { subscriptionSigningResolvers } from './subscription-signing';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers];

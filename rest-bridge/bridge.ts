@@ -14,7 +14,6 @@ import { buildOpenApi } from './openapi';
 import { loadOperations, type PreparedOperation } from './operations';
 import type { Route } from './route';
 import { RouteMatcher } from './route-matcher';
-import { fieldErrorFromVariable } from './variable-errors';
 
 export interface BridgeDeps {
   schema: GraphQLSchema;
@@ -69,7 +68,7 @@ export class RestBridge {
       if (!context.viewer) throw unauthorized(context.authFailure ?? 'NO_SESSION');
       this.checkCsrf(req, context);
     }
-    const raw = route.body ? await readBody(req, this.deps.maxBodyBytes) : Buffer.alloc(0);
+    const raw = route.body ? await readBody(req, route.maxBodyBytes ?? this.deps.maxBodyBytes) : Buffer.alloc(0);
     const body = route.body ? this.parse(req, raw, route) : {};
     const operation = this.operations.get(route.operation)!;
     const variables = this.variables(operation, route, params, url.searchParams, body);
@@ -85,16 +84,17 @@ export class RestBridge {
     const result = await execute({ schema: this.deps.schema, document: operation.document, variableValues: variables, contextValue: context });
     const cookies: Record<string, string[]> = context.response.cookies.length ? { 'set-cookie': context.response.cookies } : {};
     if (result.errors?.length) {
-      const errors = result.errors.map((e) => (!e.path && fieldErrorFromVariable(e, route.bodyVariable)) || toAppError(e, context.requestId));
+      const errors = result.errors.map((e) => toAppError(e, context.requestId, route.bodyVariable));
       errors.forEach((e, i) => {
         if (e.code === 'internal') this.deps.logger.error('bridge operation failed', { requestId: context.requestId, operation: operation.name, error: result.errors![i] });
       });
       // Authentication decides first, then the most severe client error, as for /graphql.
-      const decisive = errors.find((e) => e.code === 'unauthorized') ?? errors.find((e) => CATALOG[e.code].status >= 500) ?? errors[0];
+      const decisive = errors.find((e) => e.code === 'unauthorized') ?? errors.find((e) => CATALOG[e.code].status >= 500) ?? mergeInvalid(errors);
       const reply = errorReply(restFields(decisive), this.deps.docsBaseUrl());
       return { ...reply, headers: { ...reply.headers, ...cookies } };
     }
     const value = (result.data as Record<string, unknown> | null | undefined)?.[operation.rootField];
+    if (route.file) return fileReply(value as { fileName: string; contentType: string; contentBase64: string });
     return jsonReply(route.status, route.status === 204 ? null : convertKeys(value, toSnake), cookies);
   }
 
@@ -141,6 +141,29 @@ export class RestBridge {
       throw new AppError('forbidden', 'CSRF_HEADER_REQUIRED');
     }
   }
+}
+
+function fileReply(file: { fileName: string; contentType: string; contentBase64: string }): Reply {
+  // RFC 6266: a plain ASCII name, and the exact name in filename* for clients that read it.
+  const ascii = file.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return {
+    status: 200,
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      'cache-control': 'private, no-store',
+    },
+    body: Buffer.from(file.contentBase64, 'base64'),
+  };
+}
+
+/** Several malformed values (input coercion reports each) become one 400 naming every field. */
+function mergeInvalid(errors: AppError[]): AppError {
+  const invalid = errors.filter((e) => e.code === 'invalid_request');
+  if (invalid.length < 2 || invalid.length !== errors.length) return errors[0];
+  const [first, ...rest] = invalid;
+  const details = [...(first.extra.details ?? []), ...rest.flatMap((e) => [{ reason: e.reason, field: e.extra.field }, ...(e.extra.details ?? [])])];
+  return new AppError('invalid_request', first.reason, { ...first.extra, details });
 }
 
 /** Domain errors name GraphQL input fields (`initialPayment.amount`); REST callers sent `initial_payment.amount`. */

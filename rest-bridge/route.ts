@@ -13,6 +13,10 @@ export interface Route {
   body?: Array<'json' | 'form'>;
   /** Put the (camel-cased) body under this variable instead of spreading its keys into the variables. */
   bodyVariable?: string;
+  /** The result is a file (`{fileName, contentType, contentBase64}`): sent as bytes with Content-Disposition. */
+  file?: boolean;
+  /** A larger body limit than the server's default (uploads). */
+  maxBodyBytes?: number;
   /** OpenAPI tag: the domain the route belongs to. */
   tag: string;
   /** One line for OpenAPI. */

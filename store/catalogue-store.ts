@@ -38,13 +38,13 @@ export class CatalogueStore {
     return this.db.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products order by id`);
   }
 
-  async product(id: string): Promise<ProductRow | undefined> {
-    return (await this.db.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products where id = $1`, [id]))[0];
+  async product(id: string, tx: Queryable = this.db): Promise<ProductRow | undefined> {
+    return (await tx.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products where id = $1`, [id]))[0];
   }
 
   /** Funds of several products in one query (DataLoader-friendly). */
-  fundsOf(productIds: readonly string[]): Promise<FundRow[]> {
-    return this.db.query<FundRow>(
+  fundsOf(productIds: readonly string[], tx: Queryable = this.db): Promise<FundRow[]> {
+    return tx.query<FundRow>(
       `select f.isin, f.name, f.kind, f.risk_indicator, pf.product_id
          from product_funds pf join funds f on f.isin = pf.isin
         where pf.product_id = any($1::text[]) order by pf.product_id, f.isin`,
@@ -56,8 +56,8 @@ export class CatalogueStore {
     return this.db.query<StandardClauseRow>('select id, title, text from standard_clauses order by id');
   }
 
-  async standardClause(id: string): Promise<StandardClauseRow | undefined> {
-    return (await this.db.query<StandardClauseRow>('select id, title, text from standard_clauses where id = $1', [id]))[0];
+  async standardClause(id: string, tx: Queryable = this.db): Promise<StandardClauseRow | undefined> {
+    return (await tx.query<StandardClauseRow>('select id, title, text from standard_clauses where id = $1', [id]))[0];
   }
 
   async insertProduct(tx: Queryable, p: ProductRow, funds: Array<Omit<FundRow, 'product_id'>>): Promise<void> {

@@ -13,13 +13,10 @@ export class IdempotencyStore {
 
   /** Claims (scope, key) for a new request; returns the existing record when someone already has it. */
   async claim(scope: string, key: string, fingerprint: string, now: Date, expiresAt: Date): Promise<IdempotencyRecord | 'claimed'> {
-    // An expired record protects nothing, and one still "running" long after its start belongs to a
-    // process that died mid-request (its transaction rolled back): make room for the new request.
-    await this.db.query(
-      `delete from idempotency_keys where scope = $1 and key = $2
-          and (expires_at <= $3 or (state = 'running' and created_at <= $3::timestamptz - interval '5 minutes'))`,
-      [scope, key, now],
-    );
+    // An expired record protects nothing: make room for the new request. A record left "running" by a
+    // process that died is never reclaimed early, since its write may have committed: the key answers
+    // 409 until it expires and the client retries with a new key after reading the resource.
+    await this.db.query('delete from idempotency_keys where scope = $1 and key = $2 and expires_at <= $3', [scope, key, now]);
     const inserted = await this.db.query(
       `insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at)
        values ($1, $2, $3, 'running', $4, $5) on conflict (scope, key) do nothing returning key`,

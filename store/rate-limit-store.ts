@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from './db';
+
+// Buckets embed client input (an e-mail, an address): hashed, they have a fixed size whatever is sent.
+const key = (bucket: string) => createHash('sha256').update(bucket).digest('base64url');
 
 export class RateLimitStore {
   constructor(private readonly db: Queryable) {}
@@ -15,20 +19,12 @@ export class RateLimitStore {
          hits = case when rate_limits.window_ends_at <= $2 then 1 else rate_limits.hits + 1 end,
          window_ends_at = case when rate_limits.window_ends_at <= $2 then excluded.window_ends_at else rate_limits.window_ends_at end
        returning hits, window_ends_at`,
-      [bucket, now, windowSeconds],
+      [key(bucket), now, windowSeconds],
     );
     return { hits: Number(rows[0].hits), windowEndsAt: new Date(rows[0].window_ends_at) };
   }
 
-  async peek(bucket: string, now: Date): Promise<{ hits: number; windowEndsAt: Date } | undefined> {
-    const rows = await this.db.query<{ hits: number; window_ends_at: Date }>(
-      'select hits, window_ends_at from rate_limits where bucket = $1 and window_ends_at > $2',
-      [bucket, now],
-    );
-    return rows[0] ? { hits: Number(rows[0].hits), windowEndsAt: new Date(rows[0].window_ends_at) } : undefined;
-  }
-
   async clear(bucket: string): Promise<void> {
-    await this.db.query('delete from rate_limits where bucket = $1', [bucket]);
+    await this.db.query('delete from rate_limits where bucket = $1', [key(bucket)]);
   }
 }

@@ -88,6 +88,10 @@ export class SubscriptionStore {
     return (await tx.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where id = $1`, [id]))[0];
   }
 
+  async distributorExists(id: string): Promise<boolean> {
+    return (await this.db.query('select 1 from distributors where id = $1', [id])).length > 0;
+  }
+
   async subscriberOfUser(userId: string, tx: Queryable = this.db): Promise<SubscriberRow | undefined> {
     return (await tx.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where user_id = $1`, [userId]))[0];
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, unauthorized, type UnauthorizedReason } from '../../errors/app-error';
+import { AppError, invalidFields, unauthorized, type UnauthorizedReason } from '../../errors/app-error';
 import type { AuthStore, SessionPrincipalRow } from '../../store/auth-store';
 import type { Clock } from '../shared/clock';
 import { newId, newSecret } from '../shared/ids';
@@ -49,13 +49,12 @@ export class AuthService {
 
   async login(input: { email: string; password: string; address: string }): Promise<LoginResult> {
     await this.throttle.admit(input.email, input.address);
+    // No address is this long (RFC 5321); refusing early keeps junk out of the queries.
+    if (input.email.length > 254 || input.password.length > 1024) throw unauthorized('INVALID_CREDENTIALS');
     const user = await this.store.userByEmail(input.email);
     // Unknown account and wrong password take the same path and the same time (SECURITY.md 10).
     const ok = await verifyPassword(user?.password_hash, input.password);
-    if (!user || !ok) {
-      await this.throttle.failed(input.email);
-      throw unauthorized('INVALID_CREDENTIALS');
-    }
+    if (!user || !ok) throw unauthorized('INVALID_CREDENTIALS');
     await this.throttle.succeeded(input.email);
     const secret = newSecret();
     const token = await this.openSession({ userId: user.id, clientId: null, certSerial: null, cookieHash: hash(secret) });
@@ -64,27 +63,27 @@ export class AuthService {
 
   /** OAuth 2.0 client credentials, bound to the client certificate our TLS proxy saw (RFC 8705). */
   async issueClientToken(input: {
-    grantType: string;
-    clientId: string;
-    clientSecret: string;
+    grantType: string | null | undefined;
+    clientId: string | null | undefined;
+    clientSecret: string | null | undefined;
     certificateSerial: string | undefined;
     address: string;
   }): Promise<IssuedToken> {
+    // The certificate is the client's first credential: it is judged (401) before the body (400).
     if (input.certificateSerial === undefined || input.certificateSerial.trim() === '') {
       throw unauthorized('MISSING_CLIENT_CERTIFICATE_SERIAL');
     }
     const serial = normalizeCertificateSerial(input.certificateSerial);
     if (!serial) throw unauthorized('MALFORMED_CLIENT_CERTIFICATE_SERIAL');
-    if (input.grantType !== 'client_credentials') {
-      throw new AppError('invalid_request', 'UNSUPPORTED_GRANT_TYPE', { field: 'grant_type' });
-    }
+    const missing = (['grantType', 'clientId', 'clientSecret'] as const).filter((f) => !input[f]).map((field) => ({ field, reason: 'REQUIRED_FIELD_MISSING' }));
+    if (missing.length) throw invalidFields(missing);
+    if (input.grantType !== 'client_credentials') throw new AppError('invalid_request', 'UNSUPPORTED_GRANT_TYPE', { field: 'grantType' });
+    if (input.clientId!.length > 200 || input.clientSecret!.length > 1000) throw unauthorized('INVALID_CLIENT_CREDENTIALS');
     await this.throttle.admit(`client:${input.clientId}`, input.address);
-    const client = await this.store.machineClient(input.clientId);
-    const ok = await verifyPassword(client?.secret_hash, input.clientSecret);
-    if (!client || !ok || !(await this.store.clientHasSerial(client.id, serial))) {
-      await this.throttle.failed(`client:${input.clientId}`);
-      throw unauthorized('INVALID_CLIENT_CREDENTIALS');
-    }
+    const client = await this.store.machineClient(input.clientId!);
+    const ok = await verifyPassword(client?.secret_hash, input.clientSecret!);
+    if (!client || !ok || !(await this.store.clientHasSerial(client.id, serial))) throw unauthorized('INVALID_CLIENT_CREDENTIALS');
+    await this.throttle.succeeded(`client:${input.clientId}`);
     return this.openSession({ userId: null, clientId: client.id, certSerial: serial, cookieHash: null });
   }
 

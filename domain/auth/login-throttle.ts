@@ -22,17 +22,17 @@ export class LoginThrottle {
     private readonly policy: ThrottlePolicy = DEFAULT_THROTTLE,
   ) {}
 
-  /** Counts this attempt for the address and refuses when the account or the address is over its limit. */
+  /**
+   * Counts this attempt for the address and for the account before any password is checked, in one
+   * atomic upsert each, so parallel attempts cannot slip past the limit; a success clears the account's
+   * count, so what remains counted are failures.
+   */
   async admit(account: string, address: string): Promise<void> {
     const now = this.clock.now();
     const byAddress = await this.store.hit(`login:address:${address}`, now, this.policy.windowSeconds);
     if (byAddress.hits > this.policy.attemptsPerAddress) throw this.limited(byAddress.windowEndsAt);
-    const byAccount = await this.store.peek(`login:account:${account.toLowerCase()}`, now);
-    if (byAccount && byAccount.hits >= this.policy.failuresPerAccount) throw this.limited(byAccount.windowEndsAt);
-  }
-
-  async failed(account: string): Promise<void> {
-    await this.store.hit(`login:account:${account.toLowerCase()}`, this.clock.now(), this.policy.windowSeconds);
+    const byAccount = await this.store.hit(`login:account:${account.toLowerCase()}`, now, this.policy.windowSeconds);
+    if (byAccount.hits > this.policy.failuresPerAccount) throw this.limited(byAccount.windowEndsAt);
   }
 
   async succeeded(account: string): Promise<void> {

@@ -8,6 +8,8 @@ import type { SessionPrincipalRow } from '../../store/auth-store';
 export class SessionCache {
   private readonly bySession = new Map<string, { row: SessionPrincipalRow; until: number }>();
   private readonly sessionByCookie = new Map<string, string>();
+  /** Sessions evicted within a lifetime: a read that began before the logout must not cache them again. */
+  private readonly evicted = new Map<string, number>();
 
   constructor(
     private readonly lifetimeMs = 30_000,
@@ -30,15 +32,20 @@ export class SessionCache {
   }
 
   put(row: SessionPrincipalRow, nowMs: number, cookieHash?: string): void {
+    const evictedAt = this.evicted.get(row.id);
+    if (evictedAt !== undefined && nowMs - evictedAt < this.lifetimeMs) return;
     if (this.bySession.size >= this.maxEntries) {
       this.bySession.clear();
       this.sessionByCookie.clear();
+      this.evicted.clear();
     }
     this.bySession.set(row.id, { row, until: nowMs + this.lifetimeMs });
     if (cookieHash !== undefined) this.sessionByCookie.set(cookieHash, row.id);
   }
 
-  evict(sessionId: string): void {
+  evict(sessionId: string, nowMs: number = Date.now()): void {
     this.bySession.delete(sessionId);
+    if (this.evicted.size >= this.maxEntries) this.evicted.clear();
+    this.evicted.set(sessionId, nowMs);
   }
 }

@@ -1,6 +1,7 @@
 import { AppError, invalidFields } from '../../errors/app-error';
 import type { CatalogueStore, FundRow, ProductRow, StandardClauseRow } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
+import { isUniqueViolation } from '../../store/errors';
 import type { HistoryRow, InsureeRow, SubscriberRow, SubscriptionRow, SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
@@ -43,6 +44,9 @@ export class SubscriptionService {
   async createSubscriber({ viewer, requestId }: Acting, input: SubscriberInput): Promise<SubscriberRow> {
     const problems = subscriberProblems(input, this.clock.now());
     if (input.distributorId && viewer.kind !== 'backoffice') problems.push({ field: 'distributorId', reason: 'NOT_ALLOWED_FOR_ROLE' });
+    if (input.distributorId && viewer.kind === 'backoffice' && !(await this.store.distributorExists(input.distributorId))) {
+      problems.push({ field: 'distributorId', reason: 'UNKNOWN_DISTRIBUTOR' });
+    }
     if (problems.length) throw invalidFields(problems);
     const now = this.clock.now();
     const row: SubscriberRow = {
@@ -61,14 +65,19 @@ export class SubscriptionService {
       tax_residence: input.taxResidence,
       created_at: now,
     };
-    await this.db.transaction(async (tx) => {
-      // A subscriber login has one profile; a second attempt (or a race of two) is a conflict.
-      if (viewer.kind === 'subscriber' && (await this.store.subscriberOfUser(viewer.id, tx))) {
-        throw new AppError('conflict', 'SUBSCRIBER_PROFILE_ALREADY_EXISTS');
-      }
-      await this.store.insertSubscriber(tx, { ...row, created_by: `${viewer.kind}:${viewer.id}` });
-      await this.audit.record(tx, { actor: viewer, action: 'subscriber.created', target: { type: 'subscriber', id: row.id }, requestId });
-    });
+    const profileExists = new AppError('conflict', 'SUBSCRIBER_PROFILE_ALREADY_EXISTS');
+    try {
+      await this.db.transaction(async (tx) => {
+        // A subscriber login has one profile; a second attempt is a conflict.
+        if (viewer.kind === 'subscriber' && (await this.store.subscriberOfUser(viewer.id, tx))) throw profileExists;
+        await this.store.insertSubscriber(tx, { ...row, created_by: `${viewer.kind}:${viewer.id}` });
+        await this.audit.record(tx, { actor: viewer, action: 'subscriber.created', target: { type: 'subscriber', id: row.id }, requestId });
+      });
+    } catch (error) {
+      // Two first profiles racing: the unique index on user_id lets one through.
+      if (isUniqueViolation(error)) throw profileExists;
+      throw error;
+    }
     return row;
   }
 

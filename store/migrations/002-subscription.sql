@@ -121,6 +121,8 @@ create table signatures (
   subscription_id text not null references subscriptions (id),
   method text not null check (method in ('esign', 'otp')),
   status text not null check (status in ('pending', 'completed', 'declined', 'expired')),
+  -- Where the signer signs (e-signature); the provider's reference is our signature id.
+  signing_url text,
   otp_hash text,
   otp_expires_at timestamptz,
   otp_attempts integer not null default 0,

@@ -46,7 +46,7 @@ function post(server: TestServer, source: string, delivery: Delivery, drop: stri
 }
 
 function completed(envelopeId: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ type: 'signature.completed', data: { envelope_id: envelopeId, ...extra } });
+  return JSON.stringify({ type: 'test.delivery_recorded', data: { envelope_id: envelopeId, ...extra } });
 }
 
 /** Effects of the test handler: audit entries it wrote for one envelope. */
@@ -77,7 +77,7 @@ function expectInvalidSignature(server: TestServer, answer: Answer): void {
 
 /** Registers the test handler: one audit entry per applied event, failing on demand. */
 function registerHandlers(server: TestServer, seen: WebhookEvent[], failOnce: Set<string>): void {
-  server.app.webhooks.register('esign', 'signature.completed', async (event, tx) => {
+  server.app.webhooks.register('esign', 'test.delivery_recorded', async (event, tx) => {
     seen.push(event);
     const data = event.data as { envelope_id: string };
     await server.app.services.audit.record(tx, {
@@ -114,10 +114,10 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(answer.status).toBe(200);
       expect(answer.text).toBe('{"received":true,"duplicate":false}');
       expect(await effects(server, envelope)).toBe(1);
-      expect(await recorded(server, 'esign', delivery.id)).toEqual([{ event_type: 'signature.completed', handled: true }]);
+      expect(await recorded(server, 'esign', delivery.id)).toEqual([{ event_type: 'test.delivery_recorded', handled: true }]);
       expect(seen.length).toBe(before + 1);
       const event = seen[seen.length - 1];
-      expect(event).toMatchObject({ source: 'esign', id: delivery.id, type: 'signature.completed', data: { envelope_id: envelope, signer: 'alice' } });
+      expect(event).toMatchObject({ source: 'esign', id: delivery.id, type: 'test.delivery_recorded', data: { envelope_id: envelope, signer: 'alice' } });
       expect(event.timestamp.getTime()).toBe(delivery.timestamp * 1000);
     });
 
@@ -196,7 +196,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       });
 
       it('a delivery without any webhook header', async () => {
-        const answer = await call(`${server.url}/v1/webhooks/esign`, { method: 'POST', json: { type: 'signature.completed', data: { envelope_id: 'env_x' } } });
+        const answer = await call(`${server.url}/v1/webhooks/esign`, { method: 'POST', json: { type: 'test.delivery_recorded', data: { envelope_id: 'env_x' } } });
         expectInvalidSignature(server, answer);
       });
 
@@ -300,7 +300,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(retry.status).toBe(200);
       expect(retry.json).toEqual({ received: true, duplicate: false });
       expect(await effects(server, envelope)).toBe(1);
-      expect(await recorded(server, 'esign', delivery.id)).toEqual([{ event_type: 'signature.completed', handled: true }]);
+      expect(await recorded(server, 'esign', delivery.id)).toEqual([{ event_type: 'test.delivery_recorded', handled: true }]);
     });
 
     it('answers 400 for a signed body that is not JSON or has no type, and records nothing', async () => {

@@ -1,13 +1,13 @@
 import type { GraphQLError } from 'graphql';
-import { AppError } from '../errors/app-error';
-import { toSnake } from './case';
+import { AppError } from './app-error';
 
 /**
  * graphql-js explains a variable that does not coerce in prose naming GraphQL variables
  * (`Variable "$input" got invalid value 5 at "input.birthDate"; ...`). REST callers never wrote those
- * variables: they get the field as they sent it and a stable reason instead.
+ * variables: they get the field as they sent it and a stable reason instead (GraphQL callers get the
+ * variable's path, `input.birthDate`). The prose is dropped: it repeats the value, an IBAN for instance.
  */
-export function fieldErrorFromVariable(error: GraphQLError, bodyVariable: string | undefined): AppError | undefined {
+export function fieldErrorFromVariable(error: GraphQLError, bodyVariable?: string): AppError | undefined {
   const match = /^Variable "\$(\w+)" got invalid value .*?(?: at "([\w.[\]]+)")?; (.*)$/s.exec(error.message);
   if (!match) return undefined;
   const [, variable, at, explanation] = match;
@@ -15,7 +15,7 @@ export function fieldErrorFromVariable(error: GraphQLError, bodyVariable: string
   const nested = /^Field "(\w+)" (of required type .* was not provided|is not defined by type)/.exec(explanation);
   if (nested) path.push(nested[1]);
   const segments = variable === bodyVariable ? path : [variable, ...path];
-  const field = segments.map(toSnake).join('.') || toSnake(variable);
+  const field = segments.join('.') || variable;
   const reason = nested ? (nested[2].startsWith('of required') ? 'REQUIRED_FIELD_MISSING' : 'UNKNOWN_FIELD') : 'INVALID_FIELD_VALUE';
   return new AppError('invalid_request', reason, { field });
 }

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { AppError, invalidFields } from '../../errors/app-error';
+import type { CatalogueStore } from '../../store/catalogue-store';
+import type { Db, Queryable } from '../../store/db';
+import type { DocumentRow, DocumentStore } from '../../store/document-store';
+import type { SubscriptionStore } from '../../store/subscription-store';
+import type { Viewer } from '../auth/viewer';
+import type { AuditTrail } from '../shared/audit-trail';
+import type { Clock } from '../shared/clock';
+import { maskIban } from '../shared/iban';
+import { newId } from '../shared/ids';
+import { notFound } from './access';
+import { generateContractDocuments, type ContractData, type ContractDocumentKind } from './contract-documents';
+import type { Acting, SubscriptionService } from './subscription-service';
+import type { Transitions } from './transitions';
+
+const CONTRACT_KINDS: ContractDocumentKind[] = ['subscription_form', 'key_information', 'general_terms'];
+/** Largest supporting document accepted (decoded bytes). */
+export const MAX_SUPPORTING_BYTES = 5 * 1024 * 1024;
+// Declared types are checked against the file's first bytes, so a renamed executable is refused.
+const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
+  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
+  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+};
+
+export interface SupportingDocumentInput {
+  kind: 'identity_proof' | 'proof_of_address';
+  fileName: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+/** Contract documents (generated PDFs) and supporting documents (uploaded) of a subscription. */
+export class DocumentService {
+  constructor(
+    private readonly db: Db,
+    private readonly subscriptions: SubscriptionService,
+    private readonly subscriptionStore: SubscriptionStore,
+    private readonly catalogue: CatalogueStore,
+    private readonly store: DocumentStore,
+    private readonly transitions: Transitions,
+    private readonly audit: AuditTrail,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Generates (or regenerates, before signing) the three contract documents; the draft becomes documents_ready. */
+  async generate({ viewer, requestId }: Acting, subscriptionId: string): Promise<DocumentRow[]> {
+    return this.db.transaction(async (tx) => {
+      const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
+      const data = await this.contractData(subscription.id, tx);
+      const generated = await generateContractDocuments(data);
+      await this.transitions.apply(tx, subscription, 'generate_documents', { actor: viewer, requestId });
+      await this.store.deleteKinds(tx, subscription.id, CONTRACT_KINDS);
+      const now = this.clock.now();
+      for (const doc of generated) {
+        await this.store.insert(tx, {
+          id: newId('doc'),
+          subscription_id: subscription.id,
+          kind: doc.kind,
+          title: doc.title,
+          file_name: doc.fileName,
+          content_type: doc.contentType,
+          size_bytes: doc.bytes.length,
+          sha256: doc.sha256,
+          created_at: now,
+          content: doc.bytes,
+        });
+      }
+      return this.store.list(subscription.id, tx);
+    });
+  }
+
+  async list(viewer: Viewer, subscriptionId: string): Promise<DocumentRow[]> {
+    await this.subscriptions.subscription(viewer, subscriptionId);
+    return this.store.list(subscriptionId);
+  }
+
+  async download(viewer: Viewer, subscriptionId: string, documentId: string): Promise<DocumentRow & { content: Buffer }> {
+    await this.subscriptions.subscription(viewer, subscriptionId);
+    const document = await this.store.content(subscriptionId, documentId);
+    if (!document) throw notFound('document');
+    return document;
+  }
+
+  async upload({ viewer, requestId }: Acting, subscriptionId: string, input: SupportingDocumentInput): Promise<DocumentRow> {
+    const content = Buffer.from(input.contentBase64, 'base64');
+    const problems: Array<{ field: string; reason: string }> = [];
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.contentBase64.replace(/\s/g, '')) || content.length === 0) problems.push({ field: 'contentBase64', reason: 'NOT_BASE64' });
+    else if (content.length > MAX_SUPPORTING_BYTES) problems.push({ field: 'contentBase64', reason: 'FILE_TOO_LARGE' });
+    const matches = SIGNATURES[input.contentType];
+    if (!matches) problems.push({ field: 'contentType', reason: 'CONTENT_TYPE_NOT_ACCEPTED' });
+    else if (content.length > 0 && !matches(content)) problems.push({ field: 'contentBase64', reason: 'CONTENT_DOES_NOT_MATCH_TYPE' });
+    if (!/^[\w\-. ]{1,120}$/.test(input.fileName)) problems.push({ field: 'fileName', reason: 'FILE_NAME_INVALID' });
+    if (problems.length) throw invalidFields(problems);
+    return this.db.transaction(async (tx) => {
+      const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
+      if (!['draft', 'documents_ready', 'signing'].includes(subscription.status)) {
+        throw new AppError('conflict', `CANNOT_UPLOAD_IN_STATE_${subscription.status.toUpperCase()}`);
+      }
+      const row: DocumentRow = {
+        id: newId('doc'),
+        subscription_id: subscription.id,
+        kind: input.kind,
+        title: input.kind === 'identity_proof' ? 'Identity proof' : 'Proof of address',
+        file_name: input.fileName,
+        content_type: input.contentType,
+        size_bytes: content.length,
+        sha256: createHash('sha256').update(content).digest('hex'),
+        created_at: this.clock.now(),
+      };
+      await this.store.insert(tx, { ...row, content });
+      await this.audit.record(tx, { actor: viewer, action: 'document.uploaded', target: { type: 'subscription', id: subscription.id }, requestId, details: { documentId: row.id, kind: row.kind, sizeBytes: row.size_bytes } });
+      return row;
+    });
+  }
+
+  /** Everything the PDFs print, read in the generating transaction. */
+  private async contractData(subscriptionId: string, tx: Queryable): Promise<ContractData> {
+    const s = (await this.subscriptionStore.subscription(subscriptionId, tx))!;
+    const [subscriber, insuree, product, funds, clause] = await Promise.all([
+      this.subscriptionStore.subscriber(s.subscriber_id, tx),
+      this.subscriptionStore.insuree(s.insuree_id, tx),
+      this.catalogue.product(s.product_id, tx),
+      this.catalogue.fundsOf([s.product_id], tx),
+      s.standard_clause_id ? this.catalogue.standardClause(s.standard_clause_id, tx) : Promise.resolve(undefined),
+    ]);
+    const fundName = (isin: string) => funds.find((f) => f.isin === isin)?.name ?? isin;
+    return {
+      subscriptionId: s.id,
+      productName: product!.name,
+      productKind: product!.kind,
+      subscriber: {
+        civility: subscriber!.civility,
+        firstName: subscriber!.first_name,
+        lastName: subscriber!.last_name,
+        birthDate: subscriber!.birth_date,
+        birthPlace: subscriber!.birth_place,
+        nationality: subscriber!.nationality,
+        address: subscriber!.address,
+        email: subscriber!.email,
+        phone: subscriber!.phone,
+        taxResidence: subscriber!.tax_residence,
+      },
+      insuree: { civility: insuree!.civility, firstName: insuree!.first_name, lastName: insuree!.last_name, birthDate: insuree!.birth_date, sameAsSubscriber: insuree!.same_as_subscriber },
+      initialPayment: { amount: s.initial_payment, currency: s.currency },
+      scheduledPayment: s.scheduled_payment === null ? null : { amount: s.scheduled_payment, currency: s.currency, frequency: s.scheduled_frequency! },
+      allocation: s.allocation.map((l) => ({ fundName: fundName(l.isin), isin: l.isin, basisPoints: l.basisPoints })),
+      beneficiaryClause: s.custom_clause ?? clause?.text ?? '',
+      debitIbanMasked: maskIban(s.debit_iban),
+      fees: { entryFeeBasisPoints: product!.entry_fee_bp, managementFeeBasisPoints: product!.management_fee_bp },
+      generatedAt: this.clock.now(),
+    };
+  }
+}

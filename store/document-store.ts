@@ -1,0 +1,41 @@
+import type { Queryable } from './db';
+
+export interface DocumentRow {
+  id: string;
+  subscription_id: string;
+  kind: string;
+  title: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_at: Date;
+}
+
+const COLUMNS = 'id, subscription_id, kind, title, file_name, content_type, size_bytes, sha256, created_at';
+
+/** Contract and supporting documents; contents are read only when downloaded. */
+export class DocumentStore {
+  constructor(private readonly db: Queryable) {}
+
+  list(subscriptionId: string, tx: Queryable = this.db): Promise<DocumentRow[]> {
+    return tx.query<DocumentRow>(`select ${COLUMNS} from documents where subscription_id = $1 order by created_at, id`, [subscriptionId]);
+  }
+
+  async content(subscriptionId: string, documentId: string): Promise<(DocumentRow & { content: Buffer }) | undefined> {
+    const rows = await this.db.query<DocumentRow & { content: Uint8Array }>(`select ${COLUMNS}, content from documents where id = $1 and subscription_id = $2`, [documentId, subscriptionId]);
+    // PGlite returns bytea as Uint8Array, pg as Buffer.
+    return rows[0] ? { ...rows[0], content: Buffer.from(rows[0].content) } : undefined;
+  }
+
+  async insert(tx: Queryable, row: DocumentRow & { content: Buffer }): Promise<void> {
+    await tx.query(
+      `insert into documents (${COLUMNS}, content) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [row.id, row.subscription_id, row.kind, row.title, row.file_name, row.content_type, row.size_bytes, row.sha256, row.created_at, row.content],
+    );
+  }
+
+  async deleteKinds(tx: Queryable, subscriptionId: string, kinds: readonly string[]): Promise<void> {
+    await tx.query('delete from documents where subscription_id = $1 and kind = any($2::text[])', [subscriptionId, kinds]);
+  }
+}

@@ -1,0 +1,45 @@
+import type { Queryable } from './db';
+
+export interface SignatureRow {
+  id: string;
+  subscription_id: string;
+  method: 'esign' | 'otp';
+  status: 'pending' | 'completed' | 'declined' | 'expired';
+  signing_url: string | null;
+  otp_hash: string | null;
+  otp_expires_at: Date | null;
+  otp_attempts: number;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+const COLUMNS = 'id, subscription_id, method, status, signing_url, otp_hash, otp_expires_at, otp_attempts, created_at, completed_at';
+
+export class SignatureStore {
+  constructor(private readonly db: Queryable) {}
+
+  async latest(subscriptionId: string, tx: Queryable = this.db): Promise<SignatureRow | undefined> {
+    return (await tx.query<SignatureRow>(`select ${COLUMNS} from signatures where subscription_id = $1 order by created_at desc, id desc limit 1`, [subscriptionId]))[0];
+  }
+
+  async byId(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<SignatureRow | undefined> {
+    return (await tx.query<SignatureRow>(`select ${COLUMNS} from signatures where id = $1${options.forUpdate ? ' for update' : ''}`, [id]))[0];
+  }
+
+  async insert(tx: Queryable, row: SignatureRow): Promise<void> {
+    await tx.query(`insert into signatures (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      row.id, row.subscription_id, row.method, row.status, row.signing_url, row.otp_hash, row.otp_expires_at, row.otp_attempts, row.created_at, row.completed_at,
+    ]);
+  }
+
+  /** Ends a pending signature; false when it was no longer pending (a replayed or late event). */
+  async finish(tx: Queryable, id: string, status: 'completed' | 'declined' | 'expired', at: Date): Promise<boolean> {
+    const rows = await tx.query(`update signatures set status = $2, completed_at = $3 where id = $1 and status = 'pending' returning id`, [id, status, at]);
+    return rows.length === 1;
+  }
+
+  async countAttempt(tx: Queryable, id: string): Promise<number> {
+    const rows = await tx.query<{ otp_attempts: number }>('update signatures set otp_attempts = otp_attempts + 1 where id = $1 returning otp_attempts', [id]);
+    return Number(rows[0].otp_attempts);
+  }
+}
