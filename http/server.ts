@@ -85,6 +85,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): P
     case '/readyz':
       return readiness(deps.db, deps.docsBaseUrl());
     case '/.well-known/jwks.json':
+      await deps.keys.refreshIfStale();
       return jsonReply(200, deps.keys.jwks(), { 'cache-control': 'public, max-age=300' });
     case '/docs':
     case '/docs/':

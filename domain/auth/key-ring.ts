@@ -61,12 +61,21 @@ export class KeyRing {
     return kid;
   }
 
+  /**
+   * Reloads the keys when the last load is over a minute old, so a rotation made by another replica
+   * reaches this one (it signs with the newest key and publishes it) well before old tokens expire.
+   */
+  async refreshIfStale(): Promise<void> {
+    if (Date.now() - this.lastReload > 60_000) await this.reload();
+  }
+
   /** Public keys for `/.well-known/jwks.json`. */
   jwks(): { keys: JWK[] } {
     return { keys: [...this.keys.values()].map((k) => k.publicJwk) };
   }
 
   async sign(claims: { sub: string; sid: string; jti: string; [claim: string]: unknown }, expiresAt: Date): Promise<string> {
+    await this.refreshIfStale();
     if (!this.signer?.privateKey) throw new Error('no active signing key');
     const now = Math.floor(this.clock.now().getTime() / 1000);
     return new SignJWT(claims)
