@@ -35,6 +35,7 @@ import { WithdrawalService } from './domain/subscription/withdrawal-service';
 import { AppError } from './errors/app-error';
 import { ESignPages } from './http/esign-page';
 import { DocumentStore } from './store/document-store';
+import { HousekeepingStore } from './store/housekeeping-store';
 import { OutboxStore } from './store/outbox-store';
 import { PolicyStore } from './store/policy-store';
 import { SignatureStore } from './store/signature-store';
@@ -107,6 +108,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   };
   await db.listen(SESSION_REVOKED_CHANNEL, (sessionId) => services.auth.sessionRevoked(sessionId));
+  const housekeepingStore = new HousekeepingStore(db);
   const webhooks = new WebhookRegistry();
   for (const [type, outcome] of [['signature.completed', 'completed'], ['signature.declined', 'declined'], ['signature.expired', 'expired']] as const) {
     webhooks.register('esign', type, (event, tx) => services.signing.applyProviderOutcome(tx, signatureIdOf(event.data), outcome, 'esign'));
@@ -142,6 +144,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
   });
 
+  // Expired idempotency records, rate-limit windows and sessions are deleted now and then.
+  const housekeeping = setInterval(() => {
+    housekeepingStore.purge(clock.now()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
+  }, 10 * 60_000);
+  housekeeping.unref();
+
   return {
     server,
     services,
@@ -151,6 +159,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
+          server.off('error', reject);
           const address = server.address() as AddressInfo;
           const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
           if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
@@ -160,10 +169,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       });
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      clearInterval(housekeeping);
+      // Stop accepting, let requests in flight finish (5 s at most), then cut what is left.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(deadline);
       await graphql.stop();
     },
   };

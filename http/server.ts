@@ -10,6 +10,7 @@ import { newRequestId } from '../domain/shared/ids';
 import type { Db } from '../store/db';
 import { mediaType, parseBody, readBody } from './body';
 import { graphqlErrorReply, type GraphqlEndpoint } from './graphql-endpoint';
+import type { Playground as LoadedPlayground } from '../playground/playground';
 import type { ESignPages } from './esign-page';
 import { Idempotency } from './idempotency';
 import type { Logger } from './logger';
@@ -17,11 +18,8 @@ import { errorReply, jsonReply, writeReply, type Reply } from './reply';
 import { RequestTarget } from './target';
 import type { RestBridge } from '../rest-bridge/bridge';
 
-export interface Playground {
-  page: Buffer;
-  assets: Map<string, { contentType: string; body: Buffer; etag: string }>;
-  csp: string;
-}
+/** The playground as loaded at start-up, with the CSP its page is served under. */
+export type Playground = LoadedPlayground & { csp: string };
 
 export interface HttpDeps {
   graphql: GraphqlEndpoint;

@@ -1,0 +1,13 @@
+import type { Queryable } from './db';
+
+/** Deletes rows whose purpose has passed; every replica may run it, the deletes are idempotent. */
+export class HousekeepingStore {
+  constructor(private readonly db: Queryable) {}
+
+  async purge(now: Date): Promise<void> {
+    await this.db.query('delete from idempotency_keys where expires_at <= $1', [now]);
+    await this.db.query('delete from rate_limits where window_ends_at <= $1', [now]);
+    // Sessions are kept a day past their end, so a late request still reads "expired", not "unknown".
+    await this.db.query(`delete from sessions where expires_at <= $1::timestamptz - interval '1 day'`, [now]);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Db } from '../../store/db';
+import { HousekeepingStore } from '../../store/housekeeping-store';
+import { IdempotencyStore } from '../../store/idempotency-store';
+import { RateLimitStore } from '../../store/rate-limit-store';
+import { EACH_DATABASE } from '../support/databases';
+
+describe.each(EACH_DATABASE)('housekeeping on %s', (_name, database) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, drop } = await database.open());
+  });
+  afterAll(() => drop());
+
+  it('deletes expired idempotency records and rate-limit windows, and keeps live ones', async () => {
+    const t0 = new Date('2026-05-01T10:00:00Z');
+    const idempotency = new IdempotencyStore(db);
+    await idempotency.claim('user:a', 'old', 'f', t0, new Date(t0.getTime() + 1000));
+    await idempotency.claim('user:a', 'live', 'f', t0, new Date(t0.getTime() + 86_400_000));
+    const limits = new RateLimitStore(db);
+    await limits.hit('old-bucket', t0, 60);
+    await limits.hit('live-bucket', new Date(t0.getTime() + 3_600_000), 900);
+
+    await new HousekeepingStore(db).purge(new Date(t0.getTime() + 3_600_000));
+
+    expect((await db.query<{ key: string }>('select key from idempotency_keys order by key')).map((r) => r.key)).toEqual(['live']);
+    expect(await db.query('select 1 from rate_limits')).toHaveLength(1);
+  });
+});
