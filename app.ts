@@ -28,11 +28,12 @@ import { CatalogueStore } from './store/catalogue-store';
 import { SubscriptionStore } from './store/subscription-store';
 import { SubscriptionService } from './domain/subscription/subscription-service';
 import { DocumentService } from './domain/subscription/document-service';
-import { BuiltInESignProvider } from './domain/subscription/esign-provider';
+import { BuiltInESignProvider, UnconfiguredESignProvider, type ESignProvider } from './domain/subscription/esign-provider';
 import { SigningService } from './domain/subscription/signing-service';
 import { Transitions } from './domain/subscription/transitions';
 import { WithdrawalService } from './domain/subscription/withdrawal-service';
 import { AppError } from './errors/app-error';
+import { PolicyService } from './domain/policy/policy-service';
 import { ESignPages } from './http/esign-page';
 import { DocumentStore } from './store/document-store';
 import { HousekeepingStore } from './store/housekeeping-store';
@@ -62,7 +63,7 @@ export interface App {
 }
 
 /** The subscription journey's services, sharing one transition recorder. */
-function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: BuiltInESignProvider) {
+function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider) {
   const subscriptionStore = new SubscriptionStore(db);
   const catalogue = new CatalogueStore(db);
   const policies = new PolicyStore(db);
@@ -97,7 +98,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const secrets = { ...(options.defaultWebhookSecrets ?? {}), ...config.webhookSecrets };
   let baseUrl = `http://${config.host}:${config.port}`;
   const esignSecret = secrets.esign?.[0];
-  const esign = new BuiltInESignProvider(() => baseUrl, esignSecret ?? 'no esign secret configured');
+  const esign: ESignProvider = esignSecret ? new BuiltInESignProvider(() => baseUrl, esignSecret) : new UnconfiguredESignProvider();
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
@@ -105,6 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
     audit,
     ...subscriptionServices(db, audit, clock, esign),
+    policies: new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock),
     clock,
   };
   await db.listen(SESSION_REVOKED_CHANNEL, (sessionId) => services.auth.sessionRevoked(sessionId));
@@ -138,7 +140,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     buildContext: context,
     openapi: () => (openapi ??= bridge.openapi()),
     playground: config.production ? undefined : options.playground,
-    esignPages: esignSecret ? new ESignPages(esign, esignSecret, () => baseUrl, clock) : undefined,
+    esignPages: esign instanceof BuiltInESignProvider && esignSecret ? new ESignPages(esign, esignSecret, () => baseUrl, clock, (id) => services.signing.statusOf(id)) : undefined,
     docsBaseUrl: () => docsBaseUrl,
     maxBodyBytes: config.maxBodyBytes,
     logger,

@@ -1,6 +1,6 @@
 import { createApp } from './app';
 import { ConfigError, DEMO_WEBHOOK_SECRETS, loadConfig } from './config';
-import { DEMO, seedDemoData } from './domain/demo/demo-data';
+import { DEMO, seedDemoData, seedDemoPortfolio } from './domain/demo/demo-data';
 import { systemClock } from './domain/shared/clock';
 import { consoleLogger } from './http/logger';
 import { loadPlayground, PLAYGROUND_CSP } from './playground/playground';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   // Demo mode: outside production unless DEMO_DATA=0; the data is loaded only into an empty database.
   const demoMode = !config.production && config.demoData !== false;
   const seeded = demoMode ? await seedDemoData(db, new DemoStore(db), systemClock) : false;
+  if (demoMode) await seedDemoPortfolio(db, systemClock);
   const defaultWebhookSecrets = demoMode ? Object.fromEntries(Object.entries(DEMO_WEBHOOK_SECRETS).map(([k, v]) => [k, [v]])) : {};
   const playground = config.production ? undefined : { ...loadPlayground({ graphqlPath: '/graphql', assetBase: '/playground/assets' }), csp: PLAYGROUND_CSP };
   const app = await createApp({ config, db, defaultWebhookSecrets, playground });
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     lines.push(`  Demo data ${seeded ? 'loaded' : 'kept from an earlier start'}; password for every login: ${DEMO.password}`);
     for (const user of DEMO.users) lines.push(`    ${user.kind.padEnd(11)} ${user.email}`);
     lines.push(`    machine     client ${DEMO.machineClient.id} / ${DEMO.machineClient.secret}, certificate serial ${DEMO.machineClient.serial}`);
+    lines.push('    alice and bob each hold policies pol_<name>_av (assurance-vie) and pol_<name>_per (PER: C1, C2, C3)');
   }
   process.stdout.write(lines.join('\n') + '\n');
 

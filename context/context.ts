@@ -8,6 +8,8 @@ import type { DocumentService } from '../domain/subscription/document-service';
 import type { SigningService } from '../domain/subscription/signing-service';
 import type { SubscriptionService } from '../domain/subscription/subscription-service';
 import type { WithdrawalService } from '../domain/subscription/withdrawal-service';
+import type { PolicyService } from '../domain/policy/policy-service';
+import { createLoaders, type Loaders } from './loaders';
 import type { SessionCookie } from './session-cookie';
 
 /** Domain services, built once in app.ts and shared by every request. */
@@ -18,6 +20,7 @@ export interface Services {
   documents: DocumentService;
   signing: SigningService;
   withdrawal: WithdrawalService;
+  policies: PolicyService;
   clock: Clock;
 }
 
@@ -41,6 +44,8 @@ export interface RequestContext {
   services: Services;
   sessionCookie: SessionCookie;
   response: ResponseEffects;
+  /** Batching loaders, created per request so nothing cached leaks between callers. */
+  loaders: Loaders;
 }
 
 export interface ContextDeps {
@@ -70,6 +75,12 @@ export async function buildContext(request: IncomingRequestInfo, deps: ContextDe
     services: deps.services,
     sessionCookie: deps.sessionCookie,
     response: { cookies: [] },
+    // Built lazily: most requests never touch a loader.
+    get loaders() {
+      const loaders = createLoaders(deps.services);
+      Object.defineProperty(this, 'loaders', { value: loaders });
+      return loaders;
+    },
   };
 }
 

@@ -31,6 +31,7 @@ export class ESignPages {
     private readonly webhookSecret: string,
     private readonly baseUrl: () => string,
     private readonly clock: Clock,
+    private readonly statusOf: (signatureId: string) => Promise<string | undefined>,
   ) {}
 
   async handle(req: IncomingMessage, url: RequestTarget): Promise<Reply> {
@@ -39,6 +40,11 @@ export class ESignPages {
     if (!match || !this.provider.verify(match[1], token)) throw new AppError('not_found', 'ROUTE_NOT_FOUND');
     const [, signatureId, action] = match;
     const link = (a: string) => `/esign/${signatureId}/${a}?t=${encodeURIComponent(token)}`;
+    // A link whose ceremony has ended (signed, declined, expired) offers nothing more.
+    const status = await this.statusOf(signatureId);
+    if (status !== 'pending') {
+      return page('Link no longer valid', `<h1>This signing link is no longer valid</h1><p>The signature is ${escape(status ?? 'unknown')}.</p>`);
+    }
     if (!action && req.method === 'GET') {
       return page(
         'Sign your contract',
@@ -48,15 +54,18 @@ export class ESignPages {
       );
     }
     if (action && req.method === 'POST') {
-      const delivered = await this.report(signatureId, action === 'sign' ? 'signature.completed' : 'signature.declined');
-      return delivered
+      const wanted = action === 'sign' ? 'completed' : 'declined';
+      await this.report(signatureId, action === 'sign' ? 'signature.completed' : 'signature.declined');
+      // Say what was recorded, not what was asked: a concurrent outcome may have won.
+      const recorded = await this.statusOf(signatureId);
+      return recorded === wanted
         ? page('Done', `<h1>${action === 'sign' ? 'Signed' : 'Declined'}</h1><p>You can close this page.</p>`)
-        : page('Not recorded', '<h1>Not recorded</h1><p>The outcome could not be recorded; please try again.</p>');
+        : page('Not recorded', `<h1>Not recorded</h1><p>The signature is ${escape(recorded ?? 'unknown')}.</p>`);
     }
     throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: action ? 'POST' : 'GET' } });
   }
 
-  private async report(signatureId: string, type: string): Promise<boolean> {
+  private async report(signatureId: string, type: string): Promise<void> {
     const now = this.clock.now();
     const rawBody = JSON.stringify({ type, timestamp: now.toISOString(), data: { signature_id: signatureId } });
     const id = `msg_${randomUUID()}`;
@@ -71,6 +80,6 @@ export class ESignPages {
       },
       body: rawBody,
     });
-    return response.ok;
+    await response.arrayBuffer();
   }
 }

@@ -2,7 +2,7 @@ import type { RequestContext } from '../context/context';
 import type { SupportingDocumentInput } from '../domain/subscription/document-service';
 import { OTP_MAX_ATTEMPTS } from '../domain/subscription/signing-service';
 import type { DocumentRow } from '../store/document-store';
-import type { CompartmentRow, PolicyRow, RefundRow } from '../store/policy-store';
+import type { CompartmentRow, RefundRow } from '../store/policy-store';
 import type { SignatureRow } from '../store/signature-store';
 import type { SubscriptionRow } from '../store/subscription-store';
 
@@ -42,10 +42,6 @@ export const subscriptionSigningResolvers = {
     otpAttemptsLeft: (s: SignatureRow) => (s.method === 'otp' ? Math.max(0, OTP_MAX_ATTEMPTS - s.otp_attempts) : null),
     createdAt: (s: SignatureRow) => s.created_at,
     completedAt: (s: SignatureRow) => s.completed_at,
-  },
-  Policy: {
-    issuedAt: (p: PolicyRow) => p.issued_at,
-    compartments: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.services.signing.compartmentsOf([p.id]),
   },
   Compartment: {
     value: (c: CompartmentRow) => ({ amount: c.value, currency: c.currency }),

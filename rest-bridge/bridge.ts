@@ -121,11 +121,12 @@ export class RestBridge {
     else {
       for (const [name, value] of Object.entries(body)) {
         const camel = toCamel(name);
-        if (!operation.variables.has(camel) || name in params) problems.push({ field: name, reason: 'UNKNOWN_FIELD' });
+        if (!operation.variables.has(camel) || name in params || (route.constants && camel in route.constants)) problems.push({ field: name, reason: 'UNKNOWN_FIELD' });
         else variables[camel] = convertKeys(value, toCamel);
       }
     }
     for (const [name, value] of Object.entries(params)) variables[toCamel(name)] = value;
+    Object.assign(variables, route.constants);
     for (const [name, definition] of operation.variables) {
       if (definition.required && (variables[name] === undefined || variables[name] === null)) problems.push({ field: toSnake(name), reason: 'REQUIRED_FIELD_MISSING' });
     }

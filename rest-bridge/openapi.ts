@@ -98,7 +98,7 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
     const root = definition.operation === 'query' ? schema.getQueryType() : schema.getMutationType();
     const field = definition.selectionSet.selections[0];
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-    const bodyVars = [...operation.variables].filter(([name]) => !pathParams.includes(toSnake(name)) && !pathParams.includes(name));
+    const bodyVars = [...operation.variables].filter(([name]) => !pathParams.includes(toSnake(name)) && !pathParams.includes(name) && !(route.constants && name in route.constants));
     const parameters = pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
     if (!route.body) {
       for (const [name, v] of bodyVars) parameters.push({ name: toSnake(name), in: 'query', required: v.required, schema: inputSchema(v.type) as { type: string } });

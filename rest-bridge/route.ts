@@ -17,6 +17,8 @@ export interface Route {
   file?: boolean;
   /** A larger body limit than the server's default (uploads). */
   maxBodyBytes?: number;
+  /** Variables the path implies (`{ action: 'suspend' }` for `.../suspend`). */
+  constants?: Record<string, unknown>;
   /** OpenAPI tag: the domain the route belongs to. */
   tag: string;
   /** One line for OpenAPI. */

@@ -1,29 +1,11 @@
 import type { Route } from './route';
+import { AUTH_ROUTES } from './routes/auth';
+import { COMPARTMENT_LIFECYCLE_ROUTES } from './routes/compartment-lifecycle';
+import { SUBSCRIPTION_ROUTES } from './routes/subscription';
 
 /**
- * Every legacy REST route. Variables come from path parameters, the query string and the body, with
- * keys turned from snake_case to camelCase; the result's single root field is the response body, with
- * keys turned back to snake_case.
+ * Every legacy REST route, one file per domain in `routes/`. Variables come from path parameters, the
+ * query string (routes without a body) and the body, keys turned from snake_case to camelCase; the
+ * result's single root field is the response body, keys turned back to snake_case.
  */
-export const ROUTES: Route[] = [
-  { method: 'POST', path: '/v1/auth/login', operation: 'Login', auth: 'public', status: 200, body: ['json'], tag: 'auth', summary: 'Sign a person in: access token and session cookie' },
-  { method: 'POST', path: '/v1/auth/token', operation: 'IssueClientToken', auth: 'public', status: 200, body: ['json', 'form'], tag: 'auth', summary: 'OAuth 2.0 client credentials for partner platforms (certificate-bound)' },
-  { method: 'GET', path: '/v1/auth/me', operation: 'Me', auth: 'required', status: 200, tag: 'auth', summary: 'Who is calling' },
-  { method: 'POST', path: '/v1/auth/logout', operation: 'Logout', auth: 'required', status: 204, tag: 'auth', summary: 'End the session at once' },
-
-  { method: 'GET', path: '/v1/subscription/products', operation: 'ListProducts', auth: 'required', status: 200, tag: 'subscription', summary: 'The product catalogue with funds and minimums' },
-  { method: 'GET', path: '/v1/subscription/standard-clauses', operation: 'ListStandardClauses', auth: 'required', status: 200, tag: 'subscription', summary: 'Published standard beneficiary clauses' },
-  { method: 'POST', path: '/v1/subscription/subscribers', operation: 'CreateSubscriber', auth: 'required', status: 201, body: ['json'], bodyVariable: 'input', tag: 'subscription', summary: "Create a subscriber (a subscriber login: its own profile, once)" },
-  { method: 'GET', path: '/v1/subscription/subscribers/{subscriberId}', operation: 'GetSubscriber', auth: 'required', status: 200, tag: 'subscription', summary: 'A subscriber' },
-  { method: 'POST', path: '/v1/subscription/insurees', operation: 'CreateInsuree', auth: 'required', status: 201, body: ['json'], bodyVariable: 'input', tag: 'subscription', summary: 'Create the insured person of a subscriber' },
-  { method: 'POST', path: '/v1/subscription/subscribers/{subscriberId}/subscriptions', operation: 'CreateSubscription', auth: 'required', status: 201, body: ['json'], bodyVariable: 'input', tag: 'subscription', summary: 'Create a draft subscription' },
-  { method: 'GET', path: '/v1/subscription/subscriptions/{subscriptionId}', operation: 'GetSubscription', auth: 'required', status: 200, tag: 'subscription', summary: 'A subscription: status, every field, history' },
-  { method: 'POST', path: '/v1/subscription/subscriptions/{subscriptionId}/documents', operation: 'GenerateContractDocuments', auth: 'required', status: 201, tag: 'subscription', summary: 'Generate the contract documents (PDF): subscription form, key information, general terms' },
-  { method: 'GET', path: '/v1/subscription/subscriptions/{subscriptionId}/documents', operation: 'ListSubscriptionDocuments', auth: 'required', status: 200, tag: 'subscription', summary: 'Contract and supporting documents' },
-  { method: 'GET', path: '/v1/subscription/subscriptions/{subscriptionId}/documents/{documentId}/download', operation: 'DownloadSubscriptionDocument', auth: 'required', status: 200, file: true, tag: 'subscription', summary: 'Download a document (application/pdf, image/jpeg or image/png)' },
-  { method: 'POST', path: '/v1/subscription/subscriptions/{subscriptionId}/supporting-documents', operation: 'UploadSupportingDocument', auth: 'required', status: 201, body: ['json'], bodyVariable: 'input', maxBodyBytes: 8 * 1024 * 1024, tag: 'subscription', summary: 'Upload a supporting document (identity proof), base64, at most 5 MiB' },
-  { method: 'POST', path: '/v1/subscription/subscriptions/{subscriptionId}/signing', operation: 'RequestSignature', auth: 'required', status: 201, body: ['json'], tag: 'subscription', summary: 'Request the signature: method esign (signing page) or otp (code by SMS)' },
-  { method: 'GET', path: '/v1/subscription/subscriptions/{subscriptionId}/signing', operation: 'GetSignature', auth: 'required', status: 200, tag: 'subscription', summary: 'The signature status' },
-  { method: 'POST', path: '/v1/subscription/subscriptions/{subscriptionId}/signing/otp', operation: 'ConfirmSignatureOtp', auth: 'required', status: 200, body: ['json'], tag: 'subscription', summary: 'Confirm the one-time code: the policy is issued' },
-  { method: 'POST', path: '/v1/subscription/subscriptions/{subscriptionId}/withdraw', operation: 'WithdrawSubscription', auth: 'required', status: 200, body: ['json'], tag: 'subscription', summary: 'Withdraw within 30 calendar days of signature; all sums paid are refunded' },
-];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES];

@@ -29,3 +29,44 @@ export class DemoStore {
     await tx.query('insert into machine_client_certificates (client_id, serial) values ($1, $2)', [c.id, c.serial]);
   }
 }
+
+/** One issued policy of the demo portfolio, with everything it hangs from. */
+export interface DemoPolicy {
+  subscriberId: string;
+  subscriptionId: string;
+  policyId: string;
+  productId: string;
+  signedAt: Date;
+  initialPayment: number;
+  compartments: Array<{ id: string; code: string; value: number }>;
+}
+
+export class DemoPortfolioStore {
+  async insertSubscriber(tx: Queryable, s: { id: string; userId: string; distributorId: string; firstName: string; lastName: string; birthDate: string; email: string; phone: string; at: Date }): Promise<void> {
+    await tx.query(
+      `insert into subscribers (id, user_id, distributor_id, civility, first_name, last_name, birth_date, birth_place, nationality, address, email, phone, tax_residence, created_by, created_at)
+       values ($1, $2, $3, 'MME', $4, $5, $6, 'Lyon', 'FR', $7, $8, $9, 'FR', 'demo', $10)`,
+      [s.id, s.userId, s.distributorId, s.firstName, s.lastName, s.birthDate, JSON.stringify({ line1: '12 rue de la Paix', line2: null, postalCode: '75002', city: 'Paris', country: 'FR' }), s.email, s.phone, s.at],
+    );
+    await tx.query(
+      `insert into insurees (id, subscriber_id, same_as_subscriber, civility, first_name, last_name, birth_date, birth_place, created_at)
+       values ($1, $2, true, 'MME', $3, $4, $5, 'Lyon', $6)`,
+      [`ins_${s.id.slice(4)}`, s.id, s.firstName, s.lastName, s.birthDate, s.at],
+    );
+  }
+
+  async insertPolicy(tx: Queryable, p: DemoPolicy, iban: string, holder: string, withdrawalDeadline: Date): Promise<void> {
+    await tx.query(
+      `insert into subscriptions (id, subscriber_id, insuree_id, product_id, status, currency, initial_payment, scheduled_payment, scheduled_frequency,
+         allocation, standard_clause_id, custom_clause, debit_iban, debit_holder, signed_at, withdrawal_deadline, withdrawn_at, created_at, updated_at)
+       values ($1, $2, $3, $4, 'signed', 'EUR', $5, null, null, $6, 'clause_spouse_children', null, $7, $8, $9, $10, null, $9, $9)`,
+      [p.subscriptionId, p.subscriberId, `ins_${p.subscriberId.slice(4)}`, p.productId, p.initialPayment, JSON.stringify([{ isin: 'FR0000000001', basisPoints: 10000 }]), iban, holder, p.signedAt, withdrawalDeadline],
+    );
+    await tx.query(`insert into policies (id, subscription_id, subscriber_id, product_id, status, issued_at) values ($1, $2, $3, $4, 'active', $5)`, [
+      p.policyId, p.subscriptionId, p.subscriberId, p.productId, p.signedAt,
+    ]);
+    for (const c of p.compartments) {
+      await tx.query(`insert into compartments (id, policy_id, code, status, value, currency, created_at) values ($1, $2, $3, 'active', $4, 'EUR', $5)`, [c.id, p.policyId, c.code, c.value, p.signedAt]);
+    }
+  }
+}

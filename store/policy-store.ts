@@ -28,6 +28,25 @@ export interface RefundRow {
   due_by: Date;
 }
 
+export interface CompartmentEventRow {
+  compartment_id: string;
+  at: Date;
+  from_status: string | null;
+  to_status: string;
+  actor_kind: string;
+  actor_id: string | null;
+  reason: string;
+}
+
+/** Who a policy belongs to, for object-level checks without a second query. */
+export interface SubscriberOwnership {
+  user_id: string | null;
+  distributor_id: string | null;
+}
+
+const POLICY_WITH_OWNER = `select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id
+  from policies p join subscribers s on s.id = p.subscriber_id`;
+
 /** Issued policies, their compartments, and refunds owed after a withdrawal. */
 export class PolicyStore {
   constructor(private readonly db: Queryable) {}
@@ -55,6 +74,52 @@ export class PolicyStore {
   async closeForWithdrawal(tx: Queryable, policyId: string): Promise<void> {
     await tx.query(`update policies set status = 'withdrawn' where id = $1`, [policyId]);
     await tx.query(`update compartments set status = 'closed', value = 0 where policy_id = $1`, [policyId]);
+  }
+
+  async policy(id: string, tx: Queryable = this.db): Promise<(PolicyRow & SubscriberOwnership) | undefined> {
+    return (await tx.query<PolicyRow & SubscriberOwnership>(`${POLICY_WITH_OWNER} where p.id = $1`, [id]))[0];
+  }
+
+  /**
+   * A page of the policies a viewer reaches, by id order after `after`: all (back-office), those of a
+   * distributor (brokers, partners), or those of a subscriber login.
+   */
+  page(scope: { kind: 'all' } | { kind: 'distributor'; id: string } | { kind: 'user'; id: string }, after: string | null, limit: number): Promise<Array<PolicyRow & SubscriberOwnership>> {
+    const where = scope.kind === 'all' ? 'true' : scope.kind === 'distributor' ? 's.distributor_id = $3' : 's.user_id = $3';
+    const params: unknown[] = [after ?? '', limit];
+    if (scope.kind !== 'all') params.push(scope.id);
+    return this.db.query<PolicyRow & SubscriberOwnership>(`${POLICY_WITH_OWNER} where p.id > $1 and ${where} order by p.id limit $2`, params);
+  }
+
+  async compartment(policyId: string, compartmentId: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<CompartmentRow | undefined> {
+    return (await tx.query<CompartmentRow>(
+      `select id, policy_id, code, status, value, currency, created_at from compartments where id = $1 and policy_id = $2${options.forUpdate ? ' for update' : ''}`,
+      [compartmentId, policyId],
+    ))[0];
+  }
+
+  async insertCompartment(tx: Queryable, c: CompartmentRow): Promise<void> {
+    await tx.query('insert into compartments (id, policy_id, code, status, value, currency, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
+      c.id, c.policy_id, c.code, c.status, c.value, c.currency, c.created_at,
+    ]);
+  }
+
+  /** Moves a compartment only if it is still in `from`; false when someone changed it meanwhile. */
+  async changeCompartmentStatus(tx: Queryable, id: string, from: string, to: string): Promise<boolean> {
+    return (await tx.query(`update compartments set status = $3 where id = $1 and status = $2 returning id`, [id, from, to])).length === 1;
+  }
+
+  async appendCompartmentEvent(tx: Queryable, e: { compartmentId: string; at: Date; from: string | null; to: string; actorKind: string; actorId: string | null; reason: string }): Promise<void> {
+    await tx.query('insert into compartment_events (compartment_id, at, from_status, to_status, actor_kind, actor_id, reason) values ($1, $2, $3, $4, $5, $6, $7)', [
+      e.compartmentId, e.at, e.from, e.to, e.actorKind, e.actorId, e.reason,
+    ]);
+  }
+
+  compartmentEvents(compartmentIds: readonly string[]): Promise<CompartmentEventRow[]> {
+    return this.db.query<CompartmentEventRow>(
+      'select compartment_id, at, from_status, to_status, actor_kind, actor_id, reason from compartment_events where compartment_id = any($1::text[]) order by id',
+      [compartmentIds],
+    );
   }
 
   async insertRefund(tx: Queryable, r: RefundRow): Promise<void> {

@@ -1,9 +1,10 @@
 import type { Db } from '../../store/db';
-import type { DemoStore } from '../../store/demo-store';
+import { DemoPortfolioStore, type DemoStore } from '../../store/demo-store';
 import { CatalogueStore, type FundRow, type ProductRow } from '../../store/catalogue-store';
 import { hashPassword } from '../auth/passwords';
 import { normalizeCertificateSerial } from '../auth/certificate-serial';
 import type { Clock } from '../shared/clock';
+import { withdrawalDeadline } from '../subscription/withdrawal-period';
 
 /** The published demo logins (README): anyone can try the API at once. Never loaded in production. */
 export const DEMO = {
@@ -64,6 +65,50 @@ export async function seedDemoData(db: Db, store: DemoStore, clock: Clock): Prom
       createdAt: now,
     });
     for (const { product, funds } of DEMO_PRODUCTS) await catalogue.insertProduct(tx, product, funds);
+  });
+  return true;
+}
+
+const DEMO_IBAN = 'FR7630006000011234567890189';
+
+/** Issued policies for alice and bob (an assurance-vie and a PER with C1, C2, C3 holding money). */
+export const DEMO_PORTFOLIO = [
+  { who: 'alice', userId: 'usr_alice', firstName: 'Alice', lastName: 'Martin', birthDate: '1975-04-12', email: 'alice@demo.test', phone: '+33612345678' },
+  { who: 'bob', userId: 'usr_bob', firstName: 'Bob', lastName: 'Durand', birthDate: '1968-09-30', email: 'bob@demo.test', phone: '+33698765432' },
+].map((person) => ({
+  person: { ...person, subscriberId: `sbr_${person.who}` },
+  policies: [
+    {
+      subscriberId: `sbr_${person.who}`, subscriptionId: `sbs_${person.who}_av`, policyId: `pol_${person.who}_av`, productId: 'prd_av_demo',
+      signedAt: new Date('2025-03-14T10:00:00Z'), initialPayment: 1_250_000,
+      compartments: [{ id: `cmp_${person.who}_av_main`, code: 'MAIN', value: 1_287_450 }],
+    },
+    {
+      subscriberId: `sbr_${person.who}`, subscriptionId: `sbs_${person.who}_per`, policyId: `pol_${person.who}_per`, productId: 'prd_per_demo',
+      signedAt: new Date('2024-06-03T09:30:00Z'), initialPayment: 800_000,
+      compartments: [
+        { id: `cmp_${person.who}_per_c1`, code: 'C1', value: 842_300 },
+        { id: `cmp_${person.who}_per_c2`, code: 'C2', value: 356_120 },
+        { id: `cmp_${person.who}_per_c3`, code: 'C3', value: 421_900 },
+      ],
+    },
+  ],
+}));
+
+/**
+ * Gives alice and bob their subscriber profiles and issued policies, once (demo mode). Kept apart from
+ * `seedDemoData` so tests of the subscription journey can start from logins without profiles.
+ */
+export async function seedDemoPortfolio(db: Db, clock: Clock): Promise<boolean> {
+  const store = new DemoPortfolioStore();
+  const [exists] = await db.query<{ n: number }>(`select count(*)::int as n from subscribers where id = 'sbr_alice'`);
+  if (Number(exists.n) > 0) return false;
+  const now = clock.now();
+  await db.transaction(async (tx) => {
+    for (const { person, policies } of DEMO_PORTFOLIO) {
+      await store.insertSubscriber(tx, { id: person.subscriberId, userId: person.userId, distributorId: DEMO.distributor.id, firstName: person.firstName, lastName: person.lastName, birthDate: person.birthDate, email: person.email, phone: person.phone, at: now });
+      for (const policy of policies) await store.insertPolicy(tx, policy, DEMO_IBAN, `${person.firstName} ${person.lastName}`, withdrawalDeadline(policy.signedAt));
+    }
   });
   return true;
 }

@@ -118,13 +118,12 @@ export class DocumentService {
   /** Everything the PDFs print, read in the generating transaction. */
   private async contractData(subscriptionId: string, tx: Queryable): Promise<ContractData> {
     const s = (await this.subscriptionStore.subscription(subscriptionId, tx))!;
-    const [subscriber, insuree, product, funds, clause] = await Promise.all([
-      this.subscriptionStore.subscriber(s.subscriber_id, tx),
-      this.subscriptionStore.insuree(s.insuree_id, tx),
-      this.catalogue.product(s.product_id, tx),
-      this.catalogue.fundsOf([s.product_id], tx),
-      s.standard_clause_id ? this.catalogue.standardClause(s.standard_clause_id, tx) : Promise.resolve(undefined),
-    ]);
+    // One after another: a transaction is one connection, which runs one query at a time.
+    const subscriber = await this.subscriptionStore.subscriber(s.subscriber_id, tx);
+    const insuree = await this.subscriptionStore.insuree(s.insuree_id, tx);
+    const product = await this.catalogue.product(s.product_id, tx);
+    const funds = await this.catalogue.fundsOf([s.product_id], tx);
+    const clause = s.standard_clause_id ? await this.catalogue.standardClause(s.standard_clause_id, tx) : undefined;
     const fundName = (isin: string) => funds.find((f) => f.isin === isin)?.name ?? isin;
     return {
       subscriptionId: s.id,

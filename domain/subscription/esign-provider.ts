@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../errors/app-error';
 
 /** An e-signature provider: starts a ceremony and later reports its outcome through the signed `esign` webhook. */
 export interface ESignProvider {
@@ -29,5 +30,12 @@ export class BuiltInESignProvider implements ESignProvider {
     const expected = Buffer.from(this.token(signatureId));
     const given = Buffer.from(token);
     return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}
+
+/** Without an esign webhook secret no outcome could ever arrive: e-signature is refused up front (use otp). */
+export class UnconfiguredESignProvider implements ESignProvider {
+  async start(): Promise<{ signingUrl: string }> {
+    throw new AppError('unprocessable', 'ESIGN_NOT_CONFIGURED', { field: 'method' });
   }
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { CompartmentRow, PolicyRow, PolicyStore } from '../../store/policy-store';
+import type { PolicyRow, PolicyStore } from '../../store/policy-store';
 import type { SignatureRow, SignatureStore } from '../../store/signature-store';
 import type { SubscriptionRow, SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
@@ -64,13 +64,14 @@ export class SigningService {
     return this.store.latest(subscriptionId);
   }
 
+  /** A signature's status, for the provider's own pages (their link's token is the authorisation). */
+  async statusOf(signatureId: string): Promise<SignatureRow['status'] | undefined> {
+    return (await this.store.byId(signatureId))?.status;
+  }
+
   /** The policy a signed subscription issued (the caller already reached the subscription). */
   policyOf(subscriptionId: string): Promise<PolicyRow | undefined> {
     return this.policies.ofSubscription(subscriptionId);
-  }
-
-  compartmentsOf(policyIds: readonly string[]): Promise<CompartmentRow[]> {
-    return this.policies.compartments(policyIds);
   }
 
   /** Confirms a one-time code: wrong codes count, an expired or exhausted code ends the attempt (422). */

@@ -1,6 +1,6 @@
 import { createApp, type App } from '../../app';
 import { loadConfig, type Config } from '../../config';
-import { seedDemoData } from '../../domain/demo/demo-data';
+import { seedDemoData, seedDemoPortfolio } from '../../domain/demo/demo-data';
 import { ManualClock } from '../../domain/shared/clock';
 import type { ThrottlePolicy } from '../../domain/auth/login-throttle';
 import { silentLogger } from '../../http/logger';
@@ -24,6 +24,8 @@ export interface TestServerOptions {
   webhookSecrets?: Record<string, string[]>;
   playground?: Playground;
   demoData?: boolean;
+  /** Also give alice and bob their profiles and issued policies (policy servicing tests). */
+  demoPortfolio?: boolean;
 }
 
 /** The real HTTP server on a random port, on a fresh database with the demo data, with a movable clock. */
@@ -31,6 +33,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
   const { db, drop } = await database.open();
   const clock = new ManualClock(new Date());
   if (options.demoData !== false) await seedDemoData(db, new DemoStore(db), clock);
+  if (options.demoPortfolio) await seedDemoPortfolio(db, clock);
   const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', ...options.env });
   const app = await createApp({
     config,

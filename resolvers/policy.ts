@@ -1,0 +1,42 @@
+import type { RequestContext } from '../context/context';
+import type { CompartmentAction } from '../domain/policy/compartment-lifecycle';
+import type { CompartmentEventRow, CompartmentRow, PolicyRow } from '../store/policy-store';
+
+const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
+
+export const policyResolvers = {
+  Query: {
+    async policies(_: unknown, args: { first: number; after?: string | null }, ctx: RequestContext) {
+      const page = await ctx.services.policies.page(ctx.viewer!, args.first, args.after ?? null);
+      return {
+        edges: page.rows.map((node) => ({ cursor: node.id, node })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.id ?? null },
+      };
+    },
+    policy: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.policies.policy(ctx.viewer!, args.id),
+    policyCompartments: async (_: unknown, args: { policyId: string }, ctx: RequestContext) => {
+      const policy = await ctx.services.policies.policy(ctx.viewer!, args.policyId);
+      return ctx.loaders.compartmentsByPolicy.load(policy.id);
+    },
+  },
+  Mutation: {
+    openCompartment: (_: unknown, args: { policyId: string; code: string; reason: string }, ctx: RequestContext) =>
+      ctx.services.policies.openCompartment(acting(ctx), args.policyId, args.code, args.reason),
+    transitionCompartment: (_: unknown, args: { policyId: string; compartmentId: string; action: CompartmentAction; reason: string }, ctx: RequestContext) =>
+      ctx.services.policies.changeCompartment(acting(ctx), args.policyId, args.compartmentId, args.action, args.reason),
+  },
+  Policy: {
+    subscriberId: (p: PolicyRow) => p.subscriber_id,
+    issuedAt: (p: PolicyRow) => p.issued_at,
+    compartments: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.loaders.compartmentsByPolicy.load(p.id),
+    product: async (p: PolicyRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.products()).find((product) => product.id === p.product_id),
+  },
+  Compartment: {
+    events: (c: CompartmentRow, _: unknown, ctx: RequestContext) => ctx.services.policies.compartmentEvents([c.id]),
+  },
+  CompartmentEvent: {
+    fromStatus: (e: CompartmentEventRow) => e.from_status,
+    toStatus: (e: CompartmentEventRow) => e.to_status,
+    actorKind: (e: CompartmentEventRow) => e.actor_kind,
+  },
+};

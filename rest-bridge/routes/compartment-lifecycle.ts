@@ -1,0 +1,22 @@
+import type { Route } from '../route';
+import { COMPARTMENT_ACTIONS } from '../../domain/policy/compartment-lifecycle';
+
+const BASE = '/v1/compartment-lifecycle/policies/{policyId}/compartments';
+
+export const COMPARTMENT_LIFECYCLE_ROUTES: Route[] = [
+  { method: 'GET', path: BASE, operation: 'ListCompartments', auth: 'required', status: 200, tag: 'compartment-lifecycle', summary: 'The compartments of a policy with their lifecycle (back-office, partners)' },
+  { method: 'POST', path: BASE, operation: 'OpenCompartment', auth: 'required', status: 201, body: ['json'], tag: 'compartment-lifecycle', summary: 'Open a compartment (C1, C2, C3 on a PER) with a reason' },
+  ...COMPARTMENT_ACTIONS.map(
+    (action): Route => ({
+      method: 'POST',
+      path: `${BASE}/{compartmentId}/${action}`,
+      operation: 'TransitionCompartment',
+      constants: { action },
+      auth: 'required',
+      status: 200,
+      body: ['json'],
+      tag: 'compartment-lifecycle',
+      summary: `${action[0].toUpperCase()}${action.slice(1)} a compartment, with a reason`,
+    }),
+  ),
+];
