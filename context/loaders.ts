@@ -1,10 +1,13 @@
 import DataLoader from 'dataloader';
+import type { ProductRow } from '../store/catalogue-store';
 import type { CompartmentRow } from '../store/policy-store';
 import type { Services } from './context';
 
 /** Per-request batching: a page of policies with their compartments costs one compartments query. */
 export interface Loaders {
   compartmentsByPolicy: DataLoader<string, CompartmentRow[]>;
+  /** The catalogue is small: one read serves every product a request touches. */
+  productById: DataLoader<string, ProductRow | undefined>;
 }
 
 export function createLoaders(services: Services): Loaders {
@@ -12,6 +15,10 @@ export function createLoaders(services: Services): Loaders {
     compartmentsByPolicy: new DataLoader(async (policyIds) => {
       const rows = await services.policies.compartmentsOf(policyIds);
       return policyIds.map((id) => rows.filter((c) => c.policy_id === id));
+    }),
+    productById: new DataLoader(async (ids) => {
+      const products = await services.subscription.products();
+      return ids.map((id) => products.find((p) => p.id === id));
     }),
   };
 }

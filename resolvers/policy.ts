@@ -29,7 +29,7 @@ export const policyResolvers = {
     subscriberId: (p: PolicyRow) => p.subscriber_id,
     issuedAt: (p: PolicyRow) => p.issued_at,
     compartments: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.loaders.compartmentsByPolicy.load(p.id),
-    product: async (p: PolicyRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.products()).find((product) => product.id === p.product_id),
+    product: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.loaders.productById.load(p.product_id),
   },
   Compartment: {
     events: (c: CompartmentRow, _: unknown, ctx: RequestContext) => ctx.services.policies.compartmentEvents([c.id]),

@@ -56,7 +56,7 @@ export const subscriptionResolvers = {
     status: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => visibleStatus(s.status, s.withdrawal_deadline, ctx.services.clock.now()),
     subscriber: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.subscribersByIds([s.subscriber_id]))[0],
     insuree: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.insureesByIds([s.insuree_id]))[0],
-    product: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.products()).find((p) => p.id === s.product_id),
+    product: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.loaders.productById.load(s.product_id),
     initialPayment: (s: SubscriptionRow) => money(s.initial_payment, s.currency),
     scheduledPayment: (s: SubscriptionRow) =>
       s.scheduled_payment === null ? null : { amount: money(s.scheduled_payment, s.currency), frequency: s.scheduled_frequency },

@@ -26,6 +26,8 @@ export interface TestServerOptions {
   demoData?: boolean;
   /** Also give alice and bob their profiles and issued policies (policy servicing tests). */
   demoPortfolio?: boolean;
+  /** Wraps the database the app uses (a query counter, for instance). */
+  wrapDb?: (db: Db) => Db;
 }
 
 /** The real HTTP server on a random port, on a fresh database with the demo data, with a movable clock. */
@@ -37,7 +39,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
   const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', ...options.env });
   const app = await createApp({
     config,
-    db,
+    db: options.wrapDb ? options.wrapDb(db) : db,
     clock,
     logger: silentLogger,
     throttle: options.throttle,

@@ -1,0 +1,78 @@
+import { EACH_DATABASE } from '../support/databases';
+import { gql, login } from '../support/http';
+import { QueryCounter } from '../support/query-counter';
+import { startTestServer, type TestServer } from '../support/server';
+
+const PAGE = `query Page($first: Int, $after: String) {
+  policies(first: $first, after: $after) {
+    edges { cursor node { id product { kind } compartments { code status value { amount currency } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
+  let server: TestServer;
+  const counter = new QueryCounter();
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true, wrapDb: counter.wrap });
+    for (const [i, who] of ['alice', 'bob', 'broker', 'backoffice'].entries()) tokens[who] = (await login(server.url, `${who}@demo.test`, `10.40.0.${i + 1}`)).token;
+  });
+  afterAll(() => server.close());
+
+  it('a subscriber sees their own policies with compartments and values in minor units', async () => {
+    const answer = await gql(server.url, PAGE, { token: tokens.alice });
+    const nodes = answer.json.data.policies.edges.map((e: { node: unknown }) => e.node);
+    expect(nodes).toEqual([
+      { id: 'pol_alice_av', product: { kind: 'assurance_vie' }, compartments: [{ code: 'MAIN', status: 'active', value: { amount: 1_287_450, currency: 'EUR' } }] },
+      {
+        id: 'pol_alice_per',
+        product: { kind: 'per' },
+        compartments: [
+          { code: 'C1', status: 'active', value: { amount: 842_300, currency: 'EUR' } },
+          { code: 'C2', status: 'active', value: { amount: 356_120, currency: 'EUR' } },
+          { code: 'C3', status: 'active', value: { amount: 421_900, currency: 'EUR' } },
+        ],
+      },
+    ]);
+  });
+
+  it('a broker sees its distributor’s policies, paged with a cursor', async () => {
+    const first = await gql(server.url, PAGE, { token: tokens.broker, variables: { first: 3 } });
+    expect(first.json.data.policies.edges).toHaveLength(3);
+    expect(first.json.data.policies.pageInfo.hasNextPage).toBe(true);
+    const rest = await gql(server.url, PAGE, { token: tokens.broker, variables: { first: 3, after: first.json.data.policies.pageInfo.endCursor } });
+    const ids = [...first.json.data.policies.edges, ...rest.json.data.policies.edges].map((e: { node: { id: string } }) => e.node.id);
+    expect(ids).toEqual(['pol_alice_av', 'pol_alice_per', 'pol_bob_av', 'pol_bob_per']);
+    expect(rest.json.data.policies.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('the page size is capped', async () => {
+    const answer = await gql(server.url, PAGE, { token: tokens.backoffice, variables: { first: 1000 } });
+    expect(answer.json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', extensions: { code: 'invalid_request', field: 'first' } });
+  });
+
+  it('a page of policies with their compartments costs a fixed number of queries, whatever its size', async () => {
+    const cost = async (first: number) => {
+      counter.count = 0;
+      const answer = await gql(server.url, PAGE, { token: tokens.backoffice, variables: { first } });
+      expect(answer.json.data.policies.edges).toHaveLength(first);
+      return counter.count;
+    };
+    const one = await cost(1);
+    const four = await cost(4);
+    // One query for the page, one (batched by DataLoader) for every compartment of it; products are
+    // read once; the session is cached. No N+1.
+    expect(four).toBe(one);
+    expect(four).toBeLessThanOrEqual(3);
+  });
+
+  it('subscriber A gets not_found on B’s policy, exactly as for a policy that does not exist', async () => {
+    const query = 'query($id: ID!) { policy(id: $id) { id compartments { code } } }';
+    const other = await gql(server.url, query, { token: tokens.alice, variables: { id: 'pol_bob_per' } });
+    const missing = await gql(server.url, query, { token: tokens.alice, variables: { id: 'pol_nobody' } });
+    expect(other.json.errors[0]).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    expect(other.json.errors.map((e: { message: string }) => e.message)).toEqual(missing.json.errors.map((e: { message: string }) => e.message));
+    expect((await gql(server.url, query, { token: tokens.broker, variables: { id: 'pol_bob_per' } })).json.data.policy.id).toBe('pol_bob_per');
+  });
+});

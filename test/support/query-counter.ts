@@ -1,0 +1,22 @@
+import type { Db, Queryable } from '../../store/db';
+
+/** Counts the statements an app sends to a real database (the statements still run). */
+export class QueryCounter {
+  count = 0;
+
+  wrap = (db: Db): Db => {
+    const counted = (runner: Queryable): Queryable => ({
+      query: (sql, params) => {
+        this.count += 1;
+        return runner.query(sql, params);
+      },
+    });
+    return {
+      dialect: db.dialect,
+      query: counted(db).query,
+      transaction: (work) => db.transaction((tx) => work(counted(tx))),
+      listen: (channel, onMessage) => db.listen(channel, onMessage),
+      close: () => db.close(),
+    };
+  };
+}
