@@ -65,4 +65,16 @@ export const SCENARIOS: readonly Scenario[] = [
     verifyBody: (body) => body.includes('"me"') && !body.includes('"errors"'),
     target: 0.35,
   },
+  // A policy with its compartments (DataLoader-batched): a typical servicing read.
+  {
+    name: 'graphql_policy',
+    server: 'service',
+    method: 'POST',
+    path: '/graphql',
+    auth: true,
+    headers: json,
+    body: JSON.stringify({ query: '{ policy(id: "pol_alice_per") { id status compartments { code status value { amount currency } } } }' }),
+    expectStatus: 200,
+    verifyBody: (body) => body.includes('"C3"') && !body.includes('"errors"'),
+  },
 ];
