@@ -10,6 +10,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { RequestContext } from '../context/context';
+import { DocumentLimitsRule } from '../schema/limits';
 import { shapeErrors } from './graphql-results';
 import type { Logger } from './logger';
 import type { Reply } from './reply';
@@ -52,7 +53,7 @@ export class DirectExecutor {
     private readonly docsBaseUrl: () => string,
     private readonly logger: Logger,
   ) {
-    this.rules = options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
+    this.rules = [...specifiedRules, DocumentLimitsRule, ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
   }
 
   async execute(body: unknown, accept: string | undefined, context: RequestContext): Promise<Reply | undefined> {

@@ -5,6 +5,7 @@ import type { RequestContext } from '../context/context';
 import { AppError } from '../errors/app-error';
 import { formatAppError, toAppError } from '../errors/graphql-errors';
 import { DirectExecutor, MAX_TOKENS } from './graphql-direct';
+import { DocumentLimitsRule } from '../schema/limits';
 import { shapeErrors } from './graphql-results';
 import type { Logger } from './logger';
 import type { Reply } from './reply';
@@ -37,6 +38,7 @@ export class GraphqlEndpoint {
       // main.ts owns shutdown; Apollo's own signal handlers would race it and re-raise the signal.
       stopOnTerminationSignals: false,
       parseOptions: { maxTokens: MAX_TOKENS },
+      validationRules: [DocumentLimitsRule],
       // Used only for errors raised before a request context exists (a body that is not a GraphQL request).
       formatError: (formatted, error) => formatAppError(toAppError(error, 'none'), options.docsBaseUrl(), formatted),
       // No HTTP caching of GraphQL answers (they are per-caller), and its per-field hooks cost on every request.

@@ -1,0 +1,75 @@
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+
+/** Resource limits on GraphQL documents (SECURITY.md 15); each answers with a stable reason. */
+export const LIMITS = {
+  /** Deepest selection nesting: our deepest real query is 6. */
+  maxDepth: 12,
+  /** Aliased fields in one document: alias floods multiply work for free. */
+  maxAliases: 30,
+  /** Fields selected once every fragment is expanded: catches duplication and fragment explosions. */
+  maxCost: 2000,
+} as const;
+
+interface Measure {
+  depth: number;
+  cost: number;
+  aliases: number;
+}
+
+/**
+ * Measures each operation with its fragments expanded. A fragment already being expanded (a cycle,
+ * which graphql's own NoFragmentCycles rule reports) is not followed, so hostile documents cannot loop.
+ */
+function measure(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, path: Set<string>, budget: { cost: number }): Measure {
+  let depth = 0;
+  let cost = 0;
+  let aliases = 0;
+  for (const selection of selectionSet.selections) {
+    // Past the cost limit the answer is already "too costly": stop walking an exploding document.
+    if (budget.cost > LIMITS.maxCost) break;
+    let inner: Measure = { depth: 0, cost: 0, aliases: 0 };
+    if (selection.kind === Kind.FIELD) {
+      // Introspection (off in production) is the schema's own description, deep by nature: not limited.
+      if (selection.name.value === '__schema' || selection.name.value === '__type') continue;
+      cost += 1;
+      budget.cost += 1;
+      if (selection.alias) aliases += 1;
+      if (selection.selectionSet) inner = measure(selection.selectionSet, fragments, path, budget);
+      depth = Math.max(depth, inner.depth + 1);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      inner = measure(selection.selectionSet, fragments, path, budget);
+      depth = Math.max(depth, inner.depth);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment || path.has(name)) continue;
+      path.add(name);
+      inner = measure(fragment.selectionSet, fragments, path, budget);
+      path.delete(name);
+      depth = Math.max(depth, inner.depth);
+    }
+    cost += inner.cost;
+    aliases += inner.aliases;
+  }
+  return { depth, cost, aliases };
+}
+
+export const DocumentLimitsRule: ValidationRule = (context: ValidationContext): ASTVisitor => {
+  const fragments = new Map(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  return {
+    OperationDefinition(operation) {
+      const m = measure(operation.selectionSet, fragments, new Set(), { cost: 0 });
+      if (m.depth > LIMITS.maxDepth) context.reportError(new GraphQLError('QUERY_TOO_DEEP', { nodes: operation }));
+      if (m.aliases > LIMITS.maxAliases) context.reportError(new GraphQLError('TOO_MANY_ALIASES', { nodes: operation }));
+      if (m.cost > LIMITS.maxCost) context.reportError(new GraphQLError('QUERY_TOO_COSTLY', { nodes: operation }));
+    },
+  };
+};
