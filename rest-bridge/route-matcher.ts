@@ -14,6 +14,8 @@ interface Compiled {
 /** Matches method + path against the route table; a path with other methods only is a 405. */
 export class RouteMatcher {
   private readonly compiled: Compiled[] = [];
+  // Paths without parameters are found by one map lookup; only the others are tried as patterns.
+  private readonly literal = new Map<string, Compiled>();
 
   constructor(routes: readonly Route[]) {
     const byPath = new Map<string, Compiled>();
@@ -34,10 +36,14 @@ export class RouteMatcher {
     }
     // Literal segments beat parameters: `/ibans/default` before `/ibans/{iban}`.
     this.compiled.sort((a, b) => a.params.length - b.params.length);
+    for (const [path, entry] of byPath) if (entry.params.length === 0) this.literal.set(path, entry);
   }
 
   match(method: string, path: string): RouteMatch {
     let allow: string[] | undefined;
+    const exact = this.literal.get(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+    const route = exact && (exact.byMethod.get(method) ?? (method === 'HEAD' ? exact.byMethod.get('GET') : undefined));
+    if (route) return { kind: 'found', route, params: {} };
     for (const entry of this.compiled) {
       const m = entry.pattern.exec(path);
       if (!m) continue;
