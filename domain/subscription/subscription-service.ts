@@ -21,6 +21,8 @@ export interface Acting {
 
 /** Subscribers, insurees and draft subscriptions: the first half of the subscription journey. */
 export class SubscriptionService {
+  private catalogueCache: { rows: Promise<ProductRow[]>; until: number } | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly store: SubscriptionStore,
@@ -29,8 +31,15 @@ export class SubscriptionService {
     private readonly clock: Clock,
   ) {}
 
+  /** The catalogue, read at most once a minute: reference data that changes with a release, not a request. */
   products(): Promise<ProductRow[]> {
-    return this.catalogue.products();
+    const now = Date.now();
+    if (!this.catalogueCache || this.catalogueCache.until <= now) {
+      const rows = this.catalogue.products();
+      this.catalogueCache = { rows, until: now + 60_000 };
+      rows.catch(() => (this.catalogueCache = undefined));
+    }
+    return this.catalogueCache.rows;
   }
 
   fundsOf(productIds: readonly string[]): Promise<FundRow[]> {
