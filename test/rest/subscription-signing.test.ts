@@ -4,60 +4,22 @@ import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { addressSource, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
 const ESIGN_SECRET = 'whsec_ZGVtby1lc2lnbi13ZWJob29rLXNlY3JldC0yMDI2';
-const IBAN = 'FR7630006000011234567890189';
-const FUND = { euro: 'FR0000000001', equity: 'FR0010315770' } as const;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** The draft's initial payment (1,500.00 EUR) and what is invested after prd_av_demo's 2% entry fee (200 bp). */
 const INITIAL_PAYMENT = 150_000;
 const INVESTED = 147_000;
 const MAX_SUPPORTING_BYTES = 5 * 1024 * 1024;
 
-type Body = Record<string, any>;
 type Caller = Record<string, string>;
 
-function subscriberBody(overrides: Body = {}): Body {
-  return {
-    civility: 'MME',
-    first_name: 'Alice',
-    last_name: 'Martin',
-    birth_date: '1985-04-12',
-    birth_place: 'Lyon',
-    nationality: 'FR',
-    address: { line1: '12 rue de la Paix', line2: 'Bâtiment B', postal_code: '75002', city: 'Paris', country: 'FR' },
-    email: 'alice.martin@example.com',
-    phone: '06 12 34 56 78',
-    tax_residence: 'FR',
-    ...overrides,
-  };
-}
 
-const sameInsureeBody = (subscriberId: string): Body => ({ subscriber_id: subscriberId, same_as_subscriber: true });
 
-/** A valid draft on the assurance-vie `prd_av_demo`. */
-function subscriptionBody(insureeId: string, overrides: Body = {}): Body {
-  return {
-    insuree_id: insureeId,
-    product_id: 'prd_av_demo',
-    initial_payment: { amount: INITIAL_PAYMENT, currency: 'EUR' },
-    scheduled_payment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
-    allocation: [
-      { isin: FUND.euro, basis_points: 6_000 },
-      { isin: FUND.equity, basis_points: 4_000 },
-    ],
-    beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
-    debit_iban: IBAN,
-    debit_holder: 'Alice Martin',
-    ...overrides,
-  };
-}
-
-let addressCounter = 0;
-/** A distinct client address per login, so the per-address login throttle never interferes. */
-const newAddress = () => `10.41.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+const newAddress = addressSource('10.41');
 const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const iso = (at: string) => new Date(at).toISOString();

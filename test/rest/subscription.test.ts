@@ -3,61 +3,22 @@ import { hashPassword } from '../../domain/auth/passwords';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { addressSource, FUND, IBAN, IBAN_MASKED, SERIAL, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
-const IBAN = 'FR7630006000011234567890189';
-const IBAN_MASKED = 'FR76 **** **** **** **** ***0 189';
 const IBAN_BAD_CHECKSUM = 'FR7630006000011234567890188';
 /** A real, well-formed IBAN outside the SEPA scope (Saudi Arabia). */
 const IBAN_NOT_SEPA = 'SA0380000000608010167519';
-const FUND = { euro: 'FR0000000001', equity: 'FR0010315770', bonds: 'LU0290358497', balanced: 'FR0011550185' } as const;
-const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-type Body = Record<string, any>;
 
-function subscriberBody(overrides: Body = {}): Body {
-  return {
-    civility: 'MME',
-    first_name: 'Alice',
-    last_name: 'Martin',
-    birth_date: '1985-04-12',
-    birth_place: 'Lyon',
-    nationality: 'FR',
-    address: { line1: '12 rue de la Paix', line2: 'Bâtiment B', postal_code: '75002', city: 'Paris', country: 'FR' },
-    email: 'alice.martin@example.com',
-    phone: '06 12 34 56 78',
-    tax_residence: 'FR',
-    ...overrides,
-  };
-}
-
-/** The subscriber is the insured person. */
-const sameInsureeBody = (subscriberId: string): Body => ({ subscriber_id: subscriberId, same_as_subscriber: true });
 
 /** Another person is the insured life. */
 function otherInsureeBody(subscriberId: string, overrides: Body = {}): Body {
   return { subscriber_id: subscriberId, same_as_subscriber: false, civility: 'M', first_name: 'Paul', last_name: 'Martin', birth_date: '1983-02-01', birth_place: 'Nantes', ...overrides };
 }
 
-/** A valid draft on the assurance-vie `prd_av_demo` (minimum 1,000.00 EUR initial, 50.00 EUR scheduled). */
-function subscriptionBody(insureeId: string, overrides: Body = {}): Body {
-  return {
-    insuree_id: insureeId,
-    product_id: 'prd_av_demo',
-    initial_payment: { amount: 150_000, currency: 'EUR' },
-    scheduled_payment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
-    allocation: [
-      { isin: FUND.euro, basis_points: 6_000 },
-      { isin: FUND.equity, basis_points: 4_000 },
-    ],
-    beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
-    debit_iban: IBAN,
-    debit_holder: 'Alice Martin',
-    ...overrides,
-  };
-}
 
 /** YYYY-MM-DD, `years` years and `days` days before today (UTC). */
 function dateAgo(years: number, days = 0): string {
@@ -65,9 +26,7 @@ function dateAgo(years: number, days = 0): string {
   return new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() - days)).toISOString().slice(0, 10);
 }
 
-let addressCounter = 0;
-/** A distinct client address per login, so the per-address login throttle never interferes. */
-const newAddress = () => `10.40.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+const newAddress = addressSource('10.40');
 const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 
 /** The REST envelope's entries as `field message` pairs, sorted, so a test names every offending field. */
