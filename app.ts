@@ -39,7 +39,20 @@ import { DocumentStore } from './store/document-store';
 import { HousekeepingStore } from './store/housekeeping-store';
 import { OutboxStore } from './store/outbox-store';
 import { PolicyStore } from './store/policy-store';
+import { DeathSettlementService } from './domain/death-settlement/death-settlement-service';
+import { BeneficiaryStore } from './store/beneficiary-store';
+import { PayOutService } from './domain/pay-out/pay-out-service';
+import { PayOutStore } from './store/pay-out-store';
 import { SignatureStore } from './store/signature-store';
+import { BillingService } from './domain/billing/billing-service';
+import { BillingStore } from './store/billing-store';
+import { SupportService } from './domain/support/support-service';
+import { SupportStore } from './store/support-store';
+import { SurrenderStore } from './store/surrender-store';
+import { SurrenderService } from './domain/surrender/surrender-service';
+import { SurrenderPayments } from './domain/surrender/surrender-payments';
+import { SURRENDER_PAYMENT_EVENTS } from './domain/surrender/payment-events';
+import type { RegisteredPayoutIbans } from './domain/surrender/payout-account';
 
 export interface AppOptions {
   config: Config;
@@ -85,6 +98,18 @@ function signatureIdOf(data: unknown): string {
   return id;
 }
 
+/** Surrender declarations and the payment provider's outcomes for them. */
+function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: PolicyService, payoutIbans: RegisteredPayoutIbans) {
+  const store = new SurrenderStore(db);
+  const policyStore = new PolicyStore(db);
+  const catalogue = new CatalogueStore(db);
+  const outbox = new OutboxStore();
+  return {
+    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, new SubscriptionStore(db), payoutIbans, audit, outbox, clock),
+    surrenderPayments: new SurrenderPayments(store, policyStore, audit, outbox, clock),
+  };
+}
+
 /** Composition root: store -> services -> schema -> Apollo -> HTTP routes. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
@@ -99,14 +124,26 @@ export async function createApp(options: AppOptions): Promise<App> {
   let baseUrl = `http://${config.host}:${config.port}`;
   const esignSecret = secrets.esign?.[0];
   const esign: ESignProvider = esignSecret ? new BuiltInESignProvider(() => baseUrl, esignSecret) : new UnconfiguredESignProvider();
+  // One instance of each service, shared by the others that need it.
+  const journey = subscriptionServices(db, audit, clock, esign);
+  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
+  const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new OutboxStore(), audit, clock);
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
       sessionSeconds: config.sessionTtl,
     }),
     audit,
-    ...subscriptionServices(db, audit, clock, esign),
-    policies: new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock),
+    ...journey,
+    policies,
+    deathSettlement: new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), new OutboxStore(), audit, clock),
+    payOut,
+    ...surrenderServices(db, audit, clock, policies, {
+      // A payout goes to a registered IBAN: the one named, else the subscriber's default.
+      find: async (tx, subscriberId, ibanId) => (await payOut.payoutAccount(tx, subscriberId, ibanId))?.iban,
+    }),
+    billing: new BillingService(new BillingStore(db)),
+    support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
     clock,
   };
   await db.listen(SESSION_REVOKED_CHANNEL, (sessionId) => services.auth.sessionRevoked(sessionId));
@@ -114,6 +151,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const webhooks = new WebhookRegistry();
   for (const [type, outcome] of [['signature.completed', 'completed'], ['signature.declined', 'declined'], ['signature.expired', 'expired']] as const) {
     webhooks.register('esign', type, (event, tx) => services.signing.applyProviderOutcome(tx, signatureIdOf(event.data), outcome, 'esign'));
+  }
+  for (const [type, outcome] of SURRENDER_PAYMENT_EVENTS) {
+    webhooks.register('payments', type, (event, tx) => services.surrenderPayments.apply(tx, outcome, event));
   }
   const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);
 

@@ -1,6 +1,7 @@
 import { createApp } from './app';
 import { ConfigError, DEMO_WEBHOOK_SECRETS, loadConfig } from './config';
 import { DEMO, seedDemoData, seedDemoPortfolio } from './domain/demo/demo-data';
+import { seedDemoBilling } from './domain/demo/demo-billing';
 import { systemClock } from './domain/shared/clock';
 import { consoleLogger } from './http/logger';
 import { loadPlayground, PLAYGROUND_CSP } from './playground/playground';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const demoMode = !config.production && config.demoData !== false;
   const seeded = demoMode ? await seedDemoData(db, new DemoStore(db), systemClock) : false;
   if (demoMode) await seedDemoPortfolio(db, systemClock);
+  if (demoMode) await seedDemoBilling(db, systemClock);
   const defaultWebhookSecrets = demoMode ? Object.fromEntries(Object.entries(DEMO_WEBHOOK_SECRETS).map(([k, v]) => [k, [v]])) : {};
   const playground = config.production ? undefined : { ...loadPlayground({ graphqlPath: '/graphql', assetBase: '/playground/assets' }), csp: PLAYGROUND_CSP };
   const app = await createApp({ config, db, defaultWebhookSecrets, playground });

@@ -9,6 +9,12 @@ import type { SigningService } from '../domain/subscription/signing-service';
 import type { SubscriptionService } from '../domain/subscription/subscription-service';
 import type { WithdrawalService } from '../domain/subscription/withdrawal-service';
 import type { PolicyService } from '../domain/policy/policy-service';
+import type { BillingService } from '../domain/billing/billing-service';
+import type { SupportService } from '../domain/support/support-service';
+import type { DeathSettlementService } from '../domain/death-settlement/death-settlement-service';
+import type { PayOutService } from '../domain/pay-out/pay-out-service';
+import type { SurrenderService } from '../domain/surrender/surrender-service';
+import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import { createLoaders, type Loaders } from './loaders';
 import type { SessionCookie } from './session-cookie';
 
@@ -21,6 +27,12 @@ export interface Services {
   signing: SigningService;
   withdrawal: WithdrawalService;
   policies: PolicyService;
+  deathSettlement: DeathSettlementService;
+  payOut: PayOutService;
+  surrender: SurrenderService;
+  surrenderPayments: SurrenderPayments;
+  billing: BillingService;
+  support: SupportService;
   clock: Clock;
 }
 

@@ -2,6 +2,11 @@ import { authResolvers } from './auth';
 import { subscriptionResolvers } from './subscription';
 import { subscriptionSigningResolvers } from './subscription-signing';
 import { policyResolvers } from './policy';
+import { billingResolvers } from './billing';
+import { supportResolvers } from './support';
+import { deathSettlementResolvers } from './death-settlement';
+import { surrenderResolvers } from './surrender';
+import { payOutResolvers } from './pay-out';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers];

@@ -9,9 +9,11 @@ import { Idempotency } from '../http/idempotency';
 import type { RequestTarget } from '../http/target';
 import type { Logger } from '../http/logger';
 import { errorReply, jsonReply, type Reply } from '../http/reply';
+import { applyAcceptVariable } from './accept';
 import { convertKeys, toCamel, toSnake } from './case';
 import { buildOpenApi } from './openapi';
 import { loadOperations, type PreparedOperation } from './operations';
+import { documentPreconditions, etagHeader, ifMatchVersion } from './preconditions';
 import type { Route } from './route';
 import { RouteMatcher } from './route-matcher';
 
@@ -44,7 +46,7 @@ export class RestBridge {
 
   /** The OpenAPI document for every route, generated from the table and the operations. */
   openapi(): unknown {
-    return buildOpenApi(this.deps.schema, this.deps.routes, this.operations, this.deps.docsBaseUrl());
+    return documentPreconditions(buildOpenApi(this.deps.schema, this.deps.routes, this.operations, this.deps.docsBaseUrl()), this.deps.routes);
   }
 
   async handle(req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> {
@@ -68,10 +70,15 @@ export class RestBridge {
       if (!context.viewer) throw unauthorized(context.authFailure ?? 'NO_SESSION');
       this.checkCsrf(req, context);
     }
+    // Optimistic concurrency (route.ifMatch): after the 401 check, before any other work, 428 without
+    // If-Match; the version it names becomes a variable, like a path constant the body cannot set.
+    const expected = route.ifMatch ? { [route.ifMatch.variable]: ifMatchVersion(req) } : undefined;
     const raw = route.body ? await readBody(req, route.maxBodyBytes ?? this.deps.maxBodyBytes) : Buffer.alloc(0);
     const body = route.body ? this.parse(req, raw, route) : {};
     const operation = this.operations.get(route.operation)!;
-    const variables = this.variables(operation, route, params, url.searchParams, body);
+    const variables = this.variables(operation, expected ? { ...route, constants: { ...route.constants, ...expected } } : route, params, url.searchParams, body);
+    // route.acceptVariable: the Accept header picks a variable (a download's format) the query string left unset.
+    applyAcceptVariable(route, req, variables);
     const run = () => this.run(operation, route, variables, context);
     const key = method === 'POST' || method === 'PATCH' ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
     if (key && context.viewer) {
@@ -95,7 +102,8 @@ export class RestBridge {
     }
     const value = (result.data as Record<string, unknown> | null | undefined)?.[operation.rootField];
     if (route.file) return fileReply(value as { fileName: string; contentType: string; contentBase64: string });
-    return jsonReply(route.status, route.status === 204 ? null : convertKeys(value, toSnake), cookies);
+    // route.etag: the result's version goes out as the ETag a later If-Match sends back.
+    return jsonReply(route.status, route.status === 204 ? null : convertKeys(value, toSnake), { ...cookies, ...etagHeader(route, value) });
   }
 
   private parse(req: IncomingMessage, raw: Buffer, route: Route): Record<string, unknown> {

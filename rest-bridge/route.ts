@@ -15,6 +15,12 @@ export interface Route {
   bodyVariable?: string;
   /** The result is a file (`{fileName, contentType, contentBase64}`): sent as bytes with Content-Disposition. */
   file?: boolean;
+  /**
+   * Content negotiation into a variable: the `Accept` media type (highest q first) picked from `map`
+   * sets variable `name`, unless the query string already set it (`?format=csv` wins over `Accept`).
+   * Nothing matches (a wildcard, no header): the variable stays unset and the operation's default applies.
+   */
+  acceptVariable?: { name: string; map: Record<string, string> };
   /** A larger body limit than the server's default (uploads). */
   maxBodyBytes?: number;
   /** Variables the path implies (`{ action: 'suspend' }` for `.../suspend`). */
@@ -23,4 +29,8 @@ export interface Route {
   tag: string;
   /** One line for OpenAPI. */
   summary: string;
+  /** Send the result's integer version field as a strong `ETag: "<version>"` (optimistic concurrency). */
+  etag?: { versionField: string };
+  /** Pass the version named by `If-Match: "<version>"` as this variable; 428 when the header is missing. */
+  ifMatch?: { variable: string; required: true };
 }

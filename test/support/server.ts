@@ -1,6 +1,7 @@
 import { createApp, type App } from '../../app';
 import { loadConfig, type Config } from '../../config';
 import { seedDemoData, seedDemoPortfolio } from '../../domain/demo/demo-data';
+import { seedDemoBilling } from '../../domain/demo/demo-billing';
 import { ManualClock } from '../../domain/shared/clock';
 import type { ThrottlePolicy } from '../../domain/auth/login-throttle';
 import { silentLogger } from '../../http/logger';
@@ -36,6 +37,8 @@ export async function startTestServer(database: TestDatabase, options: TestServe
   const clock = new ManualClock(new Date());
   if (options.demoData !== false) await seedDemoData(db, new DemoStore(db), clock);
   if (options.demoPortfolio) await seedDemoPortfolio(db, clock);
+  // A year of commission statements for the demo broker, on those policies.
+  if (options.demoPortfolio) await seedDemoBilling(db, clock);
   const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', ...options.env });
   const app = await createApp({
     config,

@@ -1,0 +1,108 @@
+import { AppError, invalidFields } from '../../errors/app-error';
+import type { BillingStore, CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
+import type { Viewer } from '../auth/viewer';
+import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
+import { notFound } from '../subscription/access';
+import { isPeriod } from './period';
+import { CSV_CONTENT_TYPE, statementCsv } from './statement-csv';
+import { statementPdf } from './statement-pdf';
+
+export type StatementFormat = 'pdf' | 'csv';
+
+export interface StatementQuery {
+  first: number;
+  after: string | null;
+  /** Back-office: one broker's statements; a broker may only name itself. */
+  brokerId: string | null;
+  /** YYYY-MM, included. */
+  from: string | null;
+  /** YYYY-MM, included. */
+  to: string | null;
+}
+
+export interface StatementPage {
+  rows: CommissionStatementRow[];
+  hasNextPage: boolean;
+}
+
+export interface StatementFile {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/**
+ * Brokers' commission statements (DOMAIN.md): a broker reads its own, back-office everyone's; nobody
+ * else, whatever path they take (the schema's role checks come first, these are the second line).
+ * Another broker's statement answers exactly like a missing one.
+ */
+export class BillingService {
+  constructor(private readonly store: BillingStore) {}
+
+  /** A page of statements, newest period first. */
+  async page(viewer: Viewer, query: StatementQuery): Promise<StatementPage> {
+    assertBillingRole(viewer);
+    checkPageSize(query.first);
+    const problems: Array<{ field: string; reason: string }> = [];
+    if (query.from !== null && !isPeriod(query.from)) problems.push({ field: 'from', reason: 'INVALID_PERIOD' });
+    if (query.to !== null && !isPeriod(query.to)) problems.push({ field: 'to', reason: 'INVALID_PERIOD' });
+    if (!problems.length && query.from !== null && query.to !== null && query.from > query.to) problems.push({ field: 'to', reason: 'PERIOD_BEFORE_FROM' });
+    if (problems.length) throw invalidFields(problems);
+    const brokerId = await this.brokerScope(viewer, query.brokerId);
+    const after = query.after === null ? null : positionOf(query.after);
+    const rows = await this.store.page({ brokerId, from: query.from, to: query.to, after }, query.first + 1);
+    return { rows: rows.slice(0, query.first), hasNextPage: rows.length > query.first };
+  }
+
+  /** One statement the viewer may read; 404 otherwise. */
+  async statement(viewer: Viewer, id: string): Promise<CommissionStatementRow> {
+    assertBillingRole(viewer);
+    const row = await this.store.statement(id);
+    if (!row || (viewer.kind === 'broker' && row.broker_id !== viewer.id)) throw notFound('commission_statement');
+    return row;
+  }
+
+  /**
+   * Lines of statements the viewer has already been given (through `page` or `statement`, which did
+   * the access check), batched for a page of them.
+   */
+  linesOf(statementIds: readonly string[]): Promise<CommissionLineRow[]> {
+    return this.store.lines(statementIds);
+  }
+
+  /** The statement as a file: `commission-statement-2026-10.pdf` or `.csv`. */
+  async file(viewer: Viewer, id: string, format: StatementFormat): Promise<StatementFile> {
+    const statement = await this.statement(viewer, id);
+    const lines = await this.store.lines([statement.id]);
+    const fileName = `commission-statement-${statement.period}.${format}`;
+    if (format === 'csv') return { fileName, contentType: CSV_CONTENT_TYPE, bytes: statementCsv(statement, lines) };
+    return { fileName, contentType: 'application/pdf', bytes: await statementPdf(statement, lines, await this.store.broker(statement.broker_id)) };
+  }
+
+  /** Whose statements a list reads: a broker's own only; back-office anyone's, or one broker's. */
+  private async brokerScope(viewer: Viewer, requested: string | null): Promise<string | null> {
+    if (viewer.kind === 'broker') {
+      // Naming another broker reveals nothing: the same 404 as a broker that does not exist.
+      if (requested !== null && requested !== viewer.id) throw notFound('broker');
+      return viewer.id;
+    }
+    if (requested !== null && !(await this.store.broker(requested))) throw notFound('broker');
+    return requested;
+  }
+
+  /** The cursor of a statement in the list order. */
+  static cursorOf(row: CommissionStatementRow): string {
+    return encodeCursor([row.period, row.id]);
+  }
+}
+
+function positionOf(cursor: string): { period: string; id: string } {
+  const [period, id] = decodeCursor(cursor, 2);
+  if (!isPeriod(period)) throw new AppError('invalid_request', 'INVALID_CURSOR', { field: 'after' });
+  return { period, id };
+}
+
+/** Commission data is for brokers and back-office only (SECURITY.md 14): subscribers and partner platforms never. */
+function assertBillingRole(viewer: Viewer): void {
+  if (viewer.kind !== 'broker' && viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+}

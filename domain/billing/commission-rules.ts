@@ -1,0 +1,54 @@
+import { newId } from '../shared/ids';
+
+/** A line as the billing run computes it, before it is numbered into a statement. */
+export interface CommissionLineInput {
+  policyId: string;
+  /** The policy as the statement prints it (subscriber and product). */
+  policyLabel: string;
+  /** Premiums received on the policy in the period, minor units. */
+  premium: number;
+  /** 1 basis point = 0.01 %. */
+  rateBasisPoints: number;
+}
+
+export interface IssuedStatement {
+  statement: { id: string; broker_id: string; period: string; currency: string; premium_total: number; commission_total: number; issued_at: Date };
+  lines: Array<{ line_no: number; policy_id: string; policy_label: string; premium: number; rate_bp: number; commission: number }>;
+}
+
+/**
+ * Commission on a premium, rounded half up to the minor unit. Exact integers through BigInt, because
+ * premium x rate can pass 2^53 for large premiums (money is never a float, DOMAIN.md).
+ */
+export function commissionOf(premium: number, rateBasisPoints: number): number {
+  if (!Number.isSafeInteger(premium)) throw new RangeError(`premium must be integer minor units, got ${premium}`);
+  if (!Number.isInteger(rateBasisPoints) || rateBasisPoints < 0 || rateBasisPoints > 10_000) throw new RangeError(`rate must be 0-10000 basis points, got ${rateBasisPoints}`);
+  const product = BigInt(premium) * BigInt(rateBasisPoints);
+  // Half away from zero, so a clawback (negative premium) mirrors the commission it reverses.
+  const rounded = product >= 0n ? (product + 5_000n) / 10_000n : -((-product + 5_000n) / 10_000n);
+  return Number(rounded);
+}
+
+/** A statement with its numbered lines and totals, each commission computed from its premium and rate. */
+export function issueStatement(brokerId: string, period: string, currency: string, issuedAt: Date, inputs: readonly CommissionLineInput[]): IssuedStatement {
+  const lines = inputs.map((line, index) => ({
+    line_no: index + 1,
+    policy_id: line.policyId,
+    policy_label: line.policyLabel,
+    premium: line.premium,
+    rate_bp: line.rateBasisPoints,
+    commission: commissionOf(line.premium, line.rateBasisPoints),
+  }));
+  return {
+    statement: {
+      id: newId('cst'),
+      broker_id: brokerId,
+      period,
+      currency,
+      premium_total: lines.reduce((sum, l) => sum + l.premium, 0),
+      commission_total: lines.reduce((sum, l) => sum + l.commission, 0),
+      issued_at: issuedAt,
+    },
+    lines,
+  };
+}

@@ -1,0 +1,27 @@
+import { AppError } from '../../errors/app-error';
+
+/** Largest page a client may ask for (SECURITY.md 15); the same cap as `policies`. */
+export const MAX_PAGE_SIZE = 100;
+
+/** 400 PAGE_SIZE_OUT_OF_RANGE unless 1 <= first <= MAX_PAGE_SIZE. */
+export function checkPageSize(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new AppError('invalid_request', 'PAGE_SIZE_OUT_OF_RANGE', { field: 'first' });
+}
+
+// Cursors are opaque to clients (base64url of the sort key), so the sort key can change without
+// breaking a contract; clients only ever pass back what `endCursor` gave them.
+const SEPARATOR = '\u001f';
+
+/** An opaque cursor for a position in a sort order made of these key parts. */
+export function encodeCursor(parts: readonly string[]): string {
+  return Buffer.from(parts.join(SEPARATOR), 'utf8').toString('base64url');
+}
+
+/** The key parts of a cursor made by `encodeCursor`; 400 INVALID_CURSOR (field `after`) for anything else. */
+export function decodeCursor(cursor: string, arity: number): string[] {
+  const invalid = new AppError('invalid_request', 'INVALID_CURSOR', { field: 'after' });
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw invalid;
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(SEPARATOR);
+  if (parts.length !== arity || parts.some((p) => p === '')) throw invalid;
+  return parts;
+}

@@ -1,0 +1,209 @@
+import { AppError } from '../../errors/app-error';
+import type { CatalogueStore, ProductRow } from '../../store/catalogue-store';
+import type { Db, Queryable } from '../../store/db';
+import { isUniqueViolation } from '../../store/errors';
+import type { OutboxStore } from '../../store/outbox-store';
+import type { CompartmentRow, PolicyStore } from '../../store/policy-store';
+import type { SubscriptionStore } from '../../store/subscription-store';
+import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind, SurrenderStore } from '../../store/surrender-store';
+import type { Viewer } from '../auth/viewer';
+import type { OwnedPolicy, PolicyService } from '../policy/policy-service';
+import type { AuditTrail } from '../shared/audit-trail';
+import type { Clock } from '../shared/clock';
+import { maskIban } from '../shared/iban';
+import { newId } from '../shared/ids';
+import { notFound } from '../subscription/access';
+import type { Acting } from '../subscription/subscription-service';
+import { checkEarlyReleaseSources, perEarlyReleaseCase } from './early-release';
+import { surrenderPaymentDueBy } from './payment-deadline';
+import type { PayoutAccount, RegisteredPayoutIbans } from './payout-account';
+import {
+  checkCompartmentSurrenderable,
+  checkNoOpenPartialSurrender,
+  checkNoOpenTotalSurrender,
+  checkPartialAmount,
+  checkPolicySurrenderable,
+  checkSurrenderAmount,
+  NO_TERMS,
+  reservedOn,
+  totalSurrenderValue,
+} from './surrender-rules';
+
+export interface TotalSurrenderInput {
+  /** PER: an early-release case (L224-4 CMF). Assurance-vie: optional free text. */
+  reason?: string | null;
+  /** One of the subscriber's registered pay-out IBANs; by default the policy's debit IBAN. */
+  payoutIbanId?: string | null;
+}
+
+export interface PartialSurrenderInput extends TotalSurrenderInput {
+  amount: { amount: number; currency: string };
+}
+
+const MAX_REASON_LENGTH = 500;
+
+/** What a declaration needs once the rules of its kind have passed. */
+interface Draft {
+  kind: SurrenderKind;
+  compartment: CompartmentRow | null;
+  amount: number;
+  currency: string;
+  reason: string | null;
+}
+
+/**
+ * Total and partial surrender declarations (rachat). Who may declare: whoever reaches the policy, i.e.
+ * the subscriber themself, back-office, and the broker or partner platform of the subscriber's
+ * distributor acting on the subscriber's behalf (DOMAIN.md). The money only ever goes to the
+ * subscriber's own IBAN and the subscriber is notified of every declaration, whoever made it.
+ */
+export class SurrenderService {
+  constructor(
+    private readonly db: Db,
+    private readonly store: SurrenderStore,
+    private readonly policies: PolicyService,
+    private readonly policyStore: PolicyStore,
+    private readonly catalogue: CatalogueStore,
+    private readonly subscriptions: SubscriptionStore,
+    private readonly payoutIbans: RegisteredPayoutIbans,
+    private readonly audit: AuditTrail,
+    private readonly outbox: OutboxStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Declares the surrender of the whole policy; the policy closes when the payment is confirmed. */
+  declareTotal(acting: Acting, policyId: string, input: TotalSurrenderInput): Promise<SurrenderDeclarationRow> {
+    checkReasonLength(input.reason);
+    return this.declare(acting, policyId, null, input, async (tx, policy, product, open) => {
+      checkNoOpenPartialSurrender(open.map(openView));
+      const compartments = await this.policyStore.compartments([policy.id], tx);
+      for (const c of compartments) checkCompartmentSurrenderable('total', c.status);
+      const amount = totalSurrenderValue(compartments);
+      const reason = this.reasonFor(product, input.reason, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
+      return { kind: 'total', compartment: null, amount, currency: product.currency, reason };
+    });
+  }
+
+  /** Declares the surrender of an amount from one compartment. */
+  declarePartial(acting: Acting, policyId: string, compartmentId: string, input: PartialSurrenderInput): Promise<SurrenderDeclarationRow> {
+    checkReasonLength(input.reason);
+    checkSurrenderAmount(input.amount.amount);
+    return this.declare(acting, policyId, compartmentId, input, async (tx, _policy, product, open, found) => {
+      // declare() loaded it and answered 404 when the policy has no such compartment.
+      const compartment = found!;
+      checkCompartmentSurrenderable('partial', compartment.status);
+      const reason = this.reasonFor(product, input.reason, [compartment.code]);
+      const terms = await this.store.terms(product.id, tx);
+      checkPartialAmount(
+        input.amount,
+        { value: compartment.value, currency: compartment.currency, reserved: reservedOn(compartment.id, open.map(openView)) },
+        terms ? { minPartialAmount: terms.min_partial_amount, minRemainingBalance: terms.min_remaining_balance } : NO_TERMS,
+      );
+      return { kind: 'partial', compartment, amount: input.amount.amount, currency: compartment.currency, reason };
+    });
+  }
+
+  /** A declaration of a policy the viewer reaches; 404 when it belongs to another policy or compartment, or is of another kind. */
+  async declaration(viewer: Viewer, policyId: string, id: string, expected: { kind?: SurrenderKind | null; compartmentId?: string | null } = {}): Promise<SurrenderDeclarationRow> {
+    const policy = await this.policies.policy(viewer, policyId);
+    const row = await this.store.byId(id);
+    const compartmentId = expected.compartmentId ?? null;
+    const kind = compartmentId !== null ? 'partial' : (expected.kind ?? null);
+    if (!row || row.policy_id !== policy.id || (kind !== null && row.kind !== kind) || (compartmentId !== null && row.compartment_id !== compartmentId)) {
+      throw notFound('surrender_declaration');
+    }
+    return row;
+  }
+
+  /** Every declaration of a policy the viewer reaches, oldest first. */
+  async declarations(viewer: Viewer, policyId: string): Promise<SurrenderDeclarationRow[]> {
+    const policy = await this.policies.policy(viewer, policyId);
+    return this.store.ofPolicy(policy.id);
+  }
+
+  history(declarationIds: readonly string[]): Promise<SurrenderEventRow[]> {
+    return this.store.events(declarationIds);
+  }
+
+  /**
+   * The steps both kinds share, in one transaction: object-level access to the policy and the
+   * compartment (404), the policy locked so declarations of one policy queue up, its state and open
+   * declarations (409), the kind's own rules, the payout IBAN, then the declaration with its history,
+   * audit entry and notification.
+   */
+  private async declare(
+    { viewer, requestId }: Acting,
+    policyId: string,
+    compartmentId: string | null,
+    input: TotalSurrenderInput,
+    rules: (tx: Queryable, policy: OwnedPolicy, product: ProductRow, open: SurrenderDeclarationRow[], compartment: CompartmentRow | null) => Promise<Draft>,
+  ): Promise<SurrenderDeclarationRow> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const policy = await this.policies.policy(viewer, policyId, tx);
+        const compartment = compartmentId === null ? null : ((await this.policyStore.compartment(policy.id, compartmentId, tx)) ?? null);
+        if (compartmentId !== null && !compartment) throw notFound('compartment');
+        checkPolicySurrenderable((await this.store.lockPolicy(tx, policy.id)) ?? policy.status);
+        const product = (await this.catalogue.product(policy.product_id, tx))!;
+        const open = await this.store.open(tx, policy.id);
+        checkNoOpenTotalSurrender(open.map(openView));
+        const draft = await rules(tx, policy, product, open, compartment);
+        const payout = await this.payoutAccount(tx, policy, input.payoutIbanId ?? null);
+        const now = this.clock.now();
+        const row: SurrenderDeclarationRow = {
+          id: newId('sur'), policy_id: policy.id, kind: draft.kind, compartment_id: draft.compartment?.id ?? null, status: 'received',
+          amount: draft.amount, currency: draft.currency, reason: draft.reason,
+          payout_iban_masked: maskIban(payout.iban), payout_iban_source: payout.source, payout_iban_id: payout.ibanId,
+          requested_at: now, due_by: surrenderPaymentDueBy(now), declared_by_kind: viewer.kind, declared_by_id: viewer.id,
+          paid_amount: null, paid_at: null, rejection_reason: null, updated_at: now,
+        };
+        await this.store.insert(tx, row);
+        await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: 'received', actorKind: viewer.kind, actorId: viewer.id, note: null });
+        await this.audit.record(tx, {
+          actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
+          details: { policyId: policy.id, compartmentId: row.compartment_id, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payout_iban_masked, dueBy: row.due_by.toISOString() },
+        });
+        await this.outbox.enqueue(tx, {
+          recipientUserId: policy.user_id, channel: 'email', template: 'surrender_declared',
+          payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payout_iban_masked, dueBy: row.due_by.toISOString(), declaredBy: viewer.kind },
+        }, now);
+        return row;
+      });
+    } catch (error) {
+      // Two concurrent total declarations: the unique index lets one through; the other gets the rule's answer.
+      if (isUniqueViolation(error)) throw new AppError('conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+      throw error;
+    }
+  }
+
+  /** PER: the early-release case and where the money comes from. Assurance-vie: any reason, or none. */
+  private reasonFor(product: ProductRow, reason: string | null | undefined, sources: string[]): string | null {
+    if (product.kind !== 'per') return reason?.trim() || null;
+    const earlyRelease = perEarlyReleaseCase(reason);
+    checkEarlyReleaseSources(earlyRelease, sources);
+    return earlyRelease;
+  }
+
+  /**
+   * The registered IBAN named, else the subscriber's default registered IBAN, else (a subscriber who
+   * registered none) the debit IBAN of the policy's subscription.
+   */
+  private async payoutAccount(tx: Queryable, policy: OwnedPolicy, ibanId: string | null): Promise<PayoutAccount> {
+    if (ibanId !== null) {
+      const iban = await this.payoutIbans.find(tx, policy.subscriber_id, ibanId);
+      // Someone else's IBAN id answers like an unknown one.
+      if (iban === undefined) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
+      return { iban, source: 'registered', ibanId };
+    }
+    const registeredDefault = await this.payoutIbans.find(tx, policy.subscriber_id, null);
+    if (registeredDefault !== undefined) return { iban: registeredDefault, source: 'registered', ibanId: null };
+    const subscription = (await this.subscriptions.subscription(policy.subscription_id, tx))!;
+    return { iban: subscription.debit_iban, source: 'subscription_debit', ibanId: null };
+  }
+}
+
+const openView = (d: SurrenderDeclarationRow) => ({ kind: d.kind, compartmentId: d.compartment_id, amount: d.amount });
+
+function checkReasonLength(reason: string | null | undefined): void {
+  if (reason && reason.length > MAX_REASON_LENGTH) throw new AppError('invalid_request', 'REASON_TOO_LONG', { field: 'reason' });
+}

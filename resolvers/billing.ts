@@ -1,0 +1,66 @@
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../context/context';
+import { BillingService, type StatementFormat } from '../domain/billing/billing-service';
+import type { CommissionLineRow, CommissionStatementRow } from '../store/billing-store';
+
+const money = (amount: number, currency: string) => ({ amount, currency });
+
+// Per-request batching of lines, kept here rather than in the shared loaders: one lines query for a page
+// of statements. Keyed on the request's context, so nothing cached outlives the request.
+const lineLoaders = new WeakMap<RequestContext, DataLoader<string, CommissionLineRow[]>>();
+function linesOf(ctx: RequestContext, statementId: string): Promise<CommissionLineRow[]> {
+  let loader = lineLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const rows = await ctx.services.billing.linesOf(ids);
+      return ids.map((id) => rows.filter((l) => l.statement_id === id));
+    });
+    lineLoaders.set(ctx, loader);
+  }
+  return loader.load(statementId);
+}
+
+interface StatementArgs {
+  first: number;
+  after?: string | null;
+  brokerId?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+export const billingResolvers = {
+  Query: {
+    async commissionStatements(_: unknown, args: StatementArgs, ctx: RequestContext) {
+      const page = await ctx.services.billing.page(ctx.viewer!, { first: args.first, after: args.after ?? null, brokerId: args.brokerId ?? null, from: args.from ?? null, to: args.to ?? null });
+      const last = page.rows.at(-1);
+      return {
+        edges: page.rows.map((node) => ({ cursor: BillingService.cursorOf(node), node })),
+        nodes: page.rows,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? BillingService.cursorOf(last) : null },
+      };
+    },
+    commissionStatement: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.billing.statement(ctx.viewer!, args.id),
+    async commissionStatementFile(_: unknown, args: { id: string; format: StatementFormat }, ctx: RequestContext) {
+      const file = await ctx.services.billing.file(ctx.viewer!, args.id, args.format);
+      return { fileName: file.fileName, contentType: file.contentType, contentBase64: file.bytes.toString('base64') };
+    },
+  },
+  CommissionStatement: {
+    brokerId: (s: CommissionStatementRow) => s.broker_id,
+    premiumTotal: (s: CommissionStatementRow) => money(s.premium_total, s.currency),
+    commissionTotal: (s: CommissionStatementRow) => money(s.commission_total, s.currency),
+    lineCount: (s: CommissionStatementRow) => s.line_count,
+    issuedAt: (s: CommissionStatementRow) => s.issued_at,
+    async lines(s: CommissionStatementRow, _: unknown, ctx: RequestContext) {
+      // A line carries no currency of its own: it is the statement's.
+      return (await linesOf(ctx, s.id)).map((line) => ({ ...line, currency: s.currency }));
+    },
+  },
+  CommissionLine: {
+    policyId: (l: CommissionLineRow) => l.policy_id,
+    policyLabel: (l: CommissionLineRow) => l.policy_label,
+    premium: (l: CommissionLineRow & { currency: string }) => money(l.premium, l.currency),
+    rateBasisPoints: (l: CommissionLineRow) => l.rate_bp,
+    commission: (l: CommissionLineRow & { currency: string }) => money(l.commission, l.currency),
+  },
+};

@@ -1,0 +1,39 @@
+import type { RequestContext } from '../context/context';
+import type { SupportRequestInput, SupportStatus } from '../domain/support/support-rules';
+import { SupportService, type SupportPage } from '../domain/support/support-service';
+import type { SubscriberRow } from '../store/subscription-store';
+import type { SupportRequestRow } from '../store/support-store';
+
+const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
+
+function connection(page: SupportPage) {
+  const last = page.rows.at(-1);
+  return {
+    edges: page.rows.map((node) => ({ cursor: SupportService.cursorOf(node), node })),
+    nodes: page.rows,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? SupportService.cursorOf(last) : null },
+  };
+}
+
+export const supportResolvers = {
+  Query: {
+    supportRequests: async (_: unknown, args: { status?: SupportStatus | null; first: number; after?: string | null }, ctx: RequestContext) =>
+      connection(await ctx.services.support.queue(ctx.viewer!, args.status ?? null, args.first, args.after ?? null)),
+  },
+  Mutation: {
+    openSupportRequest: (_: unknown, args: { subscriberId: string; input: SupportRequestInput }, ctx: RequestContext) =>
+      ctx.services.support.open(acting(ctx), args.subscriberId, args.input),
+    changeSupportRequestStatus: (_: unknown, args: { id: string; status: SupportStatus }, ctx: RequestContext) =>
+      ctx.services.support.changeStatus(acting(ctx), args.id, args.status),
+  },
+  Subscriber: {
+    supportRequests: async (s: SubscriberRow, args: { first: number; after?: string | null }, ctx: RequestContext) =>
+      connection(await ctx.services.support.ofSubscriber(ctx.viewer!, s, args.first, args.after ?? null)),
+  },
+  SupportRequest: {
+    subscriberId: (r: SupportRequestRow) => r.subscriber_id,
+    openedByKind: (r: SupportRequestRow) => r.opened_by_kind,
+    createdAt: (r: SupportRequestRow) => r.created_at,
+    updatedAt: (r: SupportRequestRow) => r.updated_at,
+  },
+};

@@ -1,0 +1,24 @@
+import type { Route } from '../route';
+
+export const BILLING_ROUTES: Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/billing/commissions',
+    operation: 'ListCommissionStatements',
+    auth: 'required',
+    status: 200,
+    tag: 'billing',
+    summary: "Commission statements with their lines, newest first: a broker's own, back-office anyone's (broker_id); from/to YYYY-MM; first (<= 100), after; { items, page_info }",
+  },
+  {
+    method: 'GET',
+    path: '/v1/billing/commissions/{commissionId}/download',
+    operation: 'DownloadCommissionStatement',
+    auth: 'required',
+    status: 200,
+    file: true,
+    acceptVariable: { name: 'format', map: { 'application/pdf': 'pdf', 'text/csv': 'csv' } },
+    tag: 'billing',
+    summary: 'Download a statement: PDF or CSV by ?format=pdf|csv, else by Accept (application/pdf, text/csv), else PDF',
+  },
+];

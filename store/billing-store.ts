@@ -1,0 +1,101 @@
+import type { Queryable } from './db';
+
+export interface CommissionStatementRow {
+  id: string;
+  broker_id: string;
+  /** YYYY-MM. */
+  period: string;
+  currency: string;
+  premium_total: number;
+  commission_total: number;
+  issued_at: Date;
+  line_count: number;
+}
+
+export interface CommissionLineRow {
+  statement_id: string;
+  line_no: number;
+  policy_id: string;
+  policy_label: string;
+  premium: number;
+  rate_bp: number;
+  commission: number;
+}
+
+/** The broker a statement belongs to, as printed on it. */
+export interface BrokerRow {
+  id: string;
+  email: string;
+  distributor_id: string | null;
+  distributor_name: string | null;
+}
+
+/** Which statements a page reads; null fields do not filter. Periods are YYYY-MM, both bounds included. */
+export interface StatementFilter {
+  brokerId: string | null;
+  from: string | null;
+  to: string | null;
+  /** Position after which the page starts, in (period desc, id asc) order. */
+  after: { period: string; id: string } | null;
+}
+
+const STATEMENT = `select s.id, s.broker_id, s.period, s.currency, s.premium_total, s.commission_total, s.issued_at,
+    (select count(*)::int from commission_lines l where l.statement_id = s.id) as line_count
+  from commission_statements s`;
+
+/** Brokers' commission statements and their lines. */
+export class BillingStore {
+  constructor(private readonly db: Queryable) {}
+
+  async statement(id: string): Promise<CommissionStatementRow | undefined> {
+    return (await this.db.query<CommissionStatementRow>(`${STATEMENT} where s.id = $1`, [id]))[0];
+  }
+
+  /** Newest period first; within a period (back-office sees every broker's) by id. */
+  page(filter: StatementFilter, limit: number): Promise<CommissionStatementRow[]> {
+    return this.db.query<CommissionStatementRow>(
+      `${STATEMENT}
+        where ($1::text is null or s.broker_id = $1)
+          and ($2::text is null or s.period >= $2)
+          and ($3::text is null or s.period <= $3)
+          and ($4::text is null or s.period < $4 or (s.period = $4 and s.id > $5::text))
+        order by s.period desc, s.id
+        limit $6`,
+      [filter.brokerId, filter.from, filter.to, filter.after?.period ?? null, filter.after?.id ?? null, limit],
+    );
+  }
+
+  /** Lines of many statements in one query (a page of statements with their lines). */
+  lines(statementIds: readonly string[]): Promise<CommissionLineRow[]> {
+    return this.db.query<CommissionLineRow>(
+      'select statement_id, line_no, policy_id, policy_label, premium, rate_bp, commission from commission_lines where statement_id = any($1::text[]) order by statement_id, line_no',
+      [statementIds],
+    );
+  }
+
+  /** A broker login (not any user: a subscriber's id is no broker). */
+  async broker(id: string): Promise<BrokerRow | undefined> {
+    return (await this.db.query<BrokerRow>(
+      `select u.id, u.email, u.distributor_id, d.name as distributor_name
+         from users u left join distributors d on d.id = u.distributor_id
+        where u.id = $1 and u.kind = 'broker'`,
+      [id],
+    ))[0];
+  }
+
+  /** Writes an issued statement and its lines (the billing run, the demo data, tests). */
+  async insertStatement(tx: Queryable, s: Omit<CommissionStatementRow, 'line_count'>, lines: ReadonlyArray<Omit<CommissionLineRow, 'statement_id'>>): Promise<void> {
+    await tx.query('insert into commission_statements (id, broker_id, period, currency, premium_total, commission_total, issued_at) values ($1, $2, $3, $4, $5, $6, $7)', [
+      s.id, s.broker_id, s.period, s.currency, s.premium_total, s.commission_total, s.issued_at,
+    ]);
+    for (const l of lines) {
+      await tx.query('insert into commission_lines (statement_id, line_no, policy_id, policy_label, premium, rate_bp, commission) values ($1, $2, $3, $4, $5, $6, $7)', [
+        s.id, l.line_no, l.policy_id, l.policy_label, l.premium, l.rate_bp, l.commission,
+      ]);
+    }
+  }
+
+  async hasStatements(brokerId: string, tx: Queryable = this.db): Promise<boolean> {
+    return (await tx.query('select 1 from commission_statements where broker_id = $1 limit 1', [brokerId])).length > 0;
+  }
+}

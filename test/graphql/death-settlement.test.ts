@@ -1,0 +1,114 @@
+import { EACH_DATABASE } from '../support/databases';
+import { gql, login, type Answer } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+
+const FIELDS = `policyId version kind isDefault standardClause { id } beneficiaries { id firstName lastName birthDate address { line1 line2 postalCode city country } rank shareBasisPoints accepted acceptedAt }`;
+
+const DESIGNATION = `query Designation($policyId: ID!) { beneficiaryDesignation(policyId: $policyId) { ${FIELDS} } }`;
+const POLICY = `query Policy($id: ID!) { policy(id: $id) { id beneficiaryDesignation { ${FIELDS} } } }`;
+const PAGE = `query Page { policies(first: 10) { edges { node { id beneficiaryDesignation { version kind standardClause { id } } } } } }`;
+const CLAUSES = `query Clauses($policyId: ID!) { standardBeneficiaryDesignations(policyId: $policyId) { id title text } }`;
+const DESIGNATE = `mutation Designate($policyId: ID!, $expectedVersion: Int!, $input: BeneficiaryDesignationInput!) {
+  designateBeneficiaries(policyId: $policyId, expectedVersion: $expectedVersion, input: $input) { ${FIELDS} }
+}`;
+
+type Input = Record<string, unknown>;
+
+function person(firstName: string, rank: number, share: number, overrides: Input = {}): Input {
+  return { firstName, lastName: 'Bernard', birthDate: '1999-12-01', address: { line1: '5 quai Saint-Antoine', postalCode: '69002', city: 'Lyon', country: 'FR' }, rank, shareBasisPoints: share, ...overrides };
+}
+
+describe.each(EACH_DATABASE)('GraphQL death settlement on %s', (_name, database) => {
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+  const designate = (who: string, policyId: string, expectedVersion: number, input: Input) => gql(server.url, DESIGNATE, { token: tokens[who], variables: { policyId, expectedVersion, input } });
+  const error = (answer: Answer) => answer.json.errors?.[0];
+
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true });
+    for (const [i, who] of ['alice', 'bob', 'broker', 'backoffice'].entries()) tokens[who] = (await login(server.url, `${who}@demo.test`, `10.61.0.${i + 1}`)).token;
+  });
+  afterAll(() => server.close());
+
+  it('Policy.beneficiaryDesignation: the product default (first standard clause) at version 0 until one is made', async () => {
+    const answer = await gql(server.url, POLICY, { token: tokens.alice, variables: { id: 'pol_alice_av' } });
+    expect(answer.json).toEqual({
+      data: { policy: { id: 'pol_alice_av', beneficiaryDesignation: { policyId: 'pol_alice_av', version: 0, kind: 'standard', isDefault: true, standardClause: { id: 'clause_spouse_children' }, beneficiaries: [] } } },
+    });
+  });
+
+  it('the standard clauses usable on a policy, the default first', async () => {
+    const answer = await gql(server.url, CLAUSES, { token: tokens.alice, variables: { policyId: 'pol_alice_av' } });
+    expect(answer.json.data.standardBeneficiaryDesignations.map((c: { id: string }) => c.id)).toEqual(['clause_spouse_children', 'clause_children', 'clause_heirs']);
+  });
+
+  it('designateBeneficiaries with the expected version moves to the next version', async () => {
+    const answer = await designate('alice', 'pol_alice_av', 0, { beneficiaries: [person('Hugo', 1, 5_000), person('Inès', 1, 5_000), person('Odile', 2, 10_000, { lastName: 'Roux' })] });
+    expect(answer.status).toBe(200);
+    const d = answer.json.data.designateBeneficiaries;
+    expect(d).toMatchObject({ version: 1, kind: 'custom', isDefault: false, standardClause: null });
+    expect(d.beneficiaries.map((b: Input) => [b.firstName, b.rank, b.shareBasisPoints, b.accepted])).toEqual([
+      ['Hugo', 1, 5_000, false],
+      ['Inès', 1, 5_000, false],
+      ['Odile', 2, 10_000, false],
+    ]);
+    expect(d.beneficiaries[0].address).toEqual({ line1: '5 quai Saint-Antoine', line2: null, postalCode: '69002', city: 'Lyon', country: 'FR' });
+    const read = await gql(server.url, DESIGNATION, { token: tokens.alice, variables: { policyId: 'pol_alice_av' } });
+    expect(read.json.data.beneficiaryDesignation).toEqual(d);
+  });
+
+  it('a stale expectedVersion is refused with precondition_failed', async () => {
+    const answer = await designate('alice', 'pol_alice_av', 0, { standardClauseId: 'clause_heirs' });
+    expect(answer.json.data).toBeNull();
+    expect(error(answer)).toMatchObject({ message: 'STALE_VERSION', path: ['designateBeneficiaries'], extensions: { code: 'precondition_failed', doc_url: `${server.url}/docs/errors/precondition_failed` } });
+  });
+
+  it('shares of a rank that do not total 100% are refused naming the rank', async () => {
+    const answer = await designate('alice', 'pol_alice_av', 1, { beneficiaries: [person('Hugo', 1, 7_000), person('Inès', 1, 2_000)] });
+    expect(error(answer)).toMatchObject({ message: 'SHARES_OF_RANK_1_NOT_100_PERCENT', extensions: { code: 'invalid_request', field: 'beneficiaries' } });
+  });
+
+  it('removing an accepted beneficiary needs their consent (unprocessable), given in consents', async () => {
+    const current = (await gql(server.url, DESIGNATION, { token: tokens.alice, variables: { policyId: 'pol_alice_av' } })).json.data.beneficiaryDesignation;
+    const keep = current.beneficiaries.map(({ accepted: _a, acceptedAt: _at, ...b }: Input) => b);
+    const accepted = await designate('backoffice', 'pol_alice_av', 1, { beneficiaries: [{ ...keep[0], accepted: true, acceptedAt: '2026-03-02' }, keep[1], keep[2]] });
+    expect(accepted.json.data.designateBeneficiaries.beneficiaries[0]).toMatchObject({ firstName: 'Hugo', accepted: true, acceptedAt: '2026-03-02' });
+
+    const refused = await designate('alice', 'pol_alice_av', 2, { standardClauseId: 'clause_children' });
+    expect(error(refused)).toMatchObject({ message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', extensions: { code: 'unprocessable', field: 'consents' } });
+
+    const consented = await designate('alice', 'pol_alice_av', 2, { standardClauseId: 'clause_children', consents: [{ beneficiaryId: keep[0].id, consentedAt: '2026-04-10' }] });
+    expect(consented.json.data.designateBeneficiaries).toMatchObject({ version: 3, kind: 'standard', standardClause: { id: 'clause_children' }, beneficiaries: [] });
+  });
+
+  it("subscriber A gets not_found for B's designation, through the query, the policy and the mutation", async () => {
+    const query = await gql(server.url, DESIGNATION, { token: tokens.alice, variables: { policyId: 'pol_bob_av' } });
+    expect(error(query)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    const policy = await gql(server.url, POLICY, { token: tokens.alice, variables: { id: 'pol_bob_av' } });
+    expect(error(policy)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    const clauses = await gql(server.url, CLAUSES, { token: tokens.alice, variables: { policyId: 'pol_bob_av' } });
+    expect(error(clauses)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    const mutation = await designate('alice', 'pol_bob_av', 0, { standardClauseId: 'clause_heirs' });
+    expect(error(mutation)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    const bobs = await gql(server.url, DESIGNATION, { token: tokens.bob, variables: { policyId: 'pol_bob_av' } });
+    expect(bobs.json.data.beneficiaryDesignation).toMatchObject({ version: 0, isDefault: true });
+  });
+
+  it('the broker of the distributor may designate, and sees every designation of its page', async () => {
+    const changed = await designate('broker', 'pol_bob_per', 0, { standardClauseId: 'clause_heirs' });
+    expect(changed.json.data.designateBeneficiaries).toMatchObject({ version: 1, standardClause: { id: 'clause_heirs' } });
+    const page = await gql(server.url, PAGE, { token: tokens.broker });
+    expect(page.json.data.policies.edges.map((e: { node: Input }) => e.node)).toEqual([
+      { id: 'pol_alice_av', beneficiaryDesignation: { version: 3, kind: 'standard', standardClause: { id: 'clause_children' } } },
+      { id: 'pol_alice_per', beneficiaryDesignation: { version: 0, kind: 'standard', standardClause: { id: 'clause_spouse_children' } } },
+      { id: 'pol_bob_av', beneficiaryDesignation: { version: 0, kind: 'standard', standardClause: { id: 'clause_spouse_children' } } },
+      { id: 'pol_bob_per', beneficiaryDesignation: { version: 1, kind: 'standard', standardClause: { id: 'clause_heirs' } } },
+    ]);
+  });
+
+  it('anonymous callers are refused before anything else', async () => {
+    const answer = await gql(server.url, DESIGNATE, { variables: { policyId: 'pol_alice_av', expectedVersion: 3, input: { standardClauseId: 'clause_heirs' } } });
+    expect(answer.status).toBe(401);
+    expect(error(answer)).toMatchObject({ message: 'NO_SESSION', extensions: { code: 'unauthorized' } });
+  });
+});

@@ -1,0 +1,213 @@
+import { EACH_DATABASE } from '../support/databases';
+import { call, gql, login, type Answer } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+
+const IBAN = 'FR7630006000011234567890189';
+const IBAN_PRINT = 'FR76 3000 6000 0112 3456 7890 189';
+const IBAN_MASKED = 'FR76 **** **** **** **** ***0 189';
+const IBAN_BAD_CHECKSUM = 'FR7630006000011234567890188';
+const IBAN_DE = 'DE89370400440532013000';
+const IBAN_DE_MASKED = 'DE89 **** **** **** **30 00';
+const IBAN_GB = 'GB29NWBK60161331926819';
+const SERIAL = '01:23:45:67:89:AB:CD:EF';
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+const FIELDS = 'id iban holderName country isDefault createdAt';
+const LIST = `query($subscriberId: ID!) { payoutIbans(subscriberId: $subscriberId) { ${FIELDS} } }`;
+const REGISTER = `mutation($subscriberId: ID!, $input: PayoutIbanInput!) { registerPayoutIban(subscriberId: $subscriberId, input: $input) { ${FIELDS} } }`;
+const MAKE_DEFAULT = `mutation($subscriberId: ID!, $iban: String!) { makePayoutIbanDefault(subscriberId: $subscriberId, iban: $iban) { ${FIELDS} } }`;
+const POLICY = `query($id: ID!) { policy(id: $id) { id payoutIbans { ${FIELDS} } } }`;
+const SUBSCRIBER = `query($id: ID!) { subscriber(id: $id) { id payoutIbans { ${FIELDS} } } }`;
+const POLICIES = `{ policies(first: 10) { edges { node { id subscriberId payoutIbans { iban isDefault } } } } }`;
+
+let addressCounter = 0;
+const newAddress = () => `10.70.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+
+type Row = Record<string, any>;
+
+/** Every validation problem of an answer as `field reason`, sorted: the first error's, then its `details`. */
+function problems(answer: Answer): string[] {
+  const [error] = answer.json.errors ?? [];
+  if (!error) return [];
+  const details: Array<{ field?: string; reason: string }> = error.extensions.details ?? [];
+  return [`${error.extensions.field ?? '-'} ${error.message}`, ...details.map((d) => `${d.field ?? '-'} ${d.reason}`)].sort();
+}
+
+function expectInvalid(answer: Answer, expected: string[]): void {
+  expect({ status: answer.status, code: answer.json.errors?.[0]?.extensions.code, problems: problems(answer) }).toEqual({ status: 400, code: 'invalid_request', problems: [...expected].sort() });
+  expect(answer.json.errors).toHaveLength(1);
+}
+
+function expectError(answer: Answer, code: string, reason: string): void {
+  expect(answer.json.errors).toEqual([expect.objectContaining({ message: reason, extensions: expect.objectContaining({ code, doc_url: expect.stringMatching(new RegExp(`/errors/${code}$`)) }) })]);
+  expect(answer.json.data ?? null).toBeNull();
+}
+
+describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) => {
+  let server: TestServer;
+  let base: string;
+  let alice: string;
+  let bob: string;
+  let broker: string;
+  let backoffice: string;
+  let machine: string;
+
+  const run = (token: string, query: string, variables?: Record<string, unknown>) =>
+    gql(base, query, { token, variables, headers: token === machine ? { 'x-client-certificate-serial': SERIAL } : {} });
+  const register = (token: string, subscriberId: string, input: Row) => run(token, REGISTER, { subscriberId, input });
+  const makeDefault = (token: string, subscriberId: string, iban: string) => run(token, MAKE_DEFAULT, { subscriberId, iban });
+
+  async function data<T = any>(answer: Promise<Answer>, field: string): Promise<T> {
+    const done = await answer;
+    if (done.json?.errors || done.status !== 200) throw new Error(`${field}: ${done.status} ${done.text}`);
+    return done.json.data[field];
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true });
+    base = server.url;
+    [alice, bob, broker, backoffice] = await Promise.all(
+      ['alice@demo.test', 'bob@demo.test', 'broker@demo.test', 'backoffice@demo.test'].map(async (email) => (await login(base, email, newAddress())).token),
+    );
+    const grant = await call(`${base}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-client-certificate-serial': SERIAL, 'x-forwarded-for': newAddress() },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' }).toString(),
+    });
+    if (grant.status !== 200) throw new Error(`client token: ${grant.status} ${grant.text}`);
+    machine = grant.json.access_token;
+  });
+  afterAll(() => server?.close());
+
+  describe('registerPayoutIban', () => {
+    it('the subscriber registers: every field, the first IBAN is the default, the second is not', async () => {
+      const first = await data(register(alice, 'sbr_alice', { iban: IBAN, holderName: 'Alice Martin' }), 'registerPayoutIban');
+      expect(first).toEqual({ id: expect.stringMatching(/^pib_/), iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, createdAt: expect.stringMatching(ISO_INSTANT) });
+      const second = await data(register(alice, 'sbr_alice', { iban: 'de89 3704 0044 0532 0130 00', holderName: 'Alice Martin' }), 'registerPayoutIban');
+      expect(second).toMatchObject({ iban: IBAN_DE, country: 'DE', isDefault: false });
+    });
+
+    it('the same IBAN again is conflict IBAN_ALREADY_REGISTERED (status 409)', async () => {
+      const answer = await register(alice, 'sbr_alice', { iban: IBAN_PRINT, holderName: 'Alice Martin' });
+      expect(answer.status).toBe(409);
+      expectError(answer, 'conflict', 'IBAN_ALREADY_REGISTERED');
+    });
+
+    it('validation names the fields, and the refused IBAN is not echoed back', async () => {
+      const bad = await register(alice, 'sbr_alice', { iban: IBAN_BAD_CHECKSUM, holderName: ' ' });
+      expectInvalid(bad, ['iban IBAN_CHECKSUM_FAILED', 'holderName REQUIRED_FIELD_MISSING']);
+      expect(bad.text).not.toContain('30006000011234567890');
+      expectInvalid(await register(alice, 'sbr_alice', { iban: 'SA0380000000608010167519', holderName: 'Alice Martin' }), ['iban IBAN_COUNTRY_NOT_SEPA']);
+      expectInvalid(await register(alice, 'sbr_alice', { iban: 'FR763000600001123456789018', holderName: 'Alice Martin' }), ['iban IBAN_WRONG_LENGTH']);
+      // A client cannot choose the default through the input.
+      const extra = await register(alice, 'sbr_alice', { iban: IBAN_GB, holderName: 'Alice Martin', isDefault: true });
+      expect(extra.status).toBe(400);
+      expect(extra.json.errors[0]).toMatchObject({ message: 'UNKNOWN_FIELD', extensions: { code: 'invalid_request', field: 'input.isDefault' } });
+    });
+
+    it('the partner registers for its distributor’s subscriber and is answered with the IBAN masked', async () => {
+      const answer = await data(register(machine, 'sbr_bob', { iban: IBAN, holderName: 'Bob Durand' }), 'registerPayoutIban');
+      expect(answer).toMatchObject({ iban: IBAN_MASKED, holderName: 'Bob Durand', isDefault: true });
+    });
+
+    it('subscriber A registering for B: not_found, and nothing is stored', async () => {
+      const before = await server.db.query("select id from payout_ibans where subscriber_id = 'sbr_alice'");
+      expectError(await register(bob, 'sbr_alice', { iban: IBAN_GB, holderName: 'Mallory' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expect(await server.db.query("select id from payout_ibans where subscriber_id = 'sbr_alice'")).toEqual(before);
+    });
+
+    it('anonymous: unauthorized', async () => {
+      const answer = await gql(base, REGISTER, { variables: { subscriberId: 'sbr_alice', input: { iban: IBAN_GB, holderName: 'Anon' } } });
+      expect(answer.json.errors[0]).toMatchObject({ message: 'NO_SESSION', extensions: { code: 'unauthorized' } });
+    });
+  });
+
+  describe('payoutIbans, and from a policy or a subscriber', () => {
+    it('the owner and back-office see full IBANs; the broker and the partner masked ones', async () => {
+      const own = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
+      expect(own.map((i: Row) => [i.iban, i.isDefault])).toEqual([
+        [IBAN, true],
+        [IBAN_DE, false],
+      ]);
+      expect(await data(run(backoffice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans')).toEqual(own);
+      for (const token of [broker, machine]) {
+        const answer = await run(token, LIST, { subscriberId: 'sbr_alice' });
+        expect(answer.json.data.payoutIbans).toEqual(own.map((i: Row) => ({ ...i, iban: i.iban === IBAN ? IBAN_MASKED : IBAN_DE_MASKED })));
+        expect(answer.text).not.toContain('30006000011234567890');
+      }
+    });
+
+    it('Policy.payoutIbans: the policy subscriber’s IBANs, under the same masking', async () => {
+      const own = await data(run(alice, POLICY, { id: 'pol_alice_av' }), 'policy');
+      expect(own.payoutIbans.map((i: Row) => i.iban)).toEqual([IBAN, IBAN_DE]);
+      const perPolicy = await data(run(alice, POLICY, { id: 'pol_alice_per' }), 'policy');
+      expect(perPolicy.payoutIbans).toEqual(own.payoutIbans);
+      const brokers = await data(run(broker, POLICY, { id: 'pol_alice_av' }), 'policy');
+      expect(brokers.payoutIbans.map((i: Row) => i.iban)).toEqual([IBAN_MASKED, IBAN_DE_MASKED]);
+    });
+
+    it('a page of policies carries each subscriber’s own IBANs', async () => {
+      const edges = (await data(run(broker, POLICIES), 'policies')).edges as Array<{ node: Row }>;
+      const bySubscriber = new Map(edges.map(({ node }) => [node.subscriberId, node.payoutIbans]));
+      expect(bySubscriber.get('sbr_alice')).toEqual([
+        { iban: IBAN_MASKED, isDefault: true },
+        { iban: IBAN_DE_MASKED, isDefault: false },
+      ]);
+      expect(bySubscriber.get('sbr_bob')).toEqual([{ iban: IBAN_MASKED, isDefault: true }]);
+      // Bob's own page holds his policies only, with his IBAN in full.
+      const bobs = (await data(run(bob, POLICIES), 'policies')).edges as Array<{ node: Row }>;
+      expect(bobs.map(({ node }) => node.subscriberId)).toEqual(['sbr_bob', 'sbr_bob']);
+      for (const { node } of bobs) expect(node.payoutIbans).toEqual([{ iban: IBAN, isDefault: true }]);
+    });
+
+    it('Subscriber.payoutIbans', async () => {
+      const subscriber = await data(run(bob, SUBSCRIBER, { id: 'sbr_bob' }), 'subscriber');
+      expect(subscriber.payoutIbans).toEqual([expect.objectContaining({ iban: IBAN, holderName: 'Bob Durand', isDefault: true })]);
+    });
+
+    it('subscriber A gets not_found for B’s IBANs, by every path', async () => {
+      expectError(await run(bob, LIST, { subscriberId: 'sbr_alice' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await run(bob, POLICY, { id: 'pol_alice_av' }), 'not_found', 'POLICY_NOT_FOUND');
+      expectError(await run(bob, SUBSCRIBER, { id: 'sbr_alice' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await run(alice, LIST, { subscriberId: 'sbr_bob' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+    });
+  });
+
+  describe('makePayoutIbanDefault', () => {
+    it('by electronic format, print format or id; exactly one default each time', async () => {
+      const [fr, de] = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
+      const defaultsNow = async () => (await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans')).filter((i: Row) => i.isDefault).map((i: Row) => i.id);
+
+      expect(await data(makeDefault(alice, 'sbr_alice', IBAN_DE), 'makePayoutIbanDefault')).toEqual({ ...de, isDefault: true });
+      expect(await defaultsNow()).toEqual([de.id]);
+      expect(await data(makeDefault(alice, 'sbr_alice', IBAN_PRINT), 'makePayoutIbanDefault')).toEqual({ ...fr, isDefault: true });
+      expect(await defaultsNow()).toEqual([fr.id]);
+      // The broker names it by id and is answered masked.
+      expect(await data(makeDefault(broker, 'sbr_alice', de.id), 'makePayoutIbanDefault')).toEqual({ ...de, iban: IBAN_DE_MASKED, isDefault: true });
+      expect(await defaultsNow()).toEqual([de.id]);
+    });
+
+    it('an IBAN the subscriber has not registered: not_found PAYOUT_IBAN_NOT_FOUND', async () => {
+      const answer = await makeDefault(alice, 'sbr_alice', IBAN_GB);
+      expect(answer.status).toBe(404);
+      expectError(answer, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+    });
+
+    it('subscriber A on B’s IBANs: not_found, and B’s default stays', async () => {
+      const before = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
+      expectError(await makeDefault(bob, 'sbr_alice', IBAN), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await makeDefault(bob, 'sbr_alice', before[0].id), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expect(await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans')).toEqual(before);
+    });
+
+    it('each change leaves an audit entry with the masked IBAN only', async () => {
+      const rows = await server.db.query<{ actor_kind: string; details: Row }>("select actor_kind, details from audit_log where action = 'iban.made_default' and details->>'subscriberId' = 'sbr_alice' order by id");
+      expect(rows.map((r) => [r.actor_kind, r.details.iban])).toEqual([
+        ['subscriber', IBAN_DE_MASKED],
+        ['subscriber', IBAN_MASKED],
+        ['broker', IBAN_DE_MASKED],
+      ]);
+      expect(JSON.stringify(rows)).not.toContain('30006000011234567890');
+    });
+  });
+});

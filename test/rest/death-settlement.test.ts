@@ -1,0 +1,384 @@
+import { BeneficiaryStore } from '../../store/beneficiary-store';
+import { EACH_DATABASE } from '../support/databases';
+import { call, login, type Answer } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+
+const PARTNER = { client_id: 'demo-partner', client_secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' };
+
+let addressCounter = 0;
+/** A distinct client address per login, so the per-address login throttle never interferes. */
+const newAddress = () => `10.60.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+
+type Body = Record<string, any>;
+
+/** A named beneficiary as a REST client sends it (snake_case). */
+function person(firstName: string, rank: number, share: number, overrides: Body = {}): Body {
+  return {
+    first_name: firstName,
+    last_name: 'Martin',
+    birth_date: '2001-06-15',
+    address: { line1: '3 rue des Lilas', postal_code: '69003', city: 'Lyon', country: 'FR' },
+    rank,
+    share_basis_points: share,
+    ...overrides,
+  };
+}
+
+/** What the API returns for a beneficiary it stored from `person(...)`, minus the id. */
+const stored = (body: Body) => ({
+  first_name: body.first_name,
+  last_name: body.last_name,
+  birth_date: body.birth_date,
+  address: { line2: null, ...body.address },
+  rank: body.rank,
+  share_basis_points: body.share_basis_points,
+  accepted: body.accepted === true,
+  accepted_at: body.accepted === true ? body.accepted_at : null,
+});
+
+/** Back to the input shape, keeping the id: how a client resends a beneficiary unchanged. */
+const resend = (b: Body): Body => {
+  const { accepted, accepted_at, address, ...rest } = b;
+  return { ...rest, address: { line1: address.line1, line2: address.line2, postal_code: address.postal_code, city: address.city, country: address.country }, ...(accepted ? { accepted, accepted_at } : {}) };
+};
+
+describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) => {
+  let server: TestServer;
+  let store: BeneficiaryStore;
+  const tokens: Record<string, string> = {};
+  let machine: { token: string; headers: Record<string, string> };
+
+  const path = (policyId: string, tail = 'beneficiary-designation') => `${server.url}/v1/death-settlement/policies/${policyId}/${tail}`;
+  const auth = (who: string): Record<string, string> => (who === 'machine' ? { authorization: `Bearer ${machine.token}`, ...machine.headers } : { authorization: `Bearer ${tokens[who]}` });
+  const get = (who: string, policyId: string, tail?: string) => call(path(policyId, tail), { headers: auth(who) });
+  const put = (who: string, policyId: string, body: Body, ifMatch?: string) =>
+    call(path(policyId), { method: 'PUT', json: body, headers: { ...auth(who), ...(ifMatch !== undefined ? { 'if-match': ifMatch } : {}) } });
+  const first = (answer: Answer) => answer.json?.errors?.[0];
+  const count = async (sql: string, params: unknown[]) => Number((await server.db.query<{ n: number }>(sql, params))[0].n);
+
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true });
+    store = new BeneficiaryStore(server.db);
+    for (const who of ['alice', 'bob', 'broker', 'backoffice']) tokens[who] = (await login(server.url, `${who}@demo.test`, newAddress())).token;
+    const issued = await call(`${server.url}/v1/auth/token`, {
+      method: 'POST',
+      json: { grant_type: 'client_credentials', client_id: PARTNER.client_id, client_secret: PARTNER.client_secret },
+      headers: { 'x-client-certificate-serial': PARTNER.serial, 'x-forwarded-for': newAddress() },
+    });
+    machine = { token: issued.json.access_token, headers: { 'x-client-certificate-serial': PARTNER.serial } };
+  });
+  afterAll(() => server.close());
+
+  describe('reading', () => {
+    it('every policy has a designation: the product default, the first standard clause, at version 0 (ETag "0")', async () => {
+      const answer = await get('alice', 'pol_alice_av');
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('etag')).toBe('"0"');
+      expect(answer.json).toEqual({
+        policy_id: 'pol_alice_av',
+        version: 0,
+        kind: 'standard',
+        is_default: true,
+        updated_at: null,
+        standard_clause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^My spouse/) },
+        beneficiaries: [],
+      });
+    });
+
+    it('lists the published standard clauses usable on the policy, the default first', async () => {
+      const answer = await get('alice', 'pol_alice_av', 'standard-beneficiary-designations');
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('etag')).toBeNull();
+      expect(answer.json.map((c: { id: string }) => c.id)).toEqual(['clause_spouse_children', 'clause_children', 'clause_heirs']);
+      expect(answer.json[0]).toEqual({ id: 'clause_spouse_children', title: expect.any(String), text: expect.any(String) });
+    });
+  });
+
+  describe('object-level access (SECURITY.md 13)', () => {
+    it.each([
+      ['GET the designation', () => get('alice', 'pol_bob_av')],
+      ['GET the standard clauses', () => get('alice', 'pol_bob_av', 'standard-beneficiary-designations')],
+      ['PUT the designation', () => put('alice', 'pol_bob_av', { standard_clause_id: 'clause_heirs' }, '"0"')],
+      ['GET an unknown policy', () => get('alice', 'pol_nobody')],
+    ])("subscriber A gets 404 for B's policy: %s", async (_label, send) => {
+      const answer = await send();
+      expect(answer.status).toBe(404);
+      expect(answer.json.errors).toEqual([{ code: 'not_found', message: 'POLICY_NOT_FOUND', doc_url: `${server.url}/docs/errors/not_found` }]);
+    });
+
+    it("B's designation was not changed by A's attempt", async () => {
+      const answer = await get('bob', 'pol_bob_av');
+      expect(answer.json).toMatchObject({ version: 0, is_default: true });
+    });
+  });
+
+  describe('If-Match (SECURITY.md 20)', () => {
+    it('authentication is checked first: no credentials and no If-Match is 401', async () => {
+      const answer = await call(path('pol_alice_av'), { method: 'PUT', json: { standard_clause_id: 'clause_heirs' } });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+    });
+
+    it.each([
+      ['missing', undefined],
+      ['empty', ''],
+      ['"*" (names no version)', '*'],
+    ])('If-Match %s: 428 precondition_required, nothing written', async (_label, ifMatch) => {
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, ifMatch);
+      expect(answer.status).toBe(428);
+      expect(first(answer)).toEqual({ code: 'precondition_required', message: 'IF_MATCH_REQUIRED', doc_url: `${server.url}/docs/errors/precondition_required` });
+      expect(await store.current('pol_alice_av')).toBeUndefined();
+    });
+
+    it('428 comes before the body is looked at', async () => {
+      const answer = await put('alice', 'pol_alice_av', { nonsense: true });
+      expect(answer.status).toBe(428);
+    });
+
+    it.each([['weak', 'W/"0"'], ['unquoted', '0'], ['a list', '"0", "1"'], ['not a number', '"abc"']])('an If-Match that is none of our ETags (%s) never matches: 412', async (_label, ifMatch) => {
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, ifMatch);
+      expect(answer.status).toBe(412);
+      expect(first(answer)).toMatchObject({ code: 'precondition_failed', message: 'ETAG_NOT_MATCHED' });
+    });
+
+    it('a PUT with the current ETag succeeds and returns the next ETag; a GET then shows it', async () => {
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, '"0"');
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('etag')).toBe('"1"');
+      expect(answer.json).toMatchObject({ policy_id: 'pol_alice_av', version: 1, kind: 'standard', is_default: false, standard_clause: { id: 'clause_heirs' }, beneficiaries: [] });
+      expect(answer.json.updated_at).toBe(server.clock.now().toISOString());
+      const read = await get('alice', 'pol_alice_av');
+      expect(read.headers.get('etag')).toBe('"1"');
+      expect(read.json).toEqual(answer.json);
+    });
+
+    it('a PUT with a stale ETag is 412 precondition_failed and changes nothing', async () => {
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children' }, '"0"');
+      expect(answer.status).toBe(412);
+      expect(first(answer)).toEqual({ code: 'precondition_failed', message: 'STALE_VERSION', doc_url: `${server.url}/docs/errors/precondition_failed` });
+      expect((await get('alice', 'pol_alice_av')).json).toMatchObject({ version: 1, standard_clause: { id: 'clause_heirs' } });
+    });
+
+    it('the version cannot be set through the body', async () => {
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', expected_version: 1 }, '"1"');
+      expect(answer.status).toBe(400);
+      expect(first(answer)).toMatchObject({ code: 'invalid_request', message: 'UNKNOWN_FIELD', field: 'expected_version' });
+    });
+
+    it.each([
+      ['first change (version 0)', 0],
+      ['later change (version 1)', 1],
+    ])('of 20 concurrent PUTs with the same If-Match exactly one wins, 19 get 412: %s', async (_label, version) => {
+      const before = await count(`select count(*)::int as n from audit_log where target_type = 'beneficiary_designation' and target_id = $1`, ['pol_bob_per']);
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => put('bob', 'pol_bob_per', { beneficiaries: [person(`Writer${i}`, 1, 10_000)] }, `"${version}"`)),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([200, ...Array(19).fill(412)]);
+      for (const loser of answers.filter((a) => a.status === 412)) expect(first(loser)).toMatchObject({ code: 'precondition_failed', message: 'STALE_VERSION' });
+      const winner = answers.find((a) => a.status === 200)!;
+      expect(winner.headers.get('etag')).toBe(`"${version + 1}"`);
+      const current = await get('bob', 'pol_bob_per');
+      expect(current.json).toEqual(winner.json);
+      // One winner: one history row, one audit entry, one notification for this version.
+      expect((await store.versions('pol_bob_per')).map((v) => v.version)).toEqual(Array.from({ length: version + 1 }, (_, i) => i + 1));
+      expect(await count(`select count(*)::int as n from audit_log where target_type = 'beneficiary_designation' and target_id = $1`, ['pol_bob_per'])).toBe(before + 1);
+      expect(await count(`select count(*)::int as n from notification_outbox where template = 'beneficiary_designation_changed' and payload->>'policyId' = $1`, ['pol_bob_per'])).toBe(version + 1);
+    });
+  });
+
+  describe('custom designations', () => {
+    it('names beneficiaries with birth date, address, rank and share; each gets an id', async () => {
+      const paul = person('Paul', 1, 6_000);
+      const lea = person('Léa', 1, 4_000, { birth_date: '2004-02-29' });
+      const heir = person('Jeanne', 2, 10_000, { last_name: 'Durand', address: { line1: '8 avenue Foch', line2: 'Apt 4', postal_code: '75016', city: 'Paris', country: 'FR' } });
+      const answer = await put('alice', 'pol_alice_av', { beneficiaries: [heir, paul, lea] }, '"1"');
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('etag')).toBe('"2"');
+      expect(answer.json).toMatchObject({ version: 2, kind: 'custom', standard_clause: null, is_default: false });
+      // By rank; within a rank, as sent.
+      expect(answer.json.beneficiaries.map(({ id, ...rest }: Body) => rest)).toEqual([stored(paul), stored(lea), stored(heir)]);
+      for (const b of answer.json.beneficiaries) expect(b.id).toMatch(/^bnf_[\w-]{22}$/);
+    });
+
+    it('shares of each rank total exactly 100%: otherwise 400 naming the rank', async () => {
+      const answer = await put('alice', 'pol_alice_av', { beneficiaries: [person('Paul', 1, 5_000), person('Léa', 1, 5_000), person('Jeanne', 2, 6_000), person('Marc', 2, 3_000)] }, '"2"');
+      expect(answer.status).toBe(400);
+      expect(answer.json.errors).toEqual([{ code: 'invalid_request', message: 'SHARES_OF_RANK_2_NOT_100_PERCENT', field: 'beneficiaries', doc_url: `${server.url}/docs/errors/invalid_request` }]);
+    });
+
+    it('names every offending field at once, as the client spelled it', async () => {
+      const answer = await put(
+        'alice',
+        'pol_alice_av',
+        {
+          beneficiaries: [
+            person('', 1, 10_000, { birth_date: '2999-01-01' }),
+            person('Marc', 3, 0, { address: { line1: '1 rue X', postal_code: '7500', city: 'Paris', country: 'FR' } }),
+            person('Zoé', 4, 10_000, { accepted: true }),
+          ],
+        },
+        '"2"',
+      );
+      expect(answer.status).toBe(400);
+      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.message}`).sort()).toEqual(
+        [
+          'beneficiaries.0.first_name REQUIRED_FIELD_MISSING',
+          'beneficiaries.0.birth_date BIRTH_DATE_IN_FUTURE',
+          'beneficiaries.1.address.postal_code POSTAL_CODE_INVALID',
+          'beneficiaries.1.share_basis_points SHARE_OUT_OF_RANGE',
+          'beneficiaries.2.accepted_at ACCEPTANCE_DATE_REQUIRED',
+        ].sort(),
+      );
+    });
+
+    it('exactly one of a standard clause or beneficiaries; unknown clauses and fields are refused', async () => {
+      const both = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs', beneficiaries: [person('Paul', 1, 10_000)] }, '"2"');
+      expect(first(both)).toMatchObject({ message: 'EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES', field: 'standard_clause_id' });
+      const unknown = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_neighbours' }, '"2"');
+      expect(first(unknown)).toMatchObject({ message: 'UNKNOWN_STANDARD_CLAUSE', field: 'standard_clause_id' });
+      const extra = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs', status: 'accepted' }, '"2"');
+      expect(extra.status).toBe(400);
+      expect(first(extra)).toMatchObject({ message: 'UNKNOWN_FIELD', field: 'status' });
+      expect((await get('alice', 'pol_alice_av')).json.version).toBe(2);
+    });
+  });
+
+  describe('accepted beneficiaries', () => {
+    let designation: Body;
+    const accepted = () => designation.beneficiaries.find((b: Body) => b.accepted);
+    const others = () => designation.beneficiaries.filter((b: Body) => !b.accepted);
+
+    it('back-office records an acceptance (with its date) on an existing beneficiary', async () => {
+      const current = (await get('backoffice', 'pol_alice_av')).json;
+      const [paul, ...rest] = current.beneficiaries.map(resend);
+      const answer = await put('backoffice', 'pol_alice_av', { beneficiaries: [{ ...paul, accepted: true, accepted_at: '2025-11-03' }, ...rest] }, `"${current.version}"`);
+      expect(answer.status).toBe(200);
+      designation = answer.json;
+      expect(accepted()).toMatchObject({ id: paul.id, first_name: 'Paul', accepted: true, accepted_at: '2025-11-03' });
+    });
+
+    it.each([
+      ['removes them', () => ({ beneficiaries: others().map(resend).map((b: Body) => (b.rank === 1 ? { ...b, share_basis_points: 10_000 } : b)) })],
+      ['changes their share', () => ({ beneficiaries: [{ ...resend(accepted()), share_basis_points: 5_000 }, { ...resend(others()[0]), share_basis_points: 5_000 }, resend(others()[1])] })],
+      ['changes their address', () => ({ beneficiaries: [{ ...resend(accepted()), address: { line1: '1 place Bellecour', postal_code: '69002', city: 'Lyon', country: 'FR' } }, ...others().map(resend)] })],
+      ['sends them again without their id (a new person to us)', () => ({ beneficiaries: [{ ...resend(accepted()), id: undefined }, ...others().map(resend)] })],
+      ['replaces the clause by a standard one', () => ({ standard_clause_id: 'clause_children' })],
+    ])('a PUT that %s is 422 without their consent', async (_label, body) => {
+      const answer = await put('alice', 'pol_alice_av', body(), `"${designation.version}"`);
+      expect(answer.status).toBe(422);
+      expect(answer.json.errors).toEqual([{ code: 'unprocessable', message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', field: 'consents', doc_url: `${server.url}/docs/errors/unprocessable` }]);
+      expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
+    });
+
+    it('other beneficiaries may change while the accepted one is kept unchanged (with its id)', async () => {
+      const [lea, jeanne] = others().map(resend);
+      const answer = await put('alice', 'pol_alice_av', { beneficiaries: [resend(accepted()), lea, { ...jeanne, address: { ...jeanne.address, line2: null, line1: '10 avenue Foch' } }] }, `"${designation.version}"`);
+      expect(answer.status).toBe(200);
+      expect(answer.json.beneficiaries.find((b: Body) => b.id === accepted().id)).toEqual(accepted());
+      designation = answer.json;
+    });
+
+    it('a consent must come from an accepted beneficiary of the current designation', async () => {
+      const notAccepted = others()[0].id;
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents: [{ beneficiary_id: notAccepted, consented_at: '2026-01-05' }] }, `"${designation.version}"`);
+      expect(answer.status).toBe(400);
+      expect(first(answer)).toMatchObject({ message: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiary_id' });
+    });
+
+    it("with the accepted beneficiary's consent, the change goes through and the consent is kept in the history", async () => {
+      const consent = { beneficiary_id: accepted().id, consented_at: '2026-01-05' };
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents: [consent] }, `"${designation.version}"`);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ kind: 'standard', standard_clause: { id: 'clause_children' }, beneficiaries: [] });
+      const last = (await store.versions('pol_alice_av')).at(-1)!;
+      expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standard_clause_id: 'clause_children', consents: [{ beneficiaryId: consent.beneficiary_id, consentedAt: consent.consented_at }], actor_kind: 'subscriber', actor_id: 'usr_alice' });
+    });
+  });
+
+  describe('who may write, and what each change leaves behind', () => {
+    it.each([['the broker of its distributor', 'broker'], ['back-office', 'backoffice'], ['the partner platform of its distributor', 'machine'], ['its subscriber', 'alice']])(
+      '%s may change it',
+      async (_label, who) => {
+        const { version } = (await get(who, 'pol_alice_per')).json;
+        const answer = await put(who, 'pol_alice_per', { standard_clause_id: version % 2 ? 'clause_heirs' : 'clause_children' }, `"${version}"`);
+        expect(answer.status).toBe(200);
+        expect(answer.json.version).toBe(version + 1);
+      },
+    );
+
+    it('another subscriber may not (404)', async () => {
+      const answer = await put('bob', 'pol_alice_per', { standard_clause_id: 'clause_heirs' }, '"4"');
+      expect(answer.status).toBe(404);
+    });
+
+    it('every change keeps a version in the history, with who made it', async () => {
+      const versions = await store.versions('pol_alice_per');
+      expect(versions.map((v) => [v.version, v.actor_kind, v.actor_id])).toEqual([
+        [1, 'broker', 'usr_broker'],
+        [2, 'backoffice', 'usr_backoffice'],
+        [3, 'machine', 'demo-partner'],
+        [4, 'subscriber', 'usr_alice'],
+      ]);
+      expect(versions.every((v) => typeof v.request_id === 'string' && v.request_id.length > 0)).toBe(true);
+    });
+
+    it('every change is audited: who, from and to which version, names only (no birth dates or addresses)', async () => {
+      const entries = await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av');
+      expect(entries.map((e) => [e.actor_kind, e.details.fromVersion, e.details.toVersion])).toEqual([
+        ['subscriber', 0, 1],
+        ['subscriber', 1, 2],
+        ['backoffice', 2, 3],
+        ['subscriber', 3, 4],
+        ['subscriber', 4, 5],
+      ]);
+      expect(entries[1]).toMatchObject({ action: 'beneficiary_designation.changed', actor_id: 'usr_alice', details: { kind: 'custom', beneficiaries: ['Paul Martin', 'Léa Martin', 'Jeanne Durand'] } });
+      expect(entries.every((e) => typeof e.request_id === 'string')).toBe(true);
+      const text = JSON.stringify(entries);
+      for (const personal of ['2001-06-15', '2004-02-29', 'rue des Lilas', 'avenue Foch', '69003']) expect(text).not.toContain(personal);
+    });
+
+    it('every change notifies the subscriber, whoever made it', async () => {
+      const rows = await server.db.query<{ recipient_user_id: string; channel: string; payload: Body }>(
+        `select recipient_user_id, channel, payload from notification_outbox where template = 'beneficiary_designation_changed' and payload->>'policyId' = 'pol_alice_per' order by id`,
+      );
+      expect(rows).toEqual(
+        ['broker', 'backoffice', 'machine', 'subscriber'].map((changedBy, i) => ({
+          recipient_user_id: 'usr_alice',
+          channel: 'email',
+          payload: { policyId: 'pol_alice_per', subscriberId: 'sbr_alice', version: i + 1, changedBy },
+        })),
+      );
+    });
+
+    it('history is append-only', async () => {
+      await expect(server.db.query(`update beneficiary_designation_versions set actor_id = 'x' where policy_id = 'pol_alice_per'`)).rejects.toThrow(/append-only/);
+      await expect(server.db.query(`delete from beneficiary_designation_versions where policy_id = 'pol_alice_per'`)).rejects.toThrow(/append-only/);
+    });
+
+    it('a policy that is no longer active keeps its designation readable but refuses changes (409)', async () => {
+      await server.db.query(`update policies set status = 'withdrawn' where id = 'pol_bob_av'`);
+      try {
+        const answer = await put('bob', 'pol_bob_av', { standard_clause_id: 'clause_heirs' }, '"0"');
+        expect(answer.status).toBe(409);
+        expect(first(answer)).toMatchObject({ code: 'conflict', message: 'CANNOT_DESIGNATE_BENEFICIARIES_IN_POLICY_STATE_WITHDRAWN' });
+        expect((await get('bob', 'pol_bob_av')).status).toBe(200);
+      } finally {
+        await server.db.query(`update policies set status = 'active' where id = 'pol_bob_av'`);
+      }
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('documents If-Match with 412 and 428 on the PUT, and the ETag header on GET and PUT', async () => {
+      const doc = (await call(`${server.url}/v1/openapi.json`)).json;
+      const item = doc.paths['/v1/death-settlement/policies/{policyId}/beneficiary-designation'];
+      expect(item.put.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'If-Match', in: 'header', required: true })]));
+      expect(Object.keys(item.put.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404', '412', '428']));
+      expect(item.get.responses['200'].headers.ETag).toBeDefined();
+      expect(item.put.responses['200'].headers.ETag).toBeDefined();
+      expect(item.get.parameters.map((p: Body) => p.name)).toEqual(['policyId']);
+      expect(Object.keys(item.put.requestBody.content['application/json'].schema.properties).sort()).toEqual(['beneficiaries', 'consents', 'standard_clause_id']);
+    });
+  });
+});

@@ -1,0 +1,445 @@
+import { randomBytes } from 'node:crypto';
+import { EACH_DATABASE } from '../support/databases';
+import { call, login, type Answer } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+import {
+  auditOf,
+  compartmentRow,
+  DEMO_IBAN,
+  DEMO_IBAN_MASKED,
+  freshPolicy,
+  notificationsOf,
+  PAYMENTS_SECRET,
+  paymentsEvent,
+  policyStatus,
+} from '../support/surrender-fixtures';
+
+// ---- helper builders -------------------------------------------------------------------------------
+
+const PARTNER = { client_id: 'demo-partner', client_secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' };
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+let addressCounter = 0;
+/** A distinct client address per login, so the per-address login throttle never interferes. */
+const newAddress = () => `10.52.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+
+type Caller = Record<string, string>;
+const totalPath = (policyId: string) => `/v1/total-surrender/policies/${policyId}/declarations`;
+const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
+
+function expectError(answer: Answer, status: number, code: string, message: string, field?: string): void {
+  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, message, ...(field ? { field } : {}) }) });
+  expect(answer.json.errors).toHaveLength(1);
+}
+
+const expectNotFound = (answer: Answer, reason: string) => expectError(answer, 404, 'not_found', reason);
+const expectRule = (answer: Answer, reason: string, field?: string) => expectError(answer, 422, 'unprocessable', reason, field);
+
+describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, database) => {
+  let server: TestServer;
+  const as: Record<'alice' | 'bob' | 'broker' | 'backoffice' | 'partner', Caller> = { alice: {}, bob: {}, broker: {}, backoffice: {}, partner: {} };
+
+  const post = (caller: Caller, path: string, body: unknown, headers: Record<string, string> = {}) => call(`${server.url}${path}`, { method: 'POST', headers: { ...caller, ...headers }, json: body });
+  const get = (caller: Caller, path: string) => call(`${server.url}${path}`, { headers: caller });
+  const declaredCount = async (policyId: string) => Number((await server.db.query<{ n: number }>('select count(*)::int as n from surrender_declarations where policy_id = $1', [policyId]))[0].n);
+
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true, webhookSecrets: { payments: [PAYMENTS_SECRET] } });
+    for (const who of ['alice', 'bob', 'broker', 'backoffice'] as const) as[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, newAddress())).token}` };
+    const token = await call(`${server.url}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'x-client-certificate-serial': PARTNER.serial, 'x-forwarded-for': newAddress() },
+      json: { grant_type: 'client_credentials', client_id: PARTNER.client_id, client_secret: PARTNER.client_secret },
+    });
+    as.partner = { authorization: `Bearer ${token.json.access_token}`, 'x-client-certificate-serial': PARTNER.serial };
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  describe('a partial surrender from an assurance-vie', () => {
+    it('is received with its amount, masked payout IBAN and legal deadline, readable at its own path', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(100_000), reason: 'new car' });
+      expect(declared.status).toBe(201);
+      expect(declared.json).toEqual({
+        id: expect.stringMatching(/^sur_/),
+        policy_id: policyId,
+        kind: 'partial',
+        compartment_id: compartments.MAIN,
+        status: 'received',
+        amount: eur(100_000),
+        paid_amount: null,
+        reason: 'new car',
+        payout_iban: DEMO_IBAN_MASKED,
+        payout_iban_source: 'subscription_debit',
+        requested_at: expect.stringMatching(ISO_INSTANT),
+        payment_due_by: expect.stringMatching(ISO_INSTANT),
+        paid_at: null,
+        rejection_reason: null,
+        declared_by: 'subscriber',
+        history: [{ at: declared.json.requested_at, from_status: null, to_status: 'received', actor_kind: 'subscriber', note: null }],
+      });
+      const read = await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`);
+      expect(read.status).toBe(200);
+      expect(read.json).toEqual(declared.json);
+      // Declaring reserves nothing in the compartment yet: the value drops when the payment is confirmed.
+      expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_287_450 });
+    });
+
+    it('records an audit entry with the request id and a notification to the subscriber, never the full IBAN', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
+      const audit = await auditOf(server, declared.json.id);
+      expect(audit).toEqual([
+        {
+          action: 'surrender.partial_declared', actor_kind: 'subscriber', actor_id: 'usr_alice', request_id: expect.stringMatching(/^req_/),
+          details: expect.objectContaining({ policyId, compartmentId: compartments.MAIN, compartmentCode: 'MAIN', amount: 60_000, currency: 'EUR', payoutIban: DEMO_IBAN_MASKED }),
+        },
+      ]);
+      const notifications = await notificationsOf(server, declared.json.id);
+      expect(notifications).toEqual([{ recipient_user_id: 'usr_alice', template: 'surrender_declared', payload: expect.objectContaining({ kind: 'partial', amount: 60_000, payoutIban: DEMO_IBAN_MASKED }) }]);
+      expect(JSON.stringify([audit, notifications, declared.json])).not.toContain(DEMO_IBAN);
+    });
+
+    it('is due two calendar months after the request, clamped to the month’s end, at 24:00 Paris (L132-21)', async () => {
+      const start = server.clock.now();
+      try {
+        server.clock.set('2026-12-31T15:00:00+01:00');
+        // A session of that day: tokens issued at the real time would not be valid then.
+        const alice = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', newAddress())).token}` };
+        const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+        const declared = await post(alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
+        expect(declared.json).toMatchObject({ requested_at: '2026-12-31T14:00:00.000Z', payment_due_by: '2027-02-28T23:00:00.000Z' });
+        const total = await freshPolicy(server, 'alice', 'av');
+        expect((await post(alice, totalPath(total.policyId), {})).json).toMatchObject({ payment_due_by: '2027-02-28T23:00:00.000Z' });
+      } finally {
+        server.clock.set(start);
+      }
+    });
+
+    describe('amounts are positive integers of minor units (400)', () => {
+      it.each([
+        ['zero', 0, 'AMOUNT_NOT_POSITIVE_MINOR_UNITS'],
+        ['negative', -100, 'AMOUNT_NOT_POSITIVE_MINOR_UNITS'],
+        ['a fraction', 1000.5, 'INVALID_FIELD_VALUE'],
+        ['beyond 2^53', 2 ** 53, 'INVALID_FIELD_VALUE'],
+        ['a string', '1000', 'INVALID_FIELD_VALUE'],
+      ])('%s', async (_label, amount, reason) => {
+        const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: { amount, currency: 'EUR' } }), 400, 'invalid_request', reason, 'amount.amount');
+        expect(await declaredCount(policyId)).toBe(0);
+      });
+
+      it('an amount is required, unknown properties are refused', async () => {
+        const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), {}), 400, 'invalid_request', 'REQUIRED_FIELD_MISSING', 'amount');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), status: 'paid' }), 400, 'invalid_request', 'UNKNOWN_FIELD', 'status');
+      });
+    });
+
+    describe('product terms and the compartment’s value (422 naming the rule)', () => {
+      // prd_av_demo (migration 007): at least 500.00 EUR, leaving at least 1,000.00 EUR; MAIN holds 12,874.50 EUR.
+      it.each([
+        ['below the product minimum', 49_999, 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM'],
+        ['above the compartment’s value', 1_287_451, 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE'],
+        ['leaving less than the minimum remaining balance', 1_187_451, 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE'],
+        ['the whole compartment', 1_287_450, 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE'],
+      ])('%s', async (_label, amount, reason) => {
+        const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+        expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(amount) }), reason, 'amount.amount');
+        expect(await declaredCount(policyId)).toBe(0);
+      });
+
+      it('accepts exactly the minimum, and exactly what leaves the minimum remaining balance', async () => {
+        const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+        expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(50_000) })).status).toBe(201);
+        // 1,287,450 - 50,000 reserved = 1,237,450 available; leaving 100,000.
+        expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(1_137_450) })).status).toBe(201);
+        expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(50_000) }), 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', 'amount.amount');
+      });
+
+      it('is in the compartment’s currency', async () => {
+        const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+        expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: { amount: 60_000, currency: 'USD' } }), 'SURRENDER_CURRENCY_MISMATCH', 'amount.currency');
+      });
+    });
+
+    it('goes received -> processing -> paid through the payments webhook, lowering the compartment once', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(200_000) });
+      const path = `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`;
+
+      expect((await paymentsEvent(server, 'surrender.processing', { declaration_id: declared.json.id })).json).toEqual({ received: true, duplicate: false });
+      expect((await get(as.alice, path)).json).toMatchObject({ status: 'processing', paid_amount: null });
+      expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_287_450 });
+
+      const paid = await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id });
+      expect(paid.json).toEqual({ received: true, duplicate: false });
+      const read = await get(as.alice, path);
+      expect(read.json).toMatchObject({ status: 'paid', paid_amount: eur(200_000), paid_at: expect.stringMatching(ISO_INSTANT) });
+      expect(read.json.history.map((h: { from_status: string | null; to_status: string; actor_kind: string }) => [h.from_status, h.to_status, h.actor_kind])).toEqual([
+        [null, 'received', 'subscriber'],
+        ['received', 'processing', 'system'],
+        ['processing', 'paid', 'system'],
+      ]);
+      expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_087_450 });
+      expect(await policyStatus(server, policyId)).toBe('active');
+      expect((await auditOf(server, declared.json.id)).map((a) => [a.action, a.actor_kind, a.actor_id])).toEqual([
+        ['surrender.partial_declared', 'subscriber', 'usr_alice'],
+        ['surrender.processing', 'system', 'payments'],
+        ['surrender.paid', 'system', 'payments'],
+      ]);
+      expect((await notificationsOf(server, declared.json.id)).map((n) => [n.recipient_user_id, n.template])).toEqual([
+        ['usr_alice', 'surrender_declared'],
+        ['usr_alice', 'surrender_processing'],
+        ['usr_alice', 'surrender_paid'],
+      ]);
+    });
+
+    it('applies a payment once: a replayed webhook-id and a second distinct paid event change nothing', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(200_000) });
+      const webhookId = `msg_replay_${randomBytes(4).toString('hex')}`;
+      expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id }, webhookId)).json).toEqual({ received: true, duplicate: false });
+      expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id }, webhookId)).json).toEqual({ received: true, duplicate: true });
+      const again = await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id });
+      expect(again.status).toBe(200);
+      expect(again.json).toEqual({ received: true, duplicate: false });
+      const late = await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id, reason: 'too late' });
+      expect(late.status).toBe(200);
+      expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_087_450 });
+      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json).toMatchObject({ status: 'paid', rejection_reason: null });
+      expect((await auditOf(server, declared.json.id)).map((a) => a.action)).toEqual(['surrender.partial_declared', 'surrender.paid']);
+      expect((await notificationsOf(server, declared.json.id)).map((n) => n.template)).toEqual(['surrender_declared', 'surrender_paid']);
+    });
+
+    it('rejected: keeps the money in the compartment, shows the reason, and frees the reserved amount', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(1_187_450) });
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(50_000) }), 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', 'amount.amount');
+      expect((await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id, reason: 'beneficiary account closed' })).status).toBe(200);
+      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json).toMatchObject({ status: 'rejected', rejection_reason: 'beneficiary account closed', paid_amount: null });
+      expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_287_450 });
+      expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(50_000) })).status).toBe(201);
+      expect((await notificationsOf(server, declared.json.id)).map((n) => n.template)).toEqual(['surrender_declared', 'surrender_rejected']);
+    });
+  });
+
+  describe('a total surrender', () => {
+    it('is received with the policy’s value; paying it closes the policy and every compartment (value 0)', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per', { C1: 842_300, C2: 356_120 });
+      const declared = await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' });
+      expect(declared.status).toBe(201);
+      expect(declared.json).toMatchObject({ kind: 'total', compartment_id: null, status: 'received', amount: eur(1_198_420), reason: 'over_indebtedness', payout_iban: DEMO_IBAN_MASKED });
+      expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json).toEqual(declared.json);
+
+      expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id })).status).toBe(200);
+      expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json).toMatchObject({ status: 'paid', paid_amount: eur(1_198_420) });
+      expect(await policyStatus(server, policyId)).toBe('closed');
+      expect(await compartmentRow(server, compartments.C1)).toEqual({ status: 'closed', value: 0 });
+      expect(await compartmentRow(server, compartments.C2)).toEqual({ status: 'closed', value: 0 });
+      // The closure is part of each compartment's lifecycle record.
+      const events = await server.db.query<{ to_status: string; actor_kind: string; reason: string }>('select to_status, actor_kind, reason from compartment_events where compartment_id = $1', [compartments.C1]);
+      expect(events).toEqual([{ to_status: 'closed', actor_kind: 'system', reason: `total surrender ${declared.json.id} paid` }]);
+      // A closed policy cannot be surrendered again.
+      expectError(await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_POLICY_IN_STATE_CLOSED');
+      expect((await auditOf(server, declared.json.id)).map((a) => a.action)).toEqual(['surrender.total_declared', 'surrender.paid']);
+    });
+
+    it('can be declared with an empty body on an assurance-vie', async () => {
+      const { policyId } = await freshPolicy(server, 'alice', 'av');
+      const declared = await call(`${server.url}${totalPath(policyId)}`, { method: 'POST', headers: as.alice });
+      expect(declared.status).toBe(201);
+      expect(declared.json).toMatchObject({ kind: 'total', amount: eur(1_287_450), reason: null });
+    });
+
+    it('only one may be open per policy, and no partial surrender while it is open (409 TOTAL_SURRENDER_ALREADY_OPEN)', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const first = await post(as.alice, totalPath(policyId), {});
+      expect(first.status).toBe(201);
+      expectError(await post(as.alice, totalPath(policyId), {}), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+      await paymentsEvent(server, 'surrender.processing', { declaration_id: first.json.id });
+      expectError(await post(as.broker, totalPath(policyId), {}), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+      // Once rejected, it is no longer open.
+      await paymentsEvent(server, 'surrender.rejected', { declaration_id: first.json.id, reason: 'identity check failed' });
+      const partial = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
+      expect(partial.status).toBe(201);
+      // Nor a total one while a partial payment may be on its way; once it is paid, the rest can go.
+      expectError(await post(as.alice, totalPath(policyId), {}), 409, 'conflict', 'PARTIAL_SURRENDER_OPEN');
+      await paymentsEvent(server, 'surrender.paid', { declaration_id: partial.json.id });
+      expect((await post(as.alice, totalPath(policyId), {})).json).toMatchObject({ status: 'received', amount: eur(1_227_450) });
+    });
+
+    it('two concurrent declarations on one policy: exactly one is received', async () => {
+      const { policyId } = await freshPolicy(server, 'alice', 'av');
+      const answers = await Promise.all([0, 1, 2].map(() => post(as.alice, totalPath(policyId), {})));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+      for (const refused of answers.filter((a) => a.status === 409)) expect(refused.json.errors[0].message).toBe('TOTAL_SURRENDER_ALREADY_OPEN');
+      expect(await declaredCount(policyId)).toBe(1);
+    });
+
+    it('a retried POST with the same Idempotency-Key replays the declaration instead of a 409', async () => {
+      const { policyId } = await freshPolicy(server, 'alice', 'av');
+      const key = { 'idempotency-key': `key-${randomBytes(6).toString('hex')}` };
+      const first = await post(as.alice, totalPath(policyId), {}, key);
+      const replay = await post(as.alice, totalPath(policyId), {}, key);
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.json.id).toBe(first.json.id);
+      expect(await declaredCount(policyId)).toBe(1);
+    });
+  });
+
+  describe('compartment states', () => {
+    const transition = (policyId: string, compartmentId: string, action: string) =>
+      post(as.backoffice, `/v1/compartment-lifecycle/policies/${policyId}/compartments/${compartmentId}/${action}`, { reason: 'test' });
+
+    it('a suspended, liquidating or closed compartment refuses a partial surrender (409 naming the state)', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      expect((await transition(policyId, compartments.C1, 'suspend')).status).toBe(200);
+      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_SUSPENDED');
+      expect((await transition(policyId, compartments.C1, 'liquidate')).status).toBe(200);
+      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_LIQUIDATING');
+      expect((await transition(policyId, compartments.C1, 'close')).status).toBe(200);
+      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_CLOSED');
+      expect(await declaredCount(policyId)).toBe(0);
+      // The other compartments are not affected.
+      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: eur(60_000), reason: 'over_indebtedness' })).status).toBe(201);
+    });
+
+    it('a suspended compartment blocks a total surrender; a closed one does not', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      await transition(policyId, compartments.C2, 'suspend');
+      expectError(await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_SUSPENDED');
+      await transition(policyId, compartments.C2, 'liquidate');
+      expectError(await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_LIQUIDATING');
+      await transition(policyId, compartments.C2, 'close');
+      const declared = await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' });
+      expect(declared.status).toBe(201);
+      // C2 still shows its value in the demo data, but a closed compartment pays nothing out.
+      expect(declared.json.amount).toEqual(eur(842_300 + 421_900));
+    });
+  });
+
+  describe('PER early release (L224-4 CMF)', () => {
+    it('needs one of the listed cases: any other reason is a 422 PER_EARLY_RELEASE_CASE_NOT_ALLOWED', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000) }), 'PER_EARLY_RELEASE_CASE_REQUIRED', 'reason');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'holiday' }), 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', 'reason');
+      expectRule(await post(as.alice, totalPath(policyId), { reason: 'retirement_is_far' }), 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', 'reason');
+      expectRule(await post(as.alice, totalPath(policyId), {}), 'PER_EARLY_RELEASE_CASE_REQUIRED', 'reason');
+      expect(await declaredCount(policyId)).toBe(0);
+    });
+
+    it.each([['death_of_spouse_or_pacs_partner'], ['disability_of_child'], ['end_of_unemployment_rights'], ['end_of_company_officer_mandate']])('%s may release C3 money', async (reason) => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      const declared = await post(as.alice, partialPath(policyId, compartments.C3), { amount: eur(60_000), reason });
+      expect(declared.status).toBe(201);
+      expect(declared.json.reason).toBe(reason);
+    });
+
+    it('main residence purchase: from C1 and C2, never from C3 (422 MAIN_RESIDENCE_NOT_FROM_C3)', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C3), { amount: eur(60_000), reason: 'main_residence_purchase' }), 'MAIN_RESIDENCE_NOT_FROM_C3', 'reason');
+      expect((await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'main_residence_purchase' })).status).toBe(201);
+      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: eur(60_000), reason: 'main_residence_purchase' })).status).toBe(201);
+    });
+
+    it('a total surrender of a PER holding C3 money is refused for a main residence, allowed without C3 money', async () => {
+      const withC3 = await freshPolicy(server, 'alice', 'per');
+      expectRule(await post(as.alice, totalPath(withC3.policyId), { reason: 'main_residence_purchase' }), 'MAIN_RESIDENCE_NOT_FROM_C3', 'reason');
+      expect(await declaredCount(withC3.policyId)).toBe(0);
+      const withoutC3 = await freshPolicy(server, 'alice', 'per', { C1: 842_300, C2: 356_120, C3: 0 });
+      expect((await post(as.alice, totalPath(withoutC3.policyId), { reason: 'main_residence_purchase' })).status).toBe(201);
+    });
+
+    it('uses the PER product’s own terms (minimum 300.00 EUR)', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C2), { amount: eur(29_999), reason: 'over_indebtedness' }), 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', 'amount.amount');
+      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: eur(30_000), reason: 'over_indebtedness' })).status).toBe(201);
+    });
+  });
+
+  describe('payout IBAN', () => {
+    it('an unknown payout_iban_id is a 422 naming the field, and nothing is declared', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
+      expectRule(await post(as.alice, totalPath(policyId), { payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
+      expect(await declaredCount(policyId)).toBe(0);
+    });
+  });
+
+  describe('payments webhook events that cannot apply', () => {
+    it('an unknown declaration is a 422 and is not recorded, so a corrected retry is processed', async () => {
+      const answer = await paymentsEvent(server, 'surrender.paid', { declaration_id: 'sur_unknown' });
+      expectRule(answer, 'UNKNOWN_SURRENDER_DECLARATION');
+    });
+
+    it('a rejection without a reason is a 400', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
+      expectError(await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id }), 400, 'invalid_request', 'REJECTION_REASON_MISSING');
+      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json.status).toBe('received');
+    });
+  });
+
+  describe('who may declare', () => {
+    it.each([
+      ['the broker of the subscriber’s distributor', 'broker', 'broker'],
+      ['back-office', 'backoffice', 'backoffice'],
+      ['the distributor’s partner platform', 'partner', 'machine'],
+    ] as const)('%s, on the subscriber’s behalf: the subscriber is notified and the money goes to their IBAN', async (_label, who, kind) => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const declared = await post(as[who], partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
+      expect(declared.status).toBe(201);
+      expect(declared.json).toMatchObject({ declared_by: kind, payout_iban: DEMO_IBAN_MASKED });
+      expect((await notificationsOf(server, declared.json.id)).map((n) => [n.recipient_user_id, n.template, n.payload.declaredBy])).toEqual([['usr_alice', 'surrender_declared', kind]]);
+      expect((await auditOf(server, declared.json.id))[0]).toMatchObject({ action: 'surrender.partial_declared', actor_kind: kind });
+      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).status).toBe(200);
+    });
+
+    it('nobody without a session: 401 before anything else', async () => {
+      const answer = await call(`${server.url}${totalPath('pol_alice_av')}`, { method: 'POST', json: {} });
+      expect(answer.status).toBe(401);
+      expect(answer.json.errors[0].message).toBe('NO_SESSION');
+    });
+  });
+
+  describe('object-level access: subscriber A gets 404 on B’s policies, compartments and declarations', () => {
+    it('on B’s policy, as for a policy that does not exist, and nothing is written', async () => {
+      const bobs = await freshPolicy(server, 'bob', 'av');
+      expectNotFound(await post(as.alice, totalPath(bobs.policyId), {}), 'POLICY_NOT_FOUND');
+      expectNotFound(await post(as.alice, totalPath('pol_nobody'), {}), 'POLICY_NOT_FOUND');
+      expectNotFound(await post(as.alice, partialPath(bobs.policyId, bobs.compartments.MAIN), { amount: eur(60_000) }), 'POLICY_NOT_FOUND');
+      expect(await declaredCount(bobs.policyId)).toBe(0);
+    });
+
+    it('on B’s compartment under A’s own policy', async () => {
+      const alices = await freshPolicy(server, 'alice', 'av');
+      const bobs = await freshPolicy(server, 'bob', 'av');
+      expectNotFound(await post(as.alice, partialPath(alices.policyId, bobs.compartments.MAIN), { amount: eur(60_000) }), 'COMPARTMENT_NOT_FOUND');
+      expectNotFound(await post(as.alice, partialPath(alices.policyId, 'cmp_nobody'), { amount: eur(60_000) }), 'COMPARTMENT_NOT_FOUND');
+    });
+
+    it('on B’s declarations, read directly or through A’s own policy and compartment', async () => {
+      const alices = await freshPolicy(server, 'alice', 'av');
+      const bobs = await freshPolicy(server, 'bob', 'av');
+      const bobsPartial = await post(as.bob, partialPath(bobs.policyId, bobs.compartments.MAIN), { amount: eur(60_000) });
+      const bobsTotal = await freshPolicy(server, 'bob', 'av');
+      const total = await post(as.bob, totalPath(bobsTotal.policyId), {});
+      expect([bobsPartial.status, total.status]).toEqual([201, 201]);
+
+      expectNotFound(await get(as.alice, `${partialPath(bobs.policyId, bobs.compartments.MAIN)}/${bobsPartial.json.id}`), 'POLICY_NOT_FOUND');
+      expectNotFound(await get(as.alice, `${totalPath(bobsTotal.policyId)}/${total.json.id}`), 'POLICY_NOT_FOUND');
+      expectNotFound(await get(as.alice, `${partialPath(alices.policyId, alices.compartments.MAIN)}/${bobsPartial.json.id}`), 'SURRENDER_DECLARATION_NOT_FOUND');
+      expectNotFound(await get(as.alice, `${totalPath(alices.policyId)}/${total.json.id}`), 'SURRENDER_DECLARATION_NOT_FOUND');
+      // Bob's broker sees them; a declaration read under the wrong kind or compartment is not there.
+      expect((await get(as.broker, `${totalPath(bobsTotal.policyId)}/${total.json.id}`)).status).toBe(200);
+      expectNotFound(await get(as.bob, `${totalPath(bobs.policyId)}/${bobsPartial.json.id}`), 'SURRENDER_DECLARATION_NOT_FOUND');
+      expectNotFound(await get(as.bob, `${partialPath(bobsTotal.policyId, bobs.compartments.MAIN)}/${total.json.id}`), 'SURRENDER_DECLARATION_NOT_FOUND');
+    });
+  });
+});
