@@ -133,11 +133,13 @@ async function main(): Promise<number> {
   const tokens = new TokenSource(serviceUrl);
   const results: Record<string, ScenarioResult> = {};
 
-  for (const scenario of SCENARIOS) {
-    const { child, url } = servers[scenario.server];
-    const token = scenario.auth
+  for (const listed of SCENARIOS) {
+    const { child, url } = servers[listed.server];
+    const token = listed.auth
       ? await tokens.validFor((settings.warmupS + settings.durationS) * 1000)
       : undefined;
+    // Scenarios reading a resource create it first (through the API) and aim at its id.
+    const scenario = listed.prepare ? { ...listed, ...(await listed.prepare(url, token)) } : listed;
     progress(`${scenario.name}: ${scenario.method} ${scenario.path}, warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
     const result = await measure(url, scenario, token, settings);
     // A server that died under load makes every figure meaningless: no report.

@@ -11,6 +11,9 @@
  *   }
  */
 
+import { randomUUID } from 'node:crypto';
+import { largePolicy } from './fixtures';
+
 export type Server = 'raw' | 'service';
 
 export interface Scenario {
@@ -38,6 +41,8 @@ export interface Scenario {
    * repeated key would be answered from the idempotency cache and measure the wrong thing).
    */
   readonly perRequestHeaders?: () => Record<string, string>;
+  /** Runs once before the scenario (creating what it reads, say) and may set its path or body. */
+  readonly prepare?: (baseUrl: string, token: string | undefined) => Promise<Partial<Pick<Scenario, 'path' | 'body'>>>;
 }
 
 /** The scenario every other one is compared with (`ratio_to_raw`); must come first in the table. */
@@ -76,5 +81,41 @@ export const SCENARIOS: readonly Scenario[] = [
     body: JSON.stringify({ query: '{ policy(id: "pol_alice_per") { id status compartments { code status value { amount currency } } } }' }),
     expectStatus: 200,
     verifyBody: (body) => body.includes('"C3"') && !body.includes('"errors"'),
+  },
+  // An authenticated read of a surrender declaration over REST (created once through the API).
+  {
+    name: 'rest_declaration',
+    server: 'service',
+    method: 'GET',
+    path: '/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations/{id}',
+    auth: true,
+    expectStatus: 200,
+    prepare: async (baseUrl, token) => {
+      const created = await fetch(`${baseUrl}/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations`, {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${token}` },
+        body: JSON.stringify({ amount: { amount: 60_000, currency: 'EUR' }, reason: 'bench' }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      return { path: `/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations/${id}` };
+    },
+  },
+  // Writes: a partial surrender declaration per request, each with its own Idempotency-Key, on a policy
+  // subscribed and signed through the API beforehand with room for millions of them. Run it on
+  // PostgreSQL with BENCH_DATABASE_URL (see README): that is the deployment that scales out.
+  {
+    name: 'rest_declare_write',
+    server: 'service',
+    method: 'POST',
+    path: '/v1/partial-surrender/policies/{policy}/compartments/{compartment}/declarations',
+    auth: true,
+    headers: json,
+    body: JSON.stringify({ amount: { amount: 50_000, currency: 'EUR' }, reason: 'bench' }),
+    expectStatus: 201,
+    perRequestHeaders: () => ({ 'idempotency-key': randomUUID() }),
+    prepare: async (baseUrl, token) => {
+      const { policyId, compartmentId } = await largePolicy(baseUrl, token!);
+      return { path: `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations` };
+    },
   },
 ];
