@@ -184,6 +184,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     docsBaseUrl: () => docsBaseUrl,
     maxBodyBytes: config.maxBodyBytes,
     logger,
+    accessLog: config.accessLog,
   });
 
   // Expired idempotency records, rate-limit windows and sessions are deleted now and then.

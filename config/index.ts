@@ -30,6 +30,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Take the client address from the last `X-Forwarded-For` hop (only behind our own proxy). */
   trustProxy: boolean;
+  /** One JSON line per request on stderr (method, path, status, duration, request id). */
+  accessLog: boolean;
   /** JWT issuer and audience. */
   issuer: string;
   audience: string;
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookSecrets: webhookSecrets(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     trustProxy: flag(env, 'TRUST_PROXY') ?? false,
+    accessLog: flag(env, 'ACCESS_LOG') ?? false,
     issuer: env.JWT_ISSUER || 'urn:insurance-gateway',
     audience: env.JWT_AUDIENCE || 'urn:insurance-gateway:api',
   };

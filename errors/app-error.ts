@@ -7,6 +7,8 @@ export interface AppErrorExtra {
   details?: Array<{ reason: string; field?: string }>;
   /** Response headers the error implies (`Retry-After`, `WWW-Authenticate`, `Allow`). */
   headers?: Record<string, string>;
+  /** For the log only, never sent: what exactly went wrong (a webhook's stale timestamp, say). */
+  detail?: string;
 }
 
 /**
@@ -51,7 +53,7 @@ export type UnauthorizedReason =
   | 'INVALID_SIGNATURE';
 
 /** RFC 6750: `error="invalid_token"` only when a token was presented and rejected. */
-export function unauthorized(reason: UnauthorizedReason): AppError {
+export function unauthorized(reason: UnauthorizedReason, detail?: string): AppError {
   const challenge = reason === 'INVALID_BEARER_TOKEN' || reason === 'SESSION_EXPIRED' ? 'Bearer error="invalid_token"' : 'Bearer';
-  return new AppError('unauthorized', reason, { headers: { 'WWW-Authenticate': challenge } });
+  return new AppError('unauthorized', reason, { headers: { 'WWW-Authenticate': challenge }, detail });
 }

@@ -36,6 +36,7 @@ export interface HttpDeps {
   docsBaseUrl: () => string;
   maxBodyBytes: number;
   logger: Logger;
+  accessLog: boolean;
 }
 
 const PLAYGROUND_ASSETS = '/playground/assets/';
@@ -54,6 +55,7 @@ export function createHttpServer(deps: HttpDeps): Server {
 }
 
 async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = deps.accessLog ? performance.now() : 0;
   const incoming = req.headers['x-request-id'];
   const requestId = typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : newRequestId();
   let reply: Reply;
@@ -61,10 +63,16 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     reply = await route(deps, req, requestId);
   } catch (error) {
     const appError = error instanceof AppError ? error : toAppError(error, requestId);
-    if (appError.code === 'internal') deps.logger.error('request failed', { requestId, path: req.url, error });
+    const path = (req.url ?? '/').split('?')[0];
+    if (appError.code === 'internal') deps.logger.error('request failed', { requestId, path, error });
+    else if (appError.extra.detail) deps.logger.info('request refused', { requestId, path, reason: appError.reason, detail: appError.extra.detail });
     reply = errorReply(appError, deps.docsBaseUrl());
   }
   if (!res.headersSent) writeReply(res, reply, { 'x-request-id': requestId, ...SECURITY_HEADERS });
+  if (deps.accessLog) {
+    // The path only: query strings may carry link tokens (the signing page's) and never reach the log.
+    deps.logger.info('request', { requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status: reply.status, ms: Math.round(performance.now() - started) });
+  }
 }
 
 async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): Promise<Reply> {

@@ -31,7 +31,8 @@ export class WebhookInbox {
   async receive(delivery: Delivery): Promise<{ duplicate: boolean; handled: boolean }> {
     if (!this.knows(delivery.source)) throw new AppError('not_found', 'UNKNOWN_WEBHOOK_SOURCE');
     const verification = verifyStandardWebhook({ headers: delivery.headers, rawBody: delivery.rawBody, secrets: this.secrets[delivery.source], now: this.clock.now() });
-    if (!verification.ok) throw unauthorized('INVALID_SIGNATURE');
+    // The caller learns only INVALID_SIGNATURE; the precise reason is in the error's log detail.
+    if (!verification.ok) throw unauthorized('INVALID_SIGNATURE', verification.reason);
     const payload = parsePayload(delivery.rawBody);
     const handler = this.registry.handlerFor(delivery.source, payload.type);
     return this.db.transaction(async (tx) => {
