@@ -1,0 +1,378 @@
+import { deflateSync } from 'node:zlib';
+import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
+import { hashPassword } from '../../domain/auth/passwords';
+import { ROUTES } from '../../rest-bridge/routes';
+import { accessOf } from '../../schema/access';
+import { buildSchema } from '../../schema/index';
+import { EACH_DATABASE } from '../support/databases';
+import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+import { ACCESS_MATRIX, ACTORS, ALICE_PAYOUT_IBAN, SUBSCRIPTION_BODY, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
+
+const SERIAL = '01:23:45:67:89:AB:CD:EF';
+const PARTNER = { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' };
+const OTHER_BROKER_EMAIL = 'other-broker@access.test';
+const EMAIL: Partial<Record<Actor, string>> = {
+  subscriber: 'alice@demo.test',
+  other_subscriber: 'bob@demo.test',
+  broker: 'broker@demo.test',
+  other_broker: OTHER_BROKER_EMAIL,
+  backoffice: 'backoffice@demo.test',
+};
+
+let addressCounter = 0;
+/** A distinct client address per call that may count against the login throttle. */
+const newAddress = () => `10.77.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+
+type Headers = Record<string, string>;
+
+/** A minimal valid PNG: 1x1 RGBA, with real CRCs and a deflated IDAT. */
+function tinyPng(): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (bytes: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(typed));
+    return Buffer.concat([length, typed, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(1, 0);
+  ihdr.writeUInt32BE(1, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, 0x2a, 0x6f, 0xb5, 0xff]))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const SCHEMA = buildSchema();
+const ROOT_FIELDS = (schema: GraphQLSchema): string[] => [
+  ...Object.keys(schema.getQueryType()?.getFields() ?? {}).map((f) => `Query.${f}`),
+  ...Object.keys(schema.getMutationType()?.getFields() ?? {}).map((f) => `Mutation.${f}`),
+];
+const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+
+/** `Query.policy` -> its field definition. */
+function rootField(key: string): { operation: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> } {
+  const [type, name] = key.split('.');
+  const root = type === 'Query' ? SCHEMA.getQueryType()! : SCHEMA.getMutationType()!;
+  return { operation: type === 'Query' ? 'query' : 'mutation', field: root.getFields()[name] };
+}
+
+/** A document calling one root field with the given variables, selecting `__typename` only. */
+function documentFor(key: string, variables: Record<string, unknown>): string {
+  const { operation, field } = rootField(key);
+  const args = field.args.filter((a) => a.name in variables);
+  const declared = args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const passed = args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  const named = getNamedType(field.type);
+  const selection = isObjectType(named) || isInterfaceType(named) || isUnionType(named) ? ' { __typename }' : '';
+  return `${operation} AccessMatrix${declared ? `(${declared})` : ''} { ${field.name}${passed ? `(${passed})` : ''}${selection} }`;
+}
+
+const isWrite = (row: MatrixRow) => (row.kind === 'graphql' ? row.key.startsWith('Mutation.') : !row.key.startsWith('GET '));
+
+/**
+ * The outcome class of one answer, given what was expected: the expected class itself when the answer
+ * matches it, else a description of what came back (so a failing row shows got vs expected per actor).
+ */
+function classify(row: MatrixRow, expected: Outcome, answer: Answer): string {
+  const write = isWrite(row);
+  if (row.kind === 'graphql') {
+    const error = answer.json?.errors?.[0];
+    const code: string | undefined = error?.extensions?.code;
+    if (!error && answer.json?.data) return expected === 'public' ? 'public' : 'ok';
+    if (code === 'unauthorized' || code === 'forbidden' || code === 'not_found') return code;
+    // Passes access control, refused by a business rule: `ok` for writes (see access-matrix.ts).
+    if (write && code && code !== 'internal') return 'ok';
+    return `${code ?? 'no code'} (${answer.status} ${error?.message ?? answer.text.slice(0, 200)})`;
+  }
+  const status = answer.status;
+  const message = answer.json?.errors?.[0]?.message ?? '';
+  if (expected === 'signature' && status === 401 && message === 'INVALID_SIGNATURE') return 'signature';
+  if (status >= 200 && status < 300) return expected === 'public' ? 'public' : 'ok';
+  if (status === 401) return `unauthorized${expected === 'unauthorized' ? '' : ` (${message})`}`;
+  if (status === 403) return 'forbidden';
+  if (status === 404) return `not_found${expected === 'not_found' ? '' : ` (${message})`}`;
+  if (write && status >= 400 && status < 500) return 'ok';
+  return `status ${status} (${message || answer.text.slice(0, 200)})`;
+}
+
+describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
+  let server: TestServer;
+  const as = {} as Record<Actor, Headers>;
+  const fixtures = {} as Fixtures;
+
+  async function machineHeaders(): Promise<Headers> {
+    const token = await call(`${server.url}/v1/auth/token`, { method: 'POST', headers: { 'x-client-certificate-serial': SERIAL, 'x-forwarded-for': newAddress() }, json: PARTNER });
+    if (token.status !== 200) throw new Error(`client token: ${token.status} ${token.text}`);
+    return { authorization: `Bearer ${token.json.access_token}`, 'x-client-certificate-serial': SERIAL };
+  }
+  /** Headers with a session of the actor's own (a new one on every call). */
+  async function signIn(actor: Actor): Promise<Headers> {
+    if (actor === 'anonymous') return {};
+    if (actor === 'machine') return machineHeaders();
+    return { authorization: `Bearer ${(await login(server.url, EMAIL[actor]!, newAddress())).token}` };
+  }
+  async function expectCreated(answer: Promise<Answer>, what: string): Promise<any> {
+    const done = await answer;
+    if (done.status !== 201 && done.status !== 200) throw new Error(`setup: ${what}: ${done.status} ${done.text}`);
+    return done.json;
+  }
+  const post = (who: Actor, path: string, json?: unknown) => call(`${server.url}${path}`, { method: 'POST', headers: as[who], ...(json !== undefined ? { json } : {}) });
+
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true, webhookSecrets: { esign: ['whsec_' + Buffer.from('esign-secret-for-tests-32-bytes!').toString('base64')], payments: ['whsec_' + Buffer.from('payments-secret-for-tests-32byte').toString('base64')] } });
+    const now = new Date();
+    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other', 'Other Courtage', now]);
+    await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
+      'usr_other_broker',
+      OTHER_BROKER_EMAIL,
+      'broker',
+      await hashPassword(DEMO_PASSWORD),
+      'dst_other',
+      now,
+    ]);
+    for (const actor of ACTORS) as[actor] = await signIn(actor);
+
+    // Alice's objects the matrix targets.
+    const [statement] = await server.db.query<{ id: string }>(`select id from commission_statements where broker_id = 'usr_broker' order by period desc limit 1`);
+    fixtures.commissionId = statement.id;
+    fixtures.pngBase64 = tinyPng().toString('base64');
+    const draft = await expectCreated(post('subscriber', '/v1/subscription/subscribers/sbr_alice/subscriptions', SUBSCRIPTION_BODY), 'draft');
+    fixtures.draftSubscriptionId = draft.id;
+    const documents = await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/documents`), 'documents');
+    fixtures.documentId = documents[0].id;
+    await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/signing`, { method: 'otp' }), 'signature');
+    fixtures.totalDeclarationId = (await expectCreated(post('backoffice', '/v1/total-surrender/policies/pol_alice_av/declarations', { reason: 'setup' }), 'total surrender')).id;
+    fixtures.partialDeclarationId = (
+      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' }), 'partial surrender')
+    ).id;
+    fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
+    fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holder_name: 'Alice Martin' }), 'payout IBAN')).id;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  async function send(row: MatrixRow, headers: Headers): Promise<Answer> {
+    // Fresh client addresses: login and token cells must not trip the per-address throttle.
+    const common = { ...headers, 'x-forwarded-for': newAddress() };
+    if (row.kind === 'graphql') {
+      const request = row.request?.(fixtures) ?? {};
+      const variables = request.variables ?? {};
+      return call(`${server.url}/graphql`, { method: 'POST', headers: { ...common, ...request.headers }, json: { query: documentFor(row.key, variables), variables } });
+    }
+    const request = row.request?.(fixtures) ?? {};
+    const [method, template] = row.key.split(' ');
+    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = request.params?.[name];
+      if (value === undefined) throw new Error(`${row.key}: no value for {${name}}`);
+      return encodeURIComponent(value);
+    });
+    const query = request.query ? `?${new URLSearchParams(request.query)}` : '';
+    return call(`${server.url}${path}${query}`, { method, headers: { ...common, ...request.headers }, ...(request.body !== undefined ? { json: request.body } : {}) });
+  }
+
+  describe.each(ACCESS_MATRIX.map((row) => [row.key, row] as const))('%s', (_key, row) => {
+    it('answers every actor as classified', async () => {
+      const got = {} as Record<Actor, string>;
+      for (const actor of ACTORS) {
+        // The machine serial is sent on every machine call (it is part of `as.machine`).
+        const headers = 'freshSession' in row && row.freshSession ? await signIn(actor) : as[actor];
+        got[actor] = classify(row, row.expect[actor], await send(row, headers));
+      }
+      expect(got).toEqual(row.expect);
+    });
+  });
+});
+
+describe('inventory (SECURITY.md 18): the access matrix names every route and root field, and nothing else', () => {
+  const keys = (kind: MatrixRow['kind']) => ACCESS_MATRIX.filter((r) => r.kind === kind).map((r) => r.key as string);
+
+  it('has one row per key', () => {
+    const all = ACCESS_MATRIX.map((r) => `${r.kind} ${r.key}`);
+    expect(all.filter((k, i) => all.indexOf(k) !== i)).toEqual([]);
+  });
+
+  it('classifies every REST route of ROUTES, and no route that no longer exists', () => {
+    const routes = ROUTES.map(routeKey);
+    const table = keys('rest');
+    expect({ unclassified: routes.filter((r) => !table.includes(r)), stale: table.filter((r) => !routes.includes(r)) }).toEqual({ unclassified: [], stale: [] });
+  });
+
+  it('classifies every Query and Mutation root field of the built schema, and no field that no longer exists', () => {
+    const fields = ROOT_FIELDS(SCHEMA);
+    const table = keys('graphql');
+    expect({ unclassified: fields.filter((f) => !table.includes(f)), stale: table.filter((f) => !fields.includes(f)) }).toEqual({ unclassified: [], stale: [] });
+  });
+
+  it('keeps webhooks out of the bridge: they are signature-authenticated, not GraphQL operations', () => {
+    for (const row of ACCESS_MATRIX.filter((r) => r.key.includes('/webhooks/'))) {
+      expect(row.kind).toBe('http');
+      expect(new Set(Object.values(row.expect))).toEqual(new Set(['signature']));
+    }
+    expect(ROUTES.filter((r) => r.path.includes('/webhooks/'))).toEqual([]);
+  });
+
+  it('agrees with the schema directives: public rows are @public, forbidden cells are roles outside @requires', () => {
+    const roleOf: Partial<Record<Actor, string>> = { subscriber: 'subscriber', other_subscriber: 'subscriber', broker: 'broker', other_broker: 'broker', backoffice: 'backoffice', machine: 'machine' };
+    const problems: string[] = [];
+    for (const row of ACCESS_MATRIX.filter((r) => r.kind === 'graphql')) {
+      const { field } = rootField(row.key);
+      const access = accessOf(SCHEMA, field as never);
+      if (!access) {
+        problems.push(`${row.key}: no directive`);
+        continue;
+      }
+      if (access.public !== (row.expect.anonymous === 'public')) problems.push(`${row.key}: @public ${access.public} vs anonymous ${row.expect.anonymous}`);
+      if (access.public || access.roles === null) continue;
+      for (const actor of ACTORS.filter((a) => a !== 'anonymous')) {
+        const allowed = access.roles.includes(roleOf[actor] as never);
+        if (!allowed && row.expect[actor] !== 'forbidden') problems.push(`${row.key}: ${actor} is outside @requires but classified ${row.expect[actor]}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('subscribers never see commission data (SECURITY.md 14)', () => {
+  it('classifies every billing route and root field as forbidden to subscribers and partner platforms', () => {
+    const billing = ACCESS_MATRIX.filter((r) => r.key.includes('/v1/billing/') || /^Query\.commission/i.test(r.key));
+    expect(billing.length).toBeGreaterThanOrEqual(ROUTES.filter((r) => r.tag === 'billing').length + 3);
+    for (const row of billing) {
+      expect({ row: row.key, subscriber: row.expect.subscriber, other_subscriber: row.expect.other_subscriber, machine: row.expect.machine }).toEqual({
+        row: row.key,
+        subscriber: 'forbidden',
+        other_subscriber: 'forbidden',
+        machine: 'forbidden',
+      });
+    }
+  });
+
+  it('no type reachable from a root field a subscriber may call has a field named like commission', () => {
+    const rootsForSubscribers: string[] = [];
+    const seen = new Set<string>();
+    const offending: string[] = [];
+    const walk = (type: GraphQLNamedType, via: string) => {
+      if (seen.has(type.name)) return;
+      seen.add(type.name);
+      const members = isUnionType(type) ? type.getTypes() : [];
+      for (const member of members) walk(member, via);
+      if (!isObjectType(type) && !isInterfaceType(type)) return;
+      for (const field of Object.values(type.getFields())) {
+        if (/commission/i.test(field.name)) offending.push(`${type.name}.${field.name} (reached from ${via})`);
+        walk(getNamedType(field.type), via);
+      }
+    };
+    for (const [typeName, root] of [['Query', SCHEMA.getQueryType()!], ['Mutation', SCHEMA.getMutationType()!]] as const) {
+      for (const field of Object.values(root.getFields())) {
+        const access = accessOf(SCHEMA, field as never);
+        if (!access) continue;
+        if (!access.public && access.roles !== null && !access.roles.includes('subscriber')) continue;
+        rootsForSubscribers.push(`${typeName}.${field.name}`);
+        if (/commission/i.test(field.name)) offending.push(`${typeName}.${field.name}`);
+        walk(getNamedType(field.type), `${typeName}.${field.name}`);
+      }
+    }
+    expect(rootsForSubscribers.length).toBeGreaterThan(20);
+    expect(offending).toEqual([]);
+  });
+});
+
+describe.each(EACH_DATABASE)('production mode (SECURITY.md 17) on %s', (_name, database) => {
+  let server: TestServer;
+  let alice: Headers;
+  const noStackTrace = (answer: Answer) => {
+    expect(answer.text).not.toMatch(/\n\s+at \S|\bat [\w.<>]+ \(.*:\d+:\d+\)|\.ts:\d+|node_modules|"stacktrace"|"stack"/i);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(database, { env: { NODE_ENV: 'production' } });
+    alice = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', newAddress())).token}` };
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('refuses introspection, anonymous or signed in', async () => {
+    for (const headers of [{}, alice]) {
+      for (const query of ['{ __schema { queryType { name } } }', '{ __type(name: "Query") { fields { name } } }']) {
+        const answer = await call(`${server.url}/graphql`, { method: 'POST', headers, json: { query } });
+        expect(answer.json?.data?.__schema ?? answer.json?.data?.__type ?? null).toBeNull();
+        expect(answer.json?.errors?.length).toBeGreaterThan(0);
+        noStackTrace(answer);
+      }
+    }
+  });
+
+  it('serves no playground at GET /graphql', async () => {
+    for (const accept of ['text/html', 'text/html,application/xhtml+xml,*/*;q=0.8', '*/*']) {
+      const answer = await call(`${server.url}/graphql`, { headers: { accept } });
+      expect(answer.headers.get('content-type') ?? '').not.toMatch(/html/i);
+      expect(answer.text).not.toMatch(/<html|<!doctype|playground|sandbox|apollo studio|embeddable/i);
+    }
+  });
+
+  it('gives no field suggestions', async () => {
+    for (const query of ['{ me { idd } }', '{ polic(id: "pol_alice_av") { id } }', 'mutation { logou }', '{ policy(idd: "x") { id } }']) {
+      const answer = await call(`${server.url}/graphql`, { method: 'POST', headers: alice, json: { query } });
+      expect(answer.json?.errors?.length).toBeGreaterThan(0);
+      expect(answer.text).not.toMatch(/did you mean/i);
+      noStackTrace(answer);
+    }
+  });
+
+  it('puts no stack trace in error bodies', async () => {
+    const answers = await Promise.all([
+      call(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }),
+      call(`${server.url}/graphql`, { method: 'POST', json: { query: '{ me { id' } }),
+      call(`${server.url}/graphql`, { method: 'POST', json: { query: '{ me { id } }', variables: 'nope' } }),
+      call(`${server.url}/graphql`, { method: 'POST', headers: alice, json: { query: 'query($id: ID!) { policy(id: $id) { id } }', variables: { id: { nested: [1, 2] } } } }),
+      call(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': newAddress() }, body: '{"email":' }),
+      call(`${server.url}/v1/auth/me`, { headers: { authorization: 'Bearer not.a.jwt' } }),
+      call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { ...alice, 'content-type': 'application/json' }, body: '[1,2,' }),
+      call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans`, { method: 'POST', headers: alice, json: { iban: 12, holder_name: { x: 1 }, unknown: true } }),
+      call(`${server.url}/v1/no-such-route`, { headers: alice }),
+    ]);
+    for (const answer of answers) {
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      noStackTrace(answer);
+    }
+  });
+
+  it('never reflects an arbitrary Origin in CORS, with or without credentials', async () => {
+    const evil = 'https://evil.example';
+    const answers = await Promise.all([
+      call(`${server.url}/graphql`, { method: 'POST', headers: { origin: evil }, json: { query: '{ me { id } }' } }),
+      call(`${server.url}/graphql`, { method: 'POST', headers: { ...alice, origin: evil }, json: { query: '{ me { id } }' } }),
+      call(`${server.url}/graphql`, { method: 'OPTIONS', headers: { origin: evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } }),
+      call(`${server.url}/v1/auth/me`, { headers: { ...alice, origin: evil } }),
+      call(`${server.url}/v1/auth/me`, { headers: { origin: evil, cookie: '__Host-session=whatever' } }),
+      call(`${server.url}/v1/auth/login`, { method: 'OPTIONS', headers: { origin: evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } }),
+      call(`${server.url}/v1/auth/login`, { method: 'POST', headers: { origin: evil, 'x-forwarded-for': newAddress() }, json: { email: 'alice@demo.test', password: 'wrong-password' } }),
+    ]);
+    for (const answer of answers) {
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+      expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,327 @@
+/**
+ * Function-level access matrix (SECURITY.md 16) and committed inventory (SECURITY.md 18).
+ *
+ * ONE table: every REST route of `rest-bridge/routes.ts` (`METHOD /path`), every GraphQL root field
+ * (`Query.x`, `Mutation.x`) and the few HTTP endpoints outside the bridge (webhooks, OpenAPI, JWKS),
+ * each classified for every actor:
+ *
+ *   anonymous        no credentials at all
+ *   subscriber       alice@demo.test (subscriber `sbr_alice`, policies `pol_alice_av`, `pol_alice_per`)
+ *   other_subscriber bob@demo.test acting on ALICE's objects
+ *   broker           broker@demo.test (`usr_broker`, distributor `dst_demo`, which distributes alice)
+ *   other_broker     a broker of another distributor, inserted by the test
+ *   backoffice       backoffice@demo.test
+ *   machine          partner platform `demo-partner` (distributor `dst_demo`), client-credentials token,
+ *                    sent with `x-client-certificate-serial: 01:23:45:67:89:AB:CD:EF` on every call
+ *
+ * Every request targets ALICE's objects, so only the caller varies across a row.
+ *
+ * Outcomes:
+ *   ok           REST 2xx / GraphQL no error. CONVENTION FOR WRITES (any non-GET route, any Mutation):
+ *                `ok` means "passes access control": the answer is neither 401, 403 nor 404 (nor a
+ *                5xx), so a business refusal (409 already registered, 412 stale If-Match, 422 deadline
+ *                passed...) still counts. The targets are chosen so these writes stay harmless:
+ *                re-registering alice's existing IBAN, a stale `If-Match`, a total surrender on a policy
+ *                whose total surrender is already open, a wrong OTP, a withdrawal long after its
+ *                deadline... Reads (GET, Query) must answer 2xx / no error.
+ *   unauthorized 401 / extensions.code `unauthorized`
+ *   forbidden    403 / `forbidden`
+ *   not_found    404 / `not_found` (someone else's object answers like a missing one)
+ *   public       anybody may call it, and it succeeds (2xx) for every actor
+ *   signature    webhook: not a GraphQL operation, authenticated by its signature only; an unsigned
+ *                delivery answers 401 `INVALID_SIGNATURE` whoever sends it
+ *
+ * `freshSession`: the request ends the caller's session (logout), so each cell gets its own login.
+ * Values in `Fixtures` are alice's objects created by the test's setup (as alice or back-office).
+ */
+
+export const ACTORS = ['anonymous', 'subscriber', 'other_subscriber', 'broker', 'other_broker', 'backoffice', 'machine'] as const;
+export type Actor = (typeof ACTORS)[number];
+export type Outcome = 'ok' | 'unauthorized' | 'forbidden' | 'not_found' | 'public' | 'signature';
+export type Expectation = Record<Actor, Outcome>;
+
+/** Alice's objects the setup creates; the demo seed provides the rest (`pol_alice_av`...). */
+export interface Fixtures {
+  /** A commission statement of broker@demo.test. */
+  commissionId: string;
+  /** A draft of alice's whose documents are generated and whose OTP signature is pending. */
+  draftSubscriptionId: string;
+  /** A generated contract document of that draft. */
+  documentId: string;
+  /** An open total surrender of `pol_alice_av`. */
+  totalDeclarationId: string;
+  /** An open partial surrender of `pol_alice_per`, compartment `cmp_alice_per_c1`. */
+  partialDeclarationId: string;
+  /** A support request alice opened. */
+  supportRequestId: string;
+  /** Alice's registered pay-out IBAN (its id). */
+  payoutIbanId: string;
+  /** A 1x1 PNG, base64 (a valid supporting document). */
+  pngBase64: string;
+}
+
+export interface RestRequest {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+export interface GraphqlRequest {
+  variables?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type RestKey = `${Method} /${string}`;
+export type FieldKey = `Query.${string}` | `Mutation.${string}`;
+
+export type MatrixRow =
+  | { kind: 'rest'; key: RestKey; expect: Expectation; request?: (f: Fixtures) => RestRequest; freshSession?: boolean }
+  /** HTTP endpoints outside the REST bridge (not in ROUTES): webhooks, OpenAPI, JWKS. */
+  | { kind: 'http'; key: RestKey; expect: Expectation; request?: (f: Fixtures) => RestRequest }
+  | { kind: 'graphql'; key: FieldKey; expect: Expectation; request?: (f: Fixtures) => GraphqlRequest; freshSession?: boolean };
+
+// ---- expectation profiles ------------------------------------------------------------------------
+
+const row = (anonymous: Outcome, subscriber: Outcome, other_subscriber: Outcome, broker: Outcome, other_broker: Outcome, backoffice: Outcome, machine: Outcome): Expectation => ({
+  anonymous,
+  subscriber,
+  other_subscriber,
+  broker,
+  other_broker,
+  backoffice,
+  machine,
+});
+
+/** Login, token, OpenAPI, JWKS. */
+const PUBLIC = row('public', 'public', 'public', 'public', 'public', 'public', 'public');
+/** Webhooks. */
+const SIGNED = row('signature', 'signature', 'signature', 'signature', 'signature', 'signature', 'signature');
+/** Any signed-in caller, nothing of alice's involved (me, catalogue, lists filtered to the caller). */
+const SIGNED_IN = row('unauthorized', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
+/** Alice's object: alice, her distributor's broker and partner, back-office. */
+const ALICES = row('unauthorized', 'ok', 'not_found', 'ok', 'not_found', 'ok', 'ok');
+/** Alice's object, partner platforms excluded (support requests). */
+const ALICES_NO_MACHINE = row('unauthorized', 'ok', 'not_found', 'ok', 'not_found', 'ok', 'forbidden');
+/** Commission lists: brokers (their own) and back-office; never subscribers nor partners (SECURITY 14). */
+const BILLING_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'forbidden');
+/** A statement of broker@demo.test: another broker does not find it. */
+const BILLING_ITEM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'forbidden');
+/** Compartment lifecycle on alice's policy: back-office and the distributor's partner platform. */
+const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
+/** Back-office only. */
+const BACKOFFICE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'forbidden');
+/** A subscriber login's own profile. */
+const SUBSCRIBER_SELF = row('unauthorized', 'ok', 'ok', 'forbidden', 'forbidden', 'forbidden', 'forbidden');
+
+// ---- request builders ------------------------------------------------------------------------------
+
+const PNG = (f: Fixtures) => ({ kind: 'proof_of_address', file_name: 'bill.png', content_type: 'image/png', content_base64: f.pngBase64 });
+const ALICE_IBAN = 'FR7630004000030000000077706';
+const SUBSCRIBER_BODY = {
+  civility: 'MME',
+  first_name: 'Claire',
+  last_name: 'Access',
+  birth_date: '1980-01-02',
+  birth_place: 'Lyon',
+  nationality: 'FR',
+  address: { line1: '1 rue du Test', postal_code: '75002', city: 'Paris', country: 'FR' },
+  email: 'claire.access@example.com',
+  phone: '06 11 22 33 44',
+  tax_residence: 'FR',
+};
+export const SUBSCRIPTION_BODY = {
+  insuree_id: 'ins_alice',
+  product_id: 'prd_av_demo',
+  initial_payment: { amount: 150_000, currency: 'EUR' },
+  scheduled_payment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
+  allocation: [
+    { isin: 'FR0000000001', basis_points: 6_000 },
+    { isin: 'FR0010315770', basis_points: 4_000 },
+  ],
+  beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
+  debit_iban: 'FR7630006000011234567890189',
+  debit_holder: 'Alice Martin',
+};
+/** snake_case REST body -> camelCase GraphQL input (one level deep is enough here). */
+const camel = (body: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(body).map(([k, v]) => [
+      k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+      Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? camel(x as Record<string, unknown>) : x)) : v && typeof v === 'object' ? camel(v as Record<string, unknown>) : v,
+    ]),
+  );
+
+const LOGIN = { email: 'alice@demo.test', password: 'demo-password-2026' };
+const CLIENT = { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' };
+const SERIAL_HEADER = { 'x-client-certificate-serial': '01:23:45:67:89:AB:CD:EF' };
+const WEBHOOK_BODY = { type: 'signature.completed', timestamp: '2026-01-01T00:00:00Z', data: { signature_id: 'sig_unknown' } };
+
+const TOTAL = '/v1/total-surrender/policies/{policyId}/declarations';
+const PARTIAL = '/v1/partial-surrender/policies/{policyId}/compartments/{compartmentId}/declarations';
+const LIFE = '/v1/compartment-lifecycle/policies/{policyId}/compartments';
+const lifecycleTransition = (action: string): MatrixRow => ({
+  kind: 'rest',
+  key: `POST ${LIFE}/{compartmentId}/${action}`,
+  expect: LIFECYCLE,
+  request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c3' }, body: { reason: `access matrix ${action}` } }),
+});
+
+// ---- the table -------------------------------------------------------------------------------------
+
+export const ACCESS_MATRIX: MatrixRow[] = [
+  // auth
+  { kind: 'rest', key: 'POST /v1/auth/login', expect: PUBLIC, request: () => ({ body: LOGIN }) },
+  { kind: 'rest', key: 'POST /v1/auth/token', expect: PUBLIC, request: () => ({ body: CLIENT, headers: SERIAL_HEADER }) },
+  { kind: 'rest', key: 'GET /v1/auth/me', expect: SIGNED_IN },
+  { kind: 'rest', key: 'POST /v1/auth/logout', expect: SIGNED_IN, freshSession: true },
+  { kind: 'graphql', key: 'Query.me', expect: SIGNED_IN },
+  { kind: 'graphql', key: 'Mutation.login', expect: PUBLIC, request: () => ({ variables: LOGIN }) },
+  { kind: 'graphql', key: 'Mutation.issueClientToken', expect: PUBLIC, request: () => ({ variables: { grantType: CLIENT.grant_type, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret }, headers: SERIAL_HEADER }) },
+  { kind: 'graphql', key: 'Mutation.logout', expect: SIGNED_IN, freshSession: true },
+
+  // subscription
+  { kind: 'rest', key: 'GET /v1/subscription/products', expect: SIGNED_IN },
+  { kind: 'rest', key: 'GET /v1/subscription/standard-clauses', expect: SIGNED_IN },
+  // A subscription login already having a profile gets 409 PROFILE_EXISTS: passes access control.
+  { kind: 'rest', key: 'POST /v1/subscription/subscribers', expect: SIGNED_IN, request: () => ({ body: SUBSCRIBER_BODY }) },
+  { kind: 'rest', key: 'GET /v1/subscription/subscribers/{subscriberId}', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
+  { kind: 'rest', key: 'POST /v1/subscription/insurees', expect: ALICES, request: () => ({ body: { subscriber_id: 'sbr_alice', same_as_subscriber: true } }) },
+  { kind: 'rest', key: 'POST /v1/subscription/subscribers/{subscriberId}/subscriptions', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: SUBSCRIPTION_BODY }) },
+  { kind: 'rest', key: 'GET /v1/subscription/subscriptions/{subscriptionId}', expect: ALICES, request: () => ({ params: { subscriptionId: 'sbs_alice_av' } }) },
+  // The draft's signature is pending: generating again is refused by the journey (409).
+  { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/documents', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId } }) },
+  { kind: 'rest', key: 'GET /v1/subscription/subscriptions/{subscriptionId}/documents', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId } }) },
+  {
+    kind: 'rest',
+    key: 'GET /v1/subscription/subscriptions/{subscriptionId}/documents/{documentId}/download',
+    expect: ALICES,
+    request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId, documentId: f.documentId } }),
+  },
+  { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/supporting-documents', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId }, body: PNG(f) }) },
+  { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/signing', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId }, body: { method: 'otp' } }) },
+  { kind: 'rest', key: 'GET /v1/subscription/subscriptions/{subscriptionId}/signing', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId } }) },
+  // A wrong code: refused by the signing rules, never issues the policy.
+  { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/signing/otp', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId }, body: { code: '000000' } }) },
+  // Signed in 2025-03: the 30-day withdrawal period is long over (refused by a business rule).
+  { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/withdraw', expect: ALICES, request: () => ({ params: { subscriptionId: 'sbs_alice_av' }, body: { reason: 'access matrix' } }) },
+  { kind: 'graphql', key: 'Query.subscriber', expect: ALICES, request: () => ({ variables: { id: 'sbr_alice' } }) },
+  { kind: 'graphql', key: 'Query.mySubscriberProfile', expect: SUBSCRIBER_SELF },
+  { kind: 'graphql', key: 'Query.subscription', expect: ALICES, request: () => ({ variables: { id: 'sbs_alice_av' } }) },
+  { kind: 'graphql', key: 'Query.products', expect: SIGNED_IN },
+  { kind: 'graphql', key: 'Query.standardClauses', expect: SIGNED_IN },
+  { kind: 'graphql', key: 'Query.subscriptionDocument', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, documentId: f.documentId } }) },
+  { kind: 'graphql', key: 'Mutation.createSubscriber', expect: SIGNED_IN, request: () => ({ variables: { input: camel(SUBSCRIBER_BODY) } }) },
+  { kind: 'graphql', key: 'Mutation.createInsuree', expect: ALICES, request: () => ({ variables: { input: { subscriberId: 'sbr_alice', sameAsSubscriber: true } } }) },
+  { kind: 'graphql', key: 'Mutation.createSubscription', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice', input: camel(SUBSCRIPTION_BODY) } }) },
+  { kind: 'graphql', key: 'Mutation.generateContractDocuments', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId } }) },
+  { kind: 'graphql', key: 'Mutation.uploadSupportingDocument', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, input: camel(PNG(f)) } }) },
+  { kind: 'graphql', key: 'Mutation.requestSignature', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, method: 'otp' } }) },
+  { kind: 'graphql', key: 'Mutation.confirmSignatureOtp', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, code: '000000' } }) },
+  { kind: 'graphql', key: 'Mutation.withdrawSubscription', expect: ALICES, request: () => ({ variables: { subscriptionId: 'sbs_alice_av', reason: 'access matrix' } }) },
+
+  // policy and compartment lifecycle
+  { kind: 'graphql', key: 'Query.policies', expect: SIGNED_IN },
+  { kind: 'graphql', key: 'Query.policy', expect: ALICES, request: () => ({ variables: { id: 'pol_alice_av' } }) },
+  { kind: 'rest', key: `GET ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: 'pol_alice_per' } }) },
+  // C2 already exists on alice's PER: 409 once past access control.
+  { kind: 'rest', key: `POST ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: 'pol_alice_per' }, body: { code: 'C2', reason: 'access matrix' } }) },
+  lifecycleTransition('activate'),
+  lifecycleTransition('suspend'),
+  lifecycleTransition('resume'),
+  lifecycleTransition('liquidate'),
+  lifecycleTransition('close'),
+  { kind: 'graphql', key: 'Query.policyCompartments', expect: LIFECYCLE, request: () => ({ variables: { policyId: 'pol_alice_per' } }) },
+  { kind: 'graphql', key: 'Mutation.openCompartment', expect: LIFECYCLE, request: () => ({ variables: { policyId: 'pol_alice_per', code: 'C2', reason: 'access matrix' } }) },
+  {
+    kind: 'graphql',
+    key: 'Mutation.transitionCompartment',
+    expect: LIFECYCLE,
+    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c3', action: 'suspend', reason: 'access matrix' } }),
+  },
+
+  // billing (SECURITY 14: never subscribers, never partner platforms)
+  { kind: 'rest', key: 'GET /v1/billing/commissions', expect: BILLING_LIST },
+  { kind: 'rest', key: 'GET /v1/billing/commissions/{commissionId}/download', expect: BILLING_ITEM, request: (f) => ({ params: { commissionId: f.commissionId }, query: { format: 'csv' } }) },
+  { kind: 'graphql', key: 'Query.commissionStatements', expect: BILLING_LIST },
+  { kind: 'graphql', key: 'Query.commissionStatement', expect: BILLING_ITEM, request: (f) => ({ variables: { id: f.commissionId } }) },
+  { kind: 'graphql', key: 'Query.commissionStatementFile', expect: BILLING_ITEM, request: (f) => ({ variables: { id: f.commissionId, format: 'csv' } }) },
+
+  // support
+  {
+    kind: 'rest',
+    key: 'POST /v1/support/subscribers/{subscriberId}/requests',
+    expect: ALICES_NO_MACHINE,
+    request: () => ({ params: { subscriberId: 'sbr_alice' }, body: { category: 'other', subject: 'Access matrix', message: 'Checking who may open a request.' } }),
+  },
+  { kind: 'rest', key: 'GET /v1/support/requests', expect: BACKOFFICE },
+  // open -> in_progress here, in_progress -> closed through GraphQL; a third move would be 409 (still ok).
+  { kind: 'rest', key: 'PATCH /v1/support/requests/{requestId}', expect: BACKOFFICE, request: (f) => ({ params: { requestId: f.supportRequestId }, body: { status: 'in_progress' } }) },
+  { kind: 'graphql', key: 'Query.supportRequests', expect: BACKOFFICE },
+  {
+    kind: 'graphql',
+    key: 'Mutation.openSupportRequest',
+    expect: ALICES_NO_MACHINE,
+    request: () => ({ variables: { subscriberId: 'sbr_alice', input: { category: 'other', subject: 'Access matrix', message: 'Checking who may open a request.' } } }),
+  },
+  { kind: 'graphql', key: 'Mutation.changeSupportRequestStatus', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.supportRequestId, status: 'closed' } }) },
+
+  // death settlement: a stale If-Match (412) once past access control
+  { kind: 'rest', key: 'GET /v1/death-settlement/policies/{policyId}/standard-beneficiary-designations', expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' } }) },
+  { kind: 'rest', key: 'GET /v1/death-settlement/policies/{policyId}/beneficiary-designation', expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' } }) },
+  {
+    kind: 'rest',
+    key: 'PUT /v1/death-settlement/policies/{policyId}/beneficiary-designation',
+    expect: ALICES,
+    request: () => ({ params: { policyId: 'pol_alice_av' }, headers: { 'if-match': '"999"' }, body: { standard_clause_id: 'clause_spouse_children' } }),
+  },
+  { kind: 'graphql', key: 'Query.standardBeneficiaryDesignations', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av' } }) },
+  { kind: 'graphql', key: 'Query.beneficiaryDesignation', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av' } }) },
+  {
+    kind: 'graphql',
+    key: 'Mutation.designateBeneficiaries',
+    expect: ALICES,
+    request: () => ({ variables: { policyId: 'pol_alice_av', expectedVersion: 999, input: { standardClauseId: 'clause_spouse_children' } } }),
+  },
+
+  // surrender: a total surrender of pol_alice_av is already open (409); partials add a small amount
+  { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' }, body: { reason: 'access matrix' } }) },
+  { kind: 'rest', key: `GET ${TOTAL}/{declarationId}`, expect: ALICES, request: (f) => ({ params: { policyId: 'pol_alice_av', declarationId: f.totalDeclarationId } }) },
+  {
+    kind: 'rest',
+    key: `POST ${PARTIAL}`,
+    expect: ALICES,
+    request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1' }, body: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' } }),
+  },
+  {
+    kind: 'rest',
+    key: `GET ${PARTIAL}/{declarationId}`,
+    expect: ALICES,
+    request: (f) => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', declarationId: f.partialDeclarationId } }),
+  },
+  { kind: 'graphql', key: 'Query.surrenderDeclaration', expect: ALICES, request: (f) => ({ variables: { policyId: 'pol_alice_av', id: f.totalDeclarationId } }) },
+  { kind: 'graphql', key: 'Mutation.declareTotalSurrender', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av', input: { reason: 'access matrix' } } }) },
+  {
+    kind: 'graphql',
+    key: 'Mutation.declarePartialSurrender',
+    expect: ALICES,
+    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', input: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' } } }),
+  },
+
+  // pay-out IBANs: alice's IBAN is already registered (409) and already the default
+  { kind: 'rest', key: 'GET /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: { iban: ALICE_IBAN, holder_name: 'Alice Martin' } }) },
+  { kind: 'rest', key: 'PATCH /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/make-default', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+  { kind: 'graphql', key: 'Query.payoutIbans', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice' } }) },
+  { kind: 'graphql', key: 'Mutation.registerPayoutIban', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice', input: { iban: ALICE_IBAN, holderName: 'Alice Martin' } } }) },
+  { kind: 'graphql', key: 'Mutation.makePayoutIbanDefault', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+
+  // outside the bridge
+  { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },
+  { kind: 'http', key: 'GET /.well-known/jwks.json', expect: PUBLIC },
+  { kind: 'http', key: 'POST /v1/webhooks/esign', expect: SIGNED, request: () => ({ body: WEBHOOK_BODY }) },
+  { kind: 'http', key: 'POST /v1/webhooks/payments', expect: SIGNED, request: () => ({ body: WEBHOOK_BODY }) },
+];
+
+/** The IBAN the setup registers for alice (the matrix re-registers it: 409). */
+export const ALICE_PAYOUT_IBAN = ALICE_IBAN;
