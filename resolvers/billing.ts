@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
 import { BillingService, type StatementFormat } from '../domain/billing/billing-service';
 import type { CommissionLineRow, CommissionStatementRow } from '../store/billing-store';
+import { money } from './adapt';
 
-const money = (amount: number, currency: string) => ({ amount, currency });
 
 // Per-request batching of lines, kept here rather than in the shared loaders: one lines query for a page
 // of statements. Keyed on the request's context, so nothing cached outlives the request.

@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
 import type { Beneficiary, DesignationInput, DesignationView } from '../domain/death-settlement/designation';
 import type { PolicyRow } from '../store/policy-store';
+import { acting } from './adapt';
 
-const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
 
 // One loader per request (keyed by its context, so nothing cached outlives it): a page of policies with
 // their designations costs one designations query, not one per policy.

@@ -4,8 +4,8 @@ import type { PayoutIban } from '../domain/pay-out/payout-iban';
 import type { PayoutIbanInput } from '../domain/pay-out/payout-rules';
 import type { PolicyRow } from '../store/policy-store';
 import type { SubscriberRow } from '../store/subscription-store';
+import { acting } from './adapt';
 
-const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
 
 // Per-request batching for `payoutIbans` under a page of policies: keyed by the context object, so it
 // lives exactly as long as the request (context/loaders.ts is the place for it once it can take one).

@@ -1,8 +1,8 @@
 import type { RequestContext } from '../context/context';
 import type { CompartmentAction } from '../domain/policy/compartment-lifecycle';
 import type { CompartmentEventRow, CompartmentRow, PolicyRow } from '../store/policy-store';
+import { acting } from './adapt';
 
-const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
 
 export const policyResolvers = {
   Query: {

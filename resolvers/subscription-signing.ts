@@ -5,8 +5,8 @@ import type { DocumentRow } from '../store/document-store';
 import type { CompartmentRow, RefundRow } from '../store/policy-store';
 import type { SignatureRow } from '../store/signature-store';
 import type { SubscriptionRow } from '../store/subscription-store';
+import { acting } from './adapt';
 
-const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
 
 export const subscriptionSigningResolvers = {
   Query: {

@@ -5,9 +5,8 @@ import type { InsureeInput, SubscriberInput, SubscriptionInput } from '../domain
 import { maskIban } from '../domain/shared/iban';
 import type { FundRow, ProductRow } from '../store/catalogue-store';
 import type { HistoryRow, InsureeRow, SubscriberRow, SubscriptionRow } from '../store/subscription-store';
+import { acting, money } from './adapt';
 
-const money = (amount: number, currency: string) => ({ amount, currency });
-const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
 
 export const subscriptionResolvers = {
   Query: {

@@ -3,8 +3,8 @@ import type { SupportRequestInput, SupportStatus } from '../domain/support/suppo
 import { SupportService, type SupportPage } from '../domain/support/support-service';
 import type { SubscriberRow } from '../store/subscription-store';
 import type { SupportRequestRow } from '../store/support-store';
+import { acting } from './adapt';
 
-const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
 
 function connection(page: SupportPage) {
   const last = page.rows.at(-1);

@@ -2,9 +2,8 @@ import type { RequestContext } from '../context/context';
 import type { PartialSurrenderInput, TotalSurrenderInput } from '../domain/surrender/surrender-service';
 import type { PolicyRow } from '../store/policy-store';
 import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind } from '../store/surrender-store';
+import { acting, money } from './adapt';
 
-const acting = (ctx: RequestContext) => ({ viewer: ctx.viewer!, requestId: ctx.requestId });
-const money = (amount: number, currency: string) => ({ amount, currency });
 
 export const surrenderResolvers = {
   Query: {

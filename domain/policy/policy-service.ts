@@ -6,12 +6,10 @@ import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
+import { checkPageSize } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../subscription/access';
 import type { Acting } from '../subscription/subscription-service';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
-
-/** Largest page a client may ask for (SECURITY.md 15). */
-export const MAX_PAGE_SIZE = 100;
 
 export type OwnedPolicy = PolicyRow & SubscriberOwnership;
 
@@ -34,7 +32,7 @@ export class PolicyService {
 
   /** One page of the viewer's policies (own, distributed, or all for back-office), by id. */
   async page(viewer: Viewer, first: number, after: string | null): Promise<{ rows: OwnedPolicy[]; hasNextPage: boolean }> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new AppError('invalid_request', 'PAGE_SIZE_OUT_OF_RANGE', { field: 'first' });
+    checkPageSize(first);
     const scope =
       viewer.kind === 'backoffice'
         ? ({ kind: 'all' } as const)
