@@ -146,7 +146,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
     clock,
   };
-  await db.listen(SESSION_REVOKED_CHANNEL, (sessionId) => services.auth.sessionRevoked(sessionId));
+  await db.listen(
+    SESSION_REVOKED_CHANNEL,
+    (sessionId) => services.auth.sessionRevoked(sessionId),
+    // A revocation may have been missed: forget every cached session rather than trust one.
+    () => services.auth.forgetCachedSessions(),
+  );
   const housekeepingStore = new HousekeepingStore(db);
   const webhooks = new WebhookRegistry();
   for (const [type, outcome] of [['signature.completed', 'completed'], ['signature.declined', 'declined'], ['signature.expired', 'expired']] as const) {

@@ -12,7 +12,10 @@ export interface Db extends Queryable {
   readonly dialect: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Calls `onMessage` for every NOTIFY on `channel` (from any process sharing the database). */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<void>;
+  /**
+   * Calls `onMessage` for every NOTIFY on `channel` (from any process sharing the database), and `onGap`
+   * when notifications may have been missed (the listening connection dropped and came back).
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onGap?: () => void): Promise<void>;
   close(): Promise<void>;
 }

@@ -15,7 +15,8 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   await pool.query('select 1');
-  const listeners: Client[] = [];
+  const listeners = new Set<Client>();
+  let closing = false;
   return {
     dialect: 'postgres',
     query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
@@ -34,19 +35,31 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
         client.release();
       }
     },
-    async listen(channel, onMessage) {
+    async listen(channel, onMessage, onGap) {
       // LISTEN needs a connection of its own for the process's lifetime; a pooled one would be reused.
-      const client = new Client({ connectionString, options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined });
-      client.on('error', () => undefined);
-      await client.connect();
-      client.on('notification', (message) => {
-        if (message.channel === channel) onMessage(message.payload ?? '');
-      });
-      await client.query(`listen "${channel.replace(/"/g, '')}"`);
-      listeners.push(client);
+      // When it drops, notifications sent meanwhile are lost: reconnect, then tell the listener (onGap).
+      const connect = async (): Promise<void> => {
+        const client = new Client({ connectionString, options: options.searchPath ? `-c search_path=${options.searchPath}` : undefined });
+        client.on('notification', (message) => {
+          if (message.channel === channel) onMessage(message.payload ?? '');
+        });
+        client.on('error', () => undefined);
+        client.once('end', () => {
+          listeners.delete(client);
+          if (closing) return;
+          onGap?.();
+          const retry = () => connect().then(() => onGap?.(), () => setTimeout(retry, 1_000).unref());
+          setTimeout(retry, 1_000).unref();
+        });
+        await client.connect();
+        await client.query(`listen "${channel.replace(/"/g, '')}"`);
+        listeners.add(client);
+      };
+      await connect();
     },
     async close() {
-      await Promise.all(listeners.map((client) => client.end().catch(() => undefined)));
+      closing = true;
+      await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
       await pool.end();
     },
   };

@@ -119,6 +119,11 @@ export class AuthService {
     this.sessions.evict(sessionId);
   }
 
+  /** Revocations may have been missed: every session is read from the database again. */
+  forgetCachedSessions(): void {
+    this.sessions.clear();
+  }
+
   private async sessionById(id: string): Promise<SessionPrincipalRow | undefined> {
     const now = Date.now();
     const cached = this.sessions.get(id, now);

@@ -43,6 +43,11 @@ export class SessionCache {
     if (cookieHash !== undefined) this.sessionByCookie.set(cookieHash, row.id);
   }
 
+  clear(): void {
+    this.bySession.clear();
+    this.sessionByCookie.clear();
+  }
+
   evict(sessionId: string, nowMs: number = Date.now()): void {
     this.bySession.delete(sessionId);
     if (this.evicted.size >= this.maxEntries) this.evicted.clear();
