@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
-import { hashPassword } from '../../domain/auth/passwords';
 import { issueStatement } from '../../domain/billing/commission-rules';
 import { buildSchema } from '../../schema';
 import { accessOf } from '../../schema/access';
 import { BillingStore } from '../../store/billing-store';
 import { EACH_DATABASE } from '../support/databases';
-import { call, DEMO_PASSWORD, gql, login } from '../support/http';
+import { call, gql, login } from '../support/http';
 import { QueryCounter } from '../support/query-counter';
+import { insertBroker } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
@@ -110,10 +110,7 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     });
     tokens.partner = grant.json.access_token;
     const otherId = `usr_${randomBytes(6).toString('hex')}`;
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other_gql', 'Other Courtage', now]);
-    await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
-      otherId, `${otherId}@other.test`, 'broker', await hashPassword(DEMO_PASSWORD), 'dst_other_gql', now,
-    ]);
+    await insertBroker(server.db, now, { userId: otherId, distributorId: 'dst_other_gql' });
     tokens.other = (await login(server.url, `${otherId}@other.test`, '10.62.0.5')).token;
     const other = issueStatement(otherId, months[11], 'EUR', now, [{ policyId: 'pol_other', policyLabel: 'Carole Petit', premium: 10_000, rateBasisPoints: 100 }]);
     await server.db.transaction((tx) => new BillingStore(server.db).insertStatement(tx, other.statement, other.lines));

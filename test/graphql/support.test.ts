@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '../../domain/auth/passwords';
 import { EACH_DATABASE } from '../support/databases';
-import { call, DEMO_PASSWORD, gql, login } from '../support/http';
+import { call, gql, login } from '../support/http';
+import { insertBroker } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
@@ -40,10 +40,7 @@ describe.each(EACH_DATABASE)('GraphQL support requests on %s', (_name, database)
     });
     tokens.partner = grant.json.access_token;
     const otherId = `usr_${randomBytes(6).toString('hex')}`;
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other_sgql', 'Other Courtage', server.clock.now()]);
-    await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
-      otherId, `${otherId}@other.test`, 'broker', await hashPassword(DEMO_PASSWORD), 'dst_other_sgql', server.clock.now(),
-    ]);
+    await insertBroker(server.db, server.clock.now(), { userId: otherId, distributorId: 'dst_other_sgql' });
     tokens.other = (await login(server.url, `${otherId}@other.test`, '10.64.0.5')).token;
   });
   afterAll(() => server?.close());

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '../../domain/auth/passwords';
 import { issueStatement, type CommissionLineInput } from '../../domain/billing/commission-rules';
 import { BillingStore } from '../../store/billing-store';
 import { EACH_DATABASE } from '../support/databases';
-import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
+import { call, login, type Answer } from '../support/http';
+import { insertBroker, partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 
-const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const LIST = '/v1/billing/commissions';
 const download = (id: string, query = '') => `/v1/billing/commissions/${id}/download${query}`;
 const DEMO_POLICIES = ['pol_alice_av', 'pol_alice_per', 'pol_bob_av', 'pol_bob_per'];
@@ -83,19 +82,11 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     const now = server.clock.now();
     months = Array.from({ length: 12 }, (_, i) => monthAgo(now, 12 - i));
     for (const [i, who] of ['alice', 'broker', 'backoffice'].entries()) headers[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, `10.61.0.${i + 1}`)).token}` };
-    const token = await call(`${server.url}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'x-client-certificate-serial': SERIAL, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.61.0.9' },
-      body: 'grant_type=client_credentials&client_id=demo-partner&client_secret=demo-partner-secret',
-    });
-    headers.partner = { authorization: `Bearer ${token.json.access_token}`, 'x-client-certificate-serial': SERIAL };
+    headers.partner = await partnerHeaders(server.url, '10.61.0.9');
 
     // A broker of another distributor, with a statement of its own for last month.
     otherBrokerId = `usr_${randomBytes(6).toString('hex')}`;
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other_billing', 'Other Courtage', now]);
-    await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
-      otherBrokerId, `${otherBrokerId}@other.test`, 'broker', await hashPassword(DEMO_PASSWORD), 'dst_other_billing', now,
-    ]);
+    await insertBroker(server.db, now, { userId: otherBrokerId, distributorId: 'dst_other_billing' });
     headers.other = { authorization: `Bearer ${(await login(server.url, `${otherBrokerId}@other.test`, '10.61.0.5')).token}` };
     const store = new BillingStore(server.db);
     const other = issueStatement(otherBrokerId, months[11], 'EUR', now, [{ policyId: 'pol_other_1', policyLabel: 'Carole Petit - Démo Vie', premium: 50_000, rateBasisPoints: 200 }]);

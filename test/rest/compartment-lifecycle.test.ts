@@ -1,9 +1,9 @@
 import { DemoPortfolioStore } from '../../store/demo-store';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
+import { partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 
-const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const base = (policyId: string) => `/v1/compartment-lifecycle/policies/${policyId}/compartments`;
 
 describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) => {
@@ -14,12 +14,7 @@ describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) =>
   beforeAll(async () => {
     server = await startTestServer(database, { demoPortfolio: true });
     for (const [i, who] of ['alice', 'broker', 'backoffice'].entries()) headers[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, `10.50.0.${i + 1}`)).token}` };
-    const token = await call(`${server.url}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'x-client-certificate-serial': SERIAL, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.50.0.9' },
-      body: 'grant_type=client_credentials&client_id=demo-partner&client_secret=demo-partner-secret',
-    });
-    headers.partner = { authorization: `Bearer ${token.json.access_token}`, 'x-client-certificate-serial': SERIAL };
+    headers.partner = await partnerHeaders(server.url, '10.50.0.9');
     // A PER of bob's that holds only C1, so C2 can be opened.
     await server.db.transaction((tx) =>
       new DemoPortfolioStore().insertPolicy(

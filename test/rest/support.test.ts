@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '../../domain/auth/passwords';
 import { EACH_DATABASE } from '../support/databases';
-import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
+import { call, login, type Answer } from '../support/http';
+import { insertBroker, partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 
-const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const open = (subscriberId: string) => `/v1/support/subscribers/${subscriberId}/requests`;
 const LIST = '/v1/support/requests';
 const one = (id: string) => `/v1/support/requests/${id}`;
@@ -28,17 +27,9 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
   beforeAll(async () => {
     server = await startTestServer(database, { demoPortfolio: true });
     for (const [i, who] of ['alice', 'bob', 'broker', 'backoffice'].entries()) headers[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, `10.63.0.${i + 1}`)).token}` };
-    const grant = await call(`${server.url}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'x-client-certificate-serial': SERIAL, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.63.0.9' },
-      body: 'grant_type=client_credentials&client_id=demo-partner&client_secret=demo-partner-secret',
-    });
-    headers.partner = { authorization: `Bearer ${grant.json.access_token}`, 'x-client-certificate-serial': SERIAL };
+    headers.partner = await partnerHeaders(server.url, '10.63.0.9');
     const otherId = `usr_${randomBytes(6).toString('hex')}`;
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other_support', 'Other Courtage', server.clock.now()]);
-    await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
-      otherId, `${otherId}@other.test`, 'broker', await hashPassword(DEMO_PASSWORD), 'dst_other_support', server.clock.now(),
-    ]);
+    await insertBroker(server.db, server.clock.now(), { userId: otherId, distributorId: 'dst_other_support' });
     headers.other = { authorization: `Bearer ${(await login(server.url, `${otherId}@other.test`, '10.63.0.5')).token}` };
   });
   afterAll(() => server?.close());
