@@ -38,6 +38,14 @@ export class DeathSettlementService {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Version 0 of a new policy's designation: the standard clause its subscriber chose when subscribing
+   * (called in the transaction that issues the policy), so the designation shown is the one signed.
+   */
+  async initialDesignation(tx: Queryable, policyId: string, standardClauseId: string): Promise<void> {
+    await this.store.ensure(tx, { ...toRow({ ...defaultDesignation(policyId), standardClauseId }), version: 0 });
+  }
+
   /** The published standard clauses a policy may use, the product's default first; 404 if the policy is not reachable. */
   async standardClauses(viewer: Viewer, policyId: string): Promise<StandardClauseRow[]> {
     await this.policies.policy(viewer, policyId);

@@ -36,6 +36,8 @@ export class SigningService {
     private readonly transitions: Transitions,
     private readonly esign: ESignProvider,
     private readonly clock: Clock,
+    /** Lets the death-settlement domain record the clause the subscriber signed, in the issuing transaction. */
+    private readonly onPolicyIssued: (tx: Queryable, policy: { policyId: string; standardClauseId: string | null }) => Promise<void> = async () => undefined,
   ) {}
 
   async request({ viewer, requestId }: Acting, subscriptionId: string, method: 'esign' | 'otp'): Promise<SignatureRow> {
@@ -132,6 +134,7 @@ export class SigningService {
       { id: policyId, subscription_id: subscription.id, subscriber_id: subscription.subscriber_id, product_id: product.id, status: 'active', issued_at: now },
       [{ id: newId('cmp'), policy_id: policyId, code: product.initial_compartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
     );
+    await this.onPolicyIssued(tx, { policyId, standardClauseId: subscription.standard_clause_id });
     const subscriber = await this.subscriptionStore.subscriber(subscription.subscriber_id, tx);
     await this.outbox.enqueue(tx, { recipientUserId: subscriber?.user_id ?? null, channel: 'email', template: 'policy_issued', payload: { subscriptionId: subscription.id, policyId, withdrawalDeadline: subscription.withdrawal_deadline } }, now);
   }
