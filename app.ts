@@ -170,6 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessionCookie: new SessionCookie(config.production),
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
+    trustedProxies: config.trustedProxies,
   };
   const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
   const idempotency = new Idempotency(new IdempotencyStore(db), clock);

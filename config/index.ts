@@ -30,6 +30,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Take the client address from the last `X-Forwarded-For` hop (only behind our own proxy). */
   trustProxy: boolean;
+  /** Addresses of our TLS proxy; when set, its headers are believed only from them. */
+  trustedProxies: string[] | undefined;
   /** One JSON line per request on stderr (method, path, status, duration, request id). */
   accessLog: boolean;
   /** JWT issuer and audience. */
@@ -73,6 +75,16 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+function addresses(env: Env, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const list = raw.split(/[\s,]+/).filter(Boolean);
+  for (const address of list) {
+    if (!/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(address)) throw new ConfigError(`${name} must list IP addresses, got "${address}"`);
+  }
+  return list;
 }
 
 /** Demo secrets are public on purpose (README); they are used only when demo data is on. */
@@ -128,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     trustProxy: flag(env, 'TRUST_PROXY') ?? false,
     accessLog: flag(env, 'ACCESS_LOG') ?? false,
+    trustedProxies: addresses(env, 'TRUSTED_PROXIES'),
     issuer: env.JWT_ISSUER || 'urn:insurance-gateway',
     audience: env.JWT_AUDIENCE || 'urn:insurance-gateway:api',
   };

@@ -65,6 +65,8 @@ export interface ContextDeps {
   sessionCookie: SessionCookie;
   clientCertSerialHeader: string;
   trustProxy: boolean;
+  /** When set, proxy headers (certificate serial, X-Forwarded-For) count only from these addresses. */
+  trustedProxies: readonly string[] | undefined;
 }
 
 export interface IncomingRequestInfo {
@@ -75,13 +77,15 @@ export interface IncomingRequestInfo {
 
 /** Reads credentials off the request and resolves them to a viewer (one database round trip at most). */
 export async function buildContext(request: IncomingRequestInfo, deps: ContextDeps): Promise<RequestContext> {
-  const credentials = presentedCredentials(request.headers, deps);
+  // Headers only our proxy may set are ignored from anyone else, so a client cannot claim a certificate.
+  const viaProxy = deps.trustedProxies === undefined || deps.trustedProxies.includes(plainAddress(request.remoteAddress));
+  const credentials = presentedCredentials(request.headers, deps, viaProxy);
   const authentication = await deps.services.auth.authenticate(credentials);
   return {
     requestId: request.requestId,
     viewer: 'viewer' in authentication ? authentication.viewer : null,
     authFailure: 'failure' in authentication ? authentication.failure : null,
-    address: clientAddress(request, deps.trustProxy),
+    address: clientAddress(request, deps.trustProxy && viaProxy),
     certificateSerial: credentials.certificateSerial,
     credentials,
     services: deps.services,
@@ -100,8 +104,13 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function presentedCredentials(headers: IncomingHttpHeaders, deps: ContextDeps): PresentedCredentials {
-  const credentials: PresentedCredentials = { certificateSerial: single(headers[deps.clientCertSerialHeader]) };
+/** `::ffff:10.0.0.1` (IPv4 on an IPv6 socket) is `10.0.0.1`. */
+function plainAddress(address: string | undefined): string {
+  return (address ?? '').replace(/^::ffff:/, '');
+}
+
+function presentedCredentials(headers: IncomingHttpHeaders, deps: ContextDeps, viaProxy: boolean): PresentedCredentials {
+  const credentials: PresentedCredentials = { certificateSerial: viaProxy ? single(headers[deps.clientCertSerialHeader]) : undefined };
   const authorization = headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);

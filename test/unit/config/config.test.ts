@@ -57,6 +57,8 @@ describe('loadConfig', () => {
     ['DEMO_DATA', 'yes'],
     ['CLIENT_CERT_SERIAL_HEADER', 'bad header!'],
     ['WEBHOOK_SECRET_ESIGN', 'whsec_short'],
+    ['TRUSTED_PROXIES', 'proxy.internal'],
+    ['NODE_ENV', 'prod'],
   ])('a bad %s (%s) stops start-up with one line naming it', (name, value) => {
     let error: unknown;
     try {
