@@ -1,5 +1,6 @@
 import { createApp } from './app';
-import { ConfigError, DEMO_WEBHOOK_SECRETS, loadConfig } from './config';
+import { ConfigError, DEMO_WEBHOOK_SECRETS, loadConfig, type Config } from './config';
+import { describeStartupFailure } from './config/startup-errors';
 import { DEMO, seedDemoData, seedDemoPortfolio } from './domain/demo/demo-data';
 import { seedDemoBilling } from './domain/demo/demo-billing';
 import { systemClock } from './domain/shared/clock';
@@ -11,6 +12,7 @@ import { openDatabase } from './store/open';
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
+  loaded = config;
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   // Demo mode: outside production unless DEMO_DATA=0; the data is loaded only into an empty database.
   const demoMode = !config.production && config.demoData !== false;
@@ -52,11 +54,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+let loaded: Config | undefined;
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`configuration error: ${error.message}\n`);
-  } else {
-    consoleLogger.error('start-up failed', { error });
-  }
+  const line = error instanceof ConfigError ? error.message : describeStartupFailure(error, loaded);
+  if (line) process.stderr.write(`configuration error: ${line}\n`);
+  else consoleLogger.error('start-up failed', { error });
   process.exit(1);
 });
