@@ -131,6 +131,26 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
       responses,
     };
   }
+  // Inbound webhooks are not GraphQL operations (verified over the raw body), but callers need them documented.
+  paths['/v1/webhooks/{source}'] = {
+    post: {
+      operationId: 'ReceiveWebhook',
+      summary: 'Inbound provider events (esign, payments), signed with Standard Webhooks; each webhook-id applied once',
+      tags: ['webhooks'],
+      security: [],
+      parameters: [
+        { name: 'source', in: 'path', required: true, schema: { type: 'string', enum: ['esign', 'payments'] } },
+        ...['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['type'], properties: { type: { type: 'string' }, timestamp: { type: 'string' }, data: { type: 'object' } } } } } },
+      responses: {
+        200: { description: 'Received (duplicate: true when this webhook-id was applied before)', content: { 'application/json': { schema: { type: 'object', properties: { received: { type: 'boolean' }, duplicate: { type: 'boolean' } } } } } },
+        401: errorResponse('unauthorized'),
+        404: errorResponse('not_found'),
+        413: errorResponse('payload_too_large'),
+      },
+    },
+  };
   return {
     openapi: '3.0.3',
     info: { title: 'insurance-gateway REST API', version: '1', description: `Legacy REST paths, each backed by one GraphQL operation. Errors: ${docsBaseUrl}` },
