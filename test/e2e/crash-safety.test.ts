@@ -33,29 +33,35 @@ function killHard(child: ChildProcess): Promise<void> {
   });
 }
 
+const DECLARATIONS = '/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations';
+
 async function writeThenCrash(env: Record<string, string>): Promise<void> {
   const first = await start(env);
-  const login = await call(`${first.url}/v1/auth/login`, { method: 'POST', json: { email: 'broker@demo.test', password: PASSWORD } });
-  const auth = { authorization: `Bearer ${login.json.access_token}` };
-  const created = await call(`${first.url}/v1/subscription/subscribers`, {
+  const login = await call(`${first.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
+  const declared = await call(`${first.url}${DECLARATIONS}`, {
     method: 'POST',
-    headers: auth,
-    json: {
-      civility: 'M', first_name: 'Crash', last_name: 'Test', birth_date: '1980-01-01', birth_place: 'Nantes', nationality: 'FR',
-      address: { line1: '1 rue du Test', postal_code: '44000', city: 'Nantes', country: 'FR' },
-      email: 'crash@example.com', phone: '+33611111111', tax_residence: 'FR',
-    },
+    headers: { authorization: `Bearer ${login.json.access_token}`, 'idempotency-key': 'crash-1' },
+    json: { amount: { amount: 60_000, currency: 'EUR' }, reason: 'kill -9 test' },
   });
   // Acknowledged: 201. Then the process dies at once, with no chance to flush anything.
-  expect(created.status).toBe(201);
+  expect(declared.status).toBe(201);
   await killHard(first.child);
 
   const second = await start(env);
   try {
-    const again = await call(`${second.url}/v1/auth/login`, { method: 'POST', json: { email: 'broker@demo.test', password: PASSWORD } });
-    const read = await call(`${second.url}/v1/subscription/subscribers/${created.json.id}`, { headers: { authorization: `Bearer ${again.json.access_token}` } });
+    const again = await call(`${second.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
+    const auth = { authorization: `Bearer ${again.json.access_token}` };
+    const read = await call(`${second.url}${DECLARATIONS}/${declared.json.id}`, { headers: auth });
     expect(read.status).toBe(200);
-    expect(read.json).toEqual(created.json);
+    expect(read.json).toEqual(declared.json);
+    // The idempotency record survived too: the client's retry is answered, not applied again.
+    const retry = await call(`${second.url}${DECLARATIONS}`, {
+      method: 'POST',
+      headers: { ...auth, 'idempotency-key': 'crash-1' },
+      json: { amount: { amount: 60_000, currency: 'EUR' }, reason: 'kill -9 test' },
+    });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.json.id).toBe(declared.json.id);
   } finally {
     await killHard(second.child);
   }
@@ -64,7 +70,7 @@ async function writeThenCrash(env: Record<string, string>): Promise<void> {
 // `npm test` builds dist/ first; CI must run these, a laptop running one Jest file may not have built.
 const built = existsSync(MAIN) || Boolean(process.env.CI);
 
-describe('an acknowledged write survives kill -9 of the server', () => {
+describe('an acknowledged surrender declaration survives kill -9 of the server', () => {
   (built ? it : it.skip)('on PGlite, in its data folder', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gw-crash-'));
     try {
