@@ -1,4 +1,3 @@
-import { deflateSync } from 'node:zlib';
 import {
   getNamedType,
   isInterfaceType,
@@ -16,6 +15,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { ACCESS_MATRIX, ACTORS, ALICE_PAYOUT_IBAN, SUBSCRIPTION_BODY, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
+import { tinyPng } from '../support/files';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const PARTNER = { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' };
@@ -33,34 +33,6 @@ let addressCounter = 0;
 const newAddress = () => `10.77.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
 
 type Headers = Record<string, string>;
-
-/** A minimal valid PNG: 1x1 RGBA, with real CRCs and a deflated IDAT. */
-function tinyPng(): Buffer {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc32 = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of bytes) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(typed));
-    return Buffer.concat([length, typed, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, 0x2a, 0x6f, 0xb5, 0xff]))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 const SCHEMA = buildSchema();
 const ROOT_FIELDS = (schema: GraphQLSchema): string[] => [

@@ -1,6 +1,7 @@
 import { EACH_DATABASE } from '../support/databases';
 import { call, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { expectGraphqlInvalid } from '../support/invalid';
 
 // ---- helper builders: valid inputs as a GraphQL client sends them (camelCase) ------------------------
 
@@ -81,19 +82,6 @@ const CREATE_SUBSCRIPTION = `mutation($subscriberId: ID!, $input: SubscriptionIn
 const SUBSCRIPTION = `query($id: ID!) { subscription(id: $id) { ${SUBSCRIPTION_FIELDS} } }`;
 const SUBSCRIBER = `query($id: ID!) { subscriber(id: $id) { ${SUBSCRIBER_FIELDS} } }`;
 const MY_PROFILE = `{ mySubscriberProfile { ${SUBSCRIBER_FIELDS} } }`;
-
-/** Every validation problem of an answer as `field reason`, sorted: the first error's, then its `details`. */
-function problems(answer: Answer): string[] {
-  const [error] = answer.json.errors ?? [];
-  if (!error) return [];
-  const details: Array<{ field?: string; reason: string }> = error.extensions.details ?? [];
-  return [`${error.extensions.field ?? '-'} ${error.message}`, ...details.map((d) => `${d.field ?? '-'} ${d.reason}`)].sort();
-}
-
-function expectInvalid(answer: Answer, expected: string[]): void {
-  expect({ status: answer.status, code: answer.json.errors?.[0]?.extensions.code, problems: problems(answer) }).toEqual({ status: 400, code: 'invalid_request', problems: [...expected].sort() });
-  expect(answer.json.errors).toHaveLength(1);
-}
 
 function expectNotFound(answer: Answer, reason: string): void {
   expect(answer.json.errors).toEqual([expect.objectContaining({ message: reason, extensions: { code: 'not_found', doc_url: expect.stringMatching(/\/errors\/not_found$/) } })]);
@@ -297,42 +285,42 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
     const draft = (overrides: Input = {}, insuree = insureeId) => createSubscription(broker, subscriberId, subscriptionInput(insuree, overrides));
 
     it('an allocation not totalling 100%', async () => {
-      expectInvalid(await draft({ allocation: [{ isin: FUND.euro, basisPoints: 9_999 }] }), ['allocation ALLOCATION_NOT_100_PERCENT']);
+      expectGraphqlInvalid(await draft({ allocation: [{ isin: FUND.euro, basisPoints: 9_999 }] }), ['allocation ALLOCATION_NOT_100_PERCENT']);
     });
 
     it('a payment below the product minimum', async () => {
-      expectInvalid(await draft({ initialPayment: { amount: 99_999, currency: 'EUR' } }), ['initialPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
-      expectInvalid(await draft({ scheduledPayment: { amount: 100, currency: 'EUR', frequency: 'annual' } }), ['scheduledPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
+      expectGraphqlInvalid(await draft({ initialPayment: { amount: 99_999, currency: 'EUR' } }), ['initialPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
+      expectGraphqlInvalid(await draft({ scheduledPayment: { amount: 100, currency: 'EUR', frequency: 'annual' } }), ['scheduledPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
     });
 
     it('an insuree outside the product ages (PER 18-70, insuree 10)', async () => {
-      expectInvalid(await draft({ productId: 'prd_per_demo', allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] }, childInsureeId), ['insureeId INSUREE_UNDER_AGE']);
+      expectGraphqlInvalid(await draft({ productId: 'prd_per_demo', allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] }, childInsureeId), ['insureeId INSUREE_UNDER_AGE']);
     });
 
     it('an unknown product and a fund not in the product', async () => {
-      expectInvalid(await draft({ productId: 'prd_nope' }), ['productId UNKNOWN_PRODUCT']);
+      expectGraphqlInvalid(await draft({ productId: 'prd_nope' }), ['productId UNKNOWN_PRODUCT']);
       const allocation = [
         { isin: FUND.bonds, basisPoints: 5_000 },
         { isin: FUND.euro, basisPoints: 5_000 },
       ];
-      expectInvalid(await draft({ productId: 'prd_per_demo', allocation }), ['allocation.0.isin FUND_NOT_IN_PRODUCT']);
+      expectGraphqlInvalid(await draft({ productId: 'prd_per_demo', allocation }), ['allocation.0.isin FUND_NOT_IN_PRODUCT']);
     });
 
     it('both or neither beneficiary clause kinds', async () => {
-      expectInvalid(await draft({ beneficiaryClause: { standardClauseId: 'clause_heirs', customClause: 'Mon frère' } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
-      expectInvalid(await draft({ beneficiaryClause: {} }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
+      expectGraphqlInvalid(await draft({ beneficiaryClause: { standardClauseId: 'clause_heirs', customClause: 'Mon frère' } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
+      expectGraphqlInvalid(await draft({ beneficiaryClause: {} }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
     });
 
     it('several problems at once: the first in extensions.field, the others in extensions.details', async () => {
       const answer = await draft({ initialPayment: { amount: 10, currency: 'EUR' }, allocation: [{ isin: FUND.euro, basisPoints: 5_000 }], debitHolder: '' });
-      expectInvalid(answer, ['allocation ALLOCATION_NOT_100_PERCENT', 'debitHolder REQUIRED_FIELD_MISSING', 'initialPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
+      expectGraphqlInvalid(answer, ['allocation ALLOCATION_NOT_100_PERCENT', 'debitHolder REQUIRED_FIELD_MISSING', 'initialPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
       expect(answer.json.errors[0].extensions.details).toHaveLength(2);
     });
 
     it('subscriber identity: future birth date, under 18, postal code', async () => {
-      expectInvalid(await createSubscriber(broker, subscriberInput({ birthDate: `${new Date().getUTCFullYear() + 1}-03-01` })), ['birthDate BIRTH_DATE_IN_FUTURE']);
-      expectInvalid(await createSubscriber(broker, subscriberInput({ birthDate: dateAgo(10) })), ['birthDate SUBSCRIBER_UNDER_AGE']);
-      expectInvalid(await createSubscriber(broker, subscriberInput({ address: { ...subscriberInput().address, postalCode: '750' } })), ['address.postalCode POSTAL_CODE_INVALID']);
+      expectGraphqlInvalid(await createSubscriber(broker, subscriberInput({ birthDate: `${new Date().getUTCFullYear() + 1}-03-01` })), ['birthDate BIRTH_DATE_IN_FUTURE']);
+      expectGraphqlInvalid(await createSubscriber(broker, subscriberInput({ birthDate: dateAgo(10) })), ['birthDate SUBSCRIBER_UNDER_AGE']);
+      expectGraphqlInvalid(await createSubscriber(broker, subscriberInput({ address: { ...subscriberInput().address, postalCode: '750' } })), ['address.postalCode POSTAL_CODE_INVALID']);
     });
 
     it('an IBAN with a wrong checksum is invalid_request naming debitIban', async () => {

@@ -3,6 +3,7 @@ import { hashPassword } from '../../domain/auth/passwords';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { expectRestInvalid } from '../support/invalid';
 
 // ---- IBANs ------------------------------------------------------------------------------------------
 
@@ -31,14 +32,6 @@ let addressCounter = 0;
 /** A distinct client address per login, so the per-address login throttle never interferes. */
 const newAddress = () => `10.60.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
 const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
-
-/** The REST envelope's entries as `field message` pairs, sorted. */
-const problems = (answer: Answer) => (answer.json?.errors ?? []).map((e: { field?: string; message: string }) => `${e.field ?? '-'} ${e.message}`).sort();
-
-function expectInvalid(answer: Answer, expected: string[]): void {
-  expect({ status: answer.status, problems: problems(answer) }).toEqual({ status: 400, problems: [...expected].sort() });
-  for (const error of answer.json.errors) expect(error.code).toBe('invalid_request');
-}
 
 function expectError(answer: Answer, status: number, code: string, reason: string): void {
   expect(answer.status).toBe(status);
@@ -150,41 +143,41 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
       it('a wrong mod-97 checksum, without echoing the IBAN back', async () => {
         const answer = await register(backoffice, subscriberId, { iban: IBAN_BAD_CHECKSUM, holder_name: 'Paul Lemaire' });
-        expectInvalid(answer, ['iban IBAN_CHECKSUM_FAILED']);
+        expectRestInvalid(answer, ['iban IBAN_CHECKSUM_FAILED']);
         expect(answer.text).not.toContain('30006000011234567890');
       });
 
       it("a length other than the country's (FR: 27)", async () => {
-        expectInvalid(await register(backoffice, subscriberId, { iban: `${IBAN}0`, holder_name: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
-        expectInvalid(await register(backoffice, subscriberId, { iban: IBAN.slice(0, -1), holder_name: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: `${IBAN}0`, holder_name: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN.slice(0, -1), holder_name: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
       });
 
       it('a valid IBAN outside SEPA', async () => {
-        expectInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holder_name: 'Paul Lemaire' }), ['iban IBAN_COUNTRY_NOT_SEPA']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holder_name: 'Paul Lemaire' }), ['iban IBAN_COUNTRY_NOT_SEPA']);
       });
 
       it('text that is not an IBAN, or none', async () => {
-        expectInvalid(await register(backoffice, subscriberId, { iban: 'not an iban', holder_name: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
-        expectInvalid(await register(backoffice, subscriberId, { iban: '', holder_name: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
-        expectInvalid(await register(backoffice, subscriberId, { holder_name: 'Paul Lemaire' }), ['iban REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: 'not an iban', holder_name: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: '', holder_name: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
+        expectRestInvalid(await register(backoffice, subscriberId, { holder_name: 'Paul Lemaire' }), ['iban REQUIRED_FIELD_MISSING']);
       });
 
       it('the holder name is required, one line, at most 70 characters', async () => {
-        expectInvalid(await register(backoffice, subscriberId, { iban: frIban(1) }), ['holder_name REQUIRED_FIELD_MISSING']);
-        expectInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: '   ' }), ['holder_name REQUIRED_FIELD_MISSING']);
-        expectInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: 'x'.repeat(71) }), ['holder_name TOO_LONG']);
-        expectInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: 'Paul\nLemaire' }), ['holder_name INVALID_CHARACTERS']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1) }), ['holder_name REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: '   ' }), ['holder_name REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: 'x'.repeat(71) }), ['holder_name TOO_LONG']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: 'Paul\nLemaire' }), ['holder_name INVALID_CHARACTERS']);
         // 70 characters are fine (on another subscriber, this one stays empty).
         expect((await register(backoffice, await newSubscriber(), { iban: frIban(1), holder_name: 'x'.repeat(70) })).status).toBe(201);
       });
 
       it('every problem at once', async () => {
-        expectInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holder_name: '' }), ['iban IBAN_COUNTRY_NOT_SEPA', 'holder_name REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holder_name: '' }), ['iban IBAN_COUNTRY_NOT_SEPA', 'holder_name REQUIRED_FIELD_MISSING']);
       });
 
       it('unknown properties: a client cannot set is_default or the id', async () => {
-        expectInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holder_name: 'Paul Lemaire', is_default: false }), ['is_default UNKNOWN_FIELD']);
-        expectInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holder_name: 'Paul Lemaire', id: 'pib_mine' }), ['id UNKNOWN_FIELD']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holder_name: 'Paul Lemaire', is_default: false }), ['is_default UNKNOWN_FIELD']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holder_name: 'Paul Lemaire', id: 'pib_mine' }), ['id UNKNOWN_FIELD']);
       });
 
       it('none of the refused requests stored anything', async () => {

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { addressSource, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
+import { tinyPng } from '../support/files';
+import { expectRestInvalid } from '../support/invalid';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
@@ -24,53 +25,12 @@ const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const iso = (at: string) => new Date(at).toISOString();
 
-/** The REST envelope's entries as `field message` pairs, sorted. */
-const problems = (answer: Answer) => (answer.json?.errors ?? []).map((e: { field?: string; message: string }) => `${e.field ?? '-'} ${e.message}`).sort();
-
-function expectInvalid(answer: Answer, expected: string[]): void {
-  expect({ status: answer.status, problems: problems(answer) }).toEqual({ status: 400, problems: [...expected].sort() });
-  for (const error of answer.json.errors) expect(error.code).toBe('invalid_request');
-}
-
 function expectError(answer: Answer, status: number, code: string, message: string): void {
   expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, message }) });
   expect(answer.json.errors).toHaveLength(1);
 }
 
 const expectNotFound = (answer: Answer, reason: string) => expectError(answer, 404, 'not_found', reason);
-
-/** A minimal valid PNG: 1x1 RGBA, with real CRCs and a deflated IDAT. */
-function tinyPng(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc32 = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(typed));
-    return Buffer.concat([length, typed, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0); // width
-  ihdr.writeUInt32BE(1, 4); // height
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.from([0, 0x2a, 0x6f, 0xb5, 0xff]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** `&#38;`-style entities, as the signing page escapes its form actions. */
 const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
@@ -339,11 +299,11 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     it('content that does not match the declared type (text declared as application/pdf) is 400 CONTENT_DOES_NOT_MATCH_TYPE, nothing stored', async () => {
       const before = await docCount();
       const text = Buffer.from('MZ this is not a PDF at all\n');
-      expectInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.pdf', content_type: 'application/pdf', content_base64: text.toString('base64') }), [
+      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.pdf', content_type: 'application/pdf', content_base64: text.toString('base64') }), [
         'content_base64 CONTENT_DOES_NOT_MATCH_TYPE',
       ]);
       // A PDF declared as a PNG is refused too.
-      expectInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.png', content_type: 'image/png', content_base64: contractPdf.toString('base64') }), [
+      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.png', content_type: 'image/png', content_base64: contractPdf.toString('base64') }), [
         'content_base64 CONTENT_DOES_NOT_MATCH_TYPE',
       ]);
       expect(await docCount()).toBe(before);
@@ -351,7 +311,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
 
     it('an unaccepted type (text/plain) is 400 CONTENT_TYPE_NOT_ACCEPTED', async () => {
       const before = await docCount();
-      expectInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.txt', content_type: 'text/plain', content_base64: Buffer.from('hello').toString('base64') }), [
+      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.txt', content_type: 'text/plain', content_base64: Buffer.from('hello').toString('base64') }), [
         'content_type CONTENT_TYPE_NOT_ACCEPTED',
       ]);
       expect(await docCount()).toBe(before);
@@ -362,7 +322,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const big = Buffer.alloc(MAX_SUPPORTING_BYTES + 1, 0x20);
       big.write('%PDF-1.4\n', 0, 'latin1');
       const tooBig = await upload(alice, id, { kind: 'identity_proof', file_name: 'big.pdf', content_type: 'application/pdf', content_base64: big.toString('base64') });
-      expectInvalid(tooBig, ['content_base64 FILE_TOO_LARGE']);
+      expectRestInvalid(tooBig, ['content_base64 FILE_TOO_LARGE']);
       expect(await docCount()).toBe(before);
 
       const limit = big.subarray(0, MAX_SUPPORTING_BYTES);

@@ -4,6 +4,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { addressSource, FUND, IBAN, IBAN_MASKED, SERIAL, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
+import { expectRestInvalid } from '../support/invalid';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
@@ -28,14 +29,6 @@ function dateAgo(years: number, days = 0): string {
 
 const newAddress = addressSource('10.40');
 const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
-
-/** The REST envelope's entries as `field message` pairs, sorted, so a test names every offending field. */
-const problems = (answer: Answer) => (answer.json?.errors ?? []).map((e: { field?: string; message: string }) => `${e.field ?? '-'} ${e.message}`).sort();
-
-function expectInvalid(answer: Answer, expected: string[]): void {
-  expect({ status: answer.status, problems: problems(answer) }).toEqual({ status: 400, problems: [...expected].sort() });
-  for (const error of answer.json.errors) expect(error.code).toBe('invalid_request');
-}
 
 function expectNotFound(answer: Answer, reason: string): void {
   expect(answer.status).toBe(404);
@@ -208,49 +201,49 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
     it('only back-office may choose the distributor', async () => {
       for (const caller of [broker, machine, otherBroker]) {
-        expectInvalid(await createSubscriber(caller, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
+        expectRestInvalid(await createSubscriber(caller, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
       }
       const carol = await bearer(await insertUser('subscriber', 'dst_demo'));
-      expectInvalid(await createSubscriber(carol, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
+      expectRestInvalid(await createSubscriber(carol, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
     });
 
     describe('validation: 400 invalid_request naming each offending field', () => {
       it('a birth date in the future', async () => {
         const nextYear = `${new Date().getUTCFullYear() + 1}-01-15`;
-        expectInvalid(await createSubscriber(broker, subscriberBody({ birth_date: nextYear })), ['birth_date BIRTH_DATE_IN_FUTURE']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: nextYear })), ['birth_date BIRTH_DATE_IN_FUTURE']);
       });
 
       it('a subscriber under 18, and 18 from their birthday on', async () => {
-        expectInvalid(await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(17) })), ['birth_date SUBSCRIBER_UNDER_AGE']);
-        expectInvalid(await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(18, -1) })), ['birth_date SUBSCRIBER_UNDER_AGE']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(17) })), ['birth_date SUBSCRIBER_UNDER_AGE']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(18, -1) })), ['birth_date SUBSCRIBER_UNDER_AGE']);
         expect((await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(18) }))).status).toBe(201);
       });
 
       it('a birth date that is not a date', async () => {
-        expectInvalid(await createSubscriber(broker, subscriberBody({ birth_date: '1985-02-30' })), ['birth_date INVALID_FIELD_VALUE']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: '1985-02-30' })), ['birth_date INVALID_FIELD_VALUE']);
       });
 
       it('a French postal code that is not 5 digits', async () => {
         const answer = await createSubscriber(broker, subscriberBody({ address: { ...subscriberBody().address, postal_code: '7500' } }));
-        expectInvalid(answer, ['address.postal_code POSTAL_CODE_INVALID']);
+        expectRestInvalid(answer, ['address.postal_code POSTAL_CODE_INVALID']);
       });
 
       it('a phone number that is neither E.164 nor French', async () => {
-        expectInvalid(await createSubscriber(broker, subscriberBody({ phone: '12-34' })), ['phone PHONE_INVALID']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ phone: '12-34' })), ['phone PHONE_INVALID']);
       });
 
       it('a missing required field', async () => {
         const { last_name: _dropped, ...body } = subscriberBody();
-        expectInvalid(await createSubscriber(broker, body), ['last_name REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await createSubscriber(broker, body), ['last_name REQUIRED_FIELD_MISSING']);
       });
 
       it('blank names', async () => {
-        expectInvalid(await createSubscriber(broker, subscriberBody({ first_name: '  ', last_name: '' })), ['first_name REQUIRED_FIELD_MISSING', 'last_name REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ first_name: '  ', last_name: '' })), ['first_name REQUIRED_FIELD_MISSING', 'last_name REQUIRED_FIELD_MISSING']);
       });
 
       it('an unknown body property, top-level or nested, is refused by name (no mass assignment)', async () => {
-        expectInvalid(await createSubscriber(broker, subscriberBody({ user_id: 'usr_bob' })), ['user_id UNKNOWN_FIELD']);
-        expectInvalid(await createSubscriber(broker, subscriberBody({ address: { ...subscriberBody().address, region: 'IDF' } })), ['address.region UNKNOWN_FIELD']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ user_id: 'usr_bob' })), ['user_id UNKNOWN_FIELD']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ address: { ...subscriberBody().address, region: 'IDF' } })), ['address.region UNKNOWN_FIELD']);
       });
 
       it('several problems at once: one entry each', async () => {
@@ -258,7 +251,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           broker,
           subscriberBody({ birth_date: dateAgo(10), phone: 'call me', address: { ...subscriberBody().address, postal_code: 'ABCDE' }, birth_place: '' }),
         );
-        expectInvalid(answer, ['address.postal_code POSTAL_CODE_INVALID', 'birth_date SUBSCRIBER_UNDER_AGE', 'birth_place REQUIRED_FIELD_MISSING', 'phone PHONE_INVALID']);
+        expectRestInvalid(answer, ['address.postal_code POSTAL_CODE_INVALID', 'birth_date SUBSCRIBER_UNDER_AGE', 'birth_place REQUIRED_FIELD_MISSING', 'phone PHONE_INVALID']);
       });
 
       it('nothing is stored for a refused request', async () => {
@@ -303,11 +296,11 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
     it('another person without an identity: each missing field named', async () => {
       const answer = await createInsuree(alice, { subscriber_id: aliceSubscriberId, same_as_subscriber: false });
-      expectInvalid(answer, ['birth_date REQUIRED_FIELD_MISSING', 'birth_place REQUIRED_FIELD_MISSING', 'civility REQUIRED_FIELD_MISSING', 'first_name REQUIRED_FIELD_MISSING', 'last_name REQUIRED_FIELD_MISSING']);
+      expectRestInvalid(answer, ['birth_date REQUIRED_FIELD_MISSING', 'birth_place REQUIRED_FIELD_MISSING', 'civility REQUIRED_FIELD_MISSING', 'first_name REQUIRED_FIELD_MISSING', 'last_name REQUIRED_FIELD_MISSING']);
     });
 
     it('an insuree born in the future', async () => {
-      expectInvalid(await createInsuree(alice, otherInsureeBody(aliceSubscriberId, { birth_date: `${new Date().getUTCFullYear() + 1}-06-01` })), ['birth_date BIRTH_DATE_IN_FUTURE']);
+      expectRestInvalid(await createInsuree(alice, otherInsureeBody(aliceSubscriberId, { birth_date: `${new Date().getUTCFullYear() + 1}-06-01` })), ['birth_date BIRTH_DATE_IN_FUTURE']);
     });
   });
 
@@ -370,8 +363,8 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           { isin: FUND.euro, basis_points: 6_000 },
           { isin: FUND.equity, basis_points: 3_000 },
         ];
-        expectInvalid(await draft({ allocation }), ['allocation ALLOCATION_NOT_100_PERCENT']);
-        expectInvalid(await draft({ allocation: [] }), ['allocation ALLOCATION_NOT_100_PERCENT']);
+        expectRestInvalid(await draft({ allocation }), ['allocation ALLOCATION_NOT_100_PERCENT']);
+        expectRestInvalid(await draft({ allocation: [] }), ['allocation ALLOCATION_NOT_100_PERCENT']);
       });
 
       it('shares out of range and a fund listed twice', async () => {
@@ -379,53 +372,53 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           { isin: FUND.euro, basis_points: 12_000 },
           { isin: FUND.equity, basis_points: -2_000 },
         ];
-        expectInvalid(await draft({ allocation: outOfRange }), ['allocation.0.basis_points SHARE_OUT_OF_RANGE', 'allocation.1.basis_points SHARE_OUT_OF_RANGE']);
+        expectRestInvalid(await draft({ allocation: outOfRange }), ['allocation.0.basis_points SHARE_OUT_OF_RANGE', 'allocation.1.basis_points SHARE_OUT_OF_RANGE']);
         const twice = [
           { isin: FUND.euro, basis_points: 5_000 },
           { isin: FUND.euro, basis_points: 5_000 },
         ];
-        expectInvalid(await draft({ allocation: twice }), ['allocation.1.isin FUND_LISTED_TWICE']);
+        expectRestInvalid(await draft({ allocation: twice }), ['allocation.1.isin FUND_LISTED_TWICE']);
       });
 
       it('a payment below the product minimum', async () => {
-        expectInvalid(await draft({ initial_payment: { amount: 99_999, currency: 'EUR' } }), ['initial_payment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
-        expectInvalid(await draft({ scheduled_payment: { amount: 4_999, currency: 'EUR', frequency: 'monthly' } }), ['scheduled_payment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
-        expectInvalid(await draft({ initial_payment: { amount: 0, currency: 'EUR' } }), ['initial_payment.amount AMOUNT_MUST_BE_POSITIVE_MINOR_UNITS']);
+        expectRestInvalid(await draft({ initial_payment: { amount: 99_999, currency: 'EUR' } }), ['initial_payment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
+        expectRestInvalid(await draft({ scheduled_payment: { amount: 4_999, currency: 'EUR', frequency: 'monthly' } }), ['scheduled_payment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
+        expectRestInvalid(await draft({ initial_payment: { amount: 0, currency: 'EUR' } }), ['initial_payment.amount AMOUNT_MUST_BE_POSITIVE_MINOR_UNITS']);
       });
 
       it('a currency the product is not sold in', async () => {
-        expectInvalid(await draft({ initial_payment: { amount: 150_000, currency: 'USD' } }), ['initial_payment.currency CURRENCY_NOT_OFFERED']);
+        expectRestInvalid(await draft({ initial_payment: { amount: 150_000, currency: 'USD' } }), ['initial_payment.currency CURRENCY_NOT_OFFERED']);
       });
 
       it('an amount that is not integer minor units', async () => {
-        expectInvalid(await draft({ initial_payment: { amount: 1500.5, currency: 'EUR' } }), ['initial_payment.amount INVALID_FIELD_VALUE']);
+        expectRestInvalid(await draft({ initial_payment: { amount: 1500.5, currency: 'EUR' } }), ['initial_payment.amount INVALID_FIELD_VALUE']);
       });
 
       it('an IBAN with a wrong checksum names debit_iban', async () => {
         const answer = await draft({ debit_iban: IBAN_BAD_CHECKSUM });
-        expectInvalid(answer, ['debit_iban INVALID_FIELD_VALUE']);
+        expectRestInvalid(answer, ['debit_iban INVALID_FIELD_VALUE']);
         // The refused IBAN is not echoed back.
         expect(answer.text).not.toContain('30006000011234567890');
       });
 
       it('a valid IBAN outside SEPA names debit_iban', async () => {
-        expectInvalid(await draft({ debit_iban: IBAN_NOT_SEPA }), ['debit_iban IBAN_COUNTRY_NOT_SEPA']);
+        expectRestInvalid(await draft({ debit_iban: IBAN_NOT_SEPA }), ['debit_iban IBAN_COUNTRY_NOT_SEPA']);
       });
 
       it('an insuree outside the product ages: the PER requires 18-70, the insuree is 10', async () => {
         const per = { product_id: 'prd_per_demo', allocation: [{ isin: FUND.euro, basis_points: 10_000 }] };
-        expectInvalid(await draft(per, childInsureeId), ['insuree_id INSUREE_UNDER_AGE']);
+        expectRestInvalid(await draft(per, childInsureeId), ['insuree_id INSUREE_UNDER_AGE']);
         // The same child may be insured on the assurance-vie (0-85).
         expect((await draft({}, childInsureeId)).status).toBe(201);
       });
 
       it('an insuree over the maximum age', async () => {
         const senior = await created(createInsuree(broker, otherInsureeBody(subscriberId, { first_name: 'Marcel', birth_date: dateAgo(71) })));
-        expectInvalid(await draft({ product_id: 'prd_per_demo', allocation: [{ isin: FUND.euro, basis_points: 10_000 }] }, senior), ['insuree_id INSUREE_OVER_AGE']);
+        expectRestInvalid(await draft({ product_id: 'prd_per_demo', allocation: [{ isin: FUND.euro, basis_points: 10_000 }] }, senior), ['insuree_id INSUREE_OVER_AGE']);
       });
 
       it('an unknown product', async () => {
-        expectInvalid(await draft({ product_id: 'prd_nope' }), ['product_id UNKNOWN_PRODUCT']);
+        expectRestInvalid(await draft({ product_id: 'prd_nope' }), ['product_id UNKNOWN_PRODUCT']);
       });
 
       it('a fund the product does not offer (the bond fund is not in the PER)', async () => {
@@ -433,29 +426,29 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           { isin: FUND.euro, basis_points: 5_000 },
           { isin: FUND.bonds, basis_points: 5_000 },
         ];
-        expectInvalid(await draft({ product_id: 'prd_per_demo', allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
+        expectRestInvalid(await draft({ product_id: 'prd_per_demo', allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
       });
 
       it('both or neither beneficiary clause kinds', async () => {
-        expectInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_heirs', custom_clause: 'Mon frère' } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
-        expectInvalid(await draft({ beneficiary_clause: {} }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
-        expectInvalid(await draft({ beneficiary_clause: { standard_clause_id: null, custom_clause: null } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_heirs', custom_clause: 'Mon frère' } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiary_clause: {} }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: null, custom_clause: null } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
       });
 
       it('an unknown standard clause', async () => {
-        expectInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_nope' } }), ['beneficiary_clause.standard_clause_id UNKNOWN_STANDARD_CLAUSE']);
+        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_nope' } }), ['beneficiary_clause.standard_clause_id UNKNOWN_STANDARD_CLAUSE']);
       });
 
       it('an insuree of another subscriber answers like one that does not exist', async () => {
         const foreign = await draft({}, aliceInsureeId);
         const missing = await draft({}, 'ins_does_not_exist');
-        expectInvalid(foreign, ['insuree_id UNKNOWN_INSUREE']);
+        expectRestInvalid(foreign, ['insuree_id UNKNOWN_INSUREE']);
         expect(foreign.json).toEqual(missing.json);
       });
 
       it('an unknown body property is refused by name: a client cannot set the status', async () => {
-        expectInvalid(await draft({ status: 'signed' }), ['status UNKNOWN_FIELD']);
-        expectInvalid(await draft({ initial_payment: { amount: 150_000, currency: 'EUR', fee: 0 } }), ['initial_payment.fee UNKNOWN_FIELD']);
+        expectRestInvalid(await draft({ status: 'signed' }), ['status UNKNOWN_FIELD']);
+        expectRestInvalid(await draft({ initial_payment: { amount: 150_000, currency: 'EUR', fee: 0 } }), ['initial_payment.fee UNKNOWN_FIELD']);
       });
 
       it('several problems at once: one entry each', async () => {
@@ -465,7 +458,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           beneficiary_clause: {},
           debit_holder: ' ',
         });
-        expectInvalid(answer, [
+        expectRestInvalid(answer, [
           'allocation ALLOCATION_NOT_100_PERCENT',
           'beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED',
           'debit_holder REQUIRED_FIELD_MISSING',
@@ -475,7 +468,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
       it('several malformed values at once (input coercion): one entry each', async () => {
         const answer = await draft({ debit_iban: IBAN_BAD_CHECKSUM, initial_payment: { amount: 150_000, currency: 'EURO' } });
-        expectInvalid(answer, ['debit_iban INVALID_FIELD_VALUE', 'initial_payment.currency INVALID_FIELD_VALUE']);
+        expectRestInvalid(answer, ['debit_iban INVALID_FIELD_VALUE', 'initial_payment.currency INVALID_FIELD_VALUE']);
       });
 
       it('nothing is stored for a refused request', async () => {
@@ -555,7 +548,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
     it("bob cannot use alice's insuree under his own profile", async () => {
       const bobSubscriberId = await created(createSubscriber(bob, subscriberBody({ first_name: 'Bob', last_name: 'Durand' })));
-      expectInvalid(await createSubscription(bob, bobSubscriberId, subscriptionBody(aliceInsureeId)), ['insuree_id UNKNOWN_INSUREE']);
+      expectRestInvalid(await createSubscription(bob, bobSubscriberId, subscriptionBody(aliceInsureeId)), ['insuree_id UNKNOWN_INSUREE']);
       // ...while alice still does not reach bob's profile.
       expectNotFound(await getSubscriber(alice, bobSubscriberId), 'SUBSCRIBER_NOT_FOUND');
     });
