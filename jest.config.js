@@ -7,9 +7,9 @@ module.exports = {
     // Type checking is `tsc --noEmit` in `npm test`; here we only transpile, which keeps Jest fast.
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', moduleResolution: 'node10', verbatimModuleSyntax: false } }],
   },
-  // jose@6 ships ESM only: ts-jest turns it into CommonJS for the test runtime. (PGlite's CommonJS build
-  // loads Node built-ins with import(): `npm test` runs Jest with --experimental-vm-modules for that.)
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose@6 ships ESM only: Jest 30 on Node 24 loads it natively through require(esm). PGlite's CommonJS
+  // build loads Node built-ins with import(): `npm test` runs Jest with --experimental-vm-modules for that.
+  transformIgnorePatterns: ['/node_modules/'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

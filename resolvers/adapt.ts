@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context/context';
-import type { Acting } from '../domain/subscription/subscription-service';
+import type { Acting } from '../domain/shared/acting';
 
 /** Who acts in a write: the viewer (the field's @requires guarantees one) and the request id for the audit. */
 export const acting = (ctx: RequestContext): Acting => ({ viewer: ctx.viewer!, requestId: ctx.requestId });

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context/context';
-import { seesFullIban } from '../domain/subscription/access';
+import { seesFullIban } from '../domain/shared/access';
 import { visibleStatus } from '../domain/subscription/lifecycle';
 import type { InsureeInput, SubscriberInput, SubscriptionInput } from '../domain/subscription/subscription-input';
 import { maskIban } from '../domain/shared/iban';

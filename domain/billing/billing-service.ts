@@ -2,7 +2,7 @@ import { AppError, invalidFields } from '../../errors/app-error';
 import type { BillingStore, CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
 import type { Viewer } from '../auth/viewer';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
-import { notFound } from '../subscription/access';
+import { notFound } from '../shared/access';
 import { isPeriod } from './period';
 import { CSV_CONTENT_TYPE, statementCsv } from './statement-csv';
 import { statementPdf } from './statement-pdf';

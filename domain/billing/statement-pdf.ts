@@ -1,7 +1,8 @@
 import { PDFDocument } from 'pdf-lib';
 import type { BrokerRow, CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
-import { formatBasisPoints, formatMoney, INSURER_NAME } from '../subscription/contract-documents';
-import { FlowLayout, type TableColumn } from '../subscription/pdf-layout';
+import { INSURER_NAME } from '../shared/insurer';
+import { formatBasisPoints, formatMoney } from '../shared/money-format';
+import { FlowLayout, type TableColumn } from '../shared/pdf-layout';
 import { periodLabel } from './period';
 
 const COLUMNS: readonly TableColumn[] = [

@@ -8,7 +8,7 @@ import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 import type { Viewer } from '../auth/viewer';
-import type { Acting } from '../subscription/subscription-service';
+import type { Acting } from '../shared/acting';
 import { DEFAULT_STANDARD_CLAUSE_ID, defaultDesignation, type Designation, type DesignationInput, type DesignationView } from './designation';
 import { consentsMissing, designationProblems, nextDesignation } from './designation-rules';
 

@@ -9,8 +9,9 @@ import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { maskIban } from '../shared/iban';
 import { newId } from '../shared/ids';
-import { notFound } from '../subscription/access';
-import type { Acting, SubscriptionService } from '../subscription/subscription-service';
+import { notFound } from '../shared/access';
+import type { Acting } from '../shared/acting';
+import type { SubscriptionService } from '../subscription/subscription-service';
 import { findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban } from './payout-iban';
 import { checkPayoutIban, MAX_PAYOUT_IBANS, type PayoutIbanInput } from './payout-rules';
 

@@ -1,7 +1,7 @@
 import type { PayoutIbanRow } from '../../store/pay-out-store';
 import type { Viewer } from '../auth/viewer';
 import { checkIban, maskIban } from '../shared/iban';
-import { seesFullIban } from '../subscription/access';
+import { seesFullIban } from '../shared/access';
 
 /** A pay-out IBAN as one viewer may see it. */
 export interface PayoutIban {

@@ -7,8 +7,8 @@ import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 import { checkPageSize } from '../shared/paging';
-import { canReachSubscriber, notFound } from '../subscription/access';
-import type { Acting } from '../subscription/subscription-service';
+import { canReachSubscriber, notFound } from '../shared/access';
+import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
 
 export type OwnedPolicy = PolicyRow & SubscriberOwnership;

@@ -9,9 +9,10 @@ import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { maskIban } from '../shared/iban';
 import { newId } from '../shared/ids';
-import { notFound } from './access';
+import { notFound } from '../shared/access';
 import { generateContractDocuments, type ContractData, type ContractDocumentKind } from './contract-documents';
-import type { Acting, SubscriptionService } from './subscription-service';
+import type { Acting } from '../shared/acting';
+import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 
 const CONTRACT_KINDS: ContractDocumentKind[] = ['subscription_form', 'key_information', 'general_terms'];

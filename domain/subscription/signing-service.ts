@@ -11,7 +11,8 @@ import type { Actor } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 import type { ESignProvider } from './esign-provider';
-import type { Acting, SubscriptionService } from './subscription-service';
+import type { Acting } from '../shared/acting';
+import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 import { withdrawalDeadline } from './withdrawal-period';
 

@@ -9,15 +9,10 @@ import type { Clock } from '../shared/clock';
 import { checkIban } from '../shared/iban';
 import { newId } from '../shared/ids';
 import { normalizePhone } from '../shared/identity-rules';
-import { canReachSubscriber, notFound } from './access';
+import type { Acting } from '../shared/acting';
+import { canReachSubscriber, notFound } from '../shared/access';
 import type { InsureeInput, SubscriberInput, SubscriptionInput } from './subscription-input';
 import { draftProblems, insureeProblems, subscriberProblems } from './subscription-rules';
-
-/** Who acts, for the audit trail and the history; `requestId` ties both to the access log. */
-export interface Acting {
-  viewer: Viewer;
-  requestId: string;
-}
 
 /** Subscribers, insurees and draft subscriptions: the first half of the subscription journey. */
 export class SubscriptionService {

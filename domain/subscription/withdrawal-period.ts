@@ -1,3 +1,5 @@
+import { addDays, endOfParisDay, parisDate } from '../shared/paris-calendar';
+
 /**
  * Withdrawal (renonciation), Code des assurances L132-5-1: 30 calendar days from the day the contract is
  * concluded, ending at 24:00 on the last day, not extended for weekends or holidays. Days are French
@@ -6,36 +8,6 @@
 export const WITHDRAWAL_DAYS = 30;
 /** The insurer refunds all sums paid within 30 days of the withdrawal notice. */
 export const REFUND_DAYS = 30;
-
-const PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-
-/** The Paris calendar date (YYYY-MM-DD) of an instant. */
-export function parisDate(instant: Date): string {
-  const parts = Object.fromEntries(PARIS.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
-
-/** Milliseconds Paris is ahead of UTC at `instant` (1 h in winter, 2 h in summer). */
-function parisOffsetMs(instant: Date): number {
-  const parts = Object.fromEntries(PARIS.formatToParts(instant).map((p) => [p.type, Number(p.value)]));
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
-}
-
-/** The instant Paris date `date` ends (24:00 Paris, i.e. 00:00 of the next day), as a UTC Date. */
-export function endOfParisDay(date: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  const nextMidnightAsIfUtc = Date.UTC(y, m - 1, d + 1);
-  // The offset at that moment decides; one correction step is enough around DST changes.
-  const guess = new Date(nextMidnightAsIfUtc - parisOffsetMs(new Date(nextMidnightAsIfUtc)));
-  return new Date(nextMidnightAsIfUtc - parisOffsetMs(guess));
-}
-
-/** Adds calendar days to a YYYY-MM-DD date. */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 /** The last instant a withdrawal is accepted for a contract concluded at `concludedAt`. */
 export function withdrawalDeadline(concludedAt: Date): Date {

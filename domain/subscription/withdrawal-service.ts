@@ -7,7 +7,8 @@ import type { Viewer } from '../auth/viewer';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 import { visibleStatus } from './lifecycle';
-import type { Acting, SubscriptionService } from './subscription-service';
+import type { Acting } from '../shared/acting';
+import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 import { refundDueBy } from './withdrawal-period';
 

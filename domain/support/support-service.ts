@@ -8,8 +8,9 @@ import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
-import { canReachSubscriber, notFound } from '../subscription/access';
-import type { Acting, SubscriptionService } from '../subscription/subscription-service';
+import { canReachSubscriber, notFound } from '../shared/access';
+import type { Acting } from '../shared/acting';
+import type { SubscriptionService } from '../subscription/subscription-service';
 import { requestProblems, supportReference, supportTransition, type SupportRequestInput, type SupportStatus } from './support-rules';
 
 export interface SupportPage {

@@ -1,4 +1,4 @@
-import { endOfParisDay, parisDate } from '../subscription/withdrawal-period';
+import { endOfParisDay, parisDate } from '../shared/paris-calendar';
 
 /**
  * Code des assurances L132-21: the insurer pays the surrender value within two months of the request.

@@ -1,10 +1,9 @@
 import { inflateSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
+import { INSURER_NAME } from '../../../domain/shared/insurer';
+import { formatBasisPoints, formatMoney } from '../../../domain/shared/money-format';
 import {
-  INSURER_NAME,
-  formatBasisPoints,
-  formatMoney,
   generateContractDocuments,
   type ContractData,
   type GeneratedDocument,

@@ -1,6 +1,7 @@
 import { AppError } from '../../../errors/app-error';
 import { transition, visibleStatus, type SubscriptionAction, type SubscriptionStatus, type VisibleStatus } from '../../../domain/subscription/lifecycle';
-import { parisDate, refundDueBy, withdrawalDeadline, WITHDRAWAL_DAYS } from '../../../domain/subscription/withdrawal-period';
+import { parisDate } from '../../../domain/shared/paris-calendar';
+import { refundDueBy, withdrawalDeadline, WITHDRAWAL_DAYS } from '../../../domain/subscription/withdrawal-period';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
