@@ -53,6 +53,9 @@ import { SurrenderService } from './domain/surrender/surrender-service';
 import { SurrenderPayments } from './domain/surrender/surrender-payments';
 import { SURRENDER_PAYMENT_EVENTS } from './domain/surrender/payment-events';
 import type { RegisteredPayoutIbans } from './domain/surrender/payout-account';
+import type { AcceptedBeneficiaryConsents } from './domain/surrender/accepted-beneficiaries';
+import { EarlyReleaseFile, type EarlyReleaseProofs } from './domain/surrender/early-release-file';
+import type { PolicyDocuments } from './domain/death-settlement/policy-documents';
 
 export interface AppOptions {
   config: Config;
@@ -98,15 +101,24 @@ function signatureIdOf(data: unknown): string {
   return id;
 }
 
-/** Surrender declarations and the payment provider's outcomes for them. */
-function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: PolicyService, payoutIbans: RegisteredPayoutIbans) {
+/** What surrender reads from other domains, each through a small interface. */
+interface SurrenderNeighbours {
+  payoutIbans: RegisteredPayoutIbans;
+  acceptedBeneficiaries: AcceptedBeneficiaryConsents;
+  proofs: EarlyReleaseProofs;
+}
+
+/** Surrender declarations, their early-release files and the payment provider's outcomes for them. */
+function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: PolicyService, neighbours: SurrenderNeighbours) {
   const store = new SurrenderStore(db);
   const policyStore = new PolicyStore(db);
   const catalogue = new CatalogueStore(db);
   const outbox = new OutboxStore();
+  const earlyReleaseFile = new EarlyReleaseFile(store, policyStore, neighbours.proofs, audit, outbox, clock);
   return {
-    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, new SubscriptionStore(db), payoutIbans, audit, outbox, clock),
+    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, new SubscriptionStore(db), neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, clock),
     surrenderPayments: new SurrenderPayments(store, policyStore, audit, outbox, clock),
+    earlyReleaseFile,
   };
 }
 
@@ -130,6 +142,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new OutboxStore(), audit, clock);
+  // TODO(evidence): read through the evidence facility once it lands.
+  const policyDocuments: PolicyDocuments = { ofPolicy: async () => [], accept: async () => undefined };
+  const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), audit, clock);
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
@@ -138,11 +153,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     audit,
     ...journey,
     policies,
-    deathSettlement: new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), new OutboxStore(), audit, clock),
+    deathSettlement,
     payOut,
     ...surrenderServices(db, audit, clock, policies, {
-      // A payout goes to a registered IBAN: the one named, else the subscriber's default.
-      find: async (tx, subscriberId, ibanId) => (await payOut.payoutAccount(tx, subscriberId, ibanId))?.iban,
+      payoutIbans: {
+        // A payout goes to a registered IBAN: the one named, else the subscriber's default.
+        find: async (tx, subscriberId, ibanId) => (await payOut.payoutAccount(tx, subscriberId, ibanId))?.iban,
+      },
+      // An accepted beneficiary's consent, read from the policy's current designation.
+      acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
+      proofs: { ofDeclaration: async () => [] },
     }),
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),

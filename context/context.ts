@@ -15,6 +15,7 @@ import type { DeathSettlementService } from '../domain/death-settlement/death-se
 import type { PayOutService } from '../domain/pay-out/pay-out-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
+import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
 import { createLoaders, type Loaders } from './loaders';
 import type { SessionCookie } from './session-cookie';
 
@@ -31,6 +32,7 @@ export interface Services {
   payOut: PayOutService;
   surrender: SurrenderService;
   surrenderPayments: SurrenderPayments;
+  earlyReleaseFile: EarlyReleaseFile;
   billing: BillingService;
   support: SupportService;
   clock: Clock;

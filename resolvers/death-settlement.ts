@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
-import type { Beneficiary, DesignationInput, DesignationView } from '../domain/death-settlement/designation';
+import type { AcceptanceInput, Beneficiary, DesignationInput, DesignationView } from '../domain/death-settlement/designation';
 import type { PolicyRow } from '../store/policy-store';
 import { acting } from './adapt';
 
@@ -25,6 +25,8 @@ export const deathSettlementResolvers = {
   Mutation: {
     designateBeneficiaries: (_: unknown, args: { policyId: string; expectedVersion: number; input: DesignationInput }, ctx: RequestContext) =>
       ctx.services.deathSettlement.designate(acting(ctx), args.policyId, args.expectedVersion, args.input),
+    recordBeneficiaryAcceptance: (_: unknown, args: { policyId: string; input: AcceptanceInput }, ctx: RequestContext) =>
+      ctx.services.deathSettlement.recordAcceptance(acting(ctx), args.policyId, args.input),
   },
   Policy: {
     // The parent policy was reached through an access-checked field (policy, policies, subscription).

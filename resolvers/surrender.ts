@@ -32,6 +32,7 @@ export const surrenderResolvers = {
     rejectionReason: (d: SurrenderDeclarationRow) => d.rejection_reason,
     declaredBy: (d: SurrenderDeclarationRow) => d.declared_by_kind,
     history: (d: SurrenderDeclarationRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.history([d.id]),
+    requiredDocuments: (d: SurrenderDeclarationRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.requiredDocuments(d),
   },
   SurrenderEvent: {
     fromStatus: (e: SurrenderEventRow) => e.from_status,

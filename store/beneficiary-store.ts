@@ -27,11 +27,34 @@ export interface DesignationRow {
 }
 
 export interface DesignationVersionRow extends Omit<DesignationRow, 'updated_at'> {
-  consents: Array<{ beneficiaryId: string; consentedAt: string }>;
+  /** Consents this change relied on: the consent documents (evidence ids) of the accepted beneficiaries it removed or altered. */
+  consents: Array<{ beneficiaryId: string; evidenceId: string }>;
   actor_kind: string;
   actor_id: string | null;
   request_id: string | null;
   created_at: Date;
+}
+
+export interface AcceptanceRow {
+  policy_id: string;
+  beneficiary_id: string;
+  /** YYYY-MM-DD. */
+  accepted_on: string;
+  endorsement_id: string;
+  designation_version: number;
+  recorded_by_kind: string;
+  recorded_by_id: string | null;
+  request_id: string | null;
+  recorded_at: Date;
+}
+
+export interface ConsentUseRow {
+  evidence_id: string;
+  policy_id: string;
+  beneficiary_id: string;
+  used_by_type: 'surrender_declaration' | 'beneficiary_designation';
+  used_by_id: string;
+  used_at: Date;
 }
 
 const COLUMNS = 'policy_id, version, kind, standard_clause_id, beneficiaries, updated_at';
@@ -40,8 +63,8 @@ const COLUMNS = 'policy_id, version, kind, standard_clause_id, beneficiaries, up
 export class BeneficiaryStore {
   constructor(private readonly db: Queryable) {}
 
-  async current(policyId: string, tx: Queryable = this.db): Promise<DesignationRow | undefined> {
-    return (await tx.query<DesignationRow>(`select ${COLUMNS} from beneficiary_designations where policy_id = $1`, [policyId]))[0];
+  async current(policyId: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<DesignationRow | undefined> {
+    return (await tx.query<DesignationRow>(`select ${COLUMNS} from beneficiary_designations where policy_id = $1${options.forUpdate ? ' for update' : ''}`, [policyId]))[0];
   }
 
   /** Current designations of several policies in one query; policies never changed have no row. */
@@ -88,5 +111,29 @@ export class BeneficiaryStore {
          from beneficiary_designation_versions where policy_id = $1 order by version`,
       [policyId],
     );
+  }
+
+  async insertAcceptance(tx: Queryable, a: AcceptanceRow): Promise<void> {
+    await tx.query(
+      `insert into beneficiary_acceptances (policy_id, beneficiary_id, accepted_on, endorsement_id, designation_version, recorded_by_kind, recorded_by_id, request_id, recorded_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [a.policy_id, a.beneficiary_id, a.accepted_on, a.endorsement_id, a.designation_version, a.recorded_by_kind, a.recorded_by_id, a.request_id, a.recorded_at],
+    );
+  }
+
+  /** Which of `evidenceIds` some surrender or designation change already relied on. */
+  async usedConsents(tx: Queryable, evidenceIds: readonly string[]): Promise<Set<string>> {
+    const rows = await tx.query<{ evidence_id: string }>('select evidence_id from beneficiary_consent_uses where evidence_id = any($1::text[])', [evidenceIds]);
+    return new Set(rows.map((r) => r.evidence_id));
+  }
+
+  /** Records that an operation relied on a consent; false when another one already did (the primary key decides). */
+  async useConsent(tx: Queryable, u: ConsentUseRow): Promise<boolean> {
+    const rows = await tx.query(
+      `insert into beneficiary_consent_uses (evidence_id, policy_id, beneficiary_id, used_by_type, used_by_id, used_at) values ($1, $2, $3, $4, $5, $6)
+       on conflict (evidence_id) do nothing returning evidence_id`,
+      [u.evidence_id, u.policy_id, u.beneficiary_id, u.used_by_type, u.used_by_id, u.used_at],
+    );
+    return rows.length === 1;
   }
 }

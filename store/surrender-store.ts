@@ -1,7 +1,7 @@
 import type { Queryable } from './db';
 
 export type SurrenderKind = 'total' | 'partial';
-export type SurrenderStatus = 'received' | 'processing' | 'paid' | 'rejected';
+export type SurrenderStatus = 'awaiting_documents' | 'received' | 'processing' | 'paid' | 'rejected';
 
 export interface SurrenderTermsRow {
   min_partial_amount: number;
@@ -17,11 +17,14 @@ export interface SurrenderDeclarationRow {
   amount: number;
   currency: string;
   reason: string | null;
+  /** PER: the early-release case, which says the supporting documents due; null for an assurance-vie. */
+  early_release_case: string | null;
   payout_iban_masked: string;
   payout_iban_source: 'registered' | 'subscription_debit';
   payout_iban_id: string | null;
   requested_at: Date;
-  due_by: Date;
+  /** L132-21 deadline, from the complete file: null while documents are awaited. */
+  due_by: Date | null;
   declared_by_kind: string;
   declared_by_id: string | null;
   paid_amount: number | null;
@@ -41,7 +44,7 @@ export interface SurrenderEventRow {
 }
 
 const COLUMNS = `id, policy_id, kind, compartment_id, status, amount, currency, reason, payout_iban_masked, payout_iban_source, payout_iban_id,
-  requested_at, due_by, declared_by_kind, declared_by_id, paid_amount, paid_at, rejection_reason, updated_at`;
+  requested_at, due_by, declared_by_kind, declared_by_id, paid_amount, paid_at, rejection_reason, updated_at, early_release_case`;
 
 /**
  * Surrender terms, declarations and their history. The payment of a surrender also writes the policy's
@@ -60,17 +63,17 @@ export class SurrenderStore {
     return (await tx.query<{ status: string }>('select status from policies where id = $1 for update', [policyId]))[0]?.status;
   }
 
-  /** Declarations still `received` or `processing` on a policy. */
-  open(tx: Queryable, policyId: string): Promise<SurrenderDeclarationRow[]> {
-    return tx.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 and status in ('received', 'processing') order by requested_at, id`, [policyId]);
+  /** Declarations of a policy in one of `statuses` (the open ones). */
+  open(tx: Queryable, policyId: string, statuses: readonly SurrenderStatus[]): Promise<SurrenderDeclarationRow[]> {
+    return tx.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 and status = any($2::text[]) order by requested_at, id`, [policyId, statuses]);
   }
 
   async insert(tx: Queryable, d: SurrenderDeclarationRow): Promise<void> {
     await tx.query(
-      `insert into surrender_declarations (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+      `insert into surrender_declarations (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [
         d.id, d.policy_id, d.kind, d.compartment_id, d.status, d.amount, d.currency, d.reason, d.payout_iban_masked, d.payout_iban_source, d.payout_iban_id,
-        d.requested_at, d.due_by, d.declared_by_kind, d.declared_by_id, d.paid_amount, d.paid_at, d.rejection_reason, d.updated_at,
+        d.requested_at, d.due_by, d.declared_by_kind, d.declared_by_id, d.paid_amount, d.paid_at, d.rejection_reason, d.updated_at, d.early_release_case,
       ],
     );
   }
@@ -88,15 +91,15 @@ export class SurrenderStore {
     tx: Queryable,
     id: string,
     from: SurrenderStatus,
-    change: { to: SurrenderStatus; at: Date; paidAmount?: number; rejectionReason?: string },
+    change: { to: SurrenderStatus; at: Date; paidAmount?: number; rejectionReason?: string; dueBy?: Date },
   ): Promise<boolean> {
     const rows = await tx.query(
       `update surrender_declarations
           set status = $3::text, updated_at = $4::timestamptz,
               paid_amount = coalesce($5::bigint, paid_amount), paid_at = case when $3::text = 'paid' then $4::timestamptz else paid_at end,
-              rejection_reason = coalesce($6::text, rejection_reason)
+              rejection_reason = coalesce($6::text, rejection_reason), due_by = coalesce($7::timestamptz, due_by)
         where id = $1 and status = $2 returning id`,
-      [id, from, change.to, change.at, change.paidAmount ?? null, change.rejectionReason ?? null],
+      [id, from, change.to, change.at, change.paidAmount ?? null, change.rejectionReason ?? null, change.dueBy ?? null],
     );
     return rows.length === 1;
   }

@@ -9,10 +9,13 @@ import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 import type { Viewer } from '../auth/viewer';
 import type { Acting } from '../shared/acting';
-import { DEFAULT_STANDARD_CLAUSE_ID, defaultDesignation, type Designation, type DesignationInput, type DesignationView } from './designation';
-import { consentsMissing, designationProblems, nextDesignation } from './designation-rules';
+import { checkAcceptanceDate } from './acceptance-rules';
+import { DEFAULT_STANDARD_CLAUSE_ID, defaultDesignation, type AcceptanceInput, type ConsentInput, type Designation, type DesignationInput, type DesignationView } from './designation';
+import { consentDocumentProblem, consentsMissing, designationProblems, nextDesignation } from './designation-rules';
+import type { PolicyDocuments } from './policy-documents';
 
 const stale = () => new AppError('precondition_failed', 'STALE_VERSION');
+const consentRequired = () => new AppError('conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', { field: 'consents' });
 
 function fromRow(row: DesignationRow): Designation {
   return { policyId: row.policy_id, version: row.version, kind: row.kind, standardClauseId: row.standard_clause_id, beneficiaries: row.beneficiaries, updatedAt: row.updated_at };
@@ -33,6 +36,7 @@ export class DeathSettlementService {
     private readonly store: BeneficiaryStore,
     private readonly policies: PolicyService,
     private readonly catalogue: CatalogueStore,
+    private readonly documents: PolicyDocuments,
     private readonly outbox: OutboxStore,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
@@ -72,9 +76,10 @@ export class DeathSettlementService {
 
   /**
    * Replaces the designation if it is still at `expectedVersion`. Checks in order: the policy is
-   * reachable (404) and active (409), the version is current (412), the input is valid (400), accepted
-   * beneficiaries removed or altered have consented (422). The write itself is conditional on the
-   * version, so of concurrent writers with the same expected version exactly one succeeds.
+   * reachable (404) and active (409), the version is current (412), the input is valid (400; it cannot
+   * set an acceptance), accepted beneficiaries removed or altered have consented (409 without a
+   * consent, 422 naming a consent document that cannot be relied on). The write itself is conditional
+   * on the version, so of concurrent writers with the same expected version exactly one succeeds.
    */
   async designate({ viewer, requestId }: Acting, policyId: string, expectedVersion: number, input: DesignationInput): Promise<DesignationView> {
     return this.db.transaction(async (tx) => {
@@ -86,14 +91,12 @@ export class DeathSettlementService {
       const now = this.clock.now();
       const problems = designationProblems(input, { current, clauseExists: clause !== undefined, today: now });
       if (problems.length) throw invalidFields(problems);
-      const next = nextDesignation(input, policy.id, () => newId('bnf'), now);
-      if (consentsMissing(current.beneficiaries, next.beneficiaries, input.consents ?? []).length) {
-        throw new AppError('unprocessable', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', { field: 'consents' });
-      }
+      const next = nextDesignation(input, current, () => newId('bnf'), now);
+      if (consentsMissing(current.beneficiaries, next.beneficiaries, input.consents ?? []).length) throw consentRequired();
       await this.store.ensure(tx, { ...toRow(defaultDesignation(policy.id)), version: 0 });
       const saved = await this.store.replace(tx, expectedVersion, toRow(next));
       if (!saved) throw stale();
-      const consents = (input.consents ?? []).map((c) => ({ beneficiaryId: c.beneficiaryId, consentedAt: c.consentedAt }));
+      const consents = await this.relyOnNamedConsents(tx, policy.id, input.consents ?? [], `${policy.id}:${saved.version}`, now);
       await this.store.appendVersion(tx, { ...saved, consents, actor_kind: viewer.kind, actor_id: viewer.id, request_id: requestId, created_at: now });
       // Names only: birth dates and addresses stay out of the audit trail.
       await this.audit.record(tx, {
@@ -117,6 +120,94 @@ export class DeathSettlementService {
       );
       return { ...fromRow(saved), standardClause: clause ?? null };
     });
+  }
+
+  /**
+   * Back-office records that a beneficiary accepted the benefit (L132-9 Code des assurances), from the
+   * signed endorsement uploaded for the policy (evidence `acceptance_endorsement`; a `received` one is
+   * accepted by this act). Checks: back-office (403), the policy (404, 409 when not active), a named
+   * beneficiary of the current designation (422; 409 when already accepted), the endorsement (422:
+   * unknown, refused or about another beneficiary), the date (422: in the future, or before the
+   * 30-day withdrawal period from the contract's conclusion has run). The designation moves to its
+   * next version, like any change, so a client holding the old ETag must read it again.
+   */
+  async recordAcceptance(acting: Acting, policyId: string, input: AcceptanceInput): Promise<DesignationView> {
+    const { viewer, requestId } = acting;
+    if (viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+    return this.db.transaction(async (tx) => {
+      const policy = await this.policies.policy(viewer, policyId, tx);
+      if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_RECORD_ACCEPTANCE_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
+      await this.store.ensure(tx, { ...toRow(defaultDesignation(policy.id)), version: 0 });
+      // Locks the designation: a concurrent change waits, then finds the version moved (412).
+      const current = fromRow((await this.store.current(policy.id, tx, { forUpdate: true }))!);
+      const beneficiary = current.beneficiaries.find((b) => b.id === input.beneficiaryId);
+      if (!beneficiary) throw new AppError('unprocessable', 'UNKNOWN_BENEFICIARY', { field: 'beneficiaryId' });
+      if (beneficiary.acceptedAt !== null) throw new AppError('conflict', 'BENEFICIARY_ALREADY_ACCEPTED');
+      const now = this.clock.now();
+      checkAcceptanceDate(input.acceptedAt, policy.issued_at, now);
+      const endorsement = (await this.documents.ofPolicy(tx, 'acceptance_endorsement', policy.id)).find((d) => d.id === input.endorsementId);
+      if (!endorsement) throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', { field: 'endorsementId' });
+      if (endorsement.item !== null && endorsement.item !== beneficiary.id) throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY', { field: 'endorsementId' });
+      if (endorsement.status === 'refused') throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_REFUSED', { field: 'endorsementId' });
+      if (endorsement.status === 'received') await this.documents.accept(tx, acting, endorsement.id);
+      const beneficiaries = current.beneficiaries.map((b) => (b.id === beneficiary.id ? { ...b, acceptedAt: input.acceptedAt } : b));
+      const saved = (await this.store.replace(tx, current.version, toRow({ ...current, beneficiaries, updatedAt: now })))!;
+      await this.store.appendVersion(tx, { ...saved, consents: [], actor_kind: viewer.kind, actor_id: viewer.id, request_id: requestId, created_at: now });
+      await this.store.insertAcceptance(tx, {
+        policy_id: policy.id, beneficiary_id: beneficiary.id, accepted_on: input.acceptedAt, endorsement_id: endorsement.id, designation_version: saved.version,
+        recorded_by_kind: viewer.kind, recorded_by_id: viewer.id, request_id: requestId, recorded_at: now,
+      });
+      await this.audit.record(tx, {
+        actor: viewer, action: 'beneficiary_acceptance.recorded', target: { type: 'beneficiary_designation', id: policy.id }, requestId,
+        details: { beneficiaryId: beneficiary.id, beneficiary: `${beneficiary.firstName} ${beneficiary.lastName}`, acceptedAt: input.acceptedAt, endorsementId: endorsement.id, fromVersion: current.version, toVersion: saved.version },
+      });
+      await this.outbox.enqueue(
+        tx,
+        { recipientUserId: policy.user_id, channel: 'email', template: 'beneficiary_acceptance_recorded', payload: { policyId: policy.id, subscriberId: policy.subscriber_id, beneficiaryId: beneficiary.id, acceptedAt: input.acceptedAt, version: saved.version } },
+        now,
+      );
+      const [view] = await this.withClauses([fromRow(saved)]);
+      return view;
+    });
+  }
+
+  /**
+   * For a surrender of `policyId` (SurrenderService, in its transaction): every accepted beneficiary of
+   * the current designation must have a written consent on file, accepted by back-office and never
+   * relied on, else 409 `ACCEPTED_BENEFICIARY_CONSENT_REQUIRED`. The consents used are recorded against
+   * the declaration; returns their ids.
+   */
+  async relyOnConsents(tx: Queryable, policyId: string, declarationId: string): Promise<string[]> {
+    const accepted = (await this.current(policyId, tx)).beneficiaries.filter((b) => b.acceptedAt !== null);
+    if (accepted.length === 0) return [];
+    const documents = (await this.documents.ofPolicy(tx, 'beneficiary_consent', policyId)).filter((d) => d.status === 'accepted');
+    const used = await this.store.usedConsents(tx, documents.map((d) => d.id));
+    const now = this.clock.now();
+    const relied: string[] = [];
+    for (const b of accepted) {
+      const consent = documents.find((d) => d.item === b.id && !used.has(d.id));
+      if (!consent) throw consentRequired();
+      if (!(await this.store.useConsent(tx, { evidence_id: consent.id, policy_id: policyId, beneficiary_id: b.id, used_by_type: 'surrender_declaration', used_by_id: declarationId, used_at: now }))) throw consentRequired();
+      relied.push(consent.id);
+    }
+    return relied;
+  }
+
+  /** The consent documents a designation change names: each must be one that can be relied on (422 naming it); they are then used. */
+  private async relyOnNamedConsents(tx: Queryable, policyId: string, consents: readonly ConsentInput[], usedBy: string, now: Date): Promise<Array<{ beneficiaryId: string; evidenceId: string }>> {
+    if (consents.length === 0) return [];
+    const documents = await this.documents.ofPolicy(tx, 'beneficiary_consent', policyId);
+    const used = await this.store.usedConsents(tx, consents.map((c) => c.evidenceId));
+    const problems = consents.flatMap((c, i) => {
+      const reason = consentDocumentProblem(documents.find((d) => d.id === c.evidenceId), c.beneficiaryId, used.has(c.evidenceId));
+      return reason ? [{ field: `consents.${i}.evidenceId`, reason }] : [];
+    });
+    if (problems.length) throw new AppError('unprocessable', problems[0].reason, { field: problems[0].field });
+    for (const c of consents) {
+      const fresh = await this.store.useConsent(tx, { evidence_id: c.evidenceId, policy_id: policyId, beneficiary_id: c.beneficiaryId, used_by_type: 'beneficiary_designation', used_by_id: usedBy, used_at: now });
+      if (!fresh) throw new AppError('unprocessable', 'CONSENT_DOCUMENT_ALREADY_USED', { field: 'consents' });
+    }
+    return consents.map((c) => ({ beneficiaryId: c.beneficiaryId, evidenceId: c.evidenceId }));
   }
 
   private async current(policyId: string, tx: Queryable): Promise<Designation> {

@@ -20,11 +20,6 @@ function text(problems: Problem[], field: string, value: string | null | undefin
   } else if (value.length > max) problems.push({ field, reason: 'TOO_LONG' });
 }
 
-/** A calendar date that exists and is not after today: acceptances and consents have already happened. */
-function pastDate(problems: Problem[], field: string, value: string, today: Date): void {
-  const reason = checkBirthDate(value, today);
-  if (reason) problems.push({ field, reason: reason === 'BIRTH_DATE_INVALID' ? 'DATE_INVALID' : 'DATE_IN_FUTURE' });
-}
 
 const personKey = (b: { firstName: string; lastName: string; birthDate: string }) =>
   `${b.firstName.trim().toLowerCase()}|${b.lastName.trim().toLowerCase()}|${b.birthDate}`;
@@ -40,7 +35,7 @@ export function designationProblems(input: DesignationInput, context: { current:
   if (hasStandard === hasCustom) problems.push({ field: 'standardClauseId', reason: 'EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES' });
   else if (hasStandard && !context.clauseExists) problems.push({ field: 'standardClauseId', reason: 'UNKNOWN_STANDARD_CLAUSE' });
   else if (hasCustom) problems.push(...beneficiaryProblems(input.beneficiaries!, context.current, context.today));
-  problems.push(...consentProblems(input.consents ?? [], context.current, context.today));
+  problems.push(...consentProblems(input.consents ?? [], context.current));
   return problems;
 }
 
@@ -81,12 +76,9 @@ function beneficiaryProblems(list: NonNullable<DesignationInput['beneficiaries']
       sharesUsable = false;
     }
     totals.set(b.rank, (totals.get(b.rank) ?? 0) + b.shareBasisPoints);
-    if (b.accepted === true) {
-      if (b.acceptedAt === undefined || b.acceptedAt === null) problems.push({ field: `${at}.acceptedAt`, reason: 'ACCEPTANCE_DATE_REQUIRED' });
-      else pastDate(problems, `${at}.acceptedAt`, b.acceptedAt, today);
-    } else if (b.acceptedAt !== undefined && b.acceptedAt !== null) {
-      problems.push({ field: `${at}.acceptedAt`, reason: 'ACCEPTANCE_DATE_WITHOUT_ACCEPTANCE' });
-    }
+    // Only back-office records an acceptance, from the signed endorsement: a client must learn it here.
+    if (b.accepted !== undefined && b.accepted !== null) problems.push({ field: `${at}.accepted`, reason: 'ACCEPTANCE_RECORDED_SEPARATELY' });
+    if (b.acceptedAt !== undefined && b.acceptedAt !== null) problems.push({ field: `${at}.acceptedAt`, reason: 'ACCEPTANCE_RECORDED_SEPARATELY' });
   });
   // Totals only mean something once every rank and share is a valid number.
   if (sharesUsable) {
@@ -100,22 +92,45 @@ function beneficiaryProblems(list: NonNullable<DesignationInput['beneficiaries']
   return problems;
 }
 
-function consentProblems(consents: ConsentInput[], current: Designation, today: Date): Problem[] {
+function consentProblems(consents: ConsentInput[], current: Designation): Problem[] {
   const problems: Problem[] = [];
   const accepted = new Set(current.beneficiaries.filter((b) => b.acceptedAt !== null).map((b) => b.id));
   const seen = new Set<string>();
+  const documents = new Set<string>();
   consents.forEach((c, i) => {
     const at = `consents.${i}`;
     if (!accepted.has(c.beneficiaryId)) problems.push({ field: `${at}.beneficiaryId`, reason: 'NOT_AN_ACCEPTED_BENEFICIARY' });
     else if (seen.has(c.beneficiaryId)) problems.push({ field: `${at}.beneficiaryId`, reason: 'CONSENT_LISTED_TWICE' });
     seen.add(c.beneficiaryId);
-    pastDate(problems, `${at}.consentedAt`, c.consentedAt, today);
+    if (documents.has(c.evidenceId)) problems.push({ field: `${at}.evidenceId`, reason: 'CONSENT_DOCUMENT_LISTED_TWICE' });
+    documents.add(c.evidenceId);
   });
   return problems;
 }
 
-/** The designation a valid input makes: kept beneficiaries keep their id, new ones get one; ordered by rank. */
-export function nextDesignation(input: DesignationInput, policyId: string, newBeneficiaryId: () => string, now: Date): Omit<Designation, 'version'> {
+/**
+ * Where a consent document stands for `beneficiaryId` of `policyId`: undefined when it can be relied on
+ * (accepted by back-office, naming that beneficiary, never relied on before), else the reason it cannot.
+ */
+export function consentDocumentProblem(
+  document: { item: string | null; status: string } | undefined,
+  beneficiaryId: string,
+  alreadyUsed: boolean,
+): string | undefined {
+  if (!document) return 'CONSENT_DOCUMENT_NOT_FOUND';
+  if (document.item !== beneficiaryId) return 'CONSENT_DOCUMENT_NAMES_ANOTHER_BENEFICIARY';
+  if (document.status !== 'accepted') return 'CONSENT_DOCUMENT_NOT_ACCEPTED';
+  if (alreadyUsed) return 'CONSENT_DOCUMENT_ALREADY_USED';
+  return undefined;
+}
+
+/**
+ * The designation a valid input makes: kept beneficiaries keep their id and their acceptance (recorded
+ * separately, never from the input), new ones get an id; ordered by rank.
+ */
+export function nextDesignation(input: DesignationInput, current: Designation, newBeneficiaryId: () => string, now: Date): Omit<Designation, 'version'> {
+  const policyId = current.policyId;
+  const acceptedAt = new Map(current.beneficiaries.map((b) => [b.id, b.acceptedAt]));
   if (input.standardClauseId) return { policyId, kind: 'standard', standardClauseId: input.standardClauseId, beneficiaries: [], updatedAt: now };
   const beneficiaries: Beneficiary[] = (input.beneficiaries ?? []).map((b) => ({
     id: b.id ?? newBeneficiaryId(),
@@ -125,7 +140,7 @@ export function nextDesignation(input: DesignationInput, policyId: string, newBe
     address: { line1: b.address.line1.trim(), line2: b.address.line2?.trim() || null, postalCode: b.address.postalCode.trim(), city: b.address.city.trim(), country: b.address.country },
     rank: b.rank,
     shareBasisPoints: b.shareBasisPoints,
-    acceptedAt: b.accepted === true ? (b.acceptedAt ?? null) : null,
+    acceptedAt: b.id ? (acceptedAt.get(b.id) ?? null) : null,
   }));
   // Array.prototype.sort is stable: within a rank, the client's order stays.
   beneficiaries.sort((a, b) => a.rank - b.rank);
@@ -152,7 +167,7 @@ function unchanged(before: Beneficiary, after: Beneficiary | undefined): boolean
  * included) without their consent: once a beneficiary has accepted, the clause cannot change them
  * without it (DOMAIN.md). Changes to other beneficiaries need no consent.
  */
-export function consentsMissing(current: Beneficiary[], next: Beneficiary[], consents: ConsentInput[]): string[] {
+export function consentsMissing(current: Beneficiary[], next: Beneficiary[], consents: ReadonlyArray<{ beneficiaryId: string }>): string[] {
   const consented = new Set(consents.map((c) => c.beneficiaryId));
   const nextById = new Map(next.map((b) => [b.id, b]));
   return current.filter((b) => b.acceptedAt !== null && !consented.has(b.id) && !unchanged(b, nextById.get(b.id))).map((b) => b.id);

@@ -41,14 +41,31 @@ export interface BeneficiaryInput {
   address: { line1: string; line2?: string | null; postalCode: string; city: string; country: string };
   rank: number;
   shareBasisPoints: number;
+  /**
+   * Refused when set (400 naming the field): an acceptance is recorded by back-office from the signed
+   * endorsement (`recordBeneficiaryAcceptance`), and a kept beneficiary keeps it.
+   */
   accepted?: boolean | null;
   acceptedAt?: string | null;
 }
 
-/** An accepted beneficiary's agreement to a change that removes or alters them (Code des assurances L132-9). */
+/**
+ * An accepted beneficiary's agreement to a change that removes or alters them (Code des assurances
+ * L132-9): their signed consent, uploaded as evidence (`beneficiary_consent` of the policy, `item` = the
+ * beneficiary's id) and accepted by back-office.
+ */
 export interface ConsentInput {
   beneficiaryId: string;
-  consentedAt: string;
+  evidenceId: string;
+}
+
+/** Back-office records that a beneficiary accepted the benefit, from the signed endorsement. */
+export interface AcceptanceInput {
+  beneficiaryId: string;
+  /** YYYY-MM-DD, as dated on the endorsement. */
+  acceptedAt: string;
+  /** The endorsement (evidence `acceptance_endorsement` of the policy). */
+  endorsementId: string;
 }
 
 /** The whole new designation (PUT semantics): exactly one of a standard clause or beneficiaries. */

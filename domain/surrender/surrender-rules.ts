@@ -1,12 +1,22 @@
 import { AppError } from '../../errors/app-error';
 
-/** A declaration moves received -> processing -> paid, or -> rejected with a reason (DOMAIN.md). */
-export type SurrenderStatus = 'received' | 'processing' | 'paid' | 'rejected';
+/**
+ * A declaration moves received -> processing -> paid, or -> rejected with a reason (DOMAIN.md). A PER
+ * early release starts `awaiting_documents` and becomes `received` once its supporting documents are
+ * accepted: nothing is sent for payment before.
+ */
+export type SurrenderStatus = 'awaiting_documents' | 'received' | 'processing' | 'paid' | 'rejected';
 /** What the payment provider reports about a declaration. */
 export type PaymentOutcome = 'processing' | 'paid' | 'rejected';
 
-/** Statuses in which a declaration is still open: it holds its policy (total) or its amount (partial). */
-export const OPEN_STATUSES: readonly SurrenderStatus[] = ['received', 'processing'];
+/**
+ * Statuses in which a declaration is still open: it holds its policy (total) or its amount (partial).
+ * A declaration awaiting its documents is open: once they are accepted it is paid without asking again.
+ */
+export const OPEN_STATUSES: readonly SurrenderStatus[] = ['awaiting_documents', 'received', 'processing'];
+
+/** Statuses the payment provider's events may move: what was sent for payment and is not settled yet. */
+export const PAYABLE_STATUSES: readonly SurrenderStatus[] = ['received', 'processing'];
 
 /** Contractual parameters of a product, in minor units; zero where the contract sets none. */
 export interface SurrenderTerms {
@@ -89,10 +99,11 @@ export function totalSurrenderValue(compartments: ReadonlyArray<{ status: string
 
 /**
  * The status a provider's outcome leads to, or undefined when it changes nothing: a declaration that
- * is already paid or rejected stays so, and a repeated `processing` is no step.
+ * is already paid or rejected stays so, a repeated `processing` is no step, and a declaration still
+ * awaiting its documents was never sent for payment, so no outcome can apply to it.
  */
 export function paymentTransition(current: SurrenderStatus, outcome: PaymentOutcome): SurrenderStatus | undefined {
-  if (!OPEN_STATUSES.includes(current)) return undefined;
+  if (!PAYABLE_STATUSES.includes(current)) return undefined;
   if (outcome === current) return undefined;
   return outcome;
 }

@@ -14,7 +14,9 @@ import { maskIban } from '../shared/iban';
 import { newId } from '../shared/ids';
 import { notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
-import { checkEarlyReleaseSources, perEarlyReleaseCase } from './early-release';
+import type { AcceptedBeneficiaryConsents } from './accepted-beneficiaries';
+import { checkEarlyReleaseSources, EARLY_RELEASE_DOCUMENTS, perEarlyReleaseCase, type PerEarlyReleaseCase, type RequiredDocumentState } from './early-release';
+import type { EarlyReleaseFile } from './early-release-file';
 import { surrenderPaymentDueBy } from './payment-deadline';
 import type { PayoutAccount, RegisteredPayoutIbans } from './payout-account';
 import {
@@ -25,6 +27,7 @@ import {
   checkPolicySurrenderable,
   checkSurrenderAmount,
   NO_TERMS,
+  OPEN_STATUSES,
   reservedOn,
   totalSurrenderValue,
 } from './surrender-rules';
@@ -49,6 +52,8 @@ interface Draft {
   amount: number;
   currency: string;
   reason: string | null;
+  /** PER: the early-release case, whose supporting documents the declaration waits for. */
+  earlyRelease: PerEarlyReleaseCase | null;
 }
 
 /**
@@ -66,6 +71,8 @@ export class SurrenderService {
     private readonly catalogue: CatalogueStore,
     private readonly subscriptions: SubscriptionStore,
     private readonly payoutIbans: RegisteredPayoutIbans,
+    private readonly acceptedBeneficiaries: AcceptedBeneficiaryConsents,
+    private readonly earlyReleaseFile: EarlyReleaseFile,
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxStore,
     private readonly clock: Clock,
@@ -79,8 +86,8 @@ export class SurrenderService {
       const compartments = await this.policyStore.compartments([policy.id], tx);
       for (const c of compartments) checkCompartmentSurrenderable('total', c.status);
       const amount = totalSurrenderValue(compartments);
-      const reason = this.reasonFor(product, input.reason, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
-      return { kind: 'total', compartment: null, amount, currency: product.currency, reason };
+      const { reason, earlyRelease } = this.reasonFor(product, input.reason, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
+      return { kind: 'total', compartment: null, amount, currency: product.currency, reason, earlyRelease };
     });
   }
 
@@ -92,14 +99,14 @@ export class SurrenderService {
       // declare() loaded it and answered 404 when the policy has no such compartment.
       const compartment = found!;
       checkCompartmentSurrenderable('partial', compartment.status);
-      const reason = this.reasonFor(product, input.reason, [compartment.code]);
+      const { reason, earlyRelease } = this.reasonFor(product, input.reason, [compartment.code]);
       const terms = await this.store.terms(product.id, tx);
       checkPartialAmount(
         input.amount,
         { value: compartment.value, currency: compartment.currency, reserved: reservedOn(compartment.id, open.map(openView)) },
         terms ? { minPartialAmount: terms.min_partial_amount, minRemainingBalance: terms.min_remaining_balance } : NO_TERMS,
       );
-      return { kind: 'partial', compartment, amount: input.amount.amount, currency: compartment.currency, reason };
+      return { kind: 'partial', compartment, amount: input.amount.amount, currency: compartment.currency, reason, earlyRelease };
     });
   }
 
@@ -125,11 +132,17 @@ export class SurrenderService {
     return this.store.events(declarationIds);
   }
 
+  /** The supporting documents a declaration the caller already reached needs (PER early release), each with its status. */
+  requiredDocuments(declaration: SurrenderDeclarationRow): Promise<RequiredDocumentState[]> {
+    return this.earlyReleaseFile.checklist(this.db, declaration);
+  }
+
   /**
    * The steps both kinds share, in one transaction: object-level access to the policy and the
    * compartment (404), the policy locked so declarations of one policy queue up, its state and open
-   * declarations (409), the kind's own rules, the payout IBAN, then the declaration with its history,
-   * audit entry and notification.
+   * declarations (409), the kind's own rules, the payout IBAN, the accepted beneficiaries' consents
+   * (409), then the declaration with its history, audit entry and notification. A PER early release
+   * waits for its supporting documents: no payment deadline until the file is complete.
    */
   private async declare(
     { viewer, requestId }: Acting,
@@ -145,27 +158,32 @@ export class SurrenderService {
         if (compartmentId !== null && !compartment) throw notFound('compartment');
         checkPolicySurrenderable((await this.store.lockPolicy(tx, policy.id)) ?? policy.status);
         const product = (await this.catalogue.product(policy.product_id, tx))!;
-        const open = await this.store.open(tx, policy.id);
+        const open = await this.store.open(tx, policy.id, OPEN_STATUSES);
         checkNoOpenTotalSurrender(open.map(openView));
         const draft = await rules(tx, policy, product, open, compartment);
         const payout = await this.payoutAccount(tx, policy, input.payoutIbanId ?? null);
+        const id = newId('sur');
+        const consents = await this.acceptedBeneficiaries.relyOnConsents(tx, policy.id, id);
         const now = this.clock.now();
+        const awaiting = draft.earlyRelease !== null;
         const row: SurrenderDeclarationRow = {
-          id: newId('sur'), policy_id: policy.id, kind: draft.kind, compartment_id: draft.compartment?.id ?? null, status: 'received',
-          amount: draft.amount, currency: draft.currency, reason: draft.reason,
+          id, policy_id: policy.id, kind: draft.kind, compartment_id: draft.compartment?.id ?? null, status: awaiting ? 'awaiting_documents' : 'received',
+          amount: draft.amount, currency: draft.currency, reason: draft.reason, early_release_case: draft.earlyRelease,
           payout_iban_masked: maskIban(payout.iban), payout_iban_source: payout.source, payout_iban_id: payout.ibanId,
-          requested_at: now, due_by: surrenderPaymentDueBy(now), declared_by_kind: viewer.kind, declared_by_id: viewer.id,
+          requested_at: now, due_by: awaiting ? null : surrenderPaymentDueBy(now), declared_by_kind: viewer.kind, declared_by_id: viewer.id,
           paid_amount: null, paid_at: null, rejection_reason: null, updated_at: now,
         };
+        const requiredDocuments = draft.earlyRelease ? EARLY_RELEASE_DOCUMENTS[draft.earlyRelease].map((d) => d.item) : [];
+        const dueBy = row.due_by?.toISOString() ?? null;
         await this.store.insert(tx, row);
-        await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: 'received', actorKind: viewer.kind, actorId: viewer.id, note: null });
+        await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null });
         await this.audit.record(tx, {
           actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
-          details: { policyId: policy.id, compartmentId: row.compartment_id, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payout_iban_masked, dueBy: row.due_by.toISOString() },
+          details: { policyId: policy.id, compartmentId: row.compartment_id, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
         });
         await this.outbox.enqueue(tx, {
           recipientUserId: policy.user_id, channel: 'email', template: 'surrender_declared',
-          payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payout_iban_masked, dueBy: row.due_by.toISOString(), declaredBy: viewer.kind },
+          payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, declaredBy: viewer.kind },
         }, now);
         return row;
       });
@@ -177,11 +195,11 @@ export class SurrenderService {
   }
 
   /** PER: the early-release case and where the money comes from. Assurance-vie: any reason, or none. */
-  private reasonFor(product: ProductRow, reason: string | null | undefined, sources: string[]): string | null {
-    if (product.kind !== 'per') return reason?.trim() || null;
+  private reasonFor(product: ProductRow, reason: string | null | undefined, sources: string[]): { reason: string | null; earlyRelease: PerEarlyReleaseCase | null } {
+    if (product.kind !== 'per') return { reason: reason?.trim() || null, earlyRelease: null };
     const earlyRelease = perEarlyReleaseCase(reason);
     checkEarlyReleaseSources(earlyRelease, sources);
-    return earlyRelease;
+    return { reason: earlyRelease, earlyRelease };
   }
 
   /**

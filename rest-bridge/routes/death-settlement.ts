@@ -20,4 +20,16 @@ export const DEATH_SETTLEMENT_ROUTES: Route[] = [
     tag: 'death-settlement',
     summary: 'Replace the beneficiary designation (If-Match required; accepted beneficiaries must consent to changes)',
   },
+  {
+    method: 'POST',
+    path: `${BASE}/beneficiary-acceptances`,
+    operation: 'RecordBeneficiaryAcceptance',
+    auth: 'required',
+    status: 201,
+    body: ['json'],
+    bodyVariable: 'input',
+    etag: { versionField: 'version' },
+    tag: 'death-settlement',
+    summary: 'Record a beneficiary’s acceptance from the signed endorsement (back-office; answers the designation, ETag: its version)',
+  },
 ];

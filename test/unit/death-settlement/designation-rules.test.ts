@@ -85,23 +85,24 @@ describe('designationProblems', () => {
     expect(check({ beneficiaries: [input('Anne', 1, 5_000), input('ANNE ', 1, 5_000)] })).toEqual(['beneficiaries.1 BENEFICIARY_LISTED_TWICE']);
   });
 
-  it('an acceptance needs a date that has passed, and a date needs an acceptance', () => {
+  it('an acceptance cannot be set here: accepted and acceptedAt are refused, naming the field (recorded by back-office separately)', () => {
     expect(
       check({
         beneficiaries: [
           input('A', 1, 2_500, { accepted: true }),
-          input('B', 1, 2_500, { accepted: true, acceptedAt: '2026-06-16' }),
+          input('B', 1, 2_500, { accepted: true, acceptedAt: '2026-06-01' }),
           input('C', 1, 2_500, { acceptedAt: '2026-01-01' }),
-          input('D', 1, 2_500, { accepted: false, acceptedAt: '2026-01-01' }),
+          input('D', 1, 2_500, { accepted: false, acceptedAt: null }),
         ],
       }),
     ).toEqual([
-      'beneficiaries.0.acceptedAt ACCEPTANCE_DATE_REQUIRED',
-      'beneficiaries.1.acceptedAt DATE_IN_FUTURE',
-      'beneficiaries.2.acceptedAt ACCEPTANCE_DATE_WITHOUT_ACCEPTANCE',
-      'beneficiaries.3.acceptedAt ACCEPTANCE_DATE_WITHOUT_ACCEPTANCE',
+      'beneficiaries.0.accepted ACCEPTANCE_RECORDED_SEPARATELY',
+      'beneficiaries.1.accepted ACCEPTANCE_RECORDED_SEPARATELY',
+      'beneficiaries.1.acceptedAt ACCEPTANCE_RECORDED_SEPARATELY',
+      'beneficiaries.2.acceptedAt ACCEPTANCE_RECORDED_SEPARATELY',
+      'beneficiaries.3.accepted ACCEPTANCE_RECORDED_SEPARATELY',
     ]);
-    expect(check({ beneficiaries: [input('A', 1, 10_000, { accepted: true, acceptedAt: '2026-06-15' })] })).toEqual([]);
+    expect(check({ beneficiaries: [input('A', 1, 10_000, { accepted: null, acceptedAt: null })] })).toEqual([]);
   });
 
   it('an id must name a beneficiary of the current designation, once', () => {
@@ -110,41 +111,41 @@ describe('designationProblems', () => {
     expect(check({ beneficiaries: [input('A', 1, 10_000, { id: 'bnf_zz' })] }, current)).toEqual(['beneficiaries.0.id UNKNOWN_BENEFICIARY']);
   });
 
-  it('consents come from accepted beneficiaries of the current designation, once each, dated in the past', () => {
+  it('consents come from accepted beneficiaries of the current designation, once each, each with its own document', () => {
     const current = custom([beneficiary('bnf_a', 1, 5_000, '2025-01-01'), beneficiary('bnf_b', 1, 5_000)]);
     expect(
       check(
         {
           standardClauseId: 'clause_heirs',
           consents: [
-            { beneficiaryId: 'bnf_a', consentedAt: '2026-06-01' },
-            { beneficiaryId: 'bnf_a', consentedAt: '2026-06-01' },
-            { beneficiaryId: 'bnf_b', consentedAt: '2026-06-01' },
-            { beneficiaryId: 'bnf_zz', consentedAt: '2026-07-01' },
+            { beneficiaryId: 'bnf_a', evidenceId: 'evd_1' },
+            { beneficiaryId: 'bnf_a', evidenceId: 'evd_2' },
+            { beneficiaryId: 'bnf_b', evidenceId: 'evd_3' },
+            { beneficiaryId: 'bnf_zz', evidenceId: 'evd_3' },
           ],
         },
         current,
       ),
-    ).toEqual(['consents.1.beneficiaryId CONSENT_LISTED_TWICE', 'consents.2.beneficiaryId NOT_AN_ACCEPTED_BENEFICIARY', 'consents.3.beneficiaryId NOT_AN_ACCEPTED_BENEFICIARY', 'consents.3.consentedAt DATE_IN_FUTURE']);
+    ).toEqual(['consents.1.beneficiaryId CONSENT_LISTED_TWICE', 'consents.2.beneficiaryId NOT_AN_ACCEPTED_BENEFICIARY', 'consents.3.beneficiaryId NOT_AN_ACCEPTED_BENEFICIARY', 'consents.3.evidenceId CONSENT_DOCUMENT_LISTED_TWICE']);
   });
 });
 
 describe('nextDesignation', () => {
   it('a standard clause has no beneficiaries', () => {
-    expect(nextDesignation({ standardClauseId: 'clause_heirs' }, 'pol_1', () => 'bnf_new', TODAY)).toEqual({ policyId: 'pol_1', kind: 'standard', standardClauseId: 'clause_heirs', beneficiaries: [], updatedAt: TODAY });
+    expect(nextDesignation({ standardClauseId: 'clause_heirs' }, NONE, () => 'bnf_new', TODAY)).toEqual({ policyId: 'pol_1', kind: 'standard', standardClauseId: 'clause_heirs', beneficiaries: [], updatedAt: TODAY });
   });
 
-  it('keeps ids that were sent, gives new people one, trims, orders by rank (stable within a rank)', () => {
+  it('keeps ids that were sent (and their recorded acceptance), gives new people one, trims, orders by rank (stable within a rank)', () => {
     let n = 0;
     const next = nextDesignation(
       {
         beneficiaries: [
           input('Zed', 2, 10_000),
-          input(' Ann ', 1, 5_000, { id: 'bnf_a', address: { line1: ' 1 rue Haute ', line2: '  ', postalCode: '33000', city: 'Bordeaux ', country: 'FR' }, accepted: true, acceptedAt: '2026-01-02' }),
-          input('Bea', 1, 5_000, { acceptedAt: null, accepted: false }),
+          input(' Ann ', 1, 5_000, { id: 'bnf_a', address: { line1: ' 1 rue Haute ', line2: '  ', postalCode: '33000', city: 'Bordeaux ', country: 'FR' } }),
+          input('Bea', 1, 5_000, { acceptedAt: null, accepted: null }),
         ],
       },
-      'pol_1',
+      custom([beneficiary('bnf_a', 1, 10_000, '2026-01-02')]),
       () => `bnf_new${++n}`,
       TODAY,
     );
@@ -183,12 +184,12 @@ describe('consentsMissing', () => {
     ['replacing the clause by a standard one', []],
   ])('%s needs their consent', (_label, next) => {
     expect(consentsMissing(current, next, [])).toEqual(['bnf_a']);
-    expect(consentsMissing(current, next, [{ beneficiaryId: 'bnf_a', consentedAt: '2026-06-01' }])).toEqual([]);
+    expect(consentsMissing(current, next, [{ beneficiaryId: 'bnf_a' }])).toEqual([]);
   });
 
   it('lists every accepted beneficiary that has not consented', () => {
     const second = { ...heir, acceptedAt: '2025-02-02' };
-    expect(consentsMissing([accepted, other, second], [], [{ beneficiaryId: 'bnf_c', consentedAt: '2026-06-01' }])).toEqual(['bnf_a']);
+    expect(consentsMissing([accepted, other, second], [], [{ beneficiaryId: 'bnf_c' }])).toEqual(['bnf_a']);
     expect(consentsMissing([accepted, other, second], [], [])).toEqual(['bnf_a', 'bnf_c']);
   });
 });

@@ -1,0 +1,81 @@
+import { AppError } from '../../errors/app-error';
+import type { Queryable } from '../../store/db';
+import type { OutboxStore } from '../../store/outbox-store';
+import type { PolicyStore } from '../../store/policy-store';
+import type { SurrenderDeclarationRow, SurrenderStore } from '../../store/surrender-store';
+import type { Acting } from '../shared/acting';
+import type { AuditTrail } from '../shared/audit-trail';
+import type { Clock } from '../shared/clock';
+import { EARLY_RELEASE_DOCUMENTS, earlyReleaseChecklist, isFileComplete, storedEarlyReleaseCase, type RequiredDocumentState, type UploadedProof } from './early-release';
+import { surrenderPaymentDueBy } from './payment-deadline';
+
+/**
+ * The proofs uploaded for a declaration (the evidence facility, kind `early_release_proof`, wired in
+ * app.ts): surrender only needs each one's checklist item and review status, inside its transaction.
+ */
+export interface EarlyReleaseProofs {
+  ofDeclaration(tx: Queryable, declarationId: string): Promise<UploadedProof[]>;
+}
+
+/**
+ * The supporting-documents file of a PER early release (L224-4 CMF): its checklist, and the step that
+ * sends it for payment once back-office has accepted the last required proof.
+ */
+export class EarlyReleaseFile {
+  constructor(
+    private readonly store: SurrenderStore,
+    private readonly policies: PolicyStore,
+    private readonly proofs: EarlyReleaseProofs,
+    private readonly audit: AuditTrail,
+    private readonly outbox: OutboxStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The documents a declaration needs and where each stands; empty for an assurance-vie surrender. */
+  async checklist(tx: Queryable, declaration: Pick<SurrenderDeclarationRow, 'id' | 'early_release_case'>): Promise<RequiredDocumentState[]> {
+    const earlyRelease = storedEarlyReleaseCase(declaration.early_release_case);
+    if (!earlyRelease) return [];
+    return earlyReleaseChecklist(earlyRelease, await this.proofs.ofDeclaration(tx, declaration.id));
+  }
+
+  /**
+   * An upload (in its transaction): a proof is for a declaration still awaiting its documents (409
+   * otherwise) and names one of the items its case requires (422 naming `item`).
+   */
+  async checkUpload(tx: Queryable, declarationId: string, item: string | null): Promise<void> {
+    const declaration = await this.store.byId(declarationId, tx);
+    const earlyRelease = storedEarlyReleaseCase(declaration?.early_release_case ?? null);
+    if (!declaration || !earlyRelease) throw new AppError('unprocessable', 'NOT_AN_EARLY_RELEASE_DECLARATION', { field: 'subjectId' });
+    if (declaration.status !== 'awaiting_documents') throw new AppError('conflict', 'SURRENDER_NOT_AWAITING_DOCUMENTS');
+    if (item === null) throw new AppError('invalid_request', 'DOCUMENT_ITEM_REQUIRED', { field: 'item' });
+    if (!EARLY_RELEASE_DOCUMENTS[earlyRelease].some((d) => d.item === item)) throw new AppError('unprocessable', 'DOCUMENT_ITEM_NOT_REQUIRED_FOR_CASE', { field: 'item' });
+  }
+
+  /**
+   * A proof was reviewed (in the review's transaction): when the file is now complete, the declaration
+   * moves to `received`, its L132-21 deadline runs from this moment, and the subscriber is told. The
+   * policy is locked first, the order declarations and payments lock in.
+   */
+  async proofReviewed(tx: Queryable, declarationId: string, { viewer, requestId }: Acting): Promise<void> {
+    const found = await this.store.byId(declarationId, tx);
+    if (!found) return;
+    await this.store.lockPolicy(tx, found.policy_id);
+    const declaration = (await this.store.byId(declarationId, tx, { forUpdate: true }))!;
+    if (declaration.status !== 'awaiting_documents') return;
+    const checklist = await this.checklist(tx, declaration);
+    if (!isFileComplete(checklist)) return;
+    const now = this.clock.now();
+    const dueBy = surrenderPaymentDueBy(now);
+    await this.store.changeStatus(tx, declaration.id, 'awaiting_documents', { to: 'received', at: now, dueBy });
+    await this.store.appendEvent(tx, { declarationId: declaration.id, at: now, from: 'awaiting_documents', to: 'received', actorKind: viewer.kind, actorId: viewer.id, note: 'supporting documents accepted' });
+    await this.audit.record(tx, {
+      actor: viewer, action: 'surrender.documents_complete', target: { type: 'surrender_declaration', id: declaration.id }, requestId,
+      details: { policyId: declaration.policy_id, kind: declaration.kind, earlyReleaseCase: declaration.early_release_case, documents: checklist.map((d) => d.item), dueBy: dueBy.toISOString() },
+    });
+    const owner = await this.policies.policy(declaration.policy_id, tx);
+    await this.outbox.enqueue(tx, {
+      recipientUserId: owner?.user_id ?? null, channel: 'email', template: 'surrender_documents_complete',
+      payload: { declarationId: declaration.id, policyId: declaration.policy_id, kind: declaration.kind, amount: declaration.amount, currency: declaration.currency, dueBy: dueBy.toISOString() },
+    }, now);
+  }
+}
