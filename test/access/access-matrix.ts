@@ -283,6 +283,19 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     expect: ALICES,
     request: () => ({ variables: { policyId: 'pol_alice_av', expectedVersion: 999, input: { standardClauseId: 'clause_spouse_children' } } }),
   },
+  // Recording an acceptance: back-office only; an unknown beneficiary (422) once past access control.
+  {
+    kind: 'rest',
+    key: 'POST /v1/death-settlement/policies/{policyId}/beneficiary-acceptances',
+    expect: BACKOFFICE,
+    request: () => ({ params: { policyId: 'pol_alice_av' }, body: { beneficiary_id: 'bnf_nobody', accepted_at: '2025-06-01', endorsement_id: 'evd_nobody' } }),
+  },
+  {
+    kind: 'graphql',
+    key: 'Mutation.recordBeneficiaryAcceptance',
+    expect: BACKOFFICE,
+    request: () => ({ variables: { policyId: 'pol_alice_av', input: { beneficiaryId: 'bnf_nobody', acceptedAt: '2025-06-01', endorsementId: 'evd_nobody' } } }),
+  },
 
   // surrender: a total surrender of pol_alice_av is already open (409); partials add a small amount
   { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' }, body: { reason: 'access matrix' } }) },

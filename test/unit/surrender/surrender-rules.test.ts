@@ -161,6 +161,10 @@ describe('surrender rules', () => {
       ['paid', 'processing', undefined],
       ['rejected', 'paid', undefined],
       ['rejected', 'rejected', undefined],
+      // Never sent for payment: a PER early release whose documents are not all accepted.
+      ['awaiting_documents', 'processing', undefined],
+      ['awaiting_documents', 'paid', undefined],
+      ['awaiting_documents', 'rejected', undefined],
     ])('%s + %s -> %s', (current, outcome, expected) => {
       expect(paymentTransition(current, outcome)).toBe(expected);
     });
