@@ -56,6 +56,12 @@ import type { RegisteredPayoutIbans } from './domain/surrender/payout-account';
 import type { AcceptedBeneficiaryConsents } from './domain/surrender/accepted-beneficiaries';
 import { EarlyReleaseFile, type EarlyReleaseProofs } from './domain/surrender/early-release-file';
 import type { PolicyDocuments } from './domain/death-settlement/policy-documents';
+import { EvidenceKinds } from './domain/evidence/evidence-kinds';
+import { EvidenceService } from './domain/evidence/evidence-service';
+import { EvidenceStore } from './store/evidence-store';
+import { ibanProofHandler } from './domain/pay-out/iban-proof';
+import { earlyReleaseProofHandler } from './domain/surrender/early-release-proof';
+import { policyEvidenceHandler } from './domain/death-settlement/acceptance-evidence';
 
 export interface AppOptions {
   config: Config;
@@ -122,6 +128,17 @@ function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: Po
   };
 }
 
+/** Each kind of evidence, handled by the domain that owns its subject. */
+function evidenceKinds(db: Db, earlyReleaseFile: EarlyReleaseFile): EvidenceKinds {
+  const kinds = new EvidenceKinds();
+  kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db)));
+  kinds.register('early_release_proof', earlyReleaseProofHandler(new SurrenderStore(db), new PolicyStore(db), earlyReleaseFile));
+  const policyEvidence = policyEvidenceHandler(new PolicyStore(db), new BeneficiaryStore(db));
+  kinds.register('acceptance_endorsement', policyEvidence);
+  kinds.register('beneficiary_consent', policyEvidence);
+  return kinds;
+}
+
 /** Composition root: store -> services -> schema -> Apollo -> HTTP routes. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
@@ -142,9 +159,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new OutboxStore(), audit, clock);
-  // TODO(evidence): read through the evidence facility once it lands.
-  const policyDocuments: PolicyDocuments = { ofPolicy: async () => [], accept: async () => undefined };
+  // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
+  const policyDocuments: PolicyDocuments = {
+    ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
+    accept: async (tx, acting, id) => void (await services.evidence.acceptWithin(tx, acting, id)),
+  };
   const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), audit, clock);
+  const surrender = surrenderServices(db, audit, clock, policies, {
+    payoutIbans: {
+      // A payout goes to a registered IBAN: the one named, else the subscriber's default.
+      find: async (tx, subscriberId, ibanId) => (await payOut.payoutAccount(tx, subscriberId, ibanId))?.iban,
+    },
+    // An accepted beneficiary's consent, read from the policy's current designation.
+    acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
+    proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
+  });
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
@@ -155,17 +184,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     policies,
     deathSettlement,
     payOut,
-    ...surrenderServices(db, audit, clock, policies, {
-      payoutIbans: {
-        // A payout goes to a registered IBAN: the one named, else the subscriber's default.
-        find: async (tx, subscriberId, ibanId) => (await payOut.payoutAccount(tx, subscriberId, ibanId))?.iban,
-      },
-      // An accepted beneficiary's consent, read from the policy's current designation.
-      acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
-      proofs: { ofDeclaration: async () => [] },
-    }),
+    ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
+    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, surrender.earlyReleaseFile), journey.subscription, audit, clock),
     clock,
   };
   await db.listen(

@@ -1,3 +1,4 @@
+import type { EvidenceService } from '../domain/evidence/evidence-service';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UnauthorizedReason } from '../errors/app-error';
 import type { AuthService, PresentedCredentials } from '../domain/auth/auth-service';
@@ -35,6 +36,7 @@ export interface Services {
   earlyReleaseFile: EarlyReleaseFile;
   billing: BillingService;
   support: SupportService;
+  evidence: EvidenceService;
   clock: Clock;
 }
 

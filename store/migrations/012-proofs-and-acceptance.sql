@@ -49,3 +49,7 @@ create table beneficiary_consent_uses (
   used_by_id text not null,
   used_at timestamptz not null
 );
+
+-- Which item of its subject a proof is for: the required document of an early release it proves
+-- (`death_certificate`...), or the beneficiary an acceptance endorsement or consent is about.
+alter table evidence_documents add column item text;
