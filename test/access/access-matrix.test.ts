@@ -139,7 +139,7 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     ).id;
     fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
     fixtures.evidenceId = (await expectCreated(
-      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'beneficiary_consent', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: fixtures.pngBase64 }),
+      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'acceptance_endorsement', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: fixtures.pngBase64 }),
       'evidence',
     )).id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holder_name: 'Alice Martin' }), 'payout IBAN')).id;

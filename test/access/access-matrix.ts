@@ -336,7 +336,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'rest',
     key: 'POST /v1/evidence/subscribers/{subscriberId}/documents',
     expect: ALICES,
-    request: (f) => ({ params: { subscriberId: 'sbr_alice' }, body: { kind: 'beneficiary_consent', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: f.pngBase64 } }),
+    request: (f) => ({ params: { subscriberId: 'sbr_alice' }, body: { kind: 'acceptance_endorsement', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: f.pngBase64 } }),
   },
   { kind: 'rest', key: 'GET /v1/evidence/subscribers/{subscriberId}/documents', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
   { kind: 'rest', key: 'GET /v1/evidence/documents/{documentId}', expect: ALICES, request: (f) => ({ params: { documentId: f.evidenceId } }) },
@@ -348,7 +348,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'graphql',
     key: 'Mutation.uploadEvidence',
     expect: ALICES,
-    request: (f) => ({ variables: { subscriberId: 'sbr_alice', input: { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } } }),
+    request: (f) => ({ variables: { subscriberId: 'sbr_alice', input: { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } } }),
   },
   { kind: 'graphql', key: 'Mutation.reviewEvidence', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.evidenceId, input: { decision: 'refuse', reason: 'access matrix' } } }) },
 

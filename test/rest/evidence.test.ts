@@ -16,7 +16,7 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   const send = (who: string, method: string, path: string, json?: unknown): Promise<Answer> =>
     call(`${server.url}${path}`, { method, headers: headers[who] ?? {}, ...(json !== undefined ? { json } : {}) });
   const consent = (overrides: Record<string, unknown> = {}) => ({
-    kind: 'beneficiary_consent', subject_id: 'pol_alice_av', file_name: 'consent.pdf', content_type: 'application/pdf', content_base64: pdf.toString('base64'), ...overrides,
+    kind: 'acceptance_endorsement', subject_id: 'pol_alice_av', file_name: 'consent.pdf', content_type: 'application/pdf', content_base64: pdf.toString('base64'), ...overrides,
   });
 
   beforeAll(async () => {
@@ -42,7 +42,7 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
     const answer = await send('alice', 'POST', upload('sbr_alice'), consent());
     expect(answer.status).toBe(201);
     expect(answer.json).toMatchObject({
-      id: expect.stringMatching(/^evd_/), subscriber_id: 'sbr_alice', policy_id: 'pol_alice_av', kind: 'beneficiary_consent', subject_id: 'pol_alice_av',
+      id: expect.stringMatching(/^evd_/), subscriber_id: 'sbr_alice', policy_id: 'pol_alice_av', kind: 'acceptance_endorsement', subject_id: 'pol_alice_av',
       file_name: 'consent.pdf', content_type: 'application/pdf', size_bytes: pdf.length, status: 'received', review_reason: null, reviewed_at: null, uploaded_by_kind: 'subscriber',
     });
     const download = await fetch(`${server.url}${one(answer.json.id)}/download`, { headers: headers.alice });
@@ -105,13 +105,13 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('lists a subscriber\'s proofs by kind and subject, over REST and GraphQL', async () => {
-    const listed = await send('alice', 'GET', `${upload('sbr_alice')}?kind=beneficiary_consent&subject_id=pol_alice_av`);
+    const listed = await send('alice', 'GET', `${upload('sbr_alice')}?kind=acceptance_endorsement&subject_id=pol_alice_av`);
     expect(listed.status).toBe(200);
     expect(listed.json.documents.length).toBeGreaterThan(0);
-    expect(listed.json.documents.every((d: { kind: string; subject_id: string }) => d.kind === 'beneficiary_consent' && d.subject_id === 'pol_alice_av')).toBe(true);
+    expect(listed.json.documents.every((d: { kind: string; subject_id: string }) => d.kind === 'acceptance_endorsement' && d.subject_id === 'pol_alice_av')).toBe(true);
     const other = await send('alice', 'GET', `${upload('sbr_alice')}?kind=iban_proof`);
     expect(other.json.documents).toEqual([]);
-    const viaGraphql = await gql(server.url, '{ subscriber(id: "sbr_alice") { evidence(kind: beneficiary_consent) { id status } } }', { headers: headers.alice });
+    const viaGraphql = await gql(server.url, '{ subscriber(id: "sbr_alice") { evidence(kind: acceptance_endorsement) { id status } } }', { headers: headers.alice });
     expect(viaGraphql.json.data.subscriber.evidence).toHaveLength(listed.json.documents.length);
   });
 

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { acceptedBeneficiary, acceptedEvidence, reviewEvidence, uploadEvidence } from '../support/evidence';
+import { surrenderPaymentDueBy } from '../../domain/surrender/payment-deadline';
 import {
   auditOf,
   compartmentRow,
@@ -42,6 +44,10 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
   const post = (caller: Caller, path: string, body: unknown, headers: Record<string, string> = {}) => call(`${server.url}${path}`, { method: 'POST', headers: { ...caller, ...headers }, json: body });
   const get = (caller: Caller, path: string) => call(`${server.url}${path}`, { headers: caller });
+  /** Uploads (as `who`) and back-office accepts one proof of every document the declaration needs. */
+  const completeFile = async (declaration: { id: string; required_documents: Array<{ item: string }> }, who: Caller = as.alice) => {
+    for (const { item } of declaration.required_documents) await acceptedEvidence(server, who, as.backoffice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declaration.id, item });
+  };
   const declaredCount = async (policyId: string) => Number((await server.db.query<{ n: number }>('select count(*)::int as n from surrender_declarations where policy_id = $1', [policyId]))[0].n);
 
   beforeAll(async () => {
@@ -79,6 +85,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         paid_at: null,
         rejection_reason: null,
         declared_by: 'subscriber',
+        required_documents: [],
         history: [{ at: declared.json.requested_at, from_status: null, to_status: 'received', actor_kind: 'subscriber', note: null }],
       });
       const read = await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`);
@@ -228,12 +235,14 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   });
 
   describe('a total surrender', () => {
-    it('is received with the policy’s value; paying it closes the policy and every compartment (value 0)', async () => {
+    it('is declared with the policy’s value; once its file is complete, paying it closes the policy and every compartment (value 0)', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per', { C1: 842_300, C2: 356_120 });
       const declared = await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' });
       expect(declared.status).toBe(201);
-      expect(declared.json).toMatchObject({ kind: 'total', compartment_id: null, status: 'received', amount: eur(1_198_420), reason: 'over_indebtedness', payout_iban: DEMO_IBAN_MASKED });
+      expect(declared.json).toMatchObject({ kind: 'total', compartment_id: null, status: 'awaiting_documents', amount: eur(1_198_420), reason: 'over_indebtedness', payout_iban: DEMO_IBAN_MASKED });
       expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json).toEqual(declared.json);
+      await completeFile(declared.json);
+      expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json.status).toBe('received');
 
       expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id })).status).toBe(200);
       expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json).toMatchObject({ status: 'paid', paid_amount: eur(1_198_420) });
@@ -245,7 +254,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expect(events).toEqual([{ to_status: 'closed', actor_kind: 'system', reason: `total surrender ${declared.json.id} paid` }]);
       // A closed policy cannot be surrendered again.
       expectError(await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_POLICY_IN_STATE_CLOSED');
-      expect((await auditOf(server, declared.json.id)).map((a) => a.action)).toEqual(['surrender.total_declared', 'surrender.paid']);
+      expect((await auditOf(server, declared.json.id)).map((a) => a.action)).toEqual(['surrender.total_declared', 'surrender.documents_complete', 'surrender.paid']);
     });
 
     it('can be declared with an empty body on an assurance-vie', async () => {
@@ -360,6 +369,126 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
       expectRule(await post(as.alice, partialPath(policyId, compartments.C2), { amount: eur(29_999), reason: 'over_indebtedness' }), 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', 'amount.amount');
       expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: eur(30_000), reason: 'over_indebtedness' })).status).toBe(201);
+    });
+  });
+
+  describe('PER early release: nothing is paid before its supporting documents are accepted', () => {
+    it('a broker’s declaration awaits its documents: a checklist for its case, no payment deadline, and payment events do not move it', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      const declared = await post(as.broker, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'death_of_spouse_or_pacs_partner' });
+      expect(declared.status).toBe(201);
+      expect(declared.json).toMatchObject({
+        status: 'awaiting_documents',
+        payment_due_by: null,
+        required_documents: [
+          { item: 'death_certificate', description: expect.any(String), status: 'missing' },
+          { item: 'marriage_or_pacs_certificate', description: expect.any(String), status: 'missing' },
+        ],
+        history: [{ from_status: null, to_status: 'awaiting_documents', actor_kind: 'broker' }],
+      });
+      expect((await notificationsOf(server, declared.json.id)).map((n) => [n.template, n.payload.status, n.payload.dueBy, n.payload.requiredDocuments])).toEqual([
+        ['surrender_declared', 'awaiting_documents', null, ['death_certificate', 'marriage_or_pacs_certificate']],
+      ]);
+      // The provider never received it: its events change nothing, and nothing leaves the compartment.
+      for (const type of ['surrender.processing', 'surrender.paid']) expect((await paymentsEvent(server, type, { declaration_id: declared.json.id })).status).toBe(200);
+      const read = await get(as.alice, `${partialPath(policyId, compartments.C1)}/${declared.json.id}`);
+      expect(read.json).toMatchObject({ status: 'awaiting_documents', paid_amount: null, paid_at: null, payment_due_by: null });
+      expect(await compartmentRow(server, compartments.C1)).toEqual({ status: 'active', value: 842_300 });
+      expect((await auditOf(server, declared.json.id)).map((a) => a.action)).toEqual(['surrender.partial_declared']);
+    });
+
+    it('each proof names a required item of its case; the file completes when back-office accepts the last one, and the deadline runs from then', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      const path = (id: string) => `${partialPath(policyId, compartments.C3)}/${id}`;
+      const declared = (await post(as.alice, partialPath(policyId, compartments.C3), { amount: eur(60_000), reason: 'death_of_spouse_or_pacs_partner' })).json;
+      const proof = (item?: string) => uploadEvidence(server, as.broker, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item });
+      expectError(await proof(), 400, 'invalid_request', 'DOCUMENT_ITEM_REQUIRED', 'item');
+      expectRule(await proof('purchase_agreement_or_deed'), 'DOCUMENT_ITEM_NOT_REQUIRED_FOR_CASE', 'item');
+
+      const certificate = await proof('death_certificate');
+      expect(certificate.status).toBe(201);
+      expect(certificate.json).toMatchObject({ kind: 'early_release_proof', subject_id: declared.id, item: 'death_certificate', policy_id: policyId, status: 'received' });
+      expect((await get(as.alice, path(declared.id))).json.required_documents.map((d: { status: string }) => d.status)).toEqual(['received', 'missing']);
+      expect((await reviewEvidence(server, as.backoffice, certificate.json.id, 'accept')).status).toBe(200);
+      const family = await proof('marriage_or_pacs_certificate');
+      expect((await reviewEvidence(server, as.backoffice, family.json.id, 'refuse', 'illegible')).status).toBe(200);
+      expect((await get(as.alice, path(declared.id))).json).toMatchObject({ status: 'awaiting_documents', payment_due_by: null });
+      expect((await get(as.alice, path(declared.id))).json.required_documents.map((d: { status: string }) => d.status)).toEqual(['accepted', 'refused']);
+
+      // Forty days later the last proof arrives and is accepted: two months run from that day, not from the declaration.
+      const start = server.clock.now();
+      try {
+        server.clock.set(new Date(start.getTime() + 40 * 24 * 3600_000));
+        const backoffice = { authorization: `Bearer ${(await login(server.url, 'backoffice@demo.test', newAddress())).token}` };
+        const alice = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', newAddress())).token}` };
+        const again = await uploadEvidence(server, alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item: 'marriage_or_pacs_certificate' });
+        expect((await reviewEvidence(server, backoffice, again.json.id, 'accept')).status).toBe(200);
+        const complete = (await get(alice, path(declared.id))).json;
+        expect(complete).toMatchObject({ status: 'received', requested_at: declared.requested_at, payment_due_by: surrenderPaymentDueBy(server.clock.now()).toISOString() });
+        expect(complete.required_documents.map((d: { status: string }) => d.status)).toEqual(['accepted', 'accepted']);
+        expect(complete.history.at(-1)).toEqual({ at: server.clock.now().toISOString(), from_status: 'awaiting_documents', to_status: 'received', actor_kind: 'backoffice', note: 'supporting documents accepted' });
+        expect((await notificationsOf(server, declared.id)).map((n) => [n.recipient_user_id, n.template, n.payload.dueBy ?? null])).toEqual([
+          ['usr_alice', 'surrender_declared', null],
+          ['usr_alice', 'surrender_documents_complete', complete.payment_due_by],
+        ]);
+        expect((await auditOf(server, declared.id)).map((a) => [a.action, a.actor_kind])).toEqual([['surrender.partial_declared', 'subscriber'], ['surrender.documents_complete', 'backoffice']]);
+        // Complete: no more proofs, and now the provider's events apply.
+        expectError(await uploadEvidence(server, alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item: 'death_certificate' }), 409, 'conflict', 'SURRENDER_NOT_AWAITING_DOCUMENTS');
+        expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.id })).status).toBe(200);
+        expect((await get(alice, path(declared.id))).json).toMatchObject({ status: 'paid', paid_amount: eur(60_000) });
+        expect(await compartmentRow(server, compartments.C3)).toEqual({ status: 'active', value: 421_900 - 60_000 });
+      } finally {
+        server.clock.set(start);
+      }
+    });
+
+    it('a declaration awaiting documents still holds: its amount stays reserved, and a total surrender stays the only one', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      expect((await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(700_000), reason: 'disability_of_holder' })).json.status).toBe('awaiting_documents');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(200_000), reason: 'disability_of_holder' }), 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE', 'amount.amount');
+      const other = await freshPolicy(server, 'alice', 'per');
+      expect((await post(as.alice, totalPath(other.policyId), { reason: 'disability_of_holder' })).json.status).toBe('awaiting_documents');
+      expectError(await post(as.alice, totalPath(other.policyId), { reason: 'disability_of_holder' }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+      expectError(await post(as.alice, partialPath(other.policyId, other.compartments.C1), { amount: eur(60_000), reason: 'disability_of_holder' }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+    });
+
+    it('an assurance-vie surrender needs no documents: received at once, with its deadline', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      // A reason that happens to spell an early-release case is only words on an assurance-vie.
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), reason: 'over_indebtedness' });
+      expect(declared.json).toMatchObject({ status: 'received', payment_due_by: expect.stringMatching(ISO_INSTANT), required_documents: [] });
+      expect((await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.json.id, item: 'over_indebtedness_decision' })).json.errors[0]).toMatchObject({ message: 'NOT_AN_EARLY_RELEASE_DECLARATION' });
+    });
+  });
+
+  describe('an accepted beneficiary (L132-9 I): no surrender without their written consent', () => {
+    it.each([
+      ['the subscriber, partial', 'alice', 'partial'],
+      ['the broker, total', 'broker', 'total'],
+      ['back-office, partial', 'backoffice', 'partial'],
+      ['the partner platform, total', 'partner', 'total'],
+    ] as const)('%s: 409 ACCEPTED_BENEFICIARY_CONSENT_REQUIRED, and nothing is declared', async (_label, who, kind) => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      await acceptedBeneficiary(server, as.alice, as.backoffice, 'sbr_alice', policyId);
+      const answer = kind === 'total' ? await post(as[who], totalPath(policyId), {}) : await post(as[who], partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
+      expectError(answer, 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
+      expect(await declaredCount(policyId)).toBe(0);
+    });
+
+    it('with their consent on file, accepted by back-office, one surrender goes through; the consent is spent', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const beneficiaryId = await acceptedBeneficiary(server, as.alice, as.backoffice, 'sbr_alice', policyId);
+      // A consent awaiting review, or naming nobody, is not enough.
+      const pending = await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId, item: beneficiaryId });
+      expect(pending.status).toBe(201);
+      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
+      expectError(await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId }), 400, 'invalid_request', 'CONSENT_MUST_NAME_BENEFICIARY', 'item');
+      expect((await reviewEvidence(server, as.backoffice, pending.json.id, 'accept')).status).toBe(200);
+
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
+      expect(declared.status).toBe(201);
+      expect((await auditOf(server, declared.json.id))[0].details).toMatchObject({ beneficiaryConsents: [pending.json.id] });
+      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
     });
   });
 
