@@ -7,6 +7,7 @@ import { DEMO_IBAN_MASKED, freshPolicy, PAYMENTS_SECRET, paymentsEvent } from '.
 
 const FIELDS = `id policyId kind compartmentId status amount { amount currency } paidAmount { amount currency }
   reason payoutIban payoutIbanSource requestedAt paymentDueBy paidAt rejectionReason declaredBy
+  requiredDocuments { item status }
   history { fromStatus toStatus actorKind note }`;
 
 const DECLARE_TOTAL = `mutation($policyId: ID!, $input: DeclareTotalSurrenderInput) {
@@ -45,28 +46,29 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
     await server?.close();
   });
 
-  it('declarePartialSurrender: received, with its deadline, listed on the policy and readable by id', async () => {
+  it('declarePartialSurrender of a PER: awaiting its documents (no deadline yet), listed on the policy and readable by id', async () => {
     const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
     const answer = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.C1, input: { amount: eur(75_000), reason: 'main_residence_purchase' } } });
     expect(answer.json.errors).toBeUndefined();
     const declared = answer.json.data.declarePartialSurrender;
     expect(declared).toMatchObject({
-      policyId, kind: 'partial', compartmentId: compartments.C1, status: 'received', amount: eur(75_000), paidAmount: null, reason: 'main_residence_purchase',
-      payoutIban: DEMO_IBAN_MASKED, payoutIbanSource: 'subscription_debit', declaredBy: 'subscriber', history: [{ fromStatus: null, toStatus: 'received', actorKind: 'subscriber', note: null }],
+      policyId, kind: 'partial', compartmentId: compartments.C1, status: 'awaiting_documents', amount: eur(75_000), paidAmount: null, reason: 'main_residence_purchase',
+      payoutIban: DEMO_IBAN_MASKED, payoutIbanSource: 'subscription_debit', declaredBy: 'subscriber', history: [{ fromStatus: null, toStatus: 'awaiting_documents', actorKind: 'subscriber', note: null }],
+      paymentDueBy: null, requiredDocuments: [{ item: 'purchase_agreement_or_deed', status: 'missing' }],
     });
-    expect(new Date(declared.paymentDueBy).getTime()).toBeGreaterThan(new Date(declared.requestedAt).getTime() + 58 * 24 * 3600_000);
 
     const byId = await gql(server.url, DECLARATION, { token: tokens.alice, variables: { policyId, id: declared.id } });
     expect(byId.json.data.surrenderDeclaration).toEqual(declared);
     const listed = await gql(server.url, POLICY_DECLARATIONS, { token: tokens.alice, variables: { id: policyId } });
-    expect(listed.json.data.policy.surrenderDeclarations).toEqual([{ id: declared.id, kind: 'partial', status: 'received', amount: { amount: 75_000 } }]);
+    expect(listed.json.data.policy.surrenderDeclarations).toEqual([{ id: declared.id, kind: 'partial', status: 'awaiting_documents', amount: { amount: 75_000 } }]);
   });
 
   it('declareTotalSurrender, then paid: the policy shows closed compartments with no value', async () => {
     const { policyId } = await freshPolicy(server, 'alice', 'av');
     const answer = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId } });
     const declared = answer.json.data.declareTotalSurrender;
-    expect(declared).toMatchObject({ kind: 'total', compartmentId: null, status: 'received', amount: eur(1_287_450) });
+    expect(declared).toMatchObject({ kind: 'total', compartmentId: null, status: 'received', amount: eur(1_287_450), requiredDocuments: [] });
+    expect(new Date(declared.paymentDueBy).getTime()).toBeGreaterThan(new Date(declared.requestedAt).getTime() + 58 * 24 * 3600_000);
     expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.id })).status).toBe(200);
     const policy = (await gql(server.url, POLICY_DECLARATIONS, { token: tokens.alice, variables: { id: policyId } })).json.data.policy;
     expect(policy).toEqual({ id: policyId, status: 'closed', surrenderDeclarations: [{ id: declared.id, kind: 'total', status: 'paid', amount: { amount: 1_287_450 } }], compartments: [{ code: 'MAIN', status: 'closed', value: { amount: 0 } }] });
