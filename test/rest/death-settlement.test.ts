@@ -2,6 +2,7 @@ import { BeneficiaryStore } from '../../store/beneficiary-store';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { reviewEvidence, uploadEvidence, acceptedEvidence } from '../support/evidence';
 
 const PARTNER = { client_id: 'demo-partner', client_secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' };
 
@@ -36,10 +37,10 @@ const stored = (body: Body) => ({
   accepted_at: body.accepted === true ? body.accepted_at : null,
 });
 
-/** Back to the input shape, keeping the id: how a client resends a beneficiary unchanged. */
+/** Back to the input shape, keeping the id: how a client resends a beneficiary unchanged (an acceptance is never sent). */
 const resend = (b: Body): Body => {
-  const { accepted, accepted_at, address, ...rest } = b;
-  return { ...rest, address: { line1: address.line1, line2: address.line2, postal_code: address.postal_code, city: address.city, country: address.country }, ...(accepted ? { accepted, accepted_at } : {}) };
+  const { accepted: _accepted, accepted_at: _acceptedAt, address, ...rest } = b;
+  return { ...rest, address: { line1: address.line1, line2: address.line2, postal_code: address.postal_code, city: address.city, country: address.country } };
 };
 
 describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) => {
@@ -227,7 +228,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
           'beneficiaries.0.birth_date BIRTH_DATE_IN_FUTURE',
           'beneficiaries.1.address.postal_code POSTAL_CODE_INVALID',
           'beneficiaries.1.share_basis_points SHARE_OUT_OF_RANGE',
-          'beneficiaries.2.accepted_at ACCEPTANCE_DATE_REQUIRED',
+          'beneficiaries.2.accepted ACCEPTANCE_RECORDED_SEPARATELY',
         ].sort(),
       );
     });
@@ -244,18 +245,75 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     });
   });
 
-  describe('accepted beneficiaries', () => {
+  describe('accepted beneficiaries (L132-9)', () => {
     let designation: Body;
+    let endorsementId: string;
     const accepted = () => designation.beneficiaries.find((b: Body) => b.accepted);
     const others = () => designation.beneficiaries.filter((b: Body) => !b.accepted);
+    const acceptances = (policyId: string) => path(policyId, 'beneficiary-acceptances');
+    const record = (who: string, body: Body, policyId = 'pol_alice_av') => call(acceptances(policyId), { method: 'POST', json: body, headers: auth(who) });
+    const endorsement = async (item?: string) => (await uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', item })).json.id as string;
+    const consentFor = (beneficiaryId: string) => uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', item: beneficiaryId });
 
-    it('back-office records an acceptance (with its date) on an existing beneficiary', async () => {
+    it('the designation PUT cannot set an acceptance: 400 naming the field, nothing written', async () => {
       const current = (await get('backoffice', 'pol_alice_av')).json;
       const [paul, ...rest] = current.beneficiaries.map(resend);
       const answer = await put('backoffice', 'pol_alice_av', { beneficiaries: [{ ...paul, accepted: true, accepted_at: '2025-11-03' }, ...rest] }, `"${current.version}"`);
-      expect(answer.status).toBe(200);
+      expect(answer.status).toBe(400);
+      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.message}`)).toEqual(['beneficiaries.0.accepted ACCEPTANCE_RECORDED_SEPARATELY', 'beneficiaries.0.accepted_at ACCEPTANCE_RECORDED_SEPARATELY']);
+      expect((await get('alice', 'pol_alice_av')).json).toEqual(current);
+      designation = current;
+    });
+
+    it.each([['the subscriber', 'alice'], ['the broker', 'broker'], ['the partner platform', 'machine']])('%s may not record an acceptance (403)', async (_label, who) => {
+      const answer = await record(who, { beneficiary_id: designation.beneficiaries[0].id, accepted_at: '2025-11-03', endorsement_id: 'evd_x' });
+      expect(answer.status).toBe(403);
+      expect(first(answer)).toMatchObject({ code: 'forbidden', message: 'ROLE_NOT_ALLOWED' });
+    });
+
+    it('needs the signed endorsement of this policy, not refused, about this beneficiary (422 naming endorsement_id)', async () => {
+      const paul = designation.beneficiaries[0].id;
+      const unknown = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: 'evd_nobody' });
+      expect(first(unknown)).toMatchObject({ code: 'unprocessable', message: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', field: 'endorsement_id' });
+      // An endorsement of another policy, or another kind of document, is not this one's.
+      const otherPolicy = (await uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_per' })).json.id;
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: otherPolicy }))).toMatchObject({ message: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND' });
+      const refused = await endorsement(paul);
+      expect((await reviewEvidence(server, auth('backoffice'), refused, 'refuse', 'unsigned')).status).toBe(200);
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: refused }))).toMatchObject({ message: 'ACCEPTANCE_ENDORSEMENT_REFUSED', field: 'endorsement_id' });
+      const aboutLea = await endorsement(designation.beneficiaries[1].id);
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ message: 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY' });
+      expect(first(await record('backoffice', { beneficiary_id: 'bnf_nobody', accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ message: 'UNKNOWN_BENEFICIARY', field: 'beneficiary_id' });
+      expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
+    });
+
+    it('the date is at least 30 days after the contract’s conclusion (issued 14 March 2025) and not in the future (422)', async () => {
+      const paul = designation.beneficiaries[0].id;
+      endorsementId = await endorsement(paul);
+      const early = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-12', endorsement_id: endorsementId });
+      expect(first(early)).toMatchObject({ code: 'unprocessable', message: 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', field: 'accepted_at' });
+      const tomorrow = new Date(server.clock.now().getTime() + 2 * 24 * 3600_000).toISOString().slice(0, 10);
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: tomorrow, endorsement_id: endorsementId }))).toMatchObject({ message: 'ACCEPTANCE_DATE_IN_FUTURE', field: 'accepted_at' });
+    });
+
+    it('back-office records it: the endorsement is accepted by the act, the designation moves on a version, audited and notified', async () => {
+      const paul = designation.beneficiaries[0].id;
+      const answer = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-13', endorsement_id: endorsementId });
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get('etag')).toBe(`"${designation.version + 1}"`);
+      expect(answer.json.version).toBe(designation.version + 1);
+      expect(answer.json.beneficiaries[0]).toEqual({ ...designation.beneficiaries[0], accepted: true, accepted_at: '2025-04-13' });
+      expect(answer.json.beneficiaries.slice(1)).toEqual(designation.beneficiaries.slice(1));
+      expect((await call(`${server.url}/v1/evidence/documents/${endorsementId}`, { headers: auth('backoffice') })).json).toMatchObject({ status: 'accepted' });
+      const last = (await store.versions('pol_alice_av')).at(-1)!;
+      expect(last).toMatchObject({ version: answer.json.version, actor_kind: 'backoffice', actor_id: 'usr_backoffice', consents: [] });
+      const [entry] = (await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av')).filter((e) => e.action === 'beneficiary_acceptance.recorded');
+      expect(entry).toMatchObject({ actor_kind: 'backoffice', details: { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId, toVersion: answer.json.version } });
+      const [notice] = await server.db.query<{ recipient_user_id: string; payload: Body }>(`select recipient_user_id, payload from notification_outbox where template = 'beneficiary_acceptance_recorded' and payload->>'policyId' = 'pol_alice_av'`);
+      expect(notice).toEqual({ recipient_user_id: 'usr_alice', payload: { policyId: 'pol_alice_av', subscriberId: 'sbr_alice', beneficiaryId: paul, acceptedAt: '2025-04-13', version: answer.json.version } });
+      // Once is enough.
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-13', endorsement_id: endorsementId }))).toMatchObject({ code: 'conflict', message: 'BENEFICIARY_ALREADY_ACCEPTED' });
       designation = answer.json;
-      expect(accepted()).toMatchObject({ id: paul.id, first_name: 'Paul', accepted: true, accepted_at: '2025-11-03' });
     });
 
     it.each([
@@ -264,14 +322,14 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       ['changes their address', () => ({ beneficiaries: [{ ...resend(accepted()), address: { line1: '1 place Bellecour', postal_code: '69002', city: 'Lyon', country: 'FR' } }, ...others().map(resend)] })],
       ['sends them again without their id (a new person to us)', () => ({ beneficiaries: [{ ...resend(accepted()), id: undefined }, ...others().map(resend)] })],
       ['replaces the clause by a standard one', () => ({ standard_clause_id: 'clause_children' })],
-    ])('a PUT that %s is 422 without their consent', async (_label, body) => {
+    ])('a PUT that %s is 409 without their consent', async (_label, body) => {
       const answer = await put('alice', 'pol_alice_av', body(), `"${designation.version}"`);
-      expect(answer.status).toBe(422);
-      expect(answer.json.errors).toEqual([{ code: 'unprocessable', message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', field: 'consents', doc_url: `${server.url}/docs/errors/unprocessable` }]);
+      expect(answer.status).toBe(409);
+      expect(answer.json.errors).toEqual([{ code: 'conflict', message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', field: 'consents', doc_url: `${server.url}/docs/errors/conflict` }]);
       expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
     });
 
-    it('other beneficiaries may change while the accepted one is kept unchanged (with its id)', async () => {
+    it('other beneficiaries may change while the accepted one is kept (by its id: the acceptance stays)', async () => {
       const [lea, jeanne] = others().map(resend);
       const answer = await put('alice', 'pol_alice_av', { beneficiaries: [resend(accepted()), lea, { ...jeanne, address: { ...jeanne.address, line2: null, line1: '10 avenue Foch' } }] }, `"${designation.version}"`);
       expect(answer.status).toBe(200);
@@ -279,20 +337,30 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       designation = answer.json;
     });
 
-    it('a consent must come from an accepted beneficiary of the current designation', async () => {
+    it('a consent names an accepted beneficiary and a consent document of theirs that back-office accepted (never used before)', async () => {
+      const paul = accepted().id;
       const notAccepted = others()[0].id;
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents: [{ beneficiary_id: notAccepted, consented_at: '2026-01-05' }] }, `"${designation.version}"`);
-      expect(answer.status).toBe(400);
-      expect(first(answer)).toMatchObject({ message: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiary_id' });
+      const change = (consents: Body[]) => put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents }, `"${designation.version}"`);
+      expect(first(await change([{ beneficiary_id: notAccepted, evidence_id: 'evd_x' }]))).toMatchObject({ code: 'invalid_request', message: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiary_id' });
+      // Only an accepted beneficiary gives a consent; it names them.
+      expect(first(await consentFor(notAccepted))).toMatchObject({ code: 'unprocessable', message: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'item' });
+      const pending = (await consentFor(paul)).json.id;
+      expect(first(await change([{ beneficiary_id: paul, evidence_id: pending }]))).toMatchObject({ code: 'unprocessable', message: 'CONSENT_DOCUMENT_NOT_ACCEPTED', field: 'consents.0.evidence_id' });
+      expect(first(await change([{ beneficiary_id: paul, evidence_id: endorsementId }]))).toMatchObject({ message: 'CONSENT_DOCUMENT_NOT_FOUND' });
+      // The old free-text consent (a date) is gone.
+      expect(first(await change([{ beneficiary_id: paul, consented_at: '2026-01-05' }]))).toMatchObject({ code: 'invalid_request' });
+      expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
     });
 
-    it("with the accepted beneficiary's consent, the change goes through and the consent is kept in the history", async () => {
-      const consent = { beneficiary_id: accepted().id, consented_at: '2026-01-05' };
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents: [consent] }, `"${designation.version}"`);
+    it("with the accepted beneficiary's consent on file, the change goes through, the consent is kept in the history and cannot be used again", async () => {
+      const paul = accepted().id;
+      const consent = await acceptedEvidence(server, auth('alice'), auth('backoffice'), 'sbr_alice', { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', item: paul });
+      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents: [{ beneficiary_id: paul, evidence_id: consent }] }, `"${designation.version}"`);
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({ kind: 'standard', standard_clause: { id: 'clause_children' }, beneficiaries: [] });
       const last = (await store.versions('pol_alice_av')).at(-1)!;
-      expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standard_clause_id: 'clause_children', consents: [{ beneficiaryId: consent.beneficiary_id, consentedAt: consent.consented_at }], actor_kind: 'subscriber', actor_id: 'usr_alice' });
+      expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standard_clause_id: 'clause_children', consents: [{ beneficiaryId: paul, evidenceId: consent }], actor_kind: 'subscriber', actor_id: 'usr_alice' });
+      expect(await count('select count(*)::int as n from beneficiary_consent_uses where evidence_id = $1', [consent])).toBe(1);
     });
   });
 
