@@ -1,6 +1,7 @@
 import { EACH_DATABASE } from '../support/databases';
 import { gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { acceptedEvidence, uploadEvidence } from '../support/evidence';
 
 const FIELDS = `policyId version kind isDefault standardClause { id } beneficiaries { id firstName lastName birthDate address { line1 line2 postalCode city country } rank shareBasisPoints accepted acceptedAt }`;
 
@@ -10,6 +11,10 @@ const PAGE = `query Page { policies(first: 10) { edges { node { id beneficiaryDe
 const CLAUSES = `query Clauses($policyId: ID!) { standardBeneficiaryDesignations(policyId: $policyId) { id title text } }`;
 const DESIGNATE = `mutation Designate($policyId: ID!, $expectedVersion: Int!, $input: BeneficiaryDesignationInput!) {
   designateBeneficiaries(policyId: $policyId, expectedVersion: $expectedVersion, input: $input) { ${FIELDS} }
+}`;
+
+const RECORD_ACCEPTANCE = `mutation Accept($policyId: ID!, $input: BeneficiaryAcceptanceInput!) {
+  recordBeneficiaryAcceptance(policyId: $policyId, input: $input) { ${FIELDS} version }
 }`;
 
 type Input = Record<string, unknown>;
@@ -68,16 +73,28 @@ describe.each(EACH_DATABASE)('GraphQL death settlement on %s', (_name, database)
     expect(error(answer)).toMatchObject({ message: 'SHARES_OF_RANK_1_NOT_100_PERCENT', extensions: { code: 'invalid_request', field: 'beneficiaries' } });
   });
 
-  it('removing an accepted beneficiary needs their consent (unprocessable), given in consents', async () => {
+  it('an acceptance is recorded by back-office from the endorsement; removing the beneficiary then needs their consent document (conflict)', async () => {
+    const bearer = (who: string) => ({ authorization: `Bearer ${tokens[who]}` });
     const current = (await gql(server.url, DESIGNATION, { token: tokens.alice, variables: { policyId: 'pol_alice_av' } })).json.data.beneficiaryDesignation;
     const keep = current.beneficiaries.map(({ accepted: _a, acceptedAt: _at, ...b }: Input) => b);
-    const accepted = await designate('backoffice', 'pol_alice_av', 1, { beneficiaries: [{ ...keep[0], accepted: true, acceptedAt: '2026-03-02' }, keep[1], keep[2]] });
-    expect(accepted.json.data.designateBeneficiaries.beneficiaries[0]).toMatchObject({ firstName: 'Hugo', accepted: true, acceptedAt: '2026-03-02' });
+    const hugo = keep[0].id as string;
+    // The designation cannot carry an acceptance any more.
+    const set = await designate('backoffice', 'pol_alice_av', 1, { beneficiaries: [{ ...keep[0], accepted: true, acceptedAt: '2026-03-02' }, keep[1], keep[2]] });
+    expect(error(set)).toMatchObject({ message: 'ACCEPTANCE_RECORDED_SEPARATELY', extensions: { code: 'invalid_request', field: 'beneficiaries.0.accepted' } });
+
+    const endorsement = (await uploadEvidence(server, bearer('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', item: hugo })).json.id;
+    const input = { beneficiaryId: hugo, acceptedAt: '2026-03-02', endorsementId: endorsement };
+    const byBroker = await gql(server.url, RECORD_ACCEPTANCE, { token: tokens.broker, variables: { policyId: 'pol_alice_av', input } });
+    expect(error(byBroker)).toMatchObject({ extensions: { code: 'forbidden' } });
+    const accepted = await gql(server.url, RECORD_ACCEPTANCE, { token: tokens.backoffice, variables: { policyId: 'pol_alice_av', input } });
+    expect(accepted.json.data.recordBeneficiaryAcceptance).toMatchObject({ version: 2 });
+    expect(accepted.json.data.recordBeneficiaryAcceptance.beneficiaries[0]).toMatchObject({ firstName: 'Hugo', accepted: true, acceptedAt: '2026-03-02' });
 
     const refused = await designate('alice', 'pol_alice_av', 2, { standardClauseId: 'clause_children' });
-    expect(error(refused)).toMatchObject({ message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', extensions: { code: 'unprocessable', field: 'consents' } });
+    expect(error(refused)).toMatchObject({ message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', extensions: { code: 'conflict', field: 'consents' } });
 
-    const consented = await designate('alice', 'pol_alice_av', 2, { standardClauseId: 'clause_children', consents: [{ beneficiaryId: keep[0].id, consentedAt: '2026-04-10' }] });
+    const consent = await acceptedEvidence(server, bearer('alice'), bearer('backoffice'), 'sbr_alice', { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', item: hugo });
+    const consented = await designate('alice', 'pol_alice_av', 2, { standardClauseId: 'clause_children', consents: [{ beneficiaryId: hugo, evidenceId: consent }] });
     expect(consented.json.data.designateBeneficiaries).toMatchObject({ version: 3, kind: 'standard', standardClause: { id: 'clause_children' }, beneficiaries: [] });
   });
 
