@@ -442,6 +442,18 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       }
     });
 
+    it('the last two proofs accepted at the same time complete the file exactly once', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      const declared = (await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'disability_of_spouse_or_pacs_partner' })).json;
+      const proofs = await Promise.all(declared.required_documents.map(({ item }: { item: string }) => uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item })));
+      const reviews = await Promise.all(proofs.map((p) => reviewEvidence(server, as.backoffice, p.json.id, 'accept')));
+      expect(reviews.map((r) => r.status)).toEqual([200, 200]);
+      const read = (await get(as.alice, `${partialPath(policyId, compartments.C1)}/${declared.id}`)).json;
+      expect(read.status).toBe('received');
+      expect(read.history.map((h: { to_status: string }) => h.to_status)).toEqual(['awaiting_documents', 'received']);
+      expect((await notificationsOf(server, declared.id)).map((n) => n.template)).toEqual(['surrender_declared', 'surrender_documents_complete']);
+    });
+
     it('a declaration awaiting documents still holds: its amount stays reserved, and a total surrender stays the only one', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
       expect((await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(700_000), reason: 'disability_of_holder' })).json.status).toBe('awaiting_documents');
