@@ -52,19 +52,28 @@ export class EarlyReleaseFile {
   }
 
   /**
-   * A proof was reviewed (in the review's transaction): when the file is now complete, the declaration
-   * moves to `received`, its L132-21 deadline runs from this moment, and the subscriber is told. The
-   * policy is locked first, the order declarations and payments lock in.
+   * A proof was reviewed (in the review's transaction). Refused: the subscriber is told which document
+   * to send again and why. Accepted and the file now complete: the declaration moves to `received`, its
+   * L132-21 deadline runs from this moment, and the subscriber is told. The policy is locked first (the
+   * order declarations and payments lock in), so two last proofs accepted at once complete it once.
    */
-  async proofReviewed(tx: Queryable, declarationId: string, { viewer, requestId }: Acting): Promise<void> {
-    const found = await this.store.byId(declarationId, tx);
+  async proofReviewed(tx: Queryable, proof: { subjectId: string; item: string | null; status: string; reviewReason: string | null }, { viewer, requestId }: Acting): Promise<void> {
+    const found = await this.store.byId(proof.subjectId, tx);
     if (!found) return;
     await this.store.lockPolicy(tx, found.policy_id);
-    const declaration = (await this.store.byId(declarationId, tx, { forUpdate: true }))!;
+    const declaration = (await this.store.byId(found.id, tx, { forUpdate: true }))!;
     if (declaration.status !== 'awaiting_documents') return;
+    const owner = await this.policies.policy(declaration.policy_id, tx);
+    const now = this.clock.now();
+    if (proof.status === 'refused') {
+      await this.outbox.enqueue(tx, {
+        recipientUserId: owner?.user_id ?? null, channel: 'email', template: 'surrender_document_refused',
+        payload: { declarationId: declaration.id, policyId: declaration.policy_id, item: proof.item, reason: proof.reviewReason },
+      }, now);
+      return;
+    }
     const checklist = await this.checklist(tx, declaration);
     if (!isFileComplete(checklist)) return;
-    const now = this.clock.now();
     const dueBy = surrenderPaymentDueBy(now);
     await this.store.changeStatus(tx, declaration.id, 'awaiting_documents', { to: 'received', at: now, dueBy });
     await this.store.appendEvent(tx, { declarationId: declaration.id, at: now, from: 'awaiting_documents', to: 'received', actorKind: viewer.kind, actorId: viewer.id, note: 'supporting documents accepted' });
@@ -72,7 +81,6 @@ export class EarlyReleaseFile {
       actor: viewer, action: 'surrender.documents_complete', target: { type: 'surrender_declaration', id: declaration.id }, requestId,
       details: { policyId: declaration.policy_id, kind: declaration.kind, earlyReleaseCase: declaration.early_release_case, documents: checklist.map((d) => d.item), dueBy: dueBy.toISOString() },
     });
-    const owner = await this.policies.policy(declaration.policy_id, tx);
     await this.outbox.enqueue(tx, {
       recipientUserId: owner?.user_id ?? null, channel: 'email', template: 'surrender_documents_complete',
       payload: { declarationId: declaration.id, policyId: declaration.policy_id, kind: declaration.kind, amount: declaration.amount, currency: declaration.currency, dueBy: dueBy.toISOString() },

@@ -16,6 +16,6 @@ export function earlyReleaseProofHandler(surrenders: SurrenderStore, policies: P
       return policy && policy.subscriber_id === subscriberId ? { policyId: policy.id } : undefined;
     },
     onUploaded: (tx, evidence) => file.checkUpload(tx, evidence.subjectId, evidence.item),
-    onReviewed: (tx, evidence, acting) => file.proofReviewed(tx, evidence.subjectId, acting),
+    onReviewed: (tx, evidence, acting) => file.proofReviewed(tx, evidence, acting),
   };
 }

@@ -427,8 +427,9 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         expect(complete).toMatchObject({ status: 'received', requested_at: declared.requested_at, payment_due_by: surrenderPaymentDueBy(server.clock.now()).toISOString() });
         expect(complete.required_documents.map((d: { status: string }) => d.status)).toEqual(['accepted', 'accepted']);
         expect(complete.history.at(-1)).toEqual({ at: server.clock.now().toISOString(), from_status: 'awaiting_documents', to_status: 'received', actor_kind: 'backoffice', note: 'supporting documents accepted' });
-        expect((await notificationsOf(server, declared.id)).map((n) => [n.recipient_user_id, n.template, n.payload.dueBy ?? null])).toEqual([
+        expect((await notificationsOf(server, declared.id)).map((n) => [n.recipient_user_id, n.template, n.payload.dueBy ?? n.payload.reason ?? null])).toEqual([
           ['usr_alice', 'surrender_declared', null],
+          ['usr_alice', 'surrender_document_refused', 'illegible'],
           ['usr_alice', 'surrender_documents_complete', complete.payment_due_by],
         ]);
         expect((await auditOf(server, declared.id)).map((a) => [a.action, a.actor_kind])).toEqual([['surrender.partial_declared', 'subscriber'], ['surrender.documents_complete', 'backoffice']]);
