@@ -178,7 +178,9 @@ export class DeathSettlementService {
    * the declaration; returns their ids.
    */
   async relyOnConsents(tx: Queryable, policyId: string, declarationId: string): Promise<string[]> {
-    const accepted = (await this.current(policyId, tx)).beneficiaries.filter((b) => b.acceptedAt !== null);
+    // Locked: an acceptance being recorded at the same moment lands before or after this surrender, never beside it.
+    const row = await this.store.current(policyId, tx, { forUpdate: true });
+    const accepted = (row ? fromRow(row) : defaultDesignation(policyId)).beneficiaries.filter((b) => b.acceptedAt !== null);
     if (accepted.length === 0) return [];
     const documents = (await this.documents.ofPolicy(tx, 'beneficiary_consent', policyId)).filter((d) => d.status === 'accepted');
     const used = await this.store.usedConsents(tx, documents.map((d) => d.id));
