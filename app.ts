@@ -20,7 +20,6 @@ import { buildSchema } from './schema';
 import { AuditStore } from './store/audit-store';
 import { AuthStore, SESSION_REVOKED_CHANNEL } from './store/auth-store';
 import type { Db } from './store/db';
-import { IdempotencyStore } from './store/idempotency-store';
 import { RateLimitStore } from './store/rate-limit-store';
 import { SigningKeyStore } from './store/signing-key-store';
 import { WebhookStore } from './store/webhook-store';
@@ -173,7 +172,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     trustedProxies: config.trustedProxies,
   };
   const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
-  const idempotency = new Idempotency(new IdempotencyStore(db), clock);
+  const idempotency = new Idempotency(db, clock);
   const graphql = new GraphqlEndpoint({ schema, production: config.production, docsBaseUrl: () => docsBaseUrl, logger });
   await graphql.start();
   const bridge = new RestBridge({ schema, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });

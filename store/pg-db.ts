@@ -1,5 +1,6 @@
 import { Client, Pool, types } from 'pg';
 import type { Db, Queryable } from './db';
+import { withUnitOfWork } from './unit-of-work';
 
 // bigint (int8) and numeric come back as strings by default; our int8 columns hold counters and minor
 // units far below 2^53, so numbers are the honest type (PGlite returns numbers too).
@@ -17,8 +18,7 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
   await pool.query('select 1');
   const listeners = new Set<Client>();
   let closing = false;
-  return {
-    dialect: 'postgres',
+  const ambient = withUnitOfWork({
     query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
     async transaction(work) {
       const client = await pool.connect();
@@ -35,6 +35,10 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
         client.release();
       }
     },
+  });
+  return {
+    dialect: 'postgres',
+    ...ambient,
     async listen(channel, onMessage, onGap) {
       // LISTEN needs a connection of its own for the process's lifetime; a pooled one would be reused.
       // When it drops, notifications sent meanwhile are lost: reconnect, then tell the listener (onGap).

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from './db';
+import { withUnitOfWork } from './unit-of-work';
 
 /** Embedded PostgreSQL: `dataDir` on disk, or in memory when undefined (tests). */
 export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
@@ -9,12 +10,16 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
     (await runner.query<Row>(sql, params as unknown[] | undefined)).rows;
   return {
     dialect: 'pglite',
-    query: (sql, params) => query(pg, sql, params),
-    transaction: (work) =>
-      pg.transaction((tx) => {
-        const scoped: Queryable = { query: (sql, params) => query(tx, sql, params) };
-        return work(scoped);
-      }),
+    // Inside a unit of work everything must go through its transaction: PGlite has one connection, and
+    // a query beside the open transaction would wait for it to end, which never comes.
+    ...withUnitOfWork({
+      query: (sql, params) => query(pg, sql, params),
+      transaction: (work) =>
+        pg.transaction((tx) => {
+          const scoped: Queryable = { query: (sql, params) => query(tx, sql, params) };
+          return work(scoped);
+        }),
+    }),
     async listen(channel, onMessage) {
       await pg.listen(channel, onMessage);
     },
