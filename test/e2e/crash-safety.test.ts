@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { call } from '../support/http';
 
@@ -67,6 +68,63 @@ async function writeThenCrash(env: Record<string, string>): Promise<void> {
   }
 }
 
+const KEYS = 40;
+const declare = (url: string, token: string, key: string) =>
+  call(`${url}${DECLARATIONS}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+    json: { amount: { amount: 10_000, currency: 'EUR' }, reason: `kill -9 retry ${key}` },
+  });
+
+/**
+ * Many keyed writes in flight, kill -9 once a few are acknowledged, restart, retry every key: each is
+ * answered by the committed answer (replayed) or runs once; none is 409; every declaration in the
+ * database belongs to exactly one key that got a 2xx.
+ */
+async function keyedWritesSurviveKill(env: Record<string, string>, declarations: () => Promise<string[]>): Promise<void> {
+  const run = randomBytes(4).toString('hex');
+  const keys = Array.from({ length: KEYS }, (_, i) => `kill-${run}-${i}`);
+  const first = await start(env);
+  const login = await call(`${first.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
+  const acknowledged = new Map<string, string>();
+  const killedOnce = new Promise<void>((resolve) => {
+    const inFlight = keys.map((key) =>
+      declare(first.url, login.json.access_token, key).then(
+        (answer) => {
+          if (answer.status === 201) acknowledged.set(key, answer.json.id);
+          // Mid-flight: the others are still running (or queued) when the process dies.
+          if (acknowledged.size === 3) resolve();
+        },
+        () => undefined,
+      ),
+    );
+    void Promise.all(inFlight).then(() => resolve());
+  });
+  await killedOnce;
+  await killHard(first.child);
+
+  const second = await start(env);
+  const answers = new Map<string, { status: number; replayed: boolean; id?: string }>();
+  try {
+    const again = await call(`${second.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
+    for (const key of keys) {
+      const retry = await declare(second.url, again.json.access_token, key);
+      answers.set(key, { status: retry.status, replayed: retry.headers.get('idempotent-replayed') === 'true', id: retry.json?.id });
+    }
+  } finally {
+    await killHard(second.child);
+  }
+  const statuses = [...answers.values()].map((a) => a.status);
+  expect(statuses).not.toContain(409);
+  expect(statuses.filter((status) => status >= 500)).toEqual([]);
+  // An acknowledged write is replayed with its own answer, never run again.
+  for (const [key, id] of acknowledged) expect(answers.get(key)).toEqual({ status: 201, replayed: true, id });
+  const created = [...answers.entries()].filter(([, a]) => a.status === 201);
+  expect(created.length).toBeGreaterThanOrEqual(acknowledged.size);
+  // One declaration per key that got a 2xx, and no other: nothing ran twice, nothing was lost.
+  expect((await declarations()).sort()).toEqual(created.map(([, a]) => a.id!).sort());
+}
+
 // `npm test` builds dist/ first; CI must run these, a laptop running one Jest file may not have built.
 const built = existsSync(MAIN) || Boolean(process.env.CI);
 
@@ -94,4 +152,46 @@ describe('an acknowledged surrender declaration survives kill -9 of the server',
       await admin.end();
     }
   }, 120_000);
+});
+
+describe('keyed writes in flight at kill -9: every retry replays the committed answer or runs once, none is 409', () => {
+  const partialIds = 'select id from surrender_declarations where kind = $1';
+  (built ? it : it.skip)('on PGlite, in its data folder', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gw-crash-keys-'));
+    try {
+      await keyedWritesSurviveKill({ DATA_DIR: dataDir, DATABASE_URL: '' }, async () => {
+        const pg = new PGlite(dataDir);
+        try {
+          return (await pg.query<{ id: string }>(partialIds, ['partial'])).rows.map((r) => r.id);
+        } finally {
+          await pg.close();
+        }
+      });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  (built && process.env.TEST_DATABASE_URL ? it : it.skip)('on PostgreSQL', async () => {
+    const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    const name = `gw_crash_${randomBytes(4).toString('hex')}`;
+    await admin.query(`create database ${name}`);
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.pathname = `/${name}`;
+    try {
+      await keyedWritesSurviveKill({ DATABASE_URL: url.toString() }, async () => {
+        const client = new Client({ connectionString: url.toString() });
+        await client.connect();
+        try {
+          return (await client.query<{ id: string }>(partialIds, ['partial'])).rows.map((r) => r.id);
+        } finally {
+          await client.end();
+        }
+      });
+    } finally {
+      await admin.query(`drop database ${name} with (force)`);
+      await admin.end();
+    }
+  }, 180_000);
 });
