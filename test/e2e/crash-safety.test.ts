@@ -68,12 +68,13 @@ async function writeThenCrash(env: Record<string, string>): Promise<void> {
   }
 }
 
-const KEYS = 40;
+// The demo compartment holds room for 23 surrenders of the product minimum: the rest are refused (422).
+const KEYS = 30;
 const declare = (url: string, token: string, key: string) =>
   call(`${url}${DECLARATIONS}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
-    json: { amount: { amount: 10_000, currency: 'EUR' }, reason: `kill -9 retry ${key}` },
+    json: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'kill -9 retry' },
   });
 
 /**
@@ -102,6 +103,7 @@ async function keyedWritesSurviveKill(env: Record<string, string>, declarations:
   });
   await killedOnce;
   await killHard(first.child);
+  expect(acknowledged.size).toBeGreaterThanOrEqual(3);
 
   const second = await start(env);
   const answers = new Map<string, { status: number; replayed: boolean; id?: string }>();
