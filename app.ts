@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { buildContext, type Services } from './context/context';
+import { ProxyTrust } from './context/proxy-trust';
 import { SessionCookie } from './context/session-cookie';
 import { AuthService } from './domain/auth/auth-service';
 import { KeyRing } from './domain/auth/key-ring';
@@ -169,7 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessionCookie: new SessionCookie(config.production),
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
-    trustedProxies: config.trustedProxies,
+    proxies: new ProxyTrust(config.trustedProxies),
   };
   const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
   const idempotency = new Idempotency(db, clock);
