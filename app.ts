@@ -195,9 +195,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     accessLog: config.accessLog,
   });
 
-  // Expired idempotency records, rate-limit windows and sessions are deleted now and then.
+  // Expired idempotency records, rate-limit windows, sessions and signing keys are deleted now and then.
   const housekeeping = setInterval(() => {
-    housekeepingStore.purge(clock.now()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
+    housekeepingStore.purge(clock.now(), keys.verifyingSince()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
   }, 10 * 60_000);
   housekeeping.unref();
 

@@ -1,11 +1,19 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from './db';
+import { lockDataDir } from './data-dir-lock';
 import { withUnitOfWork } from './unit-of-work';
 
 /** Embedded PostgreSQL: `dataDir` on disk, or in memory when undefined (tests). */
 export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
+  // One process per data folder: a second one (a server, `npm run rotate-keys`) is refused at once.
+  const lock = dataDir ? lockDataDir(dataDir) : undefined;
   const pg = dataDir ? new PGlite(dataDir) : new PGlite();
-  await pg.waitReady;
+  try {
+    await pg.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const query = async <Row>(runner: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
     (await runner.query<Row>(sql, params as unknown[] | undefined)).rows;
   return {
@@ -23,6 +31,12 @@ export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
     async listen(channel, onMessage) {
       await pg.listen(channel, onMessage);
     },
-    close: () => pg.close(),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

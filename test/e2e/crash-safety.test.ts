@@ -1,43 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { call } from '../support/http';
+import { built, startMain, stop } from '../support/main-process';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 const PASSWORD = 'demo-password-2026';
-
-/** The real process, as `npm start` runs it, on a port of its own. */
-async function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: '' }, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('server did not start');
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 const DECLARATIONS = '/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations';
 
 async function writeThenCrash(env: Record<string, string>): Promise<void> {
-  const first = await start(env);
+  const first = await startMain(env);
   const login = await call(`${first.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
   const declared = await call(`${first.url}${DECLARATIONS}`, {
     method: 'POST',
@@ -46,9 +21,9 @@ async function writeThenCrash(env: Record<string, string>): Promise<void> {
   });
   // Acknowledged: 201. Then the process dies at once, with no chance to flush anything.
   expect(declared.status).toBe(201);
-  await killHard(first.child);
+  await stop(first.child);
 
-  const second = await start(env);
+  const second = await startMain(env);
   try {
     const again = await call(`${second.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
     const auth = { authorization: `Bearer ${again.json.access_token}` };
@@ -64,7 +39,7 @@ async function writeThenCrash(env: Record<string, string>): Promise<void> {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.json.id).toBe(declared.json.id);
   } finally {
-    await killHard(second.child);
+    await stop(second.child);
   }
 }
 
@@ -85,7 +60,7 @@ const declare = (url: string, token: string, key: string) =>
 async function keyedWritesSurviveKill(env: Record<string, string>, declarations: () => Promise<string[]>): Promise<void> {
   const run = randomBytes(4).toString('hex');
   const keys = Array.from({ length: KEYS }, (_, i) => `kill-${run}-${i}`);
-  const first = await start(env);
+  const first = await startMain(env);
   const login = await call(`${first.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
   const acknowledged = new Map<string, string>();
   const killedOnce = new Promise<void>((resolve) => {
@@ -102,10 +77,10 @@ async function keyedWritesSurviveKill(env: Record<string, string>, declarations:
     void Promise.all(inFlight).then(() => resolve());
   });
   await killedOnce;
-  await killHard(first.child);
+  await stop(first.child);
   expect(acknowledged.size).toBeGreaterThanOrEqual(3);
 
-  const second = await start(env);
+  const second = await startMain(env);
   const answers = new Map<string, { status: number; replayed: boolean; id?: string }>();
   try {
     const again = await call(`${second.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: PASSWORD } });
@@ -114,7 +89,7 @@ async function keyedWritesSurviveKill(env: Record<string, string>, declarations:
       answers.set(key, { status: retry.status, replayed: retry.headers.get('idempotent-replayed') === 'true', id: retry.json?.id });
     }
   } finally {
-    await killHard(second.child);
+    await stop(second.child);
   }
   const statuses = [...answers.values()].map((a) => a.status);
   expect(statuses).not.toContain(409);
@@ -126,9 +101,6 @@ async function keyedWritesSurviveKill(env: Record<string, string>, declarations:
   // One declaration per key that got a 2xx, and no other: nothing ran twice, nothing was lost.
   expect((await declarations()).sort()).toEqual(created.map(([, a]) => a.id!).sort());
 }
-
-// `npm test` builds dist/ first; CI must run these, a laptop running one Jest file may not have built.
-const built = existsSync(MAIN) || Boolean(process.env.CI);
 
 describe('an acknowledged surrender declaration survives kill -9 of the server', () => {
   (built ? it : it.skip)('on PGlite, in its data folder', async () => {
