@@ -26,7 +26,10 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
         await client.query('begin');
         const scoped: Queryable = { query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows };
         const result = await work(scoped);
-        await client.query('commit');
+        // COMMIT of a transaction a failed statement aborted answers ROLLBACK, without an error: a
+        // caller that swallowed the failure must not report a write that did not happen.
+        const commit = await client.query('commit');
+        if (commit.command === 'ROLLBACK') throw new Error('transaction aborted by an earlier failed statement: rolled back');
         return result;
       } catch (error) {
         await client.query('rollback').catch(() => undefined);

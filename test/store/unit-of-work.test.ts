@@ -64,6 +64,20 @@ describe.each(EACH_DATABASE)('unit of work on %s', (_name, database) => {
     expect(await notes()).toEqual(Array.from({ length: 10 }, (_, i) => `n${String(i * 2).padStart(2, '0')}`));
   });
 
+  it('never reports as committed a transaction whose failed statement was swallowed, alone or joined', async () => {
+    const swallowing = () =>
+      db.transaction(async (tx) => {
+        await tx.query(`insert into uow_notes values ('swallowed')`);
+        await tx.query(`insert into uow_notes values ('swallowed')`).catch(() => undefined);
+      });
+    await expect(swallowing()).rejects.toThrow();
+    await db.unitOfWork(async () => {
+      await expect(swallowing()).rejects.toThrow();
+      await db.query(`insert into uow_notes values ('after')`);
+    });
+    expect(await notes()).toEqual(['after']);
+  });
+
   it('sends work left running after the unit ended to a connection of its own', async () => {
     let late!: Promise<unknown>;
     await db.unitOfWork(async () => {
