@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { buildContext, type Services } from './context/context';
+import { ProxyTrust } from './context/proxy-trust';
 import { SessionCookie } from './context/session-cookie';
 import { AuthService } from './domain/auth/auth-service';
 import { KeyRing } from './domain/auth/key-ring';
@@ -20,7 +21,6 @@ import { buildSchema } from './schema';
 import { AuditStore } from './store/audit-store';
 import { AuthStore, SESSION_REVOKED_CHANNEL } from './store/auth-store';
 import type { Db } from './store/db';
-import { IdempotencyStore } from './store/idempotency-store';
 import { RateLimitStore } from './store/rate-limit-store';
 import { SigningKeyStore } from './store/signing-key-store';
 import { WebhookStore } from './store/webhook-store';
@@ -188,10 +188,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessionCookie: new SessionCookie(config.production),
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
-    trustedProxies: config.trustedProxies,
+    proxies: new ProxyTrust(config.trustedProxies),
   };
   const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
-  const idempotency = new Idempotency(new IdempotencyStore(db), clock);
+  const idempotency = new Idempotency(db, clock);
   const graphql = new GraphqlEndpoint({ schema, production: config.production, docsBaseUrl: () => docsBaseUrl, logger });
   await graphql.start();
   const bridge = new RestBridge({ schema, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
@@ -213,9 +213,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     accessLog: config.accessLog,
   });
 
-  // Expired idempotency records, rate-limit windows and sessions are deleted now and then.
+  // Expired idempotency records, rate-limit windows, sessions and signing keys are deleted now and then.
   const housekeeping = setInterval(() => {
-    housekeepingStore.purge(clock.now()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
+    housekeepingStore.purge(clock.now(), keys.verifyingSince()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
   }, 10 * 60_000);
   housekeeping.unref();
 
