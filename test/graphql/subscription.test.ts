@@ -239,7 +239,7 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
           { isin: FUND.euro, basisPoints: 7_000 },
           { isin: FUND.balanced, basisPoints: 3_000 },
         ],
-        beneficiaryClause: { standardClauseId: 'clause_children', text: 'My children born or to be born, living or represented, in equal shares, failing that my heirs.' },
+        beneficiaryClause: { standardClauseId: 'clause_children', text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' },
         debitIban: IBAN,
         debitHolder: 'Alice Martin',
         signedAt: null,
