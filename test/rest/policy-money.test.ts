@@ -176,6 +176,15 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
       expect(await refunds(subscriptionId)).toBe(0);
     });
 
+    it('a withdrawal racing a surrender declaration on the same policy: never both', async () => {
+      for (let round = 0; round < 3; round += 1) {
+        const { subscriptionId, policyId } = await signed();
+        const [withdrawn, declared] = await Promise.all([withdraw(as.alice, subscriptionId), post(as.alice, `/v1/total-surrender/policies/${policyId}/declarations`, {})]);
+        expect([withdrawn.status, declared.status].sort()).toEqual(withdrawn.status === 200 ? [200, 409] : [201, 409]);
+        expect(await refunds(subscriptionId)).toBe(withdrawn.status === 200 ? 1 : 0);
+      }
+    });
+
     it('a surrender the provider rejected took nothing out: the withdrawal refunds every premium', async () => {
       const { subscriptionId, policyId } = await signed();
       const declarationId = await declareTotal(policyId);
