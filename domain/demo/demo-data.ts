@@ -5,7 +5,7 @@ import { hashPassword } from '../auth/passwords';
 import { normalizeCertificateSerial } from '../auth/certificate-serial';
 import type { Clock } from '../shared/clock';
 import { withdrawalDeadline } from '../subscription/withdrawal-period';
-import { issueMovements, type MoneyMovement } from '../policy/policy-money';
+import { premiumMovements, type MoneyMovement } from '../policy/policy-money';
 
 /** The published demo logins (README): anyone can try the API at once. Never loaded in production. */
 export const DEMO = {
@@ -72,21 +72,21 @@ export async function seedDemoData(db: Db, store: DemoStore, clock: Clock): Prom
 
 const DEMO_IBAN = 'FR7630006000011234567890189';
 
-/** One premium paid into a demo compartment: the entry fee of its product comes off it, as at issue. */
+/** One premium paid into a demo compartment (the first is the subscription's initial payment). */
 interface DemoPremium {
   compartmentId: string;
   amount: number;
   at: Date;
 }
 
-/** The ledger of a demo policy: its premiums (the first is the subscription's initial payment) and their fees. */
+/** The ledger of a demo policy: its premiums, each net of the product's entry fee, as at issue. */
 function demoLedger(policy: { policyId: string; subscriptionId: string; productId: string }, premiums: DemoPremium[]): MoneyMovement[] {
   const product = DEMO_PRODUCTS.find((p) => p.product.id === policy.productId)!.product;
   return premiums.flatMap(
-    (premium) =>
-      issueMovements({
-        policyId: policy.policyId, compartmentId: premium.compartmentId, subscriptionId: policy.subscriptionId, premium: premium.amount,
-        entryFeeBasisPoints: product.entry_fee_bp, currency: product.currency, at: premium.at,
+    (premium, index) =>
+      premiumMovements({
+        policyId: policy.policyId, compartmentId: premium.compartmentId, amount: premium.amount, entryFeeBasisPoints: product.entry_fee_bp, currency: product.currency, at: premium.at,
+        cause: index === 0 ? { type: 'subscription', id: policy.subscriptionId } : { type: 'payment', id: `pay_${policy.policyId.slice(4)}_${index}` },
       }).movements,
   );
 }

@@ -8,7 +8,7 @@ import { basisPointsOf } from '../shared/basis-points';
  */
 
 export type MovementKind = 'premium' | 'entry_fee' | 'entry_fee_refund' | 'surrender_payout' | 'refund';
-export type MovementCause = 'subscription' | 'surrender_declaration' | 'refund';
+export type MovementCause = 'subscription' | 'payment' | 'surrender_declaration' | 'refund';
 
 /** One ledger row. `amount` is signed from the policy's point of view: + into it, - out of it. */
 export interface MoneyMovement {
@@ -79,23 +79,24 @@ function safe(value: bigint): number {
 }
 
 /**
- * What issuing a policy moves: the first payment in, the entry fee out of it (rate in basis points,
- * rounded half up to the cent, `basisPointsOf`), and what is left invested in the first compartment.
+ * What a premium moves: the payment in, the entry fee out of it (rate in basis points, rounded half up
+ * to the cent, `basisPointsOf`), and what is left invested in its compartment. The first premium is
+ * caused by the subscription (issue); later ones by their payment.
  */
-export function issueMovements(issue: {
+export function premiumMovements(premium: {
   policyId: string;
   compartmentId: string;
-  subscriptionId: string;
-  premium: number;
+  cause: { type: 'subscription' | 'payment'; id: string };
+  amount: number;
   entryFeeBasisPoints: number;
   currency: string;
   at: Date;
 }): { movements: MoneyMovement[]; invested: number } {
-  const base = { policy_id: issue.policyId, compartment_id: issue.compartmentId, currency: issue.currency, cause_type: 'subscription' as const, cause_id: issue.subscriptionId, at: issue.at };
-  const fee = basisPointsOf(issue.premium, issue.entryFeeBasisPoints);
-  const movements = [movement('premium', issue.premium, base)];
+  const base = { policy_id: premium.policyId, compartment_id: premium.compartmentId, currency: premium.currency, cause_type: premium.cause.type, cause_id: premium.cause.id, at: premium.at };
+  const fee = basisPointsOf(premium.amount, premium.entryFeeBasisPoints);
+  const movements = [movement('premium', premium.amount, base)];
   if (fee > 0) movements.push(movement('entry_fee', fee, base));
-  return { movements, invested: issue.premium - fee };
+  return { movements, invested: premium.amount - fee };
 }
 
 /** No refund ever exceeds the premiums paid minus what the policy already paid out (409 otherwise). */

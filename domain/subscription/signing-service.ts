@@ -10,7 +10,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Actor } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
-import { issueMovements } from '../policy/policy-money';
+import { premiumMovements } from '../policy/policy-money';
 import type { ESignProvider } from './esign-provider';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from './subscription-service';
@@ -131,8 +131,8 @@ export class SigningService {
     const policyId = newId('pol');
     const compartmentId = newId('cmp');
     // The entry fee is taken from the first payment (in integers, as the documents printed it); the rest is invested.
-    const { movements, invested } = issueMovements({
-      policyId, compartmentId, subscriptionId: subscription.id, premium: subscription.initial_payment, entryFeeBasisPoints: product.entry_fee_bp, currency: subscription.currency, at: now,
+    const { movements, invested } = premiumMovements({
+      policyId, compartmentId, cause: { type: 'subscription', id: subscription.id }, amount: subscription.initial_payment, entryFeeBasisPoints: product.entry_fee_bp, currency: subscription.currency, at: now,
     });
     await this.policies.insertPolicy(
       tx,

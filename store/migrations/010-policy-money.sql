@@ -13,8 +13,9 @@ create table policy_money_movements (
   -- Integer minor units, signed from the policy's point of view: + into the policy, - out of it.
   amount bigint not null,
   currency text not null,
-  -- What caused it: the subscription (issue, withdrawal), a surrender declaration, a refund.
-  cause_type text not null check (cause_type in ('subscription', 'surrender_declaration', 'refund')),
+  -- What caused it: the subscription (issue, withdrawal), a later payment (its collection reference),
+  -- a surrender declaration, a refund.
+  cause_type text not null check (cause_type in ('subscription', 'payment', 'surrender_declaration', 'refund')),
   cause_id text not null,
   at timestamptz not null,
   check (case when kind in ('premium', 'entry_fee_refund') then amount > 0 else amount < 0 end)

@@ -119,7 +119,12 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
       const per = await money('pol_alice_per');
       // 1 % entry fee on each of 8,000.00, 3,400.00 and 4,000.00 EUR.
       expect(per.money).toMatchObject({ premiumsPaid: eur(1_540_000), entryFees: { amount: 15_400 }, paidOut: { amount: 0 }, netInvested: { amount: 1_524_600 } });
-      expect(per.movements.filter((m: { kind: string }) => m.kind === 'premium').map((m: { compartmentId: string }) => m.compartmentId)).toEqual(['cmp_alice_per_c1', 'cmp_alice_per_c2', 'cmp_alice_per_c3']);
+      // The initial payment went into C1 at issue; C2 and C3 received later payments.
+      expect(per.movements.filter((m: { kind: string }) => m.kind === 'premium').map((m: { compartmentId: string; causeType: string; amount: { amount: number } }) => [m.compartmentId, m.causeType, m.amount.amount])).toEqual([
+        ['cmp_alice_per_c1', 'subscription', 800_000],
+        ['cmp_alice_per_c2', 'payment', 340_000],
+        ['cmp_alice_per_c3', 'payment', 400_000],
+      ]);
     });
 
     it('a paid partial surrender is one payout movement on its compartment, once even when the webhook is replayed', async () => {

@@ -3,8 +3,8 @@ import { AppError } from '../../../errors/app-error';
 import { basisPointsOf } from '../../../domain/shared/basis-points';
 import {
   checkRefund,
-  issueMovements,
   movement,
+  premiumMovements,
   policyMoney,
   withdrawalMovements,
   withdrawalRefund,
@@ -49,11 +49,11 @@ describe('basisPointsOf: a rate applied to money, in integers', () => {
   });
 });
 
-describe('issueMovements', () => {
+describe('premiumMovements', () => {
   it('records the premium in and the entry fee out; the fee and what is invested add up to the premium', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 10_000 }), (premium, bp) => {
-        const { movements, invested } = issueMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', subscriptionId: 'sbs_1', premium, entryFeeBasisPoints: bp, currency: 'EUR', at });
+        const { movements, invested } = premiumMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', cause: { type: 'subscription', id: 'sbs_1' }, amount: premium, entryFeeBasisPoints: bp, currency: 'EUR', at });
         const fee = movements.filter((m) => m.kind === 'entry_fee').reduce((sum, m) => sum - m.amount, 0);
         expect(movements[0]).toMatchObject({ kind: 'premium', amount: premium });
         expect(invested + fee).toBe(premium);
@@ -63,7 +63,7 @@ describe('issueMovements', () => {
   });
 
   it('a product without entry fee records the premium alone', () => {
-    expect(issueMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', subscriptionId: 'sbs_1', premium: 100_000, entryFeeBasisPoints: 0, currency: 'EUR', at }).movements.map((m) => m.kind)).toEqual(['premium']);
+    expect(premiumMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', cause: { type: 'payment', id: 'pay_1' }, amount: 100_000, entryFeeBasisPoints: 0, currency: 'EUR', at }).movements).toEqual([{ ...base, cause_type: 'payment', cause_id: 'pay_1', kind: 'premium', amount: 100_000 }]);
   });
 });
 
