@@ -82,7 +82,7 @@ export interface App {
 }
 
 /** The subscription journey's services, sharing one transition recorder. */
-function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider, onPolicyIssued: ConstructorParameters<typeof SigningService>[10]) {
+function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider, policyService: PolicyService, onPolicyIssued: ConstructorParameters<typeof SigningService>[10]) {
   const subscriptionStore = new SubscriptionStore(db);
   const catalogue = new CatalogueStore(db);
   const policies = new PolicyStore(db);
@@ -93,7 +93,7 @@ function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ES
     subscription,
     documents: new DocumentService(db, subscription, subscriptionStore, catalogue, new DocumentStore(db), transitions, audit, clock),
     signing: new SigningService(db, subscription, subscriptionStore, catalogue, new SignatureStore(db), policies, outbox, transitions, esign, clock, onPolicyIssued),
-    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, outbox, transitions, clock),
+    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, policyService, outbox, transitions, clock),
   };
 }
 
@@ -112,7 +112,7 @@ function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: Po
   const outbox = new OutboxStore();
   return {
     surrender: new SurrenderService(db, store, policies, policyStore, catalogue, new SubscriptionStore(db), payoutIbans, audit, outbox, clock),
-    surrenderPayments: new SurrenderPayments(store, policyStore, audit, outbox, clock),
+    surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, clock),
   };
 }
 
@@ -142,10 +142,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const esignSecret = secrets.esign?.[0];
   const esign: ESignProvider = esignSecret ? new BuiltInESignProvider(() => baseUrl, esignSecret) : new UnconfiguredESignProvider();
   // One instance of each service, shared by the others that need it.
-  const journey = subscriptionServices(db, audit, clock, esign, async (tx, issued) => {
+  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
+  const journey = subscriptionServices(db, audit, clock, esign, policies, async (tx, issued) => {
     if (issued.standardClauseId) await services.deathSettlement.initialDesignation(tx, issued.policyId, issued.standardClauseId);
   });
-  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new OutboxStore(), audit, clock);
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {

@@ -81,7 +81,11 @@ export const CATALOG = {
     status: 409,
     title: 'Conflict',
     description: 'The request conflicts with the current state of the resource.',
-    causes: ['An illegal state change (the message names the current state).', 'A request with the same Idempotency-Key is still running.'],
+    causes: [
+      'An illegal state change (the message names the current state).',
+      'A request with the same Idempotency-Key is still running.',
+      'Money already left the policy: a withdrawal after a surrender was declared or paid (WITHDRAWAL_AFTER_SURRENDER).',
+    ],
     fixes: ['Read the resource again and retry if the change still makes sense.'],
     exampleMessage: 'IDEMPOTENT_REQUEST_IN_PROGRESS',
   },

@@ -21,8 +21,8 @@ export const subscriptionSigningResolvers = {
       ctx.services.documents.upload(acting(ctx), args.subscriptionId, args.input),
     requestSignature: (_: unknown, args: { subscriptionId: string; method: 'esign' | 'otp' }, ctx: RequestContext) => ctx.services.signing.request(acting(ctx), args.subscriptionId, args.method),
     confirmSignatureOtp: (_: unknown, args: { subscriptionId: string; code: string }, ctx: RequestContext) => ctx.services.signing.confirmOtp(acting(ctx), args.subscriptionId, args.code),
-    withdrawSubscription: (_: unknown, args: { subscriptionId: string; reason?: string | null }, ctx: RequestContext) =>
-      ctx.services.withdrawal.withdraw(acting(ctx), args.subscriptionId, args.reason ?? null),
+    withdrawSubscription: (_: unknown, args: { subscriptionId: string; reason?: string | null; letterReceivedOn?: string | null }, ctx: RequestContext) =>
+      ctx.services.withdrawal.withdraw(acting(ctx), args.subscriptionId, { reason: args.reason ?? null, letterReceivedOn: args.letterReceivedOn ?? null }),
   },
   Subscription: {
     documents: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.documents.list(ctx.viewer!, s.id),

@@ -10,6 +10,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Actor } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
+import { premiumMovements } from '../policy/policy-money';
 import type { ESignProvider } from './esign-provider';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from './subscription-service';
@@ -128,13 +129,17 @@ export class SigningService {
     await this.transitions.apply(tx, subscription, 'complete_signature', { ...by, note: `signed by ${signature.method}` }, { signed_at: now, withdrawal_deadline: withdrawalDeadline(now) });
     const product = (await this.catalogue.product(subscription.product_id, tx))!;
     const policyId = newId('pol');
-    // The entry fee is taken from the first payment; the rest is invested.
-    const invested = Math.floor((subscription.initial_payment * (10_000 - product.entry_fee_bp)) / 10_000);
+    const compartmentId = newId('cmp');
+    // The entry fee is taken from the first payment (in integers, as the documents printed it); the rest is invested.
+    const { movements, invested } = premiumMovements({
+      policyId, compartmentId, cause: { type: 'subscription', id: subscription.id }, amount: subscription.initial_payment, entryFeeBasisPoints: product.entry_fee_bp, currency: subscription.currency, at: now,
+    });
     await this.policies.insertPolicy(
       tx,
       { id: policyId, subscription_id: subscription.id, subscriber_id: subscription.subscriber_id, product_id: product.id, status: 'active', issued_at: now },
-      [{ id: newId('cmp'), policy_id: policyId, code: product.initial_compartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
+      [{ id: compartmentId, policy_id: policyId, code: product.initial_compartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
     );
+    await this.policies.appendMovements(tx, movements);
     await this.onPolicyIssued(tx, { policyId, standardClauseId: subscription.standard_clause_id });
     const subscriber = await this.subscriptionStore.subscriber(subscription.subscriber_id, tx);
     await this.outbox.enqueue(tx, { recipientUserId: subscriber?.user_id ?? null, channel: 'email', template: 'policy_issued', payload: { subscriptionId: subscription.id, policyId, withdrawalDeadline: subscription.withdrawal_deadline } }, now);

@@ -80,7 +80,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
         kind: 'standard',
         is_default: true,
         updated_at: null,
-        standard_clause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^My spouse/) },
+        standard_clause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^Mon conjoint/) },
         beneficiaries: [],
       });
     });
