@@ -3,7 +3,7 @@ import { basisPointsOf } from '../shared/basis-points';
 
 /**
  * The policy money ledger's rules, as pure functions: every sum paid into or out of a policy is one
- * movement (store/migrations/010-policy-money.sql), and every money decision reads the totals computed
+ * movement (store/migrations/011-policy-money.sql), and every money decision reads the totals computed
  * here rather than a figure copied on the subscription.
  */
 

@@ -11,7 +11,7 @@ import { EACH_DATABASE } from '../support/databases';
  * wrong backfill could never be corrected: its statements run here against policies written as the code
  * before the ledger wrote them (no movement), then the ledger they produce is checked line by line.
  */
-const MIGRATION = readFileSync(join(__dirname, '..', '..', 'store', 'migrations', '010-policy-money.sql'), 'utf8');
+const MIGRATION = readFileSync(join(__dirname, '..', '..', 'store', 'migrations', '011-policy-money.sql'), 'utf8');
 const BACKFILL = MIGRATION.slice(MIGRATION.indexOf('-- Policies issued before the ledger'))
   .split('\n')
   .filter((line) => !line.startsWith('--'))
