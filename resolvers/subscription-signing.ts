@@ -24,7 +24,7 @@ export const subscriptionSigningResolvers = {
     withdrawSubscription: (_: unknown, args: { subscriptionId: string; reason?: string | null }, ctx: RequestContext) =>
       ctx.services.withdrawal.withdraw(acting(ctx), args.subscriptionId, args.reason ?? null),
   },
-  Subscription: {
+  SubscriptionContract: {
     documents: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.documents.list(ctx.viewer!, s.id),
     signature: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.latest(ctx.viewer!, s.id),
     policy: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.policyOf(s.id),
