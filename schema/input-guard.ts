@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { invalidFields } from '../errors/app-error';
 import { isIdShaped } from '../domain/shared/ids';
+import { isWithinAmountLimit } from '../domain/shared/money-limits';
 import { isCursorShaped } from '../domain/shared/paging';
 
 /** Longest text any argument or input field takes unless its SDL says otherwise (`@multiline`, `@maxLength`). */
@@ -32,6 +33,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 interface TextRule {
   multiline: boolean;
   maxLength: number;
+  /** `@amount`: integer minor units a client sends, bounded by MAX_AMOUNT_MINOR_UNITS. */
+  amount: boolean;
 }
 
 type Problem = { field: string; reason: string };
@@ -39,7 +42,8 @@ type Problem = { field: string; reason: string };
 function ruleOf(schema: GraphQLSchema, node: GraphQLArgument | GraphQLInputField): TextRule {
   const multiline = Boolean(getDirective(schema, node, 'multiline')?.length);
   const declared = (getDirective(schema, node, 'maxLength')?.[0] as { chars: number } | undefined)?.chars;
-  return { multiline, maxLength: declared ?? (multiline ? DEFAULT_MAX_MULTILINE_TEXT : DEFAULT_MAX_TEXT) };
+  const amount = Boolean(getDirective(schema, node, 'amount')?.length);
+  return { multiline, maxLength: declared ?? (multiline ? DEFAULT_MAX_MULTILINE_TEXT : DEFAULT_MAX_TEXT), amount };
 }
 
 /** The reason a client-sent text is refused, or undefined. */
@@ -55,6 +59,7 @@ function textProblem(value: string, rule: TextRule): string | undefined {
  * Checks every client-sent value before any resolver sees it, whether it came as a variable (REST
  * bodies, path and query parameters are variables too) or as a literal: text has no control characters
  * (line breaks only where the SDL marks the field `@multiline`), no lone surrogates and a bounded length;
+ * an `@amount` is at most MAX_AMOUNT_MINOR_UNITS;
  * an `ID` has the shape of our ids; an `after` cursor decodes as one of ours. Field-specific rules (a
  * name's 100 characters, say) stay in the domain; this only keeps what is not text out of every path.
  * Failures are one 400 `invalid_request` naming each field, as the domain's validation does.
@@ -116,8 +121,10 @@ export class InputGuard {
       }
       return;
     }
-    if (!isScalarType(type) || typeof value !== 'string') return;
+    if (!isScalarType(type)) return;
     const field = path.join('.');
+    if (rule.amount && typeof value === 'number' && !isWithinAmountLimit(value)) problems.push({ field, reason: 'AMOUNT_ABOVE_MAXIMUM' });
+    if (typeof value !== 'string') return;
     const text = textProblem(value, rule);
     if (text) problems.push({ field, reason: text });
     else if (type.name === 'ID' && !isIdShaped(value)) problems.push({ field, reason: 'INVALID_ID' });

@@ -2,7 +2,8 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, gql, login } from '../support/http';
 import { expectGraphqlInvalid, expectRestInvalid } from '../support/invalid';
 import { startTestServer, type TestServer } from '../support/server';
-import { subscriberBody } from '../support/subscription-inputs';
+import { MAX_AMOUNT_MINOR_UNITS } from '../../domain/shared/money-limits';
+import { sameInsureeBody, subscriberBody, subscriptionBody } from '../support/subscription-inputs';
 
 /**
  * The central input guard (schema/input-guard.ts) and the bounded date scalars: text with control
@@ -89,6 +90,22 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     expectGraphqlInvalid(await gql(server.url, '{ policy(id: "pol_\\u0000") { id } }', { token: backofficeToken }), ['id INVALID_CHARACTERS']);
     const open = 'mutation($input: SupportRequestInput!) { openSupportRequest(subscriberId: "sbr_alice", input: $input) { id } }';
     expectGraphqlInvalid(await gql(server.url, open, { token: backofficeToken, variables: { input: { category: 'other', subject: '\ud800', message: 'm' } } }), ['subject INVALID_CHARACTERS']);
+  });
+
+  it('amounts above 100,000,000.00 EUR are 400 AMOUNT_ABOVE_MAXIMUM wherever a client sends one; the maximum itself passes', async () => {
+    expect(MAX_AMOUNT_MINOR_UNITS).toBe(10_000_000_000);
+    const subscriber = await post('/v1/subscription/subscribers', subscriberBody({ email: 'rich@example.com' }));
+    const insuree = await post('/v1/subscription/insurees', sameInsureeBody(subscriber.json.id));
+    const create = (overrides: Record<string, unknown>) => post(`/v1/subscription/subscribers/${subscriber.json.id}/subscriptions`, subscriptionBody(insuree.json.id, overrides));
+    const eur = (amount: number) => ({ amount, currency: 'EUR' });
+    expectRestInvalid(await create({ initial_payment: eur(MAX_AMOUNT_MINOR_UNITS + 1) }), ['initial_payment.amount AMOUNT_ABOVE_MAXIMUM']);
+    expectRestInvalid(await create({ scheduled_payment: { ...eur(Number.MAX_SAFE_INTEGER), frequency: 'monthly' } }), ['scheduled_payment.amount AMOUNT_ABOVE_MAXIMUM']);
+    const atMaximum = await create({ initial_payment: eur(MAX_AMOUNT_MINOR_UNITS) });
+    expect({ status: atMaximum.status, amount: atMaximum.json.initial_payment?.amount }).toEqual({ status: 201, amount: MAX_AMOUNT_MINOR_UNITS });
+    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: eur(MAX_AMOUNT_MINOR_UNITS + 1) }, alice);
+    expectRestInvalid(surrender, ['amount.amount AMOUNT_ABOVE_MAXIMUM']);
+    const graphql = await gql(server.url, 'mutation { declarePartialSurrender(policyId: "pol_alice_av", compartmentId: "cmp_any", input: { amount: { amount: 10000000001, currency: "EUR" } }) { id } }', { token: backofficeToken });
+    expectGraphqlInvalid(graphql, ['amount.amount AMOUNT_ABOVE_MAXIMUM']);
   });
 
   it('GraphQL: without credentials, a protected field with bad input is still 401 first', async () => {
