@@ -37,7 +37,7 @@ export const subscriptionSigningResolvers = {
     createdAt: (d: DocumentRow) => d.created_at,
   },
   Signature: {
-    signingUrl: (s: SignatureRow) => s.signing_url,
+    signingUrl: (s: SignatureRow, _: unknown, ctx: RequestContext) => ctx.services.signing.signingUrlFor(ctx.viewer!, s),
     otpExpiresAt: (s: SignatureRow) => s.otp_expires_at,
     otpAttemptsLeft: (s: SignatureRow) => (s.method === 'otp' ? Math.max(0, OTP_MAX_ATTEMPTS - s.otp_attempts) : null),
     createdAt: (s: SignatureRow) => s.created_at,
