@@ -24,7 +24,7 @@ export const subscriptionSigningResolvers = {
     withdrawSubscription: (_: unknown, args: { subscriptionId: string; reason?: string | null; letterReceivedOn?: string | null }, ctx: RequestContext) =>
       ctx.services.withdrawal.withdraw(acting(ctx), args.subscriptionId, { reason: args.reason ?? null, letterReceivedOn: args.letterReceivedOn ?? null }),
   },
-  Subscription: {
+  SubscriptionContract: {
     documents: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.documents.list(ctx.viewer!, s.id),
     signature: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.latest(ctx.viewer!, s.id),
     policy: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.policyOf(s.id),
@@ -37,7 +37,7 @@ export const subscriptionSigningResolvers = {
     createdAt: (d: DocumentRow) => d.created_at,
   },
   Signature: {
-    signingUrl: (s: SignatureRow) => s.signing_url,
+    signingUrl: (s: SignatureRow, _: unknown, ctx: RequestContext) => ctx.services.signing.signingUrlFor(ctx.viewer!, s),
     otpExpiresAt: (s: SignatureRow) => s.otp_expires_at,
     otpAttemptsLeft: (s: SignatureRow) => (s.method === 'otp' ? Math.max(0, OTP_MAX_ATTEMPTS - s.otp_attempts) : null),
     createdAt: (s: SignatureRow) => s.created_at,
