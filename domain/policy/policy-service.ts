@@ -20,7 +20,7 @@ export interface MoneyActor {
   id: string | null;
 }
 
-/** Issued policies: who reaches which, their compartments and the compartments' lifecycle. */
+/** Issued policies: who reaches which, their compartments and the compartments' lifecycle, and their money (the ledger). */
 export class PolicyService {
   constructor(
     private readonly db: Db,
