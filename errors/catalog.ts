@@ -81,9 +81,9 @@ export const CATALOG = {
     status: 409,
     title: 'Conflict',
     description: 'The request conflicts with the current state of the resource.',
-    causes: ['An illegal state change (the message names the current state).', 'A request with the same Idempotency-Key is still running.'],
+    causes: ['An illegal state change (the message names the current state).', 'The thing already exists or is already open (an IBAN registered twice, a second total surrender).'],
     fixes: ['Read the resource again and retry if the change still makes sense.'],
-    exampleMessage: 'IDEMPOTENT_REQUEST_IN_PROGRESS',
+    exampleMessage: 'TOTAL_SURRENDER_ALREADY_OPEN',
   },
   precondition_failed: {
     status: 412,
