@@ -83,11 +83,11 @@ export const CATALOG = {
     description: 'The request conflicts with the current state of the resource.',
     causes: [
       'An illegal state change (the message names the current state).',
-      'A request with the same Idempotency-Key is still running.',
+      'The thing already exists or is already open (an IBAN registered twice, a second total surrender).',
       'Money already left the policy: a withdrawal after a surrender was declared or paid (WITHDRAWAL_AFTER_SURRENDER).',
     ],
     fixes: ['Read the resource again and retry if the change still makes sense.'],
-    exampleMessage: 'IDEMPOTENT_REQUEST_IN_PROGRESS',
+    exampleMessage: 'TOTAL_SURRENDER_ALREADY_OPEN',
   },
   precondition_failed: {
     status: 412,

@@ -110,7 +110,7 @@ describe('an acknowledged surrender declaration survives kill -9 of the server',
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 
   (built && process.env.TEST_DATABASE_URL ? it : it.skip)('on PostgreSQL', async () => {
     const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -125,7 +125,7 @@ describe('an acknowledged surrender declaration survives kill -9 of the server',
       await admin.query(`drop database ${name} with (force)`);
       await admin.end();
     }
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('keyed writes in flight at kill -9: every retry replays the committed answer or runs once, none is 409', () => {
@@ -144,7 +144,7 @@ describe('keyed writes in flight at kill -9: every retry replays the committed a
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 300_000);
 
   (built && process.env.TEST_DATABASE_URL ? it : it.skip)('on PostgreSQL', async () => {
     const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -167,5 +167,5 @@ describe('keyed writes in flight at kill -9: every retry replays the committed a
       await admin.query(`drop database ${name} with (force)`);
       await admin.end();
     }
-  }, 180_000);
+  }, 300_000);
 });

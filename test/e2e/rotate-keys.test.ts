@@ -44,7 +44,7 @@ describe('npm run rotate-keys on a PGlite data folder', () => {
     } finally {
       await stop(again.child, 'SIGTERM');
     }
-  }, 120_000);
+  }, 240_000);
 
   (built ? it : it.skip)('a second server on a held folder stops at start-up naming DATA_DIR; a folder left by kill -9 is taken over', async () => {
     const first = await startMain(env());
@@ -59,5 +59,5 @@ describe('npm run rotate-keys on a PGlite data folder', () => {
     expect(existsSync(join(dataDir, 'gateway.pid'))).toBe(true);
     const next = await startMain(env());
     await stop(next.child, 'SIGTERM');
-  }, 120_000);
+  }, 240_000);
 });

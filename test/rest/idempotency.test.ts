@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ManualClock } from '../../domain/shared/clock';
 import { AppError } from '../../errors/app-error';
 import { Idempotency } from '../../http/idempotency';
@@ -355,6 +355,23 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         expect(await notes(key)).toEqual([]);
         expect((await idempotency.run('user:w', key, request(), refused)).headers['idempotent-replayed']).toBe('true');
       });
+    });
+
+    // Decision: a record an earlier version committed as running (it claimed keys in a transaction of its
+    // own) may belong to a write that committed: 409 until it expires rather than risk running it twice.
+    it('answers 409 only for a running record committed by an earlier version, and does not run', async () => {
+      const key = newKey();
+      const body = request();
+      const fingerprint = createHash('sha256').update(body.method).update('\0').update(body.path).update('\0').update(body.body).digest('base64url');
+      await db.query(`insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at) values ('user:a', $1, $2, 'running', $3, $4)`, [
+        key,
+        fingerprint,
+        clock.now(),
+        new Date(clock.now().getTime() + DAY_MS),
+      ]);
+      const { runs, execute } = counted();
+      await expect(idempotency.run('user:a', key, body, execute)).rejects.toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS' });
+      expect(runs.count).toBe(0);
     });
 
     it('refuses another body under the same key with 422 IDEMPOTENCY_KEY_REUSED', async () => {
