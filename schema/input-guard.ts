@@ -30,7 +30,7 @@ const MULTI_LINE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-interface TextRule {
+interface InputRule {
   multiline: boolean;
   maxLength: number;
   /** `@amount`: integer minor units a client sends, bounded by MAX_AMOUNT_MINOR_UNITS. */
@@ -39,7 +39,7 @@ interface TextRule {
 
 type Problem = { field: string; reason: string };
 
-function ruleOf(schema: GraphQLSchema, node: GraphQLArgument | GraphQLInputField): TextRule {
+function ruleOf(schema: GraphQLSchema, node: GraphQLArgument | GraphQLInputField): InputRule {
   const multiline = Boolean(getDirective(schema, node, 'multiline')?.length);
   const declared = (getDirective(schema, node, 'maxLength')?.[0] as { chars: number } | undefined)?.chars;
   const amount = Boolean(getDirective(schema, node, 'amount')?.length);
@@ -47,7 +47,7 @@ function ruleOf(schema: GraphQLSchema, node: GraphQLArgument | GraphQLInputField
 }
 
 /** The reason a client-sent text is refused, or undefined. */
-function textProblem(value: string, rule: TextRule): string | undefined {
+function textProblem(value: string, rule: InputRule): string | undefined {
   if (value.length > rule.maxLength) return 'TOO_LONG';
   // A lone UTF-16 surrogate cannot be stored (PostgreSQL's jsonb and text refuse it) nor printed.
   if (LONE_SURROGATE.test(value)) return 'INVALID_CHARACTERS';
@@ -59,13 +59,13 @@ function textProblem(value: string, rule: TextRule): string | undefined {
  * Checks every client-sent value before any resolver sees it, whether it came as a variable (REST
  * bodies, path and query parameters are variables too) or as a literal: text has no control characters
  * (line breaks only where the SDL marks the field `@multiline`), no lone surrogates and a bounded length;
- * an `@amount` is at most MAX_AMOUNT_MINOR_UNITS;
- * an `ID` has the shape of our ids; an `after` cursor decodes as one of ours. Field-specific rules (a
+ * an `@amount` is at most MAX_AMOUNT_MINOR_UNITS; an `ID` has the shape of our ids; an `after` cursor
+ * decodes as one of ours. Field-specific rules (a
  * name's 100 characters, say) stay in the domain; this only keeps what is not text out of every path.
  * Failures are one 400 `invalid_request` naming each field, as the domain's validation does.
  */
 export class InputGuard {
-  private readonly inputFieldRules = new Map<string, Map<string, TextRule>>();
+  private readonly inputFieldRules = new Map<string, Map<string, InputRule>>();
 
   constructor(private readonly schema: GraphQLSchema) {
     for (const type of Object.values(schema.getTypeMap())) {
@@ -81,7 +81,7 @@ export class InputGuard {
         if (!field.args || !Object.keys(field.args).length) return field;
         const original = this.schema.getType(typeName);
         const args = isObjectType(original) ? original.getFields()[fieldName].args : [];
-        const rules = new Map(args.map((a): [string, TextRule] => [a.name, ruleOf(this.schema, a)]));
+        const rules = new Map(args.map((a): [string, InputRule] => [a.name, ruleOf(this.schema, a)]));
         const resolve = field.resolve ?? defaultFieldResolver;
         return {
           ...field,
@@ -94,7 +94,7 @@ export class InputGuard {
     });
   }
 
-  private check(definitions: GraphQLFieldConfigArgumentMap, rules: Map<string, TextRule>, values: Record<string, unknown>): void {
+  private check(definitions: GraphQLFieldConfigArgumentMap, rules: Map<string, InputRule>, values: Record<string, unknown>): void {
     const problems: Problem[] = [];
     for (const [name, value] of Object.entries(values)) {
       const definition = definitions[name];
@@ -106,7 +106,7 @@ export class InputGuard {
     if (problems.length) throw invalidFields(problems);
   }
 
-  private walk(value: unknown, type: GraphQLInputType, rule: TextRule, path: Array<string | number>, cursor: boolean, problems: Problem[]): void {
+  private walk(value: unknown, type: GraphQLInputType, rule: InputRule, path: Array<string | number>, cursor: boolean, problems: Problem[]): void {
     if (value === null || value === undefined) return;
     if (isNonNullType(type)) return this.walk(value, type.ofType, rule, path, cursor, problems);
     if (isListType(type)) {
