@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { buildContext, type Services } from './context/context';
+import { ProxyTrust } from './context/proxy-trust';
 import { SessionCookie } from './context/session-cookie';
 import { AuthService } from './domain/auth/auth-service';
 import { KeyRing } from './domain/auth/key-ring';
@@ -20,7 +21,6 @@ import { buildSchema } from './schema';
 import { AuditStore } from './store/audit-store';
 import { AuthStore, SESSION_REVOKED_CHANNEL } from './store/auth-store';
 import type { Db } from './store/db';
-import { IdempotencyStore } from './store/idempotency-store';
 import { RateLimitStore } from './store/rate-limit-store';
 import { SigningKeyStore } from './store/signing-key-store';
 import { WebhookStore } from './store/webhook-store';
@@ -85,7 +85,7 @@ export interface App {
 }
 
 /** The subscription journey's services, sharing one transition recorder. */
-function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider, onPolicyIssued: ConstructorParameters<typeof SigningService>[10]) {
+function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider, policyService: PolicyService, onPolicyIssued: ConstructorParameters<typeof SigningService>[10]) {
   const subscriptionStore = new SubscriptionStore(db);
   const catalogue = new CatalogueStore(db);
   const policies = new PolicyStore(db);
@@ -96,7 +96,7 @@ function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ES
     subscription,
     documents: new DocumentService(db, subscription, subscriptionStore, catalogue, new DocumentStore(db), transitions, audit, clock),
     signing: new SigningService(db, subscription, subscriptionStore, catalogue, new SignatureStore(db), policies, outbox, transitions, esign, clock, onPolicyIssued),
-    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, outbox, transitions, clock),
+    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, policyService, outbox, transitions, clock),
   };
 }
 
@@ -123,7 +123,7 @@ function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: Po
   const earlyReleaseFile = new EarlyReleaseFile(store, policyStore, neighbours.proofs, audit, outbox, clock);
   return {
     surrender: new SurrenderService(db, store, policies, policyStore, catalogue, new SubscriptionStore(db), neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, clock),
-    surrenderPayments: new SurrenderPayments(store, policyStore, audit, outbox, clock),
+    surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, clock),
     earlyReleaseFile,
   };
 }
@@ -154,10 +154,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const esignSecret = secrets.esign?.[0];
   const esign: ESignProvider = esignSecret ? new BuiltInESignProvider(() => baseUrl, esignSecret) : new UnconfiguredESignProvider();
   // One instance of each service, shared by the others that need it.
-  const journey = subscriptionServices(db, audit, clock, esign, async (tx, issued) => {
+  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
+  const journey = subscriptionServices(db, audit, clock, esign, policies, async (tx, issued) => {
     if (issued.standardClauseId) await services.deathSettlement.initialDesignation(tx, issued.policyId, issued.standardClauseId);
   });
-  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new OutboxStore(), audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
@@ -212,10 +212,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessionCookie: new SessionCookie(config.production),
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
-    trustedProxies: config.trustedProxies,
+    proxies: new ProxyTrust(config.trustedProxies),
   };
   const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
-  const idempotency = new Idempotency(new IdempotencyStore(db), clock);
+  const idempotency = new Idempotency(db, clock);
   const graphql = new GraphqlEndpoint({ schema, production: config.production, docsBaseUrl: () => docsBaseUrl, logger });
   await graphql.start();
   const bridge = new RestBridge({ schema, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
@@ -237,9 +237,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     accessLog: config.accessLog,
   });
 
-  // Expired idempotency records, rate-limit windows and sessions are deleted now and then.
+  // Expired idempotency records, rate-limit windows, sessions and signing keys are deleted now and then.
   const housekeeping = setInterval(() => {
-    housekeepingStore.purge(clock.now()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
+    housekeepingStore.purge(clock.now(), keys.verifyingSince()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
   }, 10 * 60_000);
   housekeeping.unref();
 
