@@ -53,6 +53,12 @@ import { SurrenderService } from './domain/surrender/surrender-service';
 import { SurrenderPayments } from './domain/surrender/surrender-payments';
 import { SURRENDER_PAYMENT_EVENTS } from './domain/surrender/payment-events';
 import type { PayoutIbans } from './domain/surrender/payout-account';
+import { EvidenceKinds } from './domain/evidence/evidence-kinds';
+import { EvidenceService } from './domain/evidence/evidence-service';
+import { EvidenceStore } from './store/evidence-store';
+import { ibanProofHandler } from './domain/pay-out/iban-proof';
+import { earlyReleaseProofHandler } from './domain/surrender/early-release-proof';
+import { policyEvidenceHandler } from './domain/death-settlement/acceptance-evidence';
 
 export interface AppOptions {
   config: Config;
@@ -110,6 +116,17 @@ function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: Po
   };
 }
 
+/** Each kind of evidence, handled by the domain that owns its subject. */
+function evidenceKinds(db: Db, payOut: PayOutService): EvidenceKinds {
+  const kinds = new EvidenceKinds();
+  kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db), payOut));
+  kinds.register('early_release_proof', earlyReleaseProofHandler(new SurrenderStore(db), new PolicyStore(db)));
+  const policyEvidence = policyEvidenceHandler(new PolicyStore(db));
+  kinds.register('acceptance_endorsement', policyEvidence);
+  kinds.register('beneficiary_consent', policyEvidence);
+  return kinds;
+}
+
 /** Composition root: store -> services -> schema -> Apollo -> HTTP routes. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
@@ -146,6 +163,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...surrenderServices(db, audit, clock, policies, { find: (tx, subscriberId, ibanId) => payOut.payoutAccount(tx, subscriberId, ibanId) }),
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
+    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut), journey.subscription, audit, clock),
     clock,
   };
   await db.listen(

@@ -1,3 +1,4 @@
+import type { EvidenceService } from '../domain/evidence/evidence-service';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UnauthorizedReason } from '../errors/app-error';
 import type { AuthService, PresentedCredentials } from '../domain/auth/auth-service';
@@ -33,6 +34,7 @@ export interface Services {
   surrenderPayments: SurrenderPayments;
   billing: BillingService;
   support: SupportService;
+  evidence: EvidenceService;
   clock: Clock;
 }
 

@@ -7,6 +7,7 @@ import { supportResolvers } from './support';
 import { deathSettlementResolvers } from './death-settlement';
 import { surrenderResolvers } from './surrender';
 import { payOutResolvers } from './pay-out';
+import { evidenceResolvers } from './evidence';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers];

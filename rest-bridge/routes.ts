@@ -7,10 +7,11 @@ import { DEATH_SETTLEMENT_ROUTES } from './routes/death-settlement';
 import { PAY_OUT_ROUTES } from './routes/pay-out';
 import { SUBSCRIPTION_ROUTES } from './routes/subscription';
 import { SURRENDER_ROUTES } from './routes/surrender';
+import { EVIDENCE_ROUTES } from './routes/evidence';
 
 /**
  * Every legacy REST route, one file per domain in `routes/`. Variables come from path parameters, the
  * query string (routes without a body) and the body, keys turned from snake_case to camelCase; the
  * result's single root field is the response body, keys turned back to snake_case.
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES];

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { AppError, invalidFields } from '../../errors/app-error';
+import { AppError } from '../../errors/app-error';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
 import type { DocumentRow, DocumentStore } from '../../store/document-store';
@@ -10,26 +9,15 @@ import type { Clock } from '../shared/clock';
 import { maskIban } from '../shared/iban';
 import { newId } from '../shared/ids';
 import { notFound } from '../shared/access';
+import { checkUpload, type UploadInput } from '../shared/uploaded-file';
 import { generateContractDocuments, type ContractData, type ContractDocumentKind } from './contract-documents';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 
 const CONTRACT_KINDS: ContractDocumentKind[] = ['subscription_form', 'key_information', 'general_terms'];
-/** Largest supporting document accepted (decoded bytes). */
-export const MAX_SUPPORTING_BYTES = 5 * 1024 * 1024;
-// Declared types are checked against the file's first bytes, so a renamed executable is refused.
-const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
-  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
-  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-};
-
-export interface SupportingDocumentInput {
+export interface SupportingDocumentInput extends UploadInput {
   kind: 'identity_proof' | 'proof_of_address';
-  fileName: string;
-  contentType: string;
-  contentBase64: string;
 }
 
 /** Contract documents (generated PDFs) and supporting documents (uploaded) of a subscription. */
@@ -85,15 +73,7 @@ export class DocumentService {
   }
 
   async upload({ viewer, requestId }: Acting, subscriptionId: string, input: SupportingDocumentInput): Promise<DocumentRow> {
-    const content = Buffer.from(input.contentBase64, 'base64');
-    const problems: Array<{ field: string; reason: string }> = [];
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.contentBase64.replace(/\s/g, '')) || content.length === 0) problems.push({ field: 'contentBase64', reason: 'NOT_BASE64' });
-    else if (content.length > MAX_SUPPORTING_BYTES) problems.push({ field: 'contentBase64', reason: 'FILE_TOO_LARGE' });
-    const matches = SIGNATURES[input.contentType];
-    if (!matches) problems.push({ field: 'contentType', reason: 'CONTENT_TYPE_NOT_ACCEPTED' });
-    else if (content.length > 0 && !matches(content)) problems.push({ field: 'contentBase64', reason: 'CONTENT_DOES_NOT_MATCH_TYPE' });
-    if (!/^[\w\-. ]{1,120}$/.test(input.fileName)) problems.push({ field: 'fileName', reason: 'FILE_NAME_INVALID' });
-    if (problems.length) throw invalidFields(problems);
+    const file = checkUpload(input);
     return this.db.transaction(async (tx) => {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
       if (!['draft', 'documents_ready', 'signing'].includes(subscription.status)) {
@@ -104,13 +84,13 @@ export class DocumentService {
         subscription_id: subscription.id,
         kind: input.kind,
         title: input.kind === 'identity_proof' ? 'Identity proof' : 'Proof of address',
-        file_name: input.fileName,
-        content_type: input.contentType,
-        size_bytes: content.length,
-        sha256: createHash('sha256').update(content).digest('hex'),
+        file_name: file.fileName,
+        content_type: file.contentType,
+        size_bytes: file.content.length,
+        sha256: file.sha256,
         created_at: this.clock.now(),
       };
-      await this.store.insert(tx, { ...row, content });
+      await this.store.insert(tx, { ...row, content: file.content });
       await this.audit.record(tx, { actor: viewer, action: 'document.uploaded', target: { type: 'subscription', id: subscription.id }, requestId, details: { documentId: row.id, kind: row.kind, sizeBytes: row.size_bytes } });
       return row;
     });

@@ -138,6 +138,10 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
       await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' }), 'partial surrender')
     ).id;
     fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
+    fixtures.evidenceId = (await expectCreated(
+      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'beneficiary_consent', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: fixtures.pngBase64 }),
+      'evidence',
+    )).id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holder_name: 'Alice Martin' }), 'payout IBAN')).id;
   });
   afterAll(async () => {

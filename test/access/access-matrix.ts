@@ -58,6 +58,8 @@ export interface Fixtures {
   payoutIbanId: string;
   /** A 1x1 PNG, base64 (a valid supporting document). */
   pngBase64: string;
+  /** A proof alice uploaded about `pol_alice_av` (a beneficiary's consent), not reviewed. */
+  evidenceId: string;
 }
 
 export interface RestRequest {
@@ -324,6 +326,27 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Mutation.sendPayoutIbanConfirmationCode', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
   { kind: 'graphql', key: 'Mutation.confirmPayoutIban', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId, code: '000000' } }) },
   { kind: 'graphql', key: 'Mutation.reviewPayoutIban', expect: BACKOFFICE, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId, input: { decision: 'approve' } } }) },
+
+  // evidence: alice's proofs; only back-office reviews them
+  {
+    kind: 'rest',
+    key: 'POST /v1/evidence/subscribers/{subscriberId}/documents',
+    expect: ALICES,
+    request: (f) => ({ params: { subscriberId: 'sbr_alice' }, body: { kind: 'beneficiary_consent', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: f.pngBase64 } }),
+  },
+  { kind: 'rest', key: 'GET /v1/evidence/subscribers/{subscriberId}/documents', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
+  { kind: 'rest', key: 'GET /v1/evidence/documents/{documentId}', expect: ALICES, request: (f) => ({ params: { documentId: f.evidenceId } }) },
+  { kind: 'rest', key: 'GET /v1/evidence/documents/{documentId}/download', expect: ALICES, request: (f) => ({ params: { documentId: f.evidenceId } }) },
+  { kind: 'rest', key: 'POST /v1/evidence/documents/{documentId}/review', expect: BACKOFFICE, request: (f) => ({ params: { documentId: f.evidenceId }, body: { decision: 'refuse', reason: 'access matrix' } }) },
+  { kind: 'graphql', key: 'Query.evidence', expect: ALICES, request: (f) => ({ variables: { id: f.evidenceId } }) },
+  { kind: 'graphql', key: 'Query.evidenceFile', expect: ALICES, request: (f) => ({ variables: { id: f.evidenceId } }) },
+  {
+    kind: 'graphql',
+    key: 'Mutation.uploadEvidence',
+    expect: ALICES,
+    request: (f) => ({ variables: { subscriberId: 'sbr_alice', input: { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } } }),
+  },
+  { kind: 'graphql', key: 'Mutation.reviewEvidence', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.evidenceId, input: { decision: 'refuse', reason: 'access matrix' } } }) },
 
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },

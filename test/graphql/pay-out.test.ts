@@ -177,7 +177,7 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
 
     it('once confirmed, by electronic format, print format or id; exactly one default each time', async () => {
       const [fr, pendingDe] = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
-      await acceptIbanProof(server, {}, 'sbr_alice', pendingDe.id);
+      await acceptIbanProof(server, { authorization: `Bearer ${backoffice}` }, 'sbr_alice', pendingDe.id);
       const de = { ...pendingDe, status: 'confirmed' };
       const defaultsNow = async () => (await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans')).filter((i: Row) => i.isDefault).map((i: Row) => i.id);
 

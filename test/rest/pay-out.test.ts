@@ -4,7 +4,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectRestInvalid } from '../support/invalid';
-import { acceptIbanProof, confirmWithCode, lastConfirmationCode, payoutIbanPath, payoutIbanState } from '../support/payout-fixtures';
+import { acceptIbanProof, confirmWithCode, lastConfirmationCode, payoutIbanPath, payoutIbanState, uploadIbanProof } from '../support/payout-fixtures';
 
 // ---- IBANs ------------------------------------------------------------------------------------------
 
@@ -546,6 +546,28 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
   });
 
+  describe('the RIB proof: evidence kind iban_proof, reviewed by back-office', () => {
+    it('a refused proof changes nothing; another one, accepted, completes the confirmation', async () => {
+      const subscriberId = await newSubscriber();
+      const pending = await registered(register(broker, subscriberId, { iban: frIban(650), holder_name: 'Lemaire Paul' }));
+      // A proof may come before the subscriber's confirmation: accepted, it still waits for the subscriber.
+      const first = await uploadIbanProof(server, broker, subscriberId, pending.id);
+      expect(first.status).toBe(201);
+      const refused = await call(`${base}/v1/evidence/documents/${first.json.id}/review`, { method: 'POST', headers: backoffice, json: { decision: 'refuse', reason: 'illisible' } });
+      expect(refused.status).toBe(200);
+      expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
+      await acceptIbanProof(server, backoffice, subscriberId, pending.id, broker);
+      expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
+      const confirmed = await confirmWithCode(server, broker, subscriberId, pending.id);
+      expect(confirmed.json).toMatchObject({ status: 'confirmed', is_default: true });
+    });
+
+    it("a proof's subject must be one of the subscriber's IBANs (404 otherwise)", async () => {
+      const answer = await uploadIbanProof(server, broker, 'sbr_bob', 'pib_alice_debit');
+      expect(answer.status).toBe(404);
+    });
+  });
+
   describe('back-office decides: POST .../ibans/{iban}/review', () => {
     it('another holder waits for back-office after the proof: approve confirms it; it becomes the default only if there is none', async () => {
       const subscriberId = await newSubscriber();
@@ -734,11 +756,11 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('every step of a confirmation is recorded and told to the subscriber: registered, confirmed, proof accepted, made default', async () => {
       const answer = await register(broker, 'sbr_bob', { iban: frIban(1300), holder_name: 'Bob Durand' });
       await confirmWithCode(server, broker, 'sbr_bob', answer.json.id);
-      await acceptIbanProof(server, backoffice, 'sbr_bob', answer.json.id);
+      await acceptIbanProof(server, backoffice, 'sbr_bob', answer.json.id, broker);
       await makeDefault(bob, 'sbr_bob', answer.json.id);
       const actions = await server.db.query<{ action: string; actor_kind: string }>("select action, actor_kind from audit_log where target_id = $1 order by id", [answer.json.id]);
       expect(actions.map((a) => `${a.action} ${a.actor_kind}`)).toEqual([
-        'iban.registered broker', 'iban.confirmation_code_sent broker', 'iban.confirmed_by_subscriber broker', 'iban.proof_accepted system', 'iban.made_default subscriber',
+        'iban.registered broker', 'iban.confirmation_code_sent broker', 'iban.confirmed_by_subscriber broker', 'iban.proof_accepted backoffice', 'iban.made_default subscriber',
       ]);
       const sent = await server.db.query<{ template: string; recipient_user_id: string }>("select template, recipient_user_id from notification_outbox where payload->>'payoutIbanId' = $1 order by id", [answer.json.id]);
       expect(sent.map((n) => `${n.template} ${n.recipient_user_id}`)).toEqual([

@@ -32,3 +32,12 @@ export function tinyPng(): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** A real one-page PDF (pdf-lib) with one line of text, e.g. a scanned RIB or a signed endorsement. */
+export async function tinyPdf(text = 'RIB - Alice Martin - FR76 3000 4000 0300 0000 0077 706'): Promise<Buffer> {
+  const { PDFDocument, StandardFonts } = await import('pdf-lib');
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([300, 100]);
+  page.drawText(text, { x: 10, y: 50, size: 8, font: await pdf.embedFont(StandardFonts.Helvetica) });
+  return Buffer.from(await pdf.save({ useObjectStreams: false }));
+}

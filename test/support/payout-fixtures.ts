@@ -1,3 +1,4 @@
+import { tinyPng } from './files';
 import { call, type Answer } from './http';
 import type { TestServer } from './server';
 
@@ -24,12 +25,22 @@ export async function confirmWithCode(server: TestServer, caller: Caller, subscr
   return call(`${server.url}${payoutIbanPath(subscriberId, payoutIbanId, 'confirm')}`, { method: 'POST', headers: caller, json: { code } });
 }
 
-/**
- * A RIB proof of the IBAN, accepted by back-office: the evidence facility's own hook for `iban_proof`
- * (domain/pay-out/iban-proof.ts), in a transaction of the test's own.
- */
-export async function acceptIbanProof(server: TestServer, _backoffice: Caller, subscriberId: string, payoutIbanId: string): Promise<void> {
-  await server.db.transaction((tx) => server.app.services.payOut.proofAccepted(tx, subscriberId, payoutIbanId, { actor: { kind: 'system', id: 'test' }, requestId: null }));
+/** Uploads a RIB (a PNG image) as `uploader` for the IBAN: the evidence document, still to be reviewed. */
+export async function uploadIbanProof(server: TestServer, uploader: Caller, subscriberId: string, payoutIbanId: string): Promise<Answer> {
+  return call(`${server.url}/v1/evidence/subscribers/${subscriberId}/documents`, {
+    method: 'POST',
+    headers: uploader,
+    json: { kind: 'iban_proof', subject_id: payoutIbanId, file_name: 'rib.png', content_type: 'image/png', content_base64: tinyPng().toString('base64') },
+  });
+}
+
+/** A RIB proof of the IBAN, uploaded by `uploader` (back-office by default) and accepted by back-office. */
+export async function acceptIbanProof(server: TestServer, backoffice: Caller, subscriberId: string, payoutIbanId: string, uploader: Caller = backoffice): Promise<Answer> {
+  const uploaded = await uploadIbanProof(server, uploader, subscriberId, payoutIbanId);
+  if (uploaded.status !== 201) throw new Error(`iban proof upload: ${uploaded.status} ${uploaded.text}`);
+  const reviewed = await call(`${server.url}/v1/evidence/documents/${uploaded.json.id}/review`, { method: 'POST', headers: backoffice, json: { decision: 'accept' } });
+  if (reviewed.status !== 200) throw new Error(`iban proof review: ${reviewed.status} ${reviewed.text}`);
+  return reviewed;
 }
 
 /** Status and default of one pay-out IBAN, as stored. */
