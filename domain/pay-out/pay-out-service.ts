@@ -9,7 +9,7 @@ import type { Actor, AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { checkIban, maskIban } from '../shared/iban';
 import { newId } from '../shared/ids';
-import { notFound } from '../shared/access';
+import { notFound, seesFullIban } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from '../subscription/subscription-service';
 import { codeMatches, CONFIRMATION_CODE_MAX_ATTEMPTS, CONFIRMATION_CODE_MAX_SENDS, CONFIRMATION_CODE_TTL_SECONDS, newConfirmationCode } from './confirmation-code';
@@ -20,10 +20,10 @@ import { isOpen, nextStatus } from './payout-status';
 
 const alreadyRegistered = () => new AppError('conflict', 'IBAN_ALREADY_REGISTERED', { field: 'iban' });
 
-/** Callers who only see masked IBANs (DOMAIN.md); their registrations are requests of their own. */
+/** Registrants who only see masked IBANs (seesFullIban); their registrations are requests of their own. */
 const BLIND_REGISTRANTS = new Set(['broker', 'machine']);
 
-/** Making an IBAN the default, or deciding on one, is the subscriber's act or back-office's. */
+/** Making an IBAN the default is the subscriber's act or back-office's. */
 const DEFAULT_SETTERS = new Set(['subscriber', 'backoffice']);
 
 /** What back-office decides on an IBAN that waits for it. */
@@ -99,7 +99,7 @@ export class PayOutService {
   async register({ viewer, requestId }: Acting, subscriberId: string, input: PayoutIbanInput): Promise<PayoutIban> {
     const checked = checkPayoutIban(input);
     if (!checked.ok) throw invalidFields(checked.problems);
-    const blind = BLIND_REGISTRANTS.has(viewer.kind);
+    const blind = !seesFullIban(viewer);
     try {
       return await this.db.transaction(async (tx) => {
         const subscriber = await this.writable(tx, viewer, subscriberId);

@@ -189,10 +189,13 @@ export class SurrenderService {
    */
   private async payoutAccount(tx: Queryable, policy: OwnedPolicy, ibanId: string | null): Promise<PayoutAccount> {
     const account = await this.payoutIbans.find(tx, policy.subscriber_id, ibanId);
-    // Someone else's IBAN id answers like an unknown one.
-    if (ibanId !== null && account === undefined) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
-    if (ibanId !== null && !account!.confirmed) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED', { field: 'payoutIbanId' });
-    if (account === undefined || !account.confirmed) throw new AppError('unprocessable', 'NO_CONFIRMED_PAYOUT_IBAN');
+    if (ibanId !== null) {
+      // Someone else's IBAN id answers like an unknown one.
+      if (!account) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
+      if (!account.confirmed) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED', { field: 'payoutIbanId' });
+    } else if (!account?.confirmed) {
+      throw new AppError('unprocessable', 'NO_CONFIRMED_PAYOUT_IBAN');
+    }
     return { iban: account.iban, source: account.origin === 'subscription_debit' ? 'subscription_debit' : 'registered', ibanId: account.id };
   }
 }
