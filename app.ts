@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { buildContext, type Services } from './context/context';
+import { ProxyTrust } from './context/proxy-trust';
 import { SessionCookie } from './context/session-cookie';
 import { AuthService } from './domain/auth/auth-service';
 import { KeyRing } from './domain/auth/key-ring';
@@ -20,7 +21,6 @@ import { buildSchema } from './schema';
 import { AuditStore } from './store/audit-store';
 import { AuthStore, SESSION_REVOKED_CHANNEL } from './store/auth-store';
 import type { Db } from './store/db';
-import { IdempotencyStore } from './store/idempotency-store';
 import { RateLimitStore } from './store/rate-limit-store';
 import { SigningKeyStore } from './store/signing-key-store';
 import { WebhookStore } from './store/webhook-store';
@@ -82,7 +82,7 @@ export interface App {
 }
 
 /** The subscription journey's services, sharing one transition recorder. */
-function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider, onPolicyIssued: ConstructorParameters<typeof SigningService>[10]) {
+function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider, policyService: PolicyService, onPolicyIssued: ConstructorParameters<typeof SigningService>[10]) {
   const subscriptionStore = new SubscriptionStore(db);
   const catalogue = new CatalogueStore(db);
   const policies = new PolicyStore(db);
@@ -93,7 +93,7 @@ function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ES
     subscription,
     documents: new DocumentService(db, subscription, subscriptionStore, catalogue, new DocumentStore(db), transitions, audit, clock),
     signing: new SigningService(db, subscription, subscriptionStore, catalogue, new SignatureStore(db), policies, outbox, transitions, esign, clock, onPolicyIssued),
-    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, outbox, transitions, clock),
+    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, policyService, outbox, transitions, clock),
   };
 }
 
@@ -112,7 +112,7 @@ function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: Po
   const outbox = new OutboxStore();
   return {
     surrender: new SurrenderService(db, store, policies, policyStore, catalogue, payoutIbans, audit, outbox, clock),
-    surrenderPayments: new SurrenderPayments(store, policyStore, audit, outbox, clock),
+    surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, clock),
   };
 }
 
@@ -142,12 +142,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const esignSecret = secrets.esign?.[0];
   const esign: ESignProvider = esignSecret ? new BuiltInESignProvider(() => baseUrl, esignSecret) : new UnconfiguredESignProvider();
   // One instance of each service, shared by the others that need it.
-  const journey = subscriptionServices(db, audit, clock, esign, async (tx, issued) => {
+  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
+  const journey = subscriptionServices(db, audit, clock, esign, policies, async (tx, issued) => {
     if (issued.standardClauseId) await services.deathSettlement.initialDesignation(tx, issued.policyId, issued.standardClauseId);
     // No silent fallback to the debit IBAN at pay-out time: it becomes a confirmed pay-out IBAN here.
     await services.payOut.adoptDebitIban(tx, issued);
   });
-  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), audit, clock);
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
@@ -188,10 +188,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessionCookie: new SessionCookie(config.production),
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
-    trustedProxies: config.trustedProxies,
+    proxies: new ProxyTrust(config.trustedProxies),
   };
   const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
-  const idempotency = new Idempotency(new IdempotencyStore(db), clock);
+  const idempotency = new Idempotency(db, clock);
   const graphql = new GraphqlEndpoint({ schema, production: config.production, docsBaseUrl: () => docsBaseUrl, logger });
   await graphql.start();
   const bridge = new RestBridge({ schema, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
@@ -213,9 +213,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     accessLog: config.accessLog,
   });
 
-  // Expired idempotency records, rate-limit windows and sessions are deleted now and then.
+  // Expired idempotency records, rate-limit windows, sessions and signing keys are deleted now and then.
   const housekeeping = setInterval(() => {
-    housekeepingStore.purge(clock.now()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
+    housekeepingStore.purge(clock.now(), keys.verifyingSince()).catch((error: unknown) => logger.error('housekeeping failed', { error }));
   }, 10 * 60_000);
   housekeeping.unref();
 

@@ -10,6 +10,8 @@ module.exports = {
   // jose@6 ships ESM only: Jest 30 on Node 24 loads it natively through require(esm). PGlite's CommonJS
   // build loads Node built-ins with import(): `npm test` runs Jest with --experimental-vm-modules for that.
   transformIgnorePatterns: ['/node_modules/'],
+  // CI without TEST_DATABASE_URL stops here rather than pass on PGlite alone.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -3,6 +3,8 @@
  * nothing of the database): a policy with room for many surrender declarations.
  */
 
+import { MAX_AMOUNT_MINOR_UNITS } from '../domain/shared/money-limits';
+
 const json = { 'content-type': 'application/json' } as const;
 
 async function send(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -20,7 +22,8 @@ export async function largePolicy(baseUrl: string, token: string): Promise<{ pol
   const draft = await send(baseUrl, token, 'POST', '/v1/subscription/subscribers/sbr_alice/subscriptions', {
     insuree_id: 'ins_alice',
     product_id: 'prd_av_demo',
-    initial_payment: { amount: 100_000_000_000, currency: 'EUR' },
+    // The largest payment a client may send (100,000,000.00 EUR).
+    initial_payment: { amount: MAX_AMOUNT_MINOR_UNITS, currency: 'EUR' },
     allocation: [{ isin: 'FR0000000001', basis_points: 10_000 }],
     beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
     debit_iban: 'FR7630006000011234567890189',

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Everything else receives a typed `Config`.
  * A bad value throws `ConfigError` whose message is one line naming the variable.
  */
+import { isAddressOrRange, LOOPBACK, type TrustedProxies } from '../context/proxy-trust';
 
 export interface Config {
   /** TCP port to listen on. */
@@ -28,10 +29,10 @@ export interface Config {
   webhookSecrets: Record<string, string[]>;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
-  /** Take the client address from the last `X-Forwarded-For` hop (only behind our own proxy). */
+  /** Take the client address from `X-Forwarded-For` (the right-most hop that is not our proxy). */
   trustProxy: boolean;
-  /** Addresses of our TLS proxy; when set, its headers are believed only from them. */
-  trustedProxies: string[] | undefined;
+  /** Our TLS proxies (addresses, CIDR ranges, or `any`): their headers are believed only from them. */
+  trustedProxies: TrustedProxies;
   /** One JSON line per request on stderr (method, path, status, duration, request id). */
   accessLog: boolean;
   /** JWT issuer and audience. */
@@ -77,12 +78,21 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
-function addresses(env: Env, name: string): string[] | undefined {
+/**
+ * TRUSTED_PROXIES fails closed: production refuses to start without it (a client reaching the service
+ * directly could otherwise claim any certificate serial or address); elsewhere it defaults to loopback.
+ */
+function trustedProxies(env: Env, production: boolean): TrustedProxies {
+  const name = 'TRUSTED_PROXIES';
   const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw === undefined || raw.trim() === '') {
+    if (production) throw new ConfigError(`${name} must be set with NODE_ENV=production: the TLS proxy's addresses or CIDR ranges, or "any" when the network lets nothing else reach the service`);
+    return LOOPBACK;
+  }
+  if (raw.trim() === 'any') return 'any';
   const list = raw.split(/[\s,]+/).filter(Boolean);
-  for (const address of list) {
-    if (!/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(address)) throw new ConfigError(`${name} must list IP addresses, got "${address}"`);
+  for (const entry of list) {
+    if (!isAddressOrRange(entry)) throw new ConfigError(`${name} must list IP addresses or CIDR ranges (or be "any"), got "${entry}"`);
   }
   return list;
 }
@@ -140,7 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     trustProxy: flag(env, 'TRUST_PROXY') ?? false,
     accessLog: flag(env, 'ACCESS_LOG') ?? false,
-    trustedProxies: addresses(env, 'TRUSTED_PROXIES'),
+    trustedProxies: trustedProxies(env, production),
     issuer: env.JWT_ISSUER || 'urn:insurance-gateway',
     audience: env.JWT_AUDIENCE || 'urn:insurance-gateway:api',
   };

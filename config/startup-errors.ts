@@ -1,3 +1,4 @@
+import { DataDirInUseError } from '../store/data-dir-lock';
 import type { Config } from './index';
 
 /**
@@ -5,6 +6,7 @@ import type { Config } from './index';
  * folder that cannot be written), as one line naming the variable to fix; undefined for anything else.
  */
 export function describeStartupFailure(error: unknown, config: Config | undefined): string | undefined {
+  if (error instanceof DataDirInUseError) return `DATA_DIR: ${error.dataDir} is in use by another process (${error.pid}); PGlite serves one process, use PostgreSQL for several`;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const where = config ? `${config.host}:${config.port}` : 'the address';
   switch (code) {

@@ -17,6 +17,7 @@ import type { PayOutService } from '../domain/pay-out/pay-out-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import { createLoaders, type Loaders } from './loaders';
+import type { ProxyTrust } from './proxy-trust';
 import type { SessionCookie } from './session-cookie';
 
 /** Domain services, built once in app.ts and shared by every request. */
@@ -49,7 +50,7 @@ export interface RequestContext {
   viewer: Viewer | null;
   /** Why there is no viewer; null when there is one. */
   authFailure: UnauthorizedReason | null;
-  /** Client address (the proxy's last hop when TRUST_PROXY is on). */
+  /** Client address (with TRUST_PROXY, the right-most X-Forwarded-For hop that is not our proxy). */
   address: string;
   /** Raw value of the client certificate serial header. */
   certificateSerial: string | undefined;
@@ -67,8 +68,8 @@ export interface ContextDeps {
   sessionCookie: SessionCookie;
   clientCertSerialHeader: string;
   trustProxy: boolean;
-  /** When set, proxy headers (certificate serial, X-Forwarded-For) count only from these addresses. */
-  trustedProxies: readonly string[] | undefined;
+  /** Proxy headers (certificate serial, X-Forwarded-For) count only from these peers. */
+  proxies: ProxyTrust;
 }
 
 export interface IncomingRequestInfo {
@@ -80,14 +81,14 @@ export interface IncomingRequestInfo {
 /** Reads credentials off the request and resolves them to a viewer (one database round trip at most). */
 export async function buildContext(request: IncomingRequestInfo, deps: ContextDeps): Promise<RequestContext> {
   // Headers only our proxy may set are ignored from anyone else, so a client cannot claim a certificate.
-  const viaProxy = deps.trustedProxies === undefined || deps.trustedProxies.includes(plainAddress(request.remoteAddress));
+  const viaProxy = deps.proxies.trusts(request.remoteAddress);
   const credentials = presentedCredentials(request.headers, deps, viaProxy);
   const authentication = await deps.services.auth.authenticate(credentials);
   return {
     requestId: request.requestId,
     viewer: 'viewer' in authentication ? authentication.viewer : null,
     authFailure: 'failure' in authentication ? authentication.failure : null,
-    address: clientAddress(request, deps.trustProxy && viaProxy),
+    address: deps.proxies.clientAddress(request.remoteAddress, single(request.headers['x-forwarded-for']), deps.trustProxy),
     certificateSerial: credentials.certificateSerial,
     credentials,
     services: deps.services,
@@ -106,11 +107,6 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** `::ffff:10.0.0.1` (IPv4 on an IPv6 socket) is `10.0.0.1`. */
-function plainAddress(address: string | undefined): string {
-  return (address ?? '').replace(/^::ffff:/, '');
-}
-
 function presentedCredentials(headers: IncomingHttpHeaders, deps: ContextDeps, viaProxy: boolean): PresentedCredentials {
   const credentials: PresentedCredentials = { certificateSerial: viaProxy ? single(headers[deps.clientCertSerialHeader]) : undefined };
   const authorization = headers.authorization;
@@ -122,13 +118,4 @@ function presentedCredentials(headers: IncomingHttpHeaders, deps: ContextDeps, v
   const cookie = deps.sessionCookie.read(headers.cookie);
   if (cookie !== undefined) credentials.sessionCookie = cookie;
   return credentials;
-}
-
-function clientAddress(request: IncomingRequestInfo, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = single(request.headers['x-forwarded-for']);
-    const last = forwarded?.split(',').pop()?.trim();
-    if (last) return last;
-  }
-  return request.remoteAddress ?? 'unknown';
 }

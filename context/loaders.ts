@@ -1,11 +1,15 @@
 import DataLoader from 'dataloader';
 import type { ProductRow } from '../store/catalogue-store';
-import type { CompartmentRow } from '../store/policy-store';
+import type { CompartmentRow, PolicyRow } from '../store/policy-store';
+import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
 import type { Services } from './context';
 
 /** Per-request batching: a page of policies with their compartments costs one compartments query. */
 export interface Loaders {
   compartmentsByPolicy: DataLoader<string, CompartmentRow[]>;
+  /** A page of policies with their money costs one ledger query. */
+  moneyByPolicy: DataLoader<PolicyRow, PolicyMoney, string>;
+  movementsByPolicy: DataLoader<string, MoneyMovement[]>;
   /** The catalogue is small: one read serves every product a request touches. */
   productById: DataLoader<string, ProductRow | undefined>;
 }
@@ -15,6 +19,11 @@ export function createLoaders(services: Services): Loaders {
     compartmentsByPolicy: new DataLoader(async (policyIds) => {
       const rows = await services.policies.compartmentsOf(policyIds);
       return policyIds.map((id) => rows.filter((c) => c.policy_id === id));
+    }),
+    moneyByPolicy: new DataLoader((policies) => services.policies.moneyOf(policies), { cacheKeyFn: (p) => p.id }),
+    movementsByPolicy: new DataLoader(async (policyIds) => {
+      const rows = await services.policies.movementsOf(policyIds);
+      return policyIds.map((id) => rows.filter((m) => m.policy_id === id));
     }),
     productById: new DataLoader(async (ids) => {
       const products = await services.subscription.products();

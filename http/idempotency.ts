@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors/app-error';
 import type { Clock } from '../domain/shared/clock';
-import type { IdempotencyStore } from '../store/idempotency-store';
+import type { Db } from '../store/db';
+import { IdempotencyStore } from '../store/idempotency-store';
 import type { Reply } from './reply';
 
 /** Records are kept at least 24 hours (SECURITY.md 19). */
@@ -9,14 +10,25 @@ const RETENTION_MS = 24 * 3600 * 1000;
 // Response headers worth replaying; cookies and per-request ids are not.
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
 
+/** Thrown inside the unit of work to roll it back while still answering with `reply`. */
+class NotFinal {
+  constructor(readonly reply: Reply) {}
+}
+
 /**
  * `Idempotency-Key` for POST and PATCH, REST and GraphQL alike: the first request runs and its response
  * is stored; the same key and body replays that response with `Idempotent-Replayed: true`; another
- * body is 422; a retry while the first still runs is 409. Keys are scoped to the caller.
+ * body is 422. Keys are scoped to the caller.
+ *
+ * The record lives and dies with the write: the key is claimed, the operation runs and its answer is
+ * stored in one transaction (`Db.unitOfWork`, which every transaction and query of the operation
+ * joins). A process killed at any point leaves either the write and its answer, or neither: the retry
+ * replays the one or runs the write once. A retry that arrives while the first request runs waits for
+ * it (PostgreSQL's unique index, PGlite's single connection) and replays its answer.
  */
 export class Idempotency {
   constructor(
-    private readonly store: IdempotencyStore,
+    private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
@@ -30,31 +42,33 @@ export class Idempotency {
 
   async run(scope: string, key: string, request: { method: string; path: string; body: Buffer }, execute: () => Promise<Reply>): Promise<Reply> {
     const fingerprint = createHash('sha256').update(request.method).update('\0').update(request.path).update('\0').update(request.body).digest('base64url');
-    const now = this.clock.now();
-    const claim = await this.store.claim(scope, key, fingerprint, now, new Date(now.getTime() + RETENTION_MS));
-    if (claim !== 'claimed') {
-      if (claim.fingerprint !== fingerprint) throw new AppError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', { field: 'Idempotency-Key' });
-      if (claim.state === 'running' || claim.response_status === null) throw new AppError('conflict', 'IDEMPOTENT_REQUEST_IN_PROGRESS');
-      return {
-        status: claim.response_status,
-        headers: { ...(claim.response_headers ?? {}), 'idempotent-replayed': 'true' },
-        body: claim.response_body ?? '',
-      };
-    }
-    let reply: Reply;
     try {
-      reply = await execute();
+      return await this.db.unitOfWork(async (tx) => {
+        const store = new IdempotencyStore(tx);
+        const now = this.clock.now();
+        const claim = await store.claim(scope, key, fingerprint, now, new Date(now.getTime() + RETENTION_MS));
+        if (claim !== 'claimed') {
+          if (claim.fingerprint !== fingerprint) throw new AppError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', { field: 'Idempotency-Key' });
+          // Only a record committed by an earlier version (which claimed keys in a transaction of their
+          // own) can be committed while running: it expires with its retention.
+          if (claim.state === 'running' || claim.response_status === null) throw new AppError('conflict', 'IDEMPOTENT_REQUEST_IN_PROGRESS');
+          return {
+            status: claim.response_status,
+            headers: { ...(claim.response_headers ?? {}), 'idempotent-replayed': 'true' },
+            body: claim.response_body ?? '',
+          };
+        }
+        const reply = await execute();
+        // A fault of ours or a throttle is not a final answer: the whole unit rolls back, the write with
+        // the key, so the retry (after Retry-After) runs again on the state before this attempt.
+        if (reply.status >= 500 || reply.status === 429) throw new NotFinal(reply);
+        const headers = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => REPLAYED_HEADERS.includes(name.toLowerCase())));
+        await store.complete(scope, key, { status: reply.status, headers, body: reply.body.toString() });
+        return reply;
+      });
     } catch (error) {
-      await this.store.release(scope, key);
+      if (error instanceof NotFinal) return error.reply;
       throw error;
     }
-    // A fault of ours or a throttle is not a final answer: the retry (after Retry-After) should run again.
-    if (reply.status >= 500 || reply.status === 429) {
-      await this.store.release(scope, key);
-      return reply;
-    }
-    const headers = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => REPLAYED_HEADERS.includes(name.toLowerCase())));
-    await this.store.complete(scope, key, { status: reply.status, headers, body: reply.body.toString() });
-    return reply;
   }
 }

@@ -21,10 +21,10 @@ export const subscriptionSigningResolvers = {
       ctx.services.documents.upload(acting(ctx), args.subscriptionId, args.input),
     requestSignature: (_: unknown, args: { subscriptionId: string; method: 'esign' | 'otp' }, ctx: RequestContext) => ctx.services.signing.request(acting(ctx), args.subscriptionId, args.method),
     confirmSignatureOtp: (_: unknown, args: { subscriptionId: string; code: string }, ctx: RequestContext) => ctx.services.signing.confirmOtp(acting(ctx), args.subscriptionId, args.code),
-    withdrawSubscription: (_: unknown, args: { subscriptionId: string; reason?: string | null }, ctx: RequestContext) =>
-      ctx.services.withdrawal.withdraw(acting(ctx), args.subscriptionId, args.reason ?? null),
+    withdrawSubscription: (_: unknown, args: { subscriptionId: string; reason?: string | null; letterReceivedOn?: string | null }, ctx: RequestContext) =>
+      ctx.services.withdrawal.withdraw(acting(ctx), args.subscriptionId, { reason: args.reason ?? null, letterReceivedOn: args.letterReceivedOn ?? null }),
   },
-  Subscription: {
+  SubscriptionContract: {
     documents: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.documents.list(ctx.viewer!, s.id),
     signature: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.latest(ctx.viewer!, s.id),
     policy: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.policyOf(s.id),
@@ -37,7 +37,7 @@ export const subscriptionSigningResolvers = {
     createdAt: (d: DocumentRow) => d.created_at,
   },
   Signature: {
-    signingUrl: (s: SignatureRow) => s.signing_url,
+    signingUrl: (s: SignatureRow, _: unknown, ctx: RequestContext) => ctx.services.signing.signingUrlFor(ctx.viewer!, s),
     otpExpiresAt: (s: SignatureRow) => s.otp_expires_at,
     otpAttemptsLeft: (s: SignatureRow) => (s.method === 'otp' ? Math.max(0, OTP_MAX_ATTEMPTS - s.otp_attempts) : null),
     createdAt: (s: SignatureRow) => s.created_at,

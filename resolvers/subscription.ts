@@ -51,7 +51,7 @@ export const subscriptionResolvers = {
   Fund: {
     riskIndicator: (f: FundRow) => f.risk_indicator,
   },
-  Subscription: {
+  SubscriptionContract: {
     status: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => visibleStatus(s.status, s.withdrawal_deadline, ctx.services.clock.now()),
     subscriber: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.subscribersByIds([s.subscriber_id]))[0],
     insuree: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.insureesByIds([s.insuree_id]))[0],

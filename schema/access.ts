@@ -7,8 +7,6 @@ import type { Role } from '../domain/auth/viewer';
 /** How a root field is reached; `roles: null` means any signed-in caller. */
 export type Access = { public: true } | { public: false; roles: Role[] | null };
 
-const ROOTS = new Set(['Query', 'Mutation']);
-
 /** Reads a field's access declaration from its directives. */
 export function accessOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown>): Access | undefined {
   if (getDirective(schema, field, 'public')?.length) return { public: true };
@@ -17,18 +15,24 @@ export function accessOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknow
   return undefined;
 }
 
+/** The names of the schema's root types, as the schema declares them (query, mutation, subscription). */
+export function rootTypeNames(schema: GraphQLSchema): Set<string> {
+  return new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t !== null && t !== undefined).map((t) => t.name));
+}
+
 /**
- * Deny by default: every root field must declare `@public` or `@requires`, or the schema refuses to
- * build. Protected fields check the viewer before their resolver runs: no viewer -> 401 with the reason
+ * Deny by default: every field of every root type the schema has must declare `@public` or `@requires`,
+ * or the schema refuses to build. Protected fields check the viewer before their resolver runs: no viewer -> 401 with the reason
  * the context found, wrong role -> 403. Nested fields may add `@requires` to narrow further.
  */
 export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
   const undeclared: string[] = [];
+  const roots = rootTypeNames(schema);
   const guarded = mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const access = accessOf(schema, field);
       if (!access) {
-        if (ROOTS.has(typeName)) undeclared.push(`${typeName}.${fieldName}`);
+        if (roots.has(typeName)) undeclared.push(`${typeName}.${fieldName}`);
         return field;
       }
       if (access.public) return field;

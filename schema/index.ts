@@ -1,19 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import {
-  CountryCodeResolver,
-  CurrencyResolver,
-  DateTimeResolver,
-  EmailAddressResolver,
-  IBANResolver,
-  LocalDateResolver,
-  PhoneNumberResolver,
-  SafeIntResolver,
-} from 'graphql-scalars';
+import { CountryCodeResolver, CurrencyResolver, EmailAddressResolver, IBANResolver, PhoneNumberResolver, SafeIntResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import { enforceAccess } from './access';
+import { guardInput } from './input-guard';
+import { BoundedDateTime, BoundedLocalDate } from './scalars';
 
 // SDL files stay beside their source; the compiled code in dist/ reads them from the project root.
 function sdlDir(): string {
@@ -28,17 +21,17 @@ export function loadTypeDefs(): string[] {
   return files.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
-/** The executable schema with access control applied. */
+/** The executable schema: client input checked (input-guard.ts), inside access control (401/403 come first). */
 export function buildSchema(): GraphQLSchema {
   const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers: [
       {
-        DateTime: DateTimeResolver,
+        DateTime: BoundedDateTime,
         EmailAddress: EmailAddressResolver,
         SafeInt: SafeIntResolver,
         Currency: CurrencyResolver,
-        LocalDate: LocalDateResolver,
+        LocalDate: BoundedLocalDate,
         PhoneNumber: PhoneNumberResolver,
         CountryCode: CountryCodeResolver,
         IBAN: IBANResolver,
@@ -46,5 +39,5 @@ export function buildSchema(): GraphQLSchema {
       ...resolvers,
     ],
   });
-  return enforceAccess(schema);
+  return enforceAccess(guardInput(schema));
 }

@@ -12,6 +12,8 @@ import {
 export const LIMITS = {
   /** Deepest selection nesting: our deepest real query is 6. */
   maxDepth: 12,
+  /** Deepest introspection (`__schema`, `__type`, development only): GraphiQL's own query is 15 deep. */
+  maxIntrospectionDepth: 15,
   /** Aliased fields in one document: alias floods multiply work for free. */
   maxAliases: 30,
   /** Fields selected once every fragment is expanded: catches duplication and fragment explosions. */
@@ -20,6 +22,8 @@ export const LIMITS = {
 
 interface Measure {
   depth: number;
+  /** Depth under `__schema` and `__type`, bounded on its own. */
+  introspectionDepth: number;
   cost: number;
   aliases: number;
 }
@@ -30,23 +34,28 @@ interface Measure {
  */
 function measure(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, path: Set<string>, budget: { cost: number }): Measure {
   let depth = 0;
+  let introspectionDepth = 0;
   let cost = 0;
   let aliases = 0;
   for (const selection of selectionSet.selections) {
     // Past the cost limit the answer is already "too costly": stop walking an exploding document.
     if (budget.cost > LIMITS.maxCost) break;
-    let inner: Measure = { depth: 0, cost: 0, aliases: 0 };
+    let inner: Measure = { depth: 0, introspectionDepth: 0, cost: 0, aliases: 0 };
     if (selection.kind === Kind.FIELD) {
-      // Introspection (off in production) is the schema's own description, deep by nature: not limited.
-      if (selection.name.value === '__schema' || selection.name.value === '__type') continue;
+      // Introspection (development only) counts like any other field, its depth against its own bound:
+      // a recursive `ofType` chain or an aliased `__schema` flood is refused like any other document.
       cost += 1;
       budget.cost += 1;
       if (selection.alias) aliases += 1;
       if (selection.selectionSet) inner = measure(selection.selectionSet, fragments, path, budget);
-      depth = Math.max(depth, inner.depth + 1);
+      const introspection = selection.name.value === '__schema' || selection.name.value === '__type';
+      if (introspection) introspectionDepth = Math.max(introspectionDepth, inner.depth + 1, inner.introspectionDepth + 1);
+      else depth = Math.max(depth, inner.depth + 1);
+      introspectionDepth = Math.max(introspectionDepth, inner.introspectionDepth);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       inner = measure(selection.selectionSet, fragments, path, budget);
       depth = Math.max(depth, inner.depth);
+      introspectionDepth = Math.max(introspectionDepth, inner.introspectionDepth);
     } else {
       const name = selection.name.value;
       const fragment = fragments.get(name);
@@ -55,11 +64,12 @@ function measure(selectionSet: SelectionSetNode, fragments: Map<string, Fragment
       inner = measure(fragment.selectionSet, fragments, path, budget);
       path.delete(name);
       depth = Math.max(depth, inner.depth);
+      introspectionDepth = Math.max(introspectionDepth, inner.introspectionDepth);
     }
     cost += inner.cost;
     aliases += inner.aliases;
   }
-  return { depth, cost, aliases };
+  return { depth, introspectionDepth, cost, aliases };
 }
 
 export const DocumentLimitsRule: ValidationRule = (context: ValidationContext): ASTVisitor => {
@@ -67,7 +77,7 @@ export const DocumentLimitsRule: ValidationRule = (context: ValidationContext): 
   return {
     OperationDefinition(operation) {
       const m = measure(operation.selectionSet, fragments, new Set(), { cost: 0 });
-      if (m.depth > LIMITS.maxDepth) context.reportError(new GraphQLError('QUERY_TOO_DEEP', { nodes: operation }));
+      if (m.depth > LIMITS.maxDepth || m.introspectionDepth > LIMITS.maxIntrospectionDepth) context.reportError(new GraphQLError('QUERY_TOO_DEEP', { nodes: operation }));
       if (m.aliases > LIMITS.maxAliases) context.reportError(new GraphQLError('TOO_MANY_ALIASES', { nodes: operation }));
       if (m.cost > LIMITS.maxCost) context.reportError(new GraphQLError('QUERY_TOO_COSTLY', { nodes: operation }));
     },

@@ -1,11 +1,13 @@
 /**
  * Rotates the JWT signing key: `npm run rotate-keys` (reads DATABASE_URL / DATA_DIR like the service).
  * The new key signs from now on, on every replica within a minute; tokens signed by the previous key
- * keep verifying until they expire.
+ * keep verifying until they expire. On PGlite the data folder belongs to one process: while a server
+ * holds it, a rotation written beside it would be lost, so the script refuses instead.
  */
 import { ConfigError, loadConfig } from '../config';
 import { KeyRing } from '../domain/auth/key-ring';
 import { systemClock } from '../domain/shared/clock';
+import { DataDirInUseError } from '../store/data-dir-lock';
 import { openDatabase } from '../store/open';
 import { SigningKeyStore } from '../store/signing-key-store';
 
@@ -22,7 +24,15 @@ async function rotate(): Promise<void> {
   }
 }
 
+function failure(error: unknown): string {
+  if (error instanceof ConfigError) return `configuration error: ${error.message}`;
+  if (error instanceof DataDirInUseError) {
+    return `rotation refused: DATA_DIR ${error.dataDir} is held by a running server (process ${error.pid}): stop the server, or use PostgreSQL (DATABASE_URL)`;
+  }
+  return `rotation failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 rotate().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? 'configuration error: ' : 'rotation failed: '}${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${failure(error)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,6 @@
+import type { MoneyMovement } from '../domain/policy/policy-money';
 import type { Queryable } from './db';
+import { PolicyStore } from './policy-store';
 
 /** Inserts for the demo data set; only ever called on an empty database. */
 export class DemoStore {
@@ -39,6 +41,8 @@ export interface DemoPolicy {
   signedAt: Date;
   initialPayment: number;
   compartments: Array<{ id: string; code: string; value: number }>;
+  /** Its money ledger: what was paid in (and out) to reach those values. */
+  movements?: MoneyMovement[];
 }
 
 export class DemoPortfolioStore {
@@ -68,5 +72,6 @@ export class DemoPortfolioStore {
     for (const c of p.compartments) {
       await tx.query(`insert into compartments (id, policy_id, code, status, value, currency, created_at) values ($1, $2, $3, 'active', $4, 'EUR', $5)`, [c.id, p.policyId, c.code, c.value, p.signedAt]);
     }
+    await new PolicyStore(tx).appendMovements(tx, p.movements ?? []);
   }
 }

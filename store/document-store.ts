@@ -35,6 +35,12 @@ export class DocumentStore {
     );
   }
 
+  /** How many documents of these kinds a subscription holds (in the caller's transaction, under its lock). */
+  async countKinds(tx: Queryable, subscriptionId: string, kinds: readonly string[]): Promise<number> {
+    const rows = await tx.query<{ n: number }>('select count(*)::int as n from documents where subscription_id = $1 and kind = any($2::text[])', [subscriptionId, kinds]);
+    return Number(rows[0].n);
+  }
+
   async deleteKinds(tx: Queryable, subscriptionId: string, kinds: readonly string[]): Promise<void> {
     await tx.query('delete from documents where subscription_id = $1 and kind = any($2::text[])', [subscriptionId, kinds]);
   }

@@ -4,8 +4,10 @@ import type { Queryable } from './db';
 export class HousekeepingStore {
   constructor(private readonly db: Queryable) {}
 
-  async purge(now: Date): Promise<void> {
+  /** `keysRetiredBefore`: signing keys retired before it verify nothing any more (KeyRing.verifyingSince). */
+  async purge(now: Date, keysRetiredBefore: Date): Promise<void> {
     await this.db.query('delete from idempotency_keys where expires_at <= $1', [now]);
+    await this.db.query('delete from signing_keys where retired_at <= $1', [keysRetiredBefore]);
     await this.db.query('delete from rate_limits where window_ends_at <= $1', [now]);
     // Sessions are kept a day past their end, so a late request still reads "expired", not "unknown".
     await this.db.query(`delete from sessions where expires_at <= $1::timestamptz - interval '1 day'`, [now]);

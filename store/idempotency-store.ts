@@ -8,14 +8,20 @@ export interface IdempotencyRecord {
   response_body: string | null;
 }
 
+/**
+ * Idempotency records. `claim` and `complete` run in the transaction of the write they answer for
+ * (http/idempotency.ts), so a record is committed, done, together with that write or not at all.
+ */
 export class IdempotencyStore {
   constructor(private readonly db: Queryable) {}
 
-  /** Claims (scope, key) for a new request; returns the existing record when someone already has it. */
+  /**
+   * Claims (scope, key) for a new request; returns the committed record when there is one. On
+   * PostgreSQL the insert of a key that another transaction has just inserted waits for that transaction:
+   * after its commit the record is read here (a replay), after its rollback the claim is ours.
+   */
   async claim(scope: string, key: string, fingerprint: string, now: Date, expiresAt: Date): Promise<IdempotencyRecord | 'claimed'> {
-    // An expired record protects nothing: make room for the new request. A record left "running" by a
-    // process that died is never reclaimed early, since its write may have committed: the key answers
-    // 409 until it expires and the client retries with a new key after reading the resource.
+    // An expired record protects nothing: make room for the new request.
     await this.db.query('delete from idempotency_keys where scope = $1 and key = $2 and expires_at <= $3', [scope, key, now]);
     const inserted = await this.db.query(
       `insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at)
@@ -27,7 +33,7 @@ export class IdempotencyStore {
       'select fingerprint, state, response_status, response_headers, response_body from idempotency_keys where scope = $1 and key = $2',
       [scope, key],
     );
-    // Deleted between our insert and select (expired and reclaimed elsewhere): treat as running.
+    // Deleted between our insert and select (expired and purged elsewhere): as if still running.
     return rows[0] ?? { fingerprint, state: 'running', response_status: null, response_headers: null, response_body: null };
   }
 
@@ -37,10 +43,5 @@ export class IdempotencyStore {
         where scope = $1 and key = $2`,
       [scope, key, response.status, JSON.stringify(response.headers), response.body],
     );
-  }
-
-  /** Forgets a claim whose request failed on our side, so the client's retry runs again. */
-  async release(scope: string, key: string): Promise<void> {
-    await this.db.query(`delete from idempotency_keys where scope = $1 and key = $2 and state = 'running'`, [scope, key]);
   }
 }

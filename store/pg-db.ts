@@ -1,5 +1,6 @@
 import { Client, Pool, types } from 'pg';
 import type { Db, Queryable } from './db';
+import { withUnitOfWork } from './unit-of-work';
 
 // bigint (int8) and numeric come back as strings by default; our int8 columns hold counters and minor
 // units far below 2^53, so numbers are the honest type (PGlite returns numbers too).
@@ -17,8 +18,7 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
   await pool.query('select 1');
   const listeners = new Set<Client>();
   let closing = false;
-  return {
-    dialect: 'postgres',
+  const ambient = withUnitOfWork({
     query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
     async transaction(work) {
       const client = await pool.connect();
@@ -26,7 +26,10 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
         await client.query('begin');
         const scoped: Queryable = { query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows };
         const result = await work(scoped);
-        await client.query('commit');
+        // COMMIT of a transaction a failed statement aborted answers ROLLBACK, without an error: a
+        // caller that swallowed the failure must not report a write that did not happen.
+        const commit = await client.query('commit');
+        if (commit.command === 'ROLLBACK') throw new Error('transaction aborted by an earlier failed statement: rolled back');
         return result;
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
@@ -35,6 +38,10 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
         client.release();
       }
     },
+  });
+  return {
+    dialect: 'postgres',
+    ...ambient,
     async listen(channel, onMessage, onGap) {
       // LISTEN needs a connection of its own for the process's lifetime; a pooled one would be reused.
       // When it drops, notifications sent meanwhile are lost: reconnect, then tell the listener (onGap).

@@ -1,3 +1,4 @@
+import type { MoneyMovement } from '../domain/policy/policy-money';
 import type { Queryable } from './db';
 
 export interface PolicyRow {
@@ -47,7 +48,7 @@ export interface SubscriberOwnership {
 const POLICY_WITH_OWNER = `select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id
   from policies p join subscribers s on s.id = p.subscriber_id`;
 
-/** Issued policies, their compartments, and refunds owed after a withdrawal. */
+/** Issued policies, their compartments, their money ledger, and refunds owed after a withdrawal. */
 export class PolicyStore {
   constructor(private readonly db: Queryable) {}
 
@@ -70,10 +71,47 @@ export class PolicyStore {
     }
   }
 
-  /** A withdrawn contract is void from the start: the policy and its compartments close. */
-  async closeForWithdrawal(tx: Queryable, policyId: string): Promise<void> {
-    await tx.query(`update policies set status = 'withdrawn' where id = $1`, [policyId]);
+  /**
+   * Ends a policy: `withdrawn` (void from the start) or `closed` (a paid total surrender). Every
+   * compartment closes and nothing is left in them.
+   */
+  async close(tx: Queryable, policyId: string, status: 'withdrawn' | 'closed'): Promise<void> {
+    await tx.query(`update policies set status = $2 where id = $1`, [policyId, status]);
     await tx.query(`update compartments set status = 'closed', value = 0 where policy_id = $1`, [policyId]);
+  }
+
+  /** Locks the policy row for the transaction (money decisions on one policy queue up); its status. */
+  async lock(tx: Queryable, policyId: string): Promise<string | undefined> {
+    return (await tx.query<{ status: string }>('select status from policies where id = $1 for update', [policyId]))[0]?.status;
+  }
+
+  /** Takes an amount out of a compartment; false (nothing written) when its value no longer covers it. */
+  async lowerCompartmentValue(tx: Queryable, compartmentId: string, amount: number): Promise<boolean> {
+    return (await tx.query('update compartments set value = value - $2 where id = $1 and value >= $2 returning id', [compartmentId, amount])).length === 1;
+  }
+
+  /** Surrender declarations still on their way to being paid (received or processing). */
+  async openSurrenderCount(tx: Queryable, policyId: string): Promise<number> {
+    const [row] = await tx.query<{ n: number }>(`select count(*)::int as n from surrender_declarations where policy_id = $1 and status in ('received', 'processing')`, [policyId]);
+    return Number(row.n);
+  }
+
+  /** Appends to the money ledger (append-only: the table refuses updates and deletes). */
+  async appendMovements(tx: Queryable, movements: readonly MoneyMovement[]): Promise<void> {
+    for (const m of movements) {
+      await tx.query(
+        'insert into policy_money_movements (policy_id, compartment_id, kind, amount, currency, cause_type, cause_id, at) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [m.policy_id, m.compartment_id, m.kind, m.amount, m.currency, m.cause_type, m.cause_id, m.at],
+      );
+    }
+  }
+
+  /** The ledger of many policies, oldest first per policy. */
+  movements(policyIds: readonly string[], tx: Queryable = this.db): Promise<MoneyMovement[]> {
+    return tx.query<MoneyMovement>(
+      'select policy_id, compartment_id, kind, amount, currency, cause_type, cause_id, at from policy_money_movements where policy_id = any($1::text[]) order by policy_id, id',
+      [policyIds],
+    );
   }
 
   async policy(id: string, tx: Queryable = this.db): Promise<(PolicyRow & SubscriberOwnership) | undefined> {

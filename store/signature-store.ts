@@ -22,6 +22,15 @@ export class SignatureStore {
     return (await tx.query<SignatureRow>(`select ${COLUMNS} from signatures where subscription_id = $1 order by created_at desc, id desc limit 1`, [subscriptionId]))[0];
   }
 
+  /** One-time codes requested for a subscriber's subscriptions since `since`, oldest first. */
+  async otpRequestsOfSubscriber(tx: Queryable, subscriberId: string, since: Date): Promise<Array<{ subscription_id: string; created_at: Date }>> {
+    return tx.query(
+      `select g.subscription_id, g.created_at from signatures g join subscriptions s on s.id = g.subscription_id
+        where s.subscriber_id = $1 and g.method = 'otp' and g.created_at > $2 order by g.created_at`,
+      [subscriberId, since],
+    );
+  }
+
   async byId(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<SignatureRow | undefined> {
     return (await tx.query<SignatureRow>(`select ${COLUMNS} from signatures where id = $1${options.forUpdate ? ' for update' : ''}`, [id]))[0];
   }

@@ -4,7 +4,8 @@ import type { Queryable } from './db';
 export interface SigningKeyRow {
   kid: string;
   alg: string;
-  private_jwk: JWK;
+  /** Wiped (null) when the key retires. */
+  private_jwk: JWK | null;
   public_jwk: JWK;
   created_at: Date;
   retired_at: Date | null;
@@ -21,15 +22,15 @@ export class SigningKeyStore {
     );
   }
 
-  async insert(key: Omit<SigningKeyRow, 'retired_at'>): Promise<void> {
+  async insert(key: Omit<SigningKeyRow, 'retired_at' | 'private_jwk'> & { private_jwk: JWK }): Promise<void> {
     await this.db.query(
       'insert into signing_keys (kid, alg, private_jwk, public_jwk, created_at) values ($1, $2, $3, $4, $5)',
       [key.kid, key.alg, JSON.stringify(key.private_jwk), JSON.stringify(key.public_jwk), key.created_at],
     );
   }
 
-  /** Retires every active key but `keep`. */
+  /** Retires every active key but `keep`, wiping its private part: a retired key never signs again. */
   async retireAllBut(keep: string, at: Date): Promise<void> {
-    await this.db.query('update signing_keys set retired_at = $2 where kid <> $1 and retired_at is null', [keep, at]);
+    await this.db.query('update signing_keys set retired_at = $2, private_jwk = null where kid <> $1 and retired_at is null', [keep, at]);
   }
 }

@@ -44,9 +44,8 @@ const COLUMNS = `id, policy_id, kind, compartment_id, status, amount, currency, 
   requested_at, due_by, declared_by_kind, declared_by_id, paid_amount, paid_at, rejection_reason, updated_at`;
 
 /**
- * Surrender terms, declarations and their history. The payment of a surrender also writes the policy's
- * status and its compartments' values: those two updates live here because the policy store has no
- * such operation, and they run in the same transaction as the declaration they settle.
+ * Surrender terms, declarations and their history. What a paid surrender does to the policy (status,
+ * compartment values, ledger) belongs to the policy domain (`PolicyService.settle...Surrender`).
  */
 export class SurrenderStore {
   constructor(private readonly db: Queryable) {}
@@ -112,16 +111,5 @@ export class SurrenderStore {
       'select declaration_id, at, from_status, to_status, actor_kind, actor_id, note from surrender_declaration_events where declaration_id = any($1::text[]) order by id',
       [declarationIds],
     );
-  }
-
-  /** A paid total surrender ends the contract: the policy and every compartment close, nothing is left in them. */
-  async closePolicy(tx: Queryable, policyId: string): Promise<void> {
-    await tx.query(`update policies set status = 'closed' where id = $1`, [policyId]);
-    await tx.query(`update compartments set status = 'closed', value = 0 where policy_id = $1`, [policyId]);
-  }
-
-  /** Takes a paid partial surrender out of its compartment; false (nothing written) when the value no longer covers it. */
-  async lowerCompartmentValue(tx: Queryable, compartmentId: string, amount: number): Promise<boolean> {
-    return (await tx.query('update compartments set value = value - $2 where id = $1 and value >= $2 returning id', [compartmentId, amount])).length === 1;
   }
 }

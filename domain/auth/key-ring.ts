@@ -48,7 +48,10 @@ export class KeyRing {
     if (!this.signer) await this.rotate();
   }
 
-  /** Adds a new signing key; older keys stop signing but still verify their live tokens. */
+  /**
+   * Adds a new signing key; older keys stop signing (their private part is wiped) but still verify their
+   * live tokens.
+   */
   async rotate(): Promise<string> {
     const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
     const kid = newId('key');
@@ -125,17 +128,24 @@ export class KeyRing {
     return key.publicKey;
   }
 
+  /**
+   * Keys retired before this instant verify nothing any more: every token they signed has expired
+   * (longest token lifetime, plus the clock skew we tolerate). Housekeeping deletes them.
+   */
+  verifyingSince(): Date {
+    return new Date(this.clock.now().getTime() - (this.options.maxTokenSeconds + CLOCK_SKEW_SECONDS) * 1000);
+  }
+
   private async reload(): Promise<void> {
     this.lastReload = Date.now();
-    const since = new Date(this.clock.now().getTime() - (this.options.maxTokenSeconds + CLOCK_SKEW_SECONDS) * 1000);
-    const rows = await this.store.usable(since);
+    const rows = await this.store.usable(this.verifyingSince());
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {
       keys.set(row.kid, {
         kid: row.kid,
         publicJwk: row.public_jwk,
         publicKey: await importJWK(row.public_jwk, row.alg),
-        privateKey: row.retired_at ? undefined : await importJWK(row.private_jwk, row.alg),
+        privateKey: row.retired_at || !row.private_jwk ? undefined : await importJWK(row.private_jwk, row.alg),
         active: row.retired_at === null,
       });
     }

@@ -1,3 +1,4 @@
+import { basisPointsOf } from '../shared/basis-points';
 import { newId } from '../shared/ids';
 
 /** A line as the billing run computes it, before it is numbered into a statement. */
@@ -21,12 +22,8 @@ export interface IssuedStatement {
  * premium x rate can pass 2^53 for large premiums (money is never a float, DOMAIN.md).
  */
 export function commissionOf(premium: number, rateBasisPoints: number): number {
-  if (!Number.isSafeInteger(premium)) throw new RangeError(`premium must be integer minor units, got ${premium}`);
-  if (!Number.isInteger(rateBasisPoints) || rateBasisPoints < 0 || rateBasisPoints > 10_000) throw new RangeError(`rate must be 0-10000 basis points, got ${rateBasisPoints}`);
-  const product = BigInt(premium) * BigInt(rateBasisPoints);
   // Half away from zero, so a clawback (negative premium) mirrors the commission it reverses.
-  const rounded = product >= 0n ? (product + 5_000n) / 10_000n : -((-product + 5_000n) / 10_000n);
-  return Number(rounded);
+  return basisPointsOf(premium, rateBasisPoints);
 }
 
 /** A statement with its numbered lines and totals, each commission computed from its premium and rate. */

@@ -7,6 +7,7 @@ import { hashPassword } from '../auth/passwords';
 import { normalizeCertificateSerial } from '../auth/certificate-serial';
 import type { Clock } from '../shared/clock';
 import { withdrawalDeadline } from '../subscription/withdrawal-period';
+import { premiumMovements, type MoneyMovement } from '../policy/policy-money';
 
 /** The published demo logins (README): anyone can try the API at once. Never loaded in production. */
 export const DEMO = {
@@ -73,29 +74,61 @@ export async function seedDemoData(db: Db, store: DemoStore, clock: Clock): Prom
 
 const DEMO_IBAN = 'FR7630006000011234567890189';
 
-/** Issued policies for alice and bob (an assurance-vie and a PER with C1, C2, C3 holding money). */
+/** One premium paid into a demo compartment (the first is the subscription's initial payment). */
+interface DemoPremium {
+  compartmentId: string;
+  amount: number;
+  at: Date;
+}
+
+/** The ledger of a demo policy: its premiums, each net of the product's entry fee, as at issue. */
+function demoLedger(policy: { policyId: string; subscriptionId: string; productId: string }, premiums: DemoPremium[]): MoneyMovement[] {
+  const product = DEMO_PRODUCTS.find((p) => p.product.id === policy.productId)!.product;
+  return premiums.flatMap(
+    (premium, index) =>
+      premiumMovements({
+        policyId: policy.policyId, compartmentId: premium.compartmentId, amount: premium.amount, entryFeeBasisPoints: product.entry_fee_bp, currency: product.currency, at: premium.at,
+        cause: index === 0 ? { type: 'subscription', id: policy.subscriptionId } : { type: 'payment', id: `pay_${policy.policyId.slice(4)}_${index}` },
+      }).movements,
+  );
+}
+
+/**
+ * Issued policies for alice and bob (an assurance-vie and a PER with C1, C2, C3 holding money), with
+ * consistent ledgers: the initial payment (and, on the PER, the later payments into C2 and C3) net of
+ * the product's entry fee is what was invested; the compartments' values add the funds' performance.
+ */
 export const DEMO_PORTFOLIO = [
   { who: 'alice', userId: 'usr_alice', firstName: 'Alice', lastName: 'Martin', birthDate: '1975-04-12', email: 'alice@demo.test', phone: '+33612345678' },
   { who: 'bob', userId: 'usr_bob', firstName: 'Bob', lastName: 'Durand', birthDate: '1968-09-30', email: 'bob@demo.test', phone: '+33698765432' },
-].map((person) => ({
-  person: { ...person, subscriberId: `sbr_${person.who}` },
-  policies: [
-    {
-      subscriberId: `sbr_${person.who}`, subscriptionId: `sbs_${person.who}_av`, policyId: `pol_${person.who}_av`, productId: 'prd_av_demo',
-      signedAt: new Date('2025-03-14T10:00:00Z'), initialPayment: 1_250_000,
-      compartments: [{ id: `cmp_${person.who}_av_main`, code: 'MAIN', value: 1_287_450 }],
-    },
-    {
-      subscriberId: `sbr_${person.who}`, subscriptionId: `sbs_${person.who}_per`, policyId: `pol_${person.who}_per`, productId: 'prd_per_demo',
-      signedAt: new Date('2024-06-03T09:30:00Z'), initialPayment: 800_000,
-      compartments: [
-        { id: `cmp_${person.who}_per_c1`, code: 'C1', value: 842_300 },
-        { id: `cmp_${person.who}_per_c2`, code: 'C2', value: 356_120 },
-        { id: `cmp_${person.who}_per_c3`, code: 'C3', value: 421_900 },
-      ],
-    },
-  ],
-}));
+].map((person) => {
+  const av = { subscriptionId: `sbs_${person.who}_av`, policyId: `pol_${person.who}_av`, productId: 'prd_av_demo', signedAt: new Date('2025-03-14T10:00:00Z'), initialPayment: 1_250_000 };
+  const per = { subscriptionId: `sbs_${person.who}_per`, policyId: `pol_${person.who}_per`, productId: 'prd_per_demo', signedAt: new Date('2024-06-03T09:30:00Z'), initialPayment: 800_000 };
+  const cmp = (code: string) => `cmp_${person.who}_${code}`;
+  return {
+    person: { ...person, subscriberId: `sbr_${person.who}` },
+    policies: [
+      {
+        ...av, subscriberId: `sbr_${person.who}`,
+        compartments: [{ id: cmp('av_main'), code: 'MAIN', value: 1_287_450 }],
+        movements: demoLedger(av, [{ compartmentId: cmp('av_main'), amount: av.initialPayment, at: av.signedAt }]),
+      },
+      {
+        ...per, subscriberId: `sbr_${person.who}`,
+        compartments: [
+          { id: cmp('per_c1'), code: 'C1', value: 842_300 },
+          { id: cmp('per_c2'), code: 'C2', value: 356_120 },
+          { id: cmp('per_c3'), code: 'C3', value: 421_900 },
+        ],
+        movements: demoLedger(per, [
+          { compartmentId: cmp('per_c1'), amount: per.initialPayment, at: per.signedAt },
+          { compartmentId: cmp('per_c2'), amount: 340_000, at: new Date('2024-11-04T10:00:00Z') },
+          { compartmentId: cmp('per_c3'), amount: 400_000, at: new Date('2025-01-06T10:00:00Z') },
+        ]),
+      },
+    ],
+  };
+});
 
 /**
  * Gives alice and bob their subscriber profiles and issued policies, once (demo mode). Kept apart from

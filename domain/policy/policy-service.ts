@@ -10,10 +10,17 @@ import { checkPageSize } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
+import { movement, policyMoney, withdrawalMovements, withdrawalRefund, type MoneyMovement, type PolicyMoney } from './policy-money';
 
 export type OwnedPolicy = PolicyRow & SubscriberOwnership;
 
-/** Issued policies: who reaches which, their compartments and the compartments' lifecycle. */
+/** Who made money move, for the compartments' lifecycle records (a payment provider, a person). */
+export interface MoneyActor {
+  kind: string;
+  id: string | null;
+}
+
+/** Issued policies: who reaches which, their compartments and the compartments' lifecycle, and their money (the ledger). */
 export class PolicyService {
   constructor(
     private readonly db: Db,
@@ -93,5 +100,68 @@ export class PolicyService {
       await this.audit.record(tx, { actor: viewer, action: `compartment.${action}`, target: { type: 'compartment', id: compartment.id }, requestId, details: { policyId, from: compartment.status, to, reason } });
       return { ...compartment, status: to };
     });
+  }
+
+  /** The money of many policies from their ledgers (the per-request DataLoader batches through here). */
+  async moneyOf(policies: readonly PolicyRow[]): Promise<PolicyMoney[]> {
+    const movements = await this.store.movements(policies.map((p) => p.id));
+    const products = await this.catalogue.products();
+    return policies.map((p) => policyMoney(movements.filter((m) => m.policy_id === p.id), products.find((x) => x.id === p.product_id)?.currency ?? 'EUR'));
+  }
+
+  movementsOf(policyIds: readonly string[]): Promise<MoneyMovement[]> {
+    return this.store.movements(policyIds);
+  }
+
+  /**
+   * A paid total surrender ends the contract, in the payment's transaction (the caller holds the
+   * policy's lock): every compartment pays out its value (one ledger movement each) and closes, each
+   * closure recorded in its lifecycle, then the policy closes. Returns what was paid.
+   */
+  async settleTotalSurrender(tx: Queryable, s: { policyId: string; declarationId: string; by: MoneyActor }): Promise<number> {
+    const compartments = (await this.store.compartments([s.policyId], tx)).filter((c) => c.status !== 'closed');
+    const at = this.clock.now();
+    const payouts = compartments
+      .filter((c) => c.value > 0)
+      .map((c) => movement('surrender_payout', c.value, { policy_id: s.policyId, compartment_id: c.id, currency: c.currency, cause_type: 'surrender_declaration', cause_id: s.declarationId, at }));
+    await this.store.close(tx, s.policyId, 'closed');
+    for (const c of compartments) {
+      await this.store.appendCompartmentEvent(tx, { compartmentId: c.id, at, from: c.status, to: 'closed', actorKind: s.by.kind, actorId: s.by.id, reason: `total surrender ${s.declarationId} paid` });
+    }
+    await this.store.appendMovements(tx, payouts);
+    return compartments.reduce((sum, c) => sum + c.value, 0);
+  }
+
+  /** A paid partial surrender leaves its compartment (409 if its value no longer covers it), recorded in the ledger. */
+  async settlePartialSurrender(tx: Queryable, s: { policyId: string; compartmentId: string; declarationId: string; amount: number; currency: string }): Promise<number> {
+    if (!(await this.store.lowerCompartmentValue(tx, s.compartmentId, s.amount))) {
+      // Cannot happen while declarations reserve their amounts; refusing keeps the books right and the provider retries.
+      throw new AppError('conflict', 'COMPARTMENT_VALUE_BELOW_SURRENDER_AMOUNT');
+    }
+    await this.store.appendMovements(tx, [
+      movement('surrender_payout', s.amount, { policy_id: s.policyId, compartment_id: s.compartmentId, currency: s.currency, cause_type: 'surrender_declaration', cause_id: s.declarationId, at: this.clock.now() }),
+    ]);
+    return s.amount;
+  }
+
+  /**
+   * A withdrawn contract is void from the start: the policy is locked, its ledger decides the refund
+   * (409 WITHDRAWAL_AFTER_SURRENDER once a surrender is declared or paid), the policy and its
+   * compartments close, and the entry fee given back and the refund are recorded. Returns the refund.
+   */
+  async voidForWithdrawal(tx: Queryable, w: { policyId: string; subscriptionId: string; refundId: string; by: MoneyActor }): Promise<{ amount: number; currency: string }> {
+    await this.store.lock(tx, w.policyId);
+    const policy = (await this.store.policy(w.policyId, tx))!;
+    const product = await this.catalogue.product(policy.product_id, tx);
+    const money = policyMoney(await this.store.movements([w.policyId], tx), product?.currency ?? 'EUR');
+    const amount = withdrawalRefund(money, await this.store.openSurrenderCount(tx, w.policyId));
+    const compartments = (await this.store.compartments([w.policyId], tx)).filter((c) => c.status !== 'closed');
+    const at = this.clock.now();
+    await this.store.close(tx, w.policyId, 'withdrawn');
+    for (const c of compartments) {
+      await this.store.appendCompartmentEvent(tx, { compartmentId: c.id, at, from: c.status, to: 'closed', actorKind: w.by.kind, actorId: w.by.id, reason: 'contract withdrawn' });
+    }
+    await this.store.appendMovements(tx, withdrawalMovements(money, { policyId: w.policyId, subscriptionId: w.subscriptionId, refundId: w.refundId, amount, at }));
+    return { amount, currency: money.currency };
   }
 }

@@ -4,7 +4,10 @@
  */
 
 /** Why a birth date was refused. */
-export type BirthDateRejection = 'BIRTH_DATE_INVALID' | 'BIRTH_DATE_IN_FUTURE';
+export type BirthDateRejection = 'BIRTH_DATE_INVALID' | 'BIRTH_DATE_IN_FUTURE' | 'BIRTH_DATE_BEFORE_1900';
+
+// Nobody alive was born before 1900: an earlier date is a typing mistake (or year 0, which SQL refuses).
+const EARLIEST_BIRTH: CalendarDate = { year: 1900, month: 1, day: 1 };
 
 interface CalendarDate {
   year: number;
@@ -16,10 +19,11 @@ interface CalendarDate {
 // are never a birth date someone typed on purpose.
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Checks a `YYYY-MM-DD` birth date exists in the calendar and is not after `today` (UTC); throws RangeError on an invalid `today`. */
+/** Checks a `YYYY-MM-DD` birth date exists in the calendar, is not before 1900-01-01 nor after `today` (UTC); throws RangeError on an invalid `today`. */
 export function checkBirthDate(birthDate: string, today: Date): BirthDateRejection | undefined {
   const birth = parseCalendarDate(birthDate);
   if (birth === undefined) return 'BIRTH_DATE_INVALID';
+  if (compareDates(birth, EARLIEST_BIRTH) < 0) return 'BIRTH_DATE_BEFORE_1900';
   if (compareDates(birth, utcCalendarDate(today)) > 0) return 'BIRTH_DATE_IN_FUTURE';
   return undefined;
 }

@@ -5,6 +5,15 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;
 }
 
+// Every id we hand out: a lower-case type prefix, `_`, then base64url (`sbr_Xy3k...`, or a readable demo
+// or reference-data id such as `pol_alice_av` or `clause_children`). Anything else names nothing of ours.
+const ID_SHAPE = /^[a-z]{2,12}_[A-Za-z0-9_-]{1,100}$/;
+
+/** Whether a client-sent id has the shape of one of ours (checked before it reaches SQL). */
+export function isIdShaped(value: string): boolean {
+  return ID_SHAPE.test(value);
+}
+
 /** A secret for a cookie or a client: 256 random bits. */
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');

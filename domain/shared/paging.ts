@@ -17,11 +17,26 @@ export function encodeCursor(parts: readonly string[]): string {
   return Buffer.from(parts.join(SEPARATOR), 'utf8').toString('base64url');
 }
 
+// Key parts are printable text: a control character (NUL included) or a replacement character (bytes
+// that were not UTF-8) means the cursor was not ours, and NUL would even fail in SQL.
+const NOT_KEY_TEXT = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+
+/** The key parts of a cursor that `encodeCursor` could have made, or undefined. */
+function cursorParts(cursor: string): string[] | undefined {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return undefined;
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(SEPARATOR);
+  if (parts.some((p) => p === '' || NOT_KEY_TEXT.test(p)) || encodeCursor(parts) !== cursor) return undefined;
+  return parts;
+}
+
+/** Whether a client-sent cursor decodes as one of ours (any list): checked before it reaches a resolver. */
+export function isCursorShaped(cursor: string): boolean {
+  return cursorParts(cursor) !== undefined;
+}
+
 /** The key parts of a cursor made by `encodeCursor`; 400 INVALID_CURSOR (field `after`) for anything else. */
 export function decodeCursor(cursor: string, arity: number): string[] {
-  const invalid = new AppError('invalid_request', 'INVALID_CURSOR', { field: 'after' });
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) throw invalid;
-  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(SEPARATOR);
-  if (parts.length !== arity || parts.some((p) => p === '')) throw invalid;
+  const parts = cursorParts(cursor);
+  if (parts === undefined || parts.length !== arity) throw new AppError('invalid_request', 'INVALID_CURSOR', { field: 'after' });
   return parts;
 }

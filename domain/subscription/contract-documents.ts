@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument } from 'pdf-lib';
+import { basisPointsOf } from '../shared/basis-points';
 import { INSURER_NAME } from '../shared/insurer';
 import { formatBasisPoints, formatMoney } from '../shared/money-format';
 import { FlowLayout, type TableColumn } from '../shared/pdf-layout';
@@ -61,11 +62,6 @@ interface DocumentSpec {
 export async function generateContractDocuments(data: ContractData): Promise<GeneratedDocument[]> {
   assertPrintable(data);
   return Promise.all(DOCUMENTS.map((spec) => renderDocument(spec, data)));
-}
-
-// Rounds half up on exact integers: amount × rate can exceed 2^53 for large amounts.
-function applyBasisPoints(amount: number, basisPoints: number): number {
-  return Number((BigInt(amount) * BigInt(basisPoints) + 5_000n) / 10_000n);
 }
 
 /** 'YYYY-MM-DD' -> 'DD/MM/YYYY'; anything else is printed as given. */
@@ -247,7 +243,7 @@ function renderKeyInformation(layout: FlowLayout, data: ContractData): void {
   allocationTable(layout, data);
   layout.heading('Que va me coûter cet investissement ?');
   const initial = data.initialPayment;
-  const entryFee = applyBasisPoints(initial.amount, data.fees.entryFeeBasisPoints);
+  const entryFee = basisPointsOf(initial.amount, data.fees.entryFeeBasisPoints);
   layout.fields([
     ["Frais d'entrée", `${formatBasisPoints(data.fees.entryFeeBasisPoints)} de chaque versement`],
     ['Sur le versement initial', `${formatMoney(entryFee, initial.currency)} sur ${formatMoney(initial.amount, initial.currency)}`],

@@ -16,6 +16,9 @@ import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 
 const CONTRACT_KINDS: ContractDocumentKind[] = ['subscription_form', 'key_information', 'general_terms'];
+const SUPPORTING_KINDS: Array<SupportingDocumentInput['kind']> = ['identity_proof', 'proof_of_address'];
+/** Supporting documents one subscription may hold: a few proofs are needed, not an unbounded store. */
+export const MAX_SUPPORTING_DOCUMENTS = 20;
 export interface SupportingDocumentInput extends UploadInput {
   kind: 'identity_proof' | 'proof_of_address';
 }
@@ -78,6 +81,10 @@ export class DocumentService {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
       if (!['draft', 'documents_ready', 'signing'].includes(subscription.status)) {
         throw new AppError('conflict', `CANNOT_UPLOAD_IN_STATE_${subscription.status.toUpperCase()}`);
+      }
+      // Counted under the subscription's row lock: concurrent uploads cannot both take the last place.
+      if ((await this.store.countKinds(tx, subscription.id, SUPPORTING_KINDS)) >= MAX_SUPPORTING_DOCUMENTS) {
+        throw new AppError('unprocessable', 'SUPPORTING_DOCUMENT_LIMIT_REACHED');
       }
       const row: DocumentRow = {
         id: newId('doc'),

@@ -10,11 +10,13 @@ import type { Viewer } from '../auth/viewer';
 import type { Actor } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
+import { premiumMovements } from '../policy/policy-money';
 import type { ESignProvider } from './esign-provider';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 import { withdrawalDeadline } from './withdrawal-period';
+import { OTP_WINDOW_SECONDS, otpRequestRefusal } from './otp-limits';
 
 export const OTP_TTL_SECONDS = 600;
 export const OTP_MAX_ATTEMPTS = 5;
@@ -59,11 +61,20 @@ export class SigningService {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
       await this.transitions.apply(tx, subscription, 'request_signature', { actor: viewer, requestId, note: method });
       const now = this.clock.now();
+      if (method === 'otp') {
+        // After the lifecycle check (a wrong state is a 409 first); throwing rolls the transition back.
+        const since = new Date(now.getTime() - OTP_WINDOW_SECONDS * 1000);
+        const sent = await this.store.otpRequestsOfSubscriber(tx, subscription.subscriber_id, since);
+        const refusal = otpRequestRefusal(sent.map((s) => ({ subscriptionId: s.subscription_id, at: new Date(s.created_at) })), subscription.id, now);
+        if (refusal) throw refusal;
+      }
       const id = newId('sig');
       const subscriber = (await this.subscriptionStore.subscriber(subscription.subscriber_id, tx))!;
       const row: SignatureRow = { id, subscription_id: subscription.id, method, status: 'pending', signing_url: null, otp_hash: null, otp_expires_at: null, otp_attempts: 0, created_at: now, completed_at: null };
       if (method === 'esign') {
         row.signing_url = (await this.esign.start({ signatureId: id, subscriptionId: subscription.id, signerName: `${subscriber.first_name} ${subscriber.last_name}` })).signingUrl;
+        // The link signs in the subscriber's name: it goes to them, never to whoever asked for it (signingUrlFor).
+        await this.outbox.enqueue(tx, { recipientUserId: subscriber.user_id, channel: 'email', template: 'signature_link', payload: { to: subscriber.email, signingUrl: row.signing_url, subscriptionId: subscription.id, signatureId: id } }, now);
       } else {
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
         row.otp_hash = otpHash(id, code).toString('hex');
@@ -73,6 +84,15 @@ export class SigningService {
       await this.store.insert(tx, row);
       return row;
     });
+  }
+
+  /**
+   * The e-signature link as `viewer` may see it: only the signer (the subscriber, who reached this
+   * subscription, so their own) reads it; a broker, partner or back-office who requested the signature
+   * sees the signature without it, and the subscriber got it by e-mail.
+   */
+  signingUrlFor(viewer: Viewer, signature: SignatureRow): string | null {
+    return viewer.kind === 'subscriber' ? signature.signing_url : null;
   }
 
   async latest(viewer: Viewer, subscriptionId: string): Promise<SignatureRow | undefined> {
@@ -141,13 +161,17 @@ export class SigningService {
     await this.transitions.apply(tx, subscription, 'complete_signature', { ...by, note: `signed by ${signature.method}` }, { signed_at: now, withdrawal_deadline: withdrawalDeadline(now) });
     const product = (await this.catalogue.product(subscription.product_id, tx))!;
     const policyId = newId('pol');
-    // The entry fee is taken from the first payment; the rest is invested.
-    const invested = Math.floor((subscription.initial_payment * (10_000 - product.entry_fee_bp)) / 10_000);
+    const compartmentId = newId('cmp');
+    // The entry fee is taken from the first payment (in integers, as the documents printed it); the rest is invested.
+    const { movements, invested } = premiumMovements({
+      policyId, compartmentId, cause: { type: 'subscription', id: subscription.id }, amount: subscription.initial_payment, entryFeeBasisPoints: product.entry_fee_bp, currency: subscription.currency, at: now,
+    });
     await this.policies.insertPolicy(
       tx,
       { id: policyId, subscription_id: subscription.id, subscriber_id: subscription.subscriber_id, product_id: product.id, status: 'active', issued_at: now },
-      [{ id: newId('cmp'), policy_id: policyId, code: product.initial_compartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
+      [{ id: compartmentId, policy_id: policyId, code: product.initial_compartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
     );
+    await this.policies.appendMovements(tx, movements);
     await this.onPolicyIssued(tx, { policyId, subscriberId: subscription.subscriber_id, standardClauseId: subscription.standard_clause_id, debitIban: subscription.debit_iban, debitHolder: subscription.debit_holder });
     const subscriber = await this.subscriptionStore.subscriber(subscription.subscriber_id, tx);
     await this.outbox.enqueue(tx, { recipientUserId: subscriber?.user_id ?? null, channel: 'email', template: 'policy_issued', payload: { subscriptionId: subscription.id, policyId, withdrawalDeadline: subscription.withdrawal_deadline } }, now);

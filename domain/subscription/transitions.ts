@@ -21,11 +21,12 @@ export class Transitions {
     tx: Queryable,
     subscription: SubscriptionRow,
     action: SubscriptionAction,
-    by: { actor: Actor; requestId: string | null; note?: string | null },
+    by: { actor: Actor; requestId: string | null; note?: string | null; asOf?: Date },
     extra: { signed_at?: Date; withdrawal_deadline?: Date; withdrawn_at?: Date } = {},
   ): Promise<SubscriptionStatus> {
     const now = this.clock.now();
-    const to = transition(visibleStatus(subscription.status, subscription.withdrawal_deadline, now), action);
+    // `asOf`: an act that took effect earlier (a withdrawal letter received before it was keyed in).
+    const to = transition(visibleStatus(subscription.status, subscription.withdrawal_deadline, by.asOf ?? now), action);
     if (to !== subscription.status && !(await this.store.changeStatus(tx, subscription.id, subscription.status, to, now, extra))) {
       throw new AppError('conflict', 'SUBSCRIPTION_CHANGED_CONCURRENTLY');
     }

@@ -10,35 +10,57 @@ import { visibleStatus } from './lifecycle';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
-import { refundDueBy } from './withdrawal-period';
+import { refundDueBy, withdrawalNoticeAt } from './withdrawal-period';
+import type { PolicyService } from '../policy/policy-service';
 
-/** Withdrawal (renonciation, L132-5-1): within the period the contract is void and every sum paid is refunded. */
+/** A withdrawal as asked: the subscriber's own words, or the letter back-office received. */
+export interface WithdrawalInput {
+  reason: string | null;
+  /** Back-office only, and required from it: the Paris date the subscriber's letter was received (YYYY-MM-DD). */
+  letterReceivedOn?: string | null;
+}
+
+/**
+ * Withdrawal (renonciation, L132-5-1): within the period the contract is void and every sum paid is
+ * refunded. It is the subscriber's own act: the subscriber withdraws, or back-office records the letter
+ * the subscriber sent; a broker or a partner platform cannot withdraw for them (403). The refund is what
+ * the policy's ledger says was paid, and nothing once a surrender is declared or paid (409).
+ */
 export class WithdrawalService {
   constructor(
     private readonly db: Db,
     private readonly subscriptions: SubscriptionService,
     private readonly subscriptionStore: SubscriptionStore,
     private readonly policies: PolicyStore,
+    private readonly policyService: PolicyService,
     private readonly outbox: OutboxStore,
     private readonly transitions: Transitions,
     private readonly clock: Clock,
   ) {}
 
-  async withdraw({ viewer, requestId }: Acting, subscriptionId: string, reason: string | null): Promise<SubscriptionRow> {
+  async withdraw({ viewer, requestId }: Acting, subscriptionId: string, input: WithdrawalInput): Promise<SubscriptionRow> {
+    if (viewer.kind !== 'subscriber' && viewer.kind !== 'backoffice') throw new AppError('forbidden', 'WITHDRAWAL_IS_THE_SUBSCRIBERS_ACT');
+    const letter = input.letterReceivedOn ?? null;
+    if (viewer.kind === 'backoffice' && letter === null) throw new AppError('invalid_request', 'REQUIRED_FIELD_MISSING', { field: 'letterReceivedOn' });
+    if (viewer.kind === 'subscriber' && letter !== null) throw new AppError('invalid_request', 'NOT_ALLOWED_FOR_ROLE', { field: 'letterReceivedOn' });
     return this.db.transaction(async (tx) => {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
       const now = this.clock.now();
+      const noticeAt = withdrawalNoticeAt(letter, subscription.signed_at, now);
       // Past the deadline the contract stands: a rule refuses it (422), not the lifecycle (409).
-      if (visibleStatus(subscription.status, subscription.withdrawal_deadline, now) === 'active') {
+      if (visibleStatus(subscription.status, subscription.withdrawal_deadline, noticeAt) === 'active') {
         throw new AppError('unprocessable', 'WITHDRAWAL_PERIOD_ENDED');
       }
-      await this.transitions.apply(tx, subscription, 'withdraw', { actor: viewer, requestId, note: reason }, { withdrawn_at: now });
+      const note = letter === null ? input.reason : `letter received on ${letter}${input.reason ? `: ${input.reason}` : ''}`;
+      await this.transitions.apply(tx, subscription, 'withdraw', { actor: viewer, requestId, note, asOf: noticeAt }, { withdrawn_at: noticeAt });
       const policy = await this.policies.ofSubscription(subscription.id, tx);
-      if (policy) await this.policies.closeForWithdrawal(tx, policy.id);
-      // All sums paid: the initial payment (scheduled payments start after the withdrawal period).
-      await this.policies.insertRefund(tx, { id: newId('rfd'), subscription_id: subscription.id, amount: subscription.initial_payment, currency: subscription.currency, recorded_at: now, due_by: refundDueBy(now) });
+      if (!policy) throw new AppError('conflict', 'NO_POLICY_ISSUED');
+      const refundId = newId('rfd');
+      // The ledger decides what is refunded (all sums paid), and refuses once money went out.
+      const refund = await this.policyService.voidForWithdrawal(tx, { policyId: policy.id, subscriptionId: subscription.id, refundId, by: { kind: viewer.kind, id: viewer.id } });
+      await this.policies.insertRefund(tx, { id: refundId, subscription_id: subscription.id, amount: refund.amount, currency: refund.currency, recorded_at: now, due_by: refundDueBy(noticeAt) });
       const subscriber = await this.subscriptionStore.subscriber(subscription.subscriber_id, tx);
-      await this.outbox.enqueue(tx, { recipientUserId: subscriber?.user_id ?? null, channel: 'email', template: 'withdrawal_confirmed', payload: { subscriptionId: subscription.id, refund: subscription.initial_payment, currency: subscription.currency } }, now);
+      await this.outbox.enqueue(tx, { recipientUserId: subscriber?.user_id ?? null, channel: 'email', template: 'withdrawal_confirmed', payload: { subscriptionId: subscription.id, refund: refund.amount, currency: refund.currency } }, now);
       return subscription;
     });
   }

@@ -3,6 +3,7 @@ import type { Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
 import type { SurrenderDeclarationRow, SurrenderStore } from '../../store/surrender-store';
+import type { PolicyService } from '../policy/policy-service';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import type { WebhookEvent } from '../webhooks/registry';
@@ -17,6 +18,8 @@ import { paymentTransition, type PaymentOutcome } from './surrender-rules';
 export class SurrenderPayments {
   constructor(
     private readonly store: SurrenderStore,
+    /** Settlement goes through the policy domain: it changes the policy and records the ledger movements. */
+    private readonly policyService: PolicyService,
     private readonly policies: PolicyStore,
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxStore,
@@ -48,24 +51,16 @@ export class SurrenderPayments {
   }
 
   /**
-   * Money left: a total surrender closes the policy and every compartment (value 0), each closure
-   * recorded in the compartment's lifecycle; a partial one lowers its compartment by the amount.
-   * Returns what was paid.
+   * Money left, through the policy's own rules: a total surrender closes the policy and pays out every
+   * compartment, a partial one takes its amount out of its compartment; each payout is a ledger
+   * movement. Returns what was paid.
    */
-  private async settle(tx: Queryable, declaration: SurrenderDeclarationRow, source: string): Promise<number> {
+  private settle(tx: Queryable, declaration: SurrenderDeclarationRow, source: string): Promise<number> {
     if (declaration.kind === 'partial') {
-      if (!(await this.store.lowerCompartmentValue(tx, declaration.compartment_id!, declaration.amount))) {
-        // Cannot happen while declarations reserve their amounts; refusing keeps the books right and the provider retries.
-        throw new AppError('conflict', 'COMPARTMENT_VALUE_BELOW_SURRENDER_AMOUNT');
-      }
-      return declaration.amount;
+      return this.policyService.settlePartialSurrender(tx, {
+        policyId: declaration.policy_id, compartmentId: declaration.compartment_id!, declarationId: declaration.id, amount: declaration.amount, currency: declaration.currency,
+      });
     }
-    const compartments = (await this.policies.compartments([declaration.policy_id], tx)).filter((c) => c.status !== 'closed');
-    await this.store.closePolicy(tx, declaration.policy_id);
-    const at = this.clock.now();
-    for (const c of compartments) {
-      await this.policies.appendCompartmentEvent(tx, { compartmentId: c.id, at, from: c.status, to: 'closed', actorKind: 'system', actorId: source, reason: `total surrender ${declaration.id} paid` });
-    }
-    return compartments.reduce((sum, c) => sum + c.value, 0);
+    return this.policyService.settleTotalSurrender(tx, { policyId: declaration.policy_id, declarationId: declaration.id, by: { kind: 'system', id: source } });
   }
 }

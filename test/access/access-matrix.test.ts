@@ -281,7 +281,7 @@ describe.each(EACH_DATABASE)('production mode (SECURITY.md 17) on %s', (_name, d
   };
 
   beforeAll(async () => {
-    server = await startTestServer(database, { env: { NODE_ENV: 'production' } });
+    server = await startTestServer(database, { env: { NODE_ENV: 'production', TRUSTED_PROXIES: '127.0.0.1' } });
     alice = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', newAddress())).token}` };
   });
   afterAll(async () => {

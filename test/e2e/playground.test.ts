@@ -46,7 +46,7 @@ describe('GraphQL playground', () => {
 describe('production mode', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(DATABASES[0], { env: { NODE_ENV: 'production' }, playground: undefined, demoData: true });
+    server = await startTestServer(DATABASES[0], { env: { NODE_ENV: 'production', TRUSTED_PROXIES: '127.0.0.1' }, playground: undefined, demoData: true });
   });
   afterAll(() => server.close());
 

@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { DATABASES } from '../support/databases';
 import { call, gql, login } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
@@ -52,6 +53,22 @@ describe('GraphQL resource limits', () => {
     const answer = await call(`${server.url}/graphql`, { method: 'POST', json: [{ query: '{ me { id } }' }], headers: { authorization: `Bearer ${token}` } });
     expect(answer.status).toBe(400);
     expect(answer.json.errors[0].extensions.code).toBe('invalid_request');
+  });
+
+  it('introspection counts too (outside production): a deep ofType chain, an alias flood, a duplicated field', async () => {
+    let typeRef = 'name';
+    for (let i = 0; i < 20; i++) typeRef = `ofType { ${typeRef} }`;
+    await refused(`{ __schema { types { fields { type { ${typeRef} } } } } }`, /QUERY_TOO_DEEP/);
+    await refused(`{ __type(name: "Query") { fields { type { ${typeRef} } } } }`, /QUERY_TOO_DEEP/);
+    await refused(`{ ${Array.from({ length: 40 }, (_, i) => `s${i}: __schema { types { name } }`).join(' ')} }`, /TOO_MANY_ALIASES/);
+    await refused(`{ __schema { types { ${'name '.repeat(2500)} } } }`, /QUERY_TOO_COSTLY/);
+  });
+
+  it('GraphiQL’s own introspection query passes', async () => {
+    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const answer = await gql(server.url, query, { token });
+    expect(answer.json.errors).toBeUndefined();
+    expect(answer.json.data.__schema.queryType.name).toBe('Query');
   });
 
   it('normal documents, introspection included (outside production), pass', async () => {

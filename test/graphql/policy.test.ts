@@ -67,6 +67,31 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
     expect(four).toBeLessThanOrEqual(3);
   });
 
+  it('a policy shows its money from the ledger, and a page with money and movements still costs a fixed number of queries', async () => {
+    const MONEY_PAGE = `query ($first: Int) { policies(first: $first) { edges { node { id
+      money { premiumsPaid { amount currency } entryFees { amount currency } paidOut { amount currency } netInvested { amount currency } refundable { amount currency } }
+      movements { kind amount { amount currency } compartmentId causeType causeId } } } } }`;
+    const mine = await gql(server.url, MONEY_PAGE, { token: tokens.alice });
+    expect(mine.json.data.policies.edges[0].node).toEqual({
+      id: 'pol_alice_av',
+      money: {
+        premiumsPaid: { amount: 1_250_000, currency: 'EUR' }, entryFees: { amount: 25_000, currency: 'EUR' }, paidOut: { amount: 0, currency: 'EUR' },
+        netInvested: { amount: 1_225_000, currency: 'EUR' }, refundable: { amount: 1_250_000, currency: 'EUR' },
+      },
+      movements: [
+        { kind: 'premium', amount: { amount: 1_250_000, currency: 'EUR' }, compartmentId: 'cmp_alice_av_main', causeType: 'subscription', causeId: 'sbs_alice_av' },
+        { kind: 'entry_fee', amount: { amount: -25_000, currency: 'EUR' }, compartmentId: 'cmp_alice_av_main', causeType: 'subscription', causeId: 'sbs_alice_av' },
+      ],
+    });
+    const cost = async (first: number) => {
+      counter.count = 0;
+      const answer = await gql(server.url, MONEY_PAGE, { token: tokens.backoffice, variables: { first } });
+      expect(answer.json.data.policies.edges).toHaveLength(first);
+      return counter.count;
+    };
+    expect(await cost(4)).toBe(await cost(1));
+  });
+
   it('subscriber A gets not_found on B’s policy, exactly as for a policy that does not exist', async () => {
     const query = 'query($id: ID!) { policy(id: $id) { id compartments { code } } }';
     const other = await gql(server.url, query, { token: tokens.alice, variables: { id: 'pol_bob_per' } });

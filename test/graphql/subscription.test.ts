@@ -170,7 +170,7 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
       const answer = await run(machineToken, '{ standardClauses { id title text } }');
       expect(answer.status).toBe(200);
       expect(answer.json.data.standardClauses.map((c: { id: string }) => c.id).sort()).toEqual(['clause_children', 'clause_heirs', 'clause_spouse_children']);
-      expect(answer.json.data.standardClauses).toContainEqual({ id: 'clause_children', title: 'Children, then heirs', text: expect.stringMatching(/^My children/) });
+      expect(answer.json.data.standardClauses).toContainEqual({ id: 'clause_children', title: 'Enfants, à défaut héritiers', text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' });
     });
 
     it('needs a session', async () => {
@@ -239,7 +239,7 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
           { isin: FUND.euro, basisPoints: 7_000 },
           { isin: FUND.balanced, basisPoints: 3_000 },
         ],
-        beneficiaryClause: { standardClauseId: 'clause_children', text: 'My children born or to be born, living or represented, in equal shares, failing that my heirs.' },
+        beneficiaryClause: { standardClauseId: 'clause_children', text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' },
         debitIban: IBAN,
         debitHolder: 'Alice Martin',
         signedAt: null,

@@ -80,7 +80,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
         kind: 'standard',
         is_default: true,
         updated_at: null,
-        standard_clause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^My spouse/) },
+        standard_clause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^Mon conjoint/) },
         beneficiaries: [],
       });
     });
@@ -213,7 +213,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
         'pol_alice_av',
         {
           beneficiaries: [
-            person('', 1, 10_000, { birth_date: '2999-01-01' }),
+            person('', 1, 10_000, { birth_date: '2199-01-01' }),
             person('Marc', 3, 0, { address: { line1: '1 rue X', postal_code: '7500', city: 'Paris', country: 'FR' } }),
             person('Zoé', 4, 10_000, { accepted: true }),
           ],

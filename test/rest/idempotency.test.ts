@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ManualClock } from '../../domain/shared/clock';
 import { AppError } from '../../errors/app-error';
 import { Idempotency } from '../../http/idempotency';
 import type { Reply } from '../../http/reply';
 import type { Db } from '../../store/db';
-import { IdempotencyStore } from '../../store/idempotency-store';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
@@ -236,7 +235,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
     beforeAll(async () => {
       ({ db, drop } = await database.open());
       clock = new ManualClock(new Date('2026-03-01T10:00:00Z'));
-      idempotency = new Idempotency(new IdempotencyStore(db), clock);
+      idempotency = new Idempotency(db, clock);
     });
     afterAll(async () => {
       await drop?.();
@@ -262,7 +261,9 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(second).toEqual({ status: 201, body: '{"run":1}', headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
     });
 
-    it('answers 409 IDEMPOTENT_REQUEST_IN_PROGRESS while the first request still runs', async () => {
+    // Was 409 IDEMPOTENT_REQUEST_IN_PROGRESS: the claim now lives in the first request's transaction, so
+    // the retry waits for that transaction and replays what it committed.
+    it('makes a retry that arrives while the first request still runs wait for it, then replay its answer', async () => {
       const key = newKey();
       let finish!: (r: Reply) => void;
       let started!: () => void;
@@ -273,33 +274,104 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       });
       await running;
       const { runs, execute } = counted();
-      const error = await idempotency.run('user:a', key, request(), execute).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(AppError);
-      expect(error).toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS' });
-      expect(runs.count).toBe(0);
+      let settled = false;
+      const retry = idempotency.run('user:a', key, request(), execute).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false);
       finish(reply(200, '{"slow":true}'));
       expect(await slow).toMatchObject({ status: 200, body: '{"slow":true}' });
-      // Once done, the same request replays the slow one's answer.
-      const after = await idempotency.run('user:a', key, request(), execute);
-      expect(after).toMatchObject({ status: 200, body: '{"slow":true}', headers: { 'idempotent-replayed': 'true' } });
+      expect(await retry).toMatchObject({ status: 200, body: '{"slow":true}', headers: { 'idempotent-replayed': 'true' } });
       expect(runs.count).toBe(0);
     });
 
-    it('lets exactly one of several concurrent requests with one key run', async () => {
+    // Was: one ran, the others answered 409. Now the others wait and replay the one answer.
+    it('lets exactly one of several concurrent requests with one key run; the others replay its answer', async () => {
       const key = newKey();
       let runs = 0;
       const execute = async () => {
         runs += 1;
         await new Promise((resolve) => setTimeout(resolve, 50));
-        return reply(201, '{}');
+        return reply(201, `{"run":${runs}}`);
       };
-      const outcomes = await Promise.allSettled([0, 1, 2, 3, 4].map(() => idempotency.run('user:c', key, request(), execute)));
+      const replies = await Promise.all([0, 1, 2, 3, 4].map(() => idempotency.run('user:c', key, request(), execute)));
       expect(runs).toBe(1);
-      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS' });
+      expect(replies.map((r) => r.body)).toEqual(Array(5).fill('{"run":1}'));
+      expect(replies.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
+    });
+
+    describe('the record and the write commit together', () => {
+      const ledger = 'idem_test_ledger';
+      beforeAll(async () => {
+        await db.query(`create table ${ledger} (key text not null, note text not null)`);
+      });
+      const notes = async (key: string) => (await db.query<{ note: string }>(`select note from ${ledger} where key = $1 order by note`, [key])).map((r) => r.note);
+      const keyRows = async (key: string) => db.query('select 1 from idempotency_keys where scope = $1 and key = $2', ['user:w', key]);
+      /** An operation as the domain writes: a transaction, then a read of what it wrote through the pool. */
+      const write = (key: string, note: string, status = 201) => async (): Promise<Reply> => {
+        await db.transaction((tx) => tx.query(`insert into ${ledger} (key, note) values ($1, $2)`, [key, note]));
+        const seen = await notes(key);
+        return reply(status, JSON.stringify(seen));
+      };
+
+      it('reads its own write inside the unit and commits both', async () => {
+        const key = newKey();
+        const first = await idempotency.run('user:w', key, request(), write(key, 'a'));
+        expect(first.body).toBe('["a"]');
+        expect(await notes(key)).toEqual(['a']);
+        expect(await keyRows(key)).toHaveLength(1);
+      });
+
+      it('rolls back the write with a 5xx answer: the retry runs once on the state before, never twice', async () => {
+        const key = newKey();
+        expect((await idempotency.run('user:w', key, request(), write(key, 'first', 503))).status).toBe(503);
+        expect(await notes(key)).toEqual([]);
+        expect(await keyRows(key)).toHaveLength(0);
+        const retry = await idempotency.run('user:w', key, request(), write(key, 'retry'));
+        expect(retry).toMatchObject({ status: 201, body: '["retry"]' });
+        expect(await notes(key)).toEqual(['retry']);
+      });
+
+      it('rolls back everything when the operation throws', async () => {
+        const key = newKey();
+        const failing = async (): Promise<Reply> => {
+          await write(key, 'lost')();
+          throw new Error('boom');
+        };
+        await expect(idempotency.run('user:w', key, request(), failing)).rejects.toThrow('boom');
+        expect(await notes(key)).toEqual([]);
+        expect(await keyRows(key)).toHaveLength(0);
+      });
+
+      it('stores a 4xx answer without the partial write of the transaction that refused', async () => {
+        const key = newKey();
+        const refused = async (): Promise<Reply> => {
+          await db.transaction(async (tx) => {
+            await tx.query(`insert into ${ledger} (key, note) values ($1, 'partial')`, [key]);
+            throw new AppError('unprocessable', 'SOME_RULE');
+          }).catch(() => undefined);
+          return reply(422, '{"refused":true}');
+        };
+        expect((await idempotency.run('user:w', key, request(), refused)).status).toBe(422);
+        expect(await notes(key)).toEqual([]);
+        expect((await idempotency.run('user:w', key, request(), refused)).headers['idempotent-replayed']).toBe('true');
+      });
+    });
+
+    // Decision: a record an earlier version committed as running (it claimed keys in a transaction of its
+    // own) may belong to a write that committed: 409 until it expires rather than risk running it twice.
+    it('answers 409 only for a running record committed by an earlier version, and does not run', async () => {
+      const key = newKey();
+      const body = request();
+      const fingerprint = createHash('sha256').update(body.method).update('\0').update(body.path).update('\0').update(body.body).digest('base64url');
+      await db.query(`insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at) values ('user:a', $1, $2, 'running', $3, $4)`, [
+        key,
+        fingerprint,
+        clock.now(),
+        new Date(clock.now().getTime() + DAY_MS),
+      ]);
+      const { runs, execute } = counted();
+      await expect(idempotency.run('user:a', key, body, execute)).rejects.toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS' });
+      expect(runs.count).toBe(0);
     });
 
     it('refuses another body under the same key with 422 IDEMPOTENCY_KEY_REUSED', async () => {

@@ -620,9 +620,16 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
         if (answer.status === 409) expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict' })]);
         else expect(answer.json.is_default).toBe(true);
       }
+      // The database, not only the status codes: exactly one default, and one that a winner answered.
+      const winners = answers.filter((answer) => answer.status === 200).map((answer) => answer.json.iban);
+      expect(winners.length).toBeGreaterThanOrEqual(1);
       const rows = await defaults(subscriberId);
       expect(rows).toHaveLength(1);
+      expect(winners).toContain(rows[0].iban);
       expect([frIban(800), frIban(801)]).toContain(rows[0].iban);
+      // And what the API reads back agrees with the table.
+      const listed = (await list(backoffice, subscriberId)).json as Array<{ iban: string; is_default: boolean }>;
+      expect(listed.filter((i) => i.is_default).map((i) => i.iban)).toEqual([rows[0].iban]);
       // Each change is recorded once: as many entries as calls that found the other IBAN the default (and a's first).
       const changes = await count("select count(*)::int as n from audit_log where action = 'iban.made_default' and details->>'subscriberId' = $1", [subscriberId]);
       expect(changes).toBeGreaterThanOrEqual(2);

@@ -39,8 +39,8 @@ describe.each(EACH_DATABASE)('two replicas on one %s database', (name, database)
     expect((await meOnB(token)).json).toEqual(unauthorizedBody(bUrl, 'SESSION_EXPIRED'));
   });
 
-  // Only PostgreSQL has a listening connection that can drop (PGlite notifies in-process).
-  const postgresOnly = name === 'postgres' ? it : () => undefined;
+  // Only PostgreSQL has a listening connection that can drop (PGlite notifies in-process): skipped, visibly, on PGlite.
+  const postgresOnly = name === 'postgres' ? it : it.skip;
   postgresOnly('when the listening connection drops, the replica stops trusting its cached sessions', async () => {
     const { token } = await login(a.url, 'bob@demo.test', '10.70.0.2');
     expect((await meOnB(token)).status).toBe(200);

@@ -329,7 +329,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           { isin: FUND.euro, basis_points: 6_000 },
           { isin: FUND.equity, basis_points: 4_000 },
         ],
-        beneficiary_clause: { standard_clause_id: 'clause_spouse_children', text: expect.stringMatching(/^My spouse, not divorced/) },
+        beneficiary_clause: { standard_clause_id: 'clause_spouse_children', text: expect.stringMatching(/^Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS/) },
         debit_iban: IBAN_MASKED,
         debit_holder: 'Alice Martin',
         signed_at: null,
@@ -784,7 +784,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const answer = await get('/v1/subscription/standard-clauses', machine);
       expect(answer.status).toBe(200);
       expect(answer.json.map((c: { id: string }) => c.id).sort()).toEqual(['clause_children', 'clause_heirs', 'clause_spouse_children']);
-      expect(answer.json).toContainEqual({ id: 'clause_heirs', title: 'Heirs', text: 'My heirs.' });
+      expect(answer.json).toContainEqual({ id: 'clause_heirs', title: 'Héritiers', text: 'Mes héritiers.' });
       for (const clause of answer.json) expect(Object.keys(clause).sort()).toEqual(['id', 'text', 'title']);
     });
   });

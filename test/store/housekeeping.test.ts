@@ -21,7 +21,7 @@ describe.each(EACH_DATABASE)('housekeeping on %s', (_name, database) => {
     await limits.hit('old-bucket', t0, 60);
     await limits.hit('live-bucket', new Date(t0.getTime() + 3_600_000), 900);
 
-    await new HousekeepingStore(db).purge(new Date(t0.getTime() + 3_600_000));
+    await new HousekeepingStore(db).purge(new Date(t0.getTime() + 3_600_000), t0);
 
     expect((await db.query<{ key: string }>('select key from idempotency_keys order by key')).map((r) => r.key)).toEqual(['live']);
     expect(await db.query('select 1 from rate_limits')).toHaveLength(1);

@@ -8,8 +8,8 @@ import { splitStatements } from '../../store/migrate';
 import { openPgliteDb } from '../../store/pglite-db';
 
 const DIR = join(__dirname, '..', '..', 'store', 'migrations');
-const MIGRATION = '011-payout-confirmation.sql';
-const DEBIT = 'FR7630006000011234567890189';
+const MIGRATION = '014-payout-confirmation.sql';
+const DEBIT = 'FR7630006000014234567890189';
 const OTHER = 'DE89370400440532013000';
 
 async function apply(db: Db, files: string[]): Promise<void> {

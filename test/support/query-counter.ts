@@ -15,6 +15,7 @@ export class QueryCounter {
       dialect: db.dialect,
       query: counted(db).query,
       transaction: (work) => db.transaction((tx) => work(counted(tx))),
+      unitOfWork: (work) => db.unitOfWork((tx) => work(counted(tx))),
       listen: (channel, onMessage, onGap) => db.listen(channel, onMessage, onGap),
       close: () => db.close(),
     };

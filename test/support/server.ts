@@ -27,6 +27,8 @@ export interface TestServerOptions {
   demoData?: boolean;
   /** Also give alice and bob their profiles and issued policies (policy servicing tests). */
   demoPortfolio?: boolean;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
   /** Wraps the database the app uses (a query counter, for instance). */
   wrapDb?: (db: Db) => Db;
 }
@@ -49,7 +51,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     defaultWebhookSecrets: options.webhookSecrets,
     playground: options.playground,
   });
-  const url = await app.listen(0, '127.0.0.1');
+  const url = await app.listen(0, options.host ?? '127.0.0.1');
   return {
     url,
     app,

@@ -43,8 +43,8 @@ describe('loadConfig', () => {
   });
 
   it('production turns demo data off and refuses DEMO_DATA=1', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, demoData: false });
-    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_DATA: '1' })).toThrow(/DEMO_DATA/);
+    expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.5' })).toMatchObject({ production: true, demoData: false });
+    expect(() => loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.5', DEMO_DATA: '1' })).toThrow(/DEMO_DATA/);
   });
 
   it.each([
@@ -72,7 +72,46 @@ describe('loadConfig', () => {
     expect(message).not.toContain('\n');
   });
 
+  // The URL must fail to parse, or the assertion on the message would hold whatever the code did.
   it('never echoes a database password', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:s3cret@host:5432/db with spaces' })).not.toThrow(/s3cret/);
+    for (const DATABASE_URL of ['postgres://u:s3cret@host:port/db', 'postgres://u:s3cret@ho st/db']) {
+      expect(() => new URL(DATABASE_URL)).toThrow();
+      let error: unknown;
+      try {
+        loadConfig({ DATABASE_URL });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/^DATABASE_URL must be a URL, got "postgres:\/\/\*\*\*@/);
+      expect((error as Error).message).not.toContain('s3cret');
+    }
+  });
+
+  describe('TRUSTED_PROXIES', () => {
+    it('refuses to start in production without it, in one line naming it', () => {
+      let error: unknown;
+      try {
+        loadConfig({ NODE_ENV: 'production' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/^TRUSTED_PROXIES must be set with NODE_ENV=production/);
+      expect((error as Error).message).not.toContain('\n');
+    });
+
+    it('takes `any` as the statement that the network lets only the proxy in', () => {
+      expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: 'any' }).trustedProxies).toBe('any');
+    });
+
+    it('reads addresses and CIDR ranges; outside production it defaults to loopback', () => {
+      expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16 fd00::/8 ::1' }).trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '::1']);
+      expect(loadConfig({}).trustedProxies).toEqual(['127.0.0.0/8', '::1']);
+    });
+
+    it.each(['10.0.0.0/33', '10.0.0/8', 'fd00::/129', '10.0.0.1/8/1', '999.1.1.1'])('refuses %s', (entry) => {
+      expect(() => loadConfig({ TRUSTED_PROXIES: entry })).toThrow(/^TRUSTED_PROXIES must list IP addresses or CIDR ranges/);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../../config';
 import { describeStartupFailure } from '../../../config/startup-errors';
+import { DataDirInUseError } from '../../../store/data-dir-lock';
 
 const failure = (code: string) => Object.assign(new Error(code), { code });
 
@@ -14,6 +15,9 @@ describe('describeStartupFailure', () => {
     expect(describeStartupFailure(failure('3D000'), postgres)).toBe('DATABASE_URL: the database does not exist');
     expect(describeStartupFailure(failure('28P01'), postgres)).toMatch(/^DATABASE_URL: .*credentials/);
     expect(describeStartupFailure(failure('ENOTFOUND'), postgres)).toMatch(/^DATABASE_URL: /);
+    expect(describeStartupFailure(new DataDirInUseError('/var/lib/gw', 4242), pglite)).toBe(
+      'DATA_DIR: /var/lib/gw is in use by another process (4242); PGlite serves one process, use PostgreSQL for several',
+    );
   });
 
   it('leaves anything else to the full error log', () => {

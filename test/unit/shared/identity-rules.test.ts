@@ -36,6 +36,10 @@ describe('checkBirthDate', () => {
     expect(checkBirthDate(date, TODAY)).toBe('BIRTH_DATE_INVALID');
   });
 
+  it.each(['1899-12-31', '1800-01-01', '0000-01-01', '0001-01-01'])('refuses %s as BIRTH_DATE_BEFORE_1900', (date) => {
+    expect(checkBirthDate(date, TODAY)).toBe('BIRTH_DATE_BEFORE_1900');
+  });
+
   it('refuses tomorrow and later as BIRTH_DATE_IN_FUTURE', () => {
     expect(checkBirthDate('2025-06-16', TODAY)).toBe('BIRTH_DATE_IN_FUTURE');
     expect(checkBirthDate('2026-01-01', TODAY)).toBe('BIRTH_DATE_IN_FUTURE');

@@ -8,6 +8,7 @@ import {
   type ContractData,
   type GeneratedDocument,
 } from '../../../domain/subscription/contract-documents';
+import { EACH_DATABASE } from '../../support/databases';
 
 const NBSP = '\u00a0';
 
@@ -249,4 +250,26 @@ describe('generateContractDocuments', () => {
     expect(withHeader.length).toBeGreaterThanOrEqual(2);
     expect(pages.join('\n')).toContain('Support n° 80');
   });
+});
+
+describe.each(EACH_DATABASE)('the standard beneficiary clauses as migrated on %s', (_name, database) => {
+  it('are in French and print word for word on the subscription form (WinAnsi, no stand-in)', async () => {
+    const { db, drop } = await database.open();
+    try {
+      const clauses = await db.query<{ id: string; title: string; text: string }>('select id, title, text from standard_clauses order by id');
+      expect(clauses.map((c) => c.id)).toEqual(['clause_children', 'clause_heirs', 'clause_spouse_children']);
+      expect(clauses.find((c) => c.id === 'clause_spouse_children')).toEqual({
+        id: 'clause_spouse_children',
+        title: 'Conjoint, à défaut enfants, à défaut héritiers',
+        text: 'Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS, à défaut mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.',
+      });
+      for (const clause of clauses) {
+        expect(clause.text).toMatch(/^(Mon|Mes) /);
+        const [form] = await generateContractDocuments(sampleData({ beneficiaryClause: clause.text }));
+        expect(flatten(await allText(form as GeneratedDocument))).toContain(clause.text);
+      }
+    } finally {
+      await drop();
+    }
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { AppError } from '../../../errors/app-error';
 import { transition, visibleStatus, type SubscriptionAction, type SubscriptionStatus, type VisibleStatus } from '../../../domain/subscription/lifecycle';
 import { parisDate } from '../../../domain/shared/paris-calendar';
-import { refundDueBy, withdrawalDeadline, WITHDRAWAL_DAYS } from '../../../domain/subscription/withdrawal-period';
+import { refundDueBy, withdrawalDeadline, withdrawalNoticeAt, WITHDRAWAL_DAYS } from '../../../domain/subscription/withdrawal-period';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
@@ -168,5 +168,34 @@ describe('subscription lifecycle', () => {
       }
       expect(visibleStatus('signed', null, late)).toBe('signed');
     });
+  });
+});
+
+describe('withdrawalNoticeAt: when a withdrawal took effect', () => {
+  const signedAt = paris('2026-01-10T10:00:00', '+01:00');
+  const reasonOf = (work: () => unknown) => {
+    const error = thrown(work);
+    return error instanceof AppError ? `${error.code} ${error.reason} ${error.extra.field}` : error;
+  };
+
+  it("the subscriber's own request: now", () => {
+    const now = utc('2026-01-20T08:00:00Z');
+    expect(withdrawalNoticeAt(null, signedAt, now)).toEqual(now);
+  });
+
+  it('a letter: the last instant of the Paris day it was received, or now when it arrived today', () => {
+    // 24:00 Paris (CET) on 9 February is 23:00 UTC.
+    expect(withdrawalNoticeAt('2026-02-09', signedAt, utc('2026-02-16T10:00:00Z'))).toEqual(utc('2026-02-09T22:59:59.999Z'));
+    expect(withdrawalNoticeAt('2026-01-20', signedAt, utc('2026-01-20T08:00:00Z'))).toEqual(utc('2026-01-20T08:00:00Z'));
+    // A letter of the period's last day still counts weeks later; one of the day after does not (the lifecycle decides).
+    expect(visibleStatus('signed', withdrawalDeadline(signedAt), withdrawalNoticeAt('2026-02-09', signedAt, utc('2026-03-01T10:00:00Z')))).toBe('signed');
+    expect(visibleStatus('signed', withdrawalDeadline(signedAt), withdrawalNoticeAt('2026-02-10', signedAt, utc('2026-03-01T10:00:00Z')))).toBe('active');
+  });
+
+  it('refuses a letter dated before the contract was concluded, or after today (Paris dates), naming the field', () => {
+    expect(reasonOf(() => withdrawalNoticeAt('2026-01-09', signedAt, utc('2026-01-20T08:00:00Z')))).toBe('unprocessable LETTER_RECEIVED_BEFORE_SIGNATURE letterReceivedOn');
+    // 23:30 UTC on 20 January is already 21 January in Paris: the 21st is today, the 22nd is not.
+    expect(withdrawalNoticeAt('2026-01-21', signedAt, utc('2026-01-20T23:30:00Z'))).toEqual(utc('2026-01-20T23:30:00Z'));
+    expect(reasonOf(() => withdrawalNoticeAt('2026-01-22', signedAt, utc('2026-01-20T23:30:00Z')))).toBe('unprocessable LETTER_RECEIVED_IN_THE_FUTURE letterReceivedOn');
   });
 });
