@@ -52,7 +52,7 @@ import { SurrenderStore } from './store/surrender-store';
 import { SurrenderService } from './domain/surrender/surrender-service';
 import { SurrenderPayments } from './domain/surrender/surrender-payments';
 import { SURRENDER_PAYMENT_EVENTS } from './domain/surrender/payment-events';
-import type { RegisteredPayoutIbans } from './domain/surrender/payout-account';
+import type { PayoutIbans } from './domain/surrender/payout-account';
 import { EvidenceKinds } from './domain/evidence/evidence-kinds';
 import { EvidenceService } from './domain/evidence/evidence-service';
 import { EvidenceStore } from './store/evidence-store';
@@ -105,21 +105,21 @@ function signatureIdOf(data: unknown): string {
 }
 
 /** Surrender declarations and the payment provider's outcomes for them. */
-function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: PolicyService, payoutIbans: RegisteredPayoutIbans) {
+function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: PolicyService, payoutIbans: PayoutIbans) {
   const store = new SurrenderStore(db);
   const policyStore = new PolicyStore(db);
   const catalogue = new CatalogueStore(db);
   const outbox = new OutboxStore();
   return {
-    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, new SubscriptionStore(db), payoutIbans, audit, outbox, clock),
+    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, payoutIbans, audit, outbox, clock),
     surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, clock),
   };
 }
 
 /** Each kind of evidence, handled by the domain that owns its subject. */
-function evidenceKinds(db: Db): EvidenceKinds {
+function evidenceKinds(db: Db, payOut: PayOutService): EvidenceKinds {
   const kinds = new EvidenceKinds();
-  kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db)));
+  kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db), payOut));
   kinds.register('early_release_proof', earlyReleaseProofHandler(new SurrenderStore(db), new PolicyStore(db)));
   const policyEvidence = policyEvidenceHandler(new PolicyStore(db));
   kinds.register('acceptance_endorsement', policyEvidence);
@@ -145,8 +145,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
   const journey = subscriptionServices(db, audit, clock, esign, policies, async (tx, issued) => {
     if (issued.standardClauseId) await services.deathSettlement.initialDesignation(tx, issued.policyId, issued.standardClauseId);
+    // No silent fallback to the debit IBAN at pay-out time: it becomes a confirmed pay-out IBAN here.
+    await services.payOut.adoptDebitIban(tx, issued);
   });
-  const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new OutboxStore(), audit, clock);
+  const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), audit, clock);
   const services: Services = {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
@@ -157,13 +159,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     policies,
     deathSettlement: new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), new OutboxStore(), audit, clock),
     payOut,
-    ...surrenderServices(db, audit, clock, policies, {
-      // A payout goes to a registered IBAN: the one named, else the subscriber's default.
-      find: async (tx, subscriberId, ibanId) => (await payOut.payoutAccount(tx, subscriberId, ibanId))?.iban,
-    }),
+    // A payout goes to a confirmed pay-out IBAN: the one named, else the subscriber's default.
+    ...surrenderServices(db, audit, clock, policies, { find: (tx, subscriberId, ibanId) => payOut.payoutAccount(tx, subscriberId, ibanId) }),
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
-    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db), journey.subscription, audit, clock),
+    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut), journey.subscription, audit, clock),
     clock,
   };
   await db.listen(
