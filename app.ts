@@ -52,7 +52,7 @@ import { SurrenderStore } from './store/surrender-store';
 import { SurrenderService } from './domain/surrender/surrender-service';
 import { SurrenderPayments } from './domain/surrender/surrender-payments';
 import { SURRENDER_PAYMENT_EVENTS } from './domain/surrender/payment-events';
-import type { RegisteredPayoutIbans } from './domain/surrender/payout-account';
+import type { PayoutIbans } from './domain/surrender/payout-account';
 import type { AcceptedBeneficiaryConsents } from './domain/surrender/accepted-beneficiaries';
 import { EarlyReleaseFile, type EarlyReleaseProofs } from './domain/surrender/early-release-file';
 import type { PolicyDocuments } from './domain/death-settlement/policy-documents';
@@ -109,7 +109,7 @@ function signatureIdOf(data: unknown): string {
 
 /** What surrender reads from other domains, each through a small interface. */
 interface SurrenderNeighbours {
-  payoutIbans: RegisteredPayoutIbans;
+  payoutIbans: PayoutIbans;
   acceptedBeneficiaries: AcceptedBeneficiaryConsents;
   proofs: EarlyReleaseProofs;
 }
@@ -122,16 +122,16 @@ function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: Po
   const outbox = new OutboxStore();
   const earlyReleaseFile = new EarlyReleaseFile(store, policyStore, neighbours.proofs, audit, outbox, clock);
   return {
-    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, new SubscriptionStore(db), neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, clock),
+    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, clock),
     surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, clock),
     earlyReleaseFile,
   };
 }
 
 /** Each kind of evidence, handled by the domain that owns its subject. */
-function evidenceKinds(db: Db, earlyReleaseFile: EarlyReleaseFile): EvidenceKinds {
+function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyReleaseFile): EvidenceKinds {
   const kinds = new EvidenceKinds();
-  kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db)));
+  kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db), payOut));
   kinds.register('early_release_proof', earlyReleaseProofHandler(new SurrenderStore(db), new PolicyStore(db), earlyReleaseFile));
   const policyEvidence = policyEvidenceHandler(new PolicyStore(db), new BeneficiaryStore(db));
   kinds.register('acceptance_endorsement', policyEvidence);
@@ -157,8 +157,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
   const journey = subscriptionServices(db, audit, clock, esign, policies, async (tx, issued) => {
     if (issued.standardClauseId) await services.deathSettlement.initialDesignation(tx, issued.policyId, issued.standardClauseId);
+    // No silent fallback to the debit IBAN at pay-out time: it becomes a confirmed pay-out IBAN here.
+    await services.payOut.adoptDebitIban(tx, issued);
   });
-  const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new OutboxStore(), audit, clock);
+  const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
@@ -166,10 +168,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), audit, clock);
   const surrender = surrenderServices(db, audit, clock, policies, {
-    payoutIbans: {
-      // A payout goes to a registered IBAN: the one named, else the subscriber's default.
-      find: async (tx, subscriberId, ibanId) => (await payOut.payoutAccount(tx, subscriberId, ibanId))?.iban,
-    },
+    // A payout goes to a confirmed pay-out IBAN: the one named, else the subscriber's default.
+    payoutIbans: { find: (tx, subscriberId, ibanId) => payOut.payoutAccount(tx, subscriberId, ibanId) },
     // An accepted beneficiary's consent, read from the policy's current designation.
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
@@ -187,7 +187,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
-    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, surrender.earlyReleaseFile), journey.subscription, audit, clock),
+    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
     clock,
   };
   await db.listen(

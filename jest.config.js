@@ -12,6 +12,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/'],
   // CI without TEST_DATABASE_URL stops here rather than pass on PGlite alone.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
-  testTimeout: 30000,
+  // Generous: a 2-core CI machine starts an embedded database per file while another worker runs; nothing here is a speed target.
+  testTimeout: 90000,
   maxWorkers: 2,
 };

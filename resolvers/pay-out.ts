@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
 import type { PayoutIban } from '../domain/pay-out/payout-iban';
 import type { PayoutIbanInput } from '../domain/pay-out/payout-rules';
+import type { PayoutIbanReview } from '../domain/pay-out/pay-out-service';
 import type { PolicyRow } from '../store/policy-store';
 import type { SubscriberRow } from '../store/subscription-store';
 import { acting } from './adapt';
@@ -30,6 +31,12 @@ export const payOutResolvers = {
   Mutation: {
     registerPayoutIban: (_: unknown, args: { subscriberId: string; input: PayoutIbanInput }, ctx: RequestContext) =>
       ctx.services.payOut.register(acting(ctx), args.subscriberId, args.input),
+    sendPayoutIbanConfirmationCode: (_: unknown, args: { subscriberId: string; iban: string }, ctx: RequestContext) =>
+      ctx.services.payOut.sendConfirmationCode(acting(ctx), args.subscriberId, args.iban),
+    confirmPayoutIban: (_: unknown, args: { subscriberId: string; iban: string; code?: string | null }, ctx: RequestContext) =>
+      ctx.services.payOut.confirm(acting(ctx), args.subscriberId, args.iban, args.code ?? null),
+    reviewPayoutIban: (_: unknown, args: { subscriberId: string; iban: string; input: PayoutIbanReview }, ctx: RequestContext) =>
+      ctx.services.payOut.review(acting(ctx), args.subscriberId, args.iban, args.input),
     makePayoutIbanDefault: (_: unknown, args: { subscriberId: string; iban: string }, ctx: RequestContext) =>
       ctx.services.payOut.makeDefault(acting(ctx), args.subscriberId, args.iban),
   },

@@ -36,7 +36,7 @@ export async function migrate(db: Db): Promise<void> {
 }
 
 /** Splits on semicolons outside `$$` bodies, so functions can live in migrations. */
-function splitStatements(sql: string): string[] {
+export function splitStatements(sql: string): string[] {
   const out: string[] = [];
   let current = '';
   let inDollar = false;

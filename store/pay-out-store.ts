@@ -1,5 +1,7 @@
 import type { Queryable } from './db';
 
+export type PayoutIbanStatus = 'pending_confirmation' | 'awaiting_proof' | 'awaiting_review' | 'confirmed' | 'refused';
+
 export interface PayoutIbanRow {
   id: string;
   subscriber_id: string;
@@ -8,13 +10,34 @@ export interface PayoutIbanRow {
   holder_name: string;
   country: string;
   is_default: boolean;
+  status: PayoutIbanStatus;
+  origin: 'registration' | 'subscription_debit';
+  registered_by_kind: string;
+  registered_by_id: string | null;
+  subscriber_confirmed_at: Date | null;
+  proof_accepted_at: Date | null;
+  holder_matches: boolean;
+  holder_approved_at: Date | null;
+  refusal_reason: string | null;
+  otp_hash: string | null;
+  otp_expires_at: Date | null;
+  otp_attempts: number;
+  otp_sends: number;
   created_at: Date;
+  updated_at: Date;
 }
 
 // Two-key advisory locks live apart from the one-key lock migrations take; the first key names this use.
 const PAYOUT_LOCK_NAMESPACE = 5_001;
 
-const COLUMNS = 'id, subscriber_id, iban, holder_name, country, is_default, created_at';
+const COLUMNS = `id, subscriber_id, iban, holder_name, country, is_default, status, origin, registered_by_kind, registered_by_id,
+  subscriber_confirmed_at, proof_accepted_at, holder_matches, holder_approved_at, refusal_reason, otp_hash, otp_expires_at,
+  otp_attempts, otp_sends, created_at, updated_at`;
+
+/** What a confirmation step changes on an IBAN. */
+export type PayoutIbanChange = Partial<
+  Pick<PayoutIbanRow, 'status' | 'subscriber_confirmed_at' | 'proof_accepted_at' | 'holder_approved_at' | 'refusal_reason' | 'otp_hash' | 'otp_expires_at' | 'otp_attempts' | 'otp_sends'>
+> & { updated_at: Date };
 
 /** Subscribers' pay-out IBANs. */
 export class PayOutStore {
@@ -33,10 +56,36 @@ export class PayOutStore {
     return tx.query<PayoutIbanRow>(`select ${COLUMNS} from payout_ibans where subscriber_id = any($1::text[]) order by subscriber_id, seq`, [subscriberIds]);
   }
 
+  /** One IBAN by id, whoever's it is (the caller checks the subscriber). */
+  async byId(tx: Queryable, id: string): Promise<PayoutIbanRow | undefined> {
+    return (await tx.query<PayoutIbanRow>(`select ${COLUMNS} from payout_ibans where id = $1`, [id]))[0];
+  }
+
   async insert(tx: Queryable, row: PayoutIbanRow): Promise<void> {
-    await tx.query('insert into payout_ibans (id, subscriber_id, iban, holder_name, country, is_default, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
-      row.id, row.subscriber_id, row.iban, row.holder_name, row.country, row.is_default, row.created_at,
-    ]);
+    await tx.query(
+      `insert into payout_ibans (id, subscriber_id, iban, holder_name, country, is_default, status, origin, registered_by_kind, registered_by_id,
+         subscriber_confirmed_at, proof_accepted_at, holder_matches, holder_approved_at, refusal_reason, otp_hash, otp_expires_at, otp_attempts, otp_sends,
+         created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+      [
+        row.id, row.subscriber_id, row.iban, row.holder_name, row.country, row.is_default, row.status, row.origin, row.registered_by_kind, row.registered_by_id,
+        row.subscriber_confirmed_at, row.proof_accepted_at, row.holder_matches, row.holder_approved_at, row.refusal_reason, row.otp_hash, row.otp_expires_at,
+        row.otp_attempts, row.otp_sends, row.created_at, row.updated_at,
+      ],
+    );
+  }
+
+  /** Applies a confirmation step; only the columns named in `change` are written. */
+  async update(tx: Queryable, id: string, change: PayoutIbanChange): Promise<void> {
+    const entries = Object.entries(change);
+    const set = entries.map(([column], i) => `${column} = $${i + 2}`).join(', ');
+    await tx.query(`update payout_ibans set ${set} where id = $1`, [id, ...entries.map(([, value]) => value)]);
+  }
+
+  /** Counts one more wrong code, in its own statement so the count survives the refusal. */
+  async countAttempt(tx: Queryable, id: string): Promise<number> {
+    const [row] = await tx.query<{ otp_attempts: number }>('update payout_ibans set otp_attempts = otp_attempts + 1 where id = $1 returning otp_attempts', [id]);
+    return Number(row.otp_attempts);
   }
 
   /** Moves the subscriber's default to `id`; the old one is cleared first, so the partial unique index never sees two. */

@@ -1,5 +1,7 @@
 import type { Db } from '../../store/db';
 import { DemoPortfolioStore, type DemoStore } from '../../store/demo-store';
+import { PayOutStore } from '../../store/pay-out-store';
+import { debitPayoutIban } from '../pay-out/payout-iban';
 import { CatalogueStore, type FundRow, type ProductRow } from '../../store/catalogue-store';
 import { hashPassword } from '../auth/passwords';
 import { normalizeCertificateSerial } from '../auth/certificate-serial';
@@ -134,6 +136,7 @@ export const DEMO_PORTFOLIO = [
  */
 export async function seedDemoPortfolio(db: Db, clock: Clock): Promise<boolean> {
   const store = new DemoPortfolioStore();
+  const payOut = new PayOutStore(db);
   const [exists] = await db.query<{ n: number }>(`select count(*)::int as n from subscribers where id = 'sbr_alice'`);
   if (Number(exists.n) > 0) return false;
   const now = clock.now();
@@ -141,6 +144,11 @@ export async function seedDemoPortfolio(db: Db, clock: Clock): Promise<boolean> 
     for (const { person, policies } of DEMO_PORTFOLIO) {
       await store.insertSubscriber(tx, { id: person.subscriberId, userId: person.userId, distributorId: DEMO.distributor.id, firstName: person.firstName, lastName: person.lastName, birthDate: person.birthDate, email: person.email, phone: person.phone, at: now });
       for (const policy of policies) await store.insertPolicy(tx, policy, DEMO_IBAN, `${person.firstName} ${person.lastName}`, withdrawalDeadline(policy.signedAt));
+      // As at a real issue: the debit IBAN checked at subscription is their confirmed, default pay-out IBAN.
+      await payOut.insert(tx, debitPayoutIban({
+        id: `pib_${person.who}_debit`, subscriberId: person.subscriberId, iban: DEMO_IBAN, country: 'FR', holderName: `${person.firstName} ${person.lastName}`,
+        holderMatches: true, isDefault: true, at: policies[0].signedAt,
+      }));
     }
   });
   return true;

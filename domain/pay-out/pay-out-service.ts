@@ -2,32 +2,63 @@ import { AppError, invalidFields } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
 import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { PayOutStore, PayoutIbanRow } from '../../store/pay-out-store';
-import type { SubscriberRow } from '../../store/subscription-store';
+import type { PayOutStore, PayoutIbanChange, PayoutIbanRow } from '../../store/pay-out-store';
+import type { SubscriberRow, SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
-import type { AuditTrail } from '../shared/audit-trail';
+import type { Actor, AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { maskIban } from '../shared/iban';
+import { checkIban, maskIban } from '../shared/iban';
 import { newId } from '../shared/ids';
-import { notFound } from '../shared/access';
+import { notFound, seesFullIban } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from '../subscription/subscription-service';
-import { findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban } from './payout-iban';
+import { codeMatches, CONFIRMATION_CODE_MAX_ATTEMPTS, CONFIRMATION_CODE_MAX_SENDS, CONFIRMATION_CODE_TTL_SECONDS, newConfirmationCode } from './confirmation-code';
+import { holderNameMatches } from './holder-name';
+import { debitPayoutIban, findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban } from './payout-iban';
 import { checkPayoutIban, MAX_PAYOUT_IBANS, type PayoutIbanInput } from './payout-rules';
+import { isOpen, nextStatus } from './payout-status';
 
 const alreadyRegistered = () => new AppError('conflict', 'IBAN_ALREADY_REGISTERED', { field: 'iban' });
 
+/** Registrants who only see masked IBANs (seesFullIban); their registrations are requests of their own. */
+const BLIND_REGISTRANTS = new Set(['broker', 'machine']);
+
+/** Making an IBAN the default is the subscriber's act or back-office's. */
+const DEFAULT_SETTERS = new Set(['subscriber', 'backoffice']);
+
+/** What back-office decides on an IBAN that waits for it. */
+export interface PayoutIbanReview {
+  decision: 'approve' | 'refuse';
+  reason?: string | null;
+}
+
+const MAX_REFUSAL_REASON = 500;
+
+/** A payout IBAN as the paying domains (surrender, death settlement) need it: in full, with its state. */
+export interface PayoutAccountRow {
+  id: string;
+  iban: string;
+  confirmed: boolean;
+  origin: PayoutIbanRow['origin'];
+}
+
+type Who = { actor: Actor; requestId: string | null };
+
 /**
- * The IBANs a subscriber's pay-outs go to. Whoever reaches the subscriber may list and write them: the
- * subscriber, back-office, and the broker or partner platform of the subscriber's distributor, which act
- * for their subscribers (DOMAIN.md). Every write is audited and notifies the subscriber, so a change they
- * did not make does not go unnoticed.
+ * The IBANs a subscriber's pay-outs go to. Whoever reaches the subscriber may list them and register one:
+ * the subscriber, back-office, and the broker or partner platform of the subscriber's distributor
+ * (DOMAIN.md). An IBAN receives money only once it is `confirmed` (README, "Pay-out IBANs"): the
+ * subscriber confirmed it (registering it themself, signed in, or with the code sent to their phone), a
+ * RIB proof of it was accepted, and its holder is the subscriber or back-office approved the holder.
+ * Every change is audited and notifies the subscriber, so a change they did not make does not go unnoticed.
  */
 export class PayOutService {
   constructor(
     private readonly db: Db,
     private readonly store: PayOutStore,
     private readonly subscriptions: SubscriptionService,
+    /** The hooks (policy issue, evidence review) act for nobody: they read the subscriber directly. */
+    private readonly subscribers: Pick<SubscriptionStore, 'subscriber'>,
     private readonly outbox: OutboxStore,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
@@ -49,35 +80,59 @@ export class PayOutService {
 
   /**
    * For the domains that pay out (surrender, death settlement), inside their transaction: the subscriber's
-   * registered IBAN `ibanId` in full, or their default one when `ibanId` is null; undefined when there is
-   * none (another subscriber's id included). The caller has already reached the subscriber.
+   * IBAN `ibanId` in full, or their default one when `ibanId` is null (always confirmed); undefined when
+   * there is none (another subscriber's id included). The caller has already reached the subscriber and
+   * must refuse to pay to an IBAN that is not `confirmed`.
    */
-  async payoutAccount(tx: Queryable, subscriberId: string, ibanId: string | null): Promise<{ id: string; iban: string } | undefined> {
+  async payoutAccount(tx: Queryable, subscriberId: string, ibanId: string | null): Promise<PayoutAccountRow | undefined> {
     const rows = await this.store.ofSubscribers([subscriberId], tx);
     const row = rows.find((r) => (ibanId === null ? r.is_default : r.id === ibanId));
-    return row && { id: row.id, iban: row.iban };
+    return row && { id: row.id, iban: row.iban, confirmed: row.status === 'confirmed', origin: row.origin };
   }
 
-  /** Registers an IBAN once per subscriber (409 the second time); the first one becomes the default. */
+  /**
+   * Registers an IBAN; it waits (README): for the subscriber's confirmation unless they registered it
+   * themself, then for a RIB proof, then for back-office when the holder is not the subscriber. The
+   * subscriber and back-office get 409 for an IBAN already registered. A broker or partner never learns
+   * whether it was: their registration is stored as a new request, answered exactly like one.
+   */
   async register({ viewer, requestId }: Acting, subscriberId: string, input: PayoutIbanInput): Promise<PayoutIban> {
     const checked = checkPayoutIban(input);
     if (!checked.ok) throw invalidFields(checked.problems);
+    const blind = !seesFullIban(viewer);
     try {
       return await this.db.transaction(async (tx) => {
         const subscriber = await this.writable(tx, viewer, subscriberId);
         const existing = await this.store.ofSubscribers([subscriber.id], tx);
-        if (existing.some((row) => row.iban === checked.iban)) throw alreadyRegistered();
+        if (!blind && existing.some((row) => row.iban === checked.iban && !BLIND_REGISTRANTS.has(row.registered_by_kind))) throw alreadyRegistered();
         if (existing.length >= MAX_PAYOUT_IBANS) throw new AppError('unprocessable', 'PAYOUT_IBAN_LIMIT_REACHED');
         const now = this.clock.now();
+        const byOwner = viewer.kind === 'subscriber';
         const row: PayoutIbanRow = {
           id: newId(PAYOUT_IBAN_ID_PREFIX),
           subscriber_id: subscriber.id,
           iban: checked.iban,
           holder_name: checked.holderName,
           country: checked.country,
-          is_default: existing.length === 0,
+          is_default: false,
+          status: 'pending_confirmation',
+          origin: 'registration',
+          registered_by_kind: viewer.kind,
+          registered_by_id: viewer.id,
+          // The subscriber's own signed-in registration is their confirmation.
+          subscriber_confirmed_at: byOwner ? now : null,
+          proof_accepted_at: null,
+          holder_matches: holderNameMatches(checked.holderName, subscriber),
+          holder_approved_at: null,
+          refusal_reason: null,
+          otp_hash: null,
+          otp_expires_at: null,
+          otp_attempts: 0,
+          otp_sends: 0,
           created_at: now,
+          updated_at: now,
         };
+        row.status = nextStatus(row);
         await this.store.insert(tx, row);
         const masked = maskIban(row.iban);
         await this.audit.record(tx, {
@@ -85,41 +140,161 @@ export class PayOutService {
           action: 'iban.registered',
           target: { type: 'payout_iban', id: row.id },
           requestId,
-          details: { subscriberId: subscriber.id, iban: masked, country: row.country, isDefault: row.is_default },
+          details: { subscriberId: subscriber.id, iban: masked, country: row.country, status: row.status, holderMatches: row.holder_matches },
         });
-        await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, isDefault: row.is_default }, now);
+        await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, status: row.status, registeredBy: viewer.kind }, now);
         return present(row, viewer);
       });
     } catch (error) {
-      // Only a duplicate can reach the unique indexes once the subscriber's writes are serialised.
+      // Only a duplicate can reach the unique index once the subscriber's writes are serialised.
       if (isUniqueViolation(error)) throw alreadyRegistered();
       throw error;
     }
   }
 
   /**
-   * Makes one of the subscriber's IBANs the default; `reference` is the IBAN (electronic or print format)
-   * or its id. The current default answers as it is, with nothing recorded: nothing changed.
+   * Sends the subscriber a one-time code (SMS, through the outbox) confirming an IBAN someone else
+   * registered; whoever reaches the subscriber may ask, only the subscriber's phone receives it.
+   */
+  async sendConfirmationCode({ viewer, requestId }: Acting, subscriberId: string, reference: string): Promise<PayoutIban> {
+    return this.db.transaction(async (tx) => {
+      const subscriber = await this.writable(tx, viewer, subscriberId);
+      const target = await this.target(tx, viewer, subscriber, reference);
+      if (target.status !== 'pending_confirmation') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
+      if (target.otp_sends >= CONFIRMATION_CODE_MAX_SENDS) throw new AppError('unprocessable', 'CONFIRMATION_CODE_LIMIT_REACHED');
+      const now = this.clock.now();
+      const { code, hash } = newConfirmationCode(target.id);
+      const change: PayoutIbanChange = { otp_hash: hash, otp_expires_at: new Date(now.getTime() + CONFIRMATION_CODE_TTL_SECONDS * 1000), otp_attempts: 0, otp_sends: target.otp_sends + 1, updated_at: now };
+      await this.store.update(tx, target.id, change);
+      const masked = maskIban(target.iban);
+      await this.audit.record(tx, { actor: viewer, action: 'iban.confirmation_code_sent', target: { type: 'payout_iban', id: target.id }, requestId, details: { subscriberId: subscriber.id, iban: masked } });
+      // The code travels by SMS only; the message names the IBAN (masked) and who registered it.
+      await this.outbox.enqueue(tx, {
+        recipientUserId: subscriber.user_id,
+        channel: 'sms',
+        template: 'payout_iban_confirmation_code',
+        payload: { to: subscriber.phone, code, subscriberId: subscriber.id, payoutIbanId: target.id, iban: masked, registeredBy: target.registered_by_kind },
+      }, now);
+      return present({ ...target, ...change }, viewer);
+    });
+  }
+
+  /**
+   * The subscriber's confirmation of an IBAN waiting for it: signed in as the subscriber (no code), or
+   * with the code sent to their phone, which the subscriber may read out to whoever acts for them. Wrong
+   * codes count; an expired or exhausted code ends (422, recorded before the refusal is thrown).
+   */
+  async confirm({ viewer, requestId }: Acting, subscriberId: string, reference: string, code: string | null): Promise<PayoutIban> {
+    const outcome = await this.db.transaction(async (tx) => {
+      const subscriber = await this.writable(tx, viewer, subscriberId);
+      const target = await this.target(tx, viewer, subscriber, reference);
+      if (target.status !== 'pending_confirmation') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
+      if (code === null) {
+        if (viewer.kind !== 'subscriber') throw new AppError('unprocessable', 'CONFIRMATION_CODE_REQUIRED', { field: 'code' });
+      } else {
+        if (!target.otp_hash || !target.otp_expires_at) throw new AppError('conflict', 'NO_PENDING_CONFIRMATION_CODE');
+        const ended: PayoutIbanChange = { otp_hash: null, otp_expires_at: null, updated_at: this.clock.now() };
+        if (this.clock.now() > target.otp_expires_at) {
+          await this.store.update(tx, target.id, ended);
+          return 'CONFIRMATION_CODE_EXPIRED' as const;
+        }
+        const attempts = await this.store.countAttempt(tx, target.id);
+        if (!codeMatches(target.id, code, target.otp_hash)) {
+          if (attempts < CONFIRMATION_CODE_MAX_ATTEMPTS) return 'CONFIRMATION_CODE_INVALID' as const;
+          await this.store.update(tx, target.id, ended);
+          return 'CONFIRMATION_CODE_TOO_MANY_ATTEMPTS' as const;
+        }
+      }
+      const now = this.clock.now();
+      const method = code === null ? 'signed_in' : 'code';
+      return present(await this.advance(tx, subscriber, target, { subscriber_confirmed_at: now, otp_hash: null, otp_expires_at: null, updated_at: now }, { actor: viewer, requestId }, 'iban.confirmed_by_subscriber', { method }), viewer);
+    });
+    // Refusals are thrown after the transaction commits, so the counted attempt and the expiry stay recorded.
+    if (typeof outcome === 'string') throw new AppError('unprocessable', outcome, { field: 'code' });
+    return outcome;
+  }
+
+  /**
+   * Back-office's decision: `approve` a holder who is not the subscriber (a co-holder named on the
+   * accepted proof), or `refuse` an IBAN that is still waiting, with a reason. Refused is final.
+   */
+  async review({ viewer, requestId }: Acting, subscriberId: string, reference: string, input: PayoutIbanReview): Promise<PayoutIban> {
+    if (viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+    const reason = input.reason?.trim() || null;
+    if (input.decision === 'refuse' && !reason) throw new AppError('invalid_request', 'REFUSAL_REASON_REQUIRED', { field: 'reason' });
+    if (reason && reason.length > MAX_REFUSAL_REASON) throw new AppError('invalid_request', 'TOO_LONG', { field: 'reason' });
+    return this.db.transaction(async (tx) => {
+      const subscriber = await this.writable(tx, viewer, subscriberId);
+      const target = await this.target(tx, viewer, subscriber, reference);
+      const now = this.clock.now();
+      const by = { actor: viewer, requestId };
+      if (input.decision === 'approve') {
+        if (target.status !== 'awaiting_review') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_AWAITING_REVIEW');
+        return present(await this.advance(tx, subscriber, target, { holder_approved_at: now, updated_at: now }, by, 'iban.holder_approved', { reason }), viewer);
+      }
+      if (!isOpen(target.status)) throw new AppError('conflict', 'PAYOUT_IBAN_ALREADY_DECIDED');
+      return present(await this.advance(tx, subscriber, target, { status: 'refused', refusal_reason: reason, otp_hash: null, otp_expires_at: null, updated_at: now }, by, 'iban.refused', { reason }), viewer);
+    });
+  }
+
+  /**
+   * The evidence handler's hook (iban-proof.ts), in the review's transaction: an accepted RIB proof of
+   * an IBAN still waiting may complete its confirmation. A refused proof changes nothing: another one
+   * may be uploaded.
+   */
+  async proofAccepted(tx: Queryable, subscriberId: string, payoutIbanId: string, by: Who): Promise<void> {
+    await this.store.lockSubscriber(tx, subscriberId);
+    const target = await this.store.byId(tx, payoutIbanId);
+    if (!target || target.subscriber_id !== subscriberId || !isOpen(target.status) || target.proof_accepted_at) return;
+    const subscriber = (await this.subscribers.subscriber(subscriberId, tx))!;
+    const now = this.clock.now();
+    await this.advance(tx, subscriber, target, { proof_accepted_at: now, updated_at: now }, by, 'iban.proof_accepted', {});
+  }
+
+  /**
+   * At a policy's issue, in the signing transaction: the subscription's debit IBAN, checked and signed
+   * for at subscription, becomes a confirmed pay-out IBAN of the subscriber (unless back-office refused
+   * it), and their default when they have none.
+   */
+  async adoptDebitIban(tx: Queryable, issued: { subscriberId: string; debitIban: string; debitHolder: string; policyId: string }): Promise<void> {
+    const checked = checkIban(issued.debitIban);
+    if (!checked.ok) return;
+    await this.store.lockSubscriber(tx, issued.subscriberId);
+    const subscriber = (await this.subscribers.subscriber(issued.subscriberId, tx))!;
+    const rows = await this.store.ofSubscribers([subscriber.id], tx);
+    const existing = rows.find((row) => row.iban === checked.iban && !BLIND_REGISTRANTS.has(row.registered_by_kind));
+    const by = { actor: { kind: 'system', id: 'policy_issue' } as const, requestId: null };
+    const now = this.clock.now();
+    if (existing) {
+      if (!isOpen(existing.status)) return;
+      await this.advance(tx, subscriber, existing, { status: 'confirmed', subscriber_confirmed_at: existing.subscriber_confirmed_at ?? now, updated_at: now }, by, 'iban.confirmed_at_issue', { policyId: issued.policyId });
+      return;
+    }
+    const row = debitPayoutIban({
+      id: newId(PAYOUT_IBAN_ID_PREFIX), subscriberId: subscriber.id, iban: checked.iban, country: checked.country, holderName: issued.debitHolder,
+      holderMatches: holderNameMatches(issued.debitHolder, subscriber), isDefault: !rows.some((r) => r.is_default), at: now,
+    });
+    await this.store.insert(tx, row);
+    const masked = maskIban(row.iban);
+    await this.audit.record(tx, { ...by, action: 'iban.registered', target: { type: 'payout_iban', id: row.id }, details: { subscriberId: subscriber.id, iban: masked, country: row.country, status: row.status, origin: row.origin, policyId: issued.policyId } });
+    await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, status: row.status, registeredBy: 'system', isDefault: row.is_default }, now);
+  }
+
+  /**
+   * Makes one of the subscriber's confirmed IBANs the default; `reference` is the IBAN (electronic or
+   * print format) or its id. The subscriber's act or back-office's: anyone else gets 403 before anything
+   * is looked up, so the answer says nothing of the IBAN. The current default answers as it is, with
+   * nothing recorded: nothing changed.
    */
   async makeDefault({ viewer, requestId }: Acting, subscriberId: string, reference: string): Promise<PayoutIban> {
+    if (!DEFAULT_SETTERS.has(viewer.kind)) throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
     try {
       return await this.db.transaction(async (tx) => {
         const subscriber = await this.writable(tx, viewer, subscriberId);
-        const rows = await this.store.ofSubscribers([subscriber.id], tx);
-        const target = findByReference(rows, reference);
-        if (!target) throw notFound('payout_iban');
+        const target = await this.target(tx, viewer, subscriber, reference);
+        if (target.status !== 'confirmed') throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
         if (target.is_default) return present(target, viewer);
-        const previous = rows.find((row) => row.is_default);
-        await this.store.makeDefault(tx, subscriber.id, target.id);
-        const masked = maskIban(target.iban);
-        await this.audit.record(tx, {
-          actor: viewer,
-          action: 'iban.made_default',
-          target: { type: 'payout_iban', id: target.id },
-          requestId,
-          details: { subscriberId: subscriber.id, iban: masked, previousDefault: previous ? { id: previous.id, iban: maskIban(previous.iban) } : null },
-        });
-        await this.notify(tx, subscriber, 'payout_iban_default_changed', { payoutIbanId: target.id, iban: masked }, this.clock.now());
+        await this.moveDefault(tx, subscriber, target, { actor: viewer, requestId });
         return present({ ...target, is_default: true }, viewer);
       });
     } catch (error) {
@@ -134,6 +309,46 @@ export class PayOutService {
     const subscriber = await this.subscriptions.subscriber(viewer, subscriberId, tx);
     await this.store.lockSubscriber(tx, subscriber.id);
     return subscriber;
+  }
+
+  /** The subscriber's IBAN the caller names (404 PAYOUT_IBAN_NOT_FOUND otherwise). */
+  private async target(tx: Queryable, viewer: Viewer, subscriber: SubscriberRow, reference: string): Promise<PayoutIbanRow> {
+    const target = findByReference(await this.store.ofSubscribers([subscriber.id], tx), reference, viewer);
+    if (!target) throw notFound('payout_iban');
+    return target;
+  }
+
+  /**
+   * Applies one step, works out the status it leads to, records and notifies it; an IBAN that becomes
+   * confirmed while the subscriber has no default becomes the default. Returns the IBAN as it now is.
+   */
+  private async advance(tx: Queryable, subscriber: SubscriberRow, target: PayoutIbanRow, change: PayoutIbanChange, by: Who, action: string, details: Record<string, unknown>): Promise<PayoutIbanRow> {
+    const next = { ...target, ...change };
+    next.status = nextStatus(next);
+    await this.store.update(tx, target.id, { ...change, status: next.status });
+    const masked = maskIban(target.iban);
+    await this.audit.record(tx, { ...by, action, target: { type: 'payout_iban', id: target.id }, details: { subscriberId: subscriber.id, iban: masked, previousStatus: target.status, status: next.status, ...details } });
+    if (next.status !== target.status) {
+      await this.notify(tx, subscriber, 'payout_iban_status_changed', { payoutIbanId: target.id, iban: masked, previousStatus: target.status, status: next.status, reason: next.refusal_reason }, change.updated_at);
+    }
+    if (next.status === 'confirmed' && !(await this.store.ofSubscribers([subscriber.id], tx)).some((row) => row.is_default)) {
+      await this.moveDefault(tx, subscriber, next, by);
+      next.is_default = true;
+    }
+    return next;
+  }
+
+  private async moveDefault(tx: Queryable, subscriber: SubscriberRow, target: PayoutIbanRow, by: Who): Promise<void> {
+    const previous = (await this.store.ofSubscribers([subscriber.id], tx)).find((row) => row.is_default);
+    await this.store.makeDefault(tx, subscriber.id, target.id);
+    const masked = maskIban(target.iban);
+    await this.audit.record(tx, {
+      ...by,
+      action: 'iban.made_default',
+      target: { type: 'payout_iban', id: target.id },
+      details: { subscriberId: subscriber.id, iban: masked, previousDefault: previous ? { id: previous.id, iban: maskIban(previous.iban) } : null },
+    });
+    await this.notify(tx, subscriber, 'payout_iban_default_changed', { payoutIbanId: target.id, iban: masked }, this.clock.now());
   }
 
   // The subscriber hears of every change, whoever made it: a masked IBAN only, e-mail is not a safe channel.

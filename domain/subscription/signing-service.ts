@@ -21,6 +21,16 @@ import { OTP_WINDOW_SECONDS, otpRequestRefusal } from './otp-limits';
 export const OTP_TTL_SECONDS = 600;
 export const OTP_MAX_ATTEMPTS = 5;
 
+/** What the issuing transaction tells other domains about the policy it issued. */
+export interface IssuedPolicy {
+  policyId: string;
+  subscriberId: string;
+  standardClauseId: string | null;
+  /** Electronic format, checked at subscription. */
+  debitIban: string;
+  debitHolder: string;
+}
+
 const otpHash = (signatureId: string, code: string) => createHash('sha256').update(`${signatureId}:${code}`).digest();
 
 /**
@@ -39,8 +49,11 @@ export class SigningService {
     private readonly transitions: Transitions,
     private readonly esign: ESignProvider,
     private readonly clock: Clock,
-    /** Lets the death-settlement domain record the clause the subscriber signed, in the issuing transaction. */
-    private readonly onPolicyIssued: (tx: Queryable, policy: { policyId: string; standardClauseId: string | null }) => Promise<void> = async () => undefined,
+    /**
+     * Lets other domains act in the issuing transaction: death settlement records the clause the
+     * subscriber signed, pay-out adopts the debit IBAN checked at subscription.
+     */
+    private readonly onPolicyIssued: (tx: Queryable, policy: IssuedPolicy) => Promise<void> = async () => undefined,
   ) {}
 
   async request({ viewer, requestId }: Acting, subscriptionId: string, method: 'esign' | 'otp'): Promise<SignatureRow> {
@@ -159,7 +172,7 @@ export class SigningService {
       [{ id: compartmentId, policy_id: policyId, code: product.initial_compartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
     );
     await this.policies.appendMovements(tx, movements);
-    await this.onPolicyIssued(tx, { policyId, standardClauseId: subscription.standard_clause_id });
+    await this.onPolicyIssued(tx, { policyId, subscriberId: subscription.subscriber_id, standardClauseId: subscription.standard_clause_id, debitIban: subscription.debit_iban, debitHolder: subscription.debit_holder });
     const subscriber = await this.subscriptionStore.subscriber(subscription.subscriber_id, tx);
     await this.outbox.enqueue(tx, { recipientUserId: subscriber?.user_id ?? null, channel: 'email', template: 'policy_issued', payload: { subscriptionId: subscription.id, policyId, withdrawalDeadline: subscription.withdrawal_deadline } }, now);
   }

@@ -1,16 +1,23 @@
 import type { Queryable } from '../../store/db';
 
-/**
- * The subscriber's registered pay-out IBANs (the pay-out domain, wired in app.ts). Surrender only needs
- * to resolve one for one subscriber, inside its own transaction.
- */
-export interface RegisteredPayoutIbans {
-  /** The full IBAN of `subscriberId`'s registered IBAN `ibanId` (their default when null), if any. */
-  find(tx: Queryable, subscriberId: string, ibanId: string | null): Promise<string | undefined>;
+/** One of the subscriber's pay-out IBANs, in full (never stored by surrender), with its state. */
+export interface SubscriberPayoutIban {
+  id: string;
+  iban: string;
+  /** Only a confirmed IBAN receives money (README, "Pay-out IBANs"). */
+  confirmed: boolean;
+  /** `subscription_debit`: the debit IBAN checked at subscription, confirmed from the policy's issue. */
+  origin: 'registration' | 'subscription_debit';
 }
 
-/** A subscriber with no registered IBAN: a payout goes to the subscription's debit IBAN. */
-export const NO_REGISTERED_PAYOUT_IBANS: RegisteredPayoutIbans = { find: async () => undefined };
+/**
+ * The subscriber's pay-out IBANs (the pay-out domain, wired in app.ts). Surrender only needs to resolve
+ * one for one subscriber, inside its own transaction.
+ */
+export interface PayoutIbans {
+  /** `subscriberId`'s IBAN `ibanId` (their default, always confirmed, when null), if any. */
+  find(tx: Queryable, subscriberId: string, ibanId: string | null): Promise<SubscriberPayoutIban | undefined>;
+}
 
 /** Where a surrender is paid: the full IBAN (never stored by surrender) and where it came from. */
 export interface PayoutAccount {

@@ -4,7 +4,6 @@ import type { Db, Queryable } from '../../store/db';
 import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { CompartmentRow, PolicyStore } from '../../store/policy-store';
-import type { SubscriptionStore } from '../../store/subscription-store';
 import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind, SurrenderStore } from '../../store/surrender-store';
 import type { Viewer } from '../auth/viewer';
 import type { OwnedPolicy, PolicyService } from '../policy/policy-service';
@@ -18,7 +17,7 @@ import type { AcceptedBeneficiaryConsents } from './accepted-beneficiaries';
 import { checkEarlyReleaseSources, EARLY_RELEASE_DOCUMENTS, perEarlyReleaseCase, type PerEarlyReleaseCase, type RequiredDocumentState } from './early-release';
 import type { EarlyReleaseFile } from './early-release-file';
 import { surrenderPaymentDueBy } from './payment-deadline';
-import type { PayoutAccount, RegisteredPayoutIbans } from './payout-account';
+import type { PayoutAccount, PayoutIbans } from './payout-account';
 import {
   checkCompartmentSurrenderable,
   checkNoOpenPartialSurrender,
@@ -35,7 +34,7 @@ import {
 export interface TotalSurrenderInput {
   /** PER: an early-release case (L224-4 CMF). Assurance-vie: optional free text. */
   reason?: string | null;
-  /** One of the subscriber's registered pay-out IBANs; by default the policy's debit IBAN. */
+  /** One of the subscriber's confirmed pay-out IBANs; by default their default one. */
   payoutIbanId?: string | null;
 }
 
@@ -69,8 +68,7 @@ export class SurrenderService {
     private readonly policies: PolicyService,
     private readonly policyStore: PolicyStore,
     private readonly catalogue: CatalogueStore,
-    private readonly subscriptions: SubscriptionStore,
-    private readonly payoutIbans: RegisteredPayoutIbans,
+    private readonly payoutIbans: PayoutIbans,
     private readonly acceptedBeneficiaries: AcceptedBeneficiaryConsents,
     private readonly earlyReleaseFile: EarlyReleaseFile,
     private readonly audit: AuditTrail,
@@ -203,20 +201,20 @@ export class SurrenderService {
   }
 
   /**
-   * The registered IBAN named, else the subscriber's default registered IBAN, else (a subscriber who
-   * registered none) the debit IBAN of the policy's subscription.
+   * The subscriber's confirmed pay-out IBAN named, else their default one (always confirmed). There is
+   * no fallback to the debit IBAN: it became a confirmed pay-out IBAN when the policy was issued, and a
+   * subscriber without a confirmed IBAN cannot be paid (README, "Pay-out IBANs").
    */
   private async payoutAccount(tx: Queryable, policy: OwnedPolicy, ibanId: string | null): Promise<PayoutAccount> {
+    const account = await this.payoutIbans.find(tx, policy.subscriber_id, ibanId);
     if (ibanId !== null) {
-      const iban = await this.payoutIbans.find(tx, policy.subscriber_id, ibanId);
       // Someone else's IBAN id answers like an unknown one.
-      if (iban === undefined) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
-      return { iban, source: 'registered', ibanId };
+      if (!account) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
+      if (!account.confirmed) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED', { field: 'payoutIbanId' });
+    } else if (!account?.confirmed) {
+      throw new AppError('unprocessable', 'NO_CONFIRMED_PAYOUT_IBAN');
     }
-    const registeredDefault = await this.payoutIbans.find(tx, policy.subscriber_id, null);
-    if (registeredDefault !== undefined) return { iban: registeredDefault, source: 'registered', ibanId: null };
-    const subscription = (await this.subscriptions.subscription(policy.subscription_id, tx))!;
-    return { iban: subscription.debit_iban, source: 'subscription_debit', ibanId: null };
+    return { iban: account.iban, source: account.origin === 'subscription_debit' ? 'subscription_debit' : 'registered', ibanId: account.id };
   }
 }
 

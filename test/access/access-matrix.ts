@@ -115,7 +115,10 @@ const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'fo
 const BACKOFFICE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'forbidden');
 /** A subscriber login's own profile. */
 const SUBSCRIBER_SELF = row('unauthorized', 'ok', 'ok', 'forbidden', 'forbidden', 'forbidden', 'forbidden');
-/** The subscriber's own act on alice's object (withdrawal): alice, or back-office recording her letter; never a broker or partner. */
+/**
+ * The subscriber's own act on alice's object (withdrawal, her pay-out default): alice, or back-office
+ * recording her letter; never a broker or partner, refused before any lookup.
+ */
 const ALICES_OWN_ACT = row('unauthorized', 'ok', 'not_found', 'forbidden', 'forbidden', 'ok', 'forbidden');
 
 // ---- request builders ------------------------------------------------------------------------------
@@ -326,13 +329,20 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', input: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' } } }),
   },
 
-  // pay-out IBANs: alice's IBAN is already registered (409) and already the default
+  // pay-out IBANs: alice registered hers (409 again, awaiting its proof: not pending confirmation, not
+  // confirmed, not awaiting review), so confirmation, code, default and review are refused on their rules
   { kind: 'rest', key: 'GET /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
   { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: { iban: ALICE_IBAN, holder_name: 'Alice Martin' } }) },
-  { kind: 'rest', key: 'PATCH /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/make-default', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+  { kind: 'rest', key: 'PATCH /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/make-default', expect: ALICES_OWN_ACT, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirmation-code', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirm', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId }, body: { code: '000000' } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/review', expect: BACKOFFICE, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId }, body: { decision: 'approve' } }) },
   { kind: 'graphql', key: 'Query.payoutIbans', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice' } }) },
   { kind: 'graphql', key: 'Mutation.registerPayoutIban', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice', input: { iban: ALICE_IBAN, holderName: 'Alice Martin' } } }) },
-  { kind: 'graphql', key: 'Mutation.makePayoutIbanDefault', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+  { kind: 'graphql', key: 'Mutation.makePayoutIbanDefault', expect: ALICES_OWN_ACT, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+  { kind: 'graphql', key: 'Mutation.sendPayoutIbanConfirmationCode', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
+  { kind: 'graphql', key: 'Mutation.confirmPayoutIban', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId, code: '000000' } }) },
+  { kind: 'graphql', key: 'Mutation.reviewPayoutIban', expect: BACKOFFICE, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId, input: { decision: 'approve' } } }) },
 
   // evidence: alice's proofs; only back-office reviews them
   {
@@ -362,5 +372,5 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'http', key: 'POST /v1/webhooks/payments', expect: SIGNED, request: () => ({ body: WEBHOOK_BODY }) },
 ];
 
-/** The IBAN the setup registers for alice (the matrix re-registers it: 409). */
+/** The IBAN the setup registers for alice (the matrix re-registers it: 409 for her and back-office, a new request for brokers and partners). */
 export const ALICE_PAYOUT_IBAN = ALICE_IBAN;

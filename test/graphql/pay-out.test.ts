@@ -2,6 +2,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectGraphqlInvalid } from '../support/invalid';
+import { acceptIbanProof, lastConfirmationCode } from '../support/payout-fixtures';
 
 const IBAN = 'FR7630006000011234567890189';
 const IBAN_PRINT = 'FR76 3000 6000 0112 3456 7890 189';
@@ -13,10 +14,13 @@ const IBAN_GB = 'GB29NWBK60161331926819';
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-const FIELDS = 'id iban holderName country isDefault createdAt';
+const FIELDS = 'id iban holderName country isDefault status registeredBy refusalReason createdAt';
 const LIST = `query($subscriberId: ID!) { payoutIbans(subscriberId: $subscriberId) { ${FIELDS} } }`;
 const REGISTER = `mutation($subscriberId: ID!, $input: PayoutIbanInput!) { registerPayoutIban(subscriberId: $subscriberId, input: $input) { ${FIELDS} } }`;
 const MAKE_DEFAULT = `mutation($subscriberId: ID!, $iban: String!) { makePayoutIbanDefault(subscriberId: $subscriberId, iban: $iban) { ${FIELDS} } }`;
+const SEND_CODE = `mutation($subscriberId: ID!, $iban: String!) { sendPayoutIbanConfirmationCode(subscriberId: $subscriberId, iban: $iban) { ${FIELDS} } }`;
+const CONFIRM = `mutation($subscriberId: ID!, $iban: String!, $code: String) { confirmPayoutIban(subscriberId: $subscriberId, iban: $iban, code: $code) { ${FIELDS} } }`;
+const REVIEW = `mutation($subscriberId: ID!, $iban: String!, $input: PayoutIbanReviewInput!) { reviewPayoutIban(subscriberId: $subscriberId, iban: $iban, input: $input) { ${FIELDS} } }`;
 const POLICY = `query($id: ID!) { policy(id: $id) { id payoutIbans { ${FIELDS} } } }`;
 const SUBSCRIBER = `query($id: ID!) { subscriber(id: $id) { id payoutIbans { ${FIELDS} } } }`;
 const POLICIES = `{ policies(first: 10) { edges { node { id subscriberId payoutIbans { iban isDefault } } } } }`;
@@ -68,11 +72,11 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
   afterAll(() => server?.close());
 
   describe('registerPayoutIban', () => {
-    it('the subscriber registers: every field, the first IBAN is the default, the second is not', async () => {
-      const first = await data(register(alice, 'sbr_alice', { iban: IBAN, holderName: 'Alice Martin' }), 'registerPayoutIban');
-      expect(first).toEqual({ id: expect.stringMatching(/^pib_/), iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, createdAt: expect.stringMatching(ISO_INSTANT) });
+    it('the subscriber registers: every field; it awaits its RIB proof and is not the default (her debit IBAN is)', async () => {
+      const [debit] = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
+      expect(debit).toEqual({ id: 'pib_alice_debit', iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, status: 'confirmed', registeredBy: 'system', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) });
       const second = await data(register(alice, 'sbr_alice', { iban: 'de89 3704 0044 0532 0130 00', holderName: 'Alice Martin' }), 'registerPayoutIban');
-      expect(second).toMatchObject({ iban: IBAN_DE, country: 'DE', isDefault: false });
+      expect(second).toEqual({ id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holderName: 'Alice Martin', country: 'DE', isDefault: false, status: 'awaiting_proof', registeredBy: 'subscriber', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) });
     });
 
     it('the same IBAN again is conflict IBAN_ALREADY_REGISTERED (status 409)', async () => {
@@ -93,9 +97,9 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
       expect(extra.json.errors[0]).toMatchObject({ message: 'UNKNOWN_FIELD', extensions: { code: 'invalid_request', field: 'input.isDefault' } });
     });
 
-    it('the partner registers for its distributor’s subscriber and is answered with the IBAN masked', async () => {
+    it('the partner registers for its distributor’s subscriber: masked, pending the subscriber, even for an IBAN bob already has', async () => {
       const answer = await data(register(machine, 'sbr_bob', { iban: IBAN, holderName: 'Bob Durand' }), 'registerPayoutIban');
-      expect(answer).toMatchObject({ iban: IBAN_MASKED, holderName: 'Bob Durand', isDefault: true });
+      expect(answer).toMatchObject({ iban: IBAN_MASKED, holderName: 'Bob Durand', isDefault: false, status: 'pending_confirmation', registeredBy: 'machine' });
     });
 
     it('subscriber A registering for B: not_found, and nothing is stored', async () => {
@@ -141,16 +145,19 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
         { iban: IBAN_MASKED, isDefault: true },
         { iban: IBAN_DE_MASKED, isDefault: false },
       ]);
-      expect(bySubscriber.get('sbr_bob')).toEqual([{ iban: IBAN_MASKED, isDefault: true }]);
-      // Bob's own page holds his policies only, with his IBAN in full.
+      expect(bySubscriber.get('sbr_bob')).toEqual([{ iban: IBAN_MASKED, isDefault: true }, { iban: IBAN_MASKED, isDefault: false }]);
+      // Bob's own page holds his policies only, with his IBANs in full.
       const bobs = (await data(run(bob, POLICIES), 'policies')).edges as Array<{ node: Row }>;
       expect(bobs.map(({ node }) => node.subscriberId)).toEqual(['sbr_bob', 'sbr_bob']);
-      for (const { node } of bobs) expect(node.payoutIbans).toEqual([{ iban: IBAN, isDefault: true }]);
+      for (const { node } of bobs) expect(node.payoutIbans).toEqual([{ iban: IBAN, isDefault: true }, { iban: IBAN, isDefault: false }]);
     });
 
     it('Subscriber.payoutIbans', async () => {
       const subscriber = await data(run(bob, SUBSCRIBER, { id: 'sbr_bob' }), 'subscriber');
-      expect(subscriber.payoutIbans).toEqual([expect.objectContaining({ iban: IBAN, holderName: 'Bob Durand', isDefault: true })]);
+      expect(subscriber.payoutIbans).toEqual([
+        expect.objectContaining({ iban: IBAN, holderName: 'Bob Durand', isDefault: true, status: 'confirmed' }),
+        expect.objectContaining({ iban: IBAN, holderName: 'Bob Durand', isDefault: false, status: 'pending_confirmation' }),
+      ]);
     });
 
     it('subscriber A gets not_found for B’s IBANs, by every path', async () => {
@@ -162,17 +169,34 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
   });
 
   describe('makePayoutIbanDefault', () => {
-    it('by electronic format, print format or id; exactly one default each time', async () => {
-      const [fr, de] = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
+    it('an IBAN awaiting its proof: unprocessable PAYOUT_IBAN_NOT_CONFIRMED (422)', async () => {
+      const answer = await makeDefault(alice, 'sbr_alice', IBAN_DE);
+      expect(answer.status).toBe(422);
+      expectError(answer, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+    });
+
+    it('once confirmed, by electronic format, print format or id; exactly one default each time', async () => {
+      const [fr, pendingDe] = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
+      await acceptIbanProof(server, { authorization: `Bearer ${backoffice}` }, 'sbr_alice', pendingDe.id);
+      const de = { ...pendingDe, status: 'confirmed' };
       const defaultsNow = async () => (await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans')).filter((i: Row) => i.isDefault).map((i: Row) => i.id);
 
       expect(await data(makeDefault(alice, 'sbr_alice', IBAN_DE), 'makePayoutIbanDefault')).toEqual({ ...de, isDefault: true });
       expect(await defaultsNow()).toEqual([de.id]);
       expect(await data(makeDefault(alice, 'sbr_alice', IBAN_PRINT), 'makePayoutIbanDefault')).toEqual({ ...fr, isDefault: true });
       expect(await defaultsNow()).toEqual([fr.id]);
-      // The broker names it by id and is answered masked.
-      expect(await data(makeDefault(broker, 'sbr_alice', de.id), 'makePayoutIbanDefault')).toEqual({ ...de, iban: IBAN_DE_MASKED, isDefault: true });
+      expect(await data(makeDefault(backoffice, 'sbr_alice', de.id), 'makePayoutIbanDefault')).toEqual({ ...de, isDefault: true });
       expect(await defaultsNow()).toEqual([de.id]);
+    });
+
+    it('the broker and the partner: forbidden (403), named by id or IBAN, existing or not', async () => {
+      for (const token of [broker, machine]) {
+        for (const iban of ['pib_alice_debit', 'pib_nothing', IBAN, IBAN_GB]) {
+          const answer = await makeDefault(token, 'sbr_alice', iban);
+          expect(answer.status).toBe(403);
+          expectError(answer, 'forbidden', 'ROLE_NOT_ALLOWED');
+        }
+      }
     });
 
     it('an IBAN the subscriber has not registered: not_found PAYOUT_IBAN_NOT_FOUND', async () => {
@@ -193,9 +217,27 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
       expect(rows.map((r) => [r.actor_kind, r.details.iban])).toEqual([
         ['subscriber', IBAN_DE_MASKED],
         ['subscriber', IBAN_MASKED],
-        ['broker', IBAN_DE_MASKED],
+        ['backoffice', IBAN_DE_MASKED],
       ]);
       expect(JSON.stringify(rows)).not.toContain('30006000011234567890');
+    });
+  });
+
+  describe('confirmation and review', () => {
+    it('sendPayoutIbanConfirmationCode and confirmPayoutIban: the broker relays the code bob received', async () => {
+      const pending = await data(register(broker, 'sbr_bob', { iban: IBAN_GB, holderName: 'Durand Bob' }), 'registerPayoutIban');
+      expect(await data(run(broker, SEND_CODE, { subscriberId: 'sbr_bob', iban: pending.id }), 'sendPayoutIbanConfirmationCode')).toMatchObject({ id: pending.id, status: 'pending_confirmation' });
+      const wrong = await run(broker, CONFIRM, { subscriberId: 'sbr_bob', iban: pending.id, code: 'abcdef' });
+      expectError(wrong, 'unprocessable', 'CONFIRMATION_CODE_INVALID');
+      const { code } = await lastConfirmationCode(server, pending.id);
+      expect(await data(run(broker, CONFIRM, { subscriberId: 'sbr_bob', iban: pending.id, code }), 'confirmPayoutIban')).toMatchObject({ id: pending.id, status: 'awaiting_proof' });
+    });
+
+    it('reviewPayoutIban: back-office only (forbidden otherwise); refuse needs a reason', async () => {
+      const pending = await data(register(broker, 'sbr_alice', { iban: IBAN_GB, holderName: 'Mallory' }), 'registerPayoutIban');
+      for (const token of [alice, broker, machine]) expectError(await run(token, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse', reason: 'no' } }), 'forbidden', 'ROLE_NOT_ALLOWED');
+      expectError(await run(backoffice, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse' } }), 'invalid_request', 'REFUSAL_REASON_REQUIRED');
+      expect(await data(run(backoffice, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse', reason: 'not hers' } }), 'reviewPayoutIban')).toMatchObject({ status: 'refused', refusalReason: 'not hers' });
     });
   });
 });

@@ -4,6 +4,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectRestInvalid } from '../support/invalid';
+import { acceptIbanProof, confirmWithCode, lastConfirmationCode, payoutIbanPath, payoutIbanState, uploadIbanProof } from '../support/payout-fixtures';
 
 // ---- IBANs ------------------------------------------------------------------------------------------
 
@@ -56,6 +57,10 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
   const list = (caller: Caller, subscriberId: string) => call(`${base}${ibansPath(subscriberId)}`, { headers: caller });
   const makeDefault = (caller: Caller, subscriberId: string, iban: string, headers: Caller = {}) =>
     call(`${base}${defaultPath(subscriberId, iban)}`, { method: 'PATCH', headers: { ...caller, ...headers } });
+  const sendCode = (caller: Caller, subscriberId: string, iban: string) => call(`${base}${payoutIbanPath(subscriberId, iban, 'confirmation-code')}`, { method: 'POST', headers: caller });
+  const confirm = (caller: Caller, subscriberId: string, iban: string, body?: Body) =>
+    call(`${base}${payoutIbanPath(subscriberId, iban, 'confirm')}`, { method: 'POST', headers: caller, ...(body ? { json: body } : {}) });
+  const review = (caller: Caller, subscriberId: string, iban: string, body: Body) => call(`${base}${payoutIbanPath(subscriberId, iban, 'review')}`, { method: 'POST', headers: caller, json: body });
 
   const count = async (sql: string, params: unknown[] = []) => Number((await server.db.query<{ n: number }>(sql, params))[0].n);
   const ibanRows = (subscriberId: string) => count('select count(*)::int as n from payout_ibans where subscriber_id = $1', [subscriberId]);
@@ -83,6 +88,18 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     return answer.json.id;
   }
 
+  /**
+   * Registered by back-office with the subscriber's own name, then all the way to `confirmed`: the
+   * subscriber's code (read out to back-office), and an accepted RIB proof.
+   */
+  async function confirmedIban(subscriberId: string, iban: string, holderName = 'Paul Lemaire'): Promise<Body> {
+    const row = await registered(register(backoffice, subscriberId, { iban, holder_name: holderName }));
+    const confirmed = await confirmWithCode(server, backoffice, subscriberId, row.id);
+    if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
+    await acceptIbanProof(server, backoffice, subscriberId, row.id);
+    return (await list(backoffice, subscriberId)).json.find((i: Body) => i.id === row.id);
+  }
+
   const bearer = async (email: string): Promise<Caller> => ({ authorization: `Bearer ${(await login(base, email, newAddress())).token}` });
 
   beforeAll(async () => {
@@ -107,32 +124,35 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
   afterAll(() => server?.close());
 
   describe('POST /v1/pay-out/subscribers/{subscriberId}/ibans', () => {
-    it('the subscriber registers an IBAN: 201, every field, and the first one becomes the default', async () => {
-      const answer = await register(alice, 'sbr_alice', { iban: IBAN, holder_name: 'Alice Martin' });
-      expect(answer.status).toBe(201);
-      expect(answer.json).toEqual({ id: expect.stringMatching(/^pib_/), iban: IBAN, holder_name: 'Alice Martin', country: 'FR', is_default: true, created_at: expect.stringMatching(ISO_INSTANT) });
-      expect(await defaults('sbr_alice')).toEqual([{ iban: IBAN }]);
+    it("alice's debit IBAN is there from her policies' issue: confirmed, the default, registered by the system", async () => {
+      expect((await list(alice, 'sbr_alice')).json).toEqual([
+        { id: 'pib_alice_debit', iban: IBAN, holder_name: 'Alice Martin', country: 'FR', is_default: true, status: 'confirmed', registered_by: 'system', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT) },
+      ]);
     });
 
-    it('a second IBAN, in print format and lower case, is stored in electronic format and is not the default', async () => {
+    it('the subscriber registers an IBAN (print format, lower case): 201, every field, awaiting its proof, not the default', async () => {
       const answer = await register(alice, 'sbr_alice', { iban: 'de89 3704 0044 0532 0130 00', holder_name: '  Alice Martin  ' });
       expect(answer.status).toBe(201);
-      expect(answer.json).toMatchObject({ iban: IBAN_DE, holder_name: 'Alice Martin', country: 'DE', is_default: false });
+      expect(answer.json).toEqual({
+        id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holder_name: 'Alice Martin', country: 'DE', is_default: false,
+        status: 'awaiting_proof', registered_by: 'subscriber', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT),
+      });
       expect(await defaults('sbr_alice')).toEqual([{ iban: IBAN }]);
     });
 
-    it('the same IBAN twice is 409 IBAN_ALREADY_REGISTERED, in whatever format, and stores nothing', async () => {
+    it('the same IBAN twice is 409 IBAN_ALREADY_REGISTERED for the subscriber and back-office, in whatever format, and stores nothing', async () => {
       const before = await ibanRows('sbr_alice');
-      for (const iban of [IBAN, IBAN_PRINT, IBAN.toLowerCase()]) {
+      for (const iban of [IBAN, IBAN_PRINT, IBAN.toLowerCase(), IBAN_DE]) {
         expectError(await register(alice, 'sbr_alice', { iban, holder_name: 'Alice Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
       }
-      // Someone else registering it for alice is refused alike.
       expectError(await register(backoffice, 'sbr_alice', { iban: IBAN, holder_name: 'A. Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
       expect(await ibanRows('sbr_alice')).toBe(before);
     });
 
     it('the same IBAN may belong to two subscribers (a joint account)', async () => {
-      expect((await register(bob, 'sbr_bob', { iban: IBAN, holder_name: 'Alice et Bob Martin' })).status).toBe(201);
+      const answer = await register(bob, 'sbr_bob', { iban: IBAN_DE, holder_name: 'Alice et Bob Martin' });
+      expect(answer.status).toBe(201);
+      expect(answer.json).toMatchObject({ status: 'awaiting_proof', registered_by: 'subscriber' });
     });
 
     describe('validation: 400 invalid_request naming each offending field, nothing stored', () => {
@@ -192,18 +212,43 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect(await ibanRows(subscriberId)).toBe(20);
     });
 
-    it("the subscriber's broker and partner may register: the answer shows them the IBAN masked", async () => {
+    it("the subscriber's broker and partner may register: pending the subscriber's confirmation, shown to them masked", async () => {
       const subscriberId = await newSubscriber();
       const byBroker = await register(broker, subscriberId, { iban: frIban(200), holder_name: 'Paul Lemaire' });
       expect(byBroker.status).toBe(201);
-      expect(byBroker.json).toMatchObject({ holder_name: 'Paul Lemaire', country: 'FR', is_default: true });
+      expect(byBroker.json).toMatchObject({ holder_name: 'Paul Lemaire', country: 'FR', is_default: false, status: 'pending_confirmation', registered_by: 'broker' });
       expect(byBroker.json.iban).toMatch(/^FR\d\d \*{4} \*{4} \*{4} \*{4} \*{3}\d \d{3}$/);
       expect(byBroker.text).not.toContain(frIban(200).slice(4, 23));
       const byMachine = await register(machine, subscriberId, { iban: IBAN, holder_name: 'Paul Lemaire' });
       expect(byMachine.status).toBe(201);
-      expect(byMachine.json).toMatchObject({ iban: IBAN_MASKED, is_default: false });
-      // Back-office sees both in full.
-      expect((await list(backoffice, subscriberId)).json.map((i: Body) => i.iban)).toEqual([frIban(200), IBAN]);
+      expect(byMachine.json).toMatchObject({ iban: IBAN_MASKED, is_default: false, status: 'pending_confirmation', registered_by: 'machine' });
+      // Back-office sees both in full; neither is the default.
+      expect((await list(backoffice, subscriberId)).json.map((i: Body) => [i.iban, i.is_default])).toEqual([[frIban(200), false], [IBAN, false]]);
+      // Registered by back-office, it waits for the subscriber all the same.
+      expect((await register(backoffice, subscriberId, { iban: frIban(201), holder_name: 'Paul Lemaire' })).json).toMatchObject({ status: 'pending_confirmation', registered_by: 'backoffice' });
+    });
+
+    it('a broker re-registering an IBAN the subscriber already has learns nothing: the answer, the list and the next steps look like a new one', async () => {
+      const subscriberId = await newSubscriber();
+      const known = await confirmedIban(subscriberId, frIban(210));
+      for (const caller of [broker, machine]) {
+        const listed = (await list(caller, subscriberId)).json.length;
+        const existing = await register(caller, subscriberId, { iban: frIban(210), holder_name: 'Mallory Lemaire' });
+        const fresh = await register(caller, subscriberId, { iban: frIban(211 + listed), holder_name: 'Mallory Lemaire' });
+        expect([existing.status, fresh.status]).toEqual([201, 201]);
+        const shape = (answer: Answer) => ({ ...answer.json, id: typeof answer.json.id, iban: /^FR\d\d \*{4} \*{4} \*{4} \*{4} \*{3}\d \d{3}$/.test(answer.json.iban), created_at: typeof answer.json.created_at });
+        expect(shape(existing)).toEqual(shape(fresh));
+        expect(Object.keys(existing.json)).toEqual(Object.keys(fresh.json));
+        expect(existing.json).toMatchObject({ status: 'pending_confirmation', is_default: false, holder_name: 'Mallory Lemaire' });
+        expect(existing.json.id).not.toBe(known.id);
+        // Both are listed, as two new entries; a code can be sent for either.
+        const after = (await list(caller, subscriberId)).json;
+        expect(after).toHaveLength(listed + 2);
+        expect(after.slice(-2).map((i: Body) => i.id)).toEqual([existing.json.id, fresh.json.id]);
+        for (const answer of [existing, fresh]) expect((await sendCode(caller, subscriberId, answer.json.id)).status).toBe(202);
+      }
+      // The subscriber's confirmed IBAN is untouched: still the only confirmed one, still the default.
+      expect(await payoutIbanState(server, known.id)).toEqual({ status: 'confirmed', is_default: true });
     });
 
     it("another subscriber or another distributor's broker gets 404, as for a subscriber that does not exist", async () => {
@@ -230,19 +275,19 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       for (const iban of [IBAN, IBAN_DE, frIban(400)]) ids.push((await registered(register(backoffice, subscriberId, { iban, holder_name: 'Paul Lemaire' }))).id);
     });
 
-    it('the owner and back-office see every IBAN in full, in registration order, exactly one default', async () => {
+    it('the owner and back-office see every IBAN in full with its status, in registration order, exactly one default', async () => {
       const own = await list(alice, 'sbr_alice');
       expect(own.status).toBe(200);
       expect(own.json).toEqual([
-        { id: expect.stringMatching(/^pib_/), iban: IBAN, holder_name: 'Alice Martin', country: 'FR', is_default: true, created_at: expect.stringMatching(ISO_INSTANT) },
-        { id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holder_name: 'Alice Martin', country: 'DE', is_default: false, created_at: expect.stringMatching(ISO_INSTANT) },
+        { id: 'pib_alice_debit', iban: IBAN, holder_name: 'Alice Martin', country: 'FR', is_default: true, status: 'confirmed', registered_by: 'system', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT) },
+        { id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holder_name: 'Alice Martin', country: 'DE', is_default: false, status: 'awaiting_proof', registered_by: 'subscriber', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT) },
       ]);
       expect((await list(backoffice, 'sbr_alice')).json).toEqual(own.json);
       const all = await list(backoffice, subscriberId);
-      expect(all.json.map((i: Body) => [i.id, i.iban, i.is_default])).toEqual([
-        [ids[0], IBAN, true],
-        [ids[1], IBAN_DE, false],
-        [ids[2], frIban(400), false],
+      expect(all.json.map((i: Body) => [i.id, i.iban, i.is_default, i.status])).toEqual([
+        [ids[0], IBAN, false, 'pending_confirmation'],
+        [ids[1], IBAN_DE, false, 'pending_confirmation'],
+        [ids[2], frIban(400), false, 'pending_confirmation'],
       ]);
     });
 
@@ -262,7 +307,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect((await list(backoffice, await newSubscriber())).json).toEqual([]);
       const bobs = await list(bob, 'sbr_bob');
       expect(bobs.status).toBe(200);
-      expect(bobs.json.map((i: Body) => i.holder_name)).toEqual(['Alice et Bob Martin']);
+      expect(bobs.json.map((i: Body) => i.holder_name)).toEqual(['Bob Durand', 'Alice et Bob Martin']);
     });
 
     it("another subscriber's IBANs are 404, for a subscriber and for another distributor's broker", async () => {
@@ -284,13 +329,20 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     let fr: Body;
     let de: Body;
     let third: Body;
+    let pending: Body;
     beforeAll(async () => {
       subscriberId = await newSubscriber();
-      fr = await registered(register(backoffice, subscriberId, { iban: IBAN, holder_name: 'Paul Lemaire' }));
-      de = await registered(register(backoffice, subscriberId, { iban: IBAN_DE, holder_name: 'Paul Lemaire' }));
-      third = await registered(register(backoffice, subscriberId, { iban: frIban(500), holder_name: 'Paul Lemaire' }));
+      fr = await confirmedIban(subscriberId, IBAN);
+      de = await confirmedIban(subscriberId, IBAN_DE);
+      third = await confirmedIban(subscriberId, frIban(500));
+      pending = await registered(register(broker, subscriberId, { iban: frIban(502), holder_name: 'Mallory' }));
     });
     const defaultIds = async () => (await list(backoffice, subscriberId)).json.filter((i: Body) => i.is_default).map((i: Body) => i.id);
+
+    it('the first IBAN confirmed became the default on its confirmation', async () => {
+      expect([fr.is_default, de.is_default, third.is_default]).toEqual([true, false, false]);
+      expect(await defaultIds()).toEqual([fr.id]);
+    });
 
     it('by the IBAN in electronic format: 200 with the new default, and the old one is no longer default', async () => {
       const answer = await makeDefault(backoffice, subscriberId, IBAN_DE);
@@ -307,29 +359,44 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect(await defaultIds()).toEqual([fr.id]);
       expect((await makeDefault(backoffice, subscriberId, IBAN_DE.toLowerCase())).json).toMatchObject({ id: de.id, is_default: true });
       expect(await defaultIds()).toEqual([de.id]);
-    });
-
-    it('by its id: how brokers and partners, who see masked IBANs, name one; their answer is masked', async () => {
-      const answer = await makeDefault(broker, subscriberId, third.id);
-      expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ id: third.id, is_default: true });
-      expect(answer.json.iban).toContain('****');
+      expect((await makeDefault(backoffice, subscriberId, third.id)).json).toMatchObject({ id: third.id, is_default: true });
       expect(await defaultIds()).toEqual([third.id]);
-      expect((await makeDefault(machine, subscriberId, fr.id)).json).toMatchObject({ id: fr.id, iban: IBAN_MASKED, is_default: true });
-      expect(await defaultIds()).toEqual([fr.id]);
     });
 
-    it('the subscriber changes their own default', async () => {
-      const answer = await makeDefault(alice, 'sbr_alice', IBAN_DE);
+    it('brokers and partners get 403, whether the IBAN exists, is confirmed, pending or unknown, or the subscriber exists at all', async () => {
+      const before = await defaultIds();
+      for (const caller of [broker, machine, otherBroker]) {
+        for (const [who, reference] of [[subscriberId, fr.id], [subscriberId, pending.id], [subscriberId, IBAN], [subscriberId, frIban(503)], [subscriberId, 'pib_doesnotexist'], ['sbr_alice', 'pib_alice_debit'], ['sbr_nobody', IBAN]]) {
+          expectError(await makeDefault(caller, who, reference), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
+        }
+      }
+      expect(await defaultIds()).toEqual(before);
+    });
+
+    it('an IBAN that is not confirmed cannot be the default: 422 PAYOUT_IBAN_NOT_CONFIRMED, and the default stays', async () => {
+      const before = await defaultIds();
+      expectError(await makeDefault(backoffice, subscriberId, pending.id), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expectError(await makeDefault(backoffice, subscriberId, frIban(502)), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      const alices = (await list(alice, 'sbr_alice')).json;
+      const aliceDe = alices.find((i: Body) => i.iban === IBAN_DE);
+      expect(aliceDe.status).toBe('awaiting_proof');
+      expectError(await makeDefault(alice, 'sbr_alice', IBAN_DE), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expect(await defaultIds()).toEqual(before);
+      expect((await list(alice, 'sbr_alice')).json).toEqual(alices);
+    });
+
+    it('the subscriber changes their own default, once the IBAN is confirmed', async () => {
+      const own = await registered(register(alice, 'sbr_alice', { iban: frIban(504), holder_name: 'MARTIN Alice' }));
+      expect(own.status).toBe('awaiting_proof');
+      await acceptIbanProof(server, backoffice, 'sbr_alice', own.id);
+      const answer = await makeDefault(alice, 'sbr_alice', frIban(504));
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ iban: IBAN_DE, is_default: true });
-      expect((await list(alice, 'sbr_alice')).json.map((i: Body) => [i.iban, i.is_default])).toEqual([
-        [IBAN, false],
-        [IBAN_DE, true],
-      ]);
+      expect(answer.json).toMatchObject({ iban: frIban(504), is_default: true, status: 'confirmed' });
+      expect((await makeDefault(alice, 'sbr_alice', IBAN)).json).toMatchObject({ id: 'pib_alice_debit', is_default: true });
     });
 
     it('the current default answers 200 as it is, and nothing is recorded or sent', async () => {
+      await makeDefault(backoffice, subscriberId, fr.id);
       const audits = () => count("select count(*)::int as n from audit_log where action = 'iban.made_default' and details->>'subscriberId' = $1", [subscriberId]);
       const notices = () => count("select count(*)::int as n from notification_outbox where template = 'payout_iban_default_changed' and payload->>'subscriberId' = $1", [subscriberId]);
       const [auditsBefore, noticesBefore] = [await audits(), await notices()];
@@ -352,10 +419,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it("another subscriber's IBANs are 404 and stay as they were, whichever way they are named", async () => {
       const alices = (await list(alice, 'sbr_alice')).json;
-      const fr = alices.find((i: Body) => i.iban === IBAN);
-      for (const caller of [bob, otherBroker]) {
-        for (const reference of [IBAN, fr.id]) expectError(await makeDefault(caller, 'sbr_alice', reference), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      }
+      for (const reference of [IBAN, 'pib_alice_debit']) expectError(await makeDefault(bob, 'sbr_alice', reference), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
       expect((await list(alice, 'sbr_alice')).json).toEqual(alices);
     });
 
@@ -369,15 +433,188 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
   });
 
+  describe('the subscriber confirms: POST .../ibans/{iban}/confirm and .../confirmation-code', () => {
+    const statusChanges = (payoutIbanId: string) =>
+      server.db.query<{ recipient_user_id: string; channel: string; payload: Body }>(
+        "select recipient_user_id, channel, payload from notification_outbox where template = 'payout_iban_status_changed' and payload->>'payoutIbanId' = $1 order by id",
+        [payoutIbanId],
+      );
+
+    it('signed in, the subscriber confirms what their broker registered: awaiting the proof, and they are told', async () => {
+      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(600), holder_name: 'Alice Martin' }));
+      expect(pending.status).toBe('pending_confirmation');
+      const answer = await confirm(alice, 'sbr_alice', pending.id);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ id: pending.id, iban: frIban(600), status: 'awaiting_proof', is_default: false });
+      expect(await statusChanges(pending.id)).toEqual([
+        { recipient_user_id: 'usr_alice', channel: 'email', payload: { to: 'alice@demo.test', subscriberId: 'sbr_alice', payoutIbanId: pending.id, iban: pending.iban, previousStatus: 'pending_confirmation', status: 'awaiting_proof', reason: null } },
+      ]);
+      // Confirmed once: a second confirmation is a 409.
+      expectError(await confirm(alice, 'sbr_alice', pending.id), 409, 'conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
+    });
+
+    it('without a code, only the subscriber themself confirms: 422 CONFIRMATION_CODE_REQUIRED for anyone else, nothing changes', async () => {
+      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(601), holder_name: 'Alice Martin' }));
+      for (const caller of [broker, machine, backoffice]) {
+        const answer = await confirm(caller, 'sbr_alice', pending.id);
+        expectError(answer, 422, 'unprocessable', 'CONFIRMATION_CODE_REQUIRED');
+        expect(answer.json.errors[0].field).toBe('code');
+      }
+      expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
+    });
+
+    it("with the code sent to the subscriber's phone (SMS, hashed at rest), whoever acts for them confirms", async () => {
+      const subscriberId = await newSubscriber();
+      const pending = await registered(register(broker, subscriberId, { iban: frIban(602), holder_name: 'Paul Lemaire' }));
+      const sent = await sendCode(broker, subscriberId, pending.id);
+      expect(sent.status).toBe(202);
+      expect(sent.json).toMatchObject({ id: pending.id, status: 'pending_confirmation' });
+      const sms = await lastConfirmationCode(server, pending.id);
+      expect(sms).toEqual({ to: '+33611223344', code: expect.stringMatching(/^\d{6}$/), iban: pending.iban, recipient: null });
+      // Only a hash of the code is stored; the answer never holds it.
+      const [stored] = await server.db.query<Body>('select otp_hash, otp_expires_at from payout_ibans where id = $1', [pending.id]);
+      expect(stored.otp_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(stored)).not.toContain(sms.code);
+      expect(sent.text).not.toContain(sms.code);
+      const answer = await confirm(broker, subscriberId, pending.id, { code: sms.code });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ id: pending.id, status: 'awaiting_proof', is_default: false });
+    });
+
+    it('wrong codes count: 422 CONFIRMATION_CODE_INVALID, the fifth ends the code; a new code then works', async () => {
+      const subscriberId = await newSubscriber();
+      const pending = await registered(register(machine, subscriberId, { iban: frIban(603), holder_name: 'Paul Lemaire' }));
+      expect((await sendCode(machine, subscriberId, pending.id)).status).toBe(202);
+      const { code } = await lastConfirmationCode(server, pending.id);
+      const wrong = code === '000000' ? '000001' : '000000';
+      for (let i = 0; i < 4; i++) expectError(await confirm(machine, subscriberId, pending.id, { code: wrong }), 422, 'unprocessable', 'CONFIRMATION_CODE_INVALID');
+      expectError(await confirm(machine, subscriberId, pending.id, { code: wrong }), 422, 'unprocessable', 'CONFIRMATION_CODE_TOO_MANY_ATTEMPTS');
+      // The right code is worthless now.
+      expectError(await confirm(machine, subscriberId, pending.id, { code }), 409, 'conflict', 'NO_PENDING_CONFIRMATION_CODE');
+      expect((await confirmWithCode(server, machine, subscriberId, pending.id)).status).toBe(200);
+    });
+
+    it('a code expires after ten minutes: 422 CONFIRMATION_CODE_EXPIRED, then 409 NO_PENDING_CONFIRMATION_CODE', async () => {
+      const subscriberId = await newSubscriber();
+      const pending = await registered(register(backoffice, subscriberId, { iban: frIban(604), holder_name: 'Paul Lemaire' }));
+      expectError(await confirm(backoffice, subscriberId, pending.id, { code: '123456' }), 409, 'conflict', 'NO_PENDING_CONFIRMATION_CODE');
+      expect((await sendCode(backoffice, subscriberId, pending.id)).status).toBe(202);
+      const { code } = await lastConfirmationCode(server, pending.id);
+      const start = server.clock.now();
+      try {
+        server.clock.set(new Date(start.getTime() + 601_000));
+        expectError(await confirm(backoffice, subscriberId, pending.id, { code }), 422, 'unprocessable', 'CONFIRMATION_CODE_EXPIRED');
+        expectError(await confirm(backoffice, subscriberId, pending.id, { code }), 409, 'conflict', 'NO_PENDING_CONFIRMATION_CODE');
+      } finally {
+        server.clock.set(start);
+      }
+      expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
+    });
+
+    it('at most five codes per IBAN: the sixth is 422 CONFIRMATION_CODE_LIMIT_REACHED', async () => {
+      const subscriberId = await newSubscriber();
+      const pending = await registered(register(broker, subscriberId, { iban: frIban(605), holder_name: 'Paul Lemaire' }));
+      for (let i = 0; i < 5; i++) expect((await sendCode(broker, subscriberId, pending.id)).status).toBe(202);
+      expectError(await sendCode(broker, subscriberId, pending.id), 422, 'unprocessable', 'CONFIRMATION_CODE_LIMIT_REACHED');
+    });
+
+    it('brokers and partners name an IBAN by its id only: a full IBAN finds nothing (404), registered or not', async () => {
+      const subscriberId = await newSubscriber();
+      await registered(register(broker, subscriberId, { iban: frIban(606), holder_name: 'Paul Lemaire' }));
+      for (const caller of [broker, machine]) {
+        for (const reference of [frIban(606), frIban(607)]) {
+          expectError(await sendCode(caller, subscriberId, reference), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+          expectError(await confirm(caller, subscriberId, reference, { code: '123456' }), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+        }
+      }
+      expect((await sendCode(backoffice, subscriberId, frIban(606))).status).toBe(202);
+    });
+
+    it("someone else's subscriber is 404 for the code and the confirmation; without credentials 401", async () => {
+      expectError(await sendCode(otherBroker, 'sbr_alice', 'pib_alice_debit'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await confirm(bob, 'sbr_alice', 'pib_alice_debit'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expect((await confirm({}, 'sbr_alice', 'pib_alice_debit')).status).toBe(401);
+      expect((await sendCode({}, 'sbr_alice', 'pib_alice_debit')).status).toBe(401);
+    });
+
+    it('an accepted RIB proof completes it when the holder is the subscriber (names compared without case, accents, order)', async () => {
+      const pending = await registered(register(broker, 'sbr_bob', { iban: frIban(608), holder_name: 'DURAND  bob' }));
+      await confirm(bob, 'sbr_bob', pending.id);
+      await acceptIbanProof(server, backoffice, 'sbr_bob', pending.id);
+      expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'confirmed', is_default: false });
+      expect((await statusChanges(pending.id)).map((n) => n.payload.status)).toEqual(['awaiting_proof', 'confirmed']);
+    });
+  });
+
+  describe('the RIB proof: evidence kind iban_proof, reviewed by back-office', () => {
+    it('a refused proof changes nothing; another one, accepted, completes the confirmation', async () => {
+      const subscriberId = await newSubscriber();
+      const pending = await registered(register(broker, subscriberId, { iban: frIban(650), holder_name: 'Lemaire Paul' }));
+      // A proof may come before the subscriber's confirmation: accepted, it still waits for the subscriber.
+      const first = await uploadIbanProof(server, broker, subscriberId, pending.id);
+      expect(first.status).toBe(201);
+      const refused = await call(`${base}/v1/evidence/documents/${first.json.id}/review`, { method: 'POST', headers: backoffice, json: { decision: 'refuse', reason: 'illisible' } });
+      expect(refused.status).toBe(200);
+      expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
+      await acceptIbanProof(server, backoffice, subscriberId, pending.id, broker);
+      expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
+      const confirmed = await confirmWithCode(server, broker, subscriberId, pending.id);
+      expect(confirmed.json).toMatchObject({ status: 'confirmed', is_default: true });
+    });
+
+    it("a proof's subject must be one of the subscriber's IBANs (404 otherwise)", async () => {
+      const answer = await uploadIbanProof(server, broker, 'sbr_bob', 'pib_alice_debit');
+      expect(answer.status).toBe(404);
+    });
+  });
+
+  describe('back-office decides: POST .../ibans/{iban}/review', () => {
+    it('another holder waits for back-office after the proof: approve confirms it; it becomes the default only if there is none', async () => {
+      const subscriberId = await newSubscriber();
+      const other = await registered(register(broker, subscriberId, { iban: frIban(700), holder_name: 'Mallory Dupont' }));
+      expectError(await review(backoffice, subscriberId, other.id, { decision: 'approve' }), 409, 'conflict', 'PAYOUT_IBAN_NOT_AWAITING_REVIEW');
+      await confirmWithCode(server, broker, subscriberId, other.id);
+      await acceptIbanProof(server, backoffice, subscriberId, other.id);
+      expect(await payoutIbanState(server, other.id)).toEqual({ status: 'awaiting_review', is_default: false });
+      const approved = await review(backoffice, subscriberId, other.id, { decision: 'approve', reason: 'joint account, both named on the RIB' });
+      expect(approved.status).toBe(200);
+      expect(approved.json).toMatchObject({ id: other.id, status: 'confirmed', is_default: true });
+      expect(await count("select count(*)::int as n from audit_log where action = 'iban.holder_approved' and target_id = $1 and actor_kind = 'backoffice'", [other.id])).toBe(1);
+    });
+
+    it('refuse, with a reason (400 without): final, never the default, the subscriber is told why', async () => {
+      const subscriberId = await newSubscriber();
+      const other = await registered(register(broker, subscriberId, { iban: frIban(701), holder_name: 'Mallory Dupont' }));
+      const noReason = await review(backoffice, subscriberId, other.id, { decision: 'refuse' });
+      expect(noReason.status).toBe(400);
+      expect(noReason.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'REFUSAL_REASON_REQUIRED', field: 'reason' });
+      const refused = await review(backoffice, subscriberId, other.id, { decision: 'refuse', reason: 'holder unknown to the subscriber' });
+      expect(refused.status).toBe(200);
+      expect(refused.json).toMatchObject({ status: 'refused', refusal_reason: 'holder unknown to the subscriber', is_default: false });
+      expectError(await review(backoffice, subscriberId, other.id, { decision: 'refuse', reason: 'again' }), 409, 'conflict', 'PAYOUT_IBAN_ALREADY_DECIDED');
+      expectError(await sendCode(broker, subscriberId, other.id), 409, 'conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
+      expectError(await makeDefault(backoffice, subscriberId, other.id), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      const [notice] = await server.db.query<{ payload: Body }>("select payload from notification_outbox where template = 'payout_iban_status_changed' and payload->>'payoutIbanId' = $1", [other.id]);
+      expect(notice.payload).toMatchObject({ status: 'refused', reason: 'holder unknown to the subscriber' });
+    });
+
+    it('only back-office: 403 for everyone else before anything is looked up', async () => {
+      for (const caller of [alice, bob, broker, machine, otherBroker]) {
+        for (const [who, reference] of [['sbr_alice', 'pib_alice_debit'], ['sbr_alice', 'pib_doesnotexist'], ['sbr_nobody', IBAN]]) {
+          expectError(await review(caller, who, reference, { decision: 'approve' }), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
+        }
+      }
+      expectError(await review(backoffice, 'sbr_alice', 'pib_doesnotexist', { decision: 'approve' }), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+      expect((await review({}, 'sbr_alice', 'pib_alice_debit', { decision: 'approve' })).status).toBe(401);
+    });
+  });
+
   describe('concurrency', () => {
     it('50 concurrent make-default calls alternating between two IBANs: each 200 or a clean 409, exactly one default', async () => {
       const subscriberId = await newSubscriber();
-      const a = await registered(register(backoffice, subscriberId, { iban: frIban(600), holder_name: 'Paul Lemaire' }));
-      const b = await registered(register(backoffice, subscriberId, { iban: frIban(601), holder_name: 'Paul Lemaire' }));
-      const callers = [backoffice, broker, machine];
-      const answers = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => makeDefault(callers[i % callers.length], subscriberId, i % 2 === 0 ? frIban(601) : a.id)),
-      );
+      const a = await confirmedIban(subscriberId, frIban(800));
+      const b = await confirmedIban(subscriberId, frIban(801));
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => makeDefault(backoffice, subscriberId, i % 2 === 0 ? frIban(801) : a.id)));
       for (const answer of answers) {
         expect([200, 409]).toContain(answer.status);
         if (answer.status === 409) expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict' })]);
@@ -389,30 +626,34 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const rows = await defaults(subscriberId);
       expect(rows).toHaveLength(1);
       expect(winners).toContain(rows[0].iban);
-      expect([frIban(600), frIban(601)]).toContain(rows[0].iban);
+      expect([frIban(800), frIban(801)]).toContain(rows[0].iban);
       // And what the API reads back agrees with the table.
       const listed = (await list(backoffice, subscriberId)).json as Array<{ iban: string; is_default: boolean }>;
       expect(listed.filter((i) => i.is_default).map((i) => i.iban)).toEqual([rows[0].iban]);
-      // Each change is recorded once: as many entries as calls that found the other IBAN the default.
+      // Each change is recorded once: as many entries as calls that found the other IBAN the default (and a's first).
       const changes = await count("select count(*)::int as n from audit_log where action = 'iban.made_default' and details->>'subscriberId' = $1", [subscriberId]);
-      expect(changes).toBeGreaterThanOrEqual(1);
-      expect(changes).toBeLessThanOrEqual(50);
+      expect(changes).toBeGreaterThanOrEqual(2);
+      expect(changes).toBeLessThanOrEqual(51);
       expect(await count("select count(*)::int as n from notification_outbox where template = 'payout_iban_default_changed' and payload->>'subscriberId' = $1", [subscriberId])).toBe(changes);
       expect(b.is_default).toBe(false);
     });
 
-    it('concurrent first registrations of different IBANs: all 201, exactly one becomes the default', async () => {
+    it('concurrent registrations of different IBANs: all 201, none the default; concurrent confirmations: exactly one becomes it', async () => {
       const subscriberId = await newSubscriber();
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => register(i % 2 ? broker : backoffice, subscriberId, { iban: frIban(700 + i), holder_name: 'Paul Lemaire' })));
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => register(i % 2 ? broker : backoffice, subscriberId, { iban: frIban(810 + i), holder_name: 'Paul Lemaire' })));
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
-      expect(answers.filter((a) => a.json.is_default)).toHaveLength(1);
-      expect(await defaults(subscriberId)).toHaveLength(1);
+      expect(answers.filter((a) => a.json.is_default)).toHaveLength(0);
       expect(await ibanRows(subscriberId)).toBe(10);
+      const ids: string[] = answers.map((a) => a.json.id);
+      for (const id of ids) expect((await confirmWithCode(server, backoffice, subscriberId, id)).status).toBe(200);
+      await Promise.all(ids.map((id) => acceptIbanProof(server, backoffice, subscriberId, id)));
+      expect(await defaults(subscriberId)).toHaveLength(1);
+      expect((await list(backoffice, subscriberId)).json.map((i: Body) => i.status)).toEqual(Array(10).fill('confirmed'));
     });
 
     it('the same IBAN registered concurrently: one 201, the others 409 IBAN_ALREADY_REGISTERED, one row', async () => {
       const subscriberId = await newSubscriber();
-      const answers = await Promise.all(Array.from({ length: 8 }, () => register(backoffice, subscriberId, { iban: frIban(800), holder_name: 'Paul Lemaire' })));
+      const answers = await Promise.all(Array.from({ length: 8 }, () => register(backoffice, subscriberId, { iban: frIban(820), holder_name: 'Paul Lemaire' })));
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
       for (const answer of answers.filter((a) => a.status === 409)) expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: 'IBAN_ALREADY_REGISTERED' })]);
       expect(await ibanRows(subscriberId)).toBe(1);
@@ -439,8 +680,8 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('a repeated PATCH replays its answer', async () => {
       const subscriberId = await newSubscriber();
-      await registered(register(backoffice, subscriberId, { iban: frIban(910), holder_name: 'Paul Lemaire' }));
-      await registered(register(backoffice, subscriberId, { iban: frIban(911), holder_name: 'Paul Lemaire' }));
+      await confirmedIban(subscriberId, frIban(910));
+      await confirmedIban(subscriberId, frIban(911));
       const key = newKey();
       const first = await makeDefault(backoffice, subscriberId, frIban(911), { 'idempotency-key': key });
       const second = await makeDefault(backoffice, subscriberId, frIban(911), { 'idempotency-key': key });
@@ -451,15 +692,20 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
   });
 
   describe('for the domains that pay out', () => {
-    it("resolves a subscriber's registered IBAN in full by id, or the default, and nobody else's", async () => {
+    it("resolves a subscriber's IBAN in full by id with its state, or the (confirmed) default, and nobody else's", async () => {
       const payOut = server.app.services.payOut;
       const subscriberId = await newSubscriber();
       expect(await payOut.payoutAccount(server.db, subscriberId, null)).toBeUndefined();
       const first = await registered(register(broker, subscriberId, { iban: frIban(1200), holder_name: 'Paul Lemaire' }));
       const second = await registered(register(broker, subscriberId, { iban: frIban(1201), holder_name: 'Paul Lemaire' }));
-      expect(await payOut.payoutAccount(server.db, subscriberId, null)).toEqual({ id: first.id, iban: frIban(1200) });
-      expect(await payOut.payoutAccount(server.db, subscriberId, second.id)).toEqual({ id: second.id, iban: frIban(1201) });
+      // Pending IBANs are no default: nothing to pay to by default.
+      expect(await payOut.payoutAccount(server.db, subscriberId, null)).toBeUndefined();
+      expect(await payOut.payoutAccount(server.db, subscriberId, second.id)).toEqual({ id: second.id, iban: frIban(1201), confirmed: false, origin: 'registration' });
+      await confirmWithCode(server, broker, subscriberId, first.id);
+      await acceptIbanProof(server, backoffice, subscriberId, first.id);
+      expect(await payOut.payoutAccount(server.db, subscriberId, null)).toEqual({ id: first.id, iban: frIban(1200), confirmed: true, origin: 'registration' });
       expect(await payOut.payoutAccount(server.db, 'sbr_alice', second.id)).toBeUndefined();
+      expect(await payOut.payoutAccount(server.db, 'sbr_alice', null)).toEqual({ id: 'pib_alice_debit', iban: IBAN, confirmed: true, origin: 'subscription_debit' });
     });
   });
 
@@ -488,31 +734,45 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect(rows).toEqual([
         {
           actor_kind: 'machine', actor_id: 'demo-partner', target_type: 'payout_iban', target_id: answer.json.id, request_id: answer.headers.get('x-request-id'),
-          details: { subscriberId: 'sbr_bob', iban: answer.json.iban, country: 'FR', isDefault: false },
+          details: { subscriberId: 'sbr_bob', iban: answer.json.iban, country: 'FR', status: 'pending_confirmation', holderMatches: true },
         },
       ]);
       expect(JSON.stringify(rows[0].details)).not.toContain(iban.slice(4, 23));
       const notices = await noticesOf('payout_iban_registered', answer.json.id);
       expect(notices).toEqual([
-        { recipient_user_id: 'usr_bob', channel: 'email', payload: { to: 'bob@demo.test', subscriberId: 'sbr_bob', payoutIbanId: answer.json.id, iban: answer.json.iban, isDefault: false } },
+        { recipient_user_id: 'usr_bob', channel: 'email', payload: { to: 'bob@demo.test', subscriberId: 'sbr_bob', payoutIbanId: answer.json.id, iban: answer.json.iban, status: 'pending_confirmation', registeredBy: 'machine' } },
       ]);
       expect(JSON.stringify(notices)).not.toContain(iban.slice(4, 23));
     });
 
     it('a default change: one entry naming the previous default, masked; the subscriber is notified', async () => {
       const before = (await list(alice, 'sbr_alice')).json;
-      const fr = before.find((i: Body) => i.iban === IBAN);
-      const de = before.find((i: Body) => i.iban === IBAN_DE);
-      expect(de.is_default).toBe(true);
-      const answer = await makeDefault(alice, 'sbr_alice', IBAN, { 'x-request-id': 'req-payout-42' });
+      const other = before.find((i: Body) => i.iban === frIban(504));
+      expect(before.find((i: Body) => i.is_default).id).toBe('pib_alice_debit');
+      const answer = await makeDefault(alice, 'sbr_alice', frIban(504), { 'x-request-id': 'req-payout-42' });
       expect(answer.status).toBe(200);
-      const rows = await auditOf('iban.made_default', fr.id);
+      const rows = await auditOf('iban.made_default', other.id);
       expect(rows.at(-1)).toEqual({
-        actor_kind: 'subscriber', actor_id: 'usr_alice', target_type: 'payout_iban', target_id: fr.id, request_id: 'req-payout-42',
-        details: { subscriberId: 'sbr_alice', iban: IBAN_MASKED, previousDefault: { id: de.id, iban: 'DE89 **** **** **** **30 00' } },
+        actor_kind: 'subscriber', actor_id: 'usr_alice', target_type: 'payout_iban', target_id: other.id, request_id: 'req-payout-42',
+        details: { subscriberId: 'sbr_alice', iban: other.iban.slice(0, 4) + ' **** **** **** **** ***' + other.iban.slice(23, 24) + ' ' + other.iban.slice(24), previousDefault: { id: 'pib_alice_debit', iban: IBAN_MASKED } },
       });
-      const notices = await noticesOf('payout_iban_default_changed', fr.id);
-      expect(notices.at(-1)).toEqual({ recipient_user_id: 'usr_alice', channel: 'email', payload: { to: 'alice@demo.test', subscriberId: 'sbr_alice', payoutIbanId: fr.id, iban: IBAN_MASKED } });
+      const notices = await noticesOf('payout_iban_default_changed', other.id);
+      expect(notices.at(-1)).toEqual({ recipient_user_id: 'usr_alice', channel: 'email', payload: { to: 'alice@demo.test', subscriberId: 'sbr_alice', payoutIbanId: other.id, iban: rows.at(-1)!.details.iban } });
+    });
+
+    it('every step of a confirmation is recorded and told to the subscriber: registered, confirmed, proof accepted, made default', async () => {
+      const answer = await register(broker, 'sbr_bob', { iban: frIban(1300), holder_name: 'Bob Durand' });
+      await confirmWithCode(server, broker, 'sbr_bob', answer.json.id);
+      await acceptIbanProof(server, backoffice, 'sbr_bob', answer.json.id, broker);
+      await makeDefault(bob, 'sbr_bob', answer.json.id);
+      const actions = await server.db.query<{ action: string; actor_kind: string }>("select action, actor_kind from audit_log where target_id = $1 order by id", [answer.json.id]);
+      expect(actions.map((a) => `${a.action} ${a.actor_kind}`)).toEqual([
+        'iban.registered broker', 'iban.confirmation_code_sent broker', 'iban.confirmed_by_subscriber broker', 'iban.proof_accepted backoffice', 'iban.made_default subscriber',
+      ]);
+      const sent = await server.db.query<{ template: string; recipient_user_id: string }>("select template, recipient_user_id from notification_outbox where payload->>'payoutIbanId' = $1 order by id", [answer.json.id]);
+      expect(sent.map((n) => `${n.template} ${n.recipient_user_id}`)).toEqual([
+        'payout_iban_registered usr_bob', 'payout_iban_confirmation_code usr_bob', 'payout_iban_status_changed usr_bob', 'payout_iban_status_changed usr_bob', 'payout_iban_default_changed usr_bob',
+      ]);
     });
 
     it('no entry anywhere holds a full IBAN', async () => {

@@ -3,7 +3,7 @@ import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
-import { addressSource, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
+import { addressSource, IBAN, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
 import { tinyPng } from '../support/files';
 import { expectRestInvalid } from '../support/invalid';
 
@@ -616,6 +616,18 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       // Confirming again: nothing pending any more.
       expectError(await confirmOtp(alice, id, sent.code), 409, 'conflict', 'NO_PENDING_OTP_SIGNATURE');
       expect(await policies(id)).toBe(1);
+    });
+
+    it('the debit IBAN checked at subscription becomes, in the issuing transaction, a confirmed pay-out IBAN of the subscriber (once) and their default', async () => {
+      for (let i = 0; i < 2; i++) {
+        const id = await documentsReady();
+        const requested = await requestSignature(alice, id, 'otp');
+        expect((await confirmOtp(alice, id, (await otpSent(requested.json.id)).code)).status).toBe(200);
+      }
+      const ibans = await get(`/v1/pay-out/subscribers/${aliceSubscriberId}/ibans`, alice);
+      expect(ibans.json.filter((i: Body) => i.iban === IBAN)).toEqual([
+        expect.objectContaining({ iban: IBAN, holder_name: 'Alice Martin', status: 'confirmed', registered_by: 'system', is_default: true }),
+      ]);
     });
 
     it('a wrong code is 422 OTP_INVALID, and the attempts left go down', async () => {

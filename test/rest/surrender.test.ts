@@ -15,6 +15,8 @@ import {
   paymentsEvent,
   policyStatus,
 } from '../support/surrender-fixtures';
+import { acceptIbanProof, confirmWithCode } from '../support/payout-fixtures';
+import { DemoPortfolioStore } from '../../store/demo-store';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
@@ -511,6 +513,55 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
       expectRule(await post(as.alice, totalPath(policyId), { payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
       expect(await declaredCount(policyId)).toBe(0);
+    });
+
+    /** A subscriber of the demo distributor with an issued assurance-vie and no pay-out IBAN at all. */
+    async function policyWithoutPayoutIban(): Promise<{ subscriberId: string; policyId: string; compartmentId: string }> {
+      const id = randomBytes(5).toString('hex');
+      const subscriberId = `sbr_${id}`;
+      const at = server.clock.now();
+      await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [`usr_${id}`, `${id}@demo.test`, 'subscriber', 'x', 'dst_demo', at]);
+      await server.db.transaction(async (tx) => {
+        const store = new DemoPortfolioStore();
+        await store.insertSubscriber(tx, { id: subscriberId, userId: `usr_${id}`, distributorId: 'dst_demo', firstName: 'Chloé', lastName: 'Roux', birthDate: '1980-02-02', email: `${id}@demo.test`, phone: '+33600000000', at });
+        await store.insertPolicy(tx, { subscriberId, subscriptionId: `sbs_${id}`, policyId: `pol_${id}`, productId: 'prd_av_demo', signedAt: new Date('2025-01-15T10:00:00Z'), initialPayment: 1_000_000, compartments: [{ id: `cmp_${id}`, code: 'MAIN', value: 1_287_450 }] }, DEMO_IBAN, 'Chloé Roux', new Date('2025-02-14T23:00:00Z'));
+      });
+      return { subscriberId, policyId: `pol_${id}`, compartmentId: `cmp_${id}` };
+    }
+
+    it('no confirmed pay-out IBAN: 422 NO_CONFIRMED_PAYOUT_IBAN, never a silent fallback to the debit IBAN', async () => {
+      const { subscriberId, policyId, compartmentId } = await policyWithoutPayoutIban();
+      expectRule(await post(as.backoffice, partialPath(policyId, compartmentId), { amount: eur(60_000) }), 'NO_CONFIRMED_PAYOUT_IBAN');
+      // An IBAN a broker registered is no default and cannot be paid to, named or not.
+      const pending = await post(as.broker, `/v1/pay-out/subscribers/${subscriberId}/ibans`, { iban: 'FR1420041010050500013M02606', holder_name: 'Chloé Roux' });
+      expect(pending.status).toBe(201);
+      expectRule(await post(as.broker, totalPath(policyId), {}), 'NO_CONFIRMED_PAYOUT_IBAN');
+      expectRule(await post(as.broker, totalPath(policyId), { payout_iban_id: pending.json.id }), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payout_iban_id');
+      expect(await declaredCount(policyId)).toBe(0);
+    });
+
+    it('redirected money: a broker’s IBAN in another holder’s name cannot be made the default nor paid to until the subscriber confirmed it, its proof was accepted and back-office approved the holder', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
+      const registered = await post(as.broker, '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: 'FR1420041010050500013M02606', holder_name: 'Mallory Marchand' });
+      expect(registered.status).toBe(201);
+      const ibanId = registered.json.id;
+      const makeDefault = (who: 'broker' | 'partner') => call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/make-default`, { method: 'PATCH', headers: as[who] });
+      for (const who of ['broker', 'partner'] as const) expectError(await makeDefault(who), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
+      const earlyRelease = { amount: eur(100_000), reason: 'over_indebtedness', payout_iban_id: ibanId };
+      expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payout_iban_id');
+      // The subscriber confirms it and a RIB proof is accepted: still another holder, so still not payable.
+      expect((await confirmWithCode(server, as.broker, 'sbr_alice', ibanId)).status).toBe(200);
+      await acceptIbanProof(server, as.backoffice, 'sbr_alice', ibanId);
+      expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payout_iban_id');
+      expect(await declaredCount(policyId)).toBe(0);
+      // Back-office approves the holder (a co-holder on the proof): now it is usable.
+      const approved = await post(as.backoffice, `/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/review`, { decision: 'approve' });
+      expect(approved.json).toMatchObject({ status: 'confirmed' });
+      const declared = await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease);
+      expect(declared.status).toBe(201);
+      expect(declared.json).toMatchObject({ payout_iban: 'FR14 **** **** **** **** ***2 606', payout_iban_source: 'registered' });
+      // Alice's default is untouched: a declaration without payout_iban_id still goes to her debit IBAN.
+      expect((await post(as.broker, partialPath(policyId, compartments.C2), { amount: eur(100_000), reason: 'over_indebtedness' })).json).toMatchObject({ payout_iban: DEMO_IBAN_MASKED, payout_iban_source: 'subscription_debit' });
     });
   });
 
