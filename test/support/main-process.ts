@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const DIST = join(__dirname, '..', '..', 'dist');
@@ -8,9 +9,33 @@ export const MAIN = join(DIST, 'main.js');
 // `npm test` builds dist/ first; CI must run these, a laptop running one Jest file may not have built.
 export const built = existsSync(MAIN) || Boolean(process.env.CI);
 
-/** The real process, as `npm start` runs it, on a port of its own; fails with its stderr if it exits. */
+/** A port the system just handed out and took back: free unless someone grabs it in the meantime. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The real process, as `npm start` runs it, on a port of its own; fails with its stderr if it exits.
+ * Another test's server may take the port between the probe and the start: then it tries another one.
+ */
 export async function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, await freePort());
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('already in use')) throw error;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
