@@ -17,18 +17,12 @@ import { invalidFields } from '../errors/app-error';
 import { isIdShaped } from '../domain/shared/ids';
 import { isWithinAmountLimit } from '../domain/shared/money-limits';
 import { isCursorShaped } from '../domain/shared/paging';
+import { hasForbiddenCharacters } from '../domain/shared/text';
 
 /** Longest text any argument or input field takes unless its SDL says otherwise (`@multiline`, `@maxLength`). */
 export const DEFAULT_MAX_TEXT = 1000;
 /** Longest text of a `@multiline` field without its own `@maxLength`. */
 export const DEFAULT_MAX_MULTILINE_TEXT = 10_000;
-
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators. Multi-line fields also take
-// tab, line feed and carriage return.
-const SINGLE_LINE_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const MULTI_LINE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-// A high surrogate not followed by a low one, or a low one not preceded by a high one.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 interface InputRule {
   multiline: boolean;
@@ -49,9 +43,7 @@ function ruleOf(schema: GraphQLSchema, node: GraphQLArgument | GraphQLInputField
 /** The reason a client-sent text is refused, or undefined. */
 function textProblem(value: string, rule: InputRule): string | undefined {
   if (value.length > rule.maxLength) return 'TOO_LONG';
-  // A lone UTF-16 surrogate cannot be stored (PostgreSQL's jsonb and text refuse it) nor printed.
-  if (LONE_SURROGATE.test(value)) return 'INVALID_CHARACTERS';
-  if ((rule.multiline ? MULTI_LINE_FORBIDDEN : SINGLE_LINE_FORBIDDEN).test(value)) return 'INVALID_CHARACTERS';
+  if (hasForbiddenCharacters(value, rule.multiline)) return 'INVALID_CHARACTERS';
   return undefined;
 }
 

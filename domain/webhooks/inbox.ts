@@ -1,3 +1,4 @@
+import { hasForbiddenCharacters } from '../shared/text';
 import { AppError, unauthorized } from '../../errors/app-error';
 import type { Db } from '../../store/db';
 import type { WebhookStore } from '../../store/webhook-store';
@@ -56,5 +57,24 @@ function parsePayload(raw: Buffer): { type: string; data: unknown } {
     throw new AppError('invalid_request', 'WEBHOOK_TYPE_MISSING', { field: 'type' });
   }
   const { type, data } = value as { type: string; data?: unknown };
+  const field = forbiddenTextIn(value, '');
+  if (field !== undefined) throw new AppError('invalid_request', 'INVALID_CHARACTERS', { field });
   return { type, data: data ?? null };
+}
+
+/**
+ * The path of the first key or string of a signed event holding a NUL, another control character (line
+ * breaks allowed: a rejection reason may span lines) or a lone surrogate: a signature proves who sent
+ * the bytes, not that the database can store them.
+ */
+function forbiddenTextIn(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return hasForbiddenCharacters(value, true) ? path || '(body)' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (hasForbiddenCharacters(key, false)) return at;
+    const found = forbiddenTextIn(child, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

@@ -161,6 +161,22 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect((await post(server, 'payments', { id, timestamp: now, body, secret: PAYMENTS })).json).toEqual({ received: true, duplicate: false });
     });
 
+    it('answers 400 INVALID_CHARACTERS, not 500, for a signed event carrying NUL or a lone surrogate', async () => {
+      const cases: Array<[string, string]> = [
+        ['{"type":"surrender.paid","data":{"declaration_id":"sur_\\u0000x"}}', 'data.declaration_id'],
+        ['{"type":"surrender.rejected","data":{"declaration_id":"sur_x","reason":"\\ud800"}}', 'data.reason'],
+        ['{"type":"surrender.paid\\u0000","data":{}}', 'type'],
+      ];
+      for (const [body, field] of cases) {
+        const id = newWebhookId();
+        const answer = await post(server, 'payments', { id, timestamp: nowSeconds(server), body, secret: PAYMENTS });
+        expect(answer.status).toBe(400);
+        expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'INVALID_CHARACTERS', field });
+        // Refused before it is recorded: the provider's corrected retry under the same id is processed.
+        expect(await server.db.query('select 1 from webhook_events where webhook_id = $1', [id])).toHaveLength(0);
+      }
+    });
+
     describe('rejects with 401 INVALID_SIGNATURE, and no effect', () => {
       it('a tampered body', async () => {
         const envelope = newEnvelopeId();
