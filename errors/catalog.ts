@@ -61,6 +61,17 @@ export const CATALOG = {
     fixes: ['Use one of the methods listed in the `Allow` response header.'],
     exampleMessage: 'METHOD_NOT_ALLOWED',
   },
+  invalid_idempotency_key: {
+    status: 400,
+    title: 'Invalid idempotency key',
+    description: 'The idempotency key of a POST or PATCH is not one the API can keep.',
+    causes: [
+      'An `Idempotency-Key` (or `X-Quarzo-Life-Idempotency-Key`) header that is blank after trimming, longer than 255 characters, or holds characters other than visible ASCII.',
+      'Both headers sent with different values.',
+    ],
+    fixes: ['Omit the header if you do not need idempotency.', 'Otherwise send one key per operation, such as a UUID, and the same key on each retry.'],
+    exampleMessage: 'INVALID_IDEMPOTENCY_KEY',
+  },
   invalid_request: {
     status: 400,
     title: 'Invalid request',

@@ -5,6 +5,9 @@ import type { Db } from '../store/db';
 import { IdempotencyStore } from '../store/idempotency-store';
 import type { Reply } from './reply';
 
+/** The standard header and the alias legacy clients were documented to send. */
+const IDEMPOTENCY_HEADERS = ['idempotency-key', 'x-quarzo-life-idempotency-key'];
+
 /** Records are kept at least 24 hours (SECURITY.md 19). */
 const RETENTION_MS = 24 * 3600 * 1000;
 // Response headers worth replaying; cookies and per-request ids are not.
@@ -32,12 +35,20 @@ export class Idempotency {
     private readonly clock: Clock,
   ) {}
 
-  /** Validates the header value; undefined when the request carries none. */
-  static keyOf(header: string | string[] | undefined): string | undefined {
-    if (header === undefined) return undefined;
-    const key = Array.isArray(header) ? header[0] : header;
-    if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new AppError('invalid_request', 'INVALID_IDEMPOTENCY_KEY', { field: 'Idempotency-Key' });
-    return key;
+  /**
+   * The request's key: `Idempotency-Key`, or the documented legacy alias `X-Quarzo-Life-Idempotency-Key`
+   * (the same value when both are sent); undefined when it carries neither. Surrounding spaces are not
+   * part of a key; what is left must be 1 to 255 visible ASCII characters (a UUID, typically), else 400
+   * `invalid_idempotency_key`.
+   */
+  static keyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+    const sent = IDEMPOTENCY_HEADERS.map((name) => headers[name]).filter((value) => value !== undefined);
+    if (sent.length === 0) return undefined;
+    const keys = sent.map((value) => (Array.isArray(value) ? value.join(',') : value).trim());
+    if (keys.some((key) => key !== keys[0]) || !/^[\x21-\x7e]{1,255}$/.test(keys[0])) {
+      throw new AppError('invalid_idempotency_key', 'INVALID_IDEMPOTENCY_KEY', { field: 'Idempotency-Key' });
+    }
+    return keys[0];
   }
 
   async run(scope: string, key: string, request: { method: string; path: string; body: Buffer }, execute: () => Promise<Reply>): Promise<Reply> {

@@ -139,7 +139,7 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
     const context = await deps.buildContext(req, requestId);
     const execute = () => deps.graphql.execute({ method, search: url.search, headers: req.headers, body }, context);
     // Keys are the caller's: looked at only once there is one, so an anonymous caller learns nothing from them.
-    const key = method === 'POST' && context.viewer ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
+    const key = method === 'POST' && context.viewer ? Idempotency.keyOf(req.headers) : undefined;
     if (key && context.viewer) {
       return await deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: '/graphql', body: raw }, execute);
     }

@@ -80,7 +80,7 @@ export class RestBridge {
     // route.acceptVariable: the Accept header picks a variable (a download's format) the query string left unset.
     applyAcceptVariable(route, req, variables);
     const run = () => this.run(operation, route, variables, context);
-    const key = method === 'POST' || method === 'PATCH' ? Idempotency.keyOf(req.headers['idempotency-key']) : undefined;
+    const key = method === 'POST' || method === 'PATCH' ? Idempotency.keyOf(req.headers) : undefined;
     if (key && context.viewer) {
       return this.deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: url.pathname, body: raw }, run);
     }

@@ -156,6 +156,25 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         expect((await sessionsOf(server.db, 'usr_alice')).length).toBe(before.length + 1);
       });
 
+      it('takes the documented alias X-Quarzo-Life-Idempotency-Key: the same key under either header replays one write', async () => {
+        const address = newAddress();
+        const { token } = await login(server.url, 'alice@demo.test', address);
+        const before = await sessionsOf(server.db, 'usr_alice');
+        const key = newKey();
+        const body = { email: 'alice@demo.test', password: DEMO_PASSWORD };
+        const send = (header: string) =>
+          call(`${server.url}/v1/auth/login`, { method: 'POST', json: body, headers: { authorization: `Bearer ${token}`, [header]: key, 'x-forwarded-for': address } });
+        const first = await send('x-quarzo-life-idempotency-key');
+        expect(first.status).toBe(200);
+        const replay = await send('idempotency-key');
+        expect(replay.headers.get('idempotent-replayed')).toBe('true');
+        expect(replay.json).toEqual(first.json);
+        expect((await sessionsOf(server.db, 'usr_alice')).length).toBe(before.length + 1);
+        const blank = await call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-quarzo-life-idempotency-key': '   ' } });
+        expect(blank.status).toBe(400);
+        expect(blank.json.errors[0]).toMatchObject({ code: 'invalid_idempotency_key', doc_url: `${server.url}/docs/errors/invalid_idempotency_key` });
+      });
+
       it('refuses the same key with another body on REST: 422 IDEMPOTENCY_KEY_REUSED naming the header', async () => {
         const address = newAddress();
         const { token } = await login(server.url, 'alice@demo.test', address);
@@ -209,7 +228,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const { token } = await login(server.url, 'alice@demo.test', newAddress());
         const answer = await restLogout(token, 'k'.repeat(300));
         expect(answer.status).toBe(400);
-        expect(answer.json).toEqual({ errors: [{ code: 'invalid_request', message: 'INVALID_IDEMPOTENCY_KEY', doc_url: `${server.url}/docs/errors/invalid_request`, field: 'Idempotency-Key' }] });
+        expect(answer.json).toEqual({ errors: [{ code: 'invalid_idempotency_key', message: 'INVALID_IDEMPOTENCY_KEY', doc_url: `${server.url}/docs/errors/invalid_idempotency_key`, field: 'Idempotency-Key' }] });
         expect((await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       });
 
@@ -454,18 +473,25 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       }
     });
 
-    it('validates header values: 1-255 visible ASCII characters', () => {
-      expect(Idempotency.keyOf(undefined)).toBeUndefined();
-      expect(Idempotency.keyOf('abc-123_XYZ:~')).toBe('abc-123_XYZ:~');
-      expect(Idempotency.keyOf('k'.repeat(255))).toBe('k'.repeat(255));
-      for (const bad of ['', 'k'.repeat(256), 'k'.repeat(300), 'with space', 'caf\u00e9', 'tab\t']) {
+    it('validates header values: 1-255 visible ASCII characters once trimmed, from either documented header', () => {
+      expect(Idempotency.keyOf({})).toBeUndefined();
+      expect(Idempotency.keyOf({ 'idempotency-key': 'abc-123_XYZ:~' })).toBe('abc-123_XYZ:~');
+      expect(Idempotency.keyOf({ 'idempotency-key': 'k'.repeat(255) })).toBe('k'.repeat(255));
+      expect(Idempotency.keyOf({ 'x-quarzo-life-idempotency-key': '  7f9c2b1e-5d3a-4c8e-9b6f-2a1d0e4c7b3a ' })).toBe('7f9c2b1e-5d3a-4c8e-9b6f-2a1d0e4c7b3a');
+      expect(Idempotency.keyOf({ 'idempotency-key': 'same', 'x-quarzo-life-idempotency-key': 'same' })).toBe('same');
+      const refused = [
+        ...['', '   ', 'k'.repeat(256), 'k'.repeat(300), 'with space', 'caf\u00e9', 'tab\tinside'].map((key) => ({ 'idempotency-key': key })),
+        { 'x-quarzo-life-idempotency-key': ' ' },
+        { 'idempotency-key': 'one', 'x-quarzo-life-idempotency-key': 'two' },
+      ];
+      for (const headers of refused) {
         let thrown: unknown;
         try {
-          Idempotency.keyOf(bad);
+          Idempotency.keyOf(headers);
         } catch (e) {
           thrown = e;
         }
-        expect(thrown).toMatchObject({ code: 'invalid_request', reason: 'INVALID_IDEMPOTENCY_KEY', extra: { field: 'Idempotency-Key' } });
+        expect(thrown).toMatchObject({ code: 'invalid_idempotency_key', reason: 'INVALID_IDEMPOTENCY_KEY', extra: { field: 'Idempotency-Key' } });
       }
     });
   });
