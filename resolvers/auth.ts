@@ -1,4 +1,5 @@
 import type { RequestContext } from '../context/context';
+import type { Viewer } from '../domain/auth/viewer';
 
 export const authResolvers = {
   Query: {
@@ -18,5 +19,9 @@ export const authResolvers = {
       if (ctx.credentials.sessionCookie !== undefined) ctx.response.cookies.push(ctx.sessionCookie.clear());
       return true;
     },
+  },
+  Viewer: {
+    subscriberId: (v: Viewer, _: unknown, ctx: RequestContext) => (v.kind === 'subscriber' ? ctx.services.subscription.subscriberIdOfUser(v.id) : null),
+    distributorId: (v: Viewer) => (v.kind === 'broker' || v.kind === 'machine' ? v.distributorId : null),
   },
 };

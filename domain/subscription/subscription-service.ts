@@ -17,6 +17,7 @@ import { draftProblems, insureeProblems, subscriberProblems } from './subscripti
 /** Subscribers, insurees and draft subscriptions: the first half of the subscription journey. */
 export class SubscriptionService {
   private catalogueCache: { rows: Promise<ProductRow[]>; until: number } | undefined;
+  private readonly profileIds = new Map<string, string>();
 
   constructor(
     private readonly db: Db,
@@ -95,6 +96,18 @@ export class SubscriptionService {
   /** The profile of a subscriber login, if it has created one. */
   subscriberOfUser(userId: string): Promise<SubscriberRow | undefined> {
     return this.store.subscriberOfUser(userId);
+  }
+
+  /**
+   * The id of a subscriber login's profile. A login gets one profile, once, and keeps it: a found id is
+   * remembered for the process's life (every replica may remember it), a missing one is asked again.
+   */
+  async subscriberIdOfUser(userId: string): Promise<string | null> {
+    const known = this.profileIds.get(userId);
+    if (known) return known;
+    const id = (await this.store.subscriberOfUser(userId))?.id ?? null;
+    if (id) this.profileIds.set(userId, id);
+    return id;
   }
 
   async createInsuree({ viewer, requestId }: Acting, input: InsureeInput): Promise<InsureeRow> {

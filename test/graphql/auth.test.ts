@@ -39,8 +39,8 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     expect(answer.status).toBe(200);
     expect(answer.json.data.login).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
     const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0];
-    const me = await gql(base, '{ me { id kind email clientId } }', { headers: { cookie } });
-    expect(me.json.data.me).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null });
+    const me = await gql(base, '{ me { id kind email clientId subscriberId distributorId } }', { headers: { cookie } });
+    expect(me.json.data.me).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
     const viaToken = await gql(base, '{ me { id } }', { token: answer.json.data.login.accessToken });
     expect(viaToken.json.data.me.id).toBe('usr_alice');
   });
