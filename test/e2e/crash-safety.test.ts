@@ -102,6 +102,22 @@ async function keyedWritesSurviveKill(env: Record<string, string>, declarations:
   expect((await declarations()).sort()).toEqual(created.map(([, a]) => a.id!).sort());
 }
 
+/** A PostgreSQL database of its own (the process under test runs migrations and demo data in it), dropped after. */
+async function withScratchDatabase(work: (url: string) => Promise<void>): Promise<void> {
+  const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await admin.connect();
+  const name = `gw_crash_${randomBytes(4).toString('hex')}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  try {
+    await work(url.toString());
+  } finally {
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
 describe('an acknowledged surrender declaration survives kill -9 of the server', () => {
   (built ? it : it.skip)('on PGlite, in its data folder', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gw-crash-'));
@@ -112,20 +128,7 @@ describe('an acknowledged surrender declaration survives kill -9 of the server',
     }
   }, 240_000);
 
-  (built && process.env.TEST_DATABASE_URL ? it : it.skip)('on PostgreSQL', async () => {
-    const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    const name = `gw_crash_${randomBytes(4).toString('hex')}`;
-    await admin.query(`create database ${name}`);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
-    try {
-      await writeThenCrash({ DATABASE_URL: url.toString() });
-    } finally {
-      await admin.query(`drop database ${name} with (force)`);
-      await admin.end();
-    }
-  }, 240_000);
+  (built && process.env.TEST_DATABASE_URL ? it : it.skip)('on PostgreSQL', () => withScratchDatabase((url) => writeThenCrash({ DATABASE_URL: url })), 240_000);
 });
 
 describe('keyed writes in flight at kill -9: every retry replays the committed answer or runs once, none is 409', () => {
@@ -146,26 +149,16 @@ describe('keyed writes in flight at kill -9: every retry replays the committed a
     }
   }, 300_000);
 
-  (built && process.env.TEST_DATABASE_URL ? it : it.skip)('on PostgreSQL', async () => {
-    const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    const name = `gw_crash_${randomBytes(4).toString('hex')}`;
-    await admin.query(`create database ${name}`);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${name}`;
-    try {
-      await keyedWritesSurviveKill({ DATABASE_URL: url.toString() }, async () => {
-        const client = new Client({ connectionString: url.toString() });
+  (built && process.env.TEST_DATABASE_URL ? it : it.skip)('on PostgreSQL', () =>
+    withScratchDatabase((url) =>
+      keyedWritesSurviveKill({ DATABASE_URL: url }, async () => {
+        const client = new Client({ connectionString: url });
         await client.connect();
         try {
           return (await client.query<{ id: string }>(partialIds, ['partial'])).rows.map((r) => r.id);
         } finally {
           await client.end();
         }
-      });
-    } finally {
-      await admin.query(`drop database ${name} with (force)`);
-      await admin.end();
-    }
-  }, 300_000);
+      }),
+    ), 300_000);
 });
