@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
 import { BillingService, type StatementFormat } from '../domain/billing/billing-service';
+import type { CommissionType } from '../domain/billing/commission-rules';
 import type { CommissionLineRow, CommissionStatementRow } from '../store/billing-store';
 import { money } from './adapt';
 
@@ -26,17 +27,25 @@ interface StatementArgs {
   brokerId?: string | null;
   from?: string | null;
   to?: string | null;
+  page?: number | null;
+  perPage?: number | null;
+  type?: CommissionType | null;
 }
 
 export const billingResolvers = {
   Query: {
     async commissionStatements(_: unknown, args: StatementArgs, ctx: RequestContext) {
-      const page = await ctx.services.billing.page(ctx.viewer!, { first: args.first, after: args.after ?? null, brokerId: args.brokerId ?? null, from: args.from ?? null, to: args.to ?? null });
+      const page = await ctx.services.billing.page(ctx.viewer!, {
+        first: args.first, after: args.after ?? null, page: args.page ?? null, perPage: args.perPage ?? null,
+        brokerId: args.brokerId ?? null, from: args.from ?? null, to: args.to ?? null, type: args.type ?? null,
+      });
       const last = page.rows.at(-1);
       return {
         edges: page.rows.map((node) => ({ cursor: BillingService.cursorOf(node), node })),
         nodes: page.rows,
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? BillingService.cursorOf(last) : null },
+        page: page.page,
+        perPage: page.perPage,
       };
     },
     commissionStatement: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.billing.statement(ctx.viewer!, args.id),
@@ -45,8 +54,11 @@ export const billingResolvers = {
       return { fileName: file.fileName, contentType: file.contentType, contentBase64: file.bytes.toString('base64') };
     },
   },
+  // The enum's internal values are the documented spellings the domain and the database use.
+  CommissionType: { inducement: 'inducement', business_commission: 'business-commission' } satisfies Record<string, CommissionType>,
   CommissionStatement: {
     brokerId: (s: CommissionStatementRow) => s.broker_id,
+    typeCode: (s: CommissionStatementRow) => s.type,
     premiumTotal: (s: CommissionStatementRow) => money(s.premium_total, s.currency),
     commissionTotal: (s: CommissionStatementRow) => money(s.commission_total, s.currency),
     lineCount: (s: CommissionStatementRow) => s.line_count,

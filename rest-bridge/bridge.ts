@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { execute, type GraphQLSchema } from 'graphql';
+import { execute, getNamedType, isEnumType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { CATALOG } from '../errors/catalog';
@@ -122,7 +122,7 @@ export class RestBridge {
     if (!route.body) {
       for (const [name, value] of query) {
         const camel = toCamel(name);
-        if (operation.variables.has(camel)) variables[camel] = coerceText(value, operation.variables.get(camel)!.scalar);
+        if (operation.variables.has(camel)) variables[camel] = coerceText(value, operation.variables.get(camel)!.type);
       }
     }
     if (route.bodyVariable) variables[route.bodyVariable] = convertKeys(body, toCamel);
@@ -186,8 +186,15 @@ function restFields(error: AppError): AppError {
   });
 }
 
-/** Query-string values are text; numbers and booleans are converted for variables of those types. */
-function coerceText(value: string, scalar: string): unknown {
+/**
+ * Query-string values are text; numbers and booleans are converted for variables of those types. REST
+ * spells multi-word enum values with '-' (the public docs' `business-commission`), which a GraphQL enum
+ * value cannot hold: an enum variable reads them as '_' (`business_commission`).
+ */
+function coerceText(value: string, type: GraphQLInputType): unknown {
+  const named = getNamedType(type);
+  if (isEnumType(named)) return value.replaceAll('-', '_');
+  const scalar = named.name;
   if (scalar === 'Int' && /^-?\d+$/.test(value)) return Number(value);
   if (scalar === 'Boolean' && (value === 'true' || value === 'false')) return value === 'true';
   return value;

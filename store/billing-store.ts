@@ -1,8 +1,10 @@
+import type { CommissionType } from '../domain/billing/commission-rules';
 import type { Queryable } from './db';
 
 export interface CommissionStatementRow {
   id: string;
   broker_id: string;
+  type: CommissionType;
   /** YYYY-MM. */
   period: string;
   currency: string;
@@ -35,11 +37,14 @@ export interface StatementFilter {
   brokerId: string | null;
   from: string | null;
   to: string | null;
+  type: CommissionType | null;
   /** Position after which the page starts, in (period desc, id asc) order. */
   after: { period: string; id: string } | null;
+  /** Rows skipped before the page (page-number paging); 0 with a cursor. */
+  offset: number;
 }
 
-const STATEMENT = `select s.id, s.broker_id, s.period, s.currency, s.premium_total, s.commission_total, s.issued_at,
+const STATEMENT = `select s.id, s.broker_id, s.type, s.period, s.currency, s.premium_total, s.commission_total, s.issued_at,
     (select count(*)::int from commission_lines l where l.statement_id = s.id) as line_count
   from commission_statements s`;
 
@@ -59,9 +64,10 @@ export class BillingStore {
           and ($2::text is null or s.period >= $2)
           and ($3::text is null or s.period <= $3)
           and ($4::text is null or s.period < $4 or (s.period = $4 and s.id > $5::text))
+          and ($6::text is null or s.type = $6)
         order by s.period desc, s.id
-        limit $6`,
-      [filter.brokerId, filter.from, filter.to, filter.after?.period ?? null, filter.after?.id ?? null, limit],
+        limit $7 offset $8`,
+      [filter.brokerId, filter.from, filter.to, filter.after?.period ?? null, filter.after?.id ?? null, filter.type, limit, filter.offset],
     );
   }
 
@@ -85,8 +91,8 @@ export class BillingStore {
 
   /** Writes an issued statement and its lines (the billing run, the demo data, tests). */
   async insertStatement(tx: Queryable, s: Omit<CommissionStatementRow, 'line_count'>, lines: ReadonlyArray<Omit<CommissionLineRow, 'statement_id'>>): Promise<void> {
-    await tx.query('insert into commission_statements (id, broker_id, period, currency, premium_total, commission_total, issued_at) values ($1, $2, $3, $4, $5, $6, $7)', [
-      s.id, s.broker_id, s.period, s.currency, s.premium_total, s.commission_total, s.issued_at,
+    await tx.query('insert into commission_statements (id, broker_id, type, period, currency, premium_total, commission_total, issued_at) values ($1, $2, $3, $4, $5, $6, $7, $8)', [
+      s.id, s.broker_id, s.type, s.period, s.currency, s.premium_total, s.commission_total, s.issued_at,
     ]);
     for (const l of lines) {
       await tx.query('insert into commission_lines (statement_id, line_no, policy_id, policy_label, premium, rate_bp, commission) values ($1, $2, $3, $4, $5, $6, $7)', [

@@ -1,28 +1,44 @@
 import { AppError, invalidFields } from '../../errors/app-error';
 import type { BillingStore, CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
 import type { Viewer } from '../auth/viewer';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
+import { checkPageSize, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from '../shared/paging';
 import { notFound } from '../shared/access';
+import type { CommissionType } from './commission-rules';
 import { isPeriod } from './period';
 import { CSV_CONTENT_TYPE, statementCsv } from './statement-csv';
 import { statementPdf } from './statement-pdf';
 
 export type StatementFormat = 'pdf' | 'csv';
 
+/**
+ * Two ways to page the same list: cursors (`first`/`after`, GraphQL's connection) or page numbers
+ * (`page`/`perPage`, the legacy REST callers' documented parameters). `perPage` wins over `first`;
+ * `page` with `after` is a 400, since they name two different starting points.
+ */
 export interface StatementQuery {
   first: number;
   after: string | null;
+  /** 1-based page number; null: page 1 unless `after` is given. */
+  page: number | null;
+  /** 1-100; null: `first`. */
+  perPage: number | null;
   /** Back-office: one broker's statements; a broker may only name itself. */
   brokerId: string | null;
   /** YYYY-MM, included. */
   from: string | null;
   /** YYYY-MM, included. */
   to: string | null;
+  /** Null: every type. */
+  type: CommissionType | null;
 }
 
 export interface StatementPage {
   rows: CommissionStatementRow[];
   hasNextPage: boolean;
+  /** The page number this is; null when it started after a cursor (its number is unknown). */
+  page: number | null;
+  /** The page size used. */
+  perPage: number;
 }
 
 export interface StatementFile {
@@ -42,16 +58,22 @@ export class BillingService {
   /** A page of statements, newest period first. */
   async page(viewer: Viewer, query: StatementQuery): Promise<StatementPage> {
     assertBillingRole(viewer);
-    checkPageSize(query.first);
     const problems: Array<{ field: string; reason: string }> = [];
+    if (query.page !== null && (!Number.isInteger(query.page) || query.page < 1)) problems.push({ field: 'page', reason: 'INVALID_PAGE' });
+    if (query.page !== null && query.after !== null) problems.push({ field: 'page', reason: 'PAGE_WITH_CURSOR' });
+    if (query.perPage !== null && (!Number.isInteger(query.perPage) || query.perPage < 1 || query.perPage > MAX_PAGE_SIZE)) problems.push({ field: 'perPage', reason: 'PAGE_SIZE_OUT_OF_RANGE' });
+    if (query.perPage === null) checkPageSize(query.first);
     if (query.from !== null && !isPeriod(query.from)) problems.push({ field: 'from', reason: 'INVALID_PERIOD' });
     if (query.to !== null && !isPeriod(query.to)) problems.push({ field: 'to', reason: 'INVALID_PERIOD' });
     if (!problems.length && query.from !== null && query.to !== null && query.from > query.to) problems.push({ field: 'to', reason: 'PERIOD_BEFORE_FROM' });
     if (problems.length) throw invalidFields(problems);
     const brokerId = await this.brokerScope(viewer, query.brokerId);
     const after = query.after === null ? null : positionOf(query.after);
-    const rows = await this.store.page({ brokerId, from: query.from, to: query.to, after }, query.first + 1);
-    return { rows: rows.slice(0, query.first), hasNextPage: rows.length > query.first };
+    const size = query.perPage ?? query.first;
+    const page = after === null ? (query.page ?? 1) : null;
+    const offset = page === null ? 0 : (page - 1) * size;
+    const rows = await this.store.page({ brokerId, from: query.from, to: query.to, type: query.type, after, offset }, size + 1);
+    return { rows: rows.slice(0, size), hasNextPage: rows.length > size, page, perPage: size };
   }
 
   /** One statement the viewer may read; 404 otherwise. */

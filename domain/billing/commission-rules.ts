@@ -12,8 +12,19 @@ export interface CommissionLineInput {
   rateBasisPoints: number;
 }
 
+/**
+ * What a statement pays, spelled as the public docs spell it (REST `type`); GraphQL, whose enum values
+ * cannot hold '-', names `business-commission` `business_commission`.
+ */
+export const COMMISSION_TYPES = ['inducement', 'business-commission'] as const;
+export type CommissionType = (typeof COMMISSION_TYPES)[number];
+
+export function isCommissionType(value: string): value is CommissionType {
+  return (COMMISSION_TYPES as readonly string[]).includes(value);
+}
+
 export interface IssuedStatement {
-  statement: { id: string; broker_id: string; period: string; currency: string; premium_total: number; commission_total: number; issued_at: Date };
+  statement: { id: string; broker_id: string; type: CommissionType; period: string; currency: string; premium_total: number; commission_total: number; issued_at: Date };
   lines: Array<{ line_no: number; policy_id: string; policy_label: string; premium: number; rate_bp: number; commission: number }>;
 }
 
@@ -27,7 +38,7 @@ export function commissionOf(premium: number, rateBasisPoints: number): number {
 }
 
 /** A statement with its numbered lines and totals, each commission computed from its premium and rate. */
-export function issueStatement(brokerId: string, period: string, currency: string, issuedAt: Date, inputs: readonly CommissionLineInput[]): IssuedStatement {
+export function issueStatement(brokerId: string, period: string, currency: string, issuedAt: Date, inputs: readonly CommissionLineInput[], type: CommissionType = 'business-commission'): IssuedStatement {
   const lines = inputs.map((line, index) => ({
     line_no: index + 1,
     policy_id: line.policyId,
@@ -40,6 +51,7 @@ export function issueStatement(brokerId: string, period: string, currency: strin
     statement: {
       id: newId('cst'),
       broker_id: brokerId,
+      type,
       period,
       currency,
       premium_total: lines.reduce((sum, l) => sum + l.premium, 0),

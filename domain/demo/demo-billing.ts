@@ -1,6 +1,6 @@
 import { BillingStore } from '../../store/billing-store';
 import type { Db } from '../../store/db';
-import { issueStatement, type CommissionLineInput } from '../billing/commission-rules';
+import { issueStatement, type CommissionLineInput, type CommissionType } from '../billing/commission-rules';
 import { endOf, monthsBefore } from '../billing/period';
 import type { Clock } from '../shared/clock';
 import { DEMO, DEMO_PORTFOLIO, DEMO_PRODUCTS } from './demo-data';
@@ -18,8 +18,9 @@ const TOP_UP = { policyId: 'pol_alice_av', monthIndex: 6, amount: 250_000 } as c
 
 /**
  * A year of monthly commission statements for broker@demo.test: the 12 months before the clock's
- * month, one line per demo policy (alice's and bob's). Once: does nothing when the broker already has
- * statements or is not there. Call after `seedDemoPortfolio`.
+ * month (quarter ends are inducements, the other months business commissions), one line per demo
+ * policy (alice's and bob's). Once: does nothing when the broker already has statements or is not
+ * there. Call after `seedDemoPortfolio`.
  */
 export async function seedDemoBilling(db: Db, clock: Clock): Promise<boolean> {
   const store = new BillingStore(db);
@@ -27,11 +28,16 @@ export async function seedDemoBilling(db: Db, clock: Clock): Promise<boolean> {
   const months = monthsBefore(clock.now(), 12);
   await db.transaction(async (tx) => {
     for (const [monthIndex, period] of months.entries()) {
-      const issued = issueStatement(DEMO_BROKER_ID, period, 'EUR', endOf(period), demoLines(monthIndex));
+      const issued = issueStatement(DEMO_BROKER_ID, period, 'EUR', endOf(period), demoLines(monthIndex), demoType(period));
       await store.insertStatement(tx, issued.statement, issued.lines);
     }
   });
   return true;
+}
+
+/** Quarter-end months pay the quarterly inducement, the others the monthly business commission: both types, fixed by the period. */
+function demoType(period: string): CommissionType {
+  return Number(period.slice(5)) % 3 === 0 ? 'inducement' : 'business-commission';
 }
 
 function demoLines(monthIndex: number): CommissionLineInput[] {

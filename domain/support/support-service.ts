@@ -11,7 +11,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from '../subscription/subscription-service';
-import { requestProblems, supportReference, supportTransition, type SupportRequestInput, type SupportStatus } from './support-rules';
+import { completeRequest, requestProblems, supportReference, supportTransition, type SupportRequestInput, type SupportStatus } from './support-rules';
 
 export interface SupportPage {
   rows: SupportRequestRow[];
@@ -38,7 +38,8 @@ export class SupportService {
   /** Opens a request with a fresh reference; another subscriber's id answers 404, as a missing one. */
   async open({ viewer, requestId }: Acting, subscriberId: string, input: SupportRequestInput): Promise<SupportRequestRow> {
     assertRole(viewer, OPENERS);
-    const problems = requestProblems(input);
+    const request = completeRequest(input);
+    const problems = requestProblems(request);
     if (problems.length) throw invalidFields(problems);
     return this.db.transaction(async (tx) => {
       const subscriber = await this.subscriptions.subscriber(viewer, subscriberId, tx);
@@ -49,9 +50,9 @@ export class SupportService {
         number,
         reference: supportReference(now, number),
         subscriber_id: subscriber.id,
-        category: input.category,
-        subject: input.subject.trim(),
-        message: input.message.trim(),
+        category: request.category,
+        subject: request.subject,
+        message: request.message,
         status: 'open',
         opened_by_kind: viewer.kind,
         opened_by_id: viewer.id,

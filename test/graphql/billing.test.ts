@@ -189,6 +189,33 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     expect(big.json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', extensions: { code: 'invalid_request', field: 'first' } });
   });
 
+  it('each statement has a type (enum inducement | business_commission, typeCode as REST spells it) and the connection filters by it', async () => {
+    const TYPED = `query Typed($type: CommissionType, $first: Int, $page: Int, $perPage: Int, $after: String) {
+      commissionStatements(type: $type, first: $first, page: $page, perPage: $perPage, after: $after) { nodes { id period type typeCode } pageInfo { hasNextPage endCursor } page perPage }
+    }`;
+    const all = (await gqlAs('broker', TYPED, { first: 100 })).json.data.commissionStatements;
+    expect(all).toMatchObject({ page: 1, perPage: 100 });
+    for (const s of all.nodes) {
+      const quarterEnd = Number(s.period.slice(5)) % 3 === 0;
+      expect({ type: s.type, typeCode: s.typeCode }).toEqual(quarterEnd ? { type: 'inducement', typeCode: 'inducement' } : { type: 'business_commission', typeCode: 'business-commission' });
+    }
+    const business = (await gqlAs('broker', TYPED, { type: 'business_commission', first: 100 })).json.data.commissionStatements.nodes;
+    expect(business.map((s: { id: string }) => s.id)).toEqual(all.nodes.filter((s: { type: string }) => s.type === 'business_commission').map((s: { id: string }) => s.id));
+    expect(business).toHaveLength(8);
+    // Cursor paging keeps the filter; page numbers work here too.
+    const first = (await gqlAs('broker', TYPED, { type: 'inducement', first: 3 })).json.data.commissionStatements;
+    const rest = (await gqlAs('broker', TYPED, { type: 'inducement', first: 3, after: first.pageInfo.endCursor })).json.data.commissionStatements;
+    expect([...first.nodes, ...rest.nodes].map((s: { type: string }) => s.type)).toEqual(Array(4).fill('inducement'));
+    expect(rest).toMatchObject({ page: null, perPage: 3, pageInfo: { hasNextPage: false } });
+    const page2 = (await gqlAs('broker', TYPED, { type: 'inducement', page: 2, perPage: 3 })).json.data.commissionStatements;
+    expect(page2.nodes.map((s: { id: string }) => s.id)).toEqual(rest.nodes.map((s: { id: string }) => s.id));
+    // The REST spelling is no GraphQL enum value; bad page numbers and page with a cursor are invalid_request.
+    expect((await gqlAs('broker', TYPED, { type: 'business-commission' })).json.errors[0]).toMatchObject({ extensions: { code: 'invalid_request' } });
+    expect((await gqlAs('broker', TYPED, { page: 0 })).json.errors[0]).toMatchObject({ message: 'INVALID_PAGE', extensions: { code: 'invalid_request', field: 'page' } });
+    expect((await gqlAs('broker', TYPED, { perPage: 101 })).json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', extensions: { code: 'invalid_request', field: 'perPage' } });
+    expect((await gqlAs('broker', TYPED, { page: 1, after: first.pageInfo.endCursor })).json.errors[0]).toMatchObject({ message: 'PAGE_WITH_CURSOR', extensions: { field: 'page' } });
+  });
+
   it('a broker reads one of its statements; another broker’s is not_found, exactly like a missing one', async () => {
     const list = await gqlAs('broker', PAGE, { first: 1 });
     const id = list.json.data.commissionStatements.nodes[0].id;

@@ -52,6 +52,15 @@ describe.each(EACH_DATABASE)('GraphQL support requests on %s', (_name, database)
     expect((await openAs('backoffice', 'sbr_bob')).openedByKind).toBe('backoffice');
   });
 
+  it('category and subject are optional: category other, the subject the message’s first line', async () => {
+    const answer = await as('alice', OPEN, { subscriberId: 'sbr_alice', input: { message: ' Question sur mon contrat\nDétails. ' } });
+    expect(answer.json.data.openSupportRequest).toMatchObject({ category: 'other', subject: 'Question sur mon contrat', message: 'Question sur mon contrat\nDétails.' });
+    const long = await as('alice', OPEN, { subscriberId: 'sbr_alice', input: { message: 'x'.repeat(300) } });
+    expect(long.json.data.openSupportRequest.subject).toBe(`${'x'.repeat(199)}…`);
+    const blank = await as('alice', OPEN, { subscriberId: 'sbr_alice', input: { message: '   ' } });
+    expect(blank.json.errors[0]).toMatchObject({ message: 'MESSAGE_REQUIRED', extensions: { code: 'invalid_request', field: 'message' } });
+  });
+
   it('another subscriber’s id is not_found like a missing one, for subscribers and other distributors’ brokers', async () => {
     const bobs = await as('alice', OPEN, { subscriberId: 'sbr_bob', input: input() });
     const nobody = await as('alice', OPEN, { subscriberId: 'sbr_nobody', input: input() });

@@ -130,6 +130,8 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
       expect(s).toEqual({
         id: expect.stringMatching(/^cst_/),
         broker_id: 'usr_broker',
+        // The demo's quarter-end months are inducements, the others business commissions.
+        type: Number(s.period.slice(5)) % 3 === 0 ? 'inducement' : 'business-commission',
         period: expect.stringMatching(/^\d{4}-\d{2}$/),
         premium_total: { amount: expect.any(Number), currency: 'EUR' },
         commission_total: { amount: expect.any(Number), currency: 'EUR' },
@@ -151,13 +153,15 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     expect(bobPer).toEqual({ policy_id: 'pol_bob_per', policy_label: 'Bob Durand - Démo Retraite PER', premium: { amount: 12_345, currency: 'EUR' }, rate_basis_points: 300, commission: { amount: 370, currency: 'EUR' } });
   });
 
-  it('pages with an opaque cursor: { items, page_info: { has_next_page, end_cursor } }', async () => {
+  it('pages with an opaque cursor: { items, page_info: { has_next_page, end_cursor }, page, per_page }', async () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 10; pages += 1) {
       const answer: Answer = await get('broker', `${LIST}?first=5${after ? `&after=${encodeURIComponent(after)}` : ''}`);
       expect(answer.status).toBe(200);
-      expect(Object.keys(answer.json).sort()).toEqual(['items', 'page_info']);
+      expect(Object.keys(answer.json).sort()).toEqual(['items', 'page', 'page_info', 'per_page']);
+      // After a cursor the page number is unknown.
+      expect(answer.json).toMatchObject({ page: after ? null : 1, per_page: 5 });
       expect(Object.keys(answer.json.page_info).sort()).toEqual(['end_cursor', 'has_next_page']);
       seen.push(...answer.json.items.map((s: { id: string }) => s.id));
       if (!answer.json.page_info.has_next_page) break;
@@ -167,7 +171,61 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     // 12 demo months and the old tricky statement, each once, in the list order.
     expect(seen).toEqual([...demoStatements.map((s) => s.id), trickyStatementId]);
     const empty = await get('broker', `${LIST}?from=2999-01`);
-    expect(empty.json).toEqual({ items: [], page_info: { has_next_page: false, end_cursor: null } });
+    expect(empty.json).toEqual({ items: [], page_info: { has_next_page: false, end_cursor: null }, page: 1, per_page: 20 });
+  });
+
+  it('pages by number as the public docs say: page from 1, perPage 1-100 (default 20), with page and per_page in the answer', async () => {
+    const all = [...demoStatements.map((s) => s.id), trickyStatementId];
+    const seen: string[] = [];
+    for (let page = 1; page <= 3; page += 1) {
+      const answer = await get('broker', `${LIST}?page=${page}&perPage=5`);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ page, per_page: 5, page_info: { has_next_page: page < 3 } });
+      expect(answer.json.items).toHaveLength(page < 3 ? 5 : 3);
+      seen.push(...answer.json.items.map((s: { id: string }) => s.id));
+    }
+    expect(seen).toEqual(all);
+    // Defaults: page 1, 20 a page; the snake_case spelling works too; past the end is an empty page.
+    expect((await get('broker', `${LIST}?page=1`)).json).toMatchObject({ page: 1, per_page: 20, page_info: { has_next_page: false } });
+    expect((await get('broker', `${LIST}?page=2&per_page=4`)).json.items.map((s: { id: string }) => s.id)).toEqual(all.slice(4, 8));
+    expect((await get('broker', `${LIST}?page=9`)).json).toMatchObject({ items: [], page: 9, page_info: { has_next_page: false } });
+    expect((await get('broker', `${LIST}?perPage=100`)).status).toBe(200);
+    // Filters apply before paging.
+    const filtered = await get('broker', `${LIST}?from=${months[2]}&to=${months[9]}&page=2&perPage=3`);
+    expect(filtered.json.items.map((s: { period: string }) => s.period)).toEqual(months.slice(2, 10).reverse().slice(3, 6));
+  });
+
+  it('refuses a bad page, perPage or type with a 400 naming the parameter, and page together with a cursor', async () => {
+    for (const [query, field, reason] of [
+      ['page=0', 'page', 'INVALID_PAGE'],
+      ['page=-2', 'page', 'INVALID_PAGE'],
+      ['page=abc', 'page', undefined],
+      ['page=1.5', 'page', undefined],
+      ['perPage=0', 'per_page', 'PAGE_SIZE_OUT_OF_RANGE'],
+      ['perPage=101', 'per_page', 'PAGE_SIZE_OUT_OF_RANGE'],
+      ['perPage=many', 'per_page', undefined],
+      ['type=commission', 'type', undefined],
+      ['type=INDUCEMENT', 'type', undefined],
+      ['type=', 'type', undefined],
+      [`page=2&after=${demoStatements[0].id}`, 'page', 'PAGE_WITH_CURSOR'],
+    ] as Array<[string, string, string | undefined]>) {
+      const answer = await get('broker', `${LIST}?${query}`);
+      expect({ query, status: answer.status }).toEqual({ query, status: 400 });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', field, ...(reason ? { message: reason } : {}) });
+    }
+  });
+
+  it('filters by type: inducement or business-commission, as the docs spell them', async () => {
+    const inducements = await get('broker', `${LIST}?type=inducement`);
+    expect(inducements.status).toBe(200);
+    expect(inducements.json.items.map((s: { id: string }) => s.id)).toEqual(demoStatements.filter((s) => s.type === 'inducement').map((s) => s.id));
+    expect(inducements.json.items).toHaveLength(4);
+    const business = await get('broker', `${LIST}?type=business-commission&page=1&perPage=100`);
+    expect(business.json.items.map((s: { id: string }) => s.id)).toEqual([...demoStatements.filter((s) => s.type === 'business-commission').map((s) => s.id), trickyStatementId]);
+    expect(business.json.items.every((s: { type: string }) => s.type === 'business-commission')).toBe(true);
+    const inducementPage2 = await get('broker', `${LIST}?type=inducement&page=2&perPage=3`);
+    expect(inducementPage2.json).toMatchObject({ page: 2, per_page: 3, page_info: { has_next_page: false } });
+    expect(inducementPage2.json.items).toHaveLength(1);
   });
 
   it('caps the page size at 100 (400), and refuses malformed sizes and cursors', async () => {

@@ -114,7 +114,10 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
       [{ message: 'bell\u0007' }, [['message', 'INVALID_CHARACTERS']]],
       [{ subject: '', message: ' ' }, [['message', 'MESSAGE_REQUIRED'], ['subject', 'SUBJECT_REQUIRED']]],
       [{ category: 'complaint' }, [['category', 'INVALID_FIELD_VALUE']]],
-      [{ category: undefined }, [['category', 'REQUIRED_FIELD_MISSING']]],
+      // The message alone is required (the public docs): missing, blank after trimming, or too long.
+      [{ message: undefined }, [['message', 'REQUIRED_FIELD_MISSING']]],
+      [{ category: undefined, subject: undefined, message: ' \n\t ' }, [['message', 'MESSAGE_REQUIRED']]],
+      [{ category: undefined, subject: undefined, message: `  ${'m'.repeat(5001)}  ` }, [['message', 'MESSAGE_TOO_LONG']]],
     ];
     for (const [overrides, expected] of cases) {
       const answer = await send('alice', 'POST', open('sbr_alice'), body(overrides));
@@ -122,6 +125,31 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
       const problems = answer.json.errors.map((e: { field: string; message: string; code: string }) => [e.field, e.message]).sort();
       expect({ overrides, problems }).toEqual({ overrides, problems: expected });
     }
+  });
+
+  it('opens with { message } alone, as the public docs say: 201, category other, the subject derived from the message', async () => {
+    const answer = await send('alice', 'POST', open('sbr_alice'), { message: '  Mon prélèvement de mars a été fait deux fois.\nMerci de vérifier.  ' });
+    expect(answer.status).toBe(201);
+    expect(answer.json).toMatchObject({
+      subscriber_id: 'sbr_alice',
+      category: 'other',
+      subject: 'Mon prélèvement de mars a été fait deux fois.',
+      message: 'Mon prélèvement de mars a été fait deux fois.\nMerci de vérifier.',
+      status: 'open',
+    });
+    // A long first line is cut at a word boundary, with an ellipsis, within 200 characters; tabs become spaces.
+    const words = Array.from({ length: 60 }, (_, i) => `mot${i}`).join(' ');
+    const long = await send('alice', 'POST', open('sbr_alice'), { message: `\n\n${words}\tfin\nsecond line` });
+    expect(long.status).toBe(201);
+    const subject: string = long.json.subject;
+    expect([...subject].length).toBeLessThanOrEqual(200);
+    expect(subject.endsWith('…')).toBe(true);
+    expect(words.startsWith(subject.slice(0, -1))).toBe(true);
+    expect(words[subject.length - 1]).toBe(' ');
+    // Exactly 5000 characters after trimming is fine; either optional field may still be given alone.
+    expect((await send('alice', 'POST', open('sbr_alice'), { message: ` ${'é'.repeat(5000)} ` })).status).toBe(201);
+    expect((await send('alice', 'POST', open('sbr_alice'), { category: 'payment', message: 'Bonjour' })).json).toMatchObject({ category: 'payment', subject: 'Bonjour' });
+    expect((await send('alice', 'POST', open('sbr_alice'), { subject: 'Sujet', message: 'Bonjour' })).json).toMatchObject({ category: 'other', subject: 'Sujet' });
   });
 
   it('a client cannot set the status, the reference or who opened it: unknown body properties are 400', async () => {

@@ -1,5 +1,5 @@
 import { AppError } from '../../../errors/app-error';
-import { requestProblems, supportReference, supportTransition } from '../../../domain/support/support-rules';
+import { completeRequest, requestProblems, subjectOf, supportReference, supportTransition } from '../../../domain/support/support-rules';
 
 describe('support request rules', () => {
   it('accepts a request at the limits, counting characters rather than bytes', () => {
@@ -16,6 +16,22 @@ describe('support request rules', () => {
       { field: 'subject', reason: 'SUBJECT_NOT_ONE_LINE' },
       { field: 'message', reason: 'MESSAGE_TOO_LONG' },
     ]);
+  });
+
+  it('derives a missing subject from the message: first line, trimmed, cut on a word boundary with an ellipsis', () => {
+    expect(subjectOf('  Bonjour  \r\nsuite')).toBe('Bonjour');
+    expect(subjectOf('a\tb')).toBe('a b');
+    expect(subjectOf('é'.repeat(200))).toBe('é'.repeat(200));
+    // 195 characters, a space, then a long word: cut before the word.
+    expect(subjectOf(`${'a'.repeat(195)} ${'b'.repeat(20)}`)).toBe(`${'a'.repeat(195)}…`);
+    // A space right where the cut falls: the whole first 199 characters are a word boundary.
+    expect(subjectOf(`${'a'.repeat(199)} bbb`)).toBe(`${'a'.repeat(199)}…`);
+    // No space late enough: cut mid-word rather than keep a stub.
+    expect(subjectOf(`ab ${'c'.repeat(300)}`)).toBe(`ab ${'c'.repeat(196)}…`);
+    expect([...subjectOf('😀'.repeat(300))]).toHaveLength(200);
+    expect(completeRequest({ message: ' Hello\nworld ' })).toEqual({ category: 'other', subject: 'Hello', message: 'Hello\nworld', subjectDerived: true });
+    expect(requestProblems(completeRequest({ message: '  ' }))).toEqual([{ field: 'message', reason: 'MESSAGE_REQUIRED' }]);
+    expect(completeRequest({ category: null, subject: ' ', message: 'Hello' })).toEqual({ category: 'other', subject: '', message: 'Hello' });
   });
 
   it('moves open -> in_progress -> closed only', () => {
