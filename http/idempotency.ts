@@ -8,7 +8,7 @@ import type { Reply } from './reply';
 /** The standard header and the alias legacy clients were documented to send. */
 const IDEMPOTENCY_HEADERS = ['idempotency-key', 'x-quarzo-life-idempotency-key'];
 
-/** Records are kept at least 24 hours (SECURITY.md 19). */
+/** Records are kept at least 24 hours (docs/SECURITY.md 19). */
 const RETENTION_MS = 24 * 3600 * 1000;
 // Response headers worth replaying; cookies and per-request ids are not.
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];

@@ -142,7 +142,7 @@ export class RestBridge {
     return variables;
   }
 
-  /** Cookie-authenticated writes need a header a cross-site form cannot send (SECURITY.md 8). */
+  /** Cookie-authenticated writes need a header a cross-site form cannot send (docs/SECURITY.md 8). */
   private checkCsrf(req: IncomingMessage, context: RequestContext): void {
     const write = req.method !== 'GET' && req.method !== 'HEAD';
     const byCookie = context.credentials.bearer === undefined && context.credentials.sessionCookie !== undefined;

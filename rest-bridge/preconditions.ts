@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import type { Route } from './route';
 
 /**
- * ETag / If-Match for routes that declare them (SECURITY.md 20). Our ETags are strong and carry the
+ * ETag / If-Match for routes that declare them (docs/SECURITY.md 20). Our ETags are strong and carry the
  * resource's integer version, quoted: `"3"`. The operation itself compares the version and answers
  * `precondition_failed` when it is no longer current.
  */

@@ -8,7 +8,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 
-/** Resource limits on GraphQL documents (SECURITY.md 15); each answers with a stable reason. */
+/** Resource limits on GraphQL documents (docs/SECURITY.md 15); each answers with a stable reason. */
 export const LIMITS = {
   /** Deepest selection nesting: our deepest real query is 6. */
   maxDepth: 12,

@@ -52,7 +52,7 @@ export class AuthService {
     // No address is this long (RFC 5321); refusing early keeps junk out of the queries.
     if (input.email.length > 254 || input.password.length > 1024) throw unauthorized('INVALID_CREDENTIALS');
     const user = await this.store.userByEmail(input.email);
-    // Unknown account and wrong password take the same path and the same time (SECURITY.md 10).
+    // Unknown account and wrong password take the same path and the same time (docs/SECURITY.md 10).
     const ok = await verifyPassword(user?.password_hash, input.password);
     if (!user || !ok) throw unauthorized('INVALID_CREDENTIALS');
     await this.throttle.succeeded(input.email);

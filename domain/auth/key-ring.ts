@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 
 const ALG = 'ES256';
-/** Tolerated clock skew between us and whoever issued or holds a token (SECURITY.md 3). */
+/** Tolerated clock skew between us and whoever issued or holds a token (docs/SECURITY.md 3). */
 export const CLOCK_SKEW_SECONDS = 60;
 
 export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; expired: boolean };

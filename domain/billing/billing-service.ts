@@ -48,7 +48,7 @@ export interface StatementFile {
 }
 
 /**
- * Brokers' commission statements (DOMAIN.md): a broker reads its own, back-office everyone's; nobody
+ * Brokers' commission statements (docs/DOMAIN.md): a broker reads its own, back-office everyone's; nobody
  * else, whatever path they take (the schema's role checks come first, these are the second line).
  * Another broker's statement answers exactly like a missing one.
  */
@@ -124,7 +124,7 @@ function positionOf(cursor: string): { period: string; id: string } {
   return { period, id };
 }
 
-/** Commission data is for brokers and back-office only (SECURITY.md 14): subscribers and partner platforms never. */
+/** Commission data is for brokers and back-office only (docs/SECURITY.md 14): subscribers and partner platforms never. */
 function assertBillingRole(viewer: Viewer): void {
   if (viewer.kind !== 'broker' && viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
 }

@@ -30,7 +30,7 @@ export interface IssuedStatement {
 
 /**
  * Commission on a premium, rounded half up to the minor unit. Exact integers through BigInt, because
- * premium x rate can pass 2^53 for large premiums (money is never a float, DOMAIN.md).
+ * premium x rate can pass 2^53 for large premiums (money is never a float, docs/DOMAIN.md).
  */
 export function commissionOf(premium: number, rateBasisPoints: number): number {
   // Half away from zero, so a clawback (negative premium) mirrors the commission it reverses.

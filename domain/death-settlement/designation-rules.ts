@@ -165,7 +165,7 @@ function unchanged(before: Beneficiary, after: Beneficiary | undefined): boolean
 /**
  * Accepted beneficiaries of `current` that `next` removes or alters (any field, their share or rank
  * included) without their consent: once a beneficiary has accepted, the clause cannot change them
- * without it (DOMAIN.md). Changes to other beneficiaries need no consent.
+ * without it (docs/DOMAIN.md). Changes to other beneficiaries need no consent.
  */
 export function consentsMissing(current: Beneficiary[], next: Beneficiary[], consents: ReadonlyArray<{ beneficiaryId: string }>): string[] {
   const consented = new Set(consents.map((c) => c.beneficiaryId));

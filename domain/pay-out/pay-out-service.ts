@@ -12,7 +12,8 @@ import { newId } from '../shared/ids';
 import { notFound, seesFullIban } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from '../subscription/subscription-service';
-import { codeMatches, CONFIRMATION_CODE_MAX_ATTEMPTS, CONFIRMATION_CODE_MAX_SENDS, CONFIRMATION_CODE_TTL_SECONDS, newConfirmationCode } from './confirmation-code';
+import { newOneTimeCode, oneTimeCodeMatches } from '../shared/one-time-code';
+import { CONFIRMATION_CODE_MAX_ATTEMPTS, CONFIRMATION_CODE_MAX_SENDS, CONFIRMATION_CODE_TTL_SECONDS } from './confirmation-code';
 import { holderNameMatches } from './holder-name';
 import { debitPayoutIban, findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban } from './payout-iban';
 import { checkPayoutIban, MAX_PAYOUT_IBANS, type PayoutIbanInput } from './payout-rules';
@@ -47,7 +48,7 @@ type Who = { actor: Actor; requestId: string | null };
 /**
  * The IBANs a subscriber's pay-outs go to. Whoever reaches the subscriber may list them and register one:
  * the subscriber, back-office, and the broker or partner platform of the subscriber's distributor
- * (DOMAIN.md). An IBAN receives money only once it is `confirmed` (README, "Pay-out IBANs"): the
+ * (docs/DOMAIN.md). An IBAN receives money only once it is `confirmed` (README, "Pay-out IBANs"): the
  * subscriber confirmed it (registering it themself, signed in, or with the code sent to their phone), a
  * RIB proof of it was accepted, and its holder is the subscriber or back-office approved the holder.
  * Every change is audited and notifies the subscriber, so a change they did not make does not go unnoticed.
@@ -163,7 +164,7 @@ export class PayOutService {
       if (target.status !== 'pending_confirmation') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
       if (target.otp_sends >= CONFIRMATION_CODE_MAX_SENDS) throw new AppError('unprocessable', 'CONFIRMATION_CODE_LIMIT_REACHED');
       const now = this.clock.now();
-      const { code, hash } = newConfirmationCode(target.id);
+      const { code, hash } = newOneTimeCode(target.id);
       const change: PayoutIbanChange = { otp_hash: hash, otp_expires_at: new Date(now.getTime() + CONFIRMATION_CODE_TTL_SECONDS * 1000), otp_attempts: 0, otp_sends: target.otp_sends + 1, updated_at: now };
       await this.store.update(tx, target.id, change);
       const masked = maskIban(target.iban);
@@ -199,7 +200,7 @@ export class PayOutService {
           return 'CONFIRMATION_CODE_EXPIRED' as const;
         }
         const attempts = await this.store.countAttempt(tx, target.id);
-        if (!codeMatches(target.id, code, target.otp_hash)) {
+        if (!oneTimeCodeMatches(target.id, code, target.otp_hash)) {
           if (attempts < CONFIRMATION_CODE_MAX_ATTEMPTS) return 'CONFIRMATION_CODE_INVALID' as const;
           await this.store.update(tx, target.id, ended);
           return 'CONFIRMATION_CODE_TOO_MANY_ATTEMPTS' as const;

@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error';
 export type CompartmentStatus = 'open' | 'active' | 'suspended' | 'liquidating' | 'closed';
 export type CompartmentAction = 'activate' | 'suspend' | 'resume' | 'liquidate' | 'close';
 
-// open -> active -> (suspended <-> active) -> liquidating -> closed (DOMAIN.md).
+// open -> active -> (suspended <-> active) -> liquidating -> closed (docs/DOMAIN.md).
 const STEPS: Record<CompartmentAction, { from: CompartmentStatus[]; to: CompartmentStatus }> = {
   activate: { from: ['open'], to: 'active' },
   suspend: { from: ['active'], to: 'suspended' },

@@ -8,7 +8,7 @@ export interface SubscriberOwnership {
 }
 
 /**
- * Object-level access (SECURITY.md 13): a subscriber reaches their own profile only, a broker or a
+ * Object-level access (docs/SECURITY.md 13): a subscriber reaches their own profile only, a broker or a
  * partner machine client the subscribers of its distributor, back-office everyone.
  */
 export function canReachSubscriber(viewer: Viewer, subscriber: SubscriberOwnership): boolean {
@@ -28,7 +28,7 @@ export function notFound(what: string): AppError {
   return new AppError('not_found', `${what.toUpperCase()}_NOT_FOUND`);
 }
 
-/** Full IBANs are for their owner and back-office; brokers and partners see them masked (DOMAIN.md). */
+/** Full IBANs are for their owner and back-office; brokers and partners see them masked (docs/DOMAIN.md). */
 export function seesFullIban(viewer: Viewer): boolean {
   return viewer.kind === 'subscriber' || viewer.kind === 'backoffice';
 }

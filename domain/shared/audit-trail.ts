@@ -16,7 +16,7 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-/** Services record every write here, inside the write's own transaction (SECURITY.md 21). */
+/** Services record every write here, inside the write's own transaction (docs/SECURITY.md 21). */
 export class AuditTrail {
   constructor(
     private readonly store: AuditStore,

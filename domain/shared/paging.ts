@@ -1,6 +1,6 @@
 import { AppError } from '../../errors/app-error';
 
-/** Largest page a client may ask for (SECURITY.md 15), for every list. */
+/** Largest page a client may ask for (docs/SECURITY.md 15), for every list. */
 export const MAX_PAGE_SIZE = 100;
 
 /** 400 PAGE_SIZE_OUT_OF_RANGE unless 1 <= first <= MAX_PAGE_SIZE. */

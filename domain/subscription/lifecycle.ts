@@ -1,6 +1,6 @@
 import { AppError } from '../../errors/app-error';
 
-/** Stored states of a subscription (DOMAIN.md). `active` is derived: signed and past the withdrawal period. */
+/** Stored states of a subscription (docs/DOMAIN.md). `active` is derived: signed and past the withdrawal period. */
 export type SubscriptionStatus = 'draft' | 'documents_ready' | 'signing' | 'signed' | 'withdrawn' | 'cancelled';
 export type VisibleStatus = SubscriptionStatus | 'active';
 

@@ -1,4 +1,3 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../errors/app-error';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
@@ -17,6 +16,7 @@ import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 import { withdrawalDeadline } from './withdrawal-period';
 import { OTP_WINDOW_SECONDS, otpRequestRefusal } from './otp-limits';
+import { newOneTimeCode, oneTimeCodeMatches } from '../shared/one-time-code';
 
 export const OTP_TTL_SECONDS = 600;
 export const OTP_MAX_ATTEMPTS = 5;
@@ -30,8 +30,6 @@ export interface IssuedPolicy {
   debitIban: string;
   debitHolder: string;
 }
-
-const otpHash = (signatureId: string, code: string) => createHash('sha256').update(`${signatureId}:${code}`).digest();
 
 /**
  * Signing: by the e-signature provider (outcome through the signed `esign` webhook) or by a one-time code
@@ -76,8 +74,8 @@ export class SigningService {
         // The link signs in the subscriber's name: it goes to them, never to whoever asked for it (signingUrlFor).
         await this.outbox.enqueue(tx, { recipientUserId: subscriber.user_id, channel: 'email', template: 'signature_link', payload: { to: subscriber.email, signingUrl: row.signing_url, subscriptionId: subscription.id, signatureId: id } }, now);
       } else {
-        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        row.otp_hash = otpHash(id, code).toString('hex');
+        const { code, hash } = newOneTimeCode(id);
+        row.otp_hash = hash;
         row.otp_expires_at = new Date(now.getTime() + OTP_TTL_SECONDS * 1000);
         await this.outbox.enqueue(tx, { recipientUserId: subscriber.user_id, channel: 'sms', template: 'signature_otp', payload: { to: subscriber.phone, code, subscriptionId: subscription.id, signatureId: id } }, now);
       }
@@ -121,8 +119,7 @@ export class SigningService {
         return 'OTP_EXPIRED' as const;
       }
       const attempts = await this.store.countAttempt(tx, signature.id);
-      const given = otpHash(signature.id, code);
-      if (!timingSafeEqual(given, Buffer.from(signature.otp_hash!, 'hex'))) {
+      if (!oneTimeCodeMatches(signature.id, code, signature.otp_hash!)) {
         if (attempts >= OTP_MAX_ATTEMPTS) {
           await this.end(tx, signature, subscription, 'expired', { actor: viewer, requestId, note: 'too many wrong codes' });
           return 'OTP_TOO_MANY_ATTEMPTS' as const;

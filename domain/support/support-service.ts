@@ -18,7 +18,7 @@ export interface SupportPage {
   hasNextPage: boolean;
 }
 
-/** Who may open a request and read a subscriber's: the subscriber, its broker, back-office (DOMAIN.md). */
+/** Who may open a request and read a subscriber's: the subscriber, its broker, back-office (docs/DOMAIN.md). */
 const OPENERS: readonly Role[] = ['subscriber', 'broker', 'backoffice'];
 
 /**

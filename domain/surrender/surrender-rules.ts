@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error';
 
 /**
- * A declaration moves received -> processing -> paid, or -> rejected with a reason (DOMAIN.md). A PER
+ * A declaration moves received -> processing -> paid, or -> rejected with a reason (docs/DOMAIN.md). A PER
  * early release starts `awaiting_documents` and becomes `received` once its supporting documents are
  * accepted: nothing is sent for payment before.
  */

@@ -58,7 +58,7 @@ interface Draft {
 /**
  * Total and partial surrender declarations (rachat). Who may declare: whoever reaches the policy, i.e.
  * the subscriber themself, back-office, and the broker or partner platform of the subscriber's
- * distributor acting on the subscriber's behalf (DOMAIN.md). The money only ever goes to the
+ * distributor acting on the subscriber's behalf (docs/DOMAIN.md). The money only ever goes to the
  * subscriber's own IBAN and the subscriber is notified of every declaration, whoever made it.
  */
 export class SurrenderService {

@@ -3,7 +3,7 @@ import type { Route } from '../route';
 const BASE = '/v1/death-settlement/policies/{policyId}';
 
 // The designation's version is its ETag; a PUT must name the version it replaces in If-Match
-// (SECURITY.md 20), which the bridge passes to the operation as `expectedVersion`.
+// (docs/SECURITY.md 20), which the bridge passes to the operation as `expectedVersion`.
 export const DEATH_SETTLEMENT_ROUTES: Route[] = [
   { method: 'GET', path: `${BASE}/standard-beneficiary-designations`, operation: 'ListStandardBeneficiaryDesignations', auth: 'required', status: 200, tag: 'death-settlement', summary: 'The published standard beneficiary clauses usable on this policy, the default first' },
   { method: 'GET', path: `${BASE}/beneficiary-designation`, operation: 'GetBeneficiaryDesignation', auth: 'required', status: 200, etag: { versionField: 'version' }, tag: 'death-settlement', summary: 'The beneficiary designation (ETag: its version)' },

@@ -1,7 +1,7 @@
 -- Policy servicing: compartment lifecycle records.
 
 -- Compartments move open -> active -> (suspended <-> active) -> liquidating -> closed; each step is
--- recorded with who, when and why (DOMAIN.md).
+-- recorded with who, when and why (docs/DOMAIN.md).
 create table compartment_events (
   id bigserial primary key,
   compartment_id text not null references compartments (id),

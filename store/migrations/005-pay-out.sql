@@ -15,6 +15,6 @@ create table payout_ibans (
   unique (subscriber_id, iban)
 );
 
--- At most one default per subscriber, whatever concurrent writers do (DOMAIN.md): the service
+-- At most one default per subscriber, whatever concurrent writers do (docs/DOMAIN.md): the service
 -- serialises a subscriber's IBAN writes, and this index refuses a second default if anything slips past.
 create unique index payout_ibans_one_default on payout_ibans (subscriber_id) where is_default;

@@ -1,6 +1,6 @@
 -- Surrender (rachat): product terms, declarations and their status history.
 
--- Contractual surrender parameters per product (DOMAIN.md: figures a contract sets are data). No foreign
+-- Contractual surrender parameters per product (docs/DOMAIN.md: figures a contract sets are data). No foreign
 -- key: products are reference data loaded after the migrations (demo seed, catalogue imports). A product
 -- without a row has no contractual minimum; the compartment's value still caps a partial surrender.
 create table surrender_terms (
@@ -26,7 +26,7 @@ create table surrender_declarations (
   currency text not null,
   -- PER: the early-release case (L224-4 CMF); assurance-vie: the subscriber's own words, if any.
   reason text,
-  -- Masked only (SECURITY.md 21); the source says where the payment engine reads the full IBAN.
+  -- Masked only (docs/SECURITY.md 21); the source says where the payment engine reads the full IBAN.
   payout_iban_masked text not null,
   payout_iban_source text not null check (payout_iban_source in ('registered', 'subscription_debit')),
   payout_iban_id text,

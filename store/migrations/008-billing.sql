@@ -19,7 +19,7 @@ create index commission_statements_period on commission_statements (period desc,
 create table commission_lines (
   statement_id text not null references commission_statements (id),
   line_no integer not null,
-  -- No foreign key to policies: billing owns its tables (ARCHITECTURE.md), and the line is a record of
+  -- No foreign key to policies: billing owns its tables (docs/ARCHITECTURE.md), and the line is a record of
   -- what was paid, kept as issued.
   policy_id text not null,
   policy_label text not null,

@@ -180,7 +180,7 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
   });
 });
 
-describe('inventory (SECURITY.md 18): the access matrix names every route and root field, and nothing else', () => {
+describe('inventory (docs/SECURITY.md 18): the access matrix names every route and root field, and nothing else', () => {
   const keys = (kind: MatrixRow['kind']) => ACCESS_MATRIX.filter((r) => r.kind === kind).map((r) => r.key as string);
 
   it('has one row per key', () => {
@@ -229,7 +229,7 @@ describe('inventory (SECURITY.md 18): the access matrix names every route and ro
   });
 });
 
-describe('subscribers never see commission data (SECURITY.md 14)', () => {
+describe('subscribers never see commission data (docs/SECURITY.md 14)', () => {
   it('classifies every billing route and root field as forbidden to subscribers and partner platforms', () => {
     const billing = ACCESS_MATRIX.filter((r) => r.key.includes('/v1/billing/') || /^Query\.commission/i.test(r.key));
     expect(billing.length).toBeGreaterThanOrEqual(ROUTES.filter((r) => r.tag === 'billing').length + 3);
@@ -273,7 +273,7 @@ describe('subscribers never see commission data (SECURITY.md 14)', () => {
   });
 });
 
-describe.each(EACH_DATABASE)('production mode (SECURITY.md 17) on %s', (_name, database) => {
+describe.each(EACH_DATABASE)('production mode (docs/SECURITY.md 17) on %s', (_name, database) => {
   let server: TestServer;
   let alice: Headers;
   const noStackTrace = (answer: Answer) => {

@@ -1,5 +1,5 @@
 /**
- * Function-level access matrix (SECURITY.md 16) and committed inventory (SECURITY.md 18).
+ * Function-level access matrix (docs/SECURITY.md 16) and committed inventory (docs/SECURITY.md 18).
  *
  * ONE table: every REST route of `rest-bridge/routes.ts` (`METHOD /path`), every GraphQL root field
  * (`Query.x`, `Mutation.x`) and the few HTTP endpoints outside the bridge (webhooks, OpenAPI, JWKS),

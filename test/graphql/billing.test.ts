@@ -60,7 +60,7 @@ function reachable(roots: Array<{ type: GraphQLNamedType; fields?: string[] }>):
 }
 
 describe('GraphQL billing schema', () => {
-  it('no type reachable from a root field a subscriber may call leads to commission data (SECURITY.md 14)', () => {
+  it('no type reachable from a root field a subscriber may call leads to commission data (docs/SECURITY.md 14)', () => {
     const schema = buildSchema();
     const roots = [schema.getQueryType()!, schema.getMutationType()!].map((type) => ({
       type,

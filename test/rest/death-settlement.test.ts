@@ -95,7 +95,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     });
   });
 
-  describe('object-level access (SECURITY.md 13)', () => {
+  describe('object-level access (docs/SECURITY.md 13)', () => {
     it.each([
       ['GET the designation', () => get('alice', 'pol_bob_av')],
       ['GET the standard clauses', () => get('alice', 'pol_bob_av', 'standard-beneficiary-designations')],
@@ -113,7 +113,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     });
   });
 
-  describe('If-Match (SECURITY.md 20)', () => {
+  describe('If-Match (docs/SECURITY.md 20)', () => {
     it('authentication is checked first: no credentials and no If-Match is 401', async () => {
       const answer = await call(path('pol_alice_av'), { method: 'PUT', json: { standard_clause_id: 'clause_heirs' } });
       expect(answer.status).toBe(401);

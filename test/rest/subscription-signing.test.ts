@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { addressSource, IBAN, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
 import { tinyPng } from '../support/files';
 import { expectRestInvalid } from '../support/invalid';
+import { MAX_UPLOAD_BYTES as MAX_SUPPORTING_BYTES } from '../../domain/shared/uploaded-file';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
@@ -14,7 +15,6 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** The draft's initial payment (1,500.00 EUR) and what is invested after prd_av_demo's 2% entry fee (200 bp). */
 const INITIAL_PAYMENT = 150_000;
 const INVESTED = 147_000;
-const MAX_SUPPORTING_BYTES = 5 * 1024 * 1024;
 
 type Caller = Record<string, string>;
 

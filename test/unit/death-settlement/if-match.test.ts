@@ -17,7 +17,7 @@ function failure(run: () => unknown): { code: string; reason: string } {
 
 const ROUTE: Route = { method: 'GET', path: '/v1/x', operation: 'X', auth: 'required', status: 200, tag: 'x', summary: 'x', etag: { versionField: 'version' } };
 
-describe('ifMatchVersion (the beneficiary designation PUT, SECURITY.md 20)', () => {
+describe('ifMatchVersion (the beneficiary designation PUT, docs/SECURITY.md 20)', () => {
   it.each([['"0"', 0], ['"17"', 17], [' "3" ', 3], ['"2147483647"', 2_147_483_647]])('reads %s as version %d', (header, version) => {
     expect(ifMatchVersion(request(header))).toBe(version);
   });
