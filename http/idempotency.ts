@@ -21,15 +21,21 @@ class NotFinal {
 /**
  * `Idempotency-Key` for POST and PATCH, REST and GraphQL alike: the first request runs and its response
  * is stored; the same key and body replays that response with `Idempotent-Replayed: true`; another
- * body is 422. Keys are scoped to the caller.
+ * body is 422; a retry while the first still runs is 409 with `Retry-After` (the documented contract:
+ * "still being processed, retry with the same key"). Keys are scoped to the caller.
  *
  * The record lives and dies with the write: the key is claimed, the operation runs and its answer is
  * stored in one transaction (`Db.unitOfWork`, which every transaction and query of the operation
  * joins). A process killed at any point leaves either the write and its answer, or neither: the retry
- * replays the one or runs the write once. A retry that arrives while the first request runs waits for
- * it (PostgreSQL's unique index, PGlite's single connection) and replays its answer.
+ * replays the one or runs the write once.
+ *
+ * "Still running" is known without waiting: in this process from the keys it is running, across
+ * replicas from a transaction-scoped advisory lock on the key that the running request holds.
  */
 export class Idempotency {
+  /** Keys this process is running now (`scope`, NUL, `key`). */
+  private readonly running = new Set<string>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -53,16 +59,20 @@ export class Idempotency {
 
   async run(scope: string, key: string, request: { method: string; path: string; body: Buffer }, execute: () => Promise<Reply>): Promise<Reply> {
     const fingerprint = createHash('sha256').update(request.method).update('\0').update(request.path).update('\0').update(request.body).digest('base64url');
+    const local = `${scope}\0${key}`;
+    if (this.running.has(local)) throw inProgress();
+    this.running.add(local);
     try {
       return await this.db.unitOfWork(async (tx) => {
         const store = new IdempotencyStore(tx);
         const now = this.clock.now();
         const claim = await store.claim(scope, key, fingerprint, now, new Date(now.getTime() + RETENTION_MS));
+        if (claim === 'busy') throw inProgress();
         if (claim !== 'claimed') {
           if (claim.fingerprint !== fingerprint) throw new AppError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', { field: 'Idempotency-Key' });
           // Only a record committed by an earlier version (which claimed keys in a transaction of their
           // own) can be committed while running: it expires with its retention.
-          if (claim.state === 'running' || claim.response_status === null) throw new AppError('conflict', 'IDEMPOTENT_REQUEST_IN_PROGRESS');
+          if (claim.state === 'running' || claim.response_status === null) throw inProgress();
           return {
             status: claim.response_status,
             headers: { ...(claim.response_headers ?? {}), 'idempotent-replayed': 'true' },
@@ -80,6 +90,13 @@ export class Idempotency {
     } catch (error) {
       if (error instanceof NotFinal) return error.reply;
       throw error;
+    } finally {
+      this.running.delete(local);
     }
   }
+}
+
+/** 409 while the first request with the key runs: the retry should come back shortly with the same key. */
+function inProgress(): AppError {
+  return new AppError('conflict', 'IDEMPOTENT_REQUEST_IN_PROGRESS', { field: 'Idempotency-Key', headers: { 'Retry-After': '1' } });
 }

@@ -16,11 +16,14 @@ export class IdempotencyStore {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Claims (scope, key) for a new request; returns the committed record when there is one. On
-   * PostgreSQL the insert of a key that another transaction has just inserted waits for that transaction:
-   * after its commit the record is read here (a replay), after its rollback the claim is ours.
+   * Claims (scope, key) for a new request; returns the committed record when there is one, or `busy`
+   * while another transaction (another replica) holds the key. The key's advisory lock lasts as long as
+   * the claiming transaction, so a second claimant learns at once that the first still runs instead of
+   * waiting on the unique index for it.
    */
-  async claim(scope: string, key: string, fingerprint: string, now: Date, expiresAt: Date): Promise<IdempotencyRecord | 'claimed'> {
+  async claim(scope: string, key: string, fingerprint: string, now: Date, expiresAt: Date): Promise<IdempotencyRecord | 'claimed' | 'busy'> {
+    const [lock] = await this.db.query<{ held: boolean }>('select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as held', [`idempotency ${scope} ${key}`]);
+    if (!lock.held) return 'busy';
     // An expired record protects nothing: make room for the new request.
     await this.db.query('delete from idempotency_keys where scope = $1 and key = $2 and expires_at <= $3', [scope, key, now]);
     const inserted = await this.db.query(

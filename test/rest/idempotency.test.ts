@@ -280,9 +280,8 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(second).toEqual({ status: 201, body: '{"run":1}', headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
     });
 
-    // Was 409 IDEMPOTENT_REQUEST_IN_PROGRESS: the claim now lives in the first request's transaction, so
-    // the retry waits for that transaction and replays what it committed.
-    it('makes a retry that arrives while the first request still runs wait for it, then replay its answer', async () => {
+    // The documented contract: "409 Conflict: the original request is still being processed".
+    it('answers a retry that arrives while the first request still runs with 409 and Retry-After, and runs nothing', async () => {
       const key = newKey();
       let finish!: (r: Reply) => void;
       let started!: () => void;
@@ -293,18 +292,16 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       });
       await running;
       const { runs, execute } = counted();
-      let settled = false;
-      const retry = idempotency.run('user:a', key, request(), execute).finally(() => (settled = true));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(settled).toBe(false);
+      const busy = await idempotency.run('user:a', key, request(), execute).catch((error: unknown) => error);
+      expect(busy).toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS', extra: { headers: { 'Retry-After': '1' } } });
       finish(reply(200, '{"slow":true}'));
       expect(await slow).toMatchObject({ status: 200, body: '{"slow":true}' });
-      expect(await retry).toMatchObject({ status: 200, body: '{"slow":true}', headers: { 'idempotent-replayed': 'true' } });
+      // Once the first has answered, the same retry replays it.
+      expect(await idempotency.run('user:a', key, request(), execute)).toMatchObject({ status: 200, body: '{"slow":true}', headers: { 'idempotent-replayed': 'true' } });
       expect(runs.count).toBe(0);
     });
 
-    // Was: one ran, the others answered 409. Now the others wait and replay the one answer.
-    it('lets exactly one of several concurrent requests with one key run; the others replay its answer', async () => {
+    it('lets exactly one of several concurrent requests with one key run; the others get 409 and their retry replays', async () => {
       const key = newKey();
       let runs = 0;
       const execute = async () => {
@@ -312,10 +309,31 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         return reply(201, `{"run":${runs}}`);
       };
-      const replies = await Promise.all([0, 1, 2, 3, 4].map(() => idempotency.run('user:c', key, request(), execute)));
+      const outcomes = await Promise.all([0, 1, 2, 3, 4].map(() => idempotency.run('user:c', key, request(), execute).catch((error: unknown) => error)));
       expect(runs).toBe(1);
-      expect(replies.map((r) => r.body)).toEqual(Array(5).fill('{"run":1}'));
-      expect(replies.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
+      expect(outcomes.filter((o) => (o as Reply).body === '{"run":1}')).toHaveLength(1);
+      expect(outcomes.filter((o) => (o as { reason?: string }).reason === 'IDEMPOTENT_REQUEST_IN_PROGRESS')).toHaveLength(4);
+      expect(await idempotency.run('user:c', key, request(), execute)).toMatchObject({ body: '{"run":1}', headers: { 'idempotent-replayed': 'true' } });
+    });
+
+    // PGlite is one process: the in-process check above is the whole story there.
+    (database.name === 'postgres' ? it : it.skip)('tells a replica that another replica still runs the key (409), through the database, not by waiting', async () => {
+      const replica = new Idempotency(db, clock);
+      const key = newKey();
+      let finish!: (r: Reply) => void;
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const slow = idempotency.run('user:r', key, request(), () => {
+        started();
+        return new Promise<Reply>((resolve) => (finish = resolve));
+      });
+      await running;
+      const { runs, execute } = counted();
+      await expect(replica.run('user:r', key, request(), execute)).rejects.toMatchObject({ code: 'conflict', reason: 'IDEMPOTENT_REQUEST_IN_PROGRESS' });
+      finish(reply(201, '{"first":true}'));
+      await slow;
+      expect(await replica.run('user:r', key, request(), execute)).toMatchObject({ body: '{"first":true}', headers: { 'idempotent-replayed': 'true' } });
+      expect(runs.count).toBe(0);
     });
 
     describe('the record and the write commit together', () => {
