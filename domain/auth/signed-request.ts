@@ -64,7 +64,10 @@ export class SignedRequests {
     private readonly audience: string,
   ) {}
 
-  /** The machine client the request comes from, or undefined when anything does not hold. Never throws for a bad token. */
+  /**
+   * The machine client the request comes from, or undefined when anything does not hold. Never throws for
+   * a bad token; reading the body may (a body over the limit is still 413, once the signature holds).
+   */
   async verify(token: string, request: SignedRequest): Promise<Viewer | undefined> {
     let header: ProtectedHeaderParameters;
     try {
