@@ -6,6 +6,7 @@ import { ProxyTrust } from './context/proxy-trust';
 import { SessionCookie } from './context/session-cookie';
 import { AuthService } from './domain/auth/auth-service';
 import { KeyRing } from './domain/auth/key-ring';
+import { SignedRequests } from './domain/auth/signed-request';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './domain/auth/login-throttle';
 import { AuditTrail } from './domain/shared/audit-trail';
 import { systemClock, type Clock } from './domain/shared/clock';
@@ -22,6 +23,7 @@ import { AuditStore } from './store/audit-store';
 import { AuthStore, SESSION_REVOKED_CHANNEL } from './store/auth-store';
 import type { Db } from './store/db';
 import { RateLimitStore } from './store/rate-limit-store';
+import { SignedRequestStore } from './store/signed-request-store';
 import { SigningKeyStore } from './store/signing-key-store';
 import { WebhookStore } from './store/webhook-store';
 import { CatalogueStore } from './store/catalogue-store';
@@ -178,7 +180,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
       accessTokenSeconds: config.accessTokenTtl,
       sessionSeconds: config.sessionTtl,
-    }),
+    }, new SignedRequests(new SignedRequestStore(db), clock, config.apiHost)),
     audit,
     ...journey,
     policies,
@@ -214,7 +216,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     trustProxy: config.trustProxy,
     proxies: new ProxyTrust(config.trustedProxies),
   };
-  const context = (req: IncomingMessage, requestId: string) => buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId }, contextDeps);
+  const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) =>
+    buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, contextDeps);
   const idempotency = new Idempotency(db, clock);
   const graphql = new GraphqlEndpoint({ schema, production: config.production, docsBaseUrl: () => docsBaseUrl, logger });
   await graphql.start();

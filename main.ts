@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     lines.push(`  Demo data ${seeded ? 'loaded' : 'kept from an earlier start'}; password for every login: ${DEMO.password}`);
     for (const user of DEMO.users) lines.push(`    ${user.kind.padEnd(11)} ${user.email}`);
     lines.push(`    machine     client ${DEMO.machineClient.id} / ${DEMO.machineClient.secret}, certificate serial ${DEMO.machineClient.serial}`);
+    lines.push('                signed requests: demo/partner-certificate.pem and demo/partner-private-key.pem (README)');
     lines.push('    alice and bob each hold policies pol_<name>_av (assurance-vie) and pol_<name>_per (PER: C1, C2, C3)');
   }
   process.stdout.write(lines.join('\n') + '\n');

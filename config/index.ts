@@ -38,6 +38,8 @@ export interface Config {
   /** JWT issuer and audience. */
   issuer: string;
   audience: string;
+  /** Our public host name: the `aud` a partner's signed request must carry (docs/SECURITY.md 27). */
+  apiHost: string;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +123,15 @@ function webhookSecrets(env: Env): Record<string, string[]> {
   return secrets;
 }
 
+/** A host name, optionally with a port, as a partner writes it in a signed request's `aud`. */
+function apiHost(env: Env): string {
+  const raw = env.API_HOST;
+  if (raw === undefined || raw === '') return 'localhost';
+  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})(:\d{1,5})?$/.test(raw)) throw new ConfigError(`API_HOST must be a host name such as api.example.com, got "${raw}"`);
+  // Host names are case-insensitive; the claim is compared with this lower-case form.
+  return raw.toLowerCase();
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? '';
   // A typo ("prod") must not quietly run with the playground, introspection and published demo logins.
@@ -153,5 +164,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustedProxies: trustedProxies(env, production),
     issuer: env.JWT_ISSUER || 'urn:insurance-gateway',
     audience: env.JWT_AUDIENCE || 'urn:insurance-gateway:api',
+    apiHost: apiHost(env),
   };
 }

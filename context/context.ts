@@ -78,6 +78,11 @@ export interface IncomingRequestInfo {
   headers: IncomingHttpHeaders;
   remoteAddress: string | undefined;
   requestId: string;
+  method: string;
+  /** The request target exactly as sent (path and query). */
+  target: string;
+  /** Reads the raw body once (later calls share the read); a partner's signed request covers it. */
+  body: () => Promise<Buffer>;
 }
 
 /** Reads credentials off the request and resolves them to a viewer (one database round trip at most). */
@@ -85,6 +90,7 @@ export async function buildContext(request: IncomingRequestInfo, deps: ContextDe
   // Headers only our proxy may set are ignored from anyone else, so a client cannot claim a certificate.
   const viaProxy = deps.proxies.trusts(request.remoteAddress);
   const credentials = presentedCredentials(request.headers, deps, viaProxy);
+  if (credentials.bearer !== undefined) credentials.request = { method: request.method, target: request.target, body: request.body };
   const authentication = await deps.services.auth.authenticate(credentials);
   return {
     requestId: request.requestId,

@@ -26,6 +26,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * The body read at most once, on first call: the context builder may need it to check a signed
+ * request's digest (after the signature, so an unauthenticated caller's body is never read for it), and
+ * the route reads it again for its input.
+ */
+export function bodyReader(req: IncomingMessage, limit: number): () => Promise<Buffer> {
+  let read: Promise<Buffer> | undefined;
+  return () => (read ??= readBody(req, limit));
+}
+
 export type MediaType = 'json' | 'form';
 
 /** The body's media type, or undefined when absent or another type. */

@@ -8,7 +8,7 @@ import type { WebhookInbox } from '../domain/webhooks/inbox';
 import type { KeyRing } from '../domain/auth/key-ring';
 import { newRequestId } from '../domain/shared/ids';
 import type { Db } from '../store/db';
-import { mediaType, parseBody, readBody } from './body';
+import { bodyReader, mediaType, parseBody, readBody } from './body';
 import { graphqlErrorReply, type GraphqlEndpoint } from './graphql-endpoint';
 import type { Playground as LoadedPlayground } from '../playground/playground';
 import type { ESignPages } from './esign-page';
@@ -28,7 +28,7 @@ export interface HttpDeps {
   keys: KeyRing;
   db: Db;
   idempotency: Idempotency;
-  buildContext: (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
+  buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<RequestContext>;
   openapi: () => unknown;
   playground: Playground | undefined;
   /** The built-in e-signature provider's pages, when an esign webhook secret is configured. */
@@ -131,12 +131,13 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
   try {
     let body: unknown;
     let raw: Buffer = Buffer.alloc(0);
+    const readRaw = bodyReader(req, deps.maxBodyBytes);
     if (method === 'POST') {
-      raw = await readBody(req, deps.maxBodyBytes);
+      raw = await readRaw();
       if (mediaType(req) !== 'json') throw new AppError('unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
       body = parseBody(raw, 'json');
     }
-    const context = await deps.buildContext(req, requestId);
+    const context = await deps.buildContext(req, requestId, readRaw);
     const execute = () => deps.graphql.execute({ method, search: url.search, headers: req.headers, body }, context);
     // Keys are the caller's: looked at only once there is one, so an anonymous caller learns nothing from them.
     const key = method === 'POST' && context.viewer ? Idempotency.keyOf(req.headers) : undefined;

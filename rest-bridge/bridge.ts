@@ -4,7 +4,7 @@ import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { CATALOG } from '../errors/catalog';
 import { toAppError } from '../errors/graphql-errors';
-import { mediaType, parseBody, readBody } from '../http/body';
+import { bodyReader, mediaType, parseBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
 import type { RequestTarget } from '../http/target';
 import type { Logger } from '../http/logger';
@@ -20,7 +20,7 @@ import { RouteMatcher } from './route-matcher';
 export interface BridgeDeps {
   schema: GraphQLSchema;
   routes: readonly Route[];
-  buildContext: (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
+  buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<RequestContext>;
   idempotency: Idempotency;
   docsBaseUrl: () => string;
   maxBodyBytes: number;
@@ -65,7 +65,9 @@ export class RestBridge {
     if (match.kind === 'none') throw new AppError('not_found', 'ROUTE_NOT_FOUND');
     if (match.kind === 'wrong_method') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: match.allow.join(', ') } });
     const { route, params } = match;
-    const context = await this.deps.buildContext(req, requestId);
+    // One read of the body, shared: a signed request's digest is checked while credentials are (still 401 first).
+    const readRaw = bodyReader(req, route.maxBodyBytes ?? this.deps.maxBodyBytes);
+    const context = await this.deps.buildContext(req, requestId, readRaw);
     if (route.auth === 'required') {
       if (!context.viewer) throw unauthorized(context.authFailure ?? 'NO_SESSION');
       this.checkCsrf(req, context);
@@ -73,7 +75,7 @@ export class RestBridge {
     // Optimistic concurrency (route.ifMatch): after the 401 check, before any other work, 428 without
     // If-Match; the version it names becomes a variable, like a path constant the body cannot set.
     const expected = route.ifMatch ? { [route.ifMatch.variable]: ifMatchVersion(req) } : undefined;
-    const raw = route.body ? await readBody(req, route.maxBodyBytes ?? this.deps.maxBodyBytes) : Buffer.alloc(0);
+    const raw = route.body ? await readRaw() : Buffer.alloc(0);
     const body = route.body ? this.parse(req, raw, route) : {};
     const operation = this.operations.get(route.operation)!;
     const variables = this.variables(operation, expected ? { ...route, constants: { ...route.constants, ...expected } } : route, params, url.searchParams, body);

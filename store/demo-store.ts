@@ -26,9 +26,25 @@ export class DemoStore {
     ]);
   }
 
-  async insertMachineClient(tx: Queryable, c: { id: string; secretHash: string; distributorId: string; serial: string; createdAt: Date }): Promise<void> {
+  async insertMachineClient(
+    tx: Queryable,
+    c: { id: string; secretHash: string; distributorId: string; serial: string; certificate: { thumbprint: string; pem: string }; createdAt: Date },
+  ): Promise<void> {
     await tx.query('insert into machine_clients (id, secret_hash, distributor_id, created_at) values ($1, $2, $3, $4)', [c.id, c.secretHash, c.distributorId, c.createdAt]);
-    await tx.query('insert into machine_client_certificates (client_id, serial) values ($1, $2)', [c.id, c.serial]);
+    await tx.query('insert into machine_client_certificates (client_id, serial, thumbprint_s256, certificate_pem) values ($1, $2, $3, $4)', [
+      c.id,
+      c.serial,
+      c.certificate.thumbprint,
+      c.certificate.pem,
+    ]);
+  }
+
+  /** Gives a certificate registered before signed requests existed its thumbprint and PEM; no-op otherwise. */
+  async completeCertificate(clientId: string, serial: string, certificate: { thumbprint: string; pem: string }): Promise<void> {
+    await this.db.query(
+      'update machine_client_certificates set thumbprint_s256 = $3, certificate_pem = $4 where client_id = $1 and serial = $2 and thumbprint_s256 is null',
+      [clientId, serial, certificate.thumbprint, certificate.pem],
+    );
   }
 }
 

@@ -8,6 +8,7 @@ import type { KeyRing } from './key-ring';
 import type { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './passwords';
 import { SessionCache } from './session-cache';
+import { isSignedRequestToken, type SignedRequest, type SignedRequests } from './signed-request';
 import type { Viewer } from './viewer';
 
 export interface IssuedToken {
@@ -29,6 +30,8 @@ export interface PresentedCredentials {
   malformedAuthorization?: boolean;
   sessionCookie?: string;
   certificateSerial?: string;
+  /** The request itself, which a partner's signed-request token must describe (docs/SECURITY.md 27). */
+  request?: SignedRequest;
 }
 
 export type Authentication = { viewer: Viewer } | { failure: UnauthorizedReason };
@@ -45,6 +48,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
     private readonly ttl: { accessTokenSeconds: number; sessionSeconds: number },
+    private readonly signedRequests: SignedRequests,
   ) {}
 
   async login(input: { email: string; password: string; address: string }): Promise<LoginResult> {
@@ -91,6 +95,11 @@ export class AuthService {
   async authenticate(credentials: PresentedCredentials): Promise<Authentication> {
     if (credentials.malformedAuthorization) return { failure: 'INVALID_BEARER_TOKEN' };
     if (credentials.bearer !== undefined) {
+      // A partner may sign each request instead of holding a token: the bearer is then that signature.
+      if (isSignedRequestToken(credentials.bearer)) {
+        const viewer = credentials.request ? await this.signedRequests.verify(credentials.bearer, credentials.request) : undefined;
+        return viewer ? { viewer } : { failure: 'INVALID_BEARER_TOKEN' };
+      }
       const check = await this.keys.verify(credentials.bearer);
       if (!check.ok) return { failure: check.expired ? 'SESSION_EXPIRED' : 'INVALID_BEARER_TOKEN' };
       const session = await this.sessionById(check.claims.sid);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Db } from '../../store/db';
 import { DemoPortfolioStore, type DemoStore } from '../../store/demo-store';
 import { PayOutStore } from '../../store/pay-out-store';
@@ -5,6 +7,7 @@ import { debitPayoutIban } from '../pay-out/payout-iban';
 import { CatalogueStore, type FundRow, type ProductRow } from '../../store/catalogue-store';
 import { hashPassword } from '../auth/passwords';
 import { normalizeCertificateSerial } from '../auth/certificate-serial';
+import { certificateThumbprint } from '../auth/certificate-thumbprint';
 import type { Clock } from '../shared/clock';
 import { withdrawalDeadline } from '../subscription/withdrawal-period';
 import { premiumMovements, type MoneyMovement } from '../policy/policy-money';
@@ -21,6 +24,26 @@ export const DEMO = {
   ],
   machineClient: { id: 'demo-partner', secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' },
 } as const;
+
+/**
+ * The demo partner's certificate (serial `DEMO.machineClient.serial`), which it signs requests with
+ * (docs/SECURITY.md 27). It and its private key are published in `demo/` on purpose, like the demo
+ * passwords; they are registered only where demo data is loaded, never in production.
+ */
+export function demoPartnerCertificate(): { pem: string; thumbprint: string } {
+  // Beside the sources (`domain/demo/` -> `demo/`), or one level further up from the compiled `dist/`.
+  const candidates = [join(__dirname, '..', '..', 'demo'), join(__dirname, '..', '..', '..', 'demo')];
+  for (const dir of candidates) {
+    let pem: string;
+    try {
+      pem = readFileSync(join(dir, 'partner-certificate.pem'), 'utf8');
+    } catch {
+      continue;
+    }
+    return { pem, thumbprint: certificateThumbprint(pem) };
+  }
+  throw new Error('demo/partner-certificate.pem is missing');
+}
 
 const EURO_FUND = { isin: 'FR0000000001', name: 'Fonds Euro Démo', kind: 'euro', risk_indicator: 1 } as const;
 const EQUITY_FUND = { isin: 'FR0010315770', name: 'Actions Europe Démo', kind: 'unit_linked', risk_indicator: 5 } as const;
@@ -47,10 +70,19 @@ export const DEMO_PRODUCTS: Array<{ product: ProductRow; funds: Array<Omit<FundR
   },
 ];
 
-/** Loads the demo data into an empty database; returns false (and changes nothing) otherwise. */
+/**
+ * Loads the demo data into an empty database; returns false otherwise, changing nothing but the demo
+ * partner's certificate registration when an older demo database lacks it.
+ */
 export async function seedDemoData(db: Db, store: DemoStore, clock: Clock): Promise<boolean> {
   const catalogue = new CatalogueStore(db);
-  if (!(await store.isEmpty())) return false;
+  const certificate = demoPartnerCertificate();
+  const serial = normalizeCertificateSerial(DEMO.machineClient.serial)!;
+  if (!(await store.isEmpty())) {
+    // A demo database from before signed requests: its partner's certificate gains what signing needs.
+    await store.completeCertificate(DEMO.machineClient.id, serial, certificate);
+    return false;
+  }
   const now = clock.now();
   const passwordHash = await hashPassword(DEMO.password);
   const secretHash = await hashPassword(DEMO.machineClient.secret);
@@ -64,7 +96,8 @@ export async function seedDemoData(db: Db, store: DemoStore, clock: Clock): Prom
       id: DEMO.machineClient.id,
       secretHash,
       distributorId: DEMO.distributor.id,
-      serial: normalizeCertificateSerial(DEMO.machineClient.serial)!,
+      serial,
+      certificate,
       createdAt: now,
     });
     for (const { product, funds } of DEMO_PRODUCTS) await catalogue.insertProduct(tx, product, funds);

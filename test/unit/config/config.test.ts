@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       demoData: undefined,
       clientCertSerialHeader: 'x-client-certificate-serial',
       webhookSecrets: {},
+      apiHost: 'localhost',
     });
   });
 
@@ -28,6 +29,7 @@ describe('loadConfig', () => {
       DEMO_DATA: '0',
       CLIENT_CERT_SERIAL_HEADER: 'X-SSL-Client-Serial',
       WEBHOOK_SECRET_ESIGN: 'whsec_ZGVtby1lc2lnbi13ZWJob29rLXNlY3JldC0yMDI2 whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      API_HOST: 'API.Example.com',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -39,6 +41,7 @@ describe('loadConfig', () => {
       demoData: false,
       clientCertSerialHeader: 'x-ssl-client-serial',
       webhookSecrets: { esign: ['whsec_ZGVtby1lc2lnbi13ZWJob29rLXNlY3JldC0yMDI2', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] },
+      apiHost: 'api.example.com',
     });
   });
 
@@ -58,6 +61,7 @@ describe('loadConfig', () => {
     ['CLIENT_CERT_SERIAL_HEADER', 'bad header!'],
     ['WEBHOOK_SECRET_ESIGN', 'whsec_short'],
     ['TRUSTED_PROXIES', 'proxy.internal'],
+    ['API_HOST', 'https://api.example.com/'],
     ['NODE_ENV', 'prod'],
   ])('a bad %s (%s) stops start-up with one line naming it', (name, value) => {
     let error: unknown;
