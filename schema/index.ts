@@ -42,7 +42,9 @@ const SCALARS = {
  * which refuses one naming a type or field the schema lacks (as makeExecutableSchema did).
  */
 export function resolvedSchema(typeDefs: string[] = loadTypeDefs()): GraphQLSchema {
-  const subgraph = buildSubgraphSchema([{ typeDefs: parse(typeDefs.join('\n')), resolvers: entityResolvers as unknown as GraphQLResolverMap<unknown> }]);
+  // The library types every entry as a field resolver; `__resolveReference` takes (reference, context, info).
+  const references = entityResolvers as unknown as GraphQLResolverMap<unknown>;
+  const subgraph = buildSubgraphSchema([{ typeDefs: parse(typeDefs.join('\n')), resolvers: references }]);
   return [SCALARS, ...resolvers].reduce<GraphQLSchema>((schema, map) => addResolversToSchema({ schema, resolvers: map }), subgraph);
 }
 
