@@ -208,7 +208,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);
 
-  const schema = buildSchema();
+  const schema = buildSchema({ production: config.production });
   const contextDeps = {
     services,
     sessionCookie: new SessionCookie(config.production),

@@ -1,5 +1,5 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { AppError } from '../errors/app-error';
@@ -42,7 +42,9 @@ export class GraphqlEndpoint {
       // Used only for errors raised before a request context exists (a body that is not a GraphQL request).
       formatError: (formatted, error) => formatAppError(toAppError(error, 'none'), options.docsBaseUrl(), formatted),
       // No HTTP caching of GraphQL answers (they are per-caller), and its per-field hooks cost on every request.
-      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), this.catalogErrors()],
+      // No inline traces (`ftv1`), which Apollo turns on for a Federation subgraph: any caller sending the
+      // header would get per-field timings and error details, and we report no usage to Apollo.
+      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), this.catalogErrors()],
     });
   }
 

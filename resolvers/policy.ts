@@ -44,6 +44,7 @@ export const policyResolvers = {
     causeId: (m: MoneyMovement) => m.cause_id,
   },
   Compartment: {
+    policyId: (c: CompartmentRow) => c.policy_id,
     events: (c: CompartmentRow, _: unknown, ctx: RequestContext) => ctx.services.policies.compartmentEvents([c.id]),
   },
   CompartmentEvent: {

@@ -10,8 +10,8 @@ export type Access = { public: true } | { public: false; roles: Role[] | null };
 /** Reads a field's access declaration from its directives. */
 export function accessOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown>): Access | undefined {
   if (getDirective(schema, field, 'public')?.length) return { public: true };
-  const requires = getDirective(schema, field, 'requires')?.[0] as { roles?: Role[] } | undefined;
-  if (requires) return { public: false, roles: requires.roles ?? null };
+  const signedIn = getDirective(schema, field, 'signedIn')?.[0] as { roles?: Role[] } | undefined;
+  if (signedIn) return { public: false, roles: signedIn.roles ?? null };
   return undefined;
 }
 
@@ -21,9 +21,9 @@ export function rootTypeNames(schema: GraphQLSchema): Set<string> {
 }
 
 /**
- * Deny by default: every field of every root type the schema has must declare `@public` or `@requires`,
+ * Deny by default: every field of every root type the schema has must declare `@public` or `@signedIn`,
  * or the schema refuses to build. Protected fields check the viewer before their resolver runs: no viewer -> 401 with the reason
- * the context found, wrong role -> 403. Nested fields may add `@requires` to narrow further.
+ * the context found, wrong role -> 403. Nested fields may add `@signedIn` to narrow further.
  */
 export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
   const undeclared: string[] = [];
@@ -49,7 +49,7 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
     },
   });
   if (undeclared.length) {
-    throw new Error(`Root fields without @public or @requires (deny by default): ${undeclared.join(', ')}`);
+    throw new Error(`Root fields without @public or @signedIn (deny by default): ${undeclared.join(', ')}`);
   }
   return guarded;
 }

@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { addResolversToSchema } from '@graphql-tools/schema';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { CountryCodeResolver, CurrencyResolver, EmailAddressResolver, IBANResolver, PhoneNumberResolver, SafeIntResolver } from 'graphql-scalars';
-import type { GraphQLSchema } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
+import { entityResolvers } from '../resolvers/entities';
 import { enforceAccess } from './access';
+import { completeFederationFields } from './federation';
 import { guardInput } from './input-guard';
 import { BoundedDateTime, BoundedLocalDate } from './scalars';
 
@@ -21,23 +24,39 @@ export function loadTypeDefs(): string[] {
   return files.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
+const SCALARS = {
+  DateTime: BoundedDateTime,
+  EmailAddress: EmailAddressResolver,
+  SafeInt: SafeIntResolver,
+  Currency: CurrencyResolver,
+  LocalDate: BoundedLocalDate,
+  PhoneNumber: PhoneNumberResolver,
+  CountryCode: CountryCodeResolver,
+  IBAN: IBANResolver,
+};
+
+/**
+ * The SDL as a Federation 2 subgraph with every resolver, before input and access checks.
+ * `@apollo/subgraph` reads the `@link` (schema/federation.graphql), adds the spec's definitions,
+ * `_service`, `_entities` and the entities' reference resolvers; our resolvers go through graphql-tools,
+ * which refuses one naming a type or field the schema lacks (as makeExecutableSchema did).
+ */
+export function resolvedSchema(typeDefs: string[] = loadTypeDefs()): GraphQLSchema {
+  // The library types every entry as a field resolver; `__resolveReference` takes (reference, context, info).
+  const references = entityResolvers as unknown as GraphQLResolverMap<unknown>;
+  const subgraph = buildSubgraphSchema([{ typeDefs: parse(typeDefs.join('\n')), resolvers: references }]);
+  return [SCALARS, ...resolvers].reduce<GraphQLSchema>((schema, map) => addResolversToSchema({ schema, resolvers: map }), subgraph);
+}
+
+export interface SchemaOptions {
+  /** `NODE_ENV=production`: `_service` answers 404 (schema/federation.ts). */
+  production?: boolean;
+  /** The SDL, `schema/*.graphql` by default (tests add to it). */
+  typeDefs?: string[];
+}
+
 /** The executable schema: client input checked (input-guard.ts), inside access control (401/403 come first). */
-export function buildSchema(): GraphQLSchema {
-  const schema = makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: [
-      {
-        DateTime: BoundedDateTime,
-        EmailAddress: EmailAddressResolver,
-        SafeInt: SafeIntResolver,
-        Currency: CurrencyResolver,
-        LocalDate: BoundedLocalDate,
-        PhoneNumber: PhoneNumberResolver,
-        CountryCode: CountryCodeResolver,
-        IBAN: IBANResolver,
-      },
-      ...resolvers,
-    ],
-  });
+export function buildSchema(options: SchemaOptions = {}): GraphQLSchema {
+  const schema = completeFederationFields(resolvedSchema(options.typeDefs), { production: options.production ?? false });
   return enforceAccess(guardInput(schema));
 }

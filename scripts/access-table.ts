@@ -1,6 +1,6 @@
 /**
  * Prints, as Markdown, who may call each REST route and each GraphQL root field, read from the schema's
- * `@public` / `@requires(roles: [...])` directives (a REST route inherits those of the root field its
+ * `@public` / `@signedIn(roles: [...])` directives (a REST route inherits those of the root field its
  * operation selects) and the routes' `auth`. For the README:
  *
  *   npm run build && node dist/scripts/access-table.js

@@ -208,7 +208,7 @@ describe('inventory (docs/SECURITY.md 18): the access matrix names every route a
     expect(ROUTES.filter((r) => r.path.includes('/webhooks/'))).toEqual([]);
   });
 
-  it('agrees with the schema directives: public rows are @public, forbidden cells are roles outside @requires', () => {
+  it('agrees with the schema directives: public rows are @public, forbidden cells are roles outside @signedIn', () => {
     const roleOf: Partial<Record<Actor, string>> = { subscriber: 'subscriber', other_subscriber: 'subscriber', broker: 'broker', other_broker: 'broker', backoffice: 'backoffice', machine: 'machine' };
     const problems: string[] = [];
     for (const row of ACCESS_MATRIX.filter((r) => r.kind === 'graphql')) {
@@ -222,7 +222,7 @@ describe('inventory (docs/SECURITY.md 18): the access matrix names every route a
       if (access.public || access.roles === null) continue;
       for (const actor of ACTORS.filter((a) => a !== 'anonymous')) {
         const allowed = access.roles.includes(roleOf[actor] as never);
-        if (!allowed && row.expect[actor] !== 'forbidden') problems.push(`${row.key}: ${actor} is outside @requires but classified ${row.expect[actor]}`);
+        if (!allowed && row.expect[actor] !== 'forbidden') problems.push(`${row.key}: ${actor} is outside @signedIn but classified ${row.expect[actor]}`);
       }
     }
     expect(problems).toEqual([]);

@@ -365,6 +365,26 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
   { kind: 'graphql', key: 'Mutation.reviewEvidence', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.evidenceId, input: { decision: 'refuse', reason: 'access matrix' } } }) },
 
+  // federation (schema/federation.graphql): the SDL is public outside production; each of alice's
+  // entities resolves for exactly those who read it through its root field (every cell fails if one does not)
+  { kind: 'graphql', key: 'Query._service', expect: PUBLIC },
+  {
+    kind: 'graphql',
+    key: 'Query._entities',
+    expect: ALICES,
+    request: (f) => ({
+      variables: {
+        representations: [
+          { __typename: 'Policy', id: 'pol_alice_av' },
+          { __typename: 'Subscriber', id: 'sbr_alice' },
+          { __typename: 'SubscriptionContract', id: 'sbs_alice_av' },
+          { __typename: 'Compartment', policyId: 'pol_alice_per', id: 'cmp_alice_per_c1' },
+          { __typename: 'SurrenderDeclaration', policyId: 'pol_alice_av', id: f.totalDeclarationId },
+        ],
+      },
+    }),
+  },
+
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },
   { kind: 'http', key: 'GET /.well-known/jwks.json', expect: PUBLIC },

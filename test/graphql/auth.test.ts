@@ -1,6 +1,4 @@
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import { enforceAccess } from '../../schema/access';
-import { loadTypeDefs } from '../../schema';
+import { buildSchema, loadTypeDefs } from '../../schema';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, gql, login } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
@@ -94,8 +92,8 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
 });
 
 describe('deny by default', () => {
-  it('a root field that declares neither @public nor @requires stops the schema from building', () => {
+  it('a root field that declares neither @public nor @signedIn stops the schema from building', () => {
     const typeDefs = [...loadTypeDefs(), 'extend type Query { leak: String }'];
-    expect(() => enforceAccess(makeExecutableSchema({ typeDefs }))).toThrow(/Query\.leak/);
+    expect(() => buildSchema({ typeDefs })).toThrow(/without @public or @signedIn \(deny by default\): Query\.leak$/);
   });
 });

@@ -1,0 +1,111 @@
+import { subgraphSdl } from '../../schema/federation';
+import { buildSchema } from '../../schema/index';
+import { EACH_DATABASE } from '../support/databases';
+import { gql, login } from '../support/http';
+import { startTestServer, type TestServer } from '../support/server';
+
+const ENTITIES = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    __typename
+    ... on Policy { id status subscriberId }
+    ... on Subscriber { id lastName }
+    ... on SubscriptionContract { id }
+    ... on Compartment { id policyId code }
+  }
+}`;
+const ALICES_POLICY = { __typename: 'Policy', id: 'pol_alice_av' };
+const POLICY = 'query ($id: ID!) { policy(id: $id) { id } }';
+
+describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true });
+    for (const [i, who] of ['alice', 'bob', 'broker', 'backoffice'].entries()) tokens[who] = (await login(server.url, `${who}@demo.test`, `10.41.0.${i + 1}`)).token;
+  });
+  afterAll(() => server?.close());
+
+  it('answers `_service { sdl }` without credentials: the SDL npm run subgraph-sdl prints, with Policy and Subscriber keyed by id', async () => {
+    const answer = await gql(server.url, '{ _service { sdl } }');
+    expect(answer.status).toBe(200);
+    const sdl: string = answer.json.data._service.sdl;
+    expect(sdl).toMatch(/extend schema @link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+", import: \["@key"\]\)/);
+    expect(sdl).toContain('type Policy @key(fields: "id")');
+    expect(sdl).toContain('type Subscriber @key(fields: "id")');
+    expect(sdl).toContain('policy(id: ID!): Policy! @signedIn');
+    expect(sdl).not.toMatch(/requires\(roles/);
+    expect(sdl).toBe(await subgraphSdl(buildSchema()));
+  });
+
+  it('resolves alice’s policy for alice, her broker and back-office', async () => {
+    for (const who of ['alice', 'broker', 'backoffice']) {
+      const answer = await gql(server.url, ENTITIES, { token: tokens[who], variables: { representations: [ALICES_POLICY] } });
+      expect({ who, status: answer.status, json: answer.json }).toEqual({
+        who,
+        status: 200,
+        json: { data: { _entities: [{ __typename: 'Policy', id: 'pol_alice_av', status: 'active', subscriberId: 'sbr_alice' }] } },
+      });
+    }
+  });
+
+  it('resolves alice’s policy for bob to null with the error the policy field gives him, beside the data he may see', async () => {
+    const rootField = await gql(server.url, POLICY, { token: tokens.bob, variables: { id: 'pol_alice_av' } });
+    const rootError = rootField.json.errors[0];
+    expect(rootError.extensions.code).toMatch(/not_found$/);
+
+    const answer = await gql(server.url, ENTITIES, {
+      token: tokens.bob,
+      variables: { representations: [ALICES_POLICY, { __typename: 'Policy', id: 'pol_bob_av' }, { __typename: 'Subscriber', id: 'sbr_alice' }] },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json.data._entities).toEqual([null, { __typename: 'Policy', id: 'pol_bob_av', status: 'active', subscriberId: 'sbr_bob' }, null]);
+    expect(answer.json.errors.map((e: { path: unknown; message: string; extensions: { code: string } }) => ({ path: e.path, code: e.extensions.code }))).toEqual([
+      { path: ['_entities', 0], code: rootError.extensions.code },
+      { path: ['_entities', 2], code: rootError.extensions.code },
+    ]);
+    expect(answer.json.errors[0].message).toBe(rootError.message);
+    expect(answer.text).not.toContain('sbr_alice');
+  });
+
+  it('answers 401 without credentials, exactly as a protected root field does', async () => {
+    const entities = await gql(server.url, ENTITIES, { variables: { representations: [ALICES_POLICY] } });
+    const policy = await gql(server.url, POLICY, { variables: { id: 'pol_alice_av' } });
+    expect(entities.status).toBe(401);
+    const shape = (a: typeof policy) => ({ status: a.status, challenge: a.headers.get('www-authenticate'), data: a.json.data, errors: a.json.errors.map((e: Record<string, unknown>) => ({ message: e.message, extensions: e.extensions })) });
+    expect(shape(entities)).toEqual(shape(policy));
+  });
+
+  it('resolves compartments and subscriptions by their keys, through their policy’s access check', async () => {
+    const representations = [
+      { __typename: 'Compartment', policyId: 'pol_alice_per', id: 'cmp_alice_per_c1' },
+      { __typename: 'SubscriptionContract', id: 'sbs_alice_av' },
+    ];
+    const alice = await gql(server.url, ENTITIES, { token: tokens.alice, variables: { representations } });
+    expect(alice.json).toEqual({
+      data: { _entities: [{ __typename: 'Compartment', id: 'cmp_alice_per_c1', policyId: 'pol_alice_per', code: 'C1' }, { __typename: 'SubscriptionContract', id: 'sbs_alice_av' }] },
+    });
+    const bob = await gql(server.url, ENTITIES, { token: tokens.bob, variables: { representations } });
+    expect(bob.json.data._entities).toEqual([null, null]);
+    // A compartment of alice's named under bob's policy is not found either.
+    const mixed = await gql(server.url, ENTITIES, { token: tokens.bob, variables: { representations: [{ __typename: 'Compartment', policyId: 'pol_bob_per', id: 'cmp_alice_per_c1' }] } });
+    expect(mixed.json.data._entities).toEqual([null]);
+    expect(mixed.json.errors[0].extensions.code).toMatch(/not_found$/);
+  });
+
+  it('refuses representations that are not of our entities, or whose keys are not ids: 400 naming each', async () => {
+    const answer = await gql(server.url, ENTITIES, {
+      token: tokens.alice,
+      variables: { representations: [{ __typename: 'PolicyMoney' }, { __typename: 'Policy', id: 42 }, { __typename: 'Compartment', id: 'cmp_alice_per_c1' }, 'pol_alice_av'] },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json.data ?? null).toBeNull();
+    const error = answer.json.errors[0];
+    expect(error.extensions.code).toBe('invalid_request');
+    expect([{ reason: error.message, field: error.extensions.field }, ...error.extensions.details]).toEqual([
+      { reason: 'UNKNOWN_ENTITY_TYPE', field: 'representations.0.__typename' },
+      { reason: 'INVALID_ID', field: 'representations.1.id' },
+      { reason: 'INVALID_ID', field: 'representations.2.policyId' },
+      { reason: 'INVALID_REPRESENTATION', field: 'representations.3' },
+    ]);
+  });
+});
