@@ -126,7 +126,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
           const answer = await graphqlWithKey(token, key, LOGOUT);
           expect(answer.status).toBe(400);
           expect(answer.json.errors).toHaveLength(1);
-          expect(answer.json.errors[0].reason).toBe('INVALID_IDEMPOTENCY_KEY');
+          expect(answer.json.errors[0].extensions.reason).toBe('INVALID_IDEMPOTENCY_KEY');
         }
         // Nothing ran: the token still works.
         expect((await gql(server.url, ME, { token })).status).toBe(200);
@@ -185,7 +185,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const reused = await restLogin(token, key, address, { email: 'bob@demo.test', password: DEMO_PASSWORD });
         expect(reused.status).toBe(422);
         expect(reused.json).toEqual({
-          errors: [{ code: 'unprocessable_content', reason: 'IDEMPOTENCY_KEY_REUSED', doc_url: `${server.url}/docs/errors/unprocessable_content`, field: 'Idempotency-Key' }],
+          errors: [{ code: 'unprocessable_content', message: expect.any(String), reason: 'IDEMPOTENCY_KEY_REUSED', doc_url: `${server.url}/docs/errors/unprocessable_content`, field: 'Idempotency-Key' }],
         });
         expect(await sessionsOf(server.db, 'usr_bob')).toEqual(before);
       });

@@ -101,7 +101,7 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
     const ids = await Promise.all(Array.from({ length: OTP_CODES_PER_SUBSCRIBER_PER_HOUR + 1 }, () => ready('backoffice', owner)));
     for (const id of ids.slice(0, OTP_CODES_PER_SUBSCRIBER_PER_HOUR)) ok(await post('backoffice', `${sub(id)}/signing`, { method: 'otp' }));
     const refused = await post('backoffice', `${sub(ids.at(-1)!)}/signing`, { method: 'otp' });
-    expect({ status: refused.status, message: refused.json.errors[0].message, retry: Boolean(refused.headers.get('retry-after')) }).toEqual({ status: 429, reason: 'TOO_MANY_OTP_REQUESTS', retry: true });
+    expect({ status: refused.status, reason: refused.json.errors[0].reason, retry: Boolean(refused.headers.get('retry-after')) }).toEqual({ status: 429, reason: 'TOO_MANY_OTP_REQUESTS', retry: true });
   });
 
   it('the e-signature link goes to the subscriber only: the broker who asks sees the signature without it; the subscriber reads it and gets it by e-mail', async () => {
