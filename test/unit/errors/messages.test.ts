@@ -5,6 +5,8 @@ import { CATALOG, type CatalogEntry, type ErrorCode } from '../../../errors/cata
 import { renderEnvelope, internalError } from '../../../errors/envelope';
 import { formatAppError } from '../../../errors/graphql-errors';
 import { sentenceFor } from '../../../errors/messages';
+import { fieldErrorFromVariable } from '../../../errors/variable-errors';
+import { GraphQLError } from 'graphql';
 
 const ROOT = join(__dirname, '../../..');
 // Code that never builds an error a client sees: settings, scripts, the benchmark.
@@ -109,6 +111,18 @@ describe('the error renderer, one for REST and GraphQL', () => {
     expect(rest.status).toBe(500);
     expect(rest.body.errors).toEqual([{ code: 'internal_server_error', message: expect.stringMatching(/^An unexpected error occurred\./), doc_url: `${base}/errors/internal_server_error`, reason: 'INTERNAL_ERROR', requestId: 'req_abc-1' }]);
     expect(graphql.extensions).toMatchObject({ code: 'internal_server_error', requestId: 'req_abc-1' });
+  });
+
+  it('says how to write a variable that does not coerce, from the type graphql-js names', () => {
+    const cases: Array<[string, string]> = [
+      ['Variable "$input" got invalid value "2026-13-01" at "input.requestedAt"; Value is not a valid LocalDate: 2026-13-01', '`requestedAt` must be a date in the form YYYY-MM-DD.'],
+      ['Variable "$page" got invalid value "two"; Int cannot represent non-integer value: "two"', '`page` must be a whole number.'],
+      ['Variable "$input" got invalid value "later" at "input.reason"; Value "later" does not exist in "SurrenderReason" enum.', '`reason` must be one of the values the API reference lists for it.'],
+    ];
+    for (const [graphqlMessage, sentence] of cases) {
+      const error = fieldErrorFromVariable(new GraphQLError(graphqlMessage), 'input')!;
+      expect(renderEnvelope(error, base).body.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'INVALID_FIELD_VALUE', message: sentence });
+    }
   });
 
   it('maps every code to its documented status', () => {
