@@ -105,7 +105,7 @@ function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ES
 /** The esign webhook names our signature in `data.signature_id`. */
 function signatureIdOf(data: unknown): string {
   const id = (data as { signature_id?: unknown } | null)?.signature_id;
-  if (typeof id !== 'string') throw new AppError('invalid_request', 'SIGNATURE_ID_MISSING', { field: 'data.signature_id' });
+  if (typeof id !== 'string') throw new AppError('parameter_invalid', 'SIGNATURE_ID_MISSING', { field: 'data.signature_id' });
   return id;
 }
 

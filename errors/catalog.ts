@@ -5,7 +5,7 @@
 export interface CatalogEntry {
   /** HTTP status the code always maps to. */
   status: number;
-  /** Short human title, e.g. "Unauthorized". */
+  /** The HTTP reason phrase of the status, e.g. "Unauthorized". */
   title: string;
   /** One sentence: what the code means. */
   description: string;
@@ -13,153 +13,157 @@ export interface CatalogEntry {
   causes: string[];
   /** What the caller should do, one line each. */
   fixes: string[];
-  /** A message value typical of this code, used in the documented example. */
-  exampleMessage: string;
+  /** A reason typical of this code; the page's example is rendered from it like a real error. */
+  exampleReason: string;
+  /** The parameter the example names, when its reason is about one. */
+  exampleField?: string;
 }
 
 export const CATALOG = {
+  parameter_invalid: {
+    status: 400,
+    title: 'Bad Request',
+    description: 'A parameter of the request (path, query, header or body) is missing, unknown, or not in the expected form.',
+    causes: [
+      'A body that is not JSON, is not sent as `application/json` on a JSON route, or is not a JSON object.',
+      'A required field left out, a field the route does not know, or a value of the wrong type or format (a date that is not YYYY-MM-DD, an enum value not in the list).',
+      'Text with control characters or lone surrogates, or longer than the field allows; an id or paging cursor that is not one of ours; an amount above the limit.',
+      'A GraphQL document that does not parse, does not validate, or is too deep or too costly.',
+    ],
+    fixes: ['Read `message`: it names the parameter and the rule; `field` holds the parameter and `reason` a stable identifier of the rule.', 'Correct the request and send it again.'],
+    exampleReason: 'REQUIRED_FIELD_MISSING',
+    exampleField: 'requestedAt',
+  },
+  invalid_idempotency_key: {
+    status: 400,
+    title: 'Bad Request',
+    description: 'The idempotency key sent with a POST or PATCH cannot be used.',
+    causes: [
+      'An `Idempotency-Key` (or `X-Quarzo-Life-Idempotency-Key`) header that is empty once surrounding spaces are removed, longer than 255 characters, or holds characters other than visible ASCII.',
+      'Both headers sent, with different values.',
+    ],
+    fixes: ['Leave the header out when the call needs no idempotency.', 'Otherwise send one key per operation (a UUID is a good choice), and the same key again when you retry it.'],
+    exampleReason: 'INVALID_IDEMPOTENCY_KEY',
+  },
   unauthorized: {
     status: 401,
     title: 'Unauthorized',
-    description: 'The request is missing valid authentication credentials.',
+    description: 'The request does not carry credentials we accept.',
     causes: [
-      'Missing session cookie or bearer token (NO_SESSION).',
-      'A bearer token that is not one of ours: not a JWT, a bad signature, a wrong algorithm, type, issuer or audience (INVALID_BEARER_TOKEN).',
-      'An expired access token, or a session that was logged out or has expired (SESSION_EXPIRED).',
-      'Wrong e-mail or password on /v1/auth/login (INVALID_CREDENTIALS).',
-      'On /v1/auth/token: missing certificate serial header (MISSING_CLIENT_CERTIFICATE_SERIAL), a malformed serial (MALFORMED_CLIENT_CERTIFICATE_SERIAL), or a wrong client id, secret or serial (INVALID_CLIENT_CREDENTIALS).',
+      'No session cookie and no bearer token (NO_SESSION).',
+      'A bearer token we did not issue: not a JWT, a bad signature, a wrong algorithm, type, issuer or audience (INVALID_BEARER_TOKEN).',
+      'An access token past its expiry, or a session that was logged out or has expired (SESSION_EXPIRED).',
+      'A wrong e-mail or password on /v1/auth/login (INVALID_CREDENTIALS).',
+      'On /v1/auth/token: no certificate serial header (MISSING_CLIENT_CERTIFICATE_SERIAL), a serial that is not hexadecimal (MALFORMED_CLIENT_CERTIFICATE_SERIAL), or a client id, secret or serial that does not match (INVALID_CLIENT_CREDENTIALS).',
       'A webhook whose signature or timestamp does not verify (INVALID_SIGNATURE).',
     ],
-    fixes: [
-      'Provide a valid authentication token or signature.',
-      'Sign in again if the session expired.',
-      'Retry with corrected authentication credentials.',
-    ],
-    exampleMessage: 'NO_SESSION',
+    fixes: ['Send a valid token, session cookie or signature.', 'Log in again when the session has expired.'],
+    exampleReason: 'NO_SESSION',
   },
   forbidden: {
     status: 403,
     title: 'Forbidden',
-    description: 'The caller is authenticated but its role may not perform this operation.',
-    causes: ['The operation is reserved to other roles (for example back-office only).', 'A cookie-authenticated write without the CSRF header.'],
-    fixes: ['Call with an account that has the required role.', 'Send `X-Requested-With` (or JSON) on cookie-authenticated writes.'],
-    exampleMessage: 'ROLE_NOT_ALLOWED',
+    description: 'The caller is known, but may not perform this operation.',
+    causes: [
+      'The operation is reserved to other roles, back-office for example (message `INSUFFICIENT_ROLES`).',
+      'A write authenticated by the session cookie alone, without the `X-Requested-With` header or a JSON body.',
+    ],
+    fixes: ['Call with an account whose role allows the operation.', 'Send `X-Requested-With` (or a JSON body) on writes authenticated by cookie.'],
+    exampleReason: 'INSUFFICIENT_ROLES',
   },
-  not_found: {
+  resource_not_found: {
     status: 404,
-    title: 'Not found',
-    description: 'The resource does not exist, or the caller may not see it.',
-    causes: ['A wrong identifier.', "Another customer's resource: the API does not reveal that it exists.", 'A path the API does not have.'],
-    fixes: ['Check the identifier and the path against the API reference.'],
-    exampleMessage: 'ROUTE_NOT_FOUND',
+    title: 'Not Found',
+    description: 'What the request names does not exist, or is not the caller\'s to see.',
+    causes: ['An identifier that matches nothing.', 'Another customer\'s record: the API answers exactly as if it did not exist.', 'A path the API does not serve.'],
+    fixes: ['Check the identifiers and the path against the API reference.'],
+    exampleReason: 'POLICY_NOT_FOUND',
+  },
+  compartment_not_found: {
+    status: 404,
+    title: 'Not Found',
+    description: 'The compartment named by the request does not exist in this policy, or is not the caller\'s to see.',
+    causes: ['A compartment id that matches nothing, or belongs to another policy.', 'A compartment of a policy the caller may not see.'],
+    fixes: ['List the policy\'s compartments and use one of their ids.'],
+    exampleReason: 'COMPARTMENT_NOT_FOUND',
   },
   method_not_allowed: {
     status: 405,
-    title: 'Method not allowed',
-    description: 'The path exists but not with this HTTP method.',
-    causes: ['For example GET on a path that only accepts POST.'],
-    fixes: ['Use one of the methods listed in the `Allow` response header.'],
-    exampleMessage: 'METHOD_NOT_ALLOWED',
-  },
-  invalid_idempotency_key: {
-    status: 400,
-    title: 'Invalid idempotency key',
-    description: 'The idempotency key of a POST or PATCH is not one the API can keep.',
-    causes: [
-      'An `Idempotency-Key` (or `X-Quarzo-Life-Idempotency-Key`) header that is blank after trimming, longer than 255 characters, or holds characters other than visible ASCII.',
-      'Both headers sent with different values.',
-    ],
-    fixes: ['Omit the header if you do not need idempotency.', 'Otherwise send one key per operation, such as a UUID, and the same key on each retry.'],
-    exampleMessage: 'INVALID_IDEMPOTENCY_KEY',
-  },
-  invalid_request: {
-    status: 400,
-    title: 'Invalid request',
-    description: 'The request is malformed or a field fails validation.',
-    causes: [
-      'Malformed JSON.',
-      'A missing, unknown or invalid field (the error names it in `field`).',
-      'Text with control characters or lone surrogates, or too long (INVALID_CHARACTERS, TOO_LONG); an id or cursor that is not one of ours (INVALID_ID, INVALID_CURSOR); a date outside 1900-2200; an amount above 100,000,000.00 (AMOUNT_ABOVE_MAXIMUM).',
-      'A GraphQL document that does not parse or validate.',
-    ],
-    fixes: ['Correct the named field and retry.'],
-    exampleMessage: 'MALFORMED_JSON',
-  },
-  unprocessable: {
-    status: 422,
-    title: 'Unprocessable',
-    description: 'The request is well formed but a business rule refuses it.',
-    causes: ['A rule such as a deadline or a limit applies; the message names it.', 'An Idempotency-Key reused with a different request.'],
-    fixes: ['Read the message: it names the rule that applied.'],
-    exampleMessage: 'IDEMPOTENCY_KEY_REUSED',
+    title: 'Method Not Allowed',
+    description: 'The path exists, but not with this HTTP method.',
+    causes: ['A GET on a path that only takes POST, for example.'],
+    fixes: ['Use one of the methods the `Allow` response header lists.'],
+    exampleReason: 'METHOD_NOT_ALLOWED',
   },
   conflict: {
     status: 409,
     title: 'Conflict',
-    description: 'The request conflicts with the current state of the resource.',
+    description: 'The request cannot be carried out in the current state of the resource.',
     causes: [
-      'An illegal state change (the message names the current state).',
-      'The thing already exists or is already open (an IBAN registered twice, a second total surrender).',
-      'Money already left the policy: a withdrawal after a surrender was declared or paid (WITHDRAWAL_AFTER_SURRENDER).',
+      'A state change that is not allowed from the current state (the message names it).',
+      'Something that already exists or is already open: an IBAN registered twice, a second total surrender.',
+      'The same idempotency key while its first request is still running.',
+      'Money has already left the policy: a withdrawal after a surrender was declared or paid (WITHDRAWAL_AFTER_SURRENDER).',
     ],
-    fixes: ['Read the resource again and retry if the change still makes sense.'],
-    exampleMessage: 'TOTAL_SURRENDER_ALREADY_OPEN',
+    fixes: ['Read the resource again and decide whether the change still makes sense.'],
+    exampleReason: 'TOTAL_SURRENDER_ALREADY_OPEN',
   },
   precondition_failed: {
     status: 412,
-    title: 'Precondition failed',
-    description: 'The `If-Match` version is no longer current.',
-    causes: ['Someone else changed the resource since you read it.'],
-    fixes: ['GET the resource again, reapply your change, PUT with the new ETag.'],
-    exampleMessage: 'STALE_VERSION',
-  },
-  precondition_required: {
-    status: 428,
-    title: 'Precondition required',
-    description: 'This write needs an `If-Match` header.',
-    causes: ['A PUT without `If-Match`.'],
-    fixes: ['GET the resource and send its ETag in `If-Match`.'],
-    exampleMessage: 'IF_MATCH_REQUIRED',
+    title: 'Precondition Failed',
+    description: 'The version named in `If-Match` is no longer the current one.',
+    causes: ['The resource changed since you read it.'],
+    fixes: ['GET the resource again, apply your change to it, and send the PUT with the new ETag.'],
+    exampleReason: 'STALE_VERSION',
   },
   payload_too_large: {
     status: 413,
-    title: 'Payload too large',
+    title: 'Payload Too Large',
     description: 'The request body is larger than the server accepts.',
     causes: ['A body over the limit (1 MiB by default).'],
     fixes: ['Send a smaller body.'],
-    exampleMessage: 'BODY_TOO_LARGE',
+    exampleReason: 'BODY_TOO_LARGE',
   },
-  unsupported_media_type: {
-    status: 415,
-    title: 'Unsupported media type',
-    description: 'The request body has a content type this route does not accept.',
-    causes: ['A body without `Content-Type: application/json`.'],
-    fixes: ['Send JSON with `Content-Type: application/json`.'],
-    exampleMessage: 'UNSUPPORTED_CONTENT_TYPE',
+  unprocessable_content: {
+    status: 422,
+    title: 'Unprocessable Content',
+    description: 'The request is well formed, but a business rule refuses it.',
+    causes: ['A rule such as a deadline, a minimum or a limit applies; the message names it.', 'An idempotency key used again with a different request.'],
+    fixes: ['Read `message`: it names the rule; `reason` identifies it for code.'],
+    exampleReason: 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE',
+    exampleField: 'amount',
+  },
+  precondition_required: {
+    status: 428,
+    title: 'Precondition Required',
+    description: 'This write needs an `If-Match` header.',
+    causes: ['A PUT sent without `If-Match`.'],
+    fixes: ['GET the resource and send its ETag in `If-Match`.'],
+    exampleReason: 'IF_MATCH_REQUIRED',
   },
   rate_limited: {
     status: 429,
-    title: 'Too many requests',
-    description: 'Too many requests in a short time; the `Retry-After` header says when to retry.',
+    title: 'Too Many Requests',
+    description: 'Too many requests in a short time; the `Retry-After` header says when to try again.',
     causes: ['Repeated failed logins for one account or from one address.', 'Too many one-time signing codes asked for in an hour (TOO_MANY_OTP_REQUESTS).'],
-    fixes: ['Wait for the number of seconds in `Retry-After`.'],
-    exampleMessage: 'TOO_MANY_LOGIN_ATTEMPTS',
+    fixes: ['Wait the number of seconds given in `Retry-After`.'],
+    exampleReason: 'TOO_MANY_LOGIN_ATTEMPTS',
   },
-  internal: {
+  internal_server_error: {
     status: 500,
-    title: 'Internal error',
-    description: 'Something failed on our side. The message carries a request id to quote to support.',
-    causes: ['A fault in the service or its database.'],
-    fixes: ['Retry later; if it persists, contact support with the request id.'],
-    exampleMessage: 'INTERNAL_ERROR (request id req_01HZY...)',
+    title: 'Internal Server Error',
+    description: 'Something failed on our side. The error carries a `requestId` to quote to support.',
+    causes: ['A fault in the service or in a system it depends on.'],
+    fixes: ['Retry later if the operation is safe to repeat.', 'If it persists, contact support with the `requestId`.'],
+    exampleReason: 'INTERNAL_ERROR',
   },
   service_unavailable: {
     status: 503,
-    title: 'Service unavailable',
+    title: 'Service Unavailable',
     description: 'The service cannot answer right now, for example while its database is unreachable.',
     causes: ['The database is down or starting.'],
     fixes: ['Retry after a short wait.'],
-    exampleMessage: 'DATABASE_UNAVAILABLE',
+    exampleReason: 'DATABASE_UNAVAILABLE',
   },
 } satisfies Record<string, CatalogEntry>;
 

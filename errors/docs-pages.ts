@@ -1,4 +1,6 @@
+import { AppError } from './app-error';
 import { CATALOG, docUrl, isErrorCode, type CatalogEntry, type ErrorCode } from './catalog';
+import { renderEnvelope } from './envelope';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 // Backticks in catalog text mark code, as in the spec page.
@@ -15,7 +17,9 @@ function page(title: string, body: string): string {
 /** `/docs/errors/<code>`: description, status, doc_url format, causes, example, fixes. */
 export function errorPage(code: ErrorCode, docsBaseUrl: string): string {
   const entry: CatalogEntry = CATALOG[code];
-  const example = JSON.stringify({ errors: [{ code, message: entry.exampleMessage, doc_url: docUrl(docsBaseUrl, code) }] }, null, 2);
+  // The example is rendered like a real error, so the page always shows the envelope clients get.
+  const sample = new AppError(code, entry.exampleReason, { field: entry.exampleField, requestId: code === 'internal_server_error' ? 'req_Xy3kQ9aB-1a2b' : undefined });
+  const example = JSON.stringify(renderEnvelope(sample, docsBaseUrl).body, null, 2);
   return page(
     `${code}: ${entry.title}`,
     `<p><a href="${escape(docsBaseUrl)}">All errors</a></p>
@@ -36,8 +40,12 @@ export function errorIndexPage(docsBaseUrl: string): string {
     .join('');
   return page(
     'insurance-gateway errors',
-    `<h1>Errors</h1><p>Every error, REST or GraphQL, carries one of these codes, a message and a <code>doc_url</code>.
-REST: <code>{"errors":[{"code","message","doc_url"}]}</code>; GraphQL: <code>extensions.code</code> and <code>extensions.doc_url</code>.</p>
+    `<h1>Errors</h1><p>Every error, REST or GraphQL, carries one of these codes, a <code>message</code> and a <code>doc_url</code>.
+The message is a sentence for people that names the parameter or the rule; programs should switch on <code>code</code> and on the
+stable <code>reason</code> beside it (with the parameter in <code>field</code>). Exceptions: a 401's message, and a 403's
+<code>INSUFFICIENT_ROLES</code>, are themselves the stable reason.</p>
+<p>REST: <code>{"errors":[{"code","message","doc_url","reason","field"}]}</code>, one entry per offending parameter.
+GraphQL: <code>message</code>, with <code>code</code>, <code>doc_url</code>, <code>reason</code>, <code>field</code> and <code>details</code> in <code>extensions</code>.</p>
 <table><thead><tr><th>code</th><th>status</th><th>meaning</th></tr></thead><tbody>${rows}</tbody></table>
 <p>The REST API is described in <a href="/v1/openapi.json">/v1/openapi.json</a>.</p>`,
   );

@@ -1,33 +1,37 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from './app-error';
-import { CATALOG, docUrl } from './catalog';
-import { internalError } from './envelope';
+import { CATALOG } from './catalog';
+import { describe, internalError } from './envelope';
 import { fieldErrorFromVariable } from './variable-errors';
 
 /**
  * Finds the AppError behind any GraphQL error. An error without one and without a `path` happened
  * before execution (the document does not parse or validate, a variable does not coerce): the client's
- * mistake, `invalid_request`, graphql-js's message kept. Anything else is our fault: `internal`, masked.
+ * mistake, `parameter_invalid`, with graphql-js's explanation as the sentence. Anything else is our
+ * fault: `internal_server_error`, masked.
  */
 export function toAppError(error: unknown, requestId: string, bodyVariable?: string): AppError {
   let current: unknown = error;
   while (current instanceof GraphQLError && current.originalError) current = current.originalError;
   if (current instanceof AppError) return current;
-  if (error instanceof GraphQLError && !error.path) return fieldErrorFromVariable(error, bodyVariable) ?? new AppError('invalid_request', error.message);
+  if (error instanceof GraphQLError && !error.path) {
+    return fieldErrorFromVariable(error, bodyVariable) ?? new AppError('parameter_invalid', 'INVALID_GRAPHQL_REQUEST', { message: error.message });
+  }
   return internalError(requestId);
 }
 
-/** The GraphQL shape of an AppError: the reason as message, catalog code and doc_url in extensions. */
-export function formatAppError(appError: AppError, docsBaseUrl: string, base: GraphQLFormattedError): GraphQLFormattedError {
+/** The GraphQL shape of an AppError: the sentence as message; code, doc_url, reason and field in extensions. */
+export function formatAppError(appError: AppError, docsBaseUrl: string, base: Pick<GraphQLFormattedError, 'locations' | 'path'> = {}): GraphQLFormattedError {
+  const described = describe(appError, docsBaseUrl);
   return {
-    message: appError.reason,
+    message: described.message,
     ...(base.locations ? { locations: base.locations } : {}),
     ...(base.path ? { path: base.path } : {}),
     extensions: {
-      code: appError.code,
-      doc_url: docUrl(docsBaseUrl, appError.code),
-      ...(appError.extra.field ? { field: appError.extra.field } : {}),
-      ...(appError.extra.details?.length ? { details: appError.extra.details } : {}),
+      code: described.code,
+      doc_url: described.doc_url,
+      ...described.extra,
+      ...(described.details.length ? { details: described.details } : {}),
     },
   };
 }

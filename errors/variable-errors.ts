@@ -16,6 +16,12 @@ export function fieldErrorFromVariable(error: GraphQLError, bodyVariable?: strin
   if (nested) path.push(nested[1]);
   const segments = variable === bodyVariable ? path : [variable, ...path];
   const field = segments.join('.') || variable;
-  const reason = nested ? (nested[2].startsWith('of required') ? 'REQUIRED_FIELD_MISSING' : 'UNKNOWN_FIELD') : 'INVALID_FIELD_VALUE';
-  return new AppError('invalid_request', reason, { field });
+  if (nested) return new AppError('parameter_invalid', nested[2].startsWith('of required') ? 'REQUIRED_FIELD_MISSING' : 'UNKNOWN_FIELD', { field });
+  return new AppError('parameter_invalid', 'INVALID_FIELD_VALUE', { field, expected: expectedType(explanation) });
+}
+
+/** The type graphql-js says the value should have had, so the sentence can say how to write it. */
+function expectedType(explanation: string): string | undefined {
+  const match = /^Value is not a valid (\w+)|^(\w+) (?:cannot represent|year out of range)|does not exist in "(\w+)" enum|^Expected type "(\w+)/.exec(explanation);
+  return match ? (match[1] ?? match[2] ?? match[3] ?? match[4]) : undefined;
 }

@@ -53,12 +53,12 @@ export function parseBody(raw: Buffer, type: MediaType): Record<string, unknown>
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new AppError('invalid_request', 'MALFORMED_JSON');
+    throw new AppError('parameter_invalid', 'MALFORMED_JSON');
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new AppError('invalid_request', 'BODY_MUST_BE_A_JSON_OBJECT');
+    throw new AppError('parameter_invalid', 'BODY_MUST_BE_A_JSON_OBJECT');
   }
-  if (deeperThan(value, MAX_JSON_DEPTH)) throw new AppError('invalid_request', 'BODY_NESTED_TOO_DEEP');
+  if (deeperThan(value, MAX_JSON_DEPTH)) throw new AppError('parameter_invalid', 'BODY_NESTED_TOO_DEEP');
   return value as Record<string, unknown>;
 }
 

@@ -37,7 +37,7 @@ export class ESignPages {
   async handle(req: IncomingMessage, url: RequestTarget): Promise<Reply> {
     const match = /^\/esign\/(sig_[\w-]+)(?:\/(sign|decline))?$/.exec(url.pathname);
     const token = url.searchParams.get('t') ?? '';
-    if (!match || !this.provider.verify(match[1], token)) throw new AppError('not_found', 'ROUTE_NOT_FOUND');
+    if (!match || !this.provider.verify(match[1], token)) throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
     const [, signatureId, action] = match;
     const link = (a: string) => `/esign/${signatureId}/${a}?t=${encodeURIComponent(token)}`;
     // A link whose ceremony has ended (signed, declined, expired) offers nothing more.

@@ -100,6 +100,6 @@ export class GraphqlEndpoint {
 
 /** A GraphQL-shaped error reply for failures before Apollo runs (body too large, malformed JSON). */
 export function graphqlErrorReply(error: AppError, status: number, docsBaseUrl: string): Reply {
-  const formatted = formatAppError(error, docsBaseUrl, { message: error.reason });
+  const formatted = formatAppError(error, docsBaseUrl);
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...(error.extra.headers ?? {}) }, body: JSON.stringify({ errors: [formatted] }) };
 }

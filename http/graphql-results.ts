@@ -16,11 +16,11 @@ export interface ShapedErrors {
 export function shapeErrors(errors: readonly GraphQLError[], hasData: boolean, requestId: string, docsBaseUrl: string, logger: Logger): ShapedErrors {
   const appErrors: AppError[] = errors.map((e) => toAppError(e, requestId));
   appErrors.forEach((appError, i) => {
-    if (appError.code === 'internal') logger.error('graphql resolver failed', { requestId, error: errors[i] });
+    if (appError.code === 'internal_server_error') logger.error('graphql resolver failed', { requestId, error: errors[i] });
   });
   const status = statusFor(appErrors, hasData);
   return {
-    errors: appErrors.map((appError, i) => formatAppError(appError, docsBaseUrl, { message: appError.reason, locations: errors[i].locations, path: errors[i].path })),
+    errors: appErrors.map((appError, i) => formatAppError(appError, docsBaseUrl, { locations: errors[i].locations, path: errors[i].path })),
     status,
     headers: headersFor(appErrors, status),
   };

@@ -69,7 +69,7 @@ export class Idempotency {
         const claim = await store.claim(scope, key, fingerprint, now, new Date(now.getTime() + RETENTION_MS));
         if (claim === 'busy') throw inProgress();
         if (claim !== 'claimed') {
-          if (claim.fingerprint !== fingerprint) throw new AppError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', { field: 'Idempotency-Key' });
+          if (claim.fingerprint !== fingerprint) throw new AppError('unprocessable_content', 'IDEMPOTENCY_KEY_REUSED', { field: 'Idempotency-Key' });
           // Only a record committed by an earlier version (which claimed keys in a transaction of their
           // own) can be committed while running: it expires with its retention.
           if (claim.state === 'running' || claim.response_status === null) throw inProgress();

@@ -16,9 +16,10 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
 // The few error bodies every unauthenticated or misrouted request gets are rendered once.
 const renderedErrors = new Map<string, Reply>();
 
-/** The REST error envelope `{"errors":[{code,message,doc_url}]}` with the catalog status and headers. */
+/** The REST error envelope `{"errors":[{code,message,doc_url,reason,...}]}` with the catalog status and headers. */
 export function errorReply(error: AppError, docsBaseUrl: string): Reply {
-  const plain = !error.extra.field && !error.extra.details;
+  const { field, details, requestId, message } = error.extra;
+  const plain = !field && !details && !requestId && !message;
   const key = plain ? `${docsBaseUrl}|${error.code}|${error.reason}|${JSON.stringify(error.extra.headers ?? null)}` : '';
   const cached = plain ? renderedErrors.get(key) : undefined;
   if (cached) return cached;

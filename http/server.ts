@@ -64,7 +64,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   } catch (error) {
     const appError = error instanceof AppError ? error : toAppError(error, requestId);
     const path = (req.url ?? '/').split('?')[0];
-    if (appError.code === 'internal') deps.logger.error('request failed', { requestId, path, error });
+    if (appError.code === 'internal_server_error') deps.logger.error('request failed', { requestId, path, error });
     else if (appError.extra.detail) deps.logger.info('request refused', { requestId, path, reason: appError.reason, detail: appError.extra.detail });
     reply = errorReply(appError, deps.docsBaseUrl());
   }
@@ -84,7 +84,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): P
   if (path.startsWith('/v1/webhooks/')) return webhook(deps, req, path.slice('/v1/webhooks/'.length));
   if (path === '/v1/openapi.json' && method === 'GET') return jsonReply(200, deps.openapi());
   if (path.startsWith('/v1/')) return deps.bridge.handle(req, url, requestId);
-  if (method !== 'GET' && method !== 'HEAD') throw new AppError('not_found', 'ROUTE_NOT_FOUND');
+  if (method !== 'GET' && method !== 'HEAD') throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
   switch (path) {
     case '/healthz':
       return jsonReply(200, { status: 'ok' });
@@ -106,7 +106,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): P
     const asset = deps.playground.assets.get(path.slice(PLAYGROUND_ASSETS.length));
     if (asset) return { status: 200, headers: { 'content-type': asset.contentType, etag: asset.etag, 'cache-control': 'public, max-age=3600' }, body: asset.body };
   }
-  throw new AppError('not_found', 'ROUTE_NOT_FOUND');
+  throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
 }
 
 function html(page: string): Reply {
@@ -134,7 +134,7 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
     const readRaw = bodyReader(req, deps.maxBodyBytes);
     if (method === 'POST') {
       raw = await readRaw();
-      if (mediaType(req) !== 'json') throw new AppError('unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
+      if (mediaType(req) !== 'json') throw new AppError('parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
       body = parseBody(raw, 'json');
     }
     const context = await deps.buildContext(req, requestId, readRaw);
@@ -148,14 +148,14 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
   } catch (error) {
     // Failures outside Apollo (body, idempotency, a database down) still answer in GraphQL's shape.
     const appError = error instanceof AppError ? error : toAppError(error, requestId);
-    if (appError.code === 'internal') deps.logger.error('graphql request failed', { requestId, error });
+    if (appError.code === 'internal_server_error') deps.logger.error('graphql request failed', { requestId, error });
     return graphqlErrorReply(appError, CATALOG[appError.code].status, deps.docsBaseUrl());
   }
 }
 
 async function webhook(deps: HttpDeps, req: IncomingMessage, source: string): Promise<Reply> {
   if (req.method !== 'POST') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: 'POST' } });
-  if (!deps.webhooks.knows(source)) throw new AppError('not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+  if (!deps.webhooks.knows(source)) throw new AppError('resource_not_found', 'UNKNOWN_WEBHOOK_SOURCE');
   const rawBody = await readBody(req, deps.maxBodyBytes);
   const header = (name: string) => {
     const value = req.headers[name];

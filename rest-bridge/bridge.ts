@@ -29,7 +29,7 @@ export interface BridgeDeps {
 
 /**
  * Legacy `/v1` paths, each run as one named GraphQL operation in-process with the same context
- * builder as `/graphql`. Order of checks: route (404/405), credentials (401), body (413/415/400),
+ * builder as `/graphql`. Order of checks: route (404/405), credentials (401), body (413/400),
  * then the operation, whose errors map to the catalog's status.
  */
 export class RestBridge {
@@ -54,7 +54,7 @@ export class RestBridge {
       return await this.dispatch(req, url, requestId);
     } catch (error) {
       const appError = error instanceof AppError ? error : toAppError(error, requestId);
-      if (appError.code === 'internal') this.deps.logger.error('rest route failed', { requestId, path: url.pathname, error });
+      if (appError.code === 'internal_server_error') this.deps.logger.error('rest route failed', { requestId, path: url.pathname, error });
       return errorReply(appError, this.deps.docsBaseUrl());
     }
   }
@@ -62,7 +62,7 @@ export class RestBridge {
   private async dispatch(req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> {
     const method = req.method ?? 'GET';
     const match = this.matcher.match(method, url.pathname);
-    if (match.kind === 'none') throw new AppError('not_found', 'ROUTE_NOT_FOUND');
+    if (match.kind === 'none') throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
     if (match.kind === 'wrong_method') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: match.allow.join(', ') } });
     const { route, params } = match;
     // One read of the body, shared: a signed request's digest is checked while credentials are (still 401 first).
@@ -95,7 +95,7 @@ export class RestBridge {
     if (result.errors?.length) {
       const errors = result.errors.map((e) => toAppError(e, context.requestId, route.bodyVariable));
       errors.forEach((e, i) => {
-        if (e.code === 'internal') this.deps.logger.error('bridge operation failed', { requestId: context.requestId, operation: operation.name, error: result.errors![i] });
+        if (e.code === 'internal_server_error') this.deps.logger.error('bridge operation failed', { requestId: context.requestId, operation: operation.name, error: result.errors![i] });
       });
       // Authentication decides first, then the most severe client error, as for /graphql.
       const decisive = errors.find((e) => e.code === 'unauthorized') ?? errors.find((e) => CATALOG[e.code].status >= 500) ?? mergeInvalid(errors);
@@ -112,7 +112,7 @@ export class RestBridge {
     if (raw.length === 0 && req.headers['content-type'] === undefined) return {};
     const type = mediaType(req);
     if (!type || !route.body!.includes(type)) {
-      throw new AppError('unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE', { headers: { Accept: route.body!.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(', ') } });
+      throw new AppError('parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE', { headers: { Accept: route.body!.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(', ') } });
     }
     return parseBody(raw, type);
   }
@@ -170,11 +170,11 @@ function fileReply(file: { fileName: string; contentType: string; contentBase64:
 
 /** Several malformed values (input coercion reports each) become one 400 naming every field. */
 function mergeInvalid(errors: AppError[]): AppError {
-  const invalid = errors.filter((e) => e.code === 'invalid_request');
+  const invalid = errors.filter((e) => e.code === 'parameter_invalid');
   if (invalid.length < 2 || invalid.length !== errors.length) return errors[0];
   const [first, ...rest] = invalid;
-  const details = [...(first.extra.details ?? []), ...rest.flatMap((e) => [{ reason: e.reason, field: e.extra.field }, ...(e.extra.details ?? [])])];
-  return new AppError('invalid_request', first.reason, { ...first.extra, details });
+  const details = [...(first.extra.details ?? []), ...rest.flatMap((e) => [{ reason: e.reason, field: e.extra.field, expected: e.extra.expected }, ...(e.extra.details ?? [])])];
+  return new AppError('parameter_invalid', first.reason, { ...first.extra, details });
 }
 
 /** Domain errors name GraphQL input fields (`initialPayment.amount`); REST callers sent `initial_payment.amount`. */

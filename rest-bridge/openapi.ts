@@ -75,9 +75,11 @@ const ERROR_ENVELOPE: JsonSchema = {
         required: ['code', 'message', 'doc_url'],
         properties: {
           code: { type: 'string', enum: Object.keys(CATALOG) },
-          message: { type: 'string' },
+          message: { type: 'string', description: 'A sentence for people; for 401s and INSUFFICIENT_ROLES, the stable reason itself.' },
           doc_url: { type: 'string', format: 'uri' },
-          field: { type: 'string' },
+          reason: { type: 'string', description: 'Stable machine reason, e.g. REQUIRED_FIELD_MISSING.' },
+          field: { type: 'string', description: 'The parameter at fault.' },
+          requestId: { type: 'string', description: 'On internal_server_error: the id to quote to support.' },
         },
       },
     },
@@ -116,10 +118,10 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
     const success = route.status === 204
       ? { description: 'Done, no content' }
       : { description: 'Success', content: { 'application/json': { schema: rootField && field.kind === 'Field' ? outputSchema(rootField.type, field.selectionSet) : {} } } };
-    const responses: Record<string, unknown> = { [route.status]: success, 400: errorResponse('invalid_request') };
-    if (route.auth === 'required') Object.assign(responses, { 401: errorResponse('unauthorized'), 403: errorResponse('forbidden'), 404: errorResponse('not_found') });
+    const responses: Record<string, unknown> = { [route.status]: success, 400: errorResponse('parameter_invalid') };
+    if (route.auth === 'required') Object.assign(responses, { 401: errorResponse('unauthorized'), 403: errorResponse('forbidden'), 404: errorResponse('resource_not_found') });
     else if (route.tag === 'auth') responses[401] = errorResponse('unauthorized');
-    if (route.body) Object.assign(responses, { 413: errorResponse('payload_too_large'), 415: errorResponse('unsupported_media_type') });
+    if (route.body) responses[413] = errorResponse('payload_too_large');
     paths[route.path] ??= {};
     paths[route.path][route.method.toLowerCase()] = {
       operationId: route.operation,
@@ -146,7 +148,7 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
       responses: {
         200: { description: 'Received (duplicate: true when this webhook-id was applied before)', content: { 'application/json': { schema: { type: 'object', properties: { received: { type: 'boolean' }, duplicate: { type: 'boolean' } } } } } },
         401: errorResponse('unauthorized'),
-        404: errorResponse('not_found'),
+        404: errorResponse('resource_not_found'),
         413: errorResponse('payload_too_large'),
       },
     },

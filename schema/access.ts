@@ -1,6 +1,6 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
-import { AppError, unauthorized } from '../errors/app-error';
+import { unauthorized, insufficientRoles } from '../errors/app-error';
 import type { RequestContext } from '../context/context';
 import type { Role } from '../domain/auth/viewer';
 
@@ -42,7 +42,7 @@ export function enforceAccess(schema: GraphQLSchema): GraphQLSchema {
         resolve(source, args, context: RequestContext, info) {
           const viewer = context.viewer;
           if (!viewer) throw unauthorized(context.authFailure ?? 'NO_SESSION');
-          if (access.roles && !access.roles.includes(viewer.kind)) throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+          if (access.roles && !access.roles.includes(viewer.kind)) throw insufficientRoles();
           return resolve(source, args, context, info);
         },
       };

@@ -54,7 +54,7 @@ function textProblem(value: string, rule: InputRule): string | undefined {
  * an `@amount` is at most MAX_AMOUNT_MINOR_UNITS; an `ID` has the shape of our ids; an `after` cursor
  * decodes as one of ours. Field-specific rules (a
  * name's 100 characters, say) stay in the domain; this only keeps what is not text out of every path.
- * Failures are one 400 `invalid_request` naming each field, as the domain's validation does.
+ * Failures are one 400 `parameter_invalid` naming each field, as the domain's validation does.
  */
 export class InputGuard {
   private readonly inputFieldRules = new Map<string, Map<string, InputRule>>();

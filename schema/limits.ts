@@ -1,12 +1,14 @@
 import {
   GraphQLError,
   Kind,
+  type ASTNode,
   type ASTVisitor,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { AppError } from '../errors/app-error';
 
 /** Resource limits on GraphQL documents (docs/SECURITY.md 15); each answers with a stable reason. */
 export const LIMITS = {
@@ -72,14 +74,19 @@ function measure(selectionSet: SelectionSetNode, fragments: Map<string, Fragment
   return { depth, introspectionDepth, cost, aliases };
 }
 
+/** A document over a limit: its own reason, so the envelope explains which limit (errors/messages.ts). */
+function tooBig(reason: 'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'QUERY_TOO_COSTLY', operation: ASTNode): GraphQLError {
+  return new GraphQLError(reason, { nodes: operation, originalError: new AppError('parameter_invalid', reason) });
+}
+
 export const DocumentLimitsRule: ValidationRule = (context: ValidationContext): ASTVisitor => {
   const fragments = new Map(context.getDocument().definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
   return {
     OperationDefinition(operation) {
       const m = measure(operation.selectionSet, fragments, new Set(), { cost: 0 });
-      if (m.depth > LIMITS.maxDepth || m.introspectionDepth > LIMITS.maxIntrospectionDepth) context.reportError(new GraphQLError('QUERY_TOO_DEEP', { nodes: operation }));
-      if (m.aliases > LIMITS.maxAliases) context.reportError(new GraphQLError('TOO_MANY_ALIASES', { nodes: operation }));
-      if (m.cost > LIMITS.maxCost) context.reportError(new GraphQLError('QUERY_TOO_COSTLY', { nodes: operation }));
+      if (m.depth > LIMITS.maxDepth || m.introspectionDepth > LIMITS.maxIntrospectionDepth) context.reportError(tooBig('QUERY_TOO_DEEP', operation));
+      if (m.aliases > LIMITS.maxAliases) context.reportError(tooBig('TOO_MANY_ALIASES', operation));
+      if (m.cost > LIMITS.maxCost) context.reportError(tooBig('QUERY_TOO_COSTLY', operation));
     },
   };
 };

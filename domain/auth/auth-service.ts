@@ -81,7 +81,7 @@ export class AuthService {
     if (!serial) throw unauthorized('MALFORMED_CLIENT_CERTIFICATE_SERIAL');
     const missing = (['grantType', 'clientId', 'clientSecret'] as const).filter((f) => !input[f]).map((field) => ({ field, reason: 'REQUIRED_FIELD_MISSING' }));
     if (missing.length) throw invalidFields(missing);
-    if (input.grantType !== 'client_credentials') throw new AppError('invalid_request', 'UNSUPPORTED_GRANT_TYPE', { field: 'grantType' });
+    if (input.grantType !== 'client_credentials') throw new AppError('parameter_invalid', 'UNSUPPORTED_GRANT_TYPE', { field: 'grantType' });
     if (input.clientId!.length > 200 || input.clientSecret!.length > 1000) throw unauthorized('INVALID_CLIENT_CREDENTIALS');
     await this.throttle.admit(`client:${input.clientId}`, input.address);
     const client = await this.store.machineClient(input.clientId!);

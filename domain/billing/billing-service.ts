@@ -1,4 +1,4 @@
-import { AppError, invalidFields } from '../../errors/app-error';
+import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
 import type { BillingStore, CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
 import type { Viewer } from '../auth/viewer';
 import { checkPageSize, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from '../shared/paging';
@@ -120,11 +120,11 @@ export class BillingService {
 
 function positionOf(cursor: string): { period: string; id: string } {
   const [period, id] = decodeCursor(cursor, 2);
-  if (!isPeriod(period)) throw new AppError('invalid_request', 'INVALID_CURSOR', { field: 'after' });
+  if (!isPeriod(period)) throw new AppError('parameter_invalid', 'INVALID_CURSOR', { field: 'after' });
   return { period, id };
 }
 
 /** Commission data is for brokers and back-office only (docs/SECURITY.md 14): subscribers and partner platforms never. */
 function assertBillingRole(viewer: Viewer): void {
-  if (viewer.kind !== 'broker' && viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+  if (viewer.kind !== 'broker' && viewer.kind !== 'backoffice') throw insufficientRoles();
 }

@@ -16,13 +16,13 @@ export function policyEvidenceHandler(policies: PolicyStore, designations: Benef
     },
     async onUploaded(tx, evidence) {
       if (evidence.item === null) {
-        if (evidence.kind === 'beneficiary_consent') throw new AppError('invalid_request', 'CONSENT_MUST_NAME_BENEFICIARY', { field: 'item' });
+        if (evidence.kind === 'beneficiary_consent') throw new AppError('parameter_invalid', 'CONSENT_MUST_NAME_BENEFICIARY', { field: 'item' });
         return;
       }
       const current = await designations.current(evidence.subjectId, tx);
       const beneficiary = current?.beneficiaries.find((b) => b.id === evidence.item);
-      if (!beneficiary) throw new AppError('unprocessable', 'UNKNOWN_BENEFICIARY', { field: 'item' });
-      if (evidence.kind === 'beneficiary_consent' && beneficiary.acceptedAt === null) throw new AppError('unprocessable', 'NOT_AN_ACCEPTED_BENEFICIARY', { field: 'item' });
+      if (!beneficiary) throw new AppError('unprocessable_content', 'UNKNOWN_BENEFICIARY', { field: 'item' });
+      if (evidence.kind === 'beneficiary_consent' && beneficiary.acceptedAt === null) throw new AppError('unprocessable_content', 'NOT_AN_ACCEPTED_BENEFICIARY', { field: 'item' });
     },
   };
 }

@@ -17,6 +17,6 @@ export function earliestAcceptanceDate(issuedAt: Date): string {
  * each a 422 naming `acceptedAt`. Dates are YYYY-MM-DD, so they compare as strings.
  */
 export function checkAcceptanceDate(acceptedAt: string, issuedAt: Date, now: Date): void {
-  if (acceptedAt > parisDate(now)) throw new AppError('unprocessable', 'ACCEPTANCE_DATE_IN_FUTURE', { field: 'acceptedAt' });
-  if (acceptedAt < earliestAcceptanceDate(issuedAt)) throw new AppError('unprocessable', 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', { field: 'acceptedAt' });
+  if (acceptedAt > parisDate(now)) throw new AppError('unprocessable_content', 'ACCEPTANCE_DATE_IN_FUTURE', { field: 'acceptedAt' });
+  if (acceptedAt < earliestAcceptanceDate(issuedAt)) throw new AppError('unprocessable_content', 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', { field: 'acceptedAt' });
 }

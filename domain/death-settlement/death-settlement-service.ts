@@ -1,4 +1,4 @@
-import { AppError, invalidFields } from '../../errors/app-error';
+import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
 import type { BeneficiaryStore, DesignationRow } from '../../store/beneficiary-store';
 import type { CatalogueStore, StandardClauseRow } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
@@ -133,7 +133,7 @@ export class DeathSettlementService {
    */
   async recordAcceptance(acting: Acting, policyId: string, input: AcceptanceInput): Promise<DesignationView> {
     const { viewer, requestId } = acting;
-    if (viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+    if (viewer.kind !== 'backoffice') throw insufficientRoles();
     return this.db.transaction(async (tx) => {
       const policy = await this.policies.policy(viewer, policyId, tx);
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_RECORD_ACCEPTANCE_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
@@ -141,14 +141,14 @@ export class DeathSettlementService {
       // Locks the designation: a concurrent change waits, then finds the version moved (412).
       const current = fromRow((await this.store.current(policy.id, tx, { forUpdate: true }))!);
       const beneficiary = current.beneficiaries.find((b) => b.id === input.beneficiaryId);
-      if (!beneficiary) throw new AppError('unprocessable', 'UNKNOWN_BENEFICIARY', { field: 'beneficiaryId' });
+      if (!beneficiary) throw new AppError('unprocessable_content', 'UNKNOWN_BENEFICIARY', { field: 'beneficiaryId' });
       if (beneficiary.acceptedAt !== null) throw new AppError('conflict', 'BENEFICIARY_ALREADY_ACCEPTED');
       const now = this.clock.now();
       checkAcceptanceDate(input.acceptedAt, policy.issued_at, now);
       const endorsement = (await this.documents.ofPolicy(tx, 'acceptance_endorsement', policy.id)).find((d) => d.id === input.endorsementId);
-      if (!endorsement) throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', { field: 'endorsementId' });
-      if (endorsement.item !== null && endorsement.item !== beneficiary.id) throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY', { field: 'endorsementId' });
-      if (endorsement.status === 'refused') throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_REFUSED', { field: 'endorsementId' });
+      if (!endorsement) throw new AppError('unprocessable_content', 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', { field: 'endorsementId' });
+      if (endorsement.item !== null && endorsement.item !== beneficiary.id) throw new AppError('unprocessable_content', 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY', { field: 'endorsementId' });
+      if (endorsement.status === 'refused') throw new AppError('unprocessable_content', 'ACCEPTANCE_ENDORSEMENT_REFUSED', { field: 'endorsementId' });
       if (endorsement.status === 'received') await this.documents.accept(tx, acting, endorsement.id);
       const beneficiaries = current.beneficiaries.map((b) => (b.id === beneficiary.id ? { ...b, acceptedAt: input.acceptedAt } : b));
       const saved = (await this.store.replace(tx, current.version, toRow({ ...current, beneficiaries, updatedAt: now })))!;
@@ -204,10 +204,10 @@ export class DeathSettlementService {
       const reason = consentDocumentProblem(documents.find((d) => d.id === c.evidenceId), c.beneficiaryId, used.has(c.evidenceId));
       return reason ? [{ field: `consents.${i}.evidenceId`, reason }] : [];
     });
-    if (problems.length) throw new AppError('unprocessable', problems[0].reason, { field: problems[0].field });
+    if (problems.length) throw new AppError('unprocessable_content', problems[0].reason, { field: problems[0].field });
     for (const c of consents) {
       const fresh = await this.store.useConsent(tx, { evidence_id: c.evidenceId, policy_id: policyId, beneficiary_id: c.beneficiaryId, used_by_type: 'beneficiary_designation', used_by_id: usedBy, used_at: now });
-      if (!fresh) throw new AppError('unprocessable', 'CONSENT_DOCUMENT_ALREADY_USED', { field: 'consents' });
+      if (!fresh) throw new AppError('unprocessable_content', 'CONSENT_DOCUMENT_ALREADY_USED', { field: 'consents' });
     }
     return consents.map((c) => ({ beneficiaryId: c.beneficiaryId, evidenceId: c.evidenceId }));
   }

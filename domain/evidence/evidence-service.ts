@@ -1,4 +1,4 @@
-import { AppError } from '../../errors/app-error';
+import { AppError, insufficientRoles } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
 import type { EvidenceRow, EvidenceStore } from '../../store/evidence-store';
 import type { Viewer } from '../auth/viewer';
@@ -48,14 +48,14 @@ export class EvidenceService {
     const { viewer, requestId } = acting;
     const file = checkUpload(input);
     const item = input.item?.trim() || null;
-    if (item !== null && item.length > MAX_ITEM) throw new AppError('invalid_request', 'TOO_LONG', { field: 'item' });
+    if (item !== null && item.length > MAX_ITEM) throw new AppError('parameter_invalid', 'TOO_LONG', { field: 'item' });
     const handler = this.kinds.handler(input.kind);
     return this.db.transaction(async (tx) => {
       const subscriber = await this.subscriptions.subscriber(viewer, subscriberId, tx);
       const subject = await handler.subject(tx, subscriber.id, input.subjectId);
-      if (!subject) throw new AppError('not_found', 'EVIDENCE_SUBJECT_NOT_FOUND', { field: 'subjectId' });
+      if (!subject) throw new AppError('resource_not_found', 'EVIDENCE_SUBJECT_NOT_FOUND', { field: 'subjectId' });
       if ((await this.store.ofSubject(input.kind, input.subjectId, tx)).length >= MAX_EVIDENCE_PER_SUBJECT) {
-        throw new AppError('unprocessable', 'EVIDENCE_LIMIT_REACHED', { field: 'subjectId' });
+        throw new AppError('unprocessable_content', 'EVIDENCE_LIMIT_REACHED', { field: 'subjectId' });
       }
       const row: EvidenceRow = {
         id: newId('evd'), subscriber_id: subscriber.id, policy_id: subject.policyId, kind: input.kind, subject_id: input.subjectId, item,
@@ -77,10 +77,10 @@ export class EvidenceService {
   /** Back-office accepts or refuses a proof that has not been reviewed yet (a refusal says why). */
   async review(acting: Acting, id: string, input: EvidenceReview): Promise<Evidence> {
     const { viewer } = acting;
-    if (viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+    if (viewer.kind !== 'backoffice') throw insufficientRoles();
     const reason = input.reason?.trim() || null;
-    if (input.decision === 'refuse' && reason === null) throw new AppError('invalid_request', 'REFUSAL_REASON_REQUIRED', { field: 'reason' });
-    if (reason !== null && reason.length > MAX_REVIEW_REASON) throw new AppError('invalid_request', 'TOO_LONG', { field: 'reason' });
+    if (input.decision === 'refuse' && reason === null) throw new AppError('parameter_invalid', 'REFUSAL_REASON_REQUIRED', { field: 'reason' });
+    if (reason !== null && reason.length > MAX_REVIEW_REASON) throw new AppError('parameter_invalid', 'TOO_LONG', { field: 'reason' });
     return this.db.transaction(async (tx) => {
       const row = await this.store.byId(id, tx, { forUpdate: true });
       if (!row) throw notFound('evidence');
@@ -93,7 +93,7 @@ export class EvidenceService {
    * proof as part of an act that rests on it (recording a beneficiary's acceptance from its endorsement).
    */
   async acceptWithin(tx: Queryable, acting: Acting, id: string): Promise<Evidence> {
-    if (acting.viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+    if (acting.viewer.kind !== 'backoffice') throw insufficientRoles();
     const row = await this.store.byId(id, tx, { forUpdate: true });
     if (!row) throw notFound('evidence');
     return this.decide(tx, acting, row, 'accepted', null);

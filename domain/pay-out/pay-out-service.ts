@@ -1,4 +1,4 @@
-import { AppError, invalidFields } from '../../errors/app-error';
+import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
 import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
@@ -106,7 +106,7 @@ export class PayOutService {
         const subscriber = await this.writable(tx, viewer, subscriberId);
         const existing = await this.store.ofSubscribers([subscriber.id], tx);
         if (!blind && existing.some((row) => row.iban === checked.iban && !BLIND_REGISTRANTS.has(row.registered_by_kind))) throw alreadyRegistered();
-        if (existing.length >= MAX_PAYOUT_IBANS) throw new AppError('unprocessable', 'PAYOUT_IBAN_LIMIT_REACHED');
+        if (existing.length >= MAX_PAYOUT_IBANS) throw new AppError('unprocessable_content', 'PAYOUT_IBAN_LIMIT_REACHED');
         const now = this.clock.now();
         const byOwner = viewer.kind === 'subscriber';
         const row: PayoutIbanRow = {
@@ -162,7 +162,7 @@ export class PayOutService {
       const subscriber = await this.writable(tx, viewer, subscriberId);
       const target = await this.target(tx, viewer, subscriber, reference);
       if (target.status !== 'pending_confirmation') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
-      if (target.otp_sends >= CONFIRMATION_CODE_MAX_SENDS) throw new AppError('unprocessable', 'CONFIRMATION_CODE_LIMIT_REACHED');
+      if (target.otp_sends >= CONFIRMATION_CODE_MAX_SENDS) throw new AppError('unprocessable_content', 'CONFIRMATION_CODE_LIMIT_REACHED');
       const now = this.clock.now();
       const { code, hash } = newOneTimeCode(target.id);
       const change: PayoutIbanChange = { otp_hash: hash, otp_expires_at: new Date(now.getTime() + CONFIRMATION_CODE_TTL_SECONDS * 1000), otp_attempts: 0, otp_sends: target.otp_sends + 1, updated_at: now };
@@ -191,7 +191,7 @@ export class PayOutService {
       const target = await this.target(tx, viewer, subscriber, reference);
       if (target.status !== 'pending_confirmation') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
       if (code === null) {
-        if (viewer.kind !== 'subscriber') throw new AppError('unprocessable', 'CONFIRMATION_CODE_REQUIRED', { field: 'code' });
+        if (viewer.kind !== 'subscriber') throw new AppError('unprocessable_content', 'CONFIRMATION_CODE_REQUIRED', { field: 'code' });
       } else {
         if (!target.otp_hash || !target.otp_expires_at) throw new AppError('conflict', 'NO_PENDING_CONFIRMATION_CODE');
         const ended: PayoutIbanChange = { otp_hash: null, otp_expires_at: null, updated_at: this.clock.now() };
@@ -211,7 +211,7 @@ export class PayOutService {
       return present(await this.advance(tx, subscriber, target, { subscriber_confirmed_at: now, otp_hash: null, otp_expires_at: null, updated_at: now }, { actor: viewer, requestId }, 'iban.confirmed_by_subscriber', { method }), viewer);
     });
     // Refusals are thrown after the transaction commits, so the counted attempt and the expiry stay recorded.
-    if (typeof outcome === 'string') throw new AppError('unprocessable', outcome, { field: 'code' });
+    if (typeof outcome === 'string') throw new AppError('unprocessable_content', outcome, { field: 'code' });
     return outcome;
   }
 
@@ -220,10 +220,10 @@ export class PayOutService {
    * accepted proof), or `refuse` an IBAN that is still waiting, with a reason. Refused is final.
    */
   async review({ viewer, requestId }: Acting, subscriberId: string, reference: string, input: PayoutIbanReview): Promise<PayoutIban> {
-    if (viewer.kind !== 'backoffice') throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+    if (viewer.kind !== 'backoffice') throw insufficientRoles();
     const reason = input.reason?.trim() || null;
-    if (input.decision === 'refuse' && !reason) throw new AppError('invalid_request', 'REFUSAL_REASON_REQUIRED', { field: 'reason' });
-    if (reason && reason.length > MAX_REFUSAL_REASON) throw new AppError('invalid_request', 'TOO_LONG', { field: 'reason' });
+    if (input.decision === 'refuse' && !reason) throw new AppError('parameter_invalid', 'REFUSAL_REASON_REQUIRED', { field: 'reason' });
+    if (reason && reason.length > MAX_REFUSAL_REASON) throw new AppError('parameter_invalid', 'TOO_LONG', { field: 'reason' });
     return this.db.transaction(async (tx) => {
       const subscriber = await this.writable(tx, viewer, subscriberId);
       const target = await this.target(tx, viewer, subscriber, reference);
@@ -288,12 +288,12 @@ export class PayOutService {
    * nothing recorded: nothing changed.
    */
   async makeDefault({ viewer, requestId }: Acting, subscriberId: string, reference: string): Promise<PayoutIban> {
-    if (!DEFAULT_SETTERS.has(viewer.kind)) throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+    if (!DEFAULT_SETTERS.has(viewer.kind)) throw insufficientRoles();
     try {
       return await this.db.transaction(async (tx) => {
         const subscriber = await this.writable(tx, viewer, subscriberId);
         const target = await this.target(tx, viewer, subscriber, reference);
-        if (target.status !== 'confirmed') throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+        if (target.status !== 'confirmed') throw new AppError('unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
         if (target.is_default) return present(target, viewer);
         await this.moveDefault(tx, subscriber, target, { actor: viewer, requestId });
         return present({ ...target, is_default: true }, viewer);

@@ -74,7 +74,7 @@ export class PolicyService {
     return this.db.transaction(async (tx) => {
       const policy = await this.policy(viewer, policyId, tx);
       const product = (await this.catalogue.product(policy.product_id, tx))!;
-      if (!allowedCompartmentCodes(product.kind).includes(code)) throw new AppError('invalid_request', 'COMPARTMENT_CODE_NOT_ALLOWED', { field: 'code' });
+      if (!allowedCompartmentCodes(product.kind).includes(code)) throw new AppError('parameter_invalid', 'COMPARTMENT_CODE_NOT_ALLOWED', { field: 'code' });
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_OPEN_COMPARTMENT_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
       const existing = await this.store.compartments([policy.id], tx);
       if (existing.some((c) => c.code === code)) throw new AppError('conflict', 'COMPARTMENT_ALREADY_EXISTS');
@@ -88,7 +88,7 @@ export class PolicyService {
   }
 
   async changeCompartment({ viewer, requestId }: Acting, policyId: string, compartmentId: string, action: CompartmentAction, reason: string): Promise<CompartmentRow> {
-    if (reason.trim() === '' || reason.length > 500) throw new AppError('invalid_request', 'REASON_REQUIRED', { field: 'reason' });
+    if (reason.trim() === '' || reason.length > 500) throw new AppError('parameter_invalid', 'REASON_REQUIRED', { field: 'reason' });
     return this.db.transaction(async (tx) => {
       await this.policy(viewer, policyId, tx);
       const compartment = await this.store.compartment(policyId, compartmentId, tx, { forUpdate: true });

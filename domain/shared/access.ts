@@ -23,9 +23,13 @@ export function canReachSubscriber(viewer: Viewer, subscriber: SubscriberOwnersh
   }
 }
 
-/** Someone else's record answers exactly like a missing one: its existence is not revealed. */
+/**
+ * Someone else's record answers exactly like a missing one: its existence is not revealed. The public
+ * docs give compartments a code of their own (`compartment_not_found`); everything else is
+ * `resource_not_found`.
+ */
 export function notFound(what: string): AppError {
-  return new AppError('not_found', `${what.toUpperCase()}_NOT_FOUND`);
+  return new AppError(what === 'compartment' ? 'compartment_not_found' : 'resource_not_found', `${what.toUpperCase()}_NOT_FOUND`);
 }
 
 /** Full IBANs are for their owner and back-office; brokers and partners see them masked (docs/DOMAIN.md). */

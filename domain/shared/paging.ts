@@ -5,7 +5,7 @@ export const MAX_PAGE_SIZE = 100;
 
 /** 400 PAGE_SIZE_OUT_OF_RANGE unless 1 <= first <= MAX_PAGE_SIZE. */
 export function checkPageSize(first: number): void {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new AppError('invalid_request', 'PAGE_SIZE_OUT_OF_RANGE', { field: 'first' });
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new AppError('parameter_invalid', 'PAGE_SIZE_OUT_OF_RANGE', { field: 'first' });
 }
 
 // Cursors are opaque to clients (base64url of the sort key), so the sort key can change without
@@ -37,6 +37,6 @@ export function isCursorShaped(cursor: string): boolean {
 /** The key parts of a cursor made by `encodeCursor`; 400 INVALID_CURSOR (field `after`) for anything else. */
 export function decodeCursor(cursor: string, arity: number): string[] {
   const parts = cursorParts(cursor);
-  if (parts === undefined || parts.length !== arity) throw new AppError('invalid_request', 'INVALID_CURSOR', { field: 'after' });
+  if (parts === undefined || parts.length !== arity) throw new AppError('parameter_invalid', 'INVALID_CURSOR', { field: 'after' });
   return parts;
 }

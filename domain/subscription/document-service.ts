@@ -84,7 +84,7 @@ export class DocumentService {
       }
       // Counted under the subscription's row lock: concurrent uploads cannot both take the last place.
       if ((await this.store.countKinds(tx, subscription.id, SUPPORTING_KINDS)) >= MAX_SUPPORTING_DOCUMENTS) {
-        throw new AppError('unprocessable', 'SUPPORTING_DOCUMENT_LIMIT_REACHED');
+        throw new AppError('unprocessable_content', 'SUPPORTING_DOCUMENT_LIMIT_REACHED');
       }
       const row: DocumentRow = {
         id: newId('doc'),

@@ -36,6 +36,6 @@ export class BuiltInESignProvider implements ESignProvider {
 /** Without an esign webhook secret no outcome could ever arrive: e-signature is refused up front (use otp). */
 export class UnconfiguredESignProvider implements ESignProvider {
   async start(): Promise<{ signingUrl: string }> {
-    throw new AppError('unprocessable', 'ESIGN_NOT_CONFIGURED', { field: 'method' });
+    throw new AppError('unprocessable_content', 'ESIGN_NOT_CONFIGURED', { field: 'method' });
   }
 }

@@ -130,14 +130,14 @@ export class SigningService {
       return subscription;
     });
     // Refusals are thrown after the transaction commits, so the counted attempt and the expiry stay recorded.
-    if (typeof outcome === 'string') throw new AppError('unprocessable', outcome, { field: 'code' });
+    if (typeof outcome === 'string') throw new AppError('unprocessable_content', outcome, { field: 'code' });
     return outcome;
   }
 
   /** Applies a provider's outcome for one of our signatures (esign webhook), in the webhook's transaction. */
   async applyProviderOutcome(tx: Queryable, signatureId: string, outcome: 'completed' | 'declined' | 'expired', provider: string): Promise<void> {
     const signature = await this.store.byId(signatureId, tx, { forUpdate: true });
-    if (!signature) throw new AppError('unprocessable', 'UNKNOWN_SIGNATURE');
+    if (!signature) throw new AppError('unprocessable_content', 'UNKNOWN_SIGNATURE');
     const subscription = (await this.subscriptionStore.subscription(signature.subscription_id, tx, { forUpdate: true }))!;
     const by = { actor: { kind: 'system', id: provider } as const, requestId: null };
     // A late event for a signature that already ended changes nothing.

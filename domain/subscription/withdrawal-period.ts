@@ -29,8 +29,8 @@ export function refundDueBy(noticeAt: Date): Date {
  */
 export function withdrawalNoticeAt(letterReceivedOn: string | null, signedAt: Date | null, now: Date): Date {
   if (letterReceivedOn === null) return now;
-  if (letterReceivedOn > parisDate(now)) throw new AppError('unprocessable', 'LETTER_RECEIVED_IN_THE_FUTURE', { field: 'letterReceivedOn' });
-  if (signedAt !== null && letterReceivedOn < parisDate(signedAt)) throw new AppError('unprocessable', 'LETTER_RECEIVED_BEFORE_SIGNATURE', { field: 'letterReceivedOn' });
+  if (letterReceivedOn > parisDate(now)) throw new AppError('unprocessable_content', 'LETTER_RECEIVED_IN_THE_FUTURE', { field: 'letterReceivedOn' });
+  if (signedAt !== null && letterReceivedOn < parisDate(signedAt)) throw new AppError('unprocessable_content', 'LETTER_RECEIVED_BEFORE_SIGNATURE', { field: 'letterReceivedOn' });
   const lastInstant = new Date(endOfParisDay(letterReceivedOn).getTime() - 1);
   return lastInstant < now ? lastInstant : now;
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../../errors/app-error';
+import { AppError, insufficientRoles } from '../../errors/app-error';
 import type { Db } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore, RefundRow } from '../../store/policy-store';
@@ -39,17 +39,17 @@ export class WithdrawalService {
   ) {}
 
   async withdraw({ viewer, requestId }: Acting, subscriptionId: string, input: WithdrawalInput): Promise<SubscriptionRow> {
-    if (viewer.kind !== 'subscriber' && viewer.kind !== 'backoffice') throw new AppError('forbidden', 'WITHDRAWAL_IS_THE_SUBSCRIBERS_ACT');
+    if (viewer.kind !== 'subscriber' && viewer.kind !== 'backoffice') throw insufficientRoles();
     const letter = input.letterReceivedOn ?? null;
-    if (viewer.kind === 'backoffice' && letter === null) throw new AppError('invalid_request', 'REQUIRED_FIELD_MISSING', { field: 'letterReceivedOn' });
-    if (viewer.kind === 'subscriber' && letter !== null) throw new AppError('invalid_request', 'NOT_ALLOWED_FOR_ROLE', { field: 'letterReceivedOn' });
+    if (viewer.kind === 'backoffice' && letter === null) throw new AppError('parameter_invalid', 'REQUIRED_FIELD_MISSING', { field: 'letterReceivedOn' });
+    if (viewer.kind === 'subscriber' && letter !== null) throw new AppError('parameter_invalid', 'NOT_ALLOWED_FOR_ROLE', { field: 'letterReceivedOn' });
     return this.db.transaction(async (tx) => {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
       const now = this.clock.now();
       const noticeAt = withdrawalNoticeAt(letter, subscription.signed_at, now);
       // Past the deadline the contract stands: a rule refuses it (422), not the lifecycle (409).
       if (visibleStatus(subscription.status, subscription.withdrawal_deadline, noticeAt) === 'active') {
-        throw new AppError('unprocessable', 'WITHDRAWAL_PERIOD_ENDED');
+        throw new AppError('unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
       }
       const note = letter === null ? input.reason : `letter received on ${letter}${input.reason ? `: ${input.reason}` : ''}`;
       await this.transitions.apply(tx, subscription, 'withdraw', { actor: viewer, requestId, note, asOf: noticeAt }, { withdrawn_at: noticeAt });

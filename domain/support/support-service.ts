@@ -1,4 +1,4 @@
-import { AppError, invalidFields } from '../../errors/app-error';
+import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { SubscriberRow } from '../../store/subscription-store';
@@ -124,10 +124,10 @@ export class SupportService {
 
 function numberOf(cursor: string): number {
   const [text] = decodeCursor(cursor, 1);
-  if (!/^\d{1,15}$/.test(text)) throw new AppError('invalid_request', 'INVALID_CURSOR', { field: 'after' });
+  if (!/^\d{1,15}$/.test(text)) throw new AppError('parameter_invalid', 'INVALID_CURSOR', { field: 'after' });
   return Number(text);
 }
 
 function assertRole(viewer: Viewer, roles: readonly Role[]): void {
-  if (!roles.includes(viewer.kind)) throw new AppError('forbidden', 'ROLE_NOT_ALLOWED');
+  if (!roles.includes(viewer.kind)) throw insufficientRoles();
 }

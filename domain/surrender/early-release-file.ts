@@ -45,10 +45,10 @@ export class EarlyReleaseFile {
   async checkUpload(tx: Queryable, declarationId: string, item: string | null): Promise<void> {
     const declaration = await this.store.byId(declarationId, tx);
     const earlyRelease = storedEarlyReleaseCase(declaration?.early_release_case ?? null);
-    if (!declaration || !earlyRelease) throw new AppError('unprocessable', 'NOT_AN_EARLY_RELEASE_DECLARATION', { field: 'subjectId' });
+    if (!declaration || !earlyRelease) throw new AppError('unprocessable_content', 'NOT_AN_EARLY_RELEASE_DECLARATION', { field: 'subjectId' });
     if (declaration.status !== 'awaiting_documents') throw new AppError('conflict', 'SURRENDER_NOT_AWAITING_DOCUMENTS');
-    if (item === null) throw new AppError('invalid_request', 'DOCUMENT_ITEM_REQUIRED', { field: 'item' });
-    if (!EARLY_RELEASE_DOCUMENTS[earlyRelease].some((d) => d.item === item)) throw new AppError('unprocessable', 'DOCUMENT_ITEM_NOT_REQUIRED_FOR_CASE', { field: 'item' });
+    if (item === null) throw new AppError('parameter_invalid', 'DOCUMENT_ITEM_REQUIRED', { field: 'item' });
+    if (!EARLY_RELEASE_DOCUMENTS[earlyRelease].some((d) => d.item === item)) throw new AppError('unprocessable_content', 'DOCUMENT_ITEM_NOT_REQUIRED_FOR_CASE', { field: 'item' });
   }
 
   /**

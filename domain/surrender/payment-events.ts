@@ -22,8 +22,8 @@ const MAX_REASON_LENGTH = 500;
  */
 export function parseSurrenderPaymentEvent(data: unknown, outcome: PaymentOutcome): SurrenderPaymentEvent {
   const fields = (typeof data === 'object' && data !== null ? data : {}) as { declaration_id?: unknown; reason?: unknown };
-  if (typeof fields.declaration_id !== 'string' || fields.declaration_id === '') throw new AppError('invalid_request', 'DECLARATION_ID_MISSING', { field: 'data.declaration_id' });
+  if (typeof fields.declaration_id !== 'string' || fields.declaration_id === '') throw new AppError('parameter_invalid', 'DECLARATION_ID_MISSING', { field: 'data.declaration_id' });
   if (outcome !== 'rejected') return { declarationId: fields.declaration_id, reason: null };
-  if (typeof fields.reason !== 'string' || fields.reason.trim() === '') throw new AppError('invalid_request', 'REJECTION_REASON_MISSING', { field: 'data.reason' });
+  if (typeof fields.reason !== 'string' || fields.reason.trim() === '') throw new AppError('parameter_invalid', 'REJECTION_REASON_MISSING', { field: 'data.reason' });
   return { declarationId: fields.declaration_id, reason: fields.reason.trim().slice(0, MAX_REASON_LENGTH) };
 }

@@ -29,7 +29,7 @@ export class SurrenderPayments {
   async apply(tx: Queryable, outcome: PaymentOutcome, event: WebhookEvent): Promise<void> {
     const { declarationId, reason } = parseSurrenderPaymentEvent(event.data, outcome);
     const found = await this.store.byId(declarationId, tx);
-    if (!found) throw new AppError('unprocessable', 'UNKNOWN_SURRENDER_DECLARATION', { field: 'data.declaration_id' });
+    if (!found) throw new AppError('unprocessable_content', 'UNKNOWN_SURRENDER_DECLARATION', { field: 'data.declaration_id' });
     // Policy first, then the declaration: the order declarations lock in, so the two never wait on each other.
     await this.store.lockPolicy(tx, found.policy_id);
     const declaration = (await this.store.byId(declarationId, tx, { forUpdate: true }))!;

@@ -63,7 +63,7 @@ export function checkCompartmentSurrenderable(kind: 'total' | 'partial', status:
 
 /** Amounts are integer minor units, positive and exact as JavaScript numbers: 400 otherwise. */
 export function checkSurrenderAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('invalid_request', 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', { field: 'amount.amount' });
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('parameter_invalid', 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', { field: 'amount.amount' });
 }
 
 /** What open partial surrenders already take from a compartment: a second one may not spend it again. */
@@ -82,18 +82,18 @@ export function checkPartialAmount(
   terms: SurrenderTerms,
 ): void {
   checkSurrenderAmount(requested.amount);
-  if (requested.currency !== compartment.currency) throw new AppError('unprocessable', 'SURRENDER_CURRENCY_MISMATCH', { field: 'amount.currency' });
-  if (requested.amount < terms.minPartialAmount) throw new AppError('unprocessable', 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', { field: 'amount.amount' });
+  if (requested.currency !== compartment.currency) throw new AppError('unprocessable_content', 'SURRENDER_CURRENCY_MISMATCH', { field: 'amount.currency' });
+  if (requested.amount < terms.minPartialAmount) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', { field: 'amount.amount' });
   const available = compartment.value - compartment.reserved;
-  if (requested.amount > available) throw new AppError('unprocessable', 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE', { field: 'amount.amount' });
+  if (requested.amount > available) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE', { field: 'amount.amount' });
   // Emptying a compartment is not a partial surrender when the contract keeps a minimum in it.
-  if (available - requested.amount < terms.minRemainingBalance) throw new AppError('unprocessable', 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', { field: 'amount.amount' });
+  if (available - requested.amount < terms.minRemainingBalance) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', { field: 'amount.amount' });
 }
 
 /** A total surrender pays what the policy holds; with nothing in it there is nothing to surrender (422). */
 export function totalSurrenderValue(compartments: ReadonlyArray<{ status: string; value: number }>): number {
   const value = compartments.filter((c) => c.status !== 'closed').reduce((sum, c) => sum + c.value, 0);
-  if (value <= 0) throw new AppError('unprocessable', 'NOTHING_TO_SURRENDER');
+  if (value <= 0) throw new AppError('unprocessable_content', 'NOTHING_TO_SURRENDER');
   return value;
 }
 

@@ -209,10 +209,10 @@ export class SurrenderService {
     const account = await this.payoutIbans.find(tx, policy.subscriber_id, ibanId);
     if (ibanId !== null) {
       // Someone else's IBAN id answers like an unknown one.
-      if (!account) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
-      if (!account.confirmed) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED', { field: 'payoutIbanId' });
+      if (!account) throw new AppError('unprocessable_content', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
+      if (!account.confirmed) throw new AppError('unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED', { field: 'payoutIbanId' });
     } else if (!account?.confirmed) {
-      throw new AppError('unprocessable', 'NO_CONFIRMED_PAYOUT_IBAN');
+      throw new AppError('unprocessable_content', 'NO_CONFIRMED_PAYOUT_IBAN');
     }
     return { iban: account.iban, source: account.origin === 'subscription_debit' ? 'subscription_debit' : 'registered', ibanId: account.id };
   }
@@ -221,5 +221,5 @@ export class SurrenderService {
 const openView = (d: SurrenderDeclarationRow) => ({ kind: d.kind, compartmentId: d.compartment_id, amount: d.amount });
 
 function checkReasonLength(reason: string | null | undefined): void {
-  if (reason && reason.length > MAX_REASON_LENGTH) throw new AppError('invalid_request', 'REASON_TOO_LONG', { field: 'reason' });
+  if (reason && reason.length > MAX_REASON_LENGTH) throw new AppError('parameter_invalid', 'REASON_TOO_LONG', { field: 'reason' });
 }

@@ -30,7 +30,7 @@ export class WebhookInbox {
   }
 
   async receive(delivery: Delivery): Promise<{ duplicate: boolean; handled: boolean }> {
-    if (!this.knows(delivery.source)) throw new AppError('not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+    if (!this.knows(delivery.source)) throw new AppError('resource_not_found', 'UNKNOWN_WEBHOOK_SOURCE');
     const verification = verifyStandardWebhook({ headers: delivery.headers, rawBody: delivery.rawBody, secrets: this.secrets[delivery.source], now: this.clock.now() });
     // The caller learns only INVALID_SIGNATURE; the precise reason is in the error's log detail.
     if (!verification.ok) throw unauthorized('INVALID_SIGNATURE', verification.reason);
@@ -51,14 +51,14 @@ function parsePayload(raw: Buffer): { type: string; data: unknown } {
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new AppError('invalid_request', 'MALFORMED_JSON');
+    throw new AppError('parameter_invalid', 'MALFORMED_JSON');
   }
   if (value === null || typeof value !== 'object' || typeof (value as { type?: unknown }).type !== 'string') {
-    throw new AppError('invalid_request', 'WEBHOOK_TYPE_MISSING', { field: 'type' });
+    throw new AppError('parameter_invalid', 'WEBHOOK_TYPE_MISSING', { field: 'type' });
   }
   const { type, data } = value as { type: string; data?: unknown };
   const field = forbiddenTextIn(value, '');
-  if (field !== undefined) throw new AppError('invalid_request', 'INVALID_CHARACTERS', { field });
+  if (field !== undefined) throw new AppError('parameter_invalid', 'INVALID_CHARACTERS', { field });
   return { type, data: data ?? null };
 }
 

@@ -71,9 +71,10 @@ function classify(row: MatrixRow, expected: Outcome, answer: Answer): string {
     const error = answer.json?.errors?.[0];
     const code: string | undefined = error?.extensions?.code;
     if (!error && answer.json?.data) return expected === 'public' ? 'public' : 'ok';
-    if (code === 'unauthorized' || code === 'forbidden' || code === 'not_found') return code;
+    if (code === 'unauthorized' || code === 'forbidden') return code;
+    if (code === 'resource_not_found' || code === 'compartment_not_found') return 'not_found';
     // Passes access control, refused by a business rule: `ok` for writes (see access-matrix.ts).
-    if (write && code && code !== 'internal') return 'ok';
+    if (write && code && code !== 'internal_server_error') return 'ok';
     return `${code ?? 'no code'} (${answer.status} ${error?.message ?? answer.text.slice(0, 200)})`;
   }
   const status = answer.status;

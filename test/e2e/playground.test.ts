@@ -55,7 +55,7 @@ describe('production mode', () => {
     expect(page.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
     const introspection = await call(`${server.url}/graphql`, { method: 'POST', json: { query: '{ __schema { types { name } } }' } });
     expect(introspection.status).toBe(400);
-    expect(introspection.json.errors[0].extensions.code).toBe('invalid_request');
+    expect(introspection.json.errors[0].extensions.code).toBe('parameter_invalid');
     const typo = await call(`${server.url}/graphql`, { method: 'POST', json: { query: '{ mee { id } }' } });
     expect(typo.status).toBe(400);
     expect(typo.text).not.toMatch(/Did you mean/);

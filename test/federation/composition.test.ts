@@ -52,8 +52,8 @@ describe('the subgraph composes (issue 10, items 1-2)', () => {
   it('in production, `_service` answers not found, as if it did not exist', async () => {
     const result = await execute({ schema: buildSchema({ production: true }), document: parse('{ _service { sdl } }') });
     expect(result.data).toBeNull();
-    expect(result.errors?.map((e) => ({ message: e.message, code: (e.originalError as { code?: string } | undefined)?.code }))).toEqual([
-      { message: 'SUBGRAPH_SDL_NOT_FOUND', code: expect.stringMatching(/not_found$/) },
+    expect(result.errors?.map((e) => ({ reason: (e.originalError as { reason?: string } | undefined)?.reason, code: (e.originalError as { code?: string } | undefined)?.code }))).toEqual([
+      { reason: 'SUBGRAPH_SDL_NOT_FOUND', code: expect.stringMatching(/not_found$/) },
     ]);
   });
 });

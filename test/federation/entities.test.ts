@@ -100,8 +100,8 @@ describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
     expect(answer.status).toBe(400);
     expect(answer.json.data ?? null).toBeNull();
     const error = answer.json.errors[0];
-    expect(error.extensions.code).toBe('invalid_request');
-    expect([{ reason: error.message, field: error.extensions.field }, ...error.extensions.details]).toEqual([
+    expect(error.extensions.code).toBe('parameter_invalid');
+    expect([{ reason: error.extensions.reason, field: error.extensions.field }, ...error.extensions.details.map((d: { reason: string; field: string }) => ({ reason: d.reason, field: d.field }))]).toEqual([
       { reason: 'UNKNOWN_ENTITY_TYPE', field: 'representations.0.__typename' },
       { reason: 'INVALID_ID', field: 'representations.1.id' },
       { reason: 'INVALID_ID', field: 'representations.2.policyId' },

@@ -61,7 +61,7 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     const real = await gql(base, `mutation { login(email: "backoffice@demo.test", password: "${DEMO_PASSWORD}") { accessToken } }`, { headers: { 'x-forwarded-for': '10.9.0.5' } });
     expect(real.status).toBe(429);
     expect(Number(real.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(real.json.errors[0]).toMatchObject({ message: 'TOO_MANY_LOGIN_ATTEMPTS', extensions: { code: 'rate_limited' } });
+    expect(real.json.errors[0]).toMatchObject({ extensions: { reason: 'TOO_MANY_LOGIN_ATTEMPTS', code: 'rate_limited' } });
   });
 
   it('logout mutation ends the session at once', async () => {
@@ -74,13 +74,13 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     const { token } = await login(base, 'alice@demo.test', '10.9.0.7');
     const answer = await call(`${base}/graphql`, { method: 'POST', json: [{ query: '{ me { id } }' }, { query: '{ me { id } }' }], headers: { authorization: `Bearer ${token}` } });
     expect(answer.status).toBe(400);
-    expect(answer.json.errors[0].extensions.code).toBe('invalid_request');
+    expect(answer.json.errors[0].extensions.code).toBe('parameter_invalid');
   });
 
   it('a document that does not validate is invalid_request with a doc_url', async () => {
     const answer = await gql(base, '{ nope }');
     expect(answer.status).toBe(400);
-    expect(answer.json.errors[0]).toMatchObject({ extensions: { code: 'invalid_request', doc_url: `${base}/docs/errors/invalid_request` } });
+    expect(answer.json.errors[0]).toMatchObject({ extensions: { code: 'parameter_invalid', doc_url: `${base}/docs/errors/parameter_invalid` } });
   });
 
   it('cookie-authenticated mutations need a preflighted request (CSRF prevention)', async () => {

@@ -129,7 +129,7 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
           who,
           field,
           data: null,
-          errors: [['ROLE_NOT_ALLOWED', 'forbidden']],
+          errors: [['INSUFFICIENT_ROLES', 'forbidden']],
         });
         expect(answer.status).toBe(403);
       }
@@ -184,9 +184,9 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     const answer = await gqlAs('broker', PAGE, { from: months[9], to: months[10] });
     expect(answer.json.data.commissionStatements.nodes.map((s: { period: string }) => s.period)).toEqual([months[10], months[9]]);
     const bad = await gqlAs('broker', PAGE, { from: 'last-month' });
-    expect(bad.json.errors[0]).toMatchObject({ message: 'INVALID_PERIOD', extensions: { code: 'invalid_request', field: 'from' } });
+    expect(bad.json.errors[0]).toMatchObject({ extensions: { reason: 'INVALID_PERIOD', code: 'parameter_invalid', field: 'from' } });
     const big = await gqlAs('backoffice', PAGE, { first: 1000 });
-    expect(big.json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', extensions: { code: 'invalid_request', field: 'first' } });
+    expect(big.json.errors[0]).toMatchObject({ extensions: { reason: 'PAGE_SIZE_OUT_OF_RANGE', code: 'parameter_invalid', field: 'first' } });
   });
 
   it('each statement has a type (enum inducement | business_commission, typeCode as REST spells it) and the connection filters by it', async () => {
@@ -210,10 +210,10 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     const page2 = (await gqlAs('broker', TYPED, { type: 'inducement', page: 2, perPage: 3 })).json.data.commissionStatements;
     expect(page2.nodes.map((s: { id: string }) => s.id)).toEqual(rest.nodes.map((s: { id: string }) => s.id));
     // The REST spelling is no GraphQL enum value; bad page numbers and page with a cursor are invalid_request.
-    expect((await gqlAs('broker', TYPED, { type: 'business-commission' })).json.errors[0]).toMatchObject({ extensions: { code: 'invalid_request' } });
-    expect((await gqlAs('broker', TYPED, { page: 0 })).json.errors[0]).toMatchObject({ message: 'INVALID_PAGE', extensions: { code: 'invalid_request', field: 'page' } });
-    expect((await gqlAs('broker', TYPED, { perPage: 101 })).json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', extensions: { code: 'invalid_request', field: 'perPage' } });
-    expect((await gqlAs('broker', TYPED, { page: 1, after: first.pageInfo.endCursor })).json.errors[0]).toMatchObject({ message: 'PAGE_WITH_CURSOR', extensions: { field: 'page' } });
+    expect((await gqlAs('broker', TYPED, { type: 'business-commission' })).json.errors[0]).toMatchObject({ extensions: { code: 'parameter_invalid' } });
+    expect((await gqlAs('broker', TYPED, { page: 0 })).json.errors[0]).toMatchObject({ extensions: { reason: 'INVALID_PAGE', code: 'parameter_invalid', field: 'page' } });
+    expect((await gqlAs('broker', TYPED, { perPage: 101 })).json.errors[0]).toMatchObject({ extensions: { reason: 'PAGE_SIZE_OUT_OF_RANGE', code: 'parameter_invalid', field: 'perPage' } });
+    expect((await gqlAs('broker', TYPED, { page: 1, after: first.pageInfo.endCursor })).json.errors[0]).toMatchObject({ extensions: { reason: 'PAGE_WITH_CURSOR', field: 'page' } });
   });
 
   it('a broker reads one of its statements; another broker’s is not_found, exactly like a missing one', async () => {
@@ -223,14 +223,14 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     for (const query of [ONE, FILE]) {
       const stolen = await gqlAs('broker', query, { id: otherStatementId });
       const missing = await gqlAs('broker', query, { id: 'cst_missing' });
-      expect(stolen.json.errors[0]).toMatchObject({ message: 'COMMISSION_STATEMENT_NOT_FOUND', extensions: { code: 'not_found' } });
+      expect(stolen.json.errors[0]).toMatchObject({ extensions: { reason: 'COMMISSION_STATEMENT_NOT_FOUND', code: 'resource_not_found' } });
       expect(stolen.json.errors.map((e: { message: string }) => e.message)).toEqual(missing.json.errors.map((e: { message: string }) => e.message));
-      expect((await gqlAs('other', query, { id })).json.errors[0].message).toBe('COMMISSION_STATEMENT_NOT_FOUND');
+      expect((await gqlAs('other', query, { id })).json.errors[0].extensions.reason).toBe('COMMISSION_STATEMENT_NOT_FOUND');
     }
     expect((await gqlAs('other', ONE, { id: otherStatementId })).json.data.commissionStatement.lines[0].policyLabel).toBe('Carole Petit');
     expect((await gqlAs('backoffice', ONE, { id: otherStatementId })).json.data.commissionStatement.id).toBe(otherStatementId);
     // The brokerId filter: another broker is not found for a broker; back-office may name anyone.
-    expect((await gqlAs('other', PAGE, { brokerId: 'usr_broker' })).json.errors[0].message).toBe('BROKER_NOT_FOUND');
+    expect((await gqlAs('other', PAGE, { brokerId: 'usr_broker' })).json.errors[0].extensions.reason).toBe('BROKER_NOT_FOUND');
     expect((await gqlAs('backoffice', PAGE, { brokerId: 'usr_broker', first: 100 })).json.data.commissionStatements.nodes).toHaveLength(12);
   });
 

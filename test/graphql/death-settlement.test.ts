@@ -65,12 +65,12 @@ describe.each(EACH_DATABASE)('GraphQL death settlement on %s', (_name, database)
   it('a stale expectedVersion is refused with precondition_failed', async () => {
     const answer = await designate('alice', 'pol_alice_av', 0, { standardClauseId: 'clause_heirs' });
     expect(answer.json.data).toBeNull();
-    expect(error(answer)).toMatchObject({ message: 'STALE_VERSION', path: ['designateBeneficiaries'], extensions: { code: 'precondition_failed', doc_url: `${server.url}/docs/errors/precondition_failed` } });
+    expect(error(answer)).toMatchObject({ path: ['designateBeneficiaries'], extensions: { reason: 'STALE_VERSION', code: 'precondition_failed', doc_url: `${server.url}/docs/errors/precondition_failed` } });
   });
 
   it('shares of a rank that do not total 100% are refused naming the rank', async () => {
     const answer = await designate('alice', 'pol_alice_av', 1, { beneficiaries: [person('Hugo', 1, 7_000), person('Inès', 1, 2_000)] });
-    expect(error(answer)).toMatchObject({ message: 'SHARES_OF_RANK_1_NOT_100_PERCENT', extensions: { code: 'invalid_request', field: 'beneficiaries' } });
+    expect(error(answer)).toMatchObject({ extensions: { reason: 'SHARES_OF_RANK_1_NOT_100_PERCENT', code: 'parameter_invalid', field: 'beneficiaries' } });
   });
 
   it('an acceptance is recorded by back-office from the endorsement; removing the beneficiary then needs their consent document (conflict)', async () => {
@@ -80,7 +80,7 @@ describe.each(EACH_DATABASE)('GraphQL death settlement on %s', (_name, database)
     const hugo = keep[0].id as string;
     // The designation cannot carry an acceptance any more.
     const set = await designate('backoffice', 'pol_alice_av', 1, { beneficiaries: [{ ...keep[0], accepted: true, acceptedAt: '2026-03-02' }, keep[1], keep[2]] });
-    expect(error(set)).toMatchObject({ message: 'ACCEPTANCE_RECORDED_SEPARATELY', extensions: { code: 'invalid_request', field: 'beneficiaries.0.accepted' } });
+    expect(error(set)).toMatchObject({ extensions: { reason: 'ACCEPTANCE_RECORDED_SEPARATELY', code: 'parameter_invalid', field: 'beneficiaries.0.accepted' } });
 
     const endorsement = (await uploadEvidence(server, bearer('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', item: hugo })).json.id;
     const input = { beneficiaryId: hugo, acceptedAt: '2026-03-02', endorsementId: endorsement };
@@ -91,7 +91,7 @@ describe.each(EACH_DATABASE)('GraphQL death settlement on %s', (_name, database)
     expect(accepted.json.data.recordBeneficiaryAcceptance.beneficiaries[0]).toMatchObject({ firstName: 'Hugo', accepted: true, acceptedAt: '2026-03-02' });
 
     const refused = await designate('alice', 'pol_alice_av', 2, { standardClauseId: 'clause_children' });
-    expect(error(refused)).toMatchObject({ message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', extensions: { code: 'conflict', field: 'consents' } });
+    expect(error(refused)).toMatchObject({ extensions: { reason: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', code: 'conflict', field: 'consents' } });
 
     const consent = await acceptedEvidence(server, bearer('alice'), bearer('backoffice'), 'sbr_alice', { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', item: hugo });
     const consented = await designate('alice', 'pol_alice_av', 2, { standardClauseId: 'clause_children', consents: [{ beneficiaryId: hugo, evidenceId: consent }] });
@@ -100,13 +100,13 @@ describe.each(EACH_DATABASE)('GraphQL death settlement on %s', (_name, database)
 
   it("subscriber A gets not_found for B's designation, through the query, the policy and the mutation", async () => {
     const query = await gql(server.url, DESIGNATION, { token: tokens.alice, variables: { policyId: 'pol_bob_av' } });
-    expect(error(query)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    expect(error(query)).toMatchObject({ extensions: { reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' } });
     const policy = await gql(server.url, POLICY, { token: tokens.alice, variables: { id: 'pol_bob_av' } });
-    expect(error(policy)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    expect(error(policy)).toMatchObject({ extensions: { reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' } });
     const clauses = await gql(server.url, CLAUSES, { token: tokens.alice, variables: { policyId: 'pol_bob_av' } });
-    expect(error(clauses)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    expect(error(clauses)).toMatchObject({ extensions: { reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' } });
     const mutation = await designate('alice', 'pol_bob_av', 0, { standardClauseId: 'clause_heirs' });
-    expect(error(mutation)).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    expect(error(mutation)).toMatchObject({ extensions: { reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' } });
     const bobs = await gql(server.url, DESIGNATION, { token: tokens.bob, variables: { policyId: 'pol_bob_av' } });
     expect(bobs.json.data.beneficiaryDesignation).toMatchObject({ version: 0, isDefault: true });
   });

@@ -16,8 +16,8 @@ describe('GraphQL resource limits', () => {
   const refused = async (query: string, reason: RegExp) => {
     const answer = await gql(server.url, query, { token });
     expect(answer.status).toBe(400);
-    expect(answer.json.errors[0].extensions.code).toBe('invalid_request');
-    expect(answer.json.errors.map((e: { message: string }) => e.message).join(' ')).toMatch(reason);
+    expect(answer.json.errors[0].extensions.code).toBe('parameter_invalid');
+    expect(answer.json.errors.map((e: { message: string; extensions: { reason: string } }) => `${e.extensions.reason} ${e.message}`).join(' ')).toMatch(reason);
     // Refused at validation: nothing was executed.
     expect(answer.json.data).toBeUndefined();
   };
@@ -52,7 +52,7 @@ describe('GraphQL resource limits', () => {
   it('batched requests', async () => {
     const answer = await call(`${server.url}/graphql`, { method: 'POST', json: [{ query: '{ me { id } }' }], headers: { authorization: `Bearer ${token}` } });
     expect(answer.status).toBe(400);
-    expect(answer.json.errors[0].extensions.code).toBe('invalid_request');
+    expect(answer.json.errors[0].extensions.code).toBe('parameter_invalid');
   });
 
   it('introspection counts too (outside production): a deep ofType chain, an alias flood, a duplicated field', async () => {

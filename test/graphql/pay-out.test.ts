@@ -3,6 +3,7 @@ import { call, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectGraphqlInvalid } from '../support/invalid';
 import { acceptIbanProof, lastConfirmationCode } from '../support/payout-fixtures';
+import { graphqlMessage, graphqlReason } from '../support/errors';
 
 const IBAN = 'FR7630006000011234567890189';
 const IBAN_PRINT = 'FR76 3000 6000 0112 3456 7890 189';
@@ -31,7 +32,7 @@ const newAddress = () => `10.70.${Math.floor(++addressCounter / 250)}.${addressC
 type Row = Record<string, any>;
 
 function expectError(answer: Answer, code: string, reason: string): void {
-  expect(answer.json.errors).toEqual([expect.objectContaining({ message: reason, extensions: expect.objectContaining({ code, doc_url: expect.stringMatching(new RegExp(`/errors/${code}$`)) }) })]);
+  expect(answer.json.errors).toEqual([expect.objectContaining({ message: graphqlMessage(code, reason), extensions: expect.objectContaining({ code, ...graphqlReason(code, reason), doc_url: expect.stringMatching(new RegExp(`/errors/${code}$`)) }) })]);
   expect(answer.json.data ?? null).toBeNull();
 }
 
@@ -94,7 +95,7 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
       // A client cannot choose the default through the input.
       const extra = await register(alice, 'sbr_alice', { iban: IBAN_GB, holderName: 'Alice Martin', isDefault: true });
       expect(extra.status).toBe(400);
-      expect(extra.json.errors[0]).toMatchObject({ message: 'UNKNOWN_FIELD', extensions: { code: 'invalid_request', field: 'input.isDefault' } });
+      expect(extra.json.errors[0]).toMatchObject({ extensions: { reason: 'UNKNOWN_FIELD', code: 'parameter_invalid', field: 'input.isDefault' } });
     });
 
     it('the partner registers for its distributor’s subscriber: masked, pending the subscriber, even for an IBAN bob already has', async () => {
@@ -104,7 +105,7 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
 
     it('subscriber A registering for B: not_found, and nothing is stored', async () => {
       const before = await server.db.query("select id from payout_ibans where subscriber_id = 'sbr_alice'");
-      expectError(await register(bob, 'sbr_alice', { iban: IBAN_GB, holderName: 'Mallory' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await register(bob, 'sbr_alice', { iban: IBAN_GB, holderName: 'Mallory' }), 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       expect(await server.db.query("select id from payout_ibans where subscriber_id = 'sbr_alice'")).toEqual(before);
     });
 
@@ -161,10 +162,10 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
     });
 
     it('subscriber A gets not_found for B’s IBANs, by every path', async () => {
-      expectError(await run(bob, LIST, { subscriberId: 'sbr_alice' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await run(bob, POLICY, { id: 'pol_alice_av' }), 'not_found', 'POLICY_NOT_FOUND');
-      expectError(await run(bob, SUBSCRIBER, { id: 'sbr_alice' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await run(alice, LIST, { subscriberId: 'sbr_bob' }), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await run(bob, LIST, { subscriberId: 'sbr_alice' }), 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await run(bob, POLICY, { id: 'pol_alice_av' }), 'resource_not_found', 'POLICY_NOT_FOUND');
+      expectError(await run(bob, SUBSCRIBER, { id: 'sbr_alice' }), 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await run(alice, LIST, { subscriberId: 'sbr_bob' }), 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
     });
   });
 
@@ -172,7 +173,7 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
     it('an IBAN awaiting its proof: unprocessable PAYOUT_IBAN_NOT_CONFIRMED (422)', async () => {
       const answer = await makeDefault(alice, 'sbr_alice', IBAN_DE);
       expect(answer.status).toBe(422);
-      expectError(answer, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expectError(answer, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
     });
 
     it('once confirmed, by electronic format, print format or id; exactly one default each time', async () => {
@@ -194,7 +195,7 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
         for (const iban of ['pib_alice_debit', 'pib_nothing', IBAN, IBAN_GB]) {
           const answer = await makeDefault(token, 'sbr_alice', iban);
           expect(answer.status).toBe(403);
-          expectError(answer, 'forbidden', 'ROLE_NOT_ALLOWED');
+          expectError(answer, 'forbidden', 'INSUFFICIENT_ROLES');
         }
       }
     });
@@ -202,13 +203,13 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
     it('an IBAN the subscriber has not registered: not_found PAYOUT_IBAN_NOT_FOUND', async () => {
       const answer = await makeDefault(alice, 'sbr_alice', IBAN_GB);
       expect(answer.status).toBe(404);
-      expectError(answer, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+      expectError(answer, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
     });
 
     it('subscriber A on B’s IBANs: not_found, and B’s default stays', async () => {
       const before = await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans');
-      expectError(await makeDefault(bob, 'sbr_alice', IBAN), 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await makeDefault(bob, 'sbr_alice', before[0].id), 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await makeDefault(bob, 'sbr_alice', IBAN), 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await makeDefault(bob, 'sbr_alice', before[0].id), 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       expect(await data(run(alice, LIST, { subscriberId: 'sbr_alice' }), 'payoutIbans')).toEqual(before);
     });
 
@@ -228,15 +229,15 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
       const pending = await data(register(broker, 'sbr_bob', { iban: IBAN_GB, holderName: 'Durand Bob' }), 'registerPayoutIban');
       expect(await data(run(broker, SEND_CODE, { subscriberId: 'sbr_bob', iban: pending.id }), 'sendPayoutIbanConfirmationCode')).toMatchObject({ id: pending.id, status: 'pending_confirmation' });
       const wrong = await run(broker, CONFIRM, { subscriberId: 'sbr_bob', iban: pending.id, code: 'abcdef' });
-      expectError(wrong, 'unprocessable', 'CONFIRMATION_CODE_INVALID');
+      expectError(wrong, 'unprocessable_content', 'CONFIRMATION_CODE_INVALID');
       const { code } = await lastConfirmationCode(server, pending.id);
       expect(await data(run(broker, CONFIRM, { subscriberId: 'sbr_bob', iban: pending.id, code }), 'confirmPayoutIban')).toMatchObject({ id: pending.id, status: 'awaiting_proof' });
     });
 
     it('reviewPayoutIban: back-office only (forbidden otherwise); refuse needs a reason', async () => {
       const pending = await data(register(broker, 'sbr_alice', { iban: IBAN_GB, holderName: 'Mallory' }), 'registerPayoutIban');
-      for (const token of [alice, broker, machine]) expectError(await run(token, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse', reason: 'no' } }), 'forbidden', 'ROLE_NOT_ALLOWED');
-      expectError(await run(backoffice, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse' } }), 'invalid_request', 'REFUSAL_REASON_REQUIRED');
+      for (const token of [alice, broker, machine]) expectError(await run(token, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse', reason: 'no' } }), 'forbidden', 'INSUFFICIENT_ROLES');
+      expectError(await run(backoffice, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse' } }), 'parameter_invalid', 'REFUSAL_REASON_REQUIRED');
       expect(await data(run(backoffice, REVIEW, { subscriberId: 'sbr_alice', iban: pending.id, input: { decision: 'refuse', reason: 'not hers' } }), 'reviewPayoutIban')).toMatchObject({ status: 'refused', refusalReason: 'not hers' });
     });
   });

@@ -49,7 +49,7 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
 
   it('the page size is capped', async () => {
     const answer = await gql(server.url, PAGE, { token: tokens.backoffice, variables: { first: 1000 } });
-    expect(answer.json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', extensions: { code: 'invalid_request', field: 'first' } });
+    expect(answer.json.errors[0]).toMatchObject({ extensions: { reason: 'PAGE_SIZE_OUT_OF_RANGE', code: 'parameter_invalid', field: 'first' } });
   });
 
   it('a page of policies with their compartments costs a fixed number of queries, whatever its size', async () => {
@@ -96,7 +96,7 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
     const query = 'query($id: ID!) { policy(id: $id) { id compartments { code } } }';
     const other = await gql(server.url, query, { token: tokens.alice, variables: { id: 'pol_bob_per' } });
     const missing = await gql(server.url, query, { token: tokens.alice, variables: { id: 'pol_nobody' } });
-    expect(other.json.errors[0]).toMatchObject({ message: 'POLICY_NOT_FOUND', extensions: { code: 'not_found' } });
+    expect(other.json.errors[0]).toMatchObject({ extensions: { reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' } });
     expect(other.json.errors.map((e: { message: string }) => e.message)).toEqual(missing.json.errors.map((e: { message: string }) => e.message));
     expect((await gql(server.url, query, { token: tokens.broker, variables: { id: 'pol_bob_per' } })).json.data.policy.id).toBe('pol_bob_per');
   });

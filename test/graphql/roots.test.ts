@@ -36,7 +36,7 @@ describe.each(EACH_DATABASE)('root operations over HTTP on %s', (_name, database
   it('a `subscription` operation is 400: the schema has no subscription root', async () => {
     for (const query of ['subscription { id }', 'subscription { subscription(id: "sbs_x") { id } }']) {
       const answer = await gql(server.url, query);
-      expect({ query, status: answer.status, code: answer.json.errors[0].extensions.code }).toEqual({ query, status: 400, code: 'invalid_request' });
+      expect({ query, status: answer.status, code: answer.json.errors[0].extensions.code }).toEqual({ query, status: 400, code: 'parameter_invalid' });
     }
   });
 });

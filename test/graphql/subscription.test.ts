@@ -2,6 +2,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectGraphqlInvalid } from '../support/invalid';
+import { graphqlMessage, graphqlReason } from '../support/errors';
 
 // ---- helper builders: valid inputs as a GraphQL client sends them (camelCase) ------------------------
 
@@ -84,7 +85,7 @@ const SUBSCRIBER = `query($id: ID!) { subscriber(id: $id) { ${SUBSCRIBER_FIELDS}
 const MY_PROFILE = `{ mySubscriberProfile { ${SUBSCRIBER_FIELDS} } }`;
 
 function expectNotFound(answer: Answer, reason: string): void {
-  expect(answer.json.errors).toEqual([expect.objectContaining({ message: reason, extensions: { code: 'not_found', doc_url: expect.stringMatching(/\/errors\/not_found$/) } })]);
+  expect(answer.json.errors).toEqual([expect.objectContaining({ message: graphqlMessage('resource_not_found', reason), extensions: { code: 'resource_not_found', ...graphqlReason('resource_not_found', reason), doc_url: expect.stringMatching(/\/errors\/resource_not_found$/) } })]);
   expect(answer.json.data ?? null).toBeNull();
 }
 
@@ -207,13 +208,13 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
       expect((await run(alice, MY_PROFILE)).json).toEqual({ data: { mySubscriberProfile: aliceCreated.json.data.createSubscriber } });
       expect((await run(bob, MY_PROFILE)).json).toEqual({ data: { mySubscriberProfile: null } });
       const asBroker = await run(broker, MY_PROFILE);
-      expect(asBroker.json.errors[0]).toMatchObject({ message: 'ROLE_NOT_ALLOWED', extensions: { code: 'forbidden' } });
+      expect(asBroker.json.errors[0]).toMatchObject({ message: 'INSUFFICIENT_ROLES', extensions: { code: 'forbidden' } });
     });
 
     it('a second createSubscriber for the same login is a conflict', async () => {
       const again = await createSubscriber(alice, subscriberInput({ firstName: 'Alicia' }));
       expect(again.status).toBe(409);
-      expect(again.json.errors[0]).toMatchObject({ message: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS', extensions: { code: 'conflict' } });
+      expect(again.json.errors[0]).toMatchObject({ extensions: { reason: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS', code: 'conflict' } });
       expect((await run(alice, MY_PROFILE)).json.data.mySubscriberProfile.firstName).toBe('Alice');
     });
 
@@ -327,15 +328,15 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
       const answer = await draft({ debitIban: IBAN_BAD_CHECKSUM });
       expect(answer.status).toBe(400);
       // GraphQL names the field by its variable path; the IBAN itself is not echoed back.
-      expect(answer.json.errors[0].extensions).toMatchObject({ code: 'invalid_request', field: 'input.debitIban' });
+      expect(answer.json.errors[0].extensions).toMatchObject({ code: 'parameter_invalid', field: 'input.debitIban' });
       expect(answer.text).not.toContain(IBAN_BAD_CHECKSUM);
     });
 
     it('an unknown input property is refused, naming it (a client cannot set the status)', async () => {
       const answer = await draft({ status: 'signed' });
       expect(answer.status).toBe(400);
-      expect(answer.json.errors[0].extensions.code).toBe('invalid_request');
-      expect(answer.json.errors[0]).toMatchObject({ message: 'UNKNOWN_FIELD', extensions: { field: 'input.status' } });
+      expect(answer.json.errors[0].extensions.code).toBe('parameter_invalid');
+      expect(answer.json.errors[0]).toMatchObject({ extensions: { reason: 'UNKNOWN_FIELD', field: 'input.status' } });
       expect(answer.json.data ?? null).toBeNull();
     });
   });

@@ -58,24 +58,24 @@ describe.each(EACH_DATABASE)('GraphQL support requests on %s', (_name, database)
     const long = await as('alice', OPEN, { subscriberId: 'sbr_alice', input: { message: 'x'.repeat(300) } });
     expect(long.json.data.openSupportRequest.subject).toBe(`${'x'.repeat(199)}…`);
     const blank = await as('alice', OPEN, { subscriberId: 'sbr_alice', input: { message: '   ' } });
-    expect(blank.json.errors[0]).toMatchObject({ message: 'MESSAGE_REQUIRED', extensions: { code: 'invalid_request', field: 'message' } });
+    expect(blank.json.errors[0]).toMatchObject({ extensions: { reason: 'MESSAGE_REQUIRED', code: 'parameter_invalid', field: 'message' } });
   });
 
   it('another subscriber’s id is not_found like a missing one, for subscribers and other distributors’ brokers', async () => {
     const bobs = await as('alice', OPEN, { subscriberId: 'sbr_bob', input: input() });
     const nobody = await as('alice', OPEN, { subscriberId: 'sbr_nobody', input: input() });
-    expect(bobs.json.errors[0]).toMatchObject({ message: 'SUBSCRIBER_NOT_FOUND', extensions: { code: 'not_found' } });
+    expect(bobs.json.errors[0]).toMatchObject({ extensions: { reason: 'SUBSCRIBER_NOT_FOUND', code: 'resource_not_found' } });
     expect(bobs.json.errors.map((e: { message: string }) => e.message)).toEqual(nobody.json.errors.map((e: { message: string }) => e.message));
-    expect((await as('other', OPEN, { subscriberId: 'sbr_bob', input: input() })).json.errors[0].message).toBe('SUBSCRIBER_NOT_FOUND');
+    expect((await as('other', OPEN, { subscriberId: 'sbr_bob', input: input() })).json.errors[0].extensions.reason).toBe('SUBSCRIBER_NOT_FOUND');
   });
 
   it('validates the input, naming each field', async () => {
     const answer = await as('alice', OPEN, { subscriberId: 'sbr_alice', input: input({ subject: 'x'.repeat(201), message: '' }) });
-    expect(answer.json.errors[0]).toMatchObject({ message: 'SUBJECT_TOO_LONG', extensions: { code: 'invalid_request', field: 'subject', details: [{ field: 'message', reason: 'MESSAGE_REQUIRED' }] } });
+    expect(answer.json.errors[0]).toMatchObject({ extensions: { reason: 'SUBJECT_TOO_LONG', code: 'parameter_invalid', field: 'subject', details: [{ field: 'message', reason: 'MESSAGE_REQUIRED' }] } });
     const category = await as('alice', OPEN, { subscriberId: 'sbr_alice', input: input({ category: 'complaint' }) });
-    expect(category.json.errors[0].extensions).toMatchObject({ code: 'invalid_request', field: 'input.category' });
+    expect(category.json.errors[0].extensions).toMatchObject({ code: 'parameter_invalid', field: 'input.category' });
     const status = await as('alice', `mutation { openSupportRequest(subscriberId: "sbr_alice", input: { category: other, subject: "s", message: "m", status: closed }) { id } }`);
-    expect(status.json.errors[0].extensions.code).toBe('invalid_request');
+    expect(status.json.errors[0].extensions.code).toBe('parameter_invalid');
   });
 
   it('Subscriber.supportRequests: the subscriber’s own, newest first, for the subscriber, its broker and back-office', async () => {
@@ -95,28 +95,28 @@ describe.each(EACH_DATABASE)('GraphQL support requests on %s', (_name, database)
     const mine = await as('alice', MINE);
     expect(mine.json.data.mySubscriberProfile.supportRequests.nodes.length).toBeGreaterThan(0);
     expect(mine.json.data.mySubscriberProfile.supportRequests.nodes.every((n: { subscriberId: string }) => n.subscriberId === 'sbr_alice')).toBe(true);
-    expect((await as('bob', OF_SUBSCRIBER, { id: 'sbr_bob', first: 101 })).json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', extensions: { field: 'first' } });
+    expect((await as('bob', OF_SUBSCRIBER, { id: 'sbr_bob', first: 101 })).json.errors[0]).toMatchObject({ extensions: { reason: 'PAGE_SIZE_OUT_OF_RANGE', field: 'first' } });
   });
 
   it('nobody else reads them: another subscriber and other distributors get not_found; a partner platform forbidden', async () => {
-    expect((await as('alice', OF_SUBSCRIBER, { id: 'sbr_bob' })).json.errors[0].message).toBe('SUBSCRIBER_NOT_FOUND');
-    expect((await as('other', OF_SUBSCRIBER, { id: 'sbr_bob' })).json.errors[0].message).toBe('SUBSCRIBER_NOT_FOUND');
+    expect((await as('alice', OF_SUBSCRIBER, { id: 'sbr_bob' })).json.errors[0].extensions.reason).toBe('SUBSCRIBER_NOT_FOUND');
+    expect((await as('other', OF_SUBSCRIBER, { id: 'sbr_bob' })).json.errors[0].extensions.reason).toBe('SUBSCRIBER_NOT_FOUND');
     const partner = await as('partner', OF_SUBSCRIBER, { id: 'sbr_bob' });
-    expect(partner.json.errors[0]).toMatchObject({ message: 'ROLE_NOT_ALLOWED', path: ['subscriber', 'supportRequests'], extensions: { code: 'forbidden' } });
+    expect(partner.json.errors[0]).toMatchObject({ message: 'INSUFFICIENT_ROLES', path: ['subscriber', 'supportRequests'], extensions: { code: 'forbidden' } });
     expect(partner.json.data).toBeNull();
   });
 
   it('the queue is back-office’s: oldest first, filtered by status, capped pages', async () => {
     for (const who of ['alice', 'broker', 'partner']) {
       const answer = await as(who, QUEUE);
-      expect(answer.json.errors[0]).toMatchObject({ message: 'ROLE_NOT_ALLOWED', extensions: { code: 'forbidden' } });
+      expect(answer.json.errors[0]).toMatchObject({ message: 'INSUFFICIENT_ROLES', extensions: { code: 'forbidden' } });
       expect(answer.json.data).toBeNull();
     }
     const all = (await as('backoffice', QUEUE, { first: 100 })).json.data.supportRequests;
     const references = all.nodes.map((n: { reference: string }) => n.reference);
     expect(references).toEqual([...references].sort());
     expect(all.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(all.nodes.map((n: { id: string }) => n.id));
-    expect((await as('backoffice', QUEUE, { first: 1000 })).json.errors[0].message).toBe('PAGE_SIZE_OUT_OF_RANGE');
+    expect((await as('backoffice', QUEUE, { first: 1000 })).json.errors[0].extensions.reason).toBe('PAGE_SIZE_OUT_OF_RANGE');
     const request = await openAs('alice', 'sbr_alice', { subject: 'To start' });
     await as('backoffice', CHANGE, { id: request.id, status: 'in_progress' });
     const started = (await as('backoffice', QUEUE, { status: 'in_progress', first: 100 })).json.data.supportRequests.nodes;
@@ -129,14 +129,14 @@ describe.each(EACH_DATABASE)('GraphQL support requests on %s', (_name, database)
   it('changeSupportRequestStatus: back-office only, one step at a time, conflict otherwise', async () => {
     const request = await openAs('bob', 'sbr_bob', { subject: 'Steps' });
     for (const who of ['bob', 'broker', 'partner']) {
-      expect((await as(who, CHANGE, { id: request.id, status: 'in_progress' })).json.errors[0]).toMatchObject({ message: 'ROLE_NOT_ALLOWED', extensions: { code: 'forbidden' } });
+      expect((await as(who, CHANGE, { id: request.id, status: 'in_progress' })).json.errors[0]).toMatchObject({ message: 'INSUFFICIENT_ROLES', extensions: { code: 'forbidden' } });
     }
-    expect((await as('backoffice', CHANGE, { id: request.id, status: 'closed' })).json.errors[0]).toMatchObject({ message: 'CANNOT_MOVE_TO_CLOSED_IN_STATE_OPEN', extensions: { code: 'conflict' } });
+    expect((await as('backoffice', CHANGE, { id: request.id, status: 'closed' })).json.errors[0]).toMatchObject({ extensions: { reason: 'CANNOT_MOVE_TO_CLOSED_IN_STATE_OPEN', code: 'conflict' } });
     expect((await as('backoffice', CHANGE, { id: request.id, status: 'in_progress' })).json.data.changeSupportRequestStatus.status).toBe('in_progress');
     const closed = (await as('backoffice', CHANGE, { id: request.id, status: 'closed' })).json.data.changeSupportRequestStatus;
     expect(closed).toMatchObject({ id: request.id, reference: request.reference, status: 'closed' });
-    expect((await as('backoffice', CHANGE, { id: request.id, status: 'in_progress' })).json.errors[0].message).toBe('CANNOT_MOVE_TO_IN_PROGRESS_IN_STATE_CLOSED');
-    expect((await as('backoffice', CHANGE, { id: request.id, status: 'open' })).json.errors[0].extensions.code).toBe('invalid_request');
-    expect((await as('backoffice', CHANGE, { id: 'spr_missing', status: 'closed' })).json.errors[0].message).toBe('SUPPORT_REQUEST_NOT_FOUND');
+    expect((await as('backoffice', CHANGE, { id: request.id, status: 'in_progress' })).json.errors[0].extensions.reason).toBe('CANNOT_MOVE_TO_IN_PROGRESS_IN_STATE_CLOSED');
+    expect((await as('backoffice', CHANGE, { id: request.id, status: 'open' })).json.errors[0].extensions.code).toBe('parameter_invalid');
+    expect((await as('backoffice', CHANGE, { id: 'spr_missing', status: 'closed' })).json.errors[0].extensions.reason).toBe('SUPPORT_REQUEST_NOT_FOUND');
   });
 });

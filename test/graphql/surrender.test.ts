@@ -2,6 +2,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { DEMO_IBAN_MASKED, freshPolicy, PAYMENTS_SECRET, paymentsEvent } from '../support/surrender-fixtures';
+import { reasonOf } from '../support/errors';
 
 // ---- documents -------------------------------------------------------------------------------------
 
@@ -32,7 +33,7 @@ let addressCounter = 0;
 const newAddress = () => `10.53.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
 
 /** The first error's reason and catalog code. */
-const failure = (answer: Answer) => ({ message: answer.json.errors?.[0]?.message, code: answer.json.errors?.[0]?.extensions?.code });
+const failure = (answer: Answer) => ({ reason: reasonOf(answer.json.errors?.[0]), code: answer.json.errors?.[0]?.extensions?.code });
 
 describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, database) => {
   let server: TestServer;
@@ -79,14 +80,14 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
   it('the same rules as REST: 409 for an open total, 422 naming the rule for the PER cases', async () => {
     const per = await freshPolicy(server, 'alice', 'per');
     const other = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { reason: 'sabbatical' } } });
-    expect(failure(other)).toEqual({ message: 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', code: 'unprocessable' });
+    expect(failure(other)).toEqual({ reason: 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', code: 'unprocessable_content' });
     const c3 = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C3, input: { amount: eur(60_000), reason: 'main_residence_purchase' } } });
-    expect(failure(c3)).toEqual({ message: 'MAIN_RESIDENCE_NOT_FROM_C3', code: 'unprocessable' });
+    expect(failure(c3)).toEqual({ reason: 'MAIN_RESIDENCE_NOT_FROM_C3', code: 'unprocessable_content' });
     expect((await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { reason: 'disability_of_holder' } } })).json.errors).toBeUndefined();
     const second = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: eur(60_000), reason: 'disability_of_holder' } } });
-    expect(failure(second)).toEqual({ message: 'TOTAL_SURRENDER_ALREADY_OPEN', code: 'conflict' });
+    expect(failure(second)).toEqual({ reason: 'TOTAL_SURRENDER_ALREADY_OPEN', code: 'conflict' });
     const negative = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: eur(-5), reason: 'disability_of_holder' } } });
-    expect(failure(negative)).toEqual({ message: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', code: 'invalid_request' });
+    expect(failure(negative)).toEqual({ reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', code: 'parameter_invalid' });
   });
 
   it('a rejected declaration shows its reason and history', async () => {
@@ -115,23 +116,23 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
     it('declaring on B’s policy or compartment, exactly as for ones that do not exist', async () => {
       const total = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: bobs.policyId } });
       const missing = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: 'pol_nobody' } });
-      expect(failure(total)).toEqual({ message: 'POLICY_NOT_FOUND', code: 'not_found' });
+      expect(failure(total)).toEqual({ reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' });
       expect(failure(missing)).toEqual(failure(total));
       const partial = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: eur(60_000) } } });
-      expect(failure(partial)).toEqual({ message: 'POLICY_NOT_FOUND', code: 'not_found' });
+      expect(failure(partial)).toEqual({ reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' });
       const alices = await freshPolicy(server, 'alice', 'av');
       const foreignCompartment = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: alices.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: eur(60_000) } } });
-      expect(failure(foreignCompartment)).toEqual({ message: 'COMPARTMENT_NOT_FOUND', code: 'not_found' });
+      expect(failure(foreignCompartment)).toEqual({ reason: 'COMPARTMENT_NOT_FOUND', code: 'compartment_not_found' });
     });
 
     it('reading B’s declaration, under B’s policy or under A’s own', async () => {
       const direct = await gql(server.url, DECLARATION, { token: tokens.alice, variables: { policyId: bobs.policyId, id: bobsDeclaration } });
-      expect(failure(direct)).toEqual({ message: 'POLICY_NOT_FOUND', code: 'not_found' });
+      expect(failure(direct)).toEqual({ reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' });
       const alices = await freshPolicy(server, 'alice', 'av');
       const smuggled = await gql(server.url, DECLARATION, { token: tokens.alice, variables: { policyId: alices.policyId, id: bobsDeclaration } });
-      expect(failure(smuggled)).toEqual({ message: 'SURRENDER_DECLARATION_NOT_FOUND', code: 'not_found' });
+      expect(failure(smuggled)).toEqual({ reason: 'SURRENDER_DECLARATION_NOT_FOUND', code: 'resource_not_found' });
       const listed = await gql(server.url, POLICY_DECLARATIONS, { token: tokens.alice, variables: { id: bobs.policyId } });
-      expect(failure(listed)).toEqual({ message: 'POLICY_NOT_FOUND', code: 'not_found' });
+      expect(failure(listed)).toEqual({ reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' });
     });
 
     it('B’s broker and back-office reach it; the wrong kind does not', async () => {
@@ -140,12 +141,12 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
         expect(answer.json.data.surrenderDeclaration.id).toBe(bobsDeclaration);
       }
       const wrongKind = await gql(server.url, DECLARATION, { token: tokens.bob, variables: { policyId: bobs.policyId, id: bobsDeclaration, kind: 'total' } });
-      expect(failure(wrongKind)).toEqual({ message: 'SURRENDER_DECLARATION_NOT_FOUND', code: 'not_found' });
+      expect(failure(wrongKind)).toEqual({ reason: 'SURRENDER_DECLARATION_NOT_FOUND', code: 'resource_not_found' });
     });
   });
 
   it('needs a session', async () => {
     const answer = await gql(server.url, DECLARE_TOTAL, { variables: { policyId: 'pol_alice_av' } });
-    expect(failure(answer)).toEqual({ message: 'NO_SESSION', code: 'unauthorized' });
+    expect(failure(answer)).toEqual({ reason: 'NO_SESSION', code: 'unauthorized' });
   });
 });

@@ -56,7 +56,7 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
       for (let i = 0; i < 5; i++) expect((await attempt(i)).status).toBe(401);
       const limited = await attempt(6, DEMO_PASSWORD);
       expect(limited.status).toBe(429);
-      expect(limited.json.errors[0]).toMatchObject({ code: 'rate_limited', message: 'TOO_MANY_LOGIN_ATTEMPTS' });
+      expect(limited.json.errors[0]).toMatchObject({ code: 'rate_limited', reason: 'TOO_MANY_LOGIN_ATTEMPTS' });
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       server.clock.advance(901_000);
       expect((await attempt(7, DEMO_PASSWORD)).status).toBe(200);
@@ -163,7 +163,7 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
       const { cookie } = await login(base, 'alice@demo.test', '10.5.0.2');
       const forged = await call(`${base}/v1/auth/logout`, { method: 'POST', headers: { cookie } });
       expect(forged.status).toBe(403);
-      expect(forged.json.errors[0]).toMatchObject({ code: 'forbidden', message: 'CSRF_HEADER_REQUIRED' });
+      expect(forged.json.errors[0]).toMatchObject({ code: 'forbidden', reason: 'CSRF_HEADER_REQUIRED' });
       const answer = await call(`${base}/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-requested-with': 'fetch' } });
       expect(answer.status).toBe(204);
       expect(answer.headers.get('set-cookie')).toMatch(/^session=; .*Max-Age=0/);

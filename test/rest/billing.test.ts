@@ -5,6 +5,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { insertBroker, partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
+import { restReason } from '../support/errors';
 
 const LIST = '/v1/billing/commissions';
 const download = (id: string, query = '') => `/v1/billing/commissions/${id}/download${query}`;
@@ -118,7 +119,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
       for (const path of paths) {
         const answer = await get(who, path, { accept: 'text/csv' });
         expect(answer.status).toBe(403);
-        expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'forbidden', message: 'ROLE_NOT_ALLOWED' })]);
+        expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'forbidden', message: 'INSUFFICIENT_ROLES' })]);
         expect(answer.text).not.toMatch(/commission_total|premium/);
       }
     }
@@ -211,7 +212,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     ] as Array<[string, string, string | undefined]>) {
       const answer = await get('broker', `${LIST}?${query}`);
       expect({ query, status: answer.status }).toEqual({ query, status: 400 });
-      expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', field, ...(reason ? { message: reason } : {}) });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field, ...(reason ? { reason } : {}) });
     }
   });
 
@@ -233,13 +234,13 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     for (const first of ['101', '1000', '0', '-1']) {
       const answer = await get('broker', `${LIST}?first=${first}`);
       expect(answer.status).toBe(400);
-      expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'PAGE_SIZE_OUT_OF_RANGE', field: 'first' });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'PAGE_SIZE_OUT_OF_RANGE', field: 'first' });
     }
-    expect((await get('broker', `${LIST}?first=ten`)).json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'first' });
+    expect((await get('broker', `${LIST}?first=ten`)).json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'first' });
     for (const after of ['not-a-cursor!', Buffer.from('2026-13\u001fcst_x').toString('base64url'), 'AAAA']) {
       const answer = await get('broker', `${LIST}?after=${encodeURIComponent(after)}`);
       expect(answer.status).toBe(400);
-      expect(answer.json.errors[0]).toMatchObject({ message: 'INVALID_CURSOR', field: 'after' });
+      expect(answer.json.errors[0]).toMatchObject({ reason: 'INVALID_CURSOR', field: 'after' });
     }
   });
 
@@ -268,7 +269,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     ]) {
       const answer = await get('broker', `${LIST}?${query}`);
       expect(answer.status).toBe(400);
-      expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', message: reason, field });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', ...restReason('parameter_invalid', reason), field });
     }
   });
 
@@ -283,7 +284,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     const missing = await get('broker', download('cst_does_not_exist'));
     expect(stolen.status).toBe(404);
     expect(stolen.json).toEqual(missing.json);
-    expect(stolen.json.errors[0]).toMatchObject({ code: 'not_found', message: 'COMMISSION_STATEMENT_NOT_FOUND' });
+    expect(stolen.json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'COMMISSION_STATEMENT_NOT_FOUND' });
     expect((await get('other', download(trickyStatementId, '?format=csv'))).status).toBe(404);
 
     // Naming another broker in the filter is the same 404 as naming nobody.
@@ -291,7 +292,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     const nobody = await get('broker', `${LIST}?broker_id=usr_nobody`);
     expect(otherFilter.status).toBe(404);
     expect(otherFilter.json).toEqual(nobody.json);
-    expect(otherFilter.json.errors[0].message).toBe('BROKER_NOT_FOUND');
+    expect(otherFilter.json.errors[0].reason).toBe('BROKER_NOT_FOUND');
     expect((await get('broker', `${LIST}?broker_id=usr_broker&first=1`)).json.items[0].broker_id).toBe('usr_broker');
   });
 
@@ -305,7 +306,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     expect(theirs.json.items.map((s: { id: string }) => s.id)).toEqual([otherStatementId]);
     const lastMonth = await get('backoffice', `${LIST}?from=${months[11]}&to=${months[11]}`);
     expect(lastMonth.json.items.map((s: { broker_id: string }) => s.broker_id).sort()).toEqual(['usr_broker', otherBrokerId].sort());
-    expect((await get('backoffice', `${LIST}?broker_id=usr_alice`)).json.errors[0]).toMatchObject({ code: 'not_found', message: 'BROKER_NOT_FOUND' });
+    expect((await get('backoffice', `${LIST}?broker_id=usr_alice`)).json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'BROKER_NOT_FOUND' });
     const file = await fetchFile(`${server.url}${download(otherStatementId, '?format=csv')}`, headers.backoffice);
     expect(file.status).toBe(200);
     expect(file.bytes.toString('utf8')).toContain('Carole Petit - Démo Vie');
@@ -347,7 +348,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     }
     const bad = await get('broker', download(id, '?format=xml'));
     expect(bad.status).toBe(400);
-    expect(bad.json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'format' });
+    expect(bad.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'format' });
   });
 
   it('the CSV opens cleanly: UTF-8 with BOM, header row, comma-separated, decimal amounts, CRLF', async () => {

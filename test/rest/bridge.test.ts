@@ -4,6 +4,7 @@ import { ROUTES } from '../../rest-bridge/routes';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { messageIsReason, restReason } from '../support/errors';
 
 const MAX_BODY_BYTES = 2048;
 const PARTNER = { client_id: 'demo-partner', client_secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' };
@@ -47,11 +48,11 @@ function headerOf(answer: Answer | RawAnswer, name: string): string | null {
   return Array.isArray(value) ? value.join(', ') : (value ?? null);
 }
 
-/** Checks the REST envelope: exactly code, message, doc_url (and field when given), nothing else, no stack. */
+/** Checks the REST envelope: exactly code, message, doc_url (with the reason outside 401s and INSUFFICIENT_ROLES, and field when given), nothing else, no stack. */
 function expectEnvelope(server: TestServer, answer: Answer | RawAnswer, status: number, code: string, message: string, field?: string): void {
   expect({ status: answer.status, body: answer.json }).toEqual({
     status,
-    body: { errors: [{ code, message, doc_url: `${server.url}/docs/errors/${code}`, ...(field ? { field } : {}) }] },
+    body: { errors: [{ code, ...restReason(code, message), doc_url: `${server.url}/docs/errors/${code}`, ...(field ? { field } : {}) }] },
   });
 }
 
@@ -70,7 +71,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
 
   describe('routing', () => {
     it.each([['/v1/nope'], ['/v1/auth'], ['/v1/auth/me/extra'], ['/v1/']])('answers 404 ROUTE_NOT_FOUND for %s', async (path) => {
-      expectEnvelope(server, await call(`${server.url}${path}`), 404, 'not_found', 'ROUTE_NOT_FOUND');
+      expectEnvelope(server, await call(`${server.url}${path}`), 404, 'resource_not_found', 'ROUTE_NOT_FOUND');
     });
 
     it('answers 405 with Allow for a known path and another method, before looking at credentials', async () => {
@@ -83,40 +84,40 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
     });
 
     it('answers 404 for paths outside /v1 and for non-GET on them', async () => {
-      expectEnvelope(server, await call(`${server.url}/nope`), 404, 'not_found', 'ROUTE_NOT_FOUND');
-      expectEnvelope(server, await call(`${server.url}/healthz`, { method: 'POST' }), 404, 'not_found', 'ROUTE_NOT_FOUND');
+      expectEnvelope(server, await call(`${server.url}/nope`), 404, 'resource_not_found', 'ROUTE_NOT_FOUND');
+      expectEnvelope(server, await call(`${server.url}/healthz`, { method: 'POST' }), 404, 'resource_not_found', 'ROUTE_NOT_FOUND');
     });
   });
 
   describe('request bodies', () => {
     it('answers 400 MALFORMED_JSON for a body that is not JSON', async () => {
       const answer = await call(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': newAddress() }, body: '{"email": "alice@demo.test",' });
-      expectEnvelope(server, answer, 400, 'invalid_request', 'MALFORMED_JSON');
+      expectEnvelope(server, answer, 400, 'parameter_invalid', 'MALFORMED_JSON');
     });
 
     it('answers 400 BODY_MUST_BE_A_JSON_OBJECT for JSON that is not an object', async () => {
       for (const body of [[], 'text', 42, null]) {
-        expectEnvelope(server, await loginJson(body), 400, 'invalid_request', 'BODY_MUST_BE_A_JSON_OBJECT');
+        expectEnvelope(server, await loginJson(body), 400, 'parameter_invalid', 'BODY_MUST_BE_A_JSON_OBJECT');
       }
     });
 
-    it('answers 415 with Accept for a text/plain body', async () => {
+    it('answers 400 parameter_invalid with Accept for a text/plain body', async () => {
       const answer = await call(`${server.url}/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain', 'x-forwarded-for': newAddress() },
         body: JSON.stringify({ email: 'alice@demo.test', password: DEMO_PASSWORD }),
       });
-      expectEnvelope(server, answer, 415, 'unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
+      expectEnvelope(server, answer, 400, 'parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
       expect(answer.headers.get('accept')).toBe('application/json');
     });
 
-    it('answers 415 for a form body on a JSON-only route', async () => {
+    it('answers 400 parameter_invalid for a form body on a JSON-only route', async () => {
       const answer = await call(`${server.url}/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': newAddress() },
         body: new URLSearchParams({ email: 'alice@demo.test', password: DEMO_PASSWORD }).toString(),
       });
-      expectEnvelope(server, answer, 415, 'unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
+      expectEnvelope(server, answer, 400, 'parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
     });
 
     it(`answers 413 BODY_TOO_LARGE for a body over MAX_BODY_BYTES (${MAX_BODY_BYTES})`, async () => {
@@ -139,7 +140,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         req.end();
       });
       expect(answer.status).toBe(413);
-      expect(JSON.parse(answer.text).errors[0].message).toBe('BODY_TOO_LARGE');
+      expect(JSON.parse(answer.text).errors[0].reason).toBe('BODY_TOO_LARGE');
     });
 
     it('accepts a body just under the limit', async () => {
@@ -150,12 +151,12 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
 
     it('answers 400 UNKNOWN_FIELD naming an unknown body property', async () => {
       const answer = await loginJson({ email: 'alice@demo.test', password: DEMO_PASSWORD, role: 'backoffice' });
-      expectEnvelope(server, answer, 400, 'invalid_request', 'UNKNOWN_FIELD', 'role');
+      expectEnvelope(server, answer, 400, 'parameter_invalid', 'UNKNOWN_FIELD', 'role');
     });
 
     it('answers 400 REQUIRED_FIELD_MISSING naming a missing field', async () => {
-      expectEnvelope(server, await loginJson({ email: 'alice@demo.test' }), 400, 'invalid_request', 'REQUIRED_FIELD_MISSING', 'password');
-      expectEnvelope(server, await loginJson({ email: 'alice@demo.test', password: null }), 400, 'invalid_request', 'REQUIRED_FIELD_MISSING', 'password');
+      expectEnvelope(server, await loginJson({ email: 'alice@demo.test' }), 400, 'parameter_invalid', 'REQUIRED_FIELD_MISSING', 'password');
+      expectEnvelope(server, await loginJson({ email: 'alice@demo.test', password: null }), 400, 'parameter_invalid', 'REQUIRED_FIELD_MISSING', 'password');
     });
 
     it('names every offending field at once', async () => {
@@ -163,8 +164,8 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(answer.status).toBe(400);
       expect(answer.json.errors).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ code: 'invalid_request', message: 'UNKNOWN_FIELD', field: 'is_admin' }),
-          expect.objectContaining({ code: 'invalid_request', message: 'REQUIRED_FIELD_MISSING', field: 'password' }),
+          expect.objectContaining({ code: 'parameter_invalid', reason: 'UNKNOWN_FIELD', field: 'is_admin' }),
+          expect.objectContaining({ code: 'parameter_invalid', reason: 'REQUIRED_FIELD_MISSING', field: 'password' }),
         ]),
       );
       expect(answer.json.errors).toHaveLength(2);
@@ -179,7 +180,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
     it('answers 400 naming a field of the wrong type', async () => {
       const answer = await loginJson({ email: 5, password: DEMO_PASSWORD });
       expect(answer.status).toBe(400);
-      expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'email' });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'email' });
     });
   });
 
@@ -237,14 +238,14 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
 
     it('applies the same field checks to a form body', async () => {
       const missing = await token({ 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams({ grant_type: 'client_credentials', client_id: 'x' }).toString());
-      expectEnvelope(server, missing, 400, 'invalid_request', 'REQUIRED_FIELD_MISSING', 'client_secret');
+      expectEnvelope(server, missing, 400, 'parameter_invalid', 'REQUIRED_FIELD_MISSING', 'client_secret');
       const unknown = await token({ 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams({ ...fields, colour: 'blue' }).toString());
-      expectEnvelope(server, unknown, 400, 'invalid_request', 'UNKNOWN_FIELD', 'colour');
+      expectEnvelope(server, unknown, 400, 'parameter_invalid', 'UNKNOWN_FIELD', 'colour');
     });
 
-    it('answers 415 with both accepted types for another media type', async () => {
+    it('answers 400 parameter_invalid with both accepted types for another media type', async () => {
       const answer = await token({ 'content-type': 'text/plain' }, JSON.stringify(fields));
-      expectEnvelope(server, answer, 415, 'unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
+      expectEnvelope(server, answer, 400, 'parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
       expect(answer.headers.get('accept')).toBe('application/json, application/x-www-form-urlencoded');
     });
   });
@@ -280,7 +281,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       if (route.body) {
         const types = Object.keys(operation.requestBody.content).sort();
         expect(types).toEqual(route.body.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).sort());
-        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413']));
       } else {
         expect(operation.requestBody).toBeUndefined();
       }
@@ -316,10 +317,10 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expect(page.text).toMatch(/^<!doctype html>/i);
-      expect(page.text).toContain('The request is missing valid authentication credentials.');
+      expect(page.text).toContain(CATALOG.unauthorized.description);
       expect(page.text).toContain('401');
       expect(page.text).toContain('How To Fix');
-      expect(page.text).toContain('Provide a valid authentication token or signature.');
+      expect(page.text).toContain(CATALOG.unauthorized.fixes[0]);
       expect(page.text).toContain('/errors/unauthorized');
     });
 
@@ -332,7 +333,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
     });
 
     it.each([['nope'], ['toString'], ['constructor'], ['']])('/docs/errors/%s answers 404', async (code) => {
-      expectEnvelope(server, await call(`${server.url}/docs/errors/${code}`), 404, 'not_found', 'ROUTE_NOT_FOUND');
+      expectEnvelope(server, await call(`${server.url}/docs/errors/${code}`), 404, 'resource_not_found', 'ROUTE_NOT_FOUND');
     });
   });
 
@@ -353,7 +354,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       ['unknown error page', () => call(`${server.url}/docs/errors/nope`)],
     ];
 
-    it.each(requests)('%s: only code, message, doc_url (and field), no stack trace, a working doc_url', async (_label, send) => {
+    it.each(requests)('%s: only code, message, doc_url (and reason, field), no stack trace, a working doc_url', async (_label, send) => {
       const answer = await send();
       expect(answer.status).toBeGreaterThanOrEqual(400);
       expect(headerOf(answer, 'content-type')).toMatch(/^application\/json/);
@@ -361,7 +362,8 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(answer.json.errors.length).toBeGreaterThan(0);
       for (const error of answer.json.errors) {
         const keys = Object.keys(error).sort();
-        expect(keys.filter((k) => k !== 'field')).toEqual(['code', 'doc_url', 'message']);
+        expect(keys.filter((k) => k !== 'field' && k !== 'reason')).toEqual(['code', 'doc_url', 'message']);
+        if (!messageIsReason(error.code, error.message)) expect(error.reason).toMatch(/^[A-Z][A-Z0-9_]+$/);
         expect(Object.keys(CATALOG)).toContain(error.code);
         expect(CATALOG[error.code as keyof typeof CATALOG].status).toBe(answer.status);
         expect(error.doc_url).toBe(`${server.url}/docs/errors/${error.code}`);

@@ -38,7 +38,7 @@ describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) =>
 
   it('is refused to subscribers and brokers (403), after authentication (401 first)', async () => {
     for (const who of ['alice', 'broker']) {
-      expect((await send(who, 'GET', base('pol_alice_per'))).json.errors[0]).toMatchObject({ code: 'forbidden', message: 'ROLE_NOT_ALLOWED' });
+      expect((await send(who, 'GET', base('pol_alice_per'))).json.errors[0]).toMatchObject({ code: 'forbidden', message: 'INSUFFICIENT_ROLES' });
       expect((await send(who, 'POST', `${base('pol_alice_per')}/cmp_alice_per_c1/suspend`, { reason: 'x' })).status).toBe(403);
     }
     expect((await call(`${server.url}${base('pol_alice_per')}/cmp_alice_per_c1/suspend`, { method: 'POST', body: 'not json' })).status).toBe(401);
@@ -51,9 +51,9 @@ describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) =>
     expect(suspended.json).toMatchObject({ status: 'suspended', events: [{ from_status: 'active', to_status: 'suspended', actor_kind: 'backoffice', reason: 'KYC review' }] });
     const again = await send('backoffice', 'POST', `${path}/suspend`, { reason: 'twice' });
     expect(again.status).toBe(409);
-    expect(again.json.errors[0].message).toBe('CANNOT_SUSPEND_IN_STATE_SUSPENDED');
+    expect(again.json.errors[0].reason).toBe('CANNOT_SUSPEND_IN_STATE_SUSPENDED');
     expect((await send('partner', 'POST', `${path}/resume`, { reason: 'documents received' })).json.status).toBe('active');
-    expect((await send('backoffice', 'POST', `${path}/close`, { reason: 'too early' })).json.errors[0].message).toBe('CANNOT_CLOSE_IN_STATE_ACTIVE');
+    expect((await send('backoffice', 'POST', `${path}/close`, { reason: 'too early' })).json.errors[0].reason).toBe('CANNOT_CLOSE_IN_STATE_ACTIVE');
     expect((await send('backoffice', 'POST', `${path}/liquidate`, { reason: 'surrender' })).json.status).toBe('liquidating');
     const closed = await send('backoffice', 'POST', `${path}/close`, { reason: 'paid out' });
     expect(closed.json.status).toBe('closed');
@@ -65,8 +65,8 @@ describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) =>
   it('needs a reason', async () => {
     const answer = await send('backoffice', 'POST', `${base('pol_bob_per')}/cmp_bob_per_c2/suspend`, { reason: ' ' });
     expect(answer.status).toBe(400);
-    expect(answer.json.errors[0]).toMatchObject({ message: 'REASON_REQUIRED', field: 'reason' });
-    expect((await send('backoffice', 'POST', `${base('pol_bob_per')}/cmp_bob_per_c2/suspend`, {})).json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'reason' });
+    expect(answer.json.errors[0]).toMatchObject({ reason: 'REASON_REQUIRED', field: 'reason' });
+    expect((await send('backoffice', 'POST', `${base('pol_bob_per')}/cmp_bob_per_c2/suspend`, {})).json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'reason' });
   });
 
   it('opens a PER compartment that does not exist yet, once, and only codes the product allows', async () => {
@@ -74,12 +74,12 @@ describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) =>
     expect(opened.status).toBe(201);
     expect(opened.json).toMatchObject({ code: 'C2', status: 'open', value: { amount: 0, currency: 'EUR' } });
     expect((await send('backoffice', 'POST', `${base('pol_bob_per2')}/${opened.json.id}/activate`, { reason: 'first payment' })).json.status).toBe('active');
-    expect((await send('backoffice', 'POST', base('pol_bob_per2'), { code: 'C2', reason: 'again' })).json.errors[0]).toMatchObject({ code: 'conflict', message: 'COMPARTMENT_ALREADY_EXISTS' });
-    expect((await send('backoffice', 'POST', base('pol_bob_av'), { code: 'C1', reason: 'no' })).json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'COMPARTMENT_CODE_NOT_ALLOWED', field: 'code' });
+    expect((await send('backoffice', 'POST', base('pol_bob_per2'), { code: 'C2', reason: 'again' })).json.errors[0]).toMatchObject({ code: 'conflict', reason: 'COMPARTMENT_ALREADY_EXISTS' });
+    expect((await send('backoffice', 'POST', base('pol_bob_av'), { code: 'C1', reason: 'no' })).json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'COMPARTMENT_CODE_NOT_ALLOWED', field: 'code' });
   });
 
   it('unknown policies and compartments are 404', async () => {
-    expect((await send('backoffice', 'GET', base('pol_nobody'))).json.errors[0].message).toBe('POLICY_NOT_FOUND');
-    expect((await send('backoffice', 'POST', `${base('pol_bob_per')}/cmp_alice_per_c1/suspend`, { reason: 'x' })).json.errors[0].message).toBe('COMPARTMENT_NOT_FOUND');
+    expect((await send('backoffice', 'GET', base('pol_nobody'))).json.errors[0].reason).toBe('POLICY_NOT_FOUND');
+    expect((await send('backoffice', 'POST', `${base('pol_bob_per')}/cmp_alice_per_c1/suspend`, { reason: 'x' })).json.errors[0].reason).toBe('COMPARTMENT_NOT_FOUND');
   });
 });

@@ -104,7 +104,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     ])("subscriber A gets 404 for B's policy: %s", async (_label, send) => {
       const answer = await send();
       expect(answer.status).toBe(404);
-      expect(answer.json.errors).toEqual([{ code: 'not_found', message: 'POLICY_NOT_FOUND', doc_url: `${server.url}/docs/errors/not_found` }]);
+      expect(answer.json.errors).toEqual([{ code: 'resource_not_found', message: expect.any(String), reason: 'POLICY_NOT_FOUND', doc_url: `${server.url}/docs/errors/resource_not_found` }]);
     });
 
     it("B's designation was not changed by A's attempt", async () => {
@@ -127,7 +127,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     ])('If-Match %s: 428 precondition_required, nothing written', async (_label, ifMatch) => {
       const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, ifMatch);
       expect(answer.status).toBe(428);
-      expect(first(answer)).toEqual({ code: 'precondition_required', message: 'IF_MATCH_REQUIRED', doc_url: `${server.url}/docs/errors/precondition_required` });
+      expect(first(answer)).toEqual({ code: 'precondition_required', message: expect.any(String), reason: 'IF_MATCH_REQUIRED', doc_url: `${server.url}/docs/errors/precondition_required` });
       expect(await store.current('pol_alice_av')).toBeUndefined();
     });
 
@@ -139,7 +139,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it.each([['weak', 'W/"0"'], ['unquoted', '0'], ['a list', '"0", "1"'], ['not a number', '"abc"']])('an If-Match that is none of our ETags (%s) never matches: 412', async (_label, ifMatch) => {
       const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, ifMatch);
       expect(answer.status).toBe(412);
-      expect(first(answer)).toMatchObject({ code: 'precondition_failed', message: 'ETAG_NOT_MATCHED' });
+      expect(first(answer)).toMatchObject({ code: 'precondition_failed', reason: 'ETAG_NOT_MATCHED' });
     });
 
     it('a PUT with the current ETag succeeds and returns the next ETag; a GET then shows it', async () => {
@@ -156,14 +156,14 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it('a PUT with a stale ETag is 412 precondition_failed and changes nothing', async () => {
       const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children' }, '"0"');
       expect(answer.status).toBe(412);
-      expect(first(answer)).toEqual({ code: 'precondition_failed', message: 'STALE_VERSION', doc_url: `${server.url}/docs/errors/precondition_failed` });
+      expect(first(answer)).toEqual({ code: 'precondition_failed', message: expect.any(String), reason: 'STALE_VERSION', doc_url: `${server.url}/docs/errors/precondition_failed` });
       expect((await get('alice', 'pol_alice_av')).json).toMatchObject({ version: 1, standard_clause: { id: 'clause_heirs' } });
     });
 
     it('the version cannot be set through the body', async () => {
       const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', expected_version: 1 }, '"1"');
       expect(answer.status).toBe(400);
-      expect(first(answer)).toMatchObject({ code: 'invalid_request', message: 'UNKNOWN_FIELD', field: 'expected_version' });
+      expect(first(answer)).toMatchObject({ code: 'parameter_invalid', reason: 'UNKNOWN_FIELD', field: 'expected_version' });
     });
 
     it.each([
@@ -176,7 +176,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       );
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses).toEqual([200, ...Array(19).fill(412)]);
-      for (const loser of answers.filter((a) => a.status === 412)) expect(first(loser)).toMatchObject({ code: 'precondition_failed', message: 'STALE_VERSION' });
+      for (const loser of answers.filter((a) => a.status === 412)) expect(first(loser)).toMatchObject({ code: 'precondition_failed', reason: 'STALE_VERSION' });
       const winner = answers.find((a) => a.status === 200)!;
       expect(winner.headers.get('etag')).toBe(`"${version + 1}"`);
       const current = await get('bob', 'pol_bob_per');
@@ -205,7 +205,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it('shares of each rank total exactly 100%: otherwise 400 naming the rank', async () => {
       const answer = await put('alice', 'pol_alice_av', { beneficiaries: [person('Paul', 1, 5_000), person('Léa', 1, 5_000), person('Jeanne', 2, 6_000), person('Marc', 2, 3_000)] }, '"2"');
       expect(answer.status).toBe(400);
-      expect(answer.json.errors).toEqual([{ code: 'invalid_request', message: 'SHARES_OF_RANK_2_NOT_100_PERCENT', field: 'beneficiaries', doc_url: `${server.url}/docs/errors/invalid_request` }]);
+      expect(answer.json.errors).toEqual([{ code: 'parameter_invalid', message: expect.any(String), reason: 'SHARES_OF_RANK_2_NOT_100_PERCENT', field: 'beneficiaries', doc_url: `${server.url}/docs/errors/parameter_invalid` }]);
     });
 
     it('names every offending field at once, as the client spelled it', async () => {
@@ -222,7 +222,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
         '"2"',
       );
       expect(answer.status).toBe(400);
-      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.message}`).sort()).toEqual(
+      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.reason}`).sort()).toEqual(
         [
           'beneficiaries.0.first_name REQUIRED_FIELD_MISSING',
           'beneficiaries.0.birth_date BIRTH_DATE_IN_FUTURE',
@@ -235,12 +235,12 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
 
     it('exactly one of a standard clause or beneficiaries; unknown clauses and fields are refused', async () => {
       const both = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs', beneficiaries: [person('Paul', 1, 10_000)] }, '"2"');
-      expect(first(both)).toMatchObject({ message: 'EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES', field: 'standard_clause_id' });
+      expect(first(both)).toMatchObject({ reason: 'EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES', field: 'standard_clause_id' });
       const unknown = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_neighbours' }, '"2"');
-      expect(first(unknown)).toMatchObject({ message: 'UNKNOWN_STANDARD_CLAUSE', field: 'standard_clause_id' });
+      expect(first(unknown)).toMatchObject({ reason: 'UNKNOWN_STANDARD_CLAUSE', field: 'standard_clause_id' });
       const extra = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs', status: 'accepted' }, '"2"');
       expect(extra.status).toBe(400);
-      expect(first(extra)).toMatchObject({ message: 'UNKNOWN_FIELD', field: 'status' });
+      expect(first(extra)).toMatchObject({ reason: 'UNKNOWN_FIELD', field: 'status' });
       expect((await get('alice', 'pol_alice_av')).json.version).toBe(2);
     });
   });
@@ -260,7 +260,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       const [paul, ...rest] = current.beneficiaries.map(resend);
       const answer = await put('backoffice', 'pol_alice_av', { beneficiaries: [{ ...paul, accepted: true, accepted_at: '2025-11-03' }, ...rest] }, `"${current.version}"`);
       expect(answer.status).toBe(400);
-      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.message}`)).toEqual(['beneficiaries.0.accepted ACCEPTANCE_RECORDED_SEPARATELY', 'beneficiaries.0.accepted_at ACCEPTANCE_RECORDED_SEPARATELY']);
+      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.reason}`)).toEqual(['beneficiaries.0.accepted ACCEPTANCE_RECORDED_SEPARATELY', 'beneficiaries.0.accepted_at ACCEPTANCE_RECORDED_SEPARATELY']);
       expect((await get('alice', 'pol_alice_av')).json).toEqual(current);
       designation = current;
     });
@@ -268,22 +268,22 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it.each([['the subscriber', 'alice'], ['the broker', 'broker'], ['the partner platform', 'machine']])('%s may not record an acceptance (403)', async (_label, who) => {
       const answer = await record(who, { beneficiary_id: designation.beneficiaries[0].id, accepted_at: '2025-11-03', endorsement_id: 'evd_x' });
       expect(answer.status).toBe(403);
-      expect(first(answer)).toMatchObject({ code: 'forbidden', message: 'ROLE_NOT_ALLOWED' });
+      expect(first(answer)).toMatchObject({ code: 'forbidden', message: 'INSUFFICIENT_ROLES' });
     });
 
     it('needs the signed endorsement of this policy, not refused, about this beneficiary (422 naming endorsement_id)', async () => {
       const paul = designation.beneficiaries[0].id;
       const unknown = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: 'evd_nobody' });
-      expect(first(unknown)).toMatchObject({ code: 'unprocessable', message: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', field: 'endorsement_id' });
+      expect(first(unknown)).toMatchObject({ code: 'unprocessable_content', reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', field: 'endorsement_id' });
       // An endorsement of another policy, or another kind of document, is not this one's.
       const otherPolicy = (await uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_per' })).json.id;
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: otherPolicy }))).toMatchObject({ message: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND' });
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: otherPolicy }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND' });
       const refused = await endorsement(paul);
       expect((await reviewEvidence(server, auth('backoffice'), refused, 'refuse', 'unsigned')).status).toBe(200);
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: refused }))).toMatchObject({ message: 'ACCEPTANCE_ENDORSEMENT_REFUSED', field: 'endorsement_id' });
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: refused }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_REFUSED', field: 'endorsement_id' });
       const aboutLea = await endorsement(designation.beneficiaries[1].id);
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ message: 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY' });
-      expect(first(await record('backoffice', { beneficiary_id: 'bnf_nobody', accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ message: 'UNKNOWN_BENEFICIARY', field: 'beneficiary_id' });
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY' });
+      expect(first(await record('backoffice', { beneficiary_id: 'bnf_nobody', accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ reason: 'UNKNOWN_BENEFICIARY', field: 'beneficiary_id' });
       expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
     });
 
@@ -291,9 +291,9 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       const paul = designation.beneficiaries[0].id;
       endorsementId = await endorsement(paul);
       const early = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-12', endorsement_id: endorsementId });
-      expect(first(early)).toMatchObject({ code: 'unprocessable', message: 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', field: 'accepted_at' });
+      expect(first(early)).toMatchObject({ code: 'unprocessable_content', reason: 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', field: 'accepted_at' });
       const tomorrow = new Date(server.clock.now().getTime() + 2 * 24 * 3600_000).toISOString().slice(0, 10);
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: tomorrow, endorsement_id: endorsementId }))).toMatchObject({ message: 'ACCEPTANCE_DATE_IN_FUTURE', field: 'accepted_at' });
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: tomorrow, endorsement_id: endorsementId }))).toMatchObject({ reason: 'ACCEPTANCE_DATE_IN_FUTURE', field: 'accepted_at' });
     });
 
     it('back-office records it: the endorsement is accepted by the act, the designation moves on a version, audited and notified', async () => {
@@ -312,7 +312,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       const [notice] = await server.db.query<{ recipient_user_id: string; payload: Body }>(`select recipient_user_id, payload from notification_outbox where template = 'beneficiary_acceptance_recorded' and payload->>'policyId' = 'pol_alice_av'`);
       expect(notice).toEqual({ recipient_user_id: 'usr_alice', payload: { policyId: 'pol_alice_av', subscriberId: 'sbr_alice', beneficiaryId: paul, acceptedAt: '2025-04-13', version: answer.json.version } });
       // Once is enough.
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-13', endorsement_id: endorsementId }))).toMatchObject({ code: 'conflict', message: 'BENEFICIARY_ALREADY_ACCEPTED' });
+      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-13', endorsement_id: endorsementId }))).toMatchObject({ code: 'conflict', reason: 'BENEFICIARY_ALREADY_ACCEPTED' });
       designation = answer.json;
     });
 
@@ -325,7 +325,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     ])('a PUT that %s is 409 without their consent', async (_label, body) => {
       const answer = await put('alice', 'pol_alice_av', body(), `"${designation.version}"`);
       expect(answer.status).toBe(409);
-      expect(answer.json.errors).toEqual([{ code: 'conflict', message: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', field: 'consents', doc_url: `${server.url}/docs/errors/conflict` }]);
+      expect(answer.json.errors).toEqual([{ code: 'conflict', message: expect.any(String), reason: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', field: 'consents', doc_url: `${server.url}/docs/errors/conflict` }]);
       expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
     });
 
@@ -341,14 +341,14 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       const paul = accepted().id;
       const notAccepted = others()[0].id;
       const change = (consents: Body[]) => put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents }, `"${designation.version}"`);
-      expect(first(await change([{ beneficiary_id: notAccepted, evidence_id: 'evd_x' }]))).toMatchObject({ code: 'invalid_request', message: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiary_id' });
+      expect(first(await change([{ beneficiary_id: notAccepted, evidence_id: 'evd_x' }]))).toMatchObject({ code: 'parameter_invalid', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiary_id' });
       // Only an accepted beneficiary gives a consent; it names them.
-      expect(first(await consentFor(notAccepted))).toMatchObject({ code: 'unprocessable', message: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'item' });
+      expect(first(await consentFor(notAccepted))).toMatchObject({ code: 'unprocessable_content', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'item' });
       const pending = (await consentFor(paul)).json.id;
-      expect(first(await change([{ beneficiary_id: paul, evidence_id: pending }]))).toMatchObject({ code: 'unprocessable', message: 'CONSENT_DOCUMENT_NOT_ACCEPTED', field: 'consents.0.evidence_id' });
-      expect(first(await change([{ beneficiary_id: paul, evidence_id: endorsementId }]))).toMatchObject({ message: 'CONSENT_DOCUMENT_NOT_FOUND' });
+      expect(first(await change([{ beneficiary_id: paul, evidence_id: pending }]))).toMatchObject({ code: 'unprocessable_content', reason: 'CONSENT_DOCUMENT_NOT_ACCEPTED', field: 'consents.0.evidence_id' });
+      expect(first(await change([{ beneficiary_id: paul, evidence_id: endorsementId }]))).toMatchObject({ reason: 'CONSENT_DOCUMENT_NOT_FOUND' });
       // The old free-text consent (a date) is gone.
-      expect(first(await change([{ beneficiary_id: paul, consented_at: '2026-01-05' }]))).toMatchObject({ code: 'invalid_request' });
+      expect(first(await change([{ beneficiary_id: paul, consented_at: '2026-01-05' }]))).toMatchObject({ code: 'parameter_invalid' });
       expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
     });
 
@@ -429,7 +429,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       try {
         const answer = await put('bob', 'pol_bob_av', { standard_clause_id: 'clause_heirs' }, '"0"');
         expect(answer.status).toBe(409);
-        expect(first(answer)).toMatchObject({ code: 'conflict', message: 'CANNOT_DESIGNATE_BENEFICIARIES_IN_POLICY_STATE_WITHDRAWN' });
+        expect(first(answer)).toMatchObject({ code: 'conflict', reason: 'CANNOT_DESIGNATE_BENEFICIARIES_IN_POLICY_STATE_WITHDRAWN' });
         expect((await get('bob', 'pol_bob_av')).status).toBe(200);
       } finally {
         await server.db.query(`update policies set status = 'active' where id = 'pol_bob_av'`);

@@ -59,10 +59,10 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   it('refuses a file whose bytes are not what it declares, and a subject that is not the subscriber\'s', async () => {
     const renamed = await send('alice', 'POST', upload('sbr_alice'), consent({ content_base64: tinyPng().toString('base64') }));
     expect(renamed.status).toBe(400);
-    expect(renamed.json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'content_base64', message: 'CONTENT_DOES_NOT_MATCH_TYPE' });
+    expect(renamed.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'content_base64', reason: 'CONTENT_DOES_NOT_MATCH_TYPE' });
     const bobsPolicy = await send('alice', 'POST', upload('sbr_alice'), consent({ subject_id: 'pol_bob_av' }));
     expect(bobsPolicy.status).toBe(404);
-    expect(bobsPolicy.json.errors[0]).toMatchObject({ code: 'not_found', message: 'EVIDENCE_SUBJECT_NOT_FOUND' });
+    expect(bobsPolicy.json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'EVIDENCE_SUBJECT_NOT_FOUND' });
     const unknownKind = await send('alice', 'POST', upload('sbr_alice'), consent({ kind: 'selfie' }));
     expect(unknownKind.status).toBe(400);
   });
@@ -85,13 +85,13 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
     }
     const noReason = await send('backoffice', 'POST', `${one(evidence.id)}/review`, { decision: 'refuse' });
     expect(noReason.status).toBe(400);
-    expect(noReason.json.errors[0]).toMatchObject({ field: 'reason', message: 'REFUSAL_REASON_REQUIRED' });
+    expect(noReason.json.errors[0]).toMatchObject({ field: 'reason', reason: 'REFUSAL_REASON_REQUIRED' });
     const refused = await send('backoffice', 'POST', `${one(evidence.id)}/review`, { decision: 'refuse', reason: 'Document illisible' });
     expect(refused.status).toBe(200);
     expect(refused.json).toMatchObject({ status: 'refused', review_reason: 'Document illisible', reviewed_at: expect.any(String) });
     const again = await send('backoffice', 'POST', `${one(evidence.id)}/review`, { decision: 'accept' });
     expect(again.status).toBe(409);
-    expect(again.json.errors[0].message).toBe('EVIDENCE_ALREADY_REVIEWED');
+    expect(again.json.errors[0].reason).toBe('EVIDENCE_ALREADY_REVIEWED');
     expect((await send('alice', 'GET', one(evidence.id))).json.status).toBe('refused');
   });
 
@@ -120,6 +120,6 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
     for (let i = 0; i < 20; i++) expect((await send('bob', 'POST', upload('sbr_bob'), bobs())).status).toBe(201);
     const over = await send('bob', 'POST', upload('sbr_bob'), bobs());
     expect(over.status).toBe(422);
-    expect(over.json.errors[0].message).toBe('EVIDENCE_LIMIT_REACHED');
+    expect(over.json.errors[0].reason).toBe('EVIDENCE_LIMIT_REACHED');
   });
 });

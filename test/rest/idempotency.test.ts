@@ -7,6 +7,7 @@ import type { Db } from '../../store/db';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { restReason } from '../support/errors';
 
 const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 let addressCounter = 0;
@@ -24,7 +25,7 @@ async function sessionsOf(db: Db, userId: string): Promise<Array<{ id: string; r
 
 function expectError(answer: Answer, status: number, code: string, message: string): void {
   expect(answer.status).toBe(status);
-  expect(answer.json.errors[0]).toMatchObject({ code, message });
+  expect(answer.json.errors[0]).toMatchObject({ code, ...restReason(code, message) });
 }
 
 describe.each(EACH_DATABASE)('%s', (_name, database) => {
@@ -90,7 +91,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const reused = await graphqlWithKey(token, key, LOGOUT);
         expect(reused.status).toBe(422);
         expect(reused.json.errors).toHaveLength(1);
-        expect(reused.json.errors[0]).toMatchObject({ message: 'IDEMPOTENCY_KEY_REUSED', extensions: { code: 'unprocessable', doc_url: `${server.url}/docs/errors/unprocessable` } });
+        expect(reused.json.errors[0]).toMatchObject({ extensions: { reason: 'IDEMPOTENCY_KEY_REUSED', code: 'unprocessable_content', doc_url: `${server.url}/docs/errors/unprocessable_content` } });
         expect(reused.headers.get('idempotent-replayed')).toBeNull();
         // The logout did not run: the token still works and no session was revoked.
         expect(await sessionsOf(server.db, 'usr_bob')).toEqual(sessionsBefore);
@@ -125,7 +126,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
           const answer = await graphqlWithKey(token, key, LOGOUT);
           expect(answer.status).toBe(400);
           expect(answer.json.errors).toHaveLength(1);
-          expect(answer.json.errors[0].message).toBe('INVALID_IDEMPOTENCY_KEY');
+          expect(answer.json.errors[0].extensions.reason).toBe('INVALID_IDEMPOTENCY_KEY');
         }
         // Nothing ran: the token still works.
         expect((await gql(server.url, ME, { token })).status).toBe(200);
@@ -184,7 +185,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const reused = await restLogin(token, key, address, { email: 'bob@demo.test', password: DEMO_PASSWORD });
         expect(reused.status).toBe(422);
         expect(reused.json).toEqual({
-          errors: [{ code: 'unprocessable', message: 'IDEMPOTENCY_KEY_REUSED', doc_url: `${server.url}/docs/errors/unprocessable`, field: 'Idempotency-Key' }],
+          errors: [{ code: 'unprocessable_content', message: expect.any(String), reason: 'IDEMPOTENCY_KEY_REUSED', doc_url: `${server.url}/docs/errors/unprocessable_content`, field: 'Idempotency-Key' }],
         });
         expect(await sessionsOf(server.db, 'usr_bob')).toEqual(before);
       });
@@ -195,7 +196,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const key = newKey();
         expect((await graphqlWithKey(token, key, ME)).status).toBe(200);
         const other = await call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'idempotency-key': key } });
-        expectError(other, 422, 'unprocessable', 'IDEMPOTENCY_KEY_REUSED');
+        expectError(other, 422, 'unprocessable_content', 'IDEMPOTENCY_KEY_REUSED');
         expect((await gql(server.url, ME, { token })).status).toBe(200);
       });
 
@@ -228,7 +229,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const { token } = await login(server.url, 'alice@demo.test', newAddress());
         const answer = await restLogout(token, 'k'.repeat(300));
         expect(answer.status).toBe(400);
-        expect(answer.json).toEqual({ errors: [{ code: 'invalid_idempotency_key', message: 'INVALID_IDEMPOTENCY_KEY', doc_url: `${server.url}/docs/errors/invalid_idempotency_key`, field: 'Idempotency-Key' }] });
+        expect(answer.json).toEqual({ errors: [{ code: 'invalid_idempotency_key', message: expect.any(String), reason: 'INVALID_IDEMPOTENCY_KEY', doc_url: `${server.url}/docs/errors/invalid_idempotency_key`, field: 'Idempotency-Key' }] });
         expect((await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       });
 
@@ -384,7 +385,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const refused = async (): Promise<Reply> => {
           await db.transaction(async (tx) => {
             await tx.query(`insert into ${ledger} (key, note) values ($1, 'partial')`, [key]);
-            throw new AppError('unprocessable', 'SOME_RULE');
+            throw new AppError('unprocessable_content', 'SOME_RULE');
           }).catch(() => undefined);
           return reply(422, '{"refused":true}');
         };
@@ -415,9 +416,9 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const { runs, execute } = counted();
       const key = newKey();
       await idempotency.run('user:a', key, request('{"a":1}'), execute);
-      await expect(idempotency.run('user:a', key, request('{"a":2}'), execute)).rejects.toMatchObject({ code: 'unprocessable', reason: 'IDEMPOTENCY_KEY_REUSED' });
-      await expect(idempotency.run('user:a', key, { ...request('{"a":1}'), path: '/v1/other' }, execute)).rejects.toMatchObject({ code: 'unprocessable' });
-      await expect(idempotency.run('user:a', key, { ...request('{"a":1}'), method: 'PATCH' }, execute)).rejects.toMatchObject({ code: 'unprocessable' });
+      await expect(idempotency.run('user:a', key, request('{"a":2}'), execute)).rejects.toMatchObject({ code: 'unprocessable_content', reason: 'IDEMPOTENCY_KEY_REUSED' });
+      await expect(idempotency.run('user:a', key, { ...request('{"a":1}'), path: '/v1/other' }, execute)).rejects.toMatchObject({ code: 'unprocessable_content' });
+      await expect(idempotency.run('user:a', key, { ...request('{"a":1}'), method: 'PATCH' }, execute)).rejects.toMatchObject({ code: 'unprocessable_content' });
       expect(runs.count).toBe(1);
     });
 

@@ -59,7 +59,7 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     for (const id of ['a%00b', 'pol_alice_av%00', '%ED%A0%80', 'pol_%ED%A0%80', encodeURIComponent("' or 1=1 --")]) {
       const answer = await get(`/v1/death-settlement/policies/${id}/beneficiary-designation`);
       expect({ id, status: answer.status }).toEqual({ id, status: 400 });
-      expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'policy_id' });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'policy_id' });
     }
     expect((await get('/v1/death-settlement/policies/pol_nobody/beneficiary-designation')).status).toBe(404);
   });
@@ -78,7 +78,7 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     const notUtf8 = Buffer.from([0xff, 0xfe, 0x1f, 0x41]).toString('base64url');
     for (const after of [nul, notUtf8]) {
       const answer = await get(`/v1/billing/commissions?after=${encodeURIComponent(after)}`);
-      expect({ after, status: answer.status, error: answer.json.errors[0] }).toMatchObject({ after, status: 400, error: { message: 'INVALID_CURSOR', field: 'after' } });
+      expect({ after, status: answer.status, error: answer.json.errors[0] }).toMatchObject({ after, status: 400, error: { reason: 'INVALID_CURSOR', field: 'after' } });
     }
     expectRestInvalid(await get('/v1/billing/commissions?after=%00'), ['after INVALID_CHARACTERS']);
   });

@@ -5,6 +5,7 @@ import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../su
 import { startTestServer, type TestServer } from '../support/server';
 import { expectRestInvalid } from '../support/invalid';
 import { acceptIbanProof, confirmWithCode, lastConfirmationCode, payoutIbanPath, payoutIbanState, uploadIbanProof } from '../support/payout-fixtures';
+import { restReason } from '../support/errors';
 
 // ---- IBANs ------------------------------------------------------------------------------------------
 
@@ -36,7 +37,7 @@ const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 
 function expectError(answer: Answer, status: number, code: string, reason: string): void {
   expect(answer.status).toBe(status);
-  expect(answer.json.errors).toEqual([expect.objectContaining({ code, message: reason, doc_url: expect.stringMatching(new RegExp(`/errors/${code}$`)) })]);
+  expect(answer.json.errors).toEqual([expect.objectContaining({ code, ...restReason(code, reason), doc_url: expect.stringMatching(new RegExp(`/errors/${code}$`)) })]);
 }
 
 describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
@@ -208,7 +209,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('at most 20 IBANs per subscriber: the 21st is 422 PAYOUT_IBAN_LIMIT_REACHED', async () => {
       const subscriberId = await newSubscriber();
       for (let n = 100; n < 120; n++) await registered(register(backoffice, subscriberId, { iban: frIban(n), holder_name: 'Paul Lemaire' }));
-      expectError(await register(backoffice, subscriberId, { iban: frIban(120), holder_name: 'Paul Lemaire' }), 422, 'unprocessable', 'PAYOUT_IBAN_LIMIT_REACHED');
+      expectError(await register(backoffice, subscriberId, { iban: frIban(120), holder_name: 'Paul Lemaire' }), 422, 'unprocessable_content', 'PAYOUT_IBAN_LIMIT_REACHED');
       expect(await ibanRows(subscriberId)).toBe(20);
     });
 
@@ -253,9 +254,9 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it("another subscriber or another distributor's broker gets 404, as for a subscriber that does not exist", async () => {
       for (const caller of [bob, otherBroker]) {
-        expectError(await register(caller, 'sbr_alice', { iban: frIban(300), holder_name: 'Mallory' }), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
+        expectError(await register(caller, 'sbr_alice', { iban: frIban(300), holder_name: 'Mallory' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       }
-      expectError(await register(backoffice, 'sbr_nobody', { iban: frIban(300), holder_name: 'Nobody' }), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await register(backoffice, 'sbr_nobody', { iban: frIban(300), holder_name: 'Nobody' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       expect(await count('select count(*)::int as n from payout_ibans where iban = $1', [frIban(300)])).toBe(0);
     });
 
@@ -311,10 +312,10 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it("another subscriber's IBANs are 404, for a subscriber and for another distributor's broker", async () => {
-      expectError(await list(bob, 'sbr_alice'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await list(alice, 'sbr_bob'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await list(otherBroker, 'sbr_alice'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await list(alice, 'sbr_nobody'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(bob, 'sbr_alice'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(alice, 'sbr_bob'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(otherBroker, 'sbr_alice'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(alice, 'sbr_nobody'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
     });
 
     it('without credentials: 401', async () => {
@@ -367,7 +368,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const before = await defaultIds();
       for (const caller of [broker, machine, otherBroker]) {
         for (const [who, reference] of [[subscriberId, fr.id], [subscriberId, pending.id], [subscriberId, IBAN], [subscriberId, frIban(503)], [subscriberId, 'pib_doesnotexist'], ['sbr_alice', 'pib_alice_debit'], ['sbr_nobody', IBAN]]) {
-          expectError(await makeDefault(caller, who, reference), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
+          expectError(await makeDefault(caller, who, reference), 403, 'forbidden', 'INSUFFICIENT_ROLES');
         }
       }
       expect(await defaultIds()).toEqual(before);
@@ -375,12 +376,12 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('an IBAN that is not confirmed cannot be the default: 422 PAYOUT_IBAN_NOT_CONFIRMED, and the default stays', async () => {
       const before = await defaultIds();
-      expectError(await makeDefault(backoffice, subscriberId, pending.id), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
-      expectError(await makeDefault(backoffice, subscriberId, frIban(502)), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expectError(await makeDefault(backoffice, subscriberId, pending.id), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expectError(await makeDefault(backoffice, subscriberId, frIban(502)), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
       const alices = (await list(alice, 'sbr_alice')).json;
       const aliceDe = alices.find((i: Body) => i.iban === IBAN_DE);
       expect(aliceDe.status).toBe('awaiting_proof');
-      expectError(await makeDefault(alice, 'sbr_alice', IBAN_DE), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expectError(await makeDefault(alice, 'sbr_alice', IBAN_DE), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
       expect(await defaultIds()).toEqual(before);
       expect((await list(alice, 'sbr_alice')).json).toEqual(alices);
     });
@@ -409,17 +410,17 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('an IBAN the subscriber has not registered is 404 PAYOUT_IBAN_NOT_FOUND, and the default stays', async () => {
       const before = await defaultIds();
       for (const unknown of [frIban(501), IBAN_BAD_CHECKSUM, 'not-an-iban', 'pib_doesnotexist']) {
-        expectError(await makeDefault(backoffice, subscriberId, unknown), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+        expectError(await makeDefault(backoffice, subscriberId, unknown), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
       }
       // Bob's IBAN, named by its id under another subscriber's path.
       const bobsId = (await list(bob, 'sbr_bob')).json[0].id;
-      expectError(await makeDefault(backoffice, subscriberId, bobsId), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+      expectError(await makeDefault(backoffice, subscriberId, bobsId), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
       expect(await defaultIds()).toEqual(before);
     });
 
     it("another subscriber's IBANs are 404 and stay as they were, whichever way they are named", async () => {
       const alices = (await list(alice, 'sbr_alice')).json;
-      for (const reference of [IBAN, 'pib_alice_debit']) expectError(await makeDefault(bob, 'sbr_alice', reference), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      for (const reference of [IBAN, 'pib_alice_debit']) expectError(await makeDefault(bob, 'sbr_alice', reference), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       expect((await list(alice, 'sbr_alice')).json).toEqual(alices);
     });
 
@@ -457,7 +458,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(601), holder_name: 'Alice Martin' }));
       for (const caller of [broker, machine, backoffice]) {
         const answer = await confirm(caller, 'sbr_alice', pending.id);
-        expectError(answer, 422, 'unprocessable', 'CONFIRMATION_CODE_REQUIRED');
+        expectError(answer, 422, 'unprocessable_content', 'CONFIRMATION_CODE_REQUIRED');
         expect(answer.json.errors[0].field).toBe('code');
       }
       expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
@@ -487,8 +488,8 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect((await sendCode(machine, subscriberId, pending.id)).status).toBe(202);
       const { code } = await lastConfirmationCode(server, pending.id);
       const wrong = code === '000000' ? '000001' : '000000';
-      for (let i = 0; i < 4; i++) expectError(await confirm(machine, subscriberId, pending.id, { code: wrong }), 422, 'unprocessable', 'CONFIRMATION_CODE_INVALID');
-      expectError(await confirm(machine, subscriberId, pending.id, { code: wrong }), 422, 'unprocessable', 'CONFIRMATION_CODE_TOO_MANY_ATTEMPTS');
+      for (let i = 0; i < 4; i++) expectError(await confirm(machine, subscriberId, pending.id, { code: wrong }), 422, 'unprocessable_content', 'CONFIRMATION_CODE_INVALID');
+      expectError(await confirm(machine, subscriberId, pending.id, { code: wrong }), 422, 'unprocessable_content', 'CONFIRMATION_CODE_TOO_MANY_ATTEMPTS');
       // The right code is worthless now.
       expectError(await confirm(machine, subscriberId, pending.id, { code }), 409, 'conflict', 'NO_PENDING_CONFIRMATION_CODE');
       expect((await confirmWithCode(server, machine, subscriberId, pending.id)).status).toBe(200);
@@ -503,7 +504,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const start = server.clock.now();
       try {
         server.clock.set(new Date(start.getTime() + 601_000));
-        expectError(await confirm(backoffice, subscriberId, pending.id, { code }), 422, 'unprocessable', 'CONFIRMATION_CODE_EXPIRED');
+        expectError(await confirm(backoffice, subscriberId, pending.id, { code }), 422, 'unprocessable_content', 'CONFIRMATION_CODE_EXPIRED');
         expectError(await confirm(backoffice, subscriberId, pending.id, { code }), 409, 'conflict', 'NO_PENDING_CONFIRMATION_CODE');
       } finally {
         server.clock.set(start);
@@ -515,7 +516,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const subscriberId = await newSubscriber();
       const pending = await registered(register(broker, subscriberId, { iban: frIban(605), holder_name: 'Paul Lemaire' }));
       for (let i = 0; i < 5; i++) expect((await sendCode(broker, subscriberId, pending.id)).status).toBe(202);
-      expectError(await sendCode(broker, subscriberId, pending.id), 422, 'unprocessable', 'CONFIRMATION_CODE_LIMIT_REACHED');
+      expectError(await sendCode(broker, subscriberId, pending.id), 422, 'unprocessable_content', 'CONFIRMATION_CODE_LIMIT_REACHED');
     });
 
     it('brokers and partners name an IBAN by its id only: a full IBAN finds nothing (404), registered or not', async () => {
@@ -523,16 +524,16 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       await registered(register(broker, subscriberId, { iban: frIban(606), holder_name: 'Paul Lemaire' }));
       for (const caller of [broker, machine]) {
         for (const reference of [frIban(606), frIban(607)]) {
-          expectError(await sendCode(caller, subscriberId, reference), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
-          expectError(await confirm(caller, subscriberId, reference, { code: '123456' }), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+          expectError(await sendCode(caller, subscriberId, reference), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
+          expectError(await confirm(caller, subscriberId, reference, { code: '123456' }), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
         }
       }
       expect((await sendCode(backoffice, subscriberId, frIban(606))).status).toBe(202);
     });
 
     it("someone else's subscriber is 404 for the code and the confirmation; without credentials 401", async () => {
-      expectError(await sendCode(otherBroker, 'sbr_alice', 'pib_alice_debit'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await confirm(bob, 'sbr_alice', 'pib_alice_debit'), 404, 'not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await sendCode(otherBroker, 'sbr_alice', 'pib_alice_debit'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await confirm(bob, 'sbr_alice', 'pib_alice_debit'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       expect((await confirm({}, 'sbr_alice', 'pib_alice_debit')).status).toBe(401);
       expect((await sendCode({}, 'sbr_alice', 'pib_alice_debit')).status).toBe(401);
     });
@@ -587,13 +588,13 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const other = await registered(register(broker, subscriberId, { iban: frIban(701), holder_name: 'Mallory Dupont' }));
       const noReason = await review(backoffice, subscriberId, other.id, { decision: 'refuse' });
       expect(noReason.status).toBe(400);
-      expect(noReason.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'REFUSAL_REASON_REQUIRED', field: 'reason' });
+      expect(noReason.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'REFUSAL_REASON_REQUIRED', field: 'reason' });
       const refused = await review(backoffice, subscriberId, other.id, { decision: 'refuse', reason: 'holder unknown to the subscriber' });
       expect(refused.status).toBe(200);
       expect(refused.json).toMatchObject({ status: 'refused', refusal_reason: 'holder unknown to the subscriber', is_default: false });
       expectError(await review(backoffice, subscriberId, other.id, { decision: 'refuse', reason: 'again' }), 409, 'conflict', 'PAYOUT_IBAN_ALREADY_DECIDED');
       expectError(await sendCode(broker, subscriberId, other.id), 409, 'conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
-      expectError(await makeDefault(backoffice, subscriberId, other.id), 422, 'unprocessable', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expectError(await makeDefault(backoffice, subscriberId, other.id), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
       const [notice] = await server.db.query<{ payload: Body }>("select payload from notification_outbox where template = 'payout_iban_status_changed' and payload->>'payoutIbanId' = $1", [other.id]);
       expect(notice.payload).toMatchObject({ status: 'refused', reason: 'holder unknown to the subscriber' });
     });
@@ -601,10 +602,10 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('only back-office: 403 for everyone else before anything is looked up', async () => {
       for (const caller of [alice, bob, broker, machine, otherBroker]) {
         for (const [who, reference] of [['sbr_alice', 'pib_alice_debit'], ['sbr_alice', 'pib_doesnotexist'], ['sbr_nobody', IBAN]]) {
-          expectError(await review(caller, who, reference, { decision: 'approve' }), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
+          expectError(await review(caller, who, reference, { decision: 'approve' }), 403, 'forbidden', 'INSUFFICIENT_ROLES');
         }
       }
-      expectError(await review(backoffice, 'sbr_alice', 'pib_doesnotexist', { decision: 'approve' }), 404, 'not_found', 'PAYOUT_IBAN_NOT_FOUND');
+      expectError(await review(backoffice, 'sbr_alice', 'pib_doesnotexist', { decision: 'approve' }), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
       expect((await review({}, 'sbr_alice', 'pib_alice_debit', { decision: 'approve' })).status).toBe(401);
     });
   });
@@ -655,7 +656,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const subscriberId = await newSubscriber();
       const answers = await Promise.all(Array.from({ length: 8 }, () => register(backoffice, subscriberId, { iban: frIban(820), holder_name: 'Paul Lemaire' })));
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
-      for (const answer of answers.filter((a) => a.status === 409)) expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: 'IBAN_ALREADY_REGISTERED' })]);
+      for (const answer of answers.filter((a) => a.status === 409)) expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: expect.any(String), reason: 'IBAN_ALREADY_REGISTERED' })]);
       expect(await ibanRows(subscriberId)).toBe(1);
     });
   });
@@ -675,7 +676,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       // Another body under the same key: 422.
       const other = await register(broker, subscriberId, { ...body, iban: frIban(901) }, { 'idempotency-key': key });
       expect(other.status).toBe(422);
-      expect(other.json.errors[0]).toMatchObject({ code: 'unprocessable', message: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(other.json.errors[0]).toMatchObject({ code: 'unprocessable_content', reason: 'IDEMPOTENCY_KEY_REUSED' });
     });
 
     it('a repeated PATCH replays its answer', async () => {

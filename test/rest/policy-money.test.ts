@@ -5,6 +5,7 @@ import { partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 import { PAYMENTS_SECRET, paymentsEvent } from '../support/surrender-fixtures';
 import { expectRestInvalid } from '../support/invalid';
+import { restReason } from '../support/errors';
 
 /**
  * A policy's money end to end: the ledger written at issue, at surrender payment and at withdrawal, and
@@ -18,7 +19,7 @@ const newAddress = addressSource('10.63');
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
 function expectError(answer: Answer, status: number, code: string, message: string): void {
-  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, message }) });
+  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, ...restReason(code, message) }) });
 }
 
 const MONEY_QUERY = `query ($id: ID!) { policy(id: $id) {
@@ -220,8 +221,8 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
 
     it("is the subscriber's act: a broker or a partner platform gets 403, nothing changes", async () => {
       const { subscriptionId, policyId } = await signed();
-      expectError(await withdraw(as.broker, subscriptionId), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
-      expectError(await withdraw(as.partner, subscriptionId), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
+      expectError(await withdraw(as.broker, subscriptionId), 403, 'forbidden', 'INSUFFICIENT_ROLES');
+      expectError(await withdraw(as.partner, subscriptionId), 403, 'forbidden', 'INSUFFICIENT_ROLES');
       expect(await refunds(subscriptionId)).toBe(0);
       expect(await ledger(policyId)).toHaveLength(2);
     });
@@ -240,9 +241,9 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
       const early = await signed();
       // The period ends at 24:00 Paris on 9 February; back-office keys the letters in on 16 February.
       await setClock('2026-02-16T10:00:00Z');
-      expectError(await withdraw(as.backoffice, late.subscriptionId, { letter_received_on: '2026-02-10' }), 422, 'unprocessable', 'WITHDRAWAL_PERIOD_ENDED');
-      expectError(await withdraw(as.backoffice, early.subscriptionId, { letter_received_on: '2026-01-09' }), 422, 'unprocessable', 'LETTER_RECEIVED_BEFORE_SIGNATURE');
-      expectError(await withdraw(as.backoffice, early.subscriptionId, { letter_received_on: '2026-02-17' }), 422, 'unprocessable', 'LETTER_RECEIVED_IN_THE_FUTURE');
+      expectError(await withdraw(as.backoffice, late.subscriptionId, { letter_received_on: '2026-02-10' }), 422, 'unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
+      expectError(await withdraw(as.backoffice, early.subscriptionId, { letter_received_on: '2026-01-09' }), 422, 'unprocessable_content', 'LETTER_RECEIVED_BEFORE_SIGNATURE');
+      expectError(await withdraw(as.backoffice, early.subscriptionId, { letter_received_on: '2026-02-17' }), 422, 'unprocessable_content', 'LETTER_RECEIVED_IN_THE_FUTURE');
       const answer = await withdraw(as.backoffice, inTime.subscriptionId, { letter_received_on: '2026-02-09', reason: 'lettre recommandée' });
       expectStatus(answer, 200, 'withdraw by letter');
       expect(answer.json).toMatchObject({ status: 'withdrawn', refund: { amount: eur(300_000) } });

@@ -73,7 +73,7 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
     const uploads = await Promise.all(Array.from({ length: MAX_SUPPORTING_DOCUMENTS + 5 }, () => post('backoffice', `${sub(id)}/supporting-documents`, png)));
     const statuses = uploads.map((u) => u.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(MAX_SUPPORTING_DOCUMENTS);
-    for (const refused of uploads.filter((u) => u.status !== 201)) expect(refused.json.errors[0]).toMatchObject({ code: 'unprocessable', message: 'SUPPORTING_DOCUMENT_LIMIT_REACHED' });
+    for (const refused of uploads.filter((u) => u.status !== 201)) expect(refused.json.errors[0]).toMatchObject({ code: 'unprocessable_content', reason: 'SUPPORTING_DOCUMENT_LIMIT_REACHED' });
     const [{ n }] = await server.db.query<{ n: number }>("select count(*)::int as n from documents where subscription_id = $1 and kind in ('identity_proof', 'proof_of_address')", [id]);
     expect(n).toBe(MAX_SUPPORTING_DOCUMENTS);
   });
@@ -82,7 +82,7 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
     const id = await ready('backoffice', await person());
     for (let i = 0; i < OTP_CODES_PER_SUBSCRIPTION_PER_HOUR; i++) await burnOtp(id);
     const refused = await post('backoffice', `${sub(id)}/signing`, { method: 'otp' });
-    expect({ status: refused.status, error: refused.json.errors[0] }).toMatchObject({ status: 429, error: { code: 'rate_limited', message: 'TOO_MANY_OTP_REQUESTS' } });
+    expect({ status: refused.status, error: refused.json.errors[0] }).toMatchObject({ status: 429, error: { code: 'rate_limited', reason: 'TOO_MANY_OTP_REQUESTS' } });
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(3000);
     expect(retryAfter).toBeLessThanOrEqual(3600);
@@ -101,7 +101,7 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
     const ids = await Promise.all(Array.from({ length: OTP_CODES_PER_SUBSCRIBER_PER_HOUR + 1 }, () => ready('backoffice', owner)));
     for (const id of ids.slice(0, OTP_CODES_PER_SUBSCRIBER_PER_HOUR)) ok(await post('backoffice', `${sub(id)}/signing`, { method: 'otp' }));
     const refused = await post('backoffice', `${sub(ids.at(-1)!)}/signing`, { method: 'otp' });
-    expect({ status: refused.status, message: refused.json.errors[0].message, retry: Boolean(refused.headers.get('retry-after')) }).toEqual({ status: 429, message: 'TOO_MANY_OTP_REQUESTS', retry: true });
+    expect({ status: refused.status, reason: refused.json.errors[0].reason, retry: Boolean(refused.headers.get('retry-after')) }).toEqual({ status: 429, reason: 'TOO_MANY_OTP_REQUESTS', retry: true });
   });
 
   it('the e-signature link goes to the subscriber only: the broker who asks sees the signature without it; the subscriber reads it and gets it by e-mail', async () => {

@@ -7,6 +7,7 @@ import { addressSource, IBAN, sameInsureeBody, subscriberBody, subscriptionBody,
 import { tinyPng } from '../support/files';
 import { expectRestInvalid } from '../support/invalid';
 import { MAX_UPLOAD_BYTES as MAX_SUPPORTING_BYTES } from '../../domain/shared/uploaded-file';
+import { restReason } from '../support/errors';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
@@ -26,11 +27,11 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 const iso = (at: string) => new Date(at).toISOString();
 
 function expectError(answer: Answer, status: number, code: string, message: string): void {
-  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, message }) });
+  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, ...restReason(code, message) }) });
   expect(answer.json.errors).toHaveLength(1);
 }
 
-const expectNotFound = (answer: Answer, reason: string) => expectError(answer, 404, 'not_found', reason);
+const expectNotFound = (answer: Answer, reason: string) => expectError(answer, 404, 'resource_not_found', reason);
 
 /** `&#38;`-style entities, as the signing page escapes its form actions. */
 const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
@@ -636,7 +637,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const { code } = await otpSent(requested.json.id);
       for (const left of [4, 3]) {
         const answer = await confirmOtp(alice, id, wrongCode(code));
-        expectError(answer, 422, 'unprocessable', 'OTP_INVALID');
+        expectError(answer, 422, 'unprocessable_content', 'OTP_INVALID');
         expect(answer.json.errors[0].field).toBe('code');
         expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'pending', otp_attempts_left: left });
       }
@@ -650,7 +651,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const id = await documentsReady();
       const requested = await requestSignature(alice, id, 'otp');
       const { code } = await otpSent(requested.json.id);
-      for (let i = 0; i < 4; i++) expectError(await confirmOtp(alice, id, wrongCode(code)), 422, 'unprocessable', 'OTP_INVALID');
+      for (let i = 0; i < 4; i++) expectError(await confirmOtp(alice, id, wrongCode(code)), 422, 'unprocessable_content', 'OTP_INVALID');
       expect((await getSignature(alice, id)).json.signature.otp_attempts_left).toBe(1);
       const confirmed = await confirmOtp(alice, id, code);
       expect(confirmed.status).toBe(200);
@@ -663,8 +664,8 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const { code } = await otpSent(requested.json.id);
       const answers = [];
       for (let i = 0; i < 5; i++) answers.push(await confirmOtp(alice, id, wrongCode(code)));
-      for (const answer of answers.slice(0, 4)) expectError(answer, 422, 'unprocessable', 'OTP_INVALID');
-      expectError(answers[4], 422, 'unprocessable', 'OTP_TOO_MANY_ATTEMPTS');
+      for (const answer of answers.slice(0, 4)) expectError(answer, 422, 'unprocessable_content', 'OTP_INVALID');
+      expectError(answers[4], 422, 'unprocessable_content', 'OTP_TOO_MANY_ATTEMPTS');
       expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'expired', otp_attempts_left: 0 });
       expect((await getSubscription(alice, id)).json.status).toBe('documents_ready');
       expectError(await confirmOtp(alice, id, code), 409, 'conflict', 'NO_PENDING_OTP_SIGNATURE');
@@ -678,7 +679,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const requested = await requestSignature(alice, id, 'otp');
       const { code } = await otpSent(requested.json.id);
       server.clock.advance(601_000);
-      expectError(await confirmOtp(alice, id, code), 422, 'unprocessable', 'OTP_EXPIRED');
+      expectError(await confirmOtp(alice, id, code), 422, 'unprocessable_content', 'OTP_EXPIRED');
       expect((await getSignature(alice, id)).json.signature.status).toBe('expired');
       expect((await getSubscription(alice, id)).json.status).toBe('documents_ready');
       expectError(await confirmOtp(alice, id, code), 409, 'conflict', 'NO_PENDING_OTP_SIGNATURE');
@@ -730,9 +731,9 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const id = await signed();
 
       await setClock('2026-02-09T23:00:01Z');
-      expectError(await withdraw(alice, id), 422, 'unprocessable', 'WITHDRAWAL_PERIOD_ENDED');
+      expectError(await withdraw(alice, id), 422, 'unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
       await setClock('2026-02-10T08:00:00Z');
-      expectError(await withdraw(alice, id), 422, 'unprocessable', 'WITHDRAWAL_PERIOD_ENDED');
+      expectError(await withdraw(alice, id), 422, 'unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
 
       const read = (await getSubscription(alice, id)).json;
       expect(read.status).toBe('active');
@@ -757,7 +758,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       expect(iso(ok.json.refund.due_by)).toBe('2026-04-01T22:00:00.000Z');
 
       await setClock('2026-03-03T08:00:00Z');
-      expectError(await withdraw(alice, refused), 422, 'unprocessable', 'WITHDRAWAL_PERIOD_ENDED');
+      expectError(await withdraw(alice, refused), 422, 'unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
       expect((await getSubscription(alice, refused)).json.status).toBe('active');
       expect(await refunds(refused)).toBe(0);
     });

@@ -5,6 +5,7 @@ import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../su
 import { startTestServer, type TestServer } from '../support/server';
 import { addressSource, FUND, IBAN, IBAN_MASKED, SERIAL, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
 import { expectRestInvalid } from '../support/invalid';
+import { restReason } from '../support/errors';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
@@ -32,7 +33,7 @@ const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 
 function expectNotFound(answer: Answer, reason: string): void {
   expect(answer.status).toBe(404);
-  expect(answer.json.errors).toEqual([{ code: 'not_found', message: reason, doc_url: expect.stringMatching(/\/errors\/not_found$/) }]);
+  expect(answer.json.errors).toEqual([{ code: 'resource_not_found', ...restReason('resource_not_found', reason), doc_url: expect.stringMatching(/\/errors\/resource_not_found$/) }]);
 }
 
 describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
@@ -146,7 +147,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const before = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
       const again = await createSubscriber(alice, subscriberBody({ first_name: 'Alicia' }));
       expect(again.status).toBe(409);
-      expect(again.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS' })]);
+      expect(again.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: expect.any(String), reason: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS' })]);
       const after = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
       expect(after[0].n).toBe(before[0].n);
       expect(after[0].n).toBe(1);
@@ -160,7 +161,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(await server.db.query('select id from subscribers where user_id = $1', [user.id])).toHaveLength(1);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
       for (const answer of answers.filter((a) => a.status === 409)) {
-        expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS' })]);
+        expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: expect.any(String), reason: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS' })]);
       }
     });
 
@@ -196,7 +197,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
     it('back-office naming a distributor that does not exist: 400 on distributor_id, not a 500', async () => {
       const answer = await createSubscriber(backoffice, subscriberBody({ distributor_id: 'dst_nope' }));
-      expect({ status: answer.status, code: answer.json.errors[0].code, field: answer.json.errors[0].field }).toEqual({ status: 400, code: 'invalid_request', field: 'distributor_id' });
+      expect({ status: answer.status, code: answer.json.errors[0].code, field: answer.json.errors[0].field }).toEqual({ status: 400, code: 'parameter_invalid', field: 'distributor_id' });
     });
 
     it('only back-office may choose the distributor', async () => {
@@ -608,7 +609,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(answer.headers.get('www-authenticate')).toBe('Bearer');
     });
 
-    it('a POST without a token and with an unsupported body type is 401 too, not 415', async () => {
+    it('a POST without a token and with an unsupported body type is 401 too, not 400', async () => {
       const answer = await call(`${base}/v1/subscription/subscribers`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
       expect(answer.json).toEqual(unauthorizedBody(base, 'NO_SESSION'));
     });
@@ -616,7 +617,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('with a token, the malformed body is a 400', async () => {
       const answer = await call(`${base}/v1/subscription/subscribers`, { method: 'POST', body: MALFORMED, headers: { ...broker, 'content-type': 'application/json' } });
       expect(answer.status).toBe(400);
-      expect(answer.json.errors[0].code).toBe('invalid_request');
+      expect(answer.json.errors[0].code).toBe('parameter_invalid');
     });
   });
 
@@ -653,7 +654,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const before = await count();
       const other = await createSubscription(broker, subscriberId, subscriptionBody(insureeId, { initial_payment: { amount: 200_000, currency: 'EUR' } }), { 'idempotency-key': key });
       expect(other.status).toBe(422);
-      expect(other.json.errors[0]).toMatchObject({ code: 'unprocessable', message: 'IDEMPOTENCY_KEY_REUSED' });
+      expect(other.json.errors[0]).toMatchObject({ code: 'unprocessable_content', reason: 'IDEMPOTENCY_KEY_REUSED' });
       expect(await count()).toBe(before);
     });
 

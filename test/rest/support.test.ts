@@ -88,7 +88,7 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     const nobody = await send('alice', 'POST', open('sbr_nobody'), body());
     expect(bobs.status).toBe(404);
     expect(bobs.json).toEqual(nobody.json);
-    expect(bobs.json.errors[0]).toMatchObject({ code: 'not_found', message: 'SUBSCRIBER_NOT_FOUND' });
+    expect(bobs.json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'SUBSCRIBER_NOT_FOUND' });
     expect((await send('other', 'POST', open('sbr_alice'), body())).status).toBe(404);
     const after = await server.db.query<{ n: number }>('select count(*)::int as n from support_requests');
     expect(after[0].n).toBe(before[0].n);
@@ -97,7 +97,7 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
   it('a partner platform may not open requests (403)', async () => {
     const answer = await send('partner', 'POST', open('sbr_alice'), body());
     expect(answer.status).toBe(403);
-    expect(answer.json.errors[0]).toMatchObject({ code: 'forbidden', message: 'ROLE_NOT_ALLOWED' });
+    expect(answer.json.errors[0]).toMatchObject({ code: 'forbidden', message: 'INSUFFICIENT_ROLES' });
   });
 
   it('validates category, subject (one line, <= 200) and message (<= 5000), naming every field', async () => {
@@ -122,7 +122,7 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     for (const [overrides, expected] of cases) {
       const answer = await send('alice', 'POST', open('sbr_alice'), body(overrides));
       expect(answer.status).toBe(400);
-      const problems = answer.json.errors.map((e: { field: string; message: string; code: string }) => [e.field, e.message]).sort();
+      const problems = answer.json.errors.map((e: { field: string; reason: string; code: string }) => [e.field, e.reason]).sort();
       expect({ overrides, problems }).toEqual({ overrides, problems: expected });
     }
   });
@@ -156,7 +156,7 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     for (const extra of [{ status: 'closed' }, { reference: 'SR-2000-000001' }, { opened_by_kind: 'backoffice' }, { subscriber_id: 'sbr_bob' }]) {
       const answer = await send('alice', 'POST', open('sbr_alice'), body(extra));
       expect(answer.status).toBe(400);
-      expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'UNKNOWN_FIELD', field: Object.keys(extra)[0] });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'UNKNOWN_FIELD', field: Object.keys(extra)[0] });
     }
   });
 
@@ -193,13 +193,13 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     }
     expect(seen).toEqual(all.json.items.filter((r: { status: string }) => r.status === 'open').map((r: { id: string }) => r.id));
 
-    for (const first of ['101', '0']) expect((await send('backoffice', 'GET', `${LIST}?first=${first}`)).json.errors[0]).toMatchObject({ message: 'PAGE_SIZE_OUT_OF_RANGE', field: 'first' });
-    expect((await send('backoffice', 'GET', `${LIST}?after=%21%21`)).json.errors[0]).toMatchObject({ message: 'INVALID_CURSOR', field: 'after' });
-    expect((await send('backoffice', 'GET', `${LIST}?status=pending`)).json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'status' });
+    for (const first of ['101', '0']) expect((await send('backoffice', 'GET', `${LIST}?first=${first}`)).json.errors[0]).toMatchObject({ reason: 'PAGE_SIZE_OUT_OF_RANGE', field: 'first' });
+    expect((await send('backoffice', 'GET', `${LIST}?after=%21%21`)).json.errors[0]).toMatchObject({ reason: 'INVALID_CURSOR', field: 'after' });
+    expect((await send('backoffice', 'GET', `${LIST}?status=pending`)).json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'status' });
     for (const who of ['alice', 'broker', 'partner']) {
       const answer = await send(who, 'GET', LIST);
       expect(answer.status).toBe(403);
-      expect(answer.json.errors[0].message).toBe('ROLE_NOT_ALLOWED');
+      expect(answer.json.errors[0].message).toBe('INSUFFICIENT_ROLES');
     }
   });
 
@@ -207,19 +207,19 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     const request = await opened('alice', 'sbr_alice', { subject: 'Lifecycle' });
     const skip = await send('backoffice', 'PATCH', one(request.id), { status: 'closed' });
     expect(skip.status).toBe(409);
-    expect(skip.json.errors[0]).toMatchObject({ code: 'conflict', message: 'CANNOT_MOVE_TO_CLOSED_IN_STATE_OPEN' });
+    expect(skip.json.errors[0]).toMatchObject({ code: 'conflict', reason: 'CANNOT_MOVE_TO_CLOSED_IN_STATE_OPEN' });
 
     const started = await send('backoffice', 'PATCH', one(request.id), { status: 'in_progress' });
     expect(started.status).toBe(200);
     expect(started.json).toMatchObject({ id: request.id, reference: request.reference, status: 'in_progress', opened_by_kind: 'subscriber' });
-    expect((await send('backoffice', 'PATCH', one(request.id), { status: 'in_progress' })).json.errors[0].message).toBe('CANNOT_MOVE_TO_IN_PROGRESS_IN_STATE_IN_PROGRESS');
+    expect((await send('backoffice', 'PATCH', one(request.id), { status: 'in_progress' })).json.errors[0].reason).toBe('CANNOT_MOVE_TO_IN_PROGRESS_IN_STATE_IN_PROGRESS');
 
     const closed = await send('backoffice', 'PATCH', one(request.id), { status: 'closed' });
     expect(closed.json.status).toBe('closed');
     for (const status of ['in_progress', 'closed']) {
       const again = await send('backoffice', 'PATCH', one(request.id), { status });
       expect(again.status).toBe(409);
-      expect(again.json.errors[0].message).toBe(`CANNOT_MOVE_TO_${status.toUpperCase()}_IN_STATE_CLOSED`);
+      expect(again.json.errors[0].reason).toBe(`CANNOT_MOVE_TO_${status.toUpperCase()}_IN_STATE_CLOSED`);
     }
 
     const audit = await server.db.query<{ action: string; actor_kind: string; details: Record<string, unknown> }>(
@@ -247,14 +247,14 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     for (const who of ['alice', 'bob', 'broker', 'partner']) {
       const answer = await send(who, 'PATCH', one(request.id), { status: 'in_progress' });
       expect(answer.status).toBe(403);
-      expect(answer.json.errors[0].message).toBe('ROLE_NOT_ALLOWED');
+      expect(answer.json.errors[0].message).toBe('INSUFFICIENT_ROLES');
     }
-    expect((await send('backoffice', 'PATCH', one(request.id), { status: 'open' })).json.errors[0]).toMatchObject({ code: 'invalid_request', field: 'status' });
-    expect((await send('backoffice', 'PATCH', one(request.id), {})).json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'REQUIRED_FIELD_MISSING', field: 'status' });
-    expect((await send('backoffice', 'PATCH', one(request.id), { status: 'in_progress', subject: 'x' })).json.errors[0]).toMatchObject({ message: 'UNKNOWN_FIELD', field: 'subject' });
+    expect((await send('backoffice', 'PATCH', one(request.id), { status: 'open' })).json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'status' });
+    expect((await send('backoffice', 'PATCH', one(request.id), {})).json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'REQUIRED_FIELD_MISSING', field: 'status' });
+    expect((await send('backoffice', 'PATCH', one(request.id), { status: 'in_progress', subject: 'x' })).json.errors[0]).toMatchObject({ reason: 'UNKNOWN_FIELD', field: 'subject' });
     const missing = await send('backoffice', 'PATCH', one('spr_missing'), { status: 'in_progress' });
     expect(missing.status).toBe(404);
-    expect(missing.json.errors[0].message).toBe('SUPPORT_REQUEST_NOT_FOUND');
+    expect(missing.json.errors[0].reason).toBe('SUPPORT_REQUEST_NOT_FOUND');
     const rows = await server.db.query<{ status: string }>('select status from support_requests where id = $1', [request.id]);
     expect(rows[0].status).toBe('open');
   });

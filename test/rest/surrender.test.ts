@@ -17,6 +17,7 @@ import {
 } from '../support/surrender-fixtures';
 import { acceptIbanProof, confirmWithCode } from '../support/payout-fixtures';
 import { DemoPortfolioStore } from '../../store/demo-store';
+import { restReason } from '../support/errors';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
@@ -33,12 +34,12 @@ const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-su
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
 function expectError(answer: Answer, status: number, code: string, message: string, field?: string): void {
-  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, message, ...(field ? { field } : {}) }) });
+  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, ...restReason(code, message), ...(field ? { field } : {}) }) });
   expect(answer.json.errors).toHaveLength(1);
 }
 
-const expectNotFound = (answer: Answer, reason: string) => expectError(answer, 404, 'not_found', reason);
-const expectRule = (answer: Answer, reason: string, field?: string) => expectError(answer, 422, 'unprocessable', reason, field);
+const expectNotFound = (answer: Answer, reason: string) => expectError(answer, 404, 'resource_not_found', reason);
+const expectRule = (answer: Answer, reason: string, field?: string) => expectError(answer, 422, 'unprocessable_content', reason, field);
 
 describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, database) => {
   let server: TestServer;
@@ -137,14 +138,14 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         ['a string', '1000', 'INVALID_FIELD_VALUE'],
       ])('%s', async (_label, amount, reason) => {
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: { amount, currency: 'EUR' } }), 400, 'invalid_request', reason, 'amount.amount');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: { amount, currency: 'EUR' } }), 400, 'parameter_invalid', reason, 'amount.amount');
         expect(await declaredCount(policyId)).toBe(0);
       });
 
       it('an amount is required, unknown properties are refused', async () => {
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), {}), 400, 'invalid_request', 'REQUIRED_FIELD_MISSING', 'amount');
-        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), status: 'paid' }), 400, 'invalid_request', 'UNKNOWN_FIELD', 'status');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), {}), 400, 'parameter_invalid', 'REQUIRED_FIELD_MISSING', 'amount');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), status: 'paid' }), 400, 'parameter_invalid', 'UNKNOWN_FIELD', 'status');
       });
     });
 
@@ -288,7 +289,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const { policyId } = await freshPolicy(server, 'alice', 'av');
       const answers = await Promise.all([0, 1, 2].map(() => post(as.alice, totalPath(policyId), {})));
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
-      for (const refused of answers.filter((a) => a.status === 409)) expect(refused.json.errors[0].message).toBe('TOTAL_SURRENDER_ALREADY_OPEN');
+      for (const refused of answers.filter((a) => a.status === 409)) expect(refused.json.errors[0].reason).toBe('TOTAL_SURRENDER_ALREADY_OPEN');
       expect(await declaredCount(policyId)).toBe(1);
     });
 
@@ -404,7 +405,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const path = (id: string) => `${partialPath(policyId, compartments.C3)}/${id}`;
       const declared = (await post(as.alice, partialPath(policyId, compartments.C3), { amount: eur(60_000), reason: 'death_of_spouse_or_pacs_partner' })).json;
       const proof = (item?: string) => uploadEvidence(server, as.broker, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item });
-      expectError(await proof(), 400, 'invalid_request', 'DOCUMENT_ITEM_REQUIRED', 'item');
+      expectError(await proof(), 400, 'parameter_invalid', 'DOCUMENT_ITEM_REQUIRED', 'item');
       expectRule(await proof('purchase_agreement_or_deed'), 'DOCUMENT_ITEM_NOT_REQUIRED_FOR_CASE', 'item');
 
       const certificate = await proof('death_certificate');
@@ -472,7 +473,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       // A reason that happens to spell an early-release case is only words on an assurance-vie.
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), reason: 'over_indebtedness' });
       expect(declared.json).toMatchObject({ status: 'received', payment_due_by: expect.stringMatching(ISO_INSTANT), required_documents: [] });
-      expect((await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.json.id, item: 'over_indebtedness_decision' })).json.errors[0]).toMatchObject({ message: 'NOT_AN_EARLY_RELEASE_DECLARATION' });
+      expect((await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.json.id, item: 'over_indebtedness_decision' })).json.errors[0]).toMatchObject({ reason: 'NOT_AN_EARLY_RELEASE_DECLARATION' });
     });
   });
 
@@ -497,7 +498,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const pending = await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId, item: beneficiaryId });
       expect(pending.status).toBe(201);
       expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
-      expectError(await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId }), 400, 'invalid_request', 'CONSENT_MUST_NAME_BENEFICIARY', 'item');
+      expectError(await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId }), 400, 'parameter_invalid', 'CONSENT_MUST_NAME_BENEFICIARY', 'item');
       expect((await reviewEvidence(server, as.backoffice, pending.json.id, 'accept')).status).toBe(200);
 
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
@@ -546,7 +547,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expect(registered.status).toBe(201);
       const ibanId = registered.json.id;
       const makeDefault = (who: 'broker' | 'partner') => call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/make-default`, { method: 'PATCH', headers: as[who] });
-      for (const who of ['broker', 'partner'] as const) expectError(await makeDefault(who), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
+      for (const who of ['broker', 'partner'] as const) expectError(await makeDefault(who), 403, 'forbidden', 'INSUFFICIENT_ROLES');
       const earlyRelease = { amount: eur(100_000), reason: 'over_indebtedness', payout_iban_id: ibanId };
       expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payout_iban_id');
       // The subscriber confirms it and a RIB proof is accepted: still another holder, so still not payable.
@@ -574,7 +575,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     it('a rejection without a reason is a 400', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
-      expectError(await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id }), 400, 'invalid_request', 'REJECTION_REASON_MISSING');
+      expectError(await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id }), 400, 'parameter_invalid', 'REJECTION_REASON_MISSING');
       expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json.status).toBe('received');
     });
   });
@@ -613,8 +614,8 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     it('on B’s compartment under A’s own policy', async () => {
       const alices = await freshPolicy(server, 'alice', 'av');
       const bobs = await freshPolicy(server, 'bob', 'av');
-      expectNotFound(await post(as.alice, partialPath(alices.policyId, bobs.compartments.MAIN), { amount: eur(60_000) }), 'COMPARTMENT_NOT_FOUND');
-      expectNotFound(await post(as.alice, partialPath(alices.policyId, 'cmp_nobody'), { amount: eur(60_000) }), 'COMPARTMENT_NOT_FOUND');
+      expectError(await post(as.alice, partialPath(alices.policyId, bobs.compartments.MAIN), { amount: eur(60_000) }), 404, 'compartment_not_found', 'COMPARTMENT_NOT_FOUND');
+      expectError(await post(as.alice, partialPath(alices.policyId, 'cmp_nobody'), { amount: eur(60_000) }), 404, 'compartment_not_found', 'COMPARTMENT_NOT_FOUND');
     });
 
     it('on B’s declarations, read directly or through A’s own policy and compartment', async () => {

@@ -5,6 +5,7 @@ import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { EACH_DATABASE } from '../support/databases';
 import { call, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { messageIsReason, restReason } from '../support/errors';
 
 /** A fresh `whsec_` secret (24 random bytes, base64). */
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -63,8 +64,8 @@ function expectEnvelope(answer: Answer, status: number, code: string, message: s
   expect(answer.status).toBe(status);
   expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
   expect(answer.json.errors).toHaveLength(1);
-  expect(Object.keys(answer.json.errors[0]).sort()).toEqual(['code', 'doc_url', 'message']);
-  expect(answer.json.errors[0]).toMatchObject({ code, message });
+  expect(Object.keys(answer.json.errors[0]).sort()).toEqual(messageIsReason(code, message) ? ['code', 'doc_url', 'message'] : ['code', 'doc_url', 'message', 'reason']);
+  expect(answer.json.errors[0]).toMatchObject({ code, ...restReason(code, message) });
   expect(answer.json.errors[0].doc_url).toMatch(new RegExp(`/docs/errors/${code}$`));
 }
 
@@ -171,7 +172,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const id = newWebhookId();
         const answer = await post(server, 'payments', { id, timestamp: nowSeconds(server), body, secret: PAYMENTS });
         expect(answer.status).toBe(400);
-        expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'INVALID_CHARACTERS', field });
+        expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'INVALID_CHARACTERS', field });
         // Refused before it is recorded: the provider's corrected retry under the same id is processed.
         expect(await server.db.query('select 1 from webhook_events where webhook_id = $1', [id])).toHaveLength(0);
       }
@@ -267,19 +268,19 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
 
     it('answers 404 UNKNOWN_WEBHOOK_SOURCE for a source without secrets', async () => {
       const answer = await post(server, 'docusign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(newEnvelopeId()) });
-      expectEnvelope(answer, 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+      expectEnvelope(answer, 404, 'resource_not_found', 'UNKNOWN_WEBHOOK_SOURCE');
     });
 
     it.each([['constructor'], ['hasOwnProperty'], ['__proto__'], ['toString']])('answers 404 for the source name %j (no secrets come from Object.prototype)', async (source) => {
       const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(newEnvelopeId()) };
-      expectEnvelope(await post(server, source, delivery, ['webhook-signature']), 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
-      expectEnvelope(await post(server, source, delivery), 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+      expectEnvelope(await post(server, source, delivery, ['webhook-signature']), 404, 'resource_not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+      expectEnvelope(await post(server, source, delivery), 404, 'resource_not_found', 'UNKNOWN_WEBHOOK_SOURCE');
     });
 
     it('answers 404, not 500, for a source that is not valid percent-encoding', async () => {
       const answer = await post(server, '%E0%A4%A', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(newEnvelopeId()) });
       expect(answer.status).toBe(404);
-      expect(answer.json.errors[0]).toMatchObject({ code: 'not_found' });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'resource_not_found' });
     });
 
     it('answers 405 with Allow: POST for other methods', async () => {
@@ -305,7 +306,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const delivery = { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope) };
       const failed = await post(server, 'esign', delivery);
       expect(failed.status).toBe(500);
-      expect(failed.json.errors[0].code).toBe('internal');
+      expect(failed.json.errors[0].code).toBe('internal_server_error');
       expect(failed.text).not.toContain('exploded');
       expect(failed.text).not.toMatch(/at .*\.ts:\d+/);
       // The handler's own write is rolled back with the webhook record.
@@ -323,11 +324,11 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const notJson = { id: newWebhookId(), timestamp: nowSeconds(server), body: 'not json' };
       const malformed = await post(server, 'esign', notJson);
       expect(malformed.status).toBe(400);
-      expect(malformed.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'MALFORMED_JSON' });
+      expect(malformed.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'MALFORMED_JSON' });
       const untyped = { id: newWebhookId(), timestamp: nowSeconds(server), body: JSON.stringify({ data: {} }) };
       const missing = await post(server, 'esign', untyped);
       expect(missing.status).toBe(400);
-      expect(missing.json.errors[0]).toMatchObject({ code: 'invalid_request', message: 'WEBHOOK_TYPE_MISSING', field: 'type' });
+      expect(missing.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'WEBHOOK_TYPE_MISSING', field: 'type' });
       expect(await recorded(server, 'esign', notJson.id)).toEqual([]);
       expect(await recorded(server, 'esign', untyped.id)).toEqual([]);
     });
@@ -381,7 +382,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
 
     it('still knows only the configured sources', async () => {
       const answer = await post(server, 'payments', { id: newWebhookId(), timestamp: nowSeconds(server), body: '{"type":"x"}', secret: OLD });
-      expectEnvelope(answer, 404, 'not_found', 'UNKNOWN_WEBHOOK_SOURCE');
+      expectEnvelope(answer, 404, 'resource_not_found', 'UNKNOWN_WEBHOOK_SOURCE');
     });
   });
 });

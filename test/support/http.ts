@@ -1,3 +1,4 @@
+import { restReason } from './errors';
 /** Small fetch helpers for tests against the real server. */
 export interface Answer {
   status: number;
@@ -42,4 +43,4 @@ export async function gql(base: string, query: string, options: { token?: string
   });
 }
 
-export const unauthorizedBody = (base: string, reason: string) => ({ errors: [{ code: 'unauthorized', message: reason, doc_url: `${base}/docs/errors/unauthorized` }] });
+export const unauthorizedBody = (base: string, reason: string) => ({ errors: [{ code: 'unauthorized', ...restReason('unauthorized', reason), doc_url: `${base}/docs/errors/unauthorized` }] });

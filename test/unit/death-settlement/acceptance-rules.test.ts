@@ -28,7 +28,7 @@ describe('beneficiary acceptance dates (L132-9 Code des assurances)', () => {
   });
 
   it('refuses a date inside the withdrawal period, and a date in the future (422 naming acceptedAt)', () => {
-    expect(refusal(() => checkAcceptanceDate('2025-02-13', issuedAt, now))).toEqual({ code: 'unprocessable', reason: 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', field: 'acceptedAt' });
-    expect(refusal(() => checkAcceptanceDate('2026-06-16', issuedAt, now))).toEqual({ code: 'unprocessable', reason: 'ACCEPTANCE_DATE_IN_FUTURE', field: 'acceptedAt' });
+    expect(refusal(() => checkAcceptanceDate('2025-02-13', issuedAt, now))).toEqual({ code: 'unprocessable_content', reason: 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', field: 'acceptedAt' });
+    expect(refusal(() => checkAcceptanceDate('2026-06-16', issuedAt, now))).toEqual({ code: 'unprocessable_content', reason: 'ACCEPTANCE_DATE_IN_FUTURE', field: 'acceptedAt' });
   });
 });

@@ -193,9 +193,9 @@ describe('withdrawalNoticeAt: when a withdrawal took effect', () => {
   });
 
   it('refuses a letter dated before the contract was concluded, or after today (Paris dates), naming the field', () => {
-    expect(reasonOf(() => withdrawalNoticeAt('2026-01-09', signedAt, utc('2026-01-20T08:00:00Z')))).toBe('unprocessable LETTER_RECEIVED_BEFORE_SIGNATURE letterReceivedOn');
+    expect(reasonOf(() => withdrawalNoticeAt('2026-01-09', signedAt, utc('2026-01-20T08:00:00Z')))).toBe('unprocessable_content LETTER_RECEIVED_BEFORE_SIGNATURE letterReceivedOn');
     // 23:30 UTC on 20 January is already 21 January in Paris: the 21st is today, the 22nd is not.
     expect(withdrawalNoticeAt('2026-01-21', signedAt, utc('2026-01-20T23:30:00Z'))).toEqual(utc('2026-01-20T23:30:00Z'));
-    expect(reasonOf(() => withdrawalNoticeAt('2026-01-22', signedAt, utc('2026-01-20T23:30:00Z')))).toBe('unprocessable LETTER_RECEIVED_IN_THE_FUTURE letterReceivedOn');
+    expect(reasonOf(() => withdrawalNoticeAt('2026-01-22', signedAt, utc('2026-01-20T23:30:00Z')))).toBe('unprocessable_content LETTER_RECEIVED_IN_THE_FUTURE letterReceivedOn');
   });
 });

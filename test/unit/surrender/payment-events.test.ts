@@ -30,11 +30,11 @@ describe('surrender payment events (payments webhook)', () => {
 
   it.each([[null], [{}], [{ declaration_id: 5 }], [{ declaration_id: '' }], ['sur_1']])('a missing declaration id (%j) is a 400', (data) => {
     const error = thrown(() => parseSurrenderPaymentEvent(data, 'paid'));
-    expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'invalid_request', reason: 'DECLARATION_ID_MISSING', field: 'data.declaration_id' });
+    expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'parameter_invalid', reason: 'DECLARATION_ID_MISSING', field: 'data.declaration_id' });
   });
 
   it.each([[{ declaration_id: 'sur_1' }], [{ declaration_id: 'sur_1', reason: '  ' }], [{ declaration_id: 'sur_1', reason: 42 }]])('a rejection without a reason (%j) is a 400', (data) => {
     const error = thrown(() => parseSurrenderPaymentEvent(data, 'rejected'));
-    expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'invalid_request', reason: 'REJECTION_REASON_MISSING', field: 'data.reason' });
+    expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'parameter_invalid', reason: 'REJECTION_REASON_MISSING', field: 'data.reason' });
   });
 });

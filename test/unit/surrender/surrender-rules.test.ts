@@ -45,7 +45,7 @@ describe('surrender rules', () => {
 
     it.each([[0], [-1], [12.5], [Number.MAX_SAFE_INTEGER + 1], [Number.NaN], [Number.POSITIVE_INFINITY]])('%p is a 400 AMOUNT_NOT_POSITIVE_MINOR_UNITS on amount.amount', (amount) => {
       const error = thrown(() => checkSurrenderAmount(amount));
-      expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'invalid_request', reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', field: 'amount.amount' });
+      expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'parameter_invalid', reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', field: 'amount.amount' });
     });
   });
 
@@ -56,37 +56,37 @@ describe('surrender rules', () => {
     });
 
     it('must be at least the product’s minimum amount', () => {
-      expect(refusal(() => checkPartialAmount(eur(49_999), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable', reason: 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM' });
+      expect(refusal(() => checkPartialAmount(eur(49_999), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable_content', reason: 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM' });
     });
 
     it('may not exceed the compartment’s value', () => {
-      expect(refusal(() => checkPartialAmount(eur(1_287_451), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable', reason: 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE' });
+      expect(refusal(() => checkPartialAmount(eur(1_287_451), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable_content', reason: 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE' });
     });
 
     it('must leave the product’s minimum remaining balance (emptying the compartment is not a partial surrender)', () => {
-      expect(refusal(() => checkPartialAmount(eur(1_187_451), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable', reason: 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE' });
-      expect(refusal(() => checkPartialAmount(eur(1_287_450), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable', reason: 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE' });
+      expect(refusal(() => checkPartialAmount(eur(1_187_451), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable_content', reason: 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE' });
+      expect(refusal(() => checkPartialAmount(eur(1_287_450), compartment(1_287_450), TERMS))).toEqual({ code: 'unprocessable_content', reason: 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE' });
     });
 
     it('counts what open partial surrenders of the compartment already reserve', () => {
       expect(() => checkPartialAmount(eur(500_000), compartment(1_287_450, 600_000), TERMS)).not.toThrow();
-      expect(refusal(() => checkPartialAmount(eur(700_000), compartment(1_287_450, 600_000), TERMS))).toEqual({ code: 'unprocessable', reason: 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE' });
-      expect(refusal(() => checkPartialAmount(eur(600_000), compartment(1_287_450, 600_000), TERMS))).toEqual({ code: 'unprocessable', reason: 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE' });
+      expect(refusal(() => checkPartialAmount(eur(700_000), compartment(1_287_450, 600_000), TERMS))).toEqual({ code: 'unprocessable_content', reason: 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE' });
+      expect(refusal(() => checkPartialAmount(eur(600_000), compartment(1_287_450, 600_000), TERMS))).toEqual({ code: 'unprocessable_content', reason: 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE' });
     });
 
     it('without contractual terms, only the value caps it (and it may empty the compartment)', () => {
       expect(() => checkPartialAmount(eur(1), compartment(10), NO_TERMS)).not.toThrow();
       expect(() => checkPartialAmount(eur(10), compartment(10), NO_TERMS)).not.toThrow();
-      expect(refusal(() => checkPartialAmount(eur(11), compartment(10), NO_TERMS))).toEqual({ code: 'unprocessable', reason: 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE' });
+      expect(refusal(() => checkPartialAmount(eur(11), compartment(10), NO_TERMS))).toEqual({ code: 'unprocessable_content', reason: 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE' });
     });
 
     it('is in the compartment’s currency', () => {
       const error = thrown(() => checkPartialAmount({ amount: 50_000, currency: 'USD' }, compartment(1_287_450), TERMS));
-      expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'unprocessable', reason: 'SURRENDER_CURRENCY_MISMATCH', field: 'amount.currency' });
+      expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'unprocessable_content', reason: 'SURRENDER_CURRENCY_MISMATCH', field: 'amount.currency' });
     });
 
     it('checks the amount’s shape first', () => {
-      expect(refusal(() => checkPartialAmount(eur(0), compartment(1_287_450), TERMS))).toEqual({ code: 'invalid_request', reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS' });
+      expect(refusal(() => checkPartialAmount(eur(0), compartment(1_287_450), TERMS))).toEqual({ code: 'parameter_invalid', reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS' });
     });
   });
 
@@ -144,7 +144,7 @@ describe('surrender rules', () => {
     });
 
     it('with nothing in the policy there is nothing to surrender (422)', () => {
-      expect(refusal(() => totalSurrenderValue([{ status: 'closed', value: 0 }]))).toEqual({ code: 'unprocessable', reason: 'NOTHING_TO_SURRENDER' });
+      expect(refusal(() => totalSurrenderValue([{ status: 'closed', value: 0 }]))).toEqual({ code: 'unprocessable_content', reason: 'NOTHING_TO_SURRENDER' });
     });
   });
 
