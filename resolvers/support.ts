@@ -2,7 +2,6 @@ import type { RequestContext } from '../context/context';
 import type { SupportRequestInput, SupportStatus } from '../domain/support/support-rules';
 import { SupportService, type SupportPage } from '../domain/support/support-service';
 import type { SubscriberRow } from '../store/subscription-store';
-import type { SupportRequestRow } from '../store/support-store';
 import { acting } from './adapt';
 
 
@@ -29,11 +28,5 @@ export const supportResolvers = {
   Subscriber: {
     supportRequests: async (s: SubscriberRow, args: { first: number; after?: string | null }, ctx: RequestContext) =>
       connection(await ctx.services.support.ofSubscriber(ctx.viewer!, s, args.first, args.after ?? null)),
-  },
-  SupportRequest: {
-    subscriberId: (r: SupportRequestRow) => r.subscriber_id,
-    openedByKind: (r: SupportRequestRow) => r.opened_by_kind,
-    createdAt: (r: SupportRequestRow) => r.created_at,
-    updatedAt: (r: SupportRequestRow) => r.updated_at,
   },
 };
