@@ -308,7 +308,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       const last = (await store.versions('pol_alice_av')).at(-1)!;
       expect(last).toMatchObject({ version: answer.json.version, actor_kind: 'backoffice', actor_id: 'usr_backoffice', consents: [] });
       const [entry] = (await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av')).filter((e) => e.action === 'beneficiary_acceptance.recorded');
-      expect(entry).toMatchObject({ actor_kind: 'backoffice', details: { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId, toVersion: answer.json.version } });
+      expect(entry).toMatchObject({ actorKind: 'backoffice', details: { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId, toVersion: answer.json.version } });
       const [notice] = await server.db.query<{ recipient_user_id: string; payload: Body }>(`select recipient_user_id, payload from notification_outbox where template = 'beneficiary_acceptance_recorded' and payload->>'policyId' = 'pol_alice_av'`);
       expect(notice).toEqual({ recipient_user_id: 'usr_alice', payload: { policyId: 'pol_alice_av', subscriberId: 'sbr_alice', beneficiaryId: paul, acceptedAt: '2025-04-13', version: answer.json.version } });
       // Once is enough.
@@ -393,15 +393,15 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
 
     it('every change is audited: who, from and to which version, names only (no birth dates or addresses)', async () => {
       const entries = await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av');
-      expect(entries.map((e) => [e.actor_kind, e.details.fromVersion, e.details.toVersion])).toEqual([
+      expect(entries.map((e) => [e.actorKind, e.details.fromVersion, e.details.toVersion])).toEqual([
         ['subscriber', 0, 1],
         ['subscriber', 1, 2],
         ['backoffice', 2, 3],
         ['subscriber', 3, 4],
         ['subscriber', 4, 5],
       ]);
-      expect(entries[1]).toMatchObject({ action: 'beneficiary_designation.changed', actor_id: 'usr_alice', details: { kind: 'custom', beneficiaries: ['Paul Martin', 'Léa Martin', 'Jeanne Durand'] } });
-      expect(entries.every((e) => typeof e.request_id === 'string')).toBe(true);
+      expect(entries[1]).toMatchObject({ action: 'beneficiary_designation.changed', actorId: 'usr_alice', details: { kind: 'custom', beneficiaries: ['Paul Martin', 'Léa Martin', 'Jeanne Durand'] } });
+      expect(entries.every((e) => typeof e.requestId === 'string')).toBe(true);
       const text = JSON.stringify(entries);
       for (const personal of ['2001-06-15', '2004-02-29', 'rue des Lilas', 'avenue Foch', '69003']) expect(text).not.toContain(personal);
     });
