@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { ProductRow } from '../store/catalogue-store';
+import type { Product } from '../domain/subscription/catalogue';
 import type { CompartmentRow, PolicyRow } from '../store/policy-store';
 import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
 import type { Services } from './context';
@@ -11,7 +11,7 @@ export interface Loaders {
   moneyByPolicy: DataLoader<PolicyRow, PolicyMoney, string>;
   movementsByPolicy: DataLoader<string, MoneyMovement[]>;
   /** The catalogue is small: one read serves every product a request touches. */
-  productById: DataLoader<string, ProductRow | undefined>;
+  productById: DataLoader<string, Product | undefined>;
 }
 
 export function createLoaders(services: Services): Loaders {

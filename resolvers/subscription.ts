@@ -3,7 +3,7 @@ import { seesFullIban } from '../domain/shared/access';
 import { visibleStatus } from '../domain/subscription/lifecycle';
 import type { InsureeInput, SubscriberInput, SubscriptionInput } from '../domain/subscription/subscription-input';
 import { maskIban } from '../domain/shared/iban';
-import type { FundRow, ProductRow } from '../store/catalogue-store';
+import type { Product } from '../domain/subscription/catalogue';
 import type { HistoryRow, InsureeRow, SubscriberRow, SubscriptionRow } from '../store/subscription-store';
 import { acting, money } from './adapt';
 
@@ -40,16 +40,9 @@ export const subscriptionResolvers = {
     birthPlace: (i: InsureeRow) => i.birth_place,
   },
   Product: {
-    minimumInitialPayment: (p: ProductRow) => money(p.min_initial_payment, p.currency),
-    minimumScheduledPayment: (p: ProductRow) => money(p.min_scheduled_payment, p.currency),
-    entryFeeBasisPoints: (p: ProductRow) => p.entry_fee_bp,
-    managementFeeBasisPoints: (p: ProductRow) => p.management_fee_bp,
-    minimumInsureeAge: (p: ProductRow) => p.min_insuree_age,
-    maximumInsureeAge: (p: ProductRow) => p.max_insuree_age,
-    funds: (p: ProductRow, _: unknown, ctx: RequestContext) => ctx.services.subscription.fundsOf([p.id]),
-  },
-  Fund: {
-    riskIndicator: (f: FundRow) => f.risk_indicator,
+    minimumInitialPayment: (p: Product) => money(p.minimumInitialPayment, p.currency),
+    minimumScheduledPayment: (p: Product) => money(p.minimumScheduledPayment, p.currency),
+    funds: (p: Product, _: unknown, ctx: RequestContext) => ctx.services.subscription.fundsOf([p.id]),
   },
   SubscriptionContract: {
     status: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => visibleStatus(s.status, s.withdrawal_deadline, ctx.services.clock.now()),

@@ -1,6 +1,7 @@
 import { AppError, invalidFields } from '../../errors/app-error';
 import type { BeneficiaryStore, DesignationRow } from '../../store/beneficiary-store';
-import type { CatalogueStore, StandardClauseRow } from '../../store/catalogue-store';
+import type { CatalogueStore } from '../../store/catalogue-store';
+import type { StandardClause } from '../subscription/catalogue';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyService } from '../policy/policy-service';
@@ -51,7 +52,7 @@ export class DeathSettlementService {
   }
 
   /** The published standard clauses a policy may use, the product's default first; 404 if the policy is not reachable. */
-  async standardClauses(viewer: Viewer, policyId: string): Promise<StandardClauseRow[]> {
+  async standardClauses(viewer: Viewer, policyId: string): Promise<StandardClause[]> {
     await this.policies.policy(viewer, policyId);
     const clauses = await this.catalogue.standardClauses();
     return [...clauses.filter((c) => c.id === DEFAULT_STANDARD_CLAUSE_ID), ...clauses.filter((c) => c.id !== DEFAULT_STANDARD_CLAUSE_ID)];

@@ -1,5 +1,5 @@
 import type { BeneficiaryRecord } from '../../store/beneficiary-store';
-import type { StandardClauseRow } from '../../store/catalogue-store';
+import type { StandardClause } from '../subscription/catalogue';
 
 export type Beneficiary = BeneficiaryRecord;
 
@@ -18,7 +18,7 @@ export interface Designation {
 
 /** A designation with the text of its standard clause, as read by clients. */
 export interface DesignationView extends Designation {
-  standardClause: StandardClauseRow | null;
+  standardClause: StandardClause | null;
 }
 
 /**

@@ -135,7 +135,7 @@ export class DocumentService {
       allocation: s.allocation.map((l) => ({ fundName: fundName(l.isin), isin: l.isin, basisPoints: l.basisPoints })),
       beneficiaryClause: s.custom_clause ?? clause?.text ?? '',
       debitIbanMasked: maskIban(s.debit_iban),
-      fees: { entryFeeBasisPoints: product!.entry_fee_bp, managementFeeBasisPoints: product!.management_fee_bp },
+      fees: { entryFeeBasisPoints: product!.entryFeeBasisPoints, managementFeeBasisPoints: product!.managementFeeBasisPoints },
       generatedAt: this.clock.now(),
     };
   }

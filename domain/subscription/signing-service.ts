@@ -161,12 +161,12 @@ export class SigningService {
     const compartmentId = newId('cmp');
     // The entry fee is taken from the first payment (in integers, as the documents printed it); the rest is invested.
     const { movements, invested } = premiumMovements({
-      policyId, compartmentId, cause: { type: 'subscription', id: subscription.id }, amount: subscription.initial_payment, entryFeeBasisPoints: product.entry_fee_bp, currency: subscription.currency, at: now,
+      policyId, compartmentId, cause: { type: 'subscription', id: subscription.id }, amount: subscription.initial_payment, entryFeeBasisPoints: product.entryFeeBasisPoints, currency: subscription.currency, at: now,
     });
     await this.policies.insertPolicy(
       tx,
       { id: policyId, subscription_id: subscription.id, subscriber_id: subscription.subscriber_id, product_id: product.id, status: 'active', issued_at: now },
-      [{ id: compartmentId, policy_id: policyId, code: product.initial_compartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
+      [{ id: compartmentId, policy_id: policyId, code: product.initialCompartment, status: 'active', value: invested, currency: subscription.currency, created_at: now }],
     );
     await this.policies.appendMovements(tx, movements);
     await this.onPolicyIssued(tx, { policyId, subscriberId: subscription.subscriber_id, standardClauseId: subscription.standard_clause_id, debitIban: subscription.debit_iban, debitHolder: subscription.debit_holder });

@@ -1,5 +1,6 @@
 import { AppError, invalidFields } from '../../errors/app-error';
-import type { CatalogueStore, FundRow, ProductRow, StandardClauseRow } from '../../store/catalogue-store';
+import type { CatalogueStore } from '../../store/catalogue-store';
+import type { Fund, Product, StandardClause } from './catalogue';
 import type { Db, Queryable } from '../../store/db';
 import { isUniqueViolation } from '../../store/errors';
 import type { HistoryRow, InsureeRow, SubscriberRow, SubscriptionRow, SubscriptionStore } from '../../store/subscription-store';
@@ -16,7 +17,7 @@ import { draftProblems, insureeProblems, subscriberProblems } from './subscripti
 
 /** Subscribers, insurees and draft subscriptions: the first half of the subscription journey. */
 export class SubscriptionService {
-  private catalogueCache: { rows: Promise<ProductRow[]>; until: number } | undefined;
+  private catalogueCache: { rows: Promise<Product[]>; until: number } | undefined;
   private readonly profileIds = new Map<string, string>();
 
   constructor(
@@ -28,7 +29,7 @@ export class SubscriptionService {
   ) {}
 
   /** The catalogue, read at most once a minute: reference data that changes with a release, not a request. */
-  products(): Promise<ProductRow[]> {
+  products(): Promise<Product[]> {
     const now = Date.now();
     if (!this.catalogueCache || this.catalogueCache.until <= now) {
       const rows = this.catalogue.products();
@@ -38,11 +39,11 @@ export class SubscriptionService {
     return this.catalogueCache.rows;
   }
 
-  fundsOf(productIds: readonly string[]): Promise<FundRow[]> {
+  fundsOf(productIds: readonly string[]): Promise<Fund[]> {
     return this.catalogue.fundsOf(productIds);
   }
 
-  standardClauses(): Promise<StandardClauseRow[]> {
+  standardClauses(): Promise<StandardClause[]> {
     return this.catalogue.standardClauses();
   }
 

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors/app-error';
-import type { CatalogueStore, ProductRow } from '../../store/catalogue-store';
+import type { CatalogueStore } from '../../store/catalogue-store';
+import type { Product } from '../subscription/catalogue';
 import type { Db, Queryable } from '../../store/db';
 import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
@@ -147,7 +148,7 @@ export class SurrenderService {
     policyId: string,
     compartmentId: string | null,
     input: TotalSurrenderInput,
-    rules: (tx: Queryable, policy: OwnedPolicy, product: ProductRow, open: SurrenderDeclarationRow[], compartment: CompartmentRow | null) => Promise<Draft>,
+    rules: (tx: Queryable, policy: OwnedPolicy, product: Product, open: SurrenderDeclarationRow[], compartment: CompartmentRow | null) => Promise<Draft>,
   ): Promise<SurrenderDeclarationRow> {
     try {
       return await this.db.transaction(async (tx) => {
@@ -193,7 +194,7 @@ export class SurrenderService {
   }
 
   /** PER: the early-release case and where the money comes from. Assurance-vie: any reason, or none. */
-  private reasonFor(product: ProductRow, reason: string | null | undefined, sources: string[]): { reason: string | null; earlyRelease: PerEarlyReleaseCase | null } {
+  private reasonFor(product: Product, reason: string | null | undefined, sources: string[]): { reason: string | null; earlyRelease: PerEarlyReleaseCase | null } {
     if (product.kind !== 'per') return { reason: reason?.trim() || null, earlyRelease: null };
     const earlyRelease = perEarlyReleaseCase(reason);
     checkEarlyReleaseSources(earlyRelease, sources);
