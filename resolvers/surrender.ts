@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context/context';
 import type { PartialSurrenderInput, TotalSurrenderInput } from '../domain/surrender/surrender-service';
-import type { PolicyRow } from '../store/policy-store';
 import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind } from '../store/surrender-store';
+import type { Policy } from '../domain/policy/policy';
 import { acting, money } from './adapt';
 
 
@@ -17,7 +17,7 @@ export const surrenderResolvers = {
       ctx.services.surrender.declarePartial(acting(ctx), args.policyId, args.compartmentId, args.input),
   },
   Policy: {
-    surrenderDeclarations: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.declarations(ctx.viewer!, p.id),
+    surrenderDeclarations: (p: Policy, _: unknown, ctx: RequestContext) => ctx.services.surrender.declarations(ctx.viewer!, p.id),
   },
   SurrenderDeclaration: {
     policyId: (d: SurrenderDeclarationRow) => d.policy_id,

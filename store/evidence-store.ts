@@ -62,7 +62,7 @@ export class EvidenceStore {
       `select ${columns}, s.user_id, s.distributor_id from evidence_documents e join subscribers s on s.id = e.subscriber_id where e.id = $1`,
       [id],
     );
-    return row && { evidence: toEvidence(row), owner: { user_id: row.user_id, distributor_id: row.distributor_id } };
+    return row && { evidence: toEvidence(row), owner: { userId: row.user_id, distributorId: row.distributor_id } };
   }
 
   async content(id: string): Promise<Buffer | undefined> {

@@ -116,7 +116,7 @@ export class DeathSettlementService {
       });
       await this.outbox.enqueue(
         tx,
-        { recipientUserId: policy.user_id, channel: 'email', template: 'beneficiary_designation_changed', payload: { policyId: policy.id, subscriberId: policy.subscriber_id, version: saved.version, changedBy: viewer.kind } },
+        { recipientUserId: policy.userId, channel: 'email', template: 'beneficiary_designation_changed', payload: { policyId: policy.id, subscriberId: policy.subscriberId, version: saved.version, changedBy: viewer.kind } },
         now,
       );
       return { ...fromRow(saved), standardClause: clause ?? null };
@@ -145,7 +145,7 @@ export class DeathSettlementService {
       if (!beneficiary) throw new AppError('unprocessable', 'UNKNOWN_BENEFICIARY', { field: 'beneficiaryId' });
       if (beneficiary.acceptedAt !== null) throw new AppError('conflict', 'BENEFICIARY_ALREADY_ACCEPTED');
       const now = this.clock.now();
-      checkAcceptanceDate(input.acceptedAt, policy.issued_at, now);
+      checkAcceptanceDate(input.acceptedAt, policy.issuedAt, now);
       const endorsement = (await this.documents.ofPolicy(tx, 'acceptance_endorsement', policy.id)).find((d) => d.id === input.endorsementId);
       if (!endorsement) throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', { field: 'endorsementId' });
       if (endorsement.item !== null && endorsement.item !== beneficiary.id) throw new AppError('unprocessable', 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY', { field: 'endorsementId' });
@@ -164,7 +164,7 @@ export class DeathSettlementService {
       });
       await this.outbox.enqueue(
         tx,
-        { recipientUserId: policy.user_id, channel: 'email', template: 'beneficiary_acceptance_recorded', payload: { policyId: policy.id, subscriberId: policy.subscriber_id, beneficiaryId: beneficiary.id, acceptedAt: input.acceptedAt, version: saved.version } },
+        { recipientUserId: policy.userId, channel: 'email', template: 'beneficiary_acceptance_recorded', payload: { policyId: policy.id, subscriberId: policy.subscriberId, beneficiaryId: beneficiary.id, acceptedAt: input.acceptedAt, version: saved.version } },
         now,
       );
       const [view] = await this.withClauses([fromRow(saved)]);

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../store/db';
 import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PayOutStore, PayoutIbanChange, PayoutIbanRow } from '../../store/pay-out-store';
-import type { SubscriberRow, SubscriptionStore } from '../../store/subscription-store';
+import type { SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { Actor, AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
@@ -18,6 +18,7 @@ import { holderNameMatches } from './holder-name';
 import { debitPayoutIban, findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban } from './payout-iban';
 import { checkPayoutIban, MAX_PAYOUT_IBANS, type PayoutIbanInput } from './payout-rules';
 import { isOpen, nextStatus } from './payout-status';
+import type { Subscriber } from '../subscription/subscriber';
 
 const alreadyRegistered = () => new AppError('conflict', 'IBAN_ALREADY_REGISTERED', { field: 'iban' });
 
@@ -171,7 +172,7 @@ export class PayOutService {
       await this.audit.record(tx, { actor: viewer, action: 'iban.confirmation_code_sent', target: { type: 'payout_iban', id: target.id }, requestId, details: { subscriberId: subscriber.id, iban: masked } });
       // The code travels by SMS only; the message names the IBAN (masked) and who registered it.
       await this.outbox.enqueue(tx, {
-        recipientUserId: subscriber.user_id,
+        recipientUserId: subscriber.userId,
         channel: 'sms',
         template: 'payout_iban_confirmation_code',
         payload: { to: subscriber.phone, code, subscriberId: subscriber.id, payoutIbanId: target.id, iban: masked, registeredBy: target.registered_by_kind },
@@ -306,14 +307,14 @@ export class PayOutService {
   }
 
   /** The subscriber if the viewer reaches it (404 otherwise), with its IBAN writes held for this transaction. */
-  private async writable(tx: Queryable, viewer: Viewer, subscriberId: string): Promise<SubscriberRow> {
+  private async writable(tx: Queryable, viewer: Viewer, subscriberId: string): Promise<Subscriber> {
     const subscriber = await this.subscriptions.subscriber(viewer, subscriberId, tx);
     await this.store.lockSubscriber(tx, subscriber.id);
     return subscriber;
   }
 
   /** The subscriber's IBAN the caller names (404 PAYOUT_IBAN_NOT_FOUND otherwise). */
-  private async target(tx: Queryable, viewer: Viewer, subscriber: SubscriberRow, reference: string): Promise<PayoutIbanRow> {
+  private async target(tx: Queryable, viewer: Viewer, subscriber: Subscriber, reference: string): Promise<PayoutIbanRow> {
     const target = findByReference(await this.store.ofSubscribers([subscriber.id], tx), reference, viewer);
     if (!target) throw notFound('payout_iban');
     return target;
@@ -323,7 +324,7 @@ export class PayOutService {
    * Applies one step, works out the status it leads to, records and notifies it; an IBAN that becomes
    * confirmed while the subscriber has no default becomes the default. Returns the IBAN as it now is.
    */
-  private async advance(tx: Queryable, subscriber: SubscriberRow, target: PayoutIbanRow, change: PayoutIbanChange, by: Who, action: string, details: Record<string, unknown>): Promise<PayoutIbanRow> {
+  private async advance(tx: Queryable, subscriber: Subscriber, target: PayoutIbanRow, change: PayoutIbanChange, by: Who, action: string, details: Record<string, unknown>): Promise<PayoutIbanRow> {
     const next = { ...target, ...change };
     next.status = nextStatus(next);
     await this.store.update(tx, target.id, { ...change, status: next.status });
@@ -339,7 +340,7 @@ export class PayOutService {
     return next;
   }
 
-  private async moveDefault(tx: Queryable, subscriber: SubscriberRow, target: PayoutIbanRow, by: Who): Promise<void> {
+  private async moveDefault(tx: Queryable, subscriber: Subscriber, target: PayoutIbanRow, by: Who): Promise<void> {
     const previous = (await this.store.ofSubscribers([subscriber.id], tx)).find((row) => row.is_default);
     await this.store.makeDefault(tx, subscriber.id, target.id);
     const masked = maskIban(target.iban);
@@ -353,7 +354,7 @@ export class PayOutService {
   }
 
   // The subscriber hears of every change, whoever made it: a masked IBAN only, e-mail is not a safe channel.
-  private notify(tx: Queryable, subscriber: SubscriberRow, template: string, payload: Record<string, unknown>, at: Date): Promise<void> {
-    return this.outbox.enqueue(tx, { recipientUserId: subscriber.user_id, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, ...payload } }, at);
+  private notify(tx: Queryable, subscriber: Subscriber, template: string, payload: Record<string, unknown>, at: Date): Promise<void> {
+    return this.outbox.enqueue(tx, { recipientUserId: subscriber.userId, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, ...payload } }, at);
   }
 }

@@ -1,7 +1,6 @@
 import { AppError, invalidFields } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { SubscriberRow } from '../../store/subscription-store';
 import type { SupportRequestFilter, SupportStore } from '../../store/support-store';
 import type { Role, Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
@@ -13,6 +12,7 @@ import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from '../subscription/subscription-service';
 import type { SupportRequest } from './support-request';
 import { completeRequest, requestProblems, supportReference, supportTransition, type SupportRequestInput, type SupportStatus } from './support-rules';
+import type { Subscriber } from '../subscription/subscriber';
 
 export interface SupportPage {
   rows: SupportRequest[];
@@ -78,7 +78,7 @@ export class SupportService {
    * A subscriber's requests, newest first, for a viewer that reached the subscriber through a parent
    * (`subscriber(id)`, `mySubscriberProfile`); checked again here, so no path shows another's requests.
    */
-  async ofSubscriber(viewer: Viewer, subscriber: SubscriberRow, first: number, after: string | null): Promise<SupportPage> {
+  async ofSubscriber(viewer: Viewer, subscriber: Subscriber, first: number, after: string | null): Promise<SupportPage> {
     assertRole(viewer, OPENERS);
     if (!canReachSubscriber(viewer, subscriber)) throw notFound('subscriber');
     return this.page({ status: null, subscriberId: subscriber.id }, first, after, 'desc');
@@ -114,10 +114,10 @@ export class SupportService {
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
-  private notify(tx: Queryable, subscriber: SubscriberRow, template: string, request: SupportRequest, at: Date): Promise<void> {
+  private notify(tx: Queryable, subscriber: Subscriber, template: string, request: SupportRequest, at: Date): Promise<void> {
     return this.outbox.enqueue(
       tx,
-      { recipientUserId: subscriber.user_id, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, requestId: request.id, reference: request.reference, subject: request.subject, status: request.status } },
+      { recipientUserId: subscriber.userId, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, requestId: request.id, reference: request.reference, subject: request.subject, status: request.status } },
       at,
     );
   }

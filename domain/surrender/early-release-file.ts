@@ -67,7 +67,7 @@ export class EarlyReleaseFile {
     const now = this.clock.now();
     if (proof.status === 'refused') {
       await this.outbox.enqueue(tx, {
-        recipientUserId: owner?.user_id ?? null, channel: 'email', template: 'surrender_document_refused',
+        recipientUserId: owner?.userId ?? null, channel: 'email', template: 'surrender_document_refused',
         payload: { declarationId: declaration.id, policyId: declaration.policy_id, item: proof.item, reason: proof.reviewReason },
       }, now);
       return;
@@ -82,7 +82,7 @@ export class EarlyReleaseFile {
       details: { policyId: declaration.policy_id, kind: declaration.kind, earlyReleaseCase: declaration.early_release_case, documents: checklist.map((d) => d.item), dueBy: dueBy.toISOString() },
     });
     await this.outbox.enqueue(tx, {
-      recipientUserId: owner?.user_id ?? null, channel: 'email', template: 'surrender_documents_complete',
+      recipientUserId: owner?.userId ?? null, channel: 'email', template: 'surrender_documents_complete',
       payload: { declarationId: declaration.id, policyId: declaration.policy_id, kind: declaration.kind, amount: declaration.amount, currency: declaration.currency, dueBy: dueBy.toISOString() },
     }, now);
   }

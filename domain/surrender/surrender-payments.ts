@@ -45,7 +45,7 @@ export class SurrenderPayments {
     });
     const owner = await this.policies.policy(declaration.policy_id, tx);
     await this.outbox.enqueue(tx, {
-      recipientUserId: owner?.user_id ?? null, channel: 'email', template: `surrender_${to}`,
+      recipientUserId: owner?.userId ?? null, channel: 'email', template: `surrender_${to}`,
       payload: { declarationId: declaration.id, policyId: declaration.policy_id, kind: declaration.kind, paidAmount: paidAmount ?? null, currency: declaration.currency, payoutIban: declaration.payout_iban_masked, rejectionReason: reason },
     }, now);
   }

@@ -4,7 +4,7 @@ import type { Product } from '../subscription/catalogue';
 import type { Db, Queryable } from '../../store/db';
 import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { CompartmentRow, PolicyStore } from '../../store/policy-store';
+import type { PolicyStore } from '../../store/policy-store';
 import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind, SurrenderStore } from '../../store/surrender-store';
 import type { Viewer } from '../auth/viewer';
 import type { OwnedPolicy, PolicyService } from '../policy/policy-service';
@@ -31,6 +31,7 @@ import {
   reservedOn,
   totalSurrenderValue,
 } from './surrender-rules';
+import type { Compartment } from '../policy/policy';
 
 export interface TotalSurrenderInput {
   /** PER: an early-release case (L224-4 CMF). Assurance-vie: optional free text. */
@@ -48,7 +49,7 @@ const MAX_REASON_LENGTH = 500;
 /** What a declaration needs once the rules of its kind have passed. */
 interface Draft {
   kind: SurrenderKind;
-  compartment: CompartmentRow | null;
+  compartment: Compartment | null;
   amount: number;
   currency: string;
   reason: string | null;
@@ -148,7 +149,7 @@ export class SurrenderService {
     policyId: string,
     compartmentId: string | null,
     input: TotalSurrenderInput,
-    rules: (tx: Queryable, policy: OwnedPolicy, product: Product, open: SurrenderDeclarationRow[], compartment: CompartmentRow | null) => Promise<Draft>,
+    rules: (tx: Queryable, policy: OwnedPolicy, product: Product, open: SurrenderDeclarationRow[], compartment: Compartment | null) => Promise<Draft>,
   ): Promise<SurrenderDeclarationRow> {
     try {
       return await this.db.transaction(async (tx) => {
@@ -156,7 +157,7 @@ export class SurrenderService {
         const compartment = compartmentId === null ? null : ((await this.policyStore.compartment(policy.id, compartmentId, tx)) ?? null);
         if (compartmentId !== null && !compartment) throw notFound('compartment');
         checkPolicySurrenderable((await this.store.lockPolicy(tx, policy.id)) ?? policy.status);
-        const product = (await this.catalogue.product(policy.product_id, tx))!;
+        const product = (await this.catalogue.product(policy.productId, tx))!;
         const open = await this.store.open(tx, policy.id, OPEN_STATUSES);
         checkNoOpenTotalSurrender(open.map(openView));
         const draft = await rules(tx, policy, product, open, compartment);
@@ -181,7 +182,7 @@ export class SurrenderService {
           details: { policyId: policy.id, compartmentId: row.compartment_id, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
         });
         await this.outbox.enqueue(tx, {
-          recipientUserId: policy.user_id, channel: 'email', template: 'surrender_declared',
+          recipientUserId: policy.userId, channel: 'email', template: 'surrender_declared',
           payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, declaredBy: viewer.kind },
         }, now);
         return row;
@@ -207,7 +208,7 @@ export class SurrenderService {
    * subscriber without a confirmed IBAN cannot be paid (README, "Pay-out IBANs").
    */
   private async payoutAccount(tx: Queryable, policy: OwnedPolicy, ibanId: string | null): Promise<PayoutAccount> {
-    const account = await this.payoutIbans.find(tx, policy.subscriber_id, ibanId);
+    const account = await this.payoutIbans.find(tx, policy.subscriberId, ibanId);
     if (ibanId !== null) {
       // Someone else's IBAN id answers like an unknown one.
       if (!account) throw new AppError('unprocessable', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { holderNameMatches, nameWords } from '../../../domain/pay-out/holder-name';
 import { nextStatus } from '../../../domain/pay-out/payout-status';
 
-const alice = { first_name: 'Alice', last_name: 'Martin' };
-const helene = { first_name: 'Hélène', last_name: "Le Goff-D'Arcy" };
+const alice = { firstName: 'Alice', lastName: 'Martin' };
+const helene = { firstName: 'Hélène', lastName: "Le Goff-D'Arcy" };
 
 describe('holder name against the subscriber', () => {
   it.each([
@@ -35,7 +35,7 @@ describe('holder name against the subscriber', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(['Jean', 'Pierre', 'Dupont'], { minLength: 3, maxLength: 3 }), fc.boolean(), fc.integer({ min: 1, max: 3 }), (words, upper, spaces) => {
         const holder = words.map((w) => (upper ? w.toUpperCase() : w.toLowerCase())).join(' '.repeat(spaces));
-        return holderNameMatches(holder, { first_name: 'Jean-Pierre', last_name: 'Dupont' });
+        return holderNameMatches(holder, { firstName: 'Jean-Pierre', lastName: 'Dupont' });
       }),
     );
   });
