@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error';
+import { AppError, type AppErrorExtra } from '../errors/app-error';
 
 // PostgreSQL error codes (SQLSTATE), as both pg and PGlite report them. They stay in the store: the
 // domain sees the conflicts they mean, never the codes.
@@ -24,11 +24,11 @@ export function isSerializationFailure(error: unknown): boolean {
  * Runs a write whose unique index is a business rule (one profile per login, one open total surrender):
  * a violation becomes the domain conflict `reason` (409), anything else is rethrown as it is.
  */
-export async function conflictOnUnique<T>(write: Promise<T>, reason: string): Promise<T> {
+export async function conflictOnUnique<T>(write: Promise<T>, reason: string, extra?: AppErrorExtra): Promise<T> {
   try {
     return await write;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError('conflict', reason);
+    if (isUniqueViolation(error)) throw new AppError('conflict', reason, extra);
     throw error;
   }
 }
