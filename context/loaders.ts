@@ -1,29 +1,29 @@
 import DataLoader from 'dataloader';
-import type { ProductRow } from '../store/catalogue-store';
-import type { CompartmentRow, PolicyRow } from '../store/policy-store';
+import type { Product } from '../domain/subscription/catalogue';
 import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
 import type { Services } from './context';
+import type { Compartment, Policy } from '../domain/policy/policy';
 
 /** Per-request batching: a page of policies with their compartments costs one compartments query. */
 export interface Loaders {
-  compartmentsByPolicy: DataLoader<string, CompartmentRow[]>;
+  compartmentsByPolicy: DataLoader<string, Compartment[]>;
   /** A page of policies with their money costs one ledger query. */
-  moneyByPolicy: DataLoader<PolicyRow, PolicyMoney, string>;
+  moneyByPolicy: DataLoader<Policy, PolicyMoney, string>;
   movementsByPolicy: DataLoader<string, MoneyMovement[]>;
   /** The catalogue is small: one read serves every product a request touches. */
-  productById: DataLoader<string, ProductRow | undefined>;
+  productById: DataLoader<string, Product | undefined>;
 }
 
 export function createLoaders(services: Services): Loaders {
   return {
     compartmentsByPolicy: new DataLoader(async (policyIds) => {
       const rows = await services.policies.compartmentsOf(policyIds);
-      return policyIds.map((id) => rows.filter((c) => c.policy_id === id));
+      return policyIds.map((id) => rows.filter((c) => c.policyId === id));
     }),
     moneyByPolicy: new DataLoader((policies) => services.policies.moneyOf(policies), { cacheKeyFn: (p) => p.id }),
     movementsByPolicy: new DataLoader(async (policyIds) => {
       const rows = await services.policies.movementsOf(policyIds);
-      return policyIds.map((id) => rows.filter((m) => m.policy_id === id));
+      return policyIds.map((id) => rows.filter((m) => m.policyId === id));
     }),
     productById: new DataLoader(async (ids) => {
       const products = await services.subscription.products();

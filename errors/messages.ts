@@ -201,6 +201,7 @@ const SENTENCES: Record<string, Sentence> = {
   NO_PENDING_OTP_SIGNATURE: 'This subscription has no one-time-code signature waiting for a code.',
   SUBSCRIBER_PROFILE_ALREADY_EXISTS: 'This login already has a subscriber profile.',
   SUBSCRIPTION_CHANGED_CONCURRENTLY: 'The subscription changed while this request ran; read it again and retry.',
+  CHANGED_CONCURRENTLY: 'Another request changed the same data at the same moment; read it again and retry.',
 
   // Other statuses our own codes cover
   METHOD_NOT_ALLOWED: 'This path does not accept this HTTP method; the Allow header lists those it does.',

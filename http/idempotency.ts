@@ -72,11 +72,11 @@ export class Idempotency {
           if (claim.fingerprint !== fingerprint) throw new AppError('unprocessable_content', 'IDEMPOTENCY_KEY_REUSED', { field: 'Idempotency-Key' });
           // Only a record committed by an earlier version (which claimed keys in a transaction of their
           // own) can be committed while running: it expires with its retention.
-          if (claim.state === 'running' || claim.response_status === null) throw inProgress();
+          if (claim.state === 'running' || claim.responseStatus === null) throw inProgress();
           return {
-            status: claim.response_status,
-            headers: { ...(claim.response_headers ?? {}), 'idempotent-replayed': 'true' },
-            body: claim.response_body ?? '',
+            status: claim.responseStatus,
+            headers: { ...(claim.responseHeaders ?? {}), 'idempotent-replayed': 'true' },
+            body: claim.responseBody ?? '',
           };
         }
         const reply = await execute();

@@ -2,19 +2,19 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
 import { BillingService, type StatementFormat } from '../domain/billing/billing-service';
 import type { CommissionType } from '../domain/billing/commission-rules';
-import type { CommissionLineRow, CommissionStatementRow } from '../store/billing-store';
+import type { CommissionLine, CommissionStatement } from '../domain/billing/commission-statement';
 import { money } from './adapt';
 
 
 // Per-request batching of lines, kept here rather than in the shared loaders: one lines query for a page
 // of statements. Keyed on the request's context, so nothing cached outlives the request.
-const lineLoaders = new WeakMap<RequestContext, DataLoader<string, CommissionLineRow[]>>();
-function linesOf(ctx: RequestContext, statementId: string): Promise<CommissionLineRow[]> {
+const lineLoaders = new WeakMap<RequestContext, DataLoader<string, CommissionLine[]>>();
+function linesOf(ctx: RequestContext, statementId: string): Promise<CommissionLine[]> {
   let loader = lineLoaders.get(ctx);
   if (!loader) {
     loader = new DataLoader(async (ids) => {
       const rows = await ctx.services.billing.linesOf(ids);
-      return ids.map((id) => rows.filter((l) => l.statement_id === id));
+      return ids.map((id) => rows.filter((l) => l.statementId === id));
     });
     lineLoaders.set(ctx, loader);
   }
@@ -57,22 +57,16 @@ export const billingResolvers = {
   // The enum's internal values are the documented spellings the domain and the database use.
   CommissionType: { inducement: 'inducement', business_commission: 'business-commission' } satisfies Record<string, CommissionType>,
   CommissionStatement: {
-    brokerId: (s: CommissionStatementRow) => s.broker_id,
-    typeCode: (s: CommissionStatementRow) => s.type,
-    premiumTotal: (s: CommissionStatementRow) => money(s.premium_total, s.currency),
-    commissionTotal: (s: CommissionStatementRow) => money(s.commission_total, s.currency),
-    lineCount: (s: CommissionStatementRow) => s.line_count,
-    issuedAt: (s: CommissionStatementRow) => s.issued_at,
-    async lines(s: CommissionStatementRow, _: unknown, ctx: RequestContext) {
+    typeCode: (s: CommissionStatement) => s.type,
+    premiumTotal: (s: CommissionStatement) => money(s.premiumTotal, s.currency),
+    commissionTotal: (s: CommissionStatement) => money(s.commissionTotal, s.currency),
+    async lines(s: CommissionStatement, _: unknown, ctx: RequestContext) {
       // A line carries no currency of its own: it is the statement's.
       return (await linesOf(ctx, s.id)).map((line) => ({ ...line, currency: s.currency }));
     },
   },
   CommissionLine: {
-    policyId: (l: CommissionLineRow) => l.policy_id,
-    policyLabel: (l: CommissionLineRow) => l.policy_label,
-    premium: (l: CommissionLineRow & { currency: string }) => money(l.premium, l.currency),
-    rateBasisPoints: (l: CommissionLineRow) => l.rate_bp,
-    commission: (l: CommissionLineRow & { currency: string }) => money(l.commission, l.currency),
+    premium: (l: CommissionLine & { currency: string }) => money(l.premium, l.currency),
+    commission: (l: CommissionLine & { currency: string }) => money(l.commission, l.currency),
   },
 };

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
 import type { AcceptanceInput, Beneficiary, DesignationInput, DesignationView } from '../domain/death-settlement/designation';
-import type { PolicyRow } from '../store/policy-store';
+import type { Policy } from '../domain/policy/policy';
 import { acting } from './adapt';
 
 
@@ -30,7 +30,7 @@ export const deathSettlementResolvers = {
   },
   Policy: {
     // The parent policy was reached through an access-checked field (policy, policies, subscription).
-    beneficiaryDesignation: (p: PolicyRow, _: unknown, ctx: RequestContext) => designationLoader(ctx).load(p.id),
+    beneficiaryDesignation: (p: Policy, _: unknown, ctx: RequestContext) => designationLoader(ctx).load(p.id),
   },
   BeneficiaryDesignation: {
     isDefault: (d: DesignationView) => d.version === 0,

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context/context';
 import type { EvidenceKind } from '../domain/evidence/evidence';
 import type { EvidenceReview, EvidenceUpload } from '../domain/evidence/evidence-service';
-import type { SubscriberRow } from '../store/subscription-store';
+import type { Subscriber } from '../domain/subscription/subscriber';
 import { acting } from './adapt';
 
 export const evidenceResolvers = {
@@ -13,7 +13,7 @@ export const evidenceResolvers = {
     },
   },
   Subscriber: {
-    evidence: (s: SubscriberRow, args: { kind?: EvidenceKind | null; subjectId?: string | null }, ctx: RequestContext) =>
+    evidence: (s: Subscriber, args: { kind?: EvidenceKind | null; subjectId?: string | null }, ctx: RequestContext) =>
       ctx.services.evidence.list(ctx.viewer!, s.id, { kind: args.kind, subjectId: args.subjectId }),
   },
   Mutation: {

@@ -3,8 +3,8 @@ import type { RequestContext } from '../context/context';
 import type { PayoutIban } from '../domain/pay-out/payout-iban';
 import type { PayoutIbanInput } from '../domain/pay-out/payout-rules';
 import type { PayoutIbanReview } from '../domain/pay-out/pay-out-service';
-import type { PolicyRow } from '../store/policy-store';
-import type { SubscriberRow } from '../store/subscription-store';
+import type { Policy } from '../domain/policy/policy';
+import type { Subscriber } from '../domain/subscription/subscriber';
 import { acting } from './adapt';
 
 
@@ -42,9 +42,9 @@ export const payOutResolvers = {
   },
   // The parent was reached through its own access check; its subscriber's IBANs follow the same rule.
   Subscriber: {
-    payoutIbans: (s: SubscriberRow, _: unknown, ctx: RequestContext) => ibansBySubscriber(ctx).load(s.id),
+    payoutIbans: (s: Subscriber, _: unknown, ctx: RequestContext) => ibansBySubscriber(ctx).load(s.id),
   },
   Policy: {
-    payoutIbans: (p: PolicyRow, _: unknown, ctx: RequestContext) => ibansBySubscriber(ctx).load(p.subscriber_id),
+    payoutIbans: (p: Policy, _: unknown, ctx: RequestContext) => ibansBySubscriber(ctx).load(p.subscriberId),
   },
 };

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context/context';
 import type { CompartmentAction } from '../domain/policy/compartment-lifecycle';
 import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
-import type { CompartmentEventRow, CompartmentRow, PolicyRow } from '../store/policy-store';
+import type { Compartment, Policy } from '../domain/policy/policy';
 import { acting } from './adapt';
 
 
@@ -27,29 +27,18 @@ export const policyResolvers = {
       ctx.services.policies.changeCompartment(acting(ctx), args.policyId, args.compartmentId, args.action, args.reason),
   },
   Policy: {
-    subscriberId: (p: PolicyRow) => p.subscriber_id,
-    issuedAt: (p: PolicyRow) => p.issued_at,
-    compartments: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.loaders.compartmentsByPolicy.load(p.id),
-    product: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.loaders.productById.load(p.product_id),
-    money: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.loaders.moneyByPolicy.load(p),
-    movements: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.loaders.movementsByPolicy.load(p.id),
+    compartments: (p: Policy, _: unknown, ctx: RequestContext) => ctx.loaders.compartmentsByPolicy.load(p.id),
+    product: (p: Policy, _: unknown, ctx: RequestContext) => ctx.loaders.productById.load(p.productId),
+    money: (p: Policy, _: unknown, ctx: RequestContext) => ctx.loaders.moneyByPolicy.load(p),
+    movements: (p: Policy, _: unknown, ctx: RequestContext) => ctx.loaders.movementsByPolicy.load(p.id),
   },
   PolicyMoney: Object.fromEntries(
     (['premiumsPaid', 'entryFees', 'surrendered', 'refunded', 'paidOut', 'netInvested', 'refundable'] as const).map((field) => [field, (m: PolicyMoney) => ({ amount: m[field], currency: m.currency })]),
   ),
   MoneyMovement: {
     amount: (m: MoneyMovement) => ({ amount: m.amount, currency: m.currency }),
-    compartmentId: (m: MoneyMovement) => m.compartment_id,
-    causeType: (m: MoneyMovement) => m.cause_type,
-    causeId: (m: MoneyMovement) => m.cause_id,
   },
   Compartment: {
-    policyId: (c: CompartmentRow) => c.policy_id,
-    events: (c: CompartmentRow, _: unknown, ctx: RequestContext) => ctx.services.policies.compartmentEvents([c.id]),
-  },
-  CompartmentEvent: {
-    fromStatus: (e: CompartmentEventRow) => e.from_status,
-    toStatus: (e: CompartmentEventRow) => e.to_status,
-    actorKind: (e: CompartmentEventRow) => e.actor_kind,
+    events: (c: Compartment, _: unknown, ctx: RequestContext) => ctx.services.policies.compartmentEvents([c.id]),
   },
 };

@@ -1,10 +1,9 @@
 import type { RequestContext } from '../context/context';
 import type { SupportingDocumentInput } from '../domain/subscription/document-service';
 import { OTP_MAX_ATTEMPTS } from '../domain/subscription/signing-service';
-import type { DocumentRow } from '../store/document-store';
-import type { CompartmentRow, RefundRow } from '../store/policy-store';
-import type { SignatureRow } from '../store/signature-store';
-import type { SubscriptionRow } from '../store/subscription-store';
+import type { Signature } from '../domain/subscription/signature';
+import type { Compartment, Refund } from '../domain/policy/policy';
+import type { Subscription } from '../domain/subscription/subscription';
 import { acting } from './adapt';
 
 
@@ -12,7 +11,7 @@ export const subscriptionSigningResolvers = {
   Query: {
     subscriptionDocument: async (_: unknown, args: { subscriptionId: string; documentId: string }, ctx: RequestContext) => {
       const doc = await ctx.services.documents.download(ctx.viewer!, args.subscriptionId, args.documentId);
-      return { fileName: doc.file_name, contentType: doc.content_type, contentBase64: doc.content.toString('base64') };
+      return { fileName: doc.fileName, contentType: doc.contentType, contentBase64: doc.content.toString('base64') };
     },
   },
   Mutation: {
@@ -25,30 +24,19 @@ export const subscriptionSigningResolvers = {
       ctx.services.withdrawal.withdraw(acting(ctx), args.subscriptionId, { reason: args.reason ?? null, letterReceivedOn: args.letterReceivedOn ?? null }),
   },
   SubscriptionContract: {
-    documents: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.documents.list(ctx.viewer!, s.id),
-    signature: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.latest(ctx.viewer!, s.id),
-    policy: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.signing.policyOf(s.id),
-    refund: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.withdrawal.refund(ctx.viewer!, s.id),
-  },
-  ContractDocument: {
-    fileName: (d: DocumentRow) => d.file_name,
-    contentType: (d: DocumentRow) => d.content_type,
-    sizeBytes: (d: DocumentRow) => d.size_bytes,
-    createdAt: (d: DocumentRow) => d.created_at,
+    documents: (s: Subscription, _: unknown, ctx: RequestContext) => ctx.services.documents.list(ctx.viewer!, s.id),
+    signature: (s: Subscription, _: unknown, ctx: RequestContext) => ctx.services.signing.latest(ctx.viewer!, s.id),
+    policy: (s: Subscription, _: unknown, ctx: RequestContext) => ctx.services.signing.policyOf(s.id),
+    refund: (s: Subscription, _: unknown, ctx: RequestContext) => ctx.services.withdrawal.refund(ctx.viewer!, s.id),
   },
   Signature: {
-    signingUrl: (s: SignatureRow, _: unknown, ctx: RequestContext) => ctx.services.signing.signingUrlFor(ctx.viewer!, s),
-    otpExpiresAt: (s: SignatureRow) => s.otp_expires_at,
-    otpAttemptsLeft: (s: SignatureRow) => (s.method === 'otp' ? Math.max(0, OTP_MAX_ATTEMPTS - s.otp_attempts) : null),
-    createdAt: (s: SignatureRow) => s.created_at,
-    completedAt: (s: SignatureRow) => s.completed_at,
+    signingUrl: (s: Signature, _: unknown, ctx: RequestContext) => ctx.services.signing.signingUrlFor(ctx.viewer!, s),
+    otpAttemptsLeft: (s: Signature) => (s.method === 'otp' ? Math.max(0, OTP_MAX_ATTEMPTS - s.otpAttempts) : null),
   },
   Compartment: {
-    value: (c: CompartmentRow) => ({ amount: c.value, currency: c.currency }),
+    value: (c: Compartment) => ({ amount: c.value, currency: c.currency }),
   },
   Refund: {
-    amount: (r: RefundRow) => ({ amount: r.amount, currency: r.currency }),
-    recordedAt: (r: RefundRow) => r.recorded_at,
-    dueBy: (r: RefundRow) => r.due_by,
+    amount: (r: Refund) => ({ amount: r.amount, currency: r.currency }),
   },
 };

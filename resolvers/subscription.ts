@@ -3,8 +3,9 @@ import { seesFullIban } from '../domain/shared/access';
 import { visibleStatus } from '../domain/subscription/lifecycle';
 import type { InsureeInput, SubscriberInput, SubscriptionInput } from '../domain/subscription/subscription-input';
 import { maskIban } from '../domain/shared/iban';
-import type { FundRow, ProductRow } from '../store/catalogue-store';
-import type { HistoryRow, InsureeRow, SubscriberRow, SubscriptionRow } from '../store/subscription-store';
+import type { Product } from '../domain/subscription/catalogue';
+import type { Subscription } from '../domain/subscription/subscription';
+import type { Subscriber } from '../domain/subscription/subscriber';
 import { acting, money } from './adapt';
 
 
@@ -23,59 +24,27 @@ export const subscriptionResolvers = {
       ctx.services.subscription.createSubscription(acting(ctx), args.subscriberId, args.input),
   },
   Subscriber: {
-    firstName: (s: SubscriberRow) => s.first_name,
-    lastName: (s: SubscriberRow) => s.last_name,
-    birthDate: (s: SubscriberRow) => s.birth_date,
-    birthPlace: (s: SubscriberRow) => s.birth_place,
-    taxResidence: (s: SubscriberRow) => s.tax_residence,
-    createdAt: (s: SubscriberRow) => s.created_at,
-    subscriptions: (s: SubscriberRow, _: unknown, ctx: RequestContext) => ctx.services.subscription.subscriptionsOf(s.id),
-  },
-  Insuree: {
-    subscriberId: (i: InsureeRow) => i.subscriber_id,
-    sameAsSubscriber: (i: InsureeRow) => i.same_as_subscriber,
-    firstName: (i: InsureeRow) => i.first_name,
-    lastName: (i: InsureeRow) => i.last_name,
-    birthDate: (i: InsureeRow) => i.birth_date,
-    birthPlace: (i: InsureeRow) => i.birth_place,
+    subscriptions: (s: Subscriber, _: unknown, ctx: RequestContext) => ctx.services.subscription.subscriptionsOf(s.id),
   },
   Product: {
-    minimumInitialPayment: (p: ProductRow) => money(p.min_initial_payment, p.currency),
-    minimumScheduledPayment: (p: ProductRow) => money(p.min_scheduled_payment, p.currency),
-    entryFeeBasisPoints: (p: ProductRow) => p.entry_fee_bp,
-    managementFeeBasisPoints: (p: ProductRow) => p.management_fee_bp,
-    minimumInsureeAge: (p: ProductRow) => p.min_insuree_age,
-    maximumInsureeAge: (p: ProductRow) => p.max_insuree_age,
-    funds: (p: ProductRow, _: unknown, ctx: RequestContext) => ctx.services.subscription.fundsOf([p.id]),
-  },
-  Fund: {
-    riskIndicator: (f: FundRow) => f.risk_indicator,
+    minimumInitialPayment: (p: Product) => money(p.minimumInitialPayment, p.currency),
+    minimumScheduledPayment: (p: Product) => money(p.minimumScheduledPayment, p.currency),
+    funds: (p: Product, _: unknown, ctx: RequestContext) => ctx.services.subscription.fundsOf([p.id]),
   },
   SubscriptionContract: {
-    status: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => visibleStatus(s.status, s.withdrawal_deadline, ctx.services.clock.now()),
-    subscriber: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.subscribersByIds([s.subscriber_id]))[0],
-    insuree: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.insureesByIds([s.insuree_id]))[0],
-    product: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.loaders.productById.load(s.product_id),
-    initialPayment: (s: SubscriptionRow) => money(s.initial_payment, s.currency),
-    scheduledPayment: (s: SubscriptionRow) =>
-      s.scheduled_payment === null ? null : { amount: money(s.scheduled_payment, s.currency), frequency: s.scheduled_frequency },
-    beneficiaryClause: async (s: SubscriptionRow, _: unknown, ctx: RequestContext) => {
-      if (s.custom_clause !== null) return { standardClauseId: null, text: s.custom_clause };
+    status: (s: Subscription, _: unknown, ctx: RequestContext) => visibleStatus(s.status, s.withdrawalDeadline, ctx.services.clock.now()),
+    subscriber: async (s: Subscription, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.subscribersByIds([s.subscriberId]))[0],
+    insuree: async (s: Subscription, _: unknown, ctx: RequestContext) => (await ctx.services.subscription.insureesByIds([s.insureeId]))[0],
+    product: (s: Subscription, _: unknown, ctx: RequestContext) => ctx.loaders.productById.load(s.productId),
+    initialPayment: (s: Subscription) => money(s.initialPayment, s.currency),
+    scheduledPayment: (s: Subscription) =>
+      s.scheduledPayment === null ? null : { amount: money(s.scheduledPayment, s.currency), frequency: s.scheduledFrequency },
+    beneficiaryClause: async (s: Subscription, _: unknown, ctx: RequestContext) => {
+      if (s.customClause !== null) return { standardClauseId: null, text: s.customClause };
       const clauses = await ctx.services.subscription.standardClauses();
-      return { standardClauseId: s.standard_clause_id, text: clauses.find((c) => c.id === s.standard_clause_id)?.text ?? '' };
+      return { standardClauseId: s.standardClauseId, text: clauses.find((c) => c.id === s.standardClauseId)?.text ?? '' };
     },
-    debitIban: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => (seesFullIban(ctx.viewer!) ? s.debit_iban : maskIban(s.debit_iban)),
-    debitHolder: (s: SubscriptionRow) => s.debit_holder,
-    signedAt: (s: SubscriptionRow) => s.signed_at,
-    withdrawalDeadline: (s: SubscriptionRow) => s.withdrawal_deadline,
-    withdrawnAt: (s: SubscriptionRow) => s.withdrawn_at,
-    createdAt: (s: SubscriptionRow) => s.created_at,
-    updatedAt: (s: SubscriptionRow) => s.updated_at,
-    history: (s: SubscriptionRow, _: unknown, ctx: RequestContext) => ctx.services.subscription.history(s.id),
-  },
-  SubscriptionEvent: {
-    fromStatus: (h: HistoryRow) => h.from_status,
-    toStatus: (h: HistoryRow) => h.to_status,
-    actorKind: (h: HistoryRow) => h.actor_kind,
+    debitIban: (s: Subscription, _: unknown, ctx: RequestContext) => (seesFullIban(ctx.viewer!) ? s.debitIban : maskIban(s.debitIban)),
+    history: (s: Subscription, _: unknown, ctx: RequestContext) => ctx.services.subscription.history(s.id),
   },
 };

@@ -1,8 +1,7 @@
 import type { RequestContext } from '../context/context';
 import type { SupportRequestInput, SupportStatus } from '../domain/support/support-rules';
 import { SupportService, type SupportPage } from '../domain/support/support-service';
-import type { SubscriberRow } from '../store/subscription-store';
-import type { SupportRequestRow } from '../store/support-store';
+import type { Subscriber } from '../domain/subscription/subscriber';
 import { acting } from './adapt';
 
 
@@ -27,13 +26,7 @@ export const supportResolvers = {
       ctx.services.support.changeStatus(acting(ctx), args.id, args.status),
   },
   Subscriber: {
-    supportRequests: async (s: SubscriberRow, args: { first: number; after?: string | null }, ctx: RequestContext) =>
+    supportRequests: async (s: Subscriber, args: { first: number; after?: string | null }, ctx: RequestContext) =>
       connection(await ctx.services.support.ofSubscriber(ctx.viewer!, s, args.first, args.after ?? null)),
-  },
-  SupportRequest: {
-    subscriberId: (r: SupportRequestRow) => r.subscriber_id,
-    openedByKind: (r: SupportRequestRow) => r.opened_by_kind,
-    createdAt: (r: SupportRequestRow) => r.created_at,
-    updatedAt: (r: SupportRequestRow) => r.updated_at,
   },
 };

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context/context';
 import type { PartialSurrenderInput, TotalSurrenderInput } from '../domain/surrender/surrender-service';
-import type { PolicyRow } from '../store/policy-store';
-import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind } from '../store/surrender-store';
+import type { Policy } from '../domain/policy/policy';
+import type { SurrenderDeclaration, SurrenderKind } from '../domain/surrender/surrender-declaration';
 import { acting, money } from './adapt';
 
 
@@ -17,26 +17,12 @@ export const surrenderResolvers = {
       ctx.services.surrender.declarePartial(acting(ctx), args.policyId, args.compartmentId, args.input),
   },
   Policy: {
-    surrenderDeclarations: (p: PolicyRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.declarations(ctx.viewer!, p.id),
+    surrenderDeclarations: (p: Policy, _: unknown, ctx: RequestContext) => ctx.services.surrender.declarations(ctx.viewer!, p.id),
   },
   SurrenderDeclaration: {
-    policyId: (d: SurrenderDeclarationRow) => d.policy_id,
-    compartmentId: (d: SurrenderDeclarationRow) => d.compartment_id,
-    amount: (d: SurrenderDeclarationRow) => money(d.amount, d.currency),
-    paidAmount: (d: SurrenderDeclarationRow) => (d.paid_amount === null ? null : money(d.paid_amount, d.currency)),
-    payoutIban: (d: SurrenderDeclarationRow) => d.payout_iban_masked,
-    payoutIbanSource: (d: SurrenderDeclarationRow) => d.payout_iban_source,
-    requestedAt: (d: SurrenderDeclarationRow) => d.requested_at,
-    paymentDueBy: (d: SurrenderDeclarationRow) => d.due_by,
-    paidAt: (d: SurrenderDeclarationRow) => d.paid_at,
-    rejectionReason: (d: SurrenderDeclarationRow) => d.rejection_reason,
-    declaredBy: (d: SurrenderDeclarationRow) => d.declared_by_kind,
-    history: (d: SurrenderDeclarationRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.history([d.id]),
-    requiredDocuments: (d: SurrenderDeclarationRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.requiredDocuments(d),
-  },
-  SurrenderEvent: {
-    fromStatus: (e: SurrenderEventRow) => e.from_status,
-    toStatus: (e: SurrenderEventRow) => e.to_status,
-    actorKind: (e: SurrenderEventRow) => e.actor_kind,
+    amount: (d: SurrenderDeclaration) => money(d.amount, d.currency),
+    paidAmount: (d: SurrenderDeclaration) => (d.paidAmount === null ? null : money(d.paidAmount, d.currency)),
+    history: (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => ctx.services.surrender.history([d.id]),
+    requiredDocuments: (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => ctx.services.surrender.requiredDocuments(d),
   },
 };

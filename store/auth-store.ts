@@ -1,7 +1,8 @@
 import type { Queryable } from './db';
+import type { MachineClient, SessionPrincipal, UserAccount } from '../domain/auth/principals';
 import type { Role } from '../domain/auth/viewer';
 
-export interface UserRow {
+interface UserRow {
   id: string;
   email: string;
   kind: Exclude<Role, 'machine'>;
@@ -9,14 +10,13 @@ export interface UserRow {
   distributor_id: string | null;
 }
 
-export interface MachineClientRow {
+interface MachineClientRow {
   id: string;
   secret_hash: string;
   distributor_id: string;
 }
 
-/** A session joined with whoever holds it: everything the context needs in one round trip. */
-export interface SessionPrincipalRow {
+interface SessionPrincipalRow {
   id: string;
   expires_at: Date;
   revoked_at: Date | null;
@@ -27,6 +27,14 @@ export interface SessionPrincipalRow {
   user_distributor_id: string | null;
   client_id: string | null;
   client_distributor_id: string | null;
+}
+
+function toSessionPrincipal(r: SessionPrincipalRow): SessionPrincipal {
+  return {
+    id: r.id, expiresAt: r.expires_at, revokedAt: r.revoked_at, certSerial: r.cert_serial,
+    userId: r.user_id, userEmail: r.user_email, userKind: r.user_kind, userDistributorId: r.user_distributor_id,
+    clientId: r.client_id, clientDistributorId: r.client_distributor_id,
+  };
 }
 
 const SESSION_PRINCIPAL = `
@@ -43,17 +51,17 @@ export const SESSION_REVOKED_CHANNEL = 'session_revoked';
 export class AuthStore {
   constructor(private readonly db: Queryable) {}
 
-  async userByEmail(email: string): Promise<UserRow | undefined> {
-    const rows = await this.db.query<UserRow>(
+  async userByEmail(email: string): Promise<UserAccount | undefined> {
+    const [row] = await this.db.query<UserRow>(
       'select id, email, kind, password_hash, distributor_id from users where lower(email) = lower($1)',
       [email],
     );
-    return rows[0];
+    return row && { id: row.id, email: row.email, kind: row.kind, passwordHash: row.password_hash, distributorId: row.distributor_id };
   }
 
-  async machineClient(id: string): Promise<MachineClientRow | undefined> {
-    const rows = await this.db.query<MachineClientRow>('select id, secret_hash, distributor_id from machine_clients where id = $1', [id]);
-    return rows[0];
+  async machineClient(id: string): Promise<MachineClient | undefined> {
+    const [row] = await this.db.query<MachineClientRow>('select id, secret_hash, distributor_id from machine_clients where id = $1', [id]);
+    return row && { id: row.id, secretHash: row.secret_hash, distributorId: row.distributor_id };
   }
 
   async clientHasSerial(clientId: string, serial: string): Promise<boolean> {
@@ -77,12 +85,14 @@ export class AuthStore {
     );
   }
 
-  async sessionById(id: string): Promise<SessionPrincipalRow | undefined> {
-    return (await this.db.query<SessionPrincipalRow>(`${SESSION_PRINCIPAL} where s.id = $1`, [id]))[0];
+  async sessionById(id: string): Promise<SessionPrincipal | undefined> {
+    const [row] = await this.db.query<SessionPrincipalRow>(`${SESSION_PRINCIPAL} where s.id = $1`, [id]);
+    return row && toSessionPrincipal(row);
   }
 
-  async sessionByCookieHash(hash: string): Promise<SessionPrincipalRow | undefined> {
-    return (await this.db.query<SessionPrincipalRow>(`${SESSION_PRINCIPAL} where s.cookie_hash = $1`, [hash]))[0];
+  async sessionByCookieHash(hash: string): Promise<SessionPrincipal | undefined> {
+    const [row] = await this.db.query<SessionPrincipalRow>(`${SESSION_PRINCIPAL} where s.cookie_hash = $1`, [hash]);
+    return row && toSessionPrincipal(row);
   }
 
   /** Revokes the session and tells every replica (NOTIFY) to forget its cached copy. */

@@ -1,6 +1,7 @@
+import type { Fund, Product, StandardClause } from '../domain/subscription/catalogue';
 import type { Queryable } from './db';
 
-export interface ProductRow {
+interface ProductRow {
   id: string;
   kind: 'assurance_vie' | 'per';
   name: string;
@@ -14,7 +15,7 @@ export interface ProductRow {
   initial_compartment: string;
 }
 
-export interface FundRow {
+interface FundRow {
   isin: string;
   name: string;
   kind: 'euro' | 'unit_linked';
@@ -22,50 +23,56 @@ export interface FundRow {
   product_id: string;
 }
 
-export interface StandardClauseRow {
-  id: string;
-  title: string;
-  text: string;
-}
 
 const PRODUCT_COLUMNS = 'id, kind, name, currency, min_initial_payment, min_scheduled_payment, entry_fee_bp, management_fee_bp, min_insuree_age, max_insuree_age, initial_compartment';
+
+function toProduct(r: ProductRow): Product {
+  return {
+    id: r.id, kind: r.kind, name: r.name, currency: r.currency, minimumInitialPayment: r.min_initial_payment, minimumScheduledPayment: r.min_scheduled_payment,
+    entryFeeBasisPoints: r.entry_fee_bp, managementFeeBasisPoints: r.management_fee_bp, minimumInsureeAge: r.min_insuree_age, maximumInsureeAge: r.max_insuree_age,
+    initialCompartment: r.initial_compartment,
+  };
+}
 
 /** The product catalogue, fund lists and published beneficiary clauses: reference data. */
 export class CatalogueStore {
   constructor(private readonly db: Queryable) {}
 
-  products(): Promise<ProductRow[]> {
-    return this.db.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products order by id`);
+  async products(): Promise<Product[]> {
+    return (await this.db.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products order by id`)).map(toProduct);
   }
 
-  async product(id: string, tx: Queryable = this.db): Promise<ProductRow | undefined> {
-    return (await tx.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products where id = $1`, [id]))[0];
+  async product(id: string, tx: Queryable = this.db): Promise<Product | undefined> {
+    const [row] = await tx.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products where id = $1`, [id]);
+    return row && toProduct(row);
   }
 
   /** Funds of several products in one query (DataLoader-friendly). */
-  fundsOf(productIds: readonly string[], tx: Queryable = this.db): Promise<FundRow[]> {
-    return tx.query<FundRow>(
+  async fundsOf(productIds: readonly string[], tx: Queryable = this.db): Promise<Fund[]> {
+    const rows = await tx.query<FundRow>(
       `select f.isin, f.name, f.kind, f.risk_indicator, pf.product_id
          from product_funds pf join funds f on f.isin = pf.isin
         where pf.product_id = any($1::text[]) order by pf.product_id, f.isin`,
       [productIds],
     );
+    return rows.map((r) => ({ isin: r.isin, name: r.name, kind: r.kind, riskIndicator: r.risk_indicator, productId: r.product_id }));
   }
 
-  standardClauses(): Promise<StandardClauseRow[]> {
-    return this.db.query<StandardClauseRow>('select id, title, text from standard_clauses order by id');
+  standardClauses(): Promise<StandardClause[]> {
+    return this.db.query<StandardClause>('select id, title, text from standard_clauses order by id');
   }
 
-  async standardClause(id: string, tx: Queryable = this.db): Promise<StandardClauseRow | undefined> {
-    return (await tx.query<StandardClauseRow>('select id, title, text from standard_clauses where id = $1', [id]))[0];
+  async standardClause(id: string, tx: Queryable = this.db): Promise<StandardClause | undefined> {
+    return (await tx.query<StandardClause>('select id, title, text from standard_clauses where id = $1', [id]))[0];
   }
 
-  async insertProduct(tx: Queryable, p: ProductRow, funds: Array<Omit<FundRow, 'product_id'>>): Promise<void> {
+  async insertProduct(tx: Queryable, p: Product, funds: Array<Omit<Fund, 'productId'>>): Promise<void> {
     await tx.query(`insert into products (${PRODUCT_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
-      p.id, p.kind, p.name, p.currency, p.min_initial_payment, p.min_scheduled_payment, p.entry_fee_bp, p.management_fee_bp, p.min_insuree_age, p.max_insuree_age, p.initial_compartment,
+      p.id, p.kind, p.name, p.currency, p.minimumInitialPayment, p.minimumScheduledPayment, p.entryFeeBasisPoints, p.managementFeeBasisPoints, p.minimumInsureeAge,
+      p.maximumInsureeAge, p.initialCompartment,
     ]);
     for (const f of funds) {
-      await tx.query('insert into funds (isin, name, kind, risk_indicator) values ($1, $2, $3, $4) on conflict (isin) do nothing', [f.isin, f.name, f.kind, f.risk_indicator]);
+      await tx.query('insert into funds (isin, name, kind, risk_indicator) values ($1, $2, $3, $4) on conflict (isin) do nothing', [f.isin, f.name, f.kind, f.riskIndicator]);
       await tx.query('insert into product_funds (product_id, isin) values ($1, $2)', [p.id, f.isin]);
     }
   }

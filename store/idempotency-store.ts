@@ -3,6 +3,14 @@ import type { Queryable } from './db';
 export interface IdempotencyRecord {
   fingerprint: string;
   state: 'running' | 'done';
+  responseStatus: number | null;
+  responseHeaders: Record<string, string | string[]> | null;
+  responseBody: string | null;
+}
+
+interface IdempotencyRow {
+  fingerprint: string;
+  state: 'running' | 'done';
   response_status: number | null;
   response_headers: Record<string, string | string[]> | null;
   response_body: string | null;
@@ -32,12 +40,13 @@ export class IdempotencyStore {
       [scope, key, fingerprint, now, expiresAt],
     );
     if (inserted.length) return 'claimed';
-    const rows = await this.db.query<IdempotencyRecord>(
+    const [row] = await this.db.query<IdempotencyRow>(
       'select fingerprint, state, response_status, response_headers, response_body from idempotency_keys where scope = $1 and key = $2',
       [scope, key],
     );
     // Deleted between our insert and select (expired and purged elsewhere): as if still running.
-    return rows[0] ?? { fingerprint, state: 'running', response_status: null, response_headers: null, response_body: null };
+    if (!row) return { fingerprint, state: 'running', responseStatus: null, responseHeaders: null, responseBody: null };
+    return { fingerprint: row.fingerprint, state: row.state, responseStatus: row.response_status, responseHeaders: row.response_headers, responseBody: row.response_body };
   }
 
   async complete(scope: string, key: string, response: { status: number; headers: Record<string, string | string[]>; body: string }): Promise<void> {

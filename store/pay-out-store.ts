@@ -1,8 +1,8 @@
+import type { PayoutIbanChange, PayoutIbanRecord, PayoutIbanStatus } from '../domain/pay-out/payout-iban';
 import type { Queryable } from './db';
+import { conflictOnUnique } from './errors';
 
-export type PayoutIbanStatus = 'pending_confirmation' | 'awaiting_proof' | 'awaiting_review' | 'confirmed' | 'refused';
-
-export interface PayoutIbanRow {
+interface PayoutIbanRow {
   id: string;
   subscriber_id: string;
   /** Electronic format. */
@@ -34,10 +34,20 @@ const COLUMNS = `id, subscriber_id, iban, holder_name, country, is_default, stat
   subscriber_confirmed_at, proof_accepted_at, holder_matches, holder_approved_at, refusal_reason, otp_hash, otp_expires_at,
   otp_attempts, otp_sends, created_at, updated_at`;
 
-/** What a confirmation step changes on an IBAN. */
-export type PayoutIbanChange = Partial<
-  Pick<PayoutIbanRow, 'status' | 'subscriber_confirmed_at' | 'proof_accepted_at' | 'holder_approved_at' | 'refusal_reason' | 'otp_hash' | 'otp_expires_at' | 'otp_attempts' | 'otp_sends'>
-> & { updated_at: Date };
+function toRecord(r: PayoutIbanRow): PayoutIbanRecord {
+  return {
+    id: r.id, subscriberId: r.subscriber_id, iban: r.iban, holderName: r.holder_name, country: r.country, isDefault: r.is_default, status: r.status,
+    origin: r.origin, registeredByKind: r.registered_by_kind, registeredById: r.registered_by_id, subscriberConfirmedAt: r.subscriber_confirmed_at,
+    proofAcceptedAt: r.proof_accepted_at, holderMatches: r.holder_matches, holderApprovedAt: r.holder_approved_at, refusalReason: r.refusal_reason,
+    otpHash: r.otp_hash, otpExpiresAt: r.otp_expires_at, otpAttempts: r.otp_attempts, otpSends: r.otp_sends, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+/** The column each field of a confirmation step is written to. */
+const CHANGE_COLUMNS: Record<keyof PayoutIbanChange, string> = {
+  status: 'status', subscriberConfirmedAt: 'subscriber_confirmed_at', proofAcceptedAt: 'proof_accepted_at', holderApprovedAt: 'holder_approved_at',
+  refusalReason: 'refusal_reason', otpHash: 'otp_hash', otpExpiresAt: 'otp_expires_at', otpAttempts: 'otp_attempts', otpSends: 'otp_sends', updatedAt: 'updated_at',
+};
 
 /** Subscribers' pay-out IBANs. */
 export class PayOutStore {
@@ -52,33 +62,35 @@ export class PayOutStore {
   }
 
   /** The IBANs of these subscribers, in registration order. */
-  ofSubscribers(subscriberIds: readonly string[], tx: Queryable = this.db): Promise<PayoutIbanRow[]> {
-    return tx.query<PayoutIbanRow>(`select ${COLUMNS} from payout_ibans where subscriber_id = any($1::text[]) order by subscriber_id, seq`, [subscriberIds]);
+  async ofSubscribers(subscriberIds: readonly string[], tx: Queryable = this.db): Promise<PayoutIbanRecord[]> {
+    return (await tx.query<PayoutIbanRow>(`select ${COLUMNS} from payout_ibans where subscriber_id = any($1::text[]) order by subscriber_id, seq`, [subscriberIds])).map(toRecord);
   }
 
   /** One IBAN by id, whoever's it is (the caller checks the subscriber). */
-  async byId(tx: Queryable, id: string): Promise<PayoutIbanRow | undefined> {
-    return (await tx.query<PayoutIbanRow>(`select ${COLUMNS} from payout_ibans where id = $1`, [id]))[0];
+  async byId(tx: Queryable, id: string): Promise<PayoutIbanRecord | undefined> {
+    const [row] = await tx.query<PayoutIbanRow>(`select ${COLUMNS} from payout_ibans where id = $1`, [id]);
+    return row && toRecord(row);
   }
 
-  async insert(tx: Queryable, row: PayoutIbanRow): Promise<void> {
-    await tx.query(
+  /** Writes a new IBAN; one the subscriber already has (the unique index) is the conflict `IBAN_ALREADY_REGISTERED`. */
+  async insert(tx: Queryable, row: PayoutIbanRecord): Promise<void> {
+    await conflictOnUnique(tx.query(
       `insert into payout_ibans (id, subscriber_id, iban, holder_name, country, is_default, status, origin, registered_by_kind, registered_by_id,
          subscriber_confirmed_at, proof_accepted_at, holder_matches, holder_approved_at, refusal_reason, otp_hash, otp_expires_at, otp_attempts, otp_sends,
          created_at, updated_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
       [
-        row.id, row.subscriber_id, row.iban, row.holder_name, row.country, row.is_default, row.status, row.origin, row.registered_by_kind, row.registered_by_id,
-        row.subscriber_confirmed_at, row.proof_accepted_at, row.holder_matches, row.holder_approved_at, row.refusal_reason, row.otp_hash, row.otp_expires_at,
-        row.otp_attempts, row.otp_sends, row.created_at, row.updated_at,
+        row.id, row.subscriberId, row.iban, row.holderName, row.country, row.isDefault, row.status, row.origin, row.registeredByKind, row.registeredById,
+        row.subscriberConfirmedAt, row.proofAcceptedAt, row.holderMatches, row.holderApprovedAt, row.refusalReason, row.otpHash, row.otpExpiresAt,
+        row.otpAttempts, row.otpSends, row.createdAt, row.updatedAt,
       ],
-    );
+    ), 'IBAN_ALREADY_REGISTERED', { field: 'iban' });
   }
 
   /** Applies a confirmation step; only the columns named in `change` are written. */
   async update(tx: Queryable, id: string, change: PayoutIbanChange): Promise<void> {
-    const entries = Object.entries(change);
-    const set = entries.map(([column], i) => `${column} = $${i + 2}`).join(', ');
+    const entries = Object.entries(change) as Array<[keyof PayoutIbanChange, unknown]>;
+    const set = entries.map(([field], i) => `${CHANGE_COLUMNS[field]} = $${i + 2}`).join(', ');
     await tx.query(`update payout_ibans set ${set} where id = $1`, [id, ...entries.map(([, value]) => value)]);
   }
 
@@ -91,6 +103,7 @@ export class PayOutStore {
   /** Moves the subscriber's default to `id`; the old one is cleared first, so the partial unique index never sees two. */
   async makeDefault(tx: Queryable, subscriberId: string, id: string): Promise<void> {
     await tx.query('update payout_ibans set is_default = false where subscriber_id = $1 and is_default and id <> $2', [subscriberId, id]);
-    await tx.query('update payout_ibans set is_default = true where subscriber_id = $1 and id = $2', [subscriberId, id]);
+    // The subscriber lock makes a second default unreachable; should a writer ever bypass it, the index answers a clean 409.
+    await conflictOnUnique(tx.query('update payout_ibans set is_default = true where subscriber_id = $1 and id = $2', [subscriberId, id]), 'PAYOUT_IBANS_CHANGED_CONCURRENTLY');
   }
 }

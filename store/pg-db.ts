@@ -1,5 +1,6 @@
 import { Client, Pool, types } from 'pg';
 import type { Db, Queryable } from './db';
+import { concurrencyConflict } from './errors';
 import { withUnitOfWork } from './unit-of-work';
 
 // bigint (int8) and numeric come back as strings by default; our int8 columns hold counters and minor
@@ -33,7 +34,7 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
         return result;
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
-        throw error;
+        throw concurrencyConflict(error);
       } finally {
         client.release();
       }

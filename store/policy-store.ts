@@ -1,7 +1,8 @@
-import type { MoneyMovement } from '../domain/policy/policy-money';
+import type { Compartment, CompartmentEvent, OwnedPolicy, Policy, Refund } from '../domain/policy/policy';
+import type { MoneyMovement, MovementCause, MovementKind } from '../domain/policy/policy-money';
 import type { Queryable } from './db';
 
-export interface PolicyRow {
+interface PolicyRow {
   id: string;
   subscription_id: string;
   subscriber_id: string;
@@ -10,7 +11,7 @@ export interface PolicyRow {
   issued_at: Date;
 }
 
-export interface CompartmentRow {
+interface CompartmentRow {
   id: string;
   policy_id: string;
   code: string;
@@ -20,7 +21,7 @@ export interface CompartmentRow {
   created_at: Date;
 }
 
-export interface RefundRow {
+interface RefundRow {
   id: string;
   subscription_id: string;
   amount: number;
@@ -29,7 +30,7 @@ export interface RefundRow {
   due_by: Date;
 }
 
-export interface CompartmentEventRow {
+interface CompartmentEventRow {
   compartment_id: string;
   at: Date;
   from_status: string | null;
@@ -39,10 +40,36 @@ export interface CompartmentEventRow {
   reason: string;
 }
 
-/** Who a policy belongs to, for object-level checks without a second query. */
-export interface SubscriberOwnership {
+interface OwnerRow {
   user_id: string | null;
   distributor_id: string | null;
+}
+
+interface MovementRow {
+  policy_id: string;
+  compartment_id: string | null;
+  kind: MovementKind;
+  amount: number;
+  currency: string;
+  cause_type: MovementCause;
+  cause_id: string;
+  at: Date;
+}
+
+function toPolicy(r: PolicyRow): Policy {
+  return { id: r.id, subscriptionId: r.subscription_id, subscriberId: r.subscriber_id, productId: r.product_id, status: r.status, issuedAt: r.issued_at };
+}
+
+function toOwnedPolicy(r: PolicyRow & OwnerRow): OwnedPolicy {
+  return { ...toPolicy(r), userId: r.user_id, distributorId: r.distributor_id };
+}
+
+function toCompartment(r: CompartmentRow): Compartment {
+  return { id: r.id, policyId: r.policy_id, code: r.code, status: r.status, value: r.value, currency: r.currency, createdAt: r.created_at };
+}
+
+function toMovement(r: MovementRow): MoneyMovement {
+  return { policyId: r.policy_id, compartmentId: r.compartment_id, kind: r.kind, amount: r.amount, currency: r.currency, causeType: r.cause_type, causeId: r.cause_id, at: r.at };
 }
 
 const POLICY_WITH_OWNER = `select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id
@@ -52,23 +79,21 @@ const POLICY_WITH_OWNER = `select p.id, p.subscription_id, p.subscriber_id, p.pr
 export class PolicyStore {
   constructor(private readonly db: Queryable) {}
 
-  async ofSubscription(subscriptionId: string, tx: Queryable = this.db): Promise<PolicyRow | undefined> {
-    return (await tx.query<PolicyRow>('select id, subscription_id, subscriber_id, product_id, status, issued_at from policies where subscription_id = $1', [subscriptionId]))[0];
+  async ofSubscription(subscriptionId: string, tx: Queryable = this.db): Promise<Policy | undefined> {
+    const [row] = await tx.query<PolicyRow>('select id, subscription_id, subscriber_id, product_id, status, issued_at from policies where subscription_id = $1', [subscriptionId]);
+    return row && toPolicy(row);
   }
 
-  compartments(policyIds: readonly string[], tx: Queryable = this.db): Promise<CompartmentRow[]> {
-    return tx.query<CompartmentRow>('select id, policy_id, code, status, value, currency, created_at from compartments where policy_id = any($1::text[]) order by policy_id, code', [policyIds]);
+  async compartments(policyIds: readonly string[], tx: Queryable = this.db): Promise<Compartment[]> {
+    const rows = await tx.query<CompartmentRow>('select id, policy_id, code, status, value, currency, created_at from compartments where policy_id = any($1::text[]) order by policy_id, code', [policyIds]);
+    return rows.map(toCompartment);
   }
 
-  async insertPolicy(tx: Queryable, p: PolicyRow, compartments: CompartmentRow[]): Promise<void> {
+  async insertPolicy(tx: Queryable, p: Policy, compartments: Compartment[]): Promise<void> {
     await tx.query('insert into policies (id, subscription_id, subscriber_id, product_id, status, issued_at) values ($1, $2, $3, $4, $5, $6)', [
-      p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at,
+      p.id, p.subscriptionId, p.subscriberId, p.productId, p.status, p.issuedAt,
     ]);
-    for (const c of compartments) {
-      await tx.query('insert into compartments (id, policy_id, code, status, value, currency, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
-        c.id, c.policy_id, c.code, c.status, c.value, c.currency, c.created_at,
-      ]);
-    }
+    for (const c of compartments) await this.insertCompartment(tx, c);
   }
 
   /**
@@ -101,44 +126,47 @@ export class PolicyStore {
     for (const m of movements) {
       await tx.query(
         'insert into policy_money_movements (policy_id, compartment_id, kind, amount, currency, cause_type, cause_id, at) values ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [m.policy_id, m.compartment_id, m.kind, m.amount, m.currency, m.cause_type, m.cause_id, m.at],
+        [m.policyId, m.compartmentId, m.kind, m.amount, m.currency, m.causeType, m.causeId, m.at],
       );
     }
   }
 
   /** The ledger of many policies, oldest first per policy. */
-  movements(policyIds: readonly string[], tx: Queryable = this.db): Promise<MoneyMovement[]> {
-    return tx.query<MoneyMovement>(
+  async movements(policyIds: readonly string[], tx: Queryable = this.db): Promise<MoneyMovement[]> {
+    const rows = await tx.query<MovementRow>(
       'select policy_id, compartment_id, kind, amount, currency, cause_type, cause_id, at from policy_money_movements where policy_id = any($1::text[]) order by policy_id, id',
       [policyIds],
     );
+    return rows.map(toMovement);
   }
 
-  async policy(id: string, tx: Queryable = this.db): Promise<(PolicyRow & SubscriberOwnership) | undefined> {
-    return (await tx.query<PolicyRow & SubscriberOwnership>(`${POLICY_WITH_OWNER} where p.id = $1`, [id]))[0];
+  async policy(id: string, tx: Queryable = this.db): Promise<OwnedPolicy | undefined> {
+    const [row] = await tx.query<PolicyRow & OwnerRow>(`${POLICY_WITH_OWNER} where p.id = $1`, [id]);
+    return row && toOwnedPolicy(row);
   }
 
   /**
    * A page of the policies a viewer reaches, by id order after `after`: all (back-office), those of a
    * distributor (brokers, partners), or those of a subscriber login.
    */
-  page(scope: { kind: 'all' } | { kind: 'distributor'; id: string } | { kind: 'user'; id: string }, after: string | null, limit: number): Promise<Array<PolicyRow & SubscriberOwnership>> {
+  async page(scope: { kind: 'all' } | { kind: 'distributor'; id: string } | { kind: 'user'; id: string }, after: string | null, limit: number): Promise<OwnedPolicy[]> {
     const where = scope.kind === 'all' ? 'true' : scope.kind === 'distributor' ? 's.distributor_id = $3' : 's.user_id = $3';
     const params: unknown[] = [after ?? '', limit];
     if (scope.kind !== 'all') params.push(scope.id);
-    return this.db.query<PolicyRow & SubscriberOwnership>(`${POLICY_WITH_OWNER} where p.id > $1 and ${where} order by p.id limit $2`, params);
+    return (await this.db.query<PolicyRow & OwnerRow>(`${POLICY_WITH_OWNER} where p.id > $1 and ${where} order by p.id limit $2`, params)).map(toOwnedPolicy);
   }
 
-  async compartment(policyId: string, compartmentId: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<CompartmentRow | undefined> {
-    return (await tx.query<CompartmentRow>(
+  async compartment(policyId: string, compartmentId: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<Compartment | undefined> {
+    const [row] = await tx.query<CompartmentRow>(
       `select id, policy_id, code, status, value, currency, created_at from compartments where id = $1 and policy_id = $2${options.forUpdate ? ' for update' : ''}`,
       [compartmentId, policyId],
-    ))[0];
+    );
+    return row && toCompartment(row);
   }
 
-  async insertCompartment(tx: Queryable, c: CompartmentRow): Promise<void> {
+  async insertCompartment(tx: Queryable, c: Compartment): Promise<void> {
     await tx.query('insert into compartments (id, policy_id, code, status, value, currency, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
-      c.id, c.policy_id, c.code, c.status, c.value, c.currency, c.created_at,
+      c.id, c.policyId, c.code, c.status, c.value, c.currency, c.createdAt,
     ]);
   }
 
@@ -153,20 +181,22 @@ export class PolicyStore {
     ]);
   }
 
-  compartmentEvents(compartmentIds: readonly string[]): Promise<CompartmentEventRow[]> {
-    return this.db.query<CompartmentEventRow>(
+  async compartmentEvents(compartmentIds: readonly string[]): Promise<CompartmentEvent[]> {
+    const rows = await this.db.query<CompartmentEventRow>(
       'select compartment_id, at, from_status, to_status, actor_kind, actor_id, reason from compartment_events where compartment_id = any($1::text[]) order by id',
       [compartmentIds],
     );
+    return rows.map((r) => ({ compartmentId: r.compartment_id, at: r.at, fromStatus: r.from_status, toStatus: r.to_status, actorKind: r.actor_kind, actorId: r.actor_id, reason: r.reason }));
   }
 
-  async insertRefund(tx: Queryable, r: RefundRow): Promise<void> {
+  async insertRefund(tx: Queryable, r: Refund): Promise<void> {
     await tx.query('insert into refunds (id, subscription_id, amount, currency, recorded_at, due_by) values ($1, $2, $3, $4, $5, $6)', [
-      r.id, r.subscription_id, r.amount, r.currency, r.recorded_at, r.due_by,
+      r.id, r.subscriptionId, r.amount, r.currency, r.recordedAt, r.dueBy,
     ]);
   }
 
-  async refundOf(subscriptionId: string): Promise<RefundRow | undefined> {
-    return (await this.db.query<RefundRow>('select id, subscription_id, amount, currency, recorded_at, due_by from refunds where subscription_id = $1', [subscriptionId]))[0];
+  async refundOf(subscriptionId: string): Promise<Refund | undefined> {
+    const [row] = await this.db.query<RefundRow>('select id, subscription_id, amount, currency, recorded_at, due_by from refunds where subscription_id = $1', [subscriptionId]);
+    return row && { id: row.id, subscriptionId: row.subscription_id, amount: row.amount, currency: row.currency, recordedAt: row.recorded_at, dueBy: row.due_by };
   }
 }

@@ -1,14 +1,9 @@
+import type { Address, Insuree, Subscriber } from '../domain/subscription/subscriber';
+import type { AllocationLine, Subscription, SubscriptionEvent, SubscriptionStatus } from '../domain/subscription/subscription';
 import type { Queryable } from './db';
+import { conflictOnUnique } from './errors';
 
-export interface Address {
-  line1: string;
-  line2: string | null;
-  postalCode: string;
-  city: string;
-  country: string;
-}
-
-export interface SubscriberRow {
+interface SubscriberRow {
   id: string;
   user_id: string | null;
   distributor_id: string | null;
@@ -25,7 +20,7 @@ export interface SubscriberRow {
   created_at: Date;
 }
 
-export interface InsureeRow {
+interface InsureeRow {
   id: string;
   subscriber_id: string;
   same_as_subscriber: boolean;
@@ -37,17 +32,12 @@ export interface InsureeRow {
   created_at: Date;
 }
 
-export interface AllocationLine {
-  isin: string;
-  basisPoints: number;
-}
-
-export interface SubscriptionRow {
+interface SubscriptionRow {
   id: string;
   subscriber_id: string;
   insuree_id: string;
   product_id: string;
-  status: 'draft' | 'documents_ready' | 'signing' | 'signed' | 'withdrawn' | 'cancelled';
+  status: SubscriptionStatus;
   currency: string;
   initial_payment: number;
   scheduled_payment: number | null;
@@ -64,7 +54,7 @@ export interface SubscriptionRow {
   updated_at: Date;
 }
 
-export interface HistoryRow {
+interface HistoryRow {
   subscription_id: string;
   at: Date;
   from_status: string | null;
@@ -72,6 +62,33 @@ export interface HistoryRow {
   actor_kind: string;
   actor_id: string | null;
   note: string | null;
+}
+
+function toSubscriber(r: SubscriberRow): Subscriber {
+  return {
+    id: r.id, userId: r.user_id, distributorId: r.distributor_id, civility: r.civility, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date,
+    birthPlace: r.birth_place, nationality: r.nationality, address: r.address, email: r.email, phone: r.phone, taxResidence: r.tax_residence, createdAt: r.created_at,
+  };
+}
+
+function toInsuree(r: InsureeRow): Insuree {
+  return {
+    id: r.id, subscriberId: r.subscriber_id, sameAsSubscriber: r.same_as_subscriber, civility: r.civility, firstName: r.first_name, lastName: r.last_name,
+    birthDate: r.birth_date, birthPlace: r.birth_place, createdAt: r.created_at,
+  };
+}
+
+function toSubscription(r: SubscriptionRow): Subscription {
+  return {
+    id: r.id, subscriberId: r.subscriber_id, insureeId: r.insuree_id, productId: r.product_id, status: r.status, currency: r.currency,
+    initialPayment: r.initial_payment, scheduledPayment: r.scheduled_payment, scheduledFrequency: r.scheduled_frequency, allocation: r.allocation,
+    standardClauseId: r.standard_clause_id, customClause: r.custom_clause, debitIban: r.debit_iban, debitHolder: r.debit_holder, signedAt: r.signed_at,
+    withdrawalDeadline: r.withdrawal_deadline, withdrawnAt: r.withdrawn_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+function toEvent(r: HistoryRow): SubscriptionEvent {
+  return { subscriptionId: r.subscription_id, at: r.at, fromStatus: r.from_status, toStatus: r.to_status, actorKind: r.actor_kind, actorId: r.actor_id, note: r.note };
 }
 
 const SUBSCRIBER = `id, user_id, distributor_id, civility, first_name, last_name, birth_date::text as birth_date, birth_place,
@@ -84,62 +101,70 @@ const SUBSCRIPTION = `id, subscriber_id, insuree_id, product_id, status, currenc
 export class SubscriptionStore {
   constructor(private readonly db: Queryable) {}
 
-  async subscriber(id: string, tx: Queryable = this.db): Promise<SubscriberRow | undefined> {
-    return (await tx.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where id = $1`, [id]))[0];
+  async subscriber(id: string, tx: Queryable = this.db): Promise<Subscriber | undefined> {
+    const [row] = await tx.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where id = $1`, [id]);
+    return row && toSubscriber(row);
   }
 
   async distributorExists(id: string): Promise<boolean> {
     return (await this.db.query('select 1 from distributors where id = $1', [id])).length > 0;
   }
 
-  async subscriberOfUser(userId: string, tx: Queryable = this.db): Promise<SubscriberRow | undefined> {
-    return (await tx.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where user_id = $1`, [userId]))[0];
+  async subscriberOfUser(userId: string, tx: Queryable = this.db): Promise<Subscriber | undefined> {
+    const [row] = await tx.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where user_id = $1`, [userId]);
+    return row && toSubscriber(row);
   }
 
-  subscribersByIds(ids: readonly string[]): Promise<SubscriberRow[]> {
-    return this.db.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where id = any($1::text[])`, [ids]);
+  async subscribersByIds(ids: readonly string[]): Promise<Subscriber[]> {
+    return (await this.db.query<SubscriberRow>(`select ${SUBSCRIBER} from subscribers where id = any($1::text[])`, [ids])).map(toSubscriber);
   }
 
-  async insertSubscriber(tx: Queryable, s: Omit<SubscriberRow, 'created_at'> & { created_by: string; created_at: Date }): Promise<void> {
-    await tx.query(
-      `insert into subscribers (id, user_id, distributor_id, civility, first_name, last_name, birth_date, birth_place, nationality, address, email, phone, tax_residence, created_by, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [s.id, s.user_id, s.distributor_id, s.civility, s.first_name, s.last_name, s.birth_date, s.birth_place, s.nationality, JSON.stringify(s.address), s.email, s.phone, s.tax_residence, s.created_by, s.created_at],
+  /** Writes a new subscriber; a second profile for the same login (unique index on user_id) is a conflict. */
+  async insertSubscriber(tx: Queryable, s: Subscriber, createdBy: string): Promise<void> {
+    await conflictOnUnique(
+      tx.query(
+        `insert into subscribers (id, user_id, distributor_id, civility, first_name, last_name, birth_date, birth_place, nationality, address, email, phone, tax_residence, created_by, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [s.id, s.userId, s.distributorId, s.civility, s.firstName, s.lastName, s.birthDate, s.birthPlace, s.nationality, JSON.stringify(s.address), s.email, s.phone, s.taxResidence, createdBy, s.createdAt],
+      ),
+      'SUBSCRIBER_PROFILE_ALREADY_EXISTS',
     );
   }
 
-  async insuree(id: string, tx: Queryable = this.db): Promise<InsureeRow | undefined> {
-    return (await tx.query<InsureeRow>(`select ${INSUREE} from insurees where id = $1`, [id]))[0];
+  async insuree(id: string, tx: Queryable = this.db): Promise<Insuree | undefined> {
+    const [row] = await tx.query<InsureeRow>(`select ${INSUREE} from insurees where id = $1`, [id]);
+    return row && toInsuree(row);
   }
 
-  insureesByIds(ids: readonly string[]): Promise<InsureeRow[]> {
-    return this.db.query<InsureeRow>(`select ${INSUREE} from insurees where id = any($1::text[])`, [ids]);
+  async insureesByIds(ids: readonly string[]): Promise<Insuree[]> {
+    return (await this.db.query<InsureeRow>(`select ${INSUREE} from insurees where id = any($1::text[])`, [ids])).map(toInsuree);
   }
 
-  async insertInsuree(tx: Queryable, i: InsureeRow): Promise<void> {
+  async insertInsuree(tx: Queryable, i: Insuree): Promise<void> {
     await tx.query(
       `insert into insurees (id, subscriber_id, same_as_subscriber, civility, first_name, last_name, birth_date, birth_place, created_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [i.id, i.subscriber_id, i.same_as_subscriber, i.civility, i.first_name, i.last_name, i.birth_date, i.birth_place, i.created_at],
+      [i.id, i.subscriberId, i.sameAsSubscriber, i.civility, i.firstName, i.lastName, i.birthDate, i.birthPlace, i.createdAt],
     );
   }
 
-  async subscription(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<SubscriptionRow | undefined> {
-    return (await tx.query<SubscriptionRow>(`select ${SUBSCRIPTION} from subscriptions where id = $1${options.forUpdate ? ' for update' : ''}`, [id]))[0];
+  async subscription(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<Subscription | undefined> {
+    const [row] = await tx.query<SubscriptionRow>(`select ${SUBSCRIPTION} from subscriptions where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+    return row && toSubscription(row);
   }
 
-  subscriptionsOf(subscriberId: string): Promise<SubscriptionRow[]> {
-    return this.db.query<SubscriptionRow>(`select ${SUBSCRIPTION} from subscriptions where subscriber_id = $1 order by created_at, id`, [subscriberId]);
+  async subscriptionsOf(subscriberId: string): Promise<Subscription[]> {
+    return (await this.db.query<SubscriptionRow>(`select ${SUBSCRIPTION} from subscriptions where subscriber_id = $1 order by created_at, id`, [subscriberId])).map(toSubscription);
   }
 
-  async insertSubscription(tx: Queryable, s: SubscriptionRow): Promise<void> {
+  async insertSubscription(tx: Queryable, s: Subscription): Promise<void> {
     await tx.query(
       `insert into subscriptions (${SUBSCRIPTION})
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [
-        s.id, s.subscriber_id, s.insuree_id, s.product_id, s.status, s.currency, s.initial_payment, s.scheduled_payment, s.scheduled_frequency,
-        JSON.stringify(s.allocation), s.standard_clause_id, s.custom_clause, s.debit_iban, s.debit_holder, s.signed_at, s.withdrawal_deadline,
-        s.withdrawn_at, s.created_at, s.updated_at,
+        s.id, s.subscriberId, s.insureeId, s.productId, s.status, s.currency, s.initialPayment, s.scheduledPayment, s.scheduledFrequency,
+        JSON.stringify(s.allocation), s.standardClauseId, s.customClause, s.debitIban, s.debitHolder, s.signedAt, s.withdrawalDeadline,
+        s.withdrawnAt, s.createdAt, s.updatedAt,
       ],
     );
   }
@@ -151,28 +176,29 @@ export class SubscriptionStore {
     from: string,
     to: string,
     at: Date,
-    extra: { signed_at?: Date; withdrawal_deadline?: Date; withdrawn_at?: Date } = {},
+    extra: { signedAt?: Date; withdrawalDeadline?: Date; withdrawnAt?: Date } = {},
   ): Promise<boolean> {
     const rows = await tx.query(
       `update subscriptions set status = $3, updated_at = $4,
               signed_at = coalesce($5, signed_at), withdrawal_deadline = coalesce($6, withdrawal_deadline), withdrawn_at = coalesce($7, withdrawn_at)
         where id = $1 and status = $2 returning id`,
-      [id, from, to, at, extra.signed_at ?? null, extra.withdrawal_deadline ?? null, extra.withdrawn_at ?? null],
+      [id, from, to, at, extra.signedAt ?? null, extra.withdrawalDeadline ?? null, extra.withdrawnAt ?? null],
     );
     return rows.length === 1;
   }
 
-  async appendHistory(tx: Queryable, h: HistoryRow): Promise<void> {
+  async appendHistory(tx: Queryable, h: SubscriptionEvent): Promise<void> {
     await tx.query(
       'insert into subscription_history (subscription_id, at, from_status, to_status, actor_kind, actor_id, note) values ($1, $2, $3, $4, $5, $6, $7)',
-      [h.subscription_id, h.at, h.from_status, h.to_status, h.actor_kind, h.actor_id, h.note],
+      [h.subscriptionId, h.at, h.fromStatus, h.toStatus, h.actorKind, h.actorId, h.note],
     );
   }
 
-  history(subscriptionId: string): Promise<HistoryRow[]> {
-    return this.db.query<HistoryRow>(
+  async history(subscriptionId: string): Promise<SubscriptionEvent[]> {
+    const rows = await this.db.query<HistoryRow>(
       'select subscription_id, at, from_status, to_status, actor_kind, actor_id, note from subscription_history where subscription_id = $1 order by id',
       [subscriptionId],
     );
+    return rows.map(toEvent);
   }
 }

@@ -1,10 +1,9 @@
+import type { SupportRequest } from '../domain/support/support-request';
 import type { Queryable } from './db';
 
-export interface SupportRequestRow {
+interface SupportRequestRow {
   id: string;
-  /** From a sequence: unique, increasing, the list order and the number in the reference. */
   number: number;
-  /** SR-2026-000123. */
   reference: string;
   subscriber_id: string;
   category: string;
@@ -15,6 +14,13 @@ export interface SupportRequestRow {
   opened_by_id: string;
   created_at: Date;
   updated_at: Date;
+}
+
+function toSupportRequest(r: SupportRequestRow): SupportRequest {
+  return {
+    id: r.id, number: r.number, reference: r.reference, subscriberId: r.subscriber_id, category: r.category, subject: r.subject, message: r.message,
+    status: r.status, openedByKind: r.opened_by_kind, openedById: r.opened_by_id, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
 }
 
 /** Which requests a page reads: one status (back-office queue) and/or one subscriber's. */
@@ -34,15 +40,16 @@ export class SupportStore {
     return Number(row.n);
   }
 
-  async insert(tx: Queryable, r: SupportRequestRow): Promise<void> {
+  async insert(tx: Queryable, r: SupportRequest): Promise<void> {
     await tx.query(
       `insert into support_requests (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [r.id, r.number, r.reference, r.subscriber_id, r.category, r.subject, r.message, r.status, r.opened_by_kind, r.opened_by_id, r.created_at, r.updated_at],
+      [r.id, r.number, r.reference, r.subscriberId, r.category, r.subject, r.message, r.status, r.openedByKind, r.openedById, r.createdAt, r.updatedAt],
     );
   }
 
-  async request(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<SupportRequestRow | undefined> {
-    return (await tx.query<SupportRequestRow>(`select ${COLUMNS} from support_requests where id = $1${options.forUpdate ? ' for update' : ''}`, [id]))[0];
+  async request(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<SupportRequest | undefined> {
+    const [row] = await tx.query<SupportRequestRow>(`select ${COLUMNS} from support_requests where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+    return row && toSupportRequest(row);
   }
 
   /** Moves a request only if it is still in `from`; false when someone changed it meanwhile. */
@@ -51,13 +58,14 @@ export class SupportStore {
   }
 
   /** A page by number after `after`: oldest first (`asc`, a queue) or newest first (`desc`). */
-  page(filter: SupportRequestFilter, after: number | null, limit: number, direction: 'asc' | 'desc'): Promise<SupportRequestRow[]> {
+  async page(filter: SupportRequestFilter, after: number | null, limit: number, direction: 'asc' | 'desc'): Promise<SupportRequest[]> {
     const beyond = direction === 'asc' ? 'number > $3' : 'number < $3';
-    return this.db.query<SupportRequestRow>(
+    const rows = await this.db.query<SupportRequestRow>(
       `select ${COLUMNS} from support_requests
         where ($1::text is null or status = $1) and ($2::text is null or subscriber_id = $2) and ($3::bigint is null or ${beyond})
         order by number ${direction} limit $4`,
       [filter.status, filter.subscriberId, after, limit],
     );
+    return rows.map(toSupportRequest);
   }
 }

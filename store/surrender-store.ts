@@ -1,14 +1,9 @@
+import type { SurrenderDeclaration, SurrenderEvent, SurrenderKind, SurrenderTerms } from '../domain/surrender/surrender-declaration';
+import type { SurrenderStatus } from '../domain/surrender/surrender-rules';
 import type { Queryable } from './db';
+import { conflictOnUnique } from './errors';
 
-export type SurrenderKind = 'total' | 'partial';
-export type SurrenderStatus = 'awaiting_documents' | 'received' | 'processing' | 'paid' | 'rejected';
-
-export interface SurrenderTermsRow {
-  min_partial_amount: number;
-  min_remaining_balance: number;
-}
-
-export interface SurrenderDeclarationRow {
+interface SurrenderDeclarationRow {
   id: string;
   policy_id: string;
   kind: SurrenderKind;
@@ -17,13 +12,11 @@ export interface SurrenderDeclarationRow {
   amount: number;
   currency: string;
   reason: string | null;
-  /** PER: the early-release case, which says the supporting documents due; null for an assurance-vie. */
   early_release_case: string | null;
   payout_iban_masked: string;
   payout_iban_source: 'registered' | 'subscription_debit';
   payout_iban_id: string | null;
   requested_at: Date;
-  /** L132-21 deadline, from the complete file: null while documents are awaited. */
   due_by: Date | null;
   declared_by_kind: string;
   declared_by_id: string | null;
@@ -33,7 +26,7 @@ export interface SurrenderDeclarationRow {
   updated_at: Date;
 }
 
-export interface SurrenderEventRow {
+interface SurrenderEventRow {
   declaration_id: string;
   at: Date;
   from_status: string | null;
@@ -41,6 +34,15 @@ export interface SurrenderEventRow {
   actor_kind: string;
   actor_id: string | null;
   note: string | null;
+}
+
+function toDeclaration(r: SurrenderDeclarationRow): SurrenderDeclaration {
+  return {
+    id: r.id, policyId: r.policy_id, kind: r.kind, compartmentId: r.compartment_id, status: r.status, amount: r.amount, currency: r.currency, reason: r.reason,
+    earlyReleaseCase: r.early_release_case, payoutIban: r.payout_iban_masked, payoutIbanSource: r.payout_iban_source, payoutIbanId: r.payout_iban_id,
+    requestedAt: r.requested_at, paymentDueBy: r.due_by, declaredBy: r.declared_by_kind, declaredById: r.declared_by_id, paidAmount: r.paid_amount,
+    paidAt: r.paid_at, rejectionReason: r.rejection_reason, updatedAt: r.updated_at,
+  };
 }
 
 const COLUMNS = `id, policy_id, kind, compartment_id, status, amount, currency, reason, payout_iban_masked, payout_iban_source, payout_iban_id,
@@ -53,8 +55,9 @@ const COLUMNS = `id, policy_id, kind, compartment_id, status, amount, currency, 
 export class SurrenderStore {
   constructor(private readonly db: Queryable) {}
 
-  async terms(productId: string, tx: Queryable = this.db): Promise<SurrenderTermsRow | undefined> {
-    return (await tx.query<SurrenderTermsRow>('select min_partial_amount, min_remaining_balance from surrender_terms where product_id = $1', [productId]))[0];
+  async terms(productId: string, tx: Queryable = this.db): Promise<SurrenderTerms | undefined> {
+    const [row] = await tx.query<{ min_partial_amount: number; min_remaining_balance: number }>('select min_partial_amount, min_remaining_balance from surrender_terms where product_id = $1', [productId]);
+    return row && { minPartialAmount: row.min_partial_amount, minRemainingBalance: row.min_remaining_balance };
   }
 
   /** Locks the policy row for the transaction (declarations and payments of one policy queue up); its current status. */
@@ -63,26 +66,29 @@ export class SurrenderStore {
   }
 
   /** Declarations of a policy in one of `statuses` (the open ones). */
-  open(tx: Queryable, policyId: string, statuses: readonly SurrenderStatus[]): Promise<SurrenderDeclarationRow[]> {
-    return tx.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 and status = any($2::text[]) order by requested_at, id`, [policyId, statuses]);
+  async open(tx: Queryable, policyId: string, statuses: readonly SurrenderStatus[]): Promise<SurrenderDeclaration[]> {
+    const rows = await tx.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 and status = any($2::text[]) order by requested_at, id`, [policyId, statuses]);
+    return rows.map(toDeclaration);
   }
 
-  async insert(tx: Queryable, d: SurrenderDeclarationRow): Promise<void> {
-    await tx.query(
+  /** Writes a declaration; a second open total surrender of the policy (its unique index) is the conflict `TOTAL_SURRENDER_ALREADY_OPEN`. */
+  async insert(tx: Queryable, d: SurrenderDeclaration): Promise<void> {
+    await conflictOnUnique(tx.query(
       `insert into surrender_declarations (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [
-        d.id, d.policy_id, d.kind, d.compartment_id, d.status, d.amount, d.currency, d.reason, d.payout_iban_masked, d.payout_iban_source, d.payout_iban_id,
-        d.requested_at, d.due_by, d.declared_by_kind, d.declared_by_id, d.paid_amount, d.paid_at, d.rejection_reason, d.updated_at, d.early_release_case,
+        d.id, d.policyId, d.kind, d.compartmentId, d.status, d.amount, d.currency, d.reason, d.payoutIban, d.payoutIbanSource, d.payoutIbanId,
+        d.requestedAt, d.paymentDueBy, d.declaredBy, d.declaredById, d.paidAmount, d.paidAt, d.rejectionReason, d.updatedAt, d.earlyReleaseCase,
       ],
-    );
+    ), 'TOTAL_SURRENDER_ALREADY_OPEN');
   }
 
-  async byId(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<SurrenderDeclarationRow | undefined> {
-    return (await tx.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where id = $1${options.forUpdate ? ' for update' : ''}`, [id]))[0];
+  async byId(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<SurrenderDeclaration | undefined> {
+    const [row] = await tx.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+    return row && toDeclaration(row);
   }
 
-  ofPolicy(policyId: string): Promise<SurrenderDeclarationRow[]> {
-    return this.db.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 order by requested_at, id`, [policyId]);
+  async ofPolicy(policyId: string): Promise<SurrenderDeclaration[]> {
+    return (await this.db.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 order by requested_at, id`, [policyId])).map(toDeclaration);
   }
 
   /** Moves a declaration only if it is still in `from`; false when another event moved it first. */
@@ -109,10 +115,11 @@ export class SurrenderStore {
     ]);
   }
 
-  events(declarationIds: readonly string[]): Promise<SurrenderEventRow[]> {
-    return this.db.query<SurrenderEventRow>(
+  async events(declarationIds: readonly string[]): Promise<SurrenderEvent[]> {
+    const rows = await this.db.query<SurrenderEventRow>(
       'select declaration_id, at, from_status, to_status, actor_kind, actor_id, note from surrender_declaration_events where declaration_id = any($1::text[]) order by id',
       [declarationIds],
     );
+    return rows.map((r) => ({ declarationId: r.declaration_id, at: r.at, fromStatus: r.from_status, toStatus: r.to_status, actorKind: r.actor_kind, actorId: r.actor_id, note: r.note }));
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, invalidFields, unauthorized, type UnauthorizedReason } from '../../errors/app-error';
-import type { AuthStore, SessionPrincipalRow } from '../../store/auth-store';
+import type { AuthStore } from '../../store/auth-store';
+import type { SessionPrincipal } from './principals';
 import type { Clock } from '../shared/clock';
 import { newId, newSecret } from '../shared/ids';
 import { normalizeCertificateSerial } from './certificate-serial';
@@ -57,7 +58,7 @@ export class AuthService {
     if (input.email.length > 254 || input.password.length > 1024) throw unauthorized('INVALID_CREDENTIALS');
     const user = await this.store.userByEmail(input.email);
     // Unknown account and wrong password take the same path and the same time (docs/SECURITY.md 10).
-    const ok = await verifyPassword(user?.password_hash, input.password);
+    const ok = await verifyPassword(user?.passwordHash, input.password);
     if (!user || !ok) throw unauthorized('INVALID_CREDENTIALS');
     await this.throttle.succeeded(input.email);
     const secret = newSecret();
@@ -85,7 +86,7 @@ export class AuthService {
     if (input.clientId!.length > 200 || input.clientSecret!.length > 1000) throw unauthorized('INVALID_CLIENT_CREDENTIALS');
     await this.throttle.admit(`client:${input.clientId}`, input.address);
     const client = await this.store.machineClient(input.clientId!);
-    const ok = await verifyPassword(client?.secret_hash, input.clientSecret!);
+    const ok = await verifyPassword(client?.secretHash, input.clientSecret!);
     if (!client || !ok || !(await this.store.clientHasSerial(client.id, serial))) throw unauthorized('INVALID_CLIENT_CREDENTIALS');
     await this.throttle.succeeded(`client:${input.clientId}`);
     return this.openSession({ userId: null, clientId: client.id, certSerial: serial, cookieHash: null });
@@ -104,10 +105,10 @@ export class AuthService {
       if (!check.ok) return { failure: check.expired ? 'SESSION_EXPIRED' : 'INVALID_BEARER_TOKEN' };
       const session = await this.sessionById(check.claims.sid);
       if (!session) return { failure: 'INVALID_BEARER_TOKEN' };
-      if (session.cert_serial !== null) {
+      if (session.certSerial !== null) {
         // A machine token is only good with the certificate it was issued to.
         const presented = credentials.certificateSerial ? normalizeCertificateSerial(credentials.certificateSerial) : undefined;
-        if (presented !== session.cert_serial) return { failure: 'INVALID_BEARER_TOKEN' };
+        if (presented !== session.certSerial) return { failure: 'INVALID_BEARER_TOKEN' };
       }
       return this.fromSession(session);
     }
@@ -133,47 +134,47 @@ export class AuthService {
     this.sessions.clear();
   }
 
-  private async sessionById(id: string): Promise<SessionPrincipalRow | undefined> {
+  private async sessionById(id: string): Promise<SessionPrincipal | undefined> {
     const now = Date.now();
     const cached = this.sessions.get(id, now);
     if (cached) return cached;
     const row = await this.store.sessionById(id);
     // Revoked sessions are not cached: the answer for them must always come from the database.
-    if (row && row.revoked_at === null) this.sessions.put(row, now);
+    if (row && row.revokedAt === null) this.sessions.put(row, now);
     return row;
   }
 
-  private async sessionByCookie(cookieHash: string): Promise<SessionPrincipalRow | undefined> {
+  private async sessionByCookie(cookieHash: string): Promise<SessionPrincipal | undefined> {
     const now = Date.now();
     const cached = this.sessions.getByCookie(cookieHash, now);
     if (cached) return cached;
     const row = await this.store.sessionByCookieHash(cookieHash);
-    if (row && row.revoked_at === null) this.sessions.put(row, now, cookieHash);
+    if (row && row.revokedAt === null) this.sessions.put(row, now, cookieHash);
     return row;
   }
 
-  private fromSession(session: SessionPrincipalRow): Authentication {
-    if (session.revoked_at !== null || new Date(session.expires_at) <= this.clock.now()) return { failure: 'SESSION_EXPIRED' };
-    if (session.user_id !== null && session.user_kind !== null) {
+  private fromSession(session: SessionPrincipal): Authentication {
+    if (session.revokedAt !== null || new Date(session.expiresAt) <= this.clock.now()) return { failure: 'SESSION_EXPIRED' };
+    if (session.userId !== null && session.userKind !== null) {
       return {
         viewer: {
-          id: session.user_id,
-          kind: session.user_kind,
-          email: session.user_email,
+          id: session.userId,
+          kind: session.userKind,
+          email: session.userEmail,
           clientId: null,
-          distributorId: session.user_distributor_id,
+          distributorId: session.userDistributorId,
           sessionId: session.id,
         },
       };
     }
-    if (session.client_id !== null) {
+    if (session.clientId !== null) {
       return {
         viewer: {
-          id: session.client_id,
+          id: session.clientId,
           kind: 'machine',
           email: null,
-          clientId: session.client_id,
-          distributorId: session.client_distributor_id,
+          clientId: session.clientId,
+          distributorId: session.clientDistributorId,
           sessionId: session.id,
         },
       };

@@ -58,7 +58,7 @@ export class KeyRing {
     const now = this.clock.now();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
-    await this.store.insert({ kid, alg: ALG, private_jwk: privateJwk, public_jwk: publicJwk, created_at: now });
+    await this.store.insert({ kid, alg: ALG, privateJwk, publicJwk, createdAt: now });
     await this.store.retireAllBut(kid, now);
     await this.reload();
     return kid;
@@ -143,10 +143,10 @@ export class KeyRing {
     for (const row of rows) {
       keys.set(row.kid, {
         kid: row.kid,
-        publicJwk: row.public_jwk,
-        publicKey: await importJWK(row.public_jwk, row.alg),
-        privateKey: row.retired_at || !row.private_jwk ? undefined : await importJWK(row.private_jwk, row.alg),
-        active: row.retired_at === null,
+        publicJwk: row.publicJwk,
+        publicKey: await importJWK(row.publicJwk, row.alg),
+        privateKey: row.retiredAt || !row.privateJwk ? undefined : await importJWK(row.privateJwk, row.alg),
+        active: row.retiredAt === null,
       });
     }
     this.keys = keys;

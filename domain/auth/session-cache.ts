@@ -1,4 +1,4 @@
-import type { SessionPrincipalRow } from '../../store/auth-store';
+import type { SessionPrincipal } from './principals';
 
 /**
  * Sessions read recently, so an authenticated request costs no database round trip. A logout evicts
@@ -6,7 +6,7 @@ import type { SessionPrincipalRow } from '../../store/auth-store';
  * lifetime bounds the damage should a notification ever be lost (a dropped LISTEN connection).
  */
 export class SessionCache {
-  private readonly bySession = new Map<string, { row: SessionPrincipalRow; until: number }>();
+  private readonly bySession = new Map<string, { row: SessionPrincipal; until: number }>();
   private readonly sessionByCookie = new Map<string, string>();
   /** Sessions evicted within a lifetime: a read that began before the logout must not cache them again. */
   private readonly evicted = new Map<string, number>();
@@ -16,7 +16,7 @@ export class SessionCache {
     private readonly maxEntries = 50_000,
   ) {}
 
-  get(sessionId: string, nowMs: number): SessionPrincipalRow | undefined {
+  get(sessionId: string, nowMs: number): SessionPrincipal | undefined {
     const entry = this.bySession.get(sessionId);
     if (!entry) return undefined;
     if (entry.until <= nowMs) {
@@ -26,12 +26,12 @@ export class SessionCache {
     return entry.row;
   }
 
-  getByCookie(cookieHash: string, nowMs: number): SessionPrincipalRow | undefined {
+  getByCookie(cookieHash: string, nowMs: number): SessionPrincipal | undefined {
     const sessionId = this.sessionByCookie.get(cookieHash);
     return sessionId === undefined ? undefined : this.get(sessionId, nowMs);
   }
 
-  put(row: SessionPrincipalRow, nowMs: number, cookieHash?: string): void {
+  put(row: SessionPrincipal, nowMs: number, cookieHash?: string): void {
     const evictedAt = this.evicted.get(row.id);
     if (evictedAt !== undefined && nowMs - evictedAt < this.lifetimeMs) return;
     if (this.bySession.size >= this.maxEntries) {

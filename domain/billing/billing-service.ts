@@ -1,5 +1,6 @@
 import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
-import type { BillingStore, CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
+import type { BillingStore } from '../../store/billing-store';
+import type { CommissionLine, CommissionStatement } from './commission-statement';
 import type { Viewer } from '../auth/viewer';
 import { checkPageSize, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from '../shared/paging';
 import { notFound } from '../shared/access';
@@ -33,7 +34,7 @@ export interface StatementQuery {
 }
 
 export interface StatementPage {
-  rows: CommissionStatementRow[];
+  rows: CommissionStatement[];
   hasNextPage: boolean;
   /** The page number this is; null when it started after a cursor (its number is unknown). */
   page: number | null;
@@ -77,10 +78,10 @@ export class BillingService {
   }
 
   /** One statement the viewer may read; 404 otherwise. */
-  async statement(viewer: Viewer, id: string): Promise<CommissionStatementRow> {
+  async statement(viewer: Viewer, id: string): Promise<CommissionStatement> {
     assertBillingRole(viewer);
     const row = await this.store.statement(id);
-    if (!row || (viewer.kind === 'broker' && row.broker_id !== viewer.id)) throw notFound('commission_statement');
+    if (!row || (viewer.kind === 'broker' && row.brokerId !== viewer.id)) throw notFound('commission_statement');
     return row;
   }
 
@@ -88,7 +89,7 @@ export class BillingService {
    * Lines of statements the viewer has already been given (through `page` or `statement`, which did
    * the access check), batched for a page of them.
    */
-  linesOf(statementIds: readonly string[]): Promise<CommissionLineRow[]> {
+  linesOf(statementIds: readonly string[]): Promise<CommissionLine[]> {
     return this.store.lines(statementIds);
   }
 
@@ -98,7 +99,7 @@ export class BillingService {
     const lines = await this.store.lines([statement.id]);
     const fileName = `commission-statement-${statement.period}.${format}`;
     if (format === 'csv') return { fileName, contentType: CSV_CONTENT_TYPE, bytes: statementCsv(statement, lines) };
-    return { fileName, contentType: 'application/pdf', bytes: await statementPdf(statement, lines, await this.store.broker(statement.broker_id)) };
+    return { fileName, contentType: 'application/pdf', bytes: await statementPdf(statement, lines, await this.store.broker(statement.brokerId)) };
   }
 
   /** Whose statements a list reads: a broker's own only; back-office anyone's, or one broker's. */
@@ -113,7 +114,7 @@ export class BillingService {
   }
 
   /** The cursor of a statement in the list order. */
-  static cursorOf(row: CommissionStatementRow): string {
+  static cursorOf(row: CommissionStatement): string {
     return encodeCursor([row.period, row.id]);
   }
 }

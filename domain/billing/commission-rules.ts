@@ -1,5 +1,6 @@
 import { basisPointsOf } from '../shared/basis-points';
 import { newId } from '../shared/ids';
+import type { CommissionLine, CommissionStatement } from './commission-statement';
 
 /** A line as the billing run computes it, before it is numbered into a statement. */
 export interface CommissionLineInput {
@@ -24,8 +25,8 @@ export function isCommissionType(value: string): value is CommissionType {
 }
 
 export interface IssuedStatement {
-  statement: { id: string; broker_id: string; type: CommissionType; period: string; currency: string; premium_total: number; commission_total: number; issued_at: Date };
-  lines: Array<{ line_no: number; policy_id: string; policy_label: string; premium: number; rate_bp: number; commission: number }>;
+  statement: Omit<CommissionStatement, 'lineCount'>;
+  lines: Array<Omit<CommissionLine, 'statementId'>>;
 }
 
 /**
@@ -40,23 +41,23 @@ export function commissionOf(premium: number, rateBasisPoints: number): number {
 /** A statement with its numbered lines and totals, each commission computed from its premium and rate. */
 export function issueStatement(brokerId: string, period: string, currency: string, issuedAt: Date, inputs: readonly CommissionLineInput[], type: CommissionType = 'business-commission'): IssuedStatement {
   const lines = inputs.map((line, index) => ({
-    line_no: index + 1,
-    policy_id: line.policyId,
-    policy_label: line.policyLabel,
+    lineNo: index + 1,
+    policyId: line.policyId,
+    policyLabel: line.policyLabel,
     premium: line.premium,
-    rate_bp: line.rateBasisPoints,
+    rateBasisPoints: line.rateBasisPoints,
     commission: commissionOf(line.premium, line.rateBasisPoints),
   }));
   return {
     statement: {
       id: newId('cst'),
-      broker_id: brokerId,
+      brokerId,
       type,
       period,
       currency,
-      premium_total: lines.reduce((sum, l) => sum + l.premium, 0),
-      commission_total: lines.reduce((sum, l) => sum + l.commission, 0),
-      issued_at: issuedAt,
+      premiumTotal: lines.reduce((sum, l) => sum + l.premium, 0),
+      commissionTotal: lines.reduce((sum, l) => sum + l.commission, 0),
+      issuedAt,
     },
     lines,
   };

@@ -1,4 +1,4 @@
-import type { CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
+import type { CommissionLine, CommissionStatement } from './commission-statement';
 
 /**
  * The CSV flavour, chosen to open cleanly in a spreadsheet and parse with any RFC 4180 reader:
@@ -14,17 +14,17 @@ const EOL = '\r\n';
 export const CSV_HEADER = ['statement_id', 'period', 'line', 'policy_id', 'policy_label', 'premium', 'commission_rate_bp', 'commission', 'currency'] as const;
 
 /** One row per line; amounts as decimals in the currency's unit (`1234.56`), the rate in basis points. */
-export function statementCsv(statement: CommissionStatementRow, lines: readonly CommissionLineRow[]): Buffer {
+export function statementCsv(statement: CommissionStatement, lines: readonly CommissionLine[]): Buffer {
   const rows: string[][] = [
     [...CSV_HEADER],
     ...lines.map((l) => [
       text(statement.id),
       text(statement.period),
-      String(l.line_no),
-      text(l.policy_id),
-      text(l.policy_label),
+      String(l.lineNo),
+      text(l.policyId),
+      text(l.policyLabel),
       decimal(l.premium, statement.currency),
-      String(l.rate_bp),
+      String(l.rateBasisPoints),
       decimal(l.commission, statement.currency),
       text(statement.currency),
     ]),

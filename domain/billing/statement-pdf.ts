@@ -1,5 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
-import type { BrokerRow, CommissionLineRow, CommissionStatementRow } from '../../store/billing-store';
+import type { CommissionLine, CommissionStatement, StatementBroker } from './commission-statement';
 import { INSURER_NAME } from '../shared/insurer';
 import { formatBasisPoints, formatMoney } from '../shared/money-format';
 import { FlowLayout, type TableColumn } from '../shared/pdf-layout';
@@ -17,7 +17,7 @@ const COLUMNS: readonly TableColumn[] = [
  * The statement as an A4 PDF. Deterministic: every date printed or stamped comes from the statement,
  * so the same statement always yields the same bytes (a broker can compare two downloads).
  */
-export async function statementPdf(statement: CommissionStatementRow, lines: readonly CommissionLineRow[], broker: BrokerRow | undefined): Promise<Buffer> {
+export async function statementPdf(statement: CommissionStatement, lines: readonly CommissionLine[], broker: StatementBroker | undefined): Promise<Buffer> {
   const title = `Relevé de commissions - ${periodLabel(statement.period)}`;
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.setTitle(title, { showInWindowTitleBar: true });
@@ -26,16 +26,16 @@ export async function statementPdf(statement: CommissionStatementRow, lines: rea
   doc.setKeywords([statement.id, statement.period, 'commissions']);
   doc.setProducer('insurance-gateway billing (pdf-lib)');
   doc.setCreator('insurance-gateway');
-  doc.setCreationDate(statement.issued_at);
-  doc.setModificationDate(statement.issued_at);
+  doc.setCreationDate(statement.issuedAt);
+  doc.setModificationDate(statement.issuedAt);
   doc.setLanguage('fr-FR');
   const layout = await FlowLayout.create(doc, { headerLeft: INSURER_NAME, headerRight: `Relevé de commissions ${statement.period}`, footer: `Relevé ${statement.id} - document confidentiel destiné au courtier` });
-  layout.title('Relevé de commissions', [periodLabel(statement.period), `Émis le ${formatDay(statement.issued_at)}`]);
+  layout.title('Relevé de commissions', [periodLabel(statement.period), `Émis le ${formatDay(statement.issuedAt)}`]);
   layout.fields([
     ['Référence', statement.id],
     ['Période', statement.period],
-    ['Courtier', broker?.email ?? statement.broker_id],
-    ['Distributeur', broker?.distributor_name ?? '-'],
+    ['Courtier', broker?.email ?? statement.brokerId],
+    ['Distributeur', broker?.distributorName ?? '-'],
     ['Nombre de contrats', String(lines.length)],
   ]);
   layout.heading('Détail par contrat');
@@ -43,8 +43,8 @@ export async function statementPdf(statement: CommissionStatementRow, lines: rea
   layout.table(
     COLUMNS,
     [
-      ...lines.map((l) => [l.policy_id, l.policy_label, money(l.premium), formatBasisPoints(l.rate_bp), money(l.commission)]),
-      ['Total', '', money(statement.premium_total), '', money(statement.commission_total)],
+      ...lines.map((l) => [l.policyId, l.policyLabel, money(l.premium), formatBasisPoints(l.rateBasisPoints), money(l.commission)]),
+      ['Total', '', money(statement.premiumTotal), '', money(statement.commissionTotal)],
     ],
     true,
   );

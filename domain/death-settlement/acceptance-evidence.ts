@@ -12,7 +12,7 @@ export function policyEvidenceHandler(policies: PolicyStore, designations: Benef
   return {
     async subject(tx, subscriberId, policyId) {
       const policy = await policies.policy(policyId, tx);
-      return policy && policy.subscriber_id === subscriberId ? { policyId: policy.id } : undefined;
+      return policy && policy.subscriberId === subscriberId ? { policyId: policy.id } : undefined;
     },
     async onUploaded(tx, evidence) {
       if (evidence.item === null) {

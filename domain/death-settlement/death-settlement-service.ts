@@ -1,6 +1,7 @@
 import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
-import type { BeneficiaryStore, DesignationRow } from '../../store/beneficiary-store';
-import type { CatalogueStore, StandardClauseRow } from '../../store/catalogue-store';
+import type { BeneficiaryStore } from '../../store/beneficiary-store';
+import type { CatalogueStore } from '../../store/catalogue-store';
+import type { StandardClause } from '../subscription/catalogue';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyService } from '../policy/policy-service';
@@ -16,14 +17,6 @@ import type { PolicyDocuments } from './policy-documents';
 
 const stale = () => new AppError('precondition_failed', 'STALE_VERSION');
 const consentRequired = () => new AppError('conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', { field: 'consents' });
-
-function fromRow(row: DesignationRow): Designation {
-  return { policyId: row.policy_id, version: row.version, kind: row.kind, standardClauseId: row.standard_clause_id, beneficiaries: row.beneficiaries, updatedAt: row.updated_at };
-}
-
-function toRow(d: Omit<Designation, 'version'>): Omit<DesignationRow, 'version'> {
-  return { policy_id: d.policyId, kind: d.kind, standard_clause_id: d.standardClauseId, beneficiaries: d.beneficiaries, updated_at: d.updatedAt };
-}
 
 /**
  * Beneficiary designations (clause bénéficiaire). Whoever reaches the policy may read and change it:
@@ -47,11 +40,11 @@ export class DeathSettlementService {
    * (called in the transaction that issues the policy), so the designation shown is the one signed.
    */
   async initialDesignation(tx: Queryable, policyId: string, standardClauseId: string): Promise<void> {
-    await this.store.ensure(tx, { ...toRow({ ...defaultDesignation(policyId), standardClauseId }), version: 0 });
+    await this.store.ensure(tx, { ...defaultDesignation(policyId), standardClauseId });
   }
 
   /** The published standard clauses a policy may use, the product's default first; 404 if the policy is not reachable. */
-  async standardClauses(viewer: Viewer, policyId: string): Promise<StandardClauseRow[]> {
+  async standardClauses(viewer: Viewer, policyId: string): Promise<StandardClause[]> {
     await this.policies.policy(viewer, policyId);
     const clauses = await this.catalogue.standardClauses();
     return [...clauses.filter((c) => c.id === DEFAULT_STANDARD_CLAUSE_ID), ...clauses.filter((c) => c.id !== DEFAULT_STANDARD_CLAUSE_ID)];
@@ -61,7 +54,7 @@ export class DeathSettlementService {
   async designation(viewer: Viewer, policyId: string): Promise<DesignationView> {
     const policy = await this.policies.policy(viewer, policyId);
     const row = await this.store.current(policy.id);
-    const [view] = await this.withClauses([row ? fromRow(row) : defaultDesignation(policy.id)]);
+    const [view] = await this.withClauses([row ?? defaultDesignation(policy.id)]);
     return view;
   }
 
@@ -69,8 +62,8 @@ export class DeathSettlementService {
   async designationsOf(policyIds: readonly string[]): Promise<DesignationView[]> {
     const rows = await this.store.currentOf(policyIds);
     return this.withClauses(policyIds.map((id) => {
-      const row = rows.find((r) => r.policy_id === id);
-      return row ? fromRow(row) : defaultDesignation(id);
+      const row = rows.find((r) => r.policyId === id);
+      return row ?? defaultDesignation(id);
     }));
   }
 
@@ -93,11 +86,11 @@ export class DeathSettlementService {
       if (problems.length) throw invalidFields(problems);
       const next = nextDesignation(input, current, () => newId('bnf'), now);
       if (consentsMissing(current.beneficiaries, next.beneficiaries, input.consents ?? []).length) throw consentRequired();
-      await this.store.ensure(tx, { ...toRow(defaultDesignation(policy.id)), version: 0 });
-      const saved = await this.store.replace(tx, expectedVersion, toRow(next));
+      await this.store.ensure(tx, defaultDesignation(policy.id));
+      const saved = await this.store.replace(tx, expectedVersion, next);
       if (!saved) throw stale();
       const consents = await this.relyOnNamedConsents(tx, policy.id, input.consents ?? [], `${policy.id}:${saved.version}`, now);
-      await this.store.appendVersion(tx, { ...saved, consents, actor_kind: viewer.kind, actor_id: viewer.id, request_id: requestId, created_at: now });
+      await this.store.appendVersion(tx, { ...saved, consents, actorKind: viewer.kind, actorId: viewer.id, requestId, createdAt: now });
       // Names only: birth dates and addresses stay out of the audit trail.
       await this.audit.record(tx, {
         actor: viewer,
@@ -108,17 +101,17 @@ export class DeathSettlementService {
           fromVersion: current.version,
           toVersion: saved.version,
           kind: saved.kind,
-          standardClauseId: saved.standard_clause_id,
+          standardClauseId: saved.standardClauseId,
           beneficiaries: saved.beneficiaries.map((b) => `${b.firstName} ${b.lastName}`),
           consentsOf: consents.map((c) => c.beneficiaryId),
         },
       });
       await this.outbox.enqueue(
         tx,
-        { recipientUserId: policy.user_id, channel: 'email', template: 'beneficiary_designation_changed', payload: { policyId: policy.id, subscriberId: policy.subscriber_id, version: saved.version, changedBy: viewer.kind } },
+        { recipientUserId: policy.userId, channel: 'email', template: 'beneficiary_designation_changed', payload: { policyId: policy.id, subscriberId: policy.subscriberId, version: saved.version, changedBy: viewer.kind } },
         now,
       );
-      return { ...fromRow(saved), standardClause: clause ?? null };
+      return { ...saved, standardClause: clause ?? null };
     });
   }
 
@@ -137,25 +130,25 @@ export class DeathSettlementService {
     return this.db.transaction(async (tx) => {
       const policy = await this.policies.policy(viewer, policyId, tx);
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_RECORD_ACCEPTANCE_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
-      await this.store.ensure(tx, { ...toRow(defaultDesignation(policy.id)), version: 0 });
+      await this.store.ensure(tx, defaultDesignation(policy.id));
       // Locks the designation: a concurrent change waits, then finds the version moved (412).
-      const current = fromRow((await this.store.current(policy.id, tx, { forUpdate: true }))!);
+      const current = (await this.store.current(policy.id, tx, { forUpdate: true }))!;
       const beneficiary = current.beneficiaries.find((b) => b.id === input.beneficiaryId);
       if (!beneficiary) throw new AppError('unprocessable_content', 'UNKNOWN_BENEFICIARY', { field: 'beneficiaryId' });
       if (beneficiary.acceptedAt !== null) throw new AppError('conflict', 'BENEFICIARY_ALREADY_ACCEPTED');
       const now = this.clock.now();
-      checkAcceptanceDate(input.acceptedAt, policy.issued_at, now);
+      checkAcceptanceDate(input.acceptedAt, policy.issuedAt, now);
       const endorsement = (await this.documents.ofPolicy(tx, 'acceptance_endorsement', policy.id)).find((d) => d.id === input.endorsementId);
       if (!endorsement) throw new AppError('unprocessable_content', 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', { field: 'endorsementId' });
       if (endorsement.item !== null && endorsement.item !== beneficiary.id) throw new AppError('unprocessable_content', 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY', { field: 'endorsementId' });
       if (endorsement.status === 'refused') throw new AppError('unprocessable_content', 'ACCEPTANCE_ENDORSEMENT_REFUSED', { field: 'endorsementId' });
       if (endorsement.status === 'received') await this.documents.accept(tx, acting, endorsement.id);
       const beneficiaries = current.beneficiaries.map((b) => (b.id === beneficiary.id ? { ...b, acceptedAt: input.acceptedAt } : b));
-      const saved = (await this.store.replace(tx, current.version, toRow({ ...current, beneficiaries, updatedAt: now })))!;
-      await this.store.appendVersion(tx, { ...saved, consents: [], actor_kind: viewer.kind, actor_id: viewer.id, request_id: requestId, created_at: now });
+      const saved = (await this.store.replace(tx, current.version, { ...current, beneficiaries, updatedAt: now }))!;
+      await this.store.appendVersion(tx, { ...saved, consents: [], actorKind: viewer.kind, actorId: viewer.id, requestId, createdAt: now });
       await this.store.insertAcceptance(tx, {
-        policy_id: policy.id, beneficiary_id: beneficiary.id, accepted_on: input.acceptedAt, endorsement_id: endorsement.id, designation_version: saved.version,
-        recorded_by_kind: viewer.kind, recorded_by_id: viewer.id, request_id: requestId, recorded_at: now,
+        policyId: policy.id, beneficiaryId: beneficiary.id, acceptedOn: input.acceptedAt, endorsementId: endorsement.id, designationVersion: saved.version,
+        recordedByKind: viewer.kind, recordedById: viewer.id, requestId, recordedAt: now,
       });
       await this.audit.record(tx, {
         actor: viewer, action: 'beneficiary_acceptance.recorded', target: { type: 'beneficiary_designation', id: policy.id }, requestId,
@@ -163,10 +156,10 @@ export class DeathSettlementService {
       });
       await this.outbox.enqueue(
         tx,
-        { recipientUserId: policy.user_id, channel: 'email', template: 'beneficiary_acceptance_recorded', payload: { policyId: policy.id, subscriberId: policy.subscriber_id, beneficiaryId: beneficiary.id, acceptedAt: input.acceptedAt, version: saved.version } },
+        { recipientUserId: policy.userId, channel: 'email', template: 'beneficiary_acceptance_recorded', payload: { policyId: policy.id, subscriberId: policy.subscriberId, beneficiaryId: beneficiary.id, acceptedAt: input.acceptedAt, version: saved.version } },
         now,
       );
-      const [view] = await this.withClauses([fromRow(saved)]);
+      const [view] = await this.withClauses([saved]);
       return view;
     });
   }
@@ -180,7 +173,7 @@ export class DeathSettlementService {
   async relyOnConsents(tx: Queryable, policyId: string, declarationId: string): Promise<string[]> {
     // Locked: an acceptance being recorded at the same moment lands before or after this surrender, never beside it.
     const row = await this.store.current(policyId, tx, { forUpdate: true });
-    const accepted = (row ? fromRow(row) : defaultDesignation(policyId)).beneficiaries.filter((b) => b.acceptedAt !== null);
+    const accepted = (row ?? defaultDesignation(policyId)).beneficiaries.filter((b) => b.acceptedAt !== null);
     if (accepted.length === 0) return [];
     const documents = (await this.documents.ofPolicy(tx, 'beneficiary_consent', policyId)).filter((d) => d.status === 'accepted');
     const used = await this.store.usedConsents(tx, documents.map((d) => d.id));
@@ -189,7 +182,7 @@ export class DeathSettlementService {
     for (const b of accepted) {
       const consent = documents.find((d) => d.item === b.id && !used.has(d.id));
       if (!consent) throw consentRequired();
-      if (!(await this.store.useConsent(tx, { evidence_id: consent.id, policy_id: policyId, beneficiary_id: b.id, used_by_type: 'surrender_declaration', used_by_id: declarationId, used_at: now }))) throw consentRequired();
+      if (!(await this.store.useConsent(tx, { evidenceId: consent.id, policyId, beneficiaryId: b.id, usedByType: 'surrender_declaration', usedById: declarationId, usedAt: now }))) throw consentRequired();
       relied.push(consent.id);
     }
     return relied;
@@ -206,7 +199,7 @@ export class DeathSettlementService {
     });
     if (problems.length) throw new AppError('unprocessable_content', problems[0].reason, { field: problems[0].field });
     for (const c of consents) {
-      const fresh = await this.store.useConsent(tx, { evidence_id: c.evidenceId, policy_id: policyId, beneficiary_id: c.beneficiaryId, used_by_type: 'beneficiary_designation', used_by_id: usedBy, used_at: now });
+      const fresh = await this.store.useConsent(tx, { evidenceId: c.evidenceId, policyId, beneficiaryId: c.beneficiaryId, usedByType: 'beneficiary_designation', usedById: usedBy, usedAt: now });
       if (!fresh) throw new AppError('unprocessable_content', 'CONSENT_DOCUMENT_ALREADY_USED', { field: 'consents' });
     }
     return consents.map((c) => ({ beneficiaryId: c.beneficiaryId, evidenceId: c.evidenceId }));
@@ -214,7 +207,7 @@ export class DeathSettlementService {
 
   private async current(policyId: string, tx: Queryable): Promise<Designation> {
     const row = await this.store.current(policyId, tx);
-    return row ? fromRow(row) : defaultDesignation(policyId);
+    return row ?? defaultDesignation(policyId);
   }
 
   /** Standard clauses are a handful of rows: one read serves every designation of a request. */

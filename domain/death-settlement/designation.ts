@@ -1,7 +1,21 @@
-import type { BeneficiaryRecord } from '../../store/beneficiary-store';
-import type { StandardClauseRow } from '../../store/catalogue-store';
+import type { StandardClause } from '../subscription/catalogue';
 
-export type Beneficiary = BeneficiaryRecord;
+/** One named beneficiary of a designation. */
+export interface Beneficiary {
+  /** `bnf_...`, kept across versions so an accepted beneficiary can be recognised. */
+  id: string;
+  firstName: string;
+  lastName: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
+  address: { line1: string; line2: string | null; postalCode: string; city: string; country: string };
+  /** 1 = first rank; a rank takes the capital only when every beneficiary of the ranks before is missing. */
+  rank: number;
+  /** Share of its rank in basis points (10000 = 100%). */
+  shareBasisPoints: number;
+  /** YYYY-MM-DD the beneficiary accepted the benefit; null when they have not. */
+  acceptedAt: string | null;
+}
 
 /** Who receives the capital at the insured's death: a published standard clause, or named beneficiaries. */
 export interface Designation {
@@ -16,9 +30,43 @@ export interface Designation {
   updatedAt: Date | null;
 }
 
+/** A past state of a designation, kept at every change with who made it. */
+export interface DesignationVersion extends Omit<Designation, 'updatedAt'> {
+  /** Consents this change relied on: the consent documents (evidence ids) of the accepted beneficiaries it removed or altered. */
+  consents: Array<{ beneficiaryId: string; evidenceId: string }>;
+  actorKind: string;
+  actorId: string | null;
+  requestId: string | null;
+  createdAt: Date;
+}
+
+/** Back-office's record that a beneficiary accepted the benefit. */
+export interface BeneficiaryAcceptance {
+  policyId: string;
+  beneficiaryId: string;
+  /** YYYY-MM-DD. */
+  acceptedOn: string;
+  endorsementId: string;
+  designationVersion: number;
+  recordedByKind: string;
+  recordedById: string | null;
+  requestId: string | null;
+  recordedAt: Date;
+}
+
+/** An operation that relied on an accepted beneficiary's consent document; each document serves once. */
+export interface ConsentUse {
+  evidenceId: string;
+  policyId: string;
+  beneficiaryId: string;
+  usedByType: 'surrender_declaration' | 'beneficiary_designation';
+  usedById: string;
+  usedAt: Date;
+}
+
 /** A designation with the text of its standard clause, as read by clients. */
 export interface DesignationView extends Designation {
-  standardClause: StandardClauseRow | null;
+  standardClause: StandardClause | null;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Db } from '../../store/db';
 import { DemoPortfolioStore, type DemoStore } from '../../store/demo-store';
 import { PayOutStore } from '../../store/pay-out-store';
 import { debitPayoutIban } from '../pay-out/payout-iban';
-import { CatalogueStore, type FundRow, type ProductRow } from '../../store/catalogue-store';
+import { CatalogueStore } from '../../store/catalogue-store';
+import type { Fund, Product } from '../subscription/catalogue';
 import { hashPassword } from '../auth/passwords';
 import { normalizeCertificateSerial } from '../auth/certificate-serial';
 import { certificateThumbprint } from '../auth/certificate-thumbprint';
@@ -45,26 +46,26 @@ export function demoPartnerCertificate(): { pem: string; thumbprint: string } {
   throw new Error('demo/partner-certificate.pem is missing');
 }
 
-const EURO_FUND = { isin: 'FR0000000001', name: 'Fonds Euro Démo', kind: 'euro', risk_indicator: 1 } as const;
-const EQUITY_FUND = { isin: 'FR0010315770', name: 'Actions Europe Démo', kind: 'unit_linked', risk_indicator: 5 } as const;
-const BOND_FUND = { isin: 'LU0290358497', name: 'Obligations Monde Démo', kind: 'unit_linked', risk_indicator: 2 } as const;
-const BALANCED_FUND = { isin: 'FR0011550185', name: 'Patrimoine Équilibré Démo', kind: 'unit_linked', risk_indicator: 3 } as const;
+const EURO_FUND = { isin: 'FR0000000001', name: 'Fonds Euro Démo', kind: 'euro', riskIndicator: 1 } as const;
+const EQUITY_FUND = { isin: 'FR0010315770', name: 'Actions Europe Démo', kind: 'unit_linked', riskIndicator: 5 } as const;
+const BOND_FUND = { isin: 'LU0290358497', name: 'Obligations Monde Démo', kind: 'unit_linked', riskIndicator: 2 } as const;
+const BALANCED_FUND = { isin: 'FR0011550185', name: 'Patrimoine Équilibré Démo', kind: 'unit_linked', riskIndicator: 3 } as const;
 
 /** The demo catalogue: one assurance-vie and one PER; minimums and fees are product data, not code. */
-export const DEMO_PRODUCTS: Array<{ product: ProductRow; funds: Array<Omit<FundRow, 'product_id'>> }> = [
+export const DEMO_PRODUCTS: Array<{ product: Product; funds: Array<Omit<Fund, 'productId'>> }> = [
   {
     product: {
       id: 'prd_av_demo', kind: 'assurance_vie', name: 'Démo Vie', currency: 'EUR',
-      min_initial_payment: 100_000, min_scheduled_payment: 5_000, entry_fee_bp: 200, management_fee_bp: 85,
-      min_insuree_age: 0, max_insuree_age: 85, initial_compartment: 'MAIN',
+      minimumInitialPayment: 100_000, minimumScheduledPayment: 5_000, entryFeeBasisPoints: 200, managementFeeBasisPoints: 85,
+      minimumInsureeAge: 0, maximumInsureeAge: 85, initialCompartment: 'MAIN',
     },
     funds: [EURO_FUND, EQUITY_FUND, BOND_FUND, BALANCED_FUND],
   },
   {
     product: {
       id: 'prd_per_demo', kind: 'per', name: 'Démo Retraite PER', currency: 'EUR',
-      min_initial_payment: 50_000, min_scheduled_payment: 3_000, entry_fee_bp: 100, management_fee_bp: 70,
-      min_insuree_age: 18, max_insuree_age: 70, initial_compartment: 'C1',
+      minimumInitialPayment: 50_000, minimumScheduledPayment: 3_000, entryFeeBasisPoints: 100, managementFeeBasisPoints: 70,
+      minimumInsureeAge: 18, maximumInsureeAge: 70, initialCompartment: 'C1',
     },
     funds: [EURO_FUND, EQUITY_FUND, BALANCED_FUND],
   },
@@ -120,7 +121,7 @@ function demoLedger(policy: { policyId: string; subscriptionId: string; productI
   return premiums.flatMap(
     (premium, index) =>
       premiumMovements({
-        policyId: policy.policyId, compartmentId: premium.compartmentId, amount: premium.amount, entryFeeBasisPoints: product.entry_fee_bp, currency: product.currency, at: premium.at,
+        policyId: policy.policyId, compartmentId: premium.compartmentId, amount: premium.amount, entryFeeBasisPoints: product.entryFeeBasisPoints, currency: product.currency, at: premium.at,
         cause: index === 0 ? { type: 'subscription', id: policy.subscriptionId } : { type: 'payment', id: `pay_${policy.policyId.slice(4)}_${index}` },
       }).movements,
   );

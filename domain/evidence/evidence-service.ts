@@ -1,6 +1,6 @@
 import { AppError, insufficientRoles } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
-import type { EvidenceRow, EvidenceStore } from '../../store/evidence-store';
+import type { EvidenceStore } from '../../store/evidence-store';
 import type { Viewer } from '../auth/viewer';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
 import { checkUpload, type UploadInput } from '../shared/uploaded-file';
 import type { SubscriptionService } from '../subscription/subscription-service';
-import { fromRow, type Evidence, type EvidenceKind } from './evidence';
+import type { Evidence, EvidenceKind } from './evidence';
 import type { EvidenceKinds } from './evidence-kinds';
 
 /** A subject rarely needs more than a few files; the cap bounds what one caller can store. */
@@ -57,18 +57,17 @@ export class EvidenceService {
       if ((await this.store.ofSubject(input.kind, input.subjectId, tx)).length >= MAX_EVIDENCE_PER_SUBJECT) {
         throw new AppError('unprocessable_content', 'EVIDENCE_LIMIT_REACHED', { field: 'subjectId' });
       }
-      const row: EvidenceRow = {
-        id: newId('evd'), subscriber_id: subscriber.id, policy_id: subject.policyId, kind: input.kind, subject_id: input.subjectId, item,
-        file_name: file.fileName, content_type: file.contentType, size_bytes: file.content.length, sha256: file.sha256,
-        status: 'received', review_reason: null, reviewed_by_kind: null, reviewed_by_id: null, reviewed_at: null,
-        uploaded_by_kind: viewer.kind, uploaded_by_id: viewer.id, created_at: this.clock.now(),
+      const evidence: Evidence = {
+        id: newId('evd'), subscriberId: subscriber.id, policyId: subject.policyId, kind: input.kind, subjectId: input.subjectId, item,
+        fileName: file.fileName, contentType: file.contentType, sizeBytes: file.content.length, sha256: file.sha256,
+        status: 'received', reviewReason: null, reviewedByKind: null, reviewedById: null, reviewedAt: null,
+        uploadedByKind: viewer.kind, uploadedById: viewer.id, createdAt: this.clock.now(),
       };
-      await this.store.insert(tx, { ...row, content: file.content });
+      await this.store.insert(tx, evidence, file.content);
       await this.audit.record(tx, {
-        actor: viewer, action: 'evidence.uploaded', target: { type: 'evidence', id: row.id }, requestId,
-        details: { subscriberId: subscriber.id, kind: row.kind, subjectId: row.subject_id, item, sizeBytes: row.size_bytes, sha256: row.sha256 },
+        actor: viewer, action: 'evidence.uploaded', target: { type: 'evidence', id: evidence.id }, requestId,
+        details: { subscriberId: subscriber.id, kind: evidence.kind, subjectId: evidence.subjectId, item, sizeBytes: evidence.sizeBytes, sha256: evidence.sha256 },
       });
-      const evidence = fromRow(row);
       await handler.onUploaded?.(tx, evidence, acting);
       return evidence;
     });
@@ -100,25 +99,25 @@ export class EvidenceService {
   }
 
   /** Records the verdict once, audits it and tells the subject's domain, in the caller's transaction. */
-  private async decide(tx: Queryable, acting: Acting, row: EvidenceRow, status: 'accepted' | 'refused', reason: string | null): Promise<Evidence> {
+  private async decide(tx: Queryable, acting: Acting, row: Evidence, status: 'accepted' | 'refused', reason: string | null): Promise<Evidence> {
     const { viewer, requestId } = acting;
     if (row.status !== 'received') throw new AppError('conflict', 'EVIDENCE_ALREADY_REVIEWED');
     const at = this.clock.now();
     if (!(await this.store.review(tx, row.id, { status, reason, byKind: viewer.kind, byId: viewer.id, at }))) throw new AppError('conflict', 'EVIDENCE_ALREADY_REVIEWED');
     await this.audit.record(tx, {
       actor: viewer, action: `evidence.${status}`, target: { type: 'evidence', id: row.id }, requestId,
-      details: { subscriberId: row.subscriber_id, kind: row.kind, subjectId: row.subject_id, reason },
+      details: { subscriberId: row.subscriberId, kind: row.kind, subjectId: row.subjectId, reason },
     });
-    const evidence = fromRow({ ...row, status, review_reason: reason, reviewed_by_kind: viewer.kind, reviewed_by_id: viewer.id, reviewed_at: at });
+    const evidence: Evidence = { ...row, status, reviewReason: reason, reviewedByKind: viewer.kind, reviewedById: viewer.id, reviewedAt: at };
     await this.kinds.handler(evidence.kind).onReviewed?.(tx, evidence, acting);
     return evidence;
   }
 
   /** One proof of a subscriber the viewer reaches; 404 otherwise. */
   async evidence(viewer: Viewer, id: string): Promise<Evidence> {
-    const row = await this.store.owned(id);
-    if (!row || !canReachSubscriber(viewer, row)) throw notFound('evidence');
-    return fromRow(row);
+    const found = await this.store.owned(id);
+    if (!found || !canReachSubscriber(viewer, found.owner)) throw notFound('evidence');
+    return found.evidence;
   }
 
   async download(viewer: Viewer, id: string): Promise<Evidence & { content: Buffer }> {
@@ -129,11 +128,11 @@ export class EvidenceService {
   /** A reachable subscriber's proofs, oldest first, optionally of one kind and subject. */
   async list(viewer: Viewer, subscriberId: string, filter: { kind?: EvidenceKind | null; subjectId?: string | null } = {}): Promise<Evidence[]> {
     const subscriber = await this.subscriptions.subscriber(viewer, subscriberId);
-    return (await this.store.ofSubscriber(subscriber.id, { kind: filter.kind ?? null, subjectId: filter.subjectId ?? null })).map(fromRow);
+    return (await this.store.ofSubscriber(subscriber.id, { kind: filter.kind ?? null, subjectId: filter.subjectId ?? null }));
   }
 
   /** For the domain that owns the subject, inside its own transaction: it has already reached the subject. */
   async ofSubject(tx: Queryable, kind: EvidenceKind, subjectId: string): Promise<Evidence[]> {
-    return (await this.store.ofSubject(kind, subjectId, tx)).map(fromRow);
+    return (await this.store.ofSubject(kind, subjectId, tx));
   }
 }

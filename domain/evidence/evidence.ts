@@ -1,5 +1,3 @@
-import type { EvidenceRow } from '../../store/evidence-store';
-
 /**
  * What a document proves: who owns a pay-out IBAN (a RIB), the case of a PER early release, the signed
  * endorsement of a beneficiary's acceptance, or an accepted beneficiary's written consent to a change.
@@ -25,27 +23,10 @@ export interface Evidence {
   status: EvidenceStatus;
   /** Why back-office refused it (or a note on acceptance). */
   reviewReason: string | null;
+  reviewedByKind: string | null;
+  reviewedById: string | null;
   reviewedAt: Date | null;
   uploadedByKind: string;
+  uploadedById: string | null;
   createdAt: Date;
-}
-
-export function fromRow(row: EvidenceRow): Evidence {
-  return {
-    id: row.id,
-    subscriberId: row.subscriber_id,
-    policyId: row.policy_id,
-    kind: row.kind as EvidenceKind,
-    subjectId: row.subject_id,
-    item: row.item,
-    fileName: row.file_name,
-    contentType: row.content_type,
-    sizeBytes: row.size_bytes,
-    sha256: row.sha256,
-    status: row.status,
-    reviewReason: row.review_reason,
-    reviewedAt: row.reviewed_at,
-    uploadedByKind: row.uploaded_by_kind,
-    createdAt: row.created_at,
-  };
 }

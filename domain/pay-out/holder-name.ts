@@ -20,8 +20,8 @@ export function nameWords(name: string): string[] {
 }
 
 /** True when the holder name has exactly the subscriber's words, in any order. */
-export function holderNameMatches(holderName: string, subscriber: { first_name: string; last_name: string }): boolean {
+export function holderNameMatches(holderName: string, subscriber: { firstName: string; lastName: string }): boolean {
   const holder = nameWords(holderName).sort();
-  const own = nameWords(`${subscriber.first_name} ${subscriber.last_name}`).sort();
+  const own = nameWords(`${subscriber.firstName} ${subscriber.lastName}`).sort();
   return own.length > 0 && holder.length === own.length && holder.every((word, i) => word === own[i]);
 }

@@ -1,9 +1,8 @@
 import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
-import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { PayOutStore, PayoutIbanChange, PayoutIbanRow } from '../../store/pay-out-store';
-import type { SubscriberRow, SubscriptionStore } from '../../store/subscription-store';
+import type { PayOutStore } from '../../store/pay-out-store';
+import type { SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { Actor, AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
@@ -11,11 +10,12 @@ import { checkIban, maskIban } from '../shared/iban';
 import { newId } from '../shared/ids';
 import { notFound, seesFullIban } from '../shared/access';
 import type { Acting } from '../shared/acting';
+import type { Subscriber } from '../subscription/subscriber';
 import type { SubscriptionService } from '../subscription/subscription-service';
 import { newOneTimeCode, oneTimeCodeMatches } from '../shared/one-time-code';
 import { CONFIRMATION_CODE_MAX_ATTEMPTS, CONFIRMATION_CODE_MAX_SENDS, CONFIRMATION_CODE_TTL_SECONDS } from './confirmation-code';
 import { holderNameMatches } from './holder-name';
-import { debitPayoutIban, findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban } from './payout-iban';
+import { debitPayoutIban, findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban, type PayoutIbanChange, type PayoutIbanRecord } from './payout-iban';
 import { checkPayoutIban, MAX_PAYOUT_IBANS, type PayoutIbanInput } from './payout-rules';
 import { isOpen, nextStatus } from './payout-status';
 
@@ -36,11 +36,11 @@ export interface PayoutIbanReview {
 const MAX_REFUSAL_REASON = 500;
 
 /** A payout IBAN as the paying domains (surrender, death settlement) need it: in full, with its state. */
-export interface PayoutAccountRow {
+export interface PayoutIbanInFull {
   id: string;
   iban: string;
   confirmed: boolean;
-  origin: PayoutIbanRow['origin'];
+  origin: PayoutIbanRecord['origin'];
 }
 
 type Who = { actor: Actor; requestId: string | null };
@@ -85,9 +85,9 @@ export class PayOutService {
    * there is none (another subscriber's id included). The caller has already reached the subscriber and
    * must refuse to pay to an IBAN that is not `confirmed`.
    */
-  async payoutAccount(tx: Queryable, subscriberId: string, ibanId: string | null): Promise<PayoutAccountRow | undefined> {
+  async payoutAccount(tx: Queryable, subscriberId: string, ibanId: string | null): Promise<PayoutIbanInFull | undefined> {
     const rows = await this.store.ofSubscribers([subscriberId], tx);
-    const row = rows.find((r) => (ibanId === null ? r.is_default : r.id === ibanId));
+    const row = rows.find((r) => (ibanId === null ? r.isDefault : r.id === ibanId));
     return row && { id: row.id, iban: row.iban, confirmed: row.status === 'confirmed', origin: row.origin };
   }
 
@@ -101,56 +101,51 @@ export class PayOutService {
     const checked = checkPayoutIban(input);
     if (!checked.ok) throw invalidFields(checked.problems);
     const blind = !seesFullIban(viewer);
-    try {
-      return await this.db.transaction(async (tx) => {
-        const subscriber = await this.writable(tx, viewer, subscriberId);
-        const existing = await this.store.ofSubscribers([subscriber.id], tx);
-        if (!blind && existing.some((row) => row.iban === checked.iban && !BLIND_REGISTRANTS.has(row.registered_by_kind))) throw alreadyRegistered();
-        if (existing.length >= MAX_PAYOUT_IBANS) throw new AppError('unprocessable_content', 'PAYOUT_IBAN_LIMIT_REACHED');
-        const now = this.clock.now();
-        const byOwner = viewer.kind === 'subscriber';
-        const row: PayoutIbanRow = {
-          id: newId(PAYOUT_IBAN_ID_PREFIX),
-          subscriber_id: subscriber.id,
-          iban: checked.iban,
-          holder_name: checked.holderName,
-          country: checked.country,
-          is_default: false,
-          status: 'pending_confirmation',
-          origin: 'registration',
-          registered_by_kind: viewer.kind,
-          registered_by_id: viewer.id,
-          // The subscriber's own signed-in registration is their confirmation.
-          subscriber_confirmed_at: byOwner ? now : null,
-          proof_accepted_at: null,
-          holder_matches: holderNameMatches(checked.holderName, subscriber),
-          holder_approved_at: null,
-          refusal_reason: null,
-          otp_hash: null,
-          otp_expires_at: null,
-          otp_attempts: 0,
-          otp_sends: 0,
-          created_at: now,
-          updated_at: now,
-        };
-        row.status = nextStatus(row);
-        await this.store.insert(tx, row);
-        const masked = maskIban(row.iban);
-        await this.audit.record(tx, {
-          actor: viewer,
-          action: 'iban.registered',
-          target: { type: 'payout_iban', id: row.id },
-          requestId,
-          details: { subscriberId: subscriber.id, iban: masked, country: row.country, status: row.status, holderMatches: row.holder_matches },
-        });
-        await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, status: row.status, registeredBy: viewer.kind }, now);
-        return present(row, viewer);
+    // Only a duplicate can reach the unique index once the subscriber's writes are serialised: the store answers it as IBAN_ALREADY_REGISTERED.
+    return this.db.transaction(async (tx) => {
+      const subscriber = await this.writable(tx, viewer, subscriberId);
+      const existing = await this.store.ofSubscribers([subscriber.id], tx);
+      if (!blind && existing.some((row) => row.iban === checked.iban && !BLIND_REGISTRANTS.has(row.registeredByKind))) throw alreadyRegistered();
+      if (existing.length >= MAX_PAYOUT_IBANS) throw new AppError('unprocessable_content', 'PAYOUT_IBAN_LIMIT_REACHED');
+      const now = this.clock.now();
+      const byOwner = viewer.kind === 'subscriber';
+      const row: PayoutIbanRecord = {
+        id: newId(PAYOUT_IBAN_ID_PREFIX),
+        subscriberId: subscriber.id,
+        iban: checked.iban,
+        holderName: checked.holderName,
+        country: checked.country,
+        isDefault: false,
+        status: 'pending_confirmation',
+        origin: 'registration',
+        registeredByKind: viewer.kind,
+        registeredById: viewer.id,
+        // The subscriber's own signed-in registration is their confirmation.
+        subscriberConfirmedAt: byOwner ? now : null,
+        proofAcceptedAt: null,
+        holderMatches: holderNameMatches(checked.holderName, subscriber),
+        holderApprovedAt: null,
+        refusalReason: null,
+        otpHash: null,
+        otpExpiresAt: null,
+        otpAttempts: 0,
+        otpSends: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      row.status = nextStatus(row);
+      await this.store.insert(tx, row);
+      const masked = maskIban(row.iban);
+      await this.audit.record(tx, {
+        actor: viewer,
+        action: 'iban.registered',
+        target: { type: 'payout_iban', id: row.id },
+        requestId,
+        details: { subscriberId: subscriber.id, iban: masked, country: row.country, status: row.status, holderMatches: row.holderMatches },
       });
-    } catch (error) {
-      // Only a duplicate can reach the unique index once the subscriber's writes are serialised.
-      if (isUniqueViolation(error)) throw alreadyRegistered();
-      throw error;
-    }
+      await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, status: row.status, registeredBy: viewer.kind }, now);
+      return present(row, viewer);
+    });
   }
 
   /**
@@ -162,19 +157,19 @@ export class PayOutService {
       const subscriber = await this.writable(tx, viewer, subscriberId);
       const target = await this.target(tx, viewer, subscriber, reference);
       if (target.status !== 'pending_confirmation') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
-      if (target.otp_sends >= CONFIRMATION_CODE_MAX_SENDS) throw new AppError('unprocessable_content', 'CONFIRMATION_CODE_LIMIT_REACHED');
+      if (target.otpSends >= CONFIRMATION_CODE_MAX_SENDS) throw new AppError('unprocessable_content', 'CONFIRMATION_CODE_LIMIT_REACHED');
       const now = this.clock.now();
       const { code, hash } = newOneTimeCode(target.id);
-      const change: PayoutIbanChange = { otp_hash: hash, otp_expires_at: new Date(now.getTime() + CONFIRMATION_CODE_TTL_SECONDS * 1000), otp_attempts: 0, otp_sends: target.otp_sends + 1, updated_at: now };
+      const change: PayoutIbanChange = { otpHash: hash, otpExpiresAt: new Date(now.getTime() + CONFIRMATION_CODE_TTL_SECONDS * 1000), otpAttempts: 0, otpSends: target.otpSends + 1, updatedAt: now };
       await this.store.update(tx, target.id, change);
       const masked = maskIban(target.iban);
       await this.audit.record(tx, { actor: viewer, action: 'iban.confirmation_code_sent', target: { type: 'payout_iban', id: target.id }, requestId, details: { subscriberId: subscriber.id, iban: masked } });
       // The code travels by SMS only; the message names the IBAN (masked) and who registered it.
       await this.outbox.enqueue(tx, {
-        recipientUserId: subscriber.user_id,
+        recipientUserId: subscriber.userId,
         channel: 'sms',
         template: 'payout_iban_confirmation_code',
-        payload: { to: subscriber.phone, code, subscriberId: subscriber.id, payoutIbanId: target.id, iban: masked, registeredBy: target.registered_by_kind },
+        payload: { to: subscriber.phone, code, subscriberId: subscriber.id, payoutIbanId: target.id, iban: masked, registeredBy: target.registeredByKind },
       }, now);
       return present({ ...target, ...change }, viewer);
     });
@@ -193,14 +188,14 @@ export class PayOutService {
       if (code === null) {
         if (viewer.kind !== 'subscriber') throw new AppError('unprocessable_content', 'CONFIRMATION_CODE_REQUIRED', { field: 'code' });
       } else {
-        if (!target.otp_hash || !target.otp_expires_at) throw new AppError('conflict', 'NO_PENDING_CONFIRMATION_CODE');
-        const ended: PayoutIbanChange = { otp_hash: null, otp_expires_at: null, updated_at: this.clock.now() };
-        if (this.clock.now() > target.otp_expires_at) {
+        if (!target.otpHash || !target.otpExpiresAt) throw new AppError('conflict', 'NO_PENDING_CONFIRMATION_CODE');
+        const ended: PayoutIbanChange = { otpHash: null, otpExpiresAt: null, updatedAt: this.clock.now() };
+        if (this.clock.now() > target.otpExpiresAt) {
           await this.store.update(tx, target.id, ended);
           return 'CONFIRMATION_CODE_EXPIRED' as const;
         }
         const attempts = await this.store.countAttempt(tx, target.id);
-        if (!oneTimeCodeMatches(target.id, code, target.otp_hash)) {
+        if (!oneTimeCodeMatches(target.id, code, target.otpHash)) {
           if (attempts < CONFIRMATION_CODE_MAX_ATTEMPTS) return 'CONFIRMATION_CODE_INVALID' as const;
           await this.store.update(tx, target.id, ended);
           return 'CONFIRMATION_CODE_TOO_MANY_ATTEMPTS' as const;
@@ -208,7 +203,7 @@ export class PayOutService {
       }
       const now = this.clock.now();
       const method = code === null ? 'signed_in' : 'code';
-      return present(await this.advance(tx, subscriber, target, { subscriber_confirmed_at: now, otp_hash: null, otp_expires_at: null, updated_at: now }, { actor: viewer, requestId }, 'iban.confirmed_by_subscriber', { method }), viewer);
+      return present(await this.advance(tx, subscriber, target, { subscriberConfirmedAt: now, otpHash: null, otpExpiresAt: null, updatedAt: now }, { actor: viewer, requestId }, 'iban.confirmed_by_subscriber', { method }), viewer);
     });
     // Refusals are thrown after the transaction commits, so the counted attempt and the expiry stay recorded.
     if (typeof outcome === 'string') throw new AppError('unprocessable_content', outcome, { field: 'code' });
@@ -231,10 +226,10 @@ export class PayOutService {
       const by = { actor: viewer, requestId };
       if (input.decision === 'approve') {
         if (target.status !== 'awaiting_review') throw new AppError('conflict', 'PAYOUT_IBAN_NOT_AWAITING_REVIEW');
-        return present(await this.advance(tx, subscriber, target, { holder_approved_at: now, updated_at: now }, by, 'iban.holder_approved', { reason }), viewer);
+        return present(await this.advance(tx, subscriber, target, { holderApprovedAt: now, updatedAt: now }, by, 'iban.holder_approved', { reason }), viewer);
       }
       if (!isOpen(target.status)) throw new AppError('conflict', 'PAYOUT_IBAN_ALREADY_DECIDED');
-      return present(await this.advance(tx, subscriber, target, { status: 'refused', refusal_reason: reason, otp_hash: null, otp_expires_at: null, updated_at: now }, by, 'iban.refused', { reason }), viewer);
+      return present(await this.advance(tx, subscriber, target, { status: 'refused', refusalReason: reason, otpHash: null, otpExpiresAt: null, updatedAt: now }, by, 'iban.refused', { reason }), viewer);
     });
   }
 
@@ -246,10 +241,10 @@ export class PayOutService {
   async proofAccepted(tx: Queryable, subscriberId: string, payoutIbanId: string, by: Who): Promise<void> {
     await this.store.lockSubscriber(tx, subscriberId);
     const target = await this.store.byId(tx, payoutIbanId);
-    if (!target || target.subscriber_id !== subscriberId || !isOpen(target.status) || target.proof_accepted_at) return;
+    if (!target || target.subscriberId !== subscriberId || !isOpen(target.status) || target.proofAcceptedAt) return;
     const subscriber = (await this.subscribers.subscriber(subscriberId, tx))!;
     const now = this.clock.now();
-    await this.advance(tx, subscriber, target, { proof_accepted_at: now, updated_at: now }, by, 'iban.proof_accepted', {});
+    await this.advance(tx, subscriber, target, { proofAcceptedAt: now, updatedAt: now }, by, 'iban.proof_accepted', {});
   }
 
   /**
@@ -263,22 +258,22 @@ export class PayOutService {
     await this.store.lockSubscriber(tx, issued.subscriberId);
     const subscriber = (await this.subscribers.subscriber(issued.subscriberId, tx))!;
     const rows = await this.store.ofSubscribers([subscriber.id], tx);
-    const existing = rows.find((row) => row.iban === checked.iban && !BLIND_REGISTRANTS.has(row.registered_by_kind));
+    const existing = rows.find((row) => row.iban === checked.iban && !BLIND_REGISTRANTS.has(row.registeredByKind));
     const by = { actor: { kind: 'system', id: 'policy_issue' } as const, requestId: null };
     const now = this.clock.now();
     if (existing) {
       if (!isOpen(existing.status)) return;
-      await this.advance(tx, subscriber, existing, { status: 'confirmed', subscriber_confirmed_at: existing.subscriber_confirmed_at ?? now, updated_at: now }, by, 'iban.confirmed_at_issue', { policyId: issued.policyId });
+      await this.advance(tx, subscriber, existing, { status: 'confirmed', subscriberConfirmedAt: existing.subscriberConfirmedAt ?? now, updatedAt: now }, by, 'iban.confirmed_at_issue', { policyId: issued.policyId });
       return;
     }
     const row = debitPayoutIban({
       id: newId(PAYOUT_IBAN_ID_PREFIX), subscriberId: subscriber.id, iban: checked.iban, country: checked.country, holderName: issued.debitHolder,
-      holderMatches: holderNameMatches(issued.debitHolder, subscriber), isDefault: !rows.some((r) => r.is_default), at: now,
+      holderMatches: holderNameMatches(issued.debitHolder, subscriber), isDefault: !rows.some((r) => r.isDefault), at: now,
     });
     await this.store.insert(tx, row);
     const masked = maskIban(row.iban);
     await this.audit.record(tx, { ...by, action: 'iban.registered', target: { type: 'payout_iban', id: row.id }, details: { subscriberId: subscriber.id, iban: masked, country: row.country, status: row.status, origin: row.origin, policyId: issued.policyId } });
-    await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, status: row.status, registeredBy: 'system', isDefault: row.is_default }, now);
+    await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, status: row.status, registeredBy: 'system', isDefault: row.isDefault }, now);
   }
 
   /**
@@ -289,31 +284,25 @@ export class PayOutService {
    */
   async makeDefault({ viewer, requestId }: Acting, subscriberId: string, reference: string): Promise<PayoutIban> {
     if (!DEFAULT_SETTERS.has(viewer.kind)) throw insufficientRoles();
-    try {
-      return await this.db.transaction(async (tx) => {
-        const subscriber = await this.writable(tx, viewer, subscriberId);
-        const target = await this.target(tx, viewer, subscriber, reference);
-        if (target.status !== 'confirmed') throw new AppError('unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
-        if (target.is_default) return present(target, viewer);
-        await this.moveDefault(tx, subscriber, target, { actor: viewer, requestId });
-        return present({ ...target, is_default: true }, viewer);
-      });
-    } catch (error) {
-      // The subscriber lock makes this unreachable; should a writer ever bypass it, the index answers a clean 409.
-      if (isUniqueViolation(error)) throw new AppError('conflict', 'PAYOUT_IBANS_CHANGED_CONCURRENTLY');
-      throw error;
-    }
+    return this.db.transaction(async (tx) => {
+      const subscriber = await this.writable(tx, viewer, subscriberId);
+      const target = await this.target(tx, viewer, subscriber, reference);
+      if (target.status !== 'confirmed') throw new AppError('unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      if (target.isDefault) return present(target, viewer);
+      await this.moveDefault(tx, subscriber, target, { actor: viewer, requestId });
+      return present({ ...target, isDefault: true }, viewer);
+    });
   }
 
   /** The subscriber if the viewer reaches it (404 otherwise), with its IBAN writes held for this transaction. */
-  private async writable(tx: Queryable, viewer: Viewer, subscriberId: string): Promise<SubscriberRow> {
+  private async writable(tx: Queryable, viewer: Viewer, subscriberId: string): Promise<Subscriber> {
     const subscriber = await this.subscriptions.subscriber(viewer, subscriberId, tx);
     await this.store.lockSubscriber(tx, subscriber.id);
     return subscriber;
   }
 
   /** The subscriber's IBAN the caller names (404 PAYOUT_IBAN_NOT_FOUND otherwise). */
-  private async target(tx: Queryable, viewer: Viewer, subscriber: SubscriberRow, reference: string): Promise<PayoutIbanRow> {
+  private async target(tx: Queryable, viewer: Viewer, subscriber: Subscriber, reference: string): Promise<PayoutIbanRecord> {
     const target = findByReference(await this.store.ofSubscribers([subscriber.id], tx), reference, viewer);
     if (!target) throw notFound('payout_iban');
     return target;
@@ -323,24 +312,24 @@ export class PayOutService {
    * Applies one step, works out the status it leads to, records and notifies it; an IBAN that becomes
    * confirmed while the subscriber has no default becomes the default. Returns the IBAN as it now is.
    */
-  private async advance(tx: Queryable, subscriber: SubscriberRow, target: PayoutIbanRow, change: PayoutIbanChange, by: Who, action: string, details: Record<string, unknown>): Promise<PayoutIbanRow> {
+  private async advance(tx: Queryable, subscriber: Subscriber, target: PayoutIbanRecord, change: PayoutIbanChange, by: Who, action: string, details: Record<string, unknown>): Promise<PayoutIbanRecord> {
     const next = { ...target, ...change };
     next.status = nextStatus(next);
     await this.store.update(tx, target.id, { ...change, status: next.status });
     const masked = maskIban(target.iban);
     await this.audit.record(tx, { ...by, action, target: { type: 'payout_iban', id: target.id }, details: { subscriberId: subscriber.id, iban: masked, previousStatus: target.status, status: next.status, ...details } });
     if (next.status !== target.status) {
-      await this.notify(tx, subscriber, 'payout_iban_status_changed', { payoutIbanId: target.id, iban: masked, previousStatus: target.status, status: next.status, reason: next.refusal_reason }, change.updated_at);
+      await this.notify(tx, subscriber, 'payout_iban_status_changed', { payoutIbanId: target.id, iban: masked, previousStatus: target.status, status: next.status, reason: next.refusalReason }, change.updatedAt);
     }
-    if (next.status === 'confirmed' && !(await this.store.ofSubscribers([subscriber.id], tx)).some((row) => row.is_default)) {
+    if (next.status === 'confirmed' && !(await this.store.ofSubscribers([subscriber.id], tx)).some((row) => row.isDefault)) {
       await this.moveDefault(tx, subscriber, next, by);
-      next.is_default = true;
+      next.isDefault = true;
     }
     return next;
   }
 
-  private async moveDefault(tx: Queryable, subscriber: SubscriberRow, target: PayoutIbanRow, by: Who): Promise<void> {
-    const previous = (await this.store.ofSubscribers([subscriber.id], tx)).find((row) => row.is_default);
+  private async moveDefault(tx: Queryable, subscriber: Subscriber, target: PayoutIbanRecord, by: Who): Promise<void> {
+    const previous = (await this.store.ofSubscribers([subscriber.id], tx)).find((row) => row.isDefault);
     await this.store.makeDefault(tx, subscriber.id, target.id);
     const masked = maskIban(target.iban);
     await this.audit.record(tx, {
@@ -353,7 +342,7 @@ export class PayOutService {
   }
 
   // The subscriber hears of every change, whoever made it: a masked IBAN only, e-mail is not a safe channel.
-  private notify(tx: Queryable, subscriber: SubscriberRow, template: string, payload: Record<string, unknown>, at: Date): Promise<void> {
-    return this.outbox.enqueue(tx, { recipientUserId: subscriber.user_id, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, ...payload } }, at);
+  private notify(tx: Queryable, subscriber: Subscriber, template: string, payload: Record<string, unknown>, at: Date): Promise<void> {
+    return this.outbox.enqueue(tx, { recipientUserId: subscriber.userId, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, ...payload } }, at);
   }
 }

@@ -1,7 +1,39 @@
-import type { PayoutIbanRow, PayoutIbanStatus } from '../../store/pay-out-store';
 import type { Viewer } from '../auth/viewer';
 import { checkIban, maskIban } from '../shared/iban';
 import { seesFullIban } from '../shared/access';
+
+export type PayoutIbanStatus = 'pending_confirmation' | 'awaiting_proof' | 'awaiting_review' | 'confirmed' | 'refused';
+
+/** A pay-out IBAN as stored, with where its confirmation stands (README, "Pay-out IBANs"). */
+export interface PayoutIbanRecord {
+  id: string;
+  subscriberId: string;
+  /** Electronic format. */
+  iban: string;
+  holderName: string;
+  country: string;
+  isDefault: boolean;
+  status: PayoutIbanStatus;
+  origin: 'registration' | 'subscription_debit';
+  registeredByKind: string;
+  registeredById: string | null;
+  subscriberConfirmedAt: Date | null;
+  proofAcceptedAt: Date | null;
+  holderMatches: boolean;
+  holderApprovedAt: Date | null;
+  refusalReason: string | null;
+  otpHash: string | null;
+  otpExpiresAt: Date | null;
+  otpAttempts: number;
+  otpSends: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a confirmation step changes on an IBAN. */
+export type PayoutIbanChange = Partial<
+  Pick<PayoutIbanRecord, 'status' | 'subscriberConfirmedAt' | 'proofAcceptedAt' | 'holderApprovedAt' | 'refusalReason' | 'otpHash' | 'otpExpiresAt' | 'otpAttempts' | 'otpSends'>
+> & { updatedAt: Date };
 
 /** A pay-out IBAN as one viewer may see it. */
 export interface PayoutIban {
@@ -26,18 +58,18 @@ export interface PayoutIban {
 export const PAYOUT_IBAN_ID_PREFIX = 'pib';
 
 /** Masking is decided here, not by the callers, so no path can hand a broker a full IBAN. */
-export function present(row: PayoutIbanRow, viewer: Viewer): PayoutIban {
+export function present(row: PayoutIbanRecord, viewer: Viewer): PayoutIban {
   return {
     id: row.id,
-    subscriberId: row.subscriber_id,
+    subscriberId: row.subscriberId,
     iban: seesFullIban(viewer) ? row.iban : maskIban(row.iban),
-    holderName: row.holder_name,
+    holderName: row.holderName,
     country: row.country,
-    isDefault: row.is_default,
+    isDefault: row.isDefault,
     status: row.status,
-    registeredBy: row.registered_by_kind,
-    refusalReason: row.refusal_reason,
-    createdAt: row.created_at,
+    registeredBy: row.registeredByKind,
+    refusalReason: row.refusalReason,
+    createdAt: row.createdAt,
   };
 }
 
@@ -47,7 +79,7 @@ export function present(row: PayoutIbanRow, viewer: Viewer): PayoutIban {
  * nothing, so no answer tells them whether an IBAN they guessed is registered. Undefined when none
  * matches, including for text that is not an IBAN at all.
  */
-export function findByReference(rows: readonly PayoutIbanRow[], reference: string, viewer: Viewer): PayoutIbanRow | undefined {
+export function findByReference(rows: readonly PayoutIbanRecord[], reference: string, viewer: Viewer): PayoutIbanRecord | undefined {
   if (reference.startsWith(`${PAYOUT_IBAN_ID_PREFIX}_`)) return rows.find((row) => row.id === reference);
   if (!seesFullIban(viewer)) return undefined;
   const checked = checkIban(reference);
@@ -58,11 +90,11 @@ export function findByReference(rows: readonly PayoutIbanRow[], reference: strin
  * The pay-out IBAN a subscription's debit IBAN becomes at the policy's issue: checked and signed for at
  * subscription, so confirmed from the start (README, "Pay-out IBANs"). Also the demo data's.
  */
-export function debitPayoutIban(p: { id: string; subscriberId: string; iban: string; country: string; holderName: string; holderMatches: boolean; isDefault: boolean; at: Date }): PayoutIbanRow {
+export function debitPayoutIban(p: { id: string; subscriberId: string; iban: string; country: string; holderName: string; holderMatches: boolean; isDefault: boolean; at: Date }): PayoutIbanRecord {
   return {
-    id: p.id, subscriber_id: p.subscriberId, iban: p.iban, holder_name: p.holderName, country: p.country, is_default: p.isDefault,
-    status: 'confirmed', origin: 'subscription_debit', registered_by_kind: 'system', registered_by_id: null,
-    subscriber_confirmed_at: p.at, proof_accepted_at: null, holder_matches: p.holderMatches, holder_approved_at: null, refusal_reason: null,
-    otp_hash: null, otp_expires_at: null, otp_attempts: 0, otp_sends: 0, created_at: p.at, updated_at: p.at,
+    id: p.id, subscriberId: p.subscriberId, iban: p.iban, holderName: p.holderName, country: p.country, isDefault: p.isDefault,
+    status: 'confirmed', origin: 'subscription_debit', registeredByKind: 'system', registeredById: null,
+    subscriberConfirmedAt: p.at, proofAcceptedAt: null, holderMatches: p.holderMatches, holderApprovedAt: null, refusalReason: null,
+    otpHash: null, otpExpiresAt: null, otpAttempts: 0, otpSends: 0, createdAt: p.at, updatedAt: p.at,
   };
 }

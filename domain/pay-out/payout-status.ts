@@ -1,4 +1,4 @@
-import type { PayoutIbanRow, PayoutIbanStatus } from '../../store/pay-out-store';
+import type { PayoutIbanRecord, PayoutIbanStatus } from './payout-iban';
 
 /**
  * Where an IBAN stands once a step is done (README, "Pay-out IBANs"). The subscriber confirms first
@@ -6,11 +6,11 @@ import type { PayoutIbanRow, PayoutIbanStatus } from '../../store/pay-out-store'
  * holder name is not the subscriber's, back-office approves it with the proof in hand. Refused and
  * confirmed are final.
  */
-export function nextStatus(row: Pick<PayoutIbanRow, 'status' | 'subscriber_confirmed_at' | 'proof_accepted_at' | 'holder_matches' | 'holder_approved_at'>): PayoutIbanStatus {
+export function nextStatus(row: Pick<PayoutIbanRecord, 'status' | 'subscriberConfirmedAt' | 'proofAcceptedAt' | 'holderMatches' | 'holderApprovedAt'>): PayoutIbanStatus {
   if (row.status === 'refused' || row.status === 'confirmed') return row.status;
-  if (!row.subscriber_confirmed_at) return 'pending_confirmation';
-  if (!row.proof_accepted_at) return 'awaiting_proof';
-  if (!row.holder_matches && !row.holder_approved_at) return 'awaiting_review';
+  if (!row.subscriberConfirmedAt) return 'pending_confirmation';
+  if (!row.proofAcceptedAt) return 'awaiting_proof';
+  if (!row.holderMatches && !row.holderApprovedAt) return 'awaiting_review';
   return 'confirmed';
 }
 

@@ -12,13 +12,13 @@ export type MovementCause = 'subscription' | 'payment' | 'surrender_declaration'
 
 /** One ledger row. `amount` is signed from the policy's point of view: + into it, - out of it. */
 export interface MoneyMovement {
-  policy_id: string;
-  compartment_id: string | null;
+  policyId: string;
+  compartmentId: string | null;
   kind: MovementKind;
   amount: number;
   currency: string;
-  cause_type: MovementCause;
-  cause_id: string;
+  causeType: MovementCause;
+  causeId: string;
   at: Date;
 }
 
@@ -92,7 +92,7 @@ export function premiumMovements(premium: {
   currency: string;
   at: Date;
 }): { movements: MoneyMovement[]; invested: number } {
-  const base = { policy_id: premium.policyId, compartment_id: premium.compartmentId, currency: premium.currency, cause_type: premium.cause.type, cause_id: premium.cause.id, at: premium.at };
+  const base = { policyId: premium.policyId, compartmentId: premium.compartmentId, currency: premium.currency, causeType: premium.cause.type, causeId: premium.cause.id, at: premium.at };
   const fee = basisPointsOf(premium.amount, premium.entryFeeBasisPoints);
   const movements = [movement('premium', premium.amount, base)];
   if (fee > 0) movements.push(movement('entry_fee', fee, base));
@@ -121,9 +121,9 @@ export function withdrawalRefund(money: PolicyMoney, openSurrenders: number): nu
 
 /** The movements of a withdrawal: the entry fee given back (the contract is void), then the refund. */
 export function withdrawalMovements(money: PolicyMoney, refund: { policyId: string; subscriptionId: string; refundId: string; amount: number; at: Date }): MoneyMovement[] {
-  const base = { policy_id: refund.policyId, compartment_id: null, currency: money.currency, at: refund.at };
+  const base = { policyId: refund.policyId, compartmentId: null, currency: money.currency, at: refund.at };
   const movements: MoneyMovement[] = [];
-  if (money.entryFees > 0) movements.push(movement('entry_fee_refund', money.entryFees, { ...base, cause_type: 'subscription', cause_id: refund.subscriptionId }));
-  movements.push(movement('refund', refund.amount, { ...base, cause_type: 'refund', cause_id: refund.refundId }));
+  if (money.entryFees > 0) movements.push(movement('entry_fee_refund', money.entryFees, { ...base, causeType: 'subscription', causeId: refund.subscriptionId }));
+  movements.push(movement('refund', refund.amount, { ...base, causeType: 'refund', causeId: refund.refundId }));
   return movements;
 }

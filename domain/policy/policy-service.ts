@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
-import type { CompartmentEventRow, CompartmentRow, PolicyRow, PolicyStore, SubscriberOwnership } from '../../store/policy-store';
+import type { PolicyStore } from '../../store/policy-store';
 import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
@@ -11,8 +11,9 @@ import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
 import { movement, policyMoney, withdrawalMovements, withdrawalRefund, type MoneyMovement, type PolicyMoney } from './policy-money';
+import type { Compartment, CompartmentEvent, OwnedPolicy, Policy } from './policy';
 
-export type OwnedPolicy = PolicyRow & SubscriberOwnership;
+export type { OwnedPolicy } from './policy';
 
 /** Who made money move, for the compartments' lifecycle records (a payment provider, a person). */
 export interface MoneyActor {
@@ -54,32 +55,32 @@ export class PolicyService {
   }
 
   /** Compartments of many policies in one query (the per-request DataLoader batches through here). */
-  compartmentsOf(policyIds: readonly string[]): Promise<CompartmentRow[]> {
+  compartmentsOf(policyIds: readonly string[]): Promise<Compartment[]> {
     return this.store.compartments(policyIds);
   }
 
-  compartmentEvents(compartmentIds: readonly string[]): Promise<CompartmentEventRow[]> {
+  compartmentEvents(compartmentIds: readonly string[]): Promise<CompartmentEvent[]> {
     return this.store.compartmentEvents(compartmentIds);
   }
 
   /** A compartment of a policy the viewer reaches; 404 otherwise. */
-  async compartment(viewer: Viewer, policyId: string, compartmentId: string): Promise<CompartmentRow> {
+  async compartment(viewer: Viewer, policyId: string, compartmentId: string): Promise<Compartment> {
     await this.policy(viewer, policyId);
     const row = await this.store.compartment(policyId, compartmentId);
     if (!row) throw notFound('compartment');
     return row;
   }
 
-  async openCompartment({ viewer, requestId }: Acting, policyId: string, code: string, reason: string): Promise<CompartmentRow> {
+  async openCompartment({ viewer, requestId }: Acting, policyId: string, code: string, reason: string): Promise<Compartment> {
     return this.db.transaction(async (tx) => {
       const policy = await this.policy(viewer, policyId, tx);
-      const product = (await this.catalogue.product(policy.product_id, tx))!;
+      const product = (await this.catalogue.product(policy.productId, tx))!;
       if (!allowedCompartmentCodes(product.kind).includes(code)) throw new AppError('parameter_invalid', 'COMPARTMENT_CODE_NOT_ALLOWED', { field: 'code' });
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_OPEN_COMPARTMENT_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
       const existing = await this.store.compartments([policy.id], tx);
       if (existing.some((c) => c.code === code)) throw new AppError('conflict', 'COMPARTMENT_ALREADY_EXISTS');
       const now = this.clock.now();
-      const row: CompartmentRow = { id: newId('cmp'), policy_id: policy.id, code, status: 'open', value: 0, currency: product.currency, created_at: now };
+      const row: Compartment = { id: newId('cmp'), policyId: policy.id, code, status: 'open', value: 0, currency: product.currency, createdAt: now };
       await this.store.insertCompartment(tx, row);
       await this.store.appendCompartmentEvent(tx, { compartmentId: row.id, at: now, from: null, to: 'open', actorKind: viewer.kind, actorId: viewer.id, reason });
       await this.audit.record(tx, { actor: viewer, action: 'compartment.opened', target: { type: 'compartment', id: row.id }, requestId, details: { policyId, code, reason } });
@@ -87,7 +88,7 @@ export class PolicyService {
     });
   }
 
-  async changeCompartment({ viewer, requestId }: Acting, policyId: string, compartmentId: string, action: CompartmentAction, reason: string): Promise<CompartmentRow> {
+  async changeCompartment({ viewer, requestId }: Acting, policyId: string, compartmentId: string, action: CompartmentAction, reason: string): Promise<Compartment> {
     if (reason.trim() === '' || reason.length > 500) throw new AppError('parameter_invalid', 'REASON_REQUIRED', { field: 'reason' });
     return this.db.transaction(async (tx) => {
       await this.policy(viewer, policyId, tx);
@@ -103,10 +104,10 @@ export class PolicyService {
   }
 
   /** The money of many policies from their ledgers (the per-request DataLoader batches through here). */
-  async moneyOf(policies: readonly PolicyRow[]): Promise<PolicyMoney[]> {
+  async moneyOf(policies: readonly Policy[]): Promise<PolicyMoney[]> {
     const movements = await this.store.movements(policies.map((p) => p.id));
     const products = await this.catalogue.products();
-    return policies.map((p) => policyMoney(movements.filter((m) => m.policy_id === p.id), products.find((x) => x.id === p.product_id)?.currency ?? 'EUR'));
+    return policies.map((p) => policyMoney(movements.filter((m) => m.policyId === p.id), products.find((x) => x.id === p.productId)?.currency ?? 'EUR'));
   }
 
   movementsOf(policyIds: readonly string[]): Promise<MoneyMovement[]> {
@@ -123,7 +124,7 @@ export class PolicyService {
     const at = this.clock.now();
     const payouts = compartments
       .filter((c) => c.value > 0)
-      .map((c) => movement('surrender_payout', c.value, { policy_id: s.policyId, compartment_id: c.id, currency: c.currency, cause_type: 'surrender_declaration', cause_id: s.declarationId, at }));
+      .map((c) => movement('surrender_payout', c.value, { policyId: s.policyId, compartmentId: c.id, currency: c.currency, causeType: 'surrender_declaration', causeId: s.declarationId, at }));
     await this.store.close(tx, s.policyId, 'closed');
     for (const c of compartments) {
       await this.store.appendCompartmentEvent(tx, { compartmentId: c.id, at, from: c.status, to: 'closed', actorKind: s.by.kind, actorId: s.by.id, reason: `total surrender ${s.declarationId} paid` });
@@ -139,7 +140,7 @@ export class PolicyService {
       throw new AppError('conflict', 'COMPARTMENT_VALUE_BELOW_SURRENDER_AMOUNT');
     }
     await this.store.appendMovements(tx, [
-      movement('surrender_payout', s.amount, { policy_id: s.policyId, compartment_id: s.compartmentId, currency: s.currency, cause_type: 'surrender_declaration', cause_id: s.declarationId, at: this.clock.now() }),
+      movement('surrender_payout', s.amount, { policyId: s.policyId, compartmentId: s.compartmentId, currency: s.currency, causeType: 'surrender_declaration', causeId: s.declarationId, at: this.clock.now() }),
     ]);
     return s.amount;
   }
@@ -152,7 +153,7 @@ export class PolicyService {
   async voidForWithdrawal(tx: Queryable, w: { policyId: string; subscriptionId: string; refundId: string; by: MoneyActor }): Promise<{ amount: number; currency: string }> {
     await this.store.lock(tx, w.policyId);
     const policy = (await this.store.policy(w.policyId, tx))!;
-    const product = await this.catalogue.product(policy.product_id, tx);
+    const product = await this.catalogue.product(policy.productId, tx);
     const money = policyMoney(await this.store.movements([w.policyId], tx), product?.currency ?? 'EUR');
     const amount = withdrawalRefund(money, await this.store.openSurrenderCount(tx, w.policyId));
     const compartments = (await this.store.compartments([w.policyId], tx)).filter((c) => c.status !== 'closed');

@@ -3,8 +3,8 @@ import type { Viewer } from '../auth/viewer';
 
 /** What decides who reaches a subscriber: the login it belongs to and the distributor that sells to it. */
 export interface SubscriberOwnership {
-  user_id: string | null;
-  distributor_id: string | null;
+  userId: string | null;
+  distributorId: string | null;
 }
 
 /**
@@ -16,10 +16,10 @@ export function canReachSubscriber(viewer: Viewer, subscriber: SubscriberOwnersh
     case 'backoffice':
       return true;
     case 'subscriber':
-      return subscriber.user_id === viewer.id;
+      return subscriber.userId === viewer.id;
     case 'broker':
     case 'machine':
-      return viewer.distributorId !== null && subscriber.distributor_id === viewer.distributorId;
+      return viewer.distributorId !== null && subscriber.distributorId === viewer.distributorId;
   }
 }
 

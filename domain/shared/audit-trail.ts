@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/db';
-import type { AuditEntryRow, AuditStore } from '../../store/audit-store';
+import type { AuditStore } from '../../store/audit-store';
 import type { Viewer } from '../auth/viewer';
 import type { Clock } from './clock';
 
@@ -16,6 +16,19 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
+/** One line of the append-only audit log, as recorded. */
+export interface AuditEntry {
+  id: number;
+  at: Date;
+  actorKind: string;
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
 /** Services record every write here, inside the write's own transaction (docs/SECURITY.md 21). */
 export class AuditTrail {
   constructor(
@@ -27,19 +40,19 @@ export class AuditTrail {
     return this.store.append(
       {
         at: this.clock.now(),
-        actor_kind: event.actor.kind,
-        actor_id: event.actor.id,
+        actorKind: event.actor.kind,
+        actorId: event.actor.id,
         action: event.action,
-        target_type: event.target.type,
-        target_id: event.target.id,
-        request_id: event.requestId,
+        targetType: event.target.type,
+        targetId: event.target.id,
+        requestId: event.requestId,
         details: event.details ?? {},
       },
       tx,
     );
   }
 
-  history(targetType: string, targetId: string): Promise<AuditEntryRow[]> {
+  history(targetType: string, targetId: string): Promise<AuditEntry[]> {
     return this.store.forTarget(targetType, targetId);
   }
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors/app-error';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
-import type { DocumentRow, DocumentStore } from '../../store/document-store';
+import type { DocumentStore } from '../../store/document-store';
 import type { SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
@@ -14,6 +14,7 @@ import { generateContractDocuments, type ContractData, type ContractDocumentKind
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
+import type { ContractDocument } from './signature';
 
 const CONTRACT_KINDS: ContractDocumentKind[] = ['subscription_form', 'key_information', 'general_terms'];
 const SUPPORTING_KINDS: Array<SupportingDocumentInput['kind']> = ['identity_proof', 'proof_of_address'];
@@ -37,7 +38,7 @@ export class DocumentService {
   ) {}
 
   /** Generates (or regenerates, before signing) the three contract documents; the draft becomes documents_ready. */
-  async generate({ viewer, requestId }: Acting, subscriptionId: string): Promise<DocumentRow[]> {
+  async generate({ viewer, requestId }: Acting, subscriptionId: string): Promise<ContractDocument[]> {
     return this.db.transaction(async (tx) => {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
       const data = await this.contractData(subscription.id, tx);
@@ -48,14 +49,14 @@ export class DocumentService {
       for (const doc of generated) {
         await this.store.insert(tx, {
           id: newId('doc'),
-          subscription_id: subscription.id,
+          subscriptionId: subscription.id,
           kind: doc.kind,
           title: doc.title,
-          file_name: doc.fileName,
-          content_type: doc.contentType,
-          size_bytes: doc.bytes.length,
+          fileName: doc.fileName,
+          contentType: doc.contentType,
+          sizeBytes: doc.bytes.length,
           sha256: doc.sha256,
-          created_at: now,
+          createdAt: now,
           content: doc.bytes,
         });
       }
@@ -63,19 +64,19 @@ export class DocumentService {
     });
   }
 
-  async list(viewer: Viewer, subscriptionId: string): Promise<DocumentRow[]> {
+  async list(viewer: Viewer, subscriptionId: string): Promise<ContractDocument[]> {
     await this.subscriptions.subscription(viewer, subscriptionId);
     return this.store.list(subscriptionId);
   }
 
-  async download(viewer: Viewer, subscriptionId: string, documentId: string): Promise<DocumentRow & { content: Buffer }> {
+  async download(viewer: Viewer, subscriptionId: string, documentId: string): Promise<ContractDocument & { content: Buffer }> {
     await this.subscriptions.subscription(viewer, subscriptionId);
     const document = await this.store.content(subscriptionId, documentId);
     if (!document) throw notFound('document');
     return document;
   }
 
-  async upload({ viewer, requestId }: Acting, subscriptionId: string, input: SupportingDocumentInput): Promise<DocumentRow> {
+  async upload({ viewer, requestId }: Acting, subscriptionId: string, input: SupportingDocumentInput): Promise<ContractDocument> {
     const file = checkUpload(input);
     return this.db.transaction(async (tx) => {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
@@ -86,19 +87,19 @@ export class DocumentService {
       if ((await this.store.countKinds(tx, subscription.id, SUPPORTING_KINDS)) >= MAX_SUPPORTING_DOCUMENTS) {
         throw new AppError('unprocessable_content', 'SUPPORTING_DOCUMENT_LIMIT_REACHED');
       }
-      const row: DocumentRow = {
+      const row: ContractDocument = {
         id: newId('doc'),
-        subscription_id: subscription.id,
+        subscriptionId: subscription.id,
         kind: input.kind,
         title: input.kind === 'identity_proof' ? 'Identity proof' : 'Proof of address',
-        file_name: file.fileName,
-        content_type: file.contentType,
-        size_bytes: file.content.length,
+        fileName: file.fileName,
+        contentType: file.contentType,
+        sizeBytes: file.content.length,
         sha256: file.sha256,
-        created_at: this.clock.now(),
+        createdAt: this.clock.now(),
       };
       await this.store.insert(tx, { ...row, content: file.content });
-      await this.audit.record(tx, { actor: viewer, action: 'document.uploaded', target: { type: 'subscription', id: subscription.id }, requestId, details: { documentId: row.id, kind: row.kind, sizeBytes: row.size_bytes } });
+      await this.audit.record(tx, { actor: viewer, action: 'document.uploaded', target: { type: 'subscription', id: subscription.id }, requestId, details: { documentId: row.id, kind: row.kind, sizeBytes: row.sizeBytes } });
       return row;
     });
   }
@@ -107,11 +108,11 @@ export class DocumentService {
   private async contractData(subscriptionId: string, tx: Queryable): Promise<ContractData> {
     const s = (await this.subscriptionStore.subscription(subscriptionId, tx))!;
     // One after another: a transaction is one connection, which runs one query at a time.
-    const subscriber = await this.subscriptionStore.subscriber(s.subscriber_id, tx);
-    const insuree = await this.subscriptionStore.insuree(s.insuree_id, tx);
-    const product = await this.catalogue.product(s.product_id, tx);
-    const funds = await this.catalogue.fundsOf([s.product_id], tx);
-    const clause = s.standard_clause_id ? await this.catalogue.standardClause(s.standard_clause_id, tx) : undefined;
+    const subscriber = await this.subscriptionStore.subscriber(s.subscriberId, tx);
+    const insuree = await this.subscriptionStore.insuree(s.insureeId, tx);
+    const product = await this.catalogue.product(s.productId, tx);
+    const funds = await this.catalogue.fundsOf([s.productId], tx);
+    const clause = s.standardClauseId ? await this.catalogue.standardClause(s.standardClauseId, tx) : undefined;
     const fundName = (isin: string) => funds.find((f) => f.isin === isin)?.name ?? isin;
     return {
       subscriptionId: s.id,
@@ -119,23 +120,23 @@ export class DocumentService {
       productKind: product!.kind,
       subscriber: {
         civility: subscriber!.civility,
-        firstName: subscriber!.first_name,
-        lastName: subscriber!.last_name,
-        birthDate: subscriber!.birth_date,
-        birthPlace: subscriber!.birth_place,
+        firstName: subscriber!.firstName,
+        lastName: subscriber!.lastName,
+        birthDate: subscriber!.birthDate,
+        birthPlace: subscriber!.birthPlace,
         nationality: subscriber!.nationality,
         address: subscriber!.address,
         email: subscriber!.email,
         phone: subscriber!.phone,
-        taxResidence: subscriber!.tax_residence,
+        taxResidence: subscriber!.taxResidence,
       },
-      insuree: { civility: insuree!.civility, firstName: insuree!.first_name, lastName: insuree!.last_name, birthDate: insuree!.birth_date, sameAsSubscriber: insuree!.same_as_subscriber },
-      initialPayment: { amount: s.initial_payment, currency: s.currency },
-      scheduledPayment: s.scheduled_payment === null ? null : { amount: s.scheduled_payment, currency: s.currency, frequency: s.scheduled_frequency! },
+      insuree: { civility: insuree!.civility, firstName: insuree!.firstName, lastName: insuree!.lastName, birthDate: insuree!.birthDate, sameAsSubscriber: insuree!.sameAsSubscriber },
+      initialPayment: { amount: s.initialPayment, currency: s.currency },
+      scheduledPayment: s.scheduledPayment === null ? null : { amount: s.scheduledPayment, currency: s.currency, frequency: s.scheduledFrequency! },
       allocation: s.allocation.map((l) => ({ fundName: fundName(l.isin), isin: l.isin, basisPoints: l.basisPoints })),
-      beneficiaryClause: s.custom_clause ?? clause?.text ?? '',
-      debitIbanMasked: maskIban(s.debit_iban),
-      fees: { entryFeeBasisPoints: product!.entry_fee_bp, managementFeeBasisPoints: product!.management_fee_bp },
+      beneficiaryClause: s.customClause ?? clause?.text ?? '',
+      debitIbanMasked: maskIban(s.debitIban),
+      fees: { entryFeeBasisPoints: product!.entryFeeBasisPoints, managementFeeBasisPoints: product!.managementFeeBasisPoints },
       generatedAt: this.clock.now(),
     };
   }

@@ -1,4 +1,4 @@
-import type { Address } from '../../store/subscription-store';
+import type { Address } from './subscriber';
 
 /** A subscriber's civil identity as a client sends it. */
 export interface SubscriberInput {

@@ -1,4 +1,4 @@
-import type { FundRow, ProductRow } from '../../store/catalogue-store';
+import type { Fund, Product } from './catalogue';
 import { checkIban } from '../shared/iban';
 import { ageOn, checkBirthDate, checkPostalCode, isIsoCountry, normalizePhone } from '../shared/identity-rules';
 import type { InsureeInput, SubscriberInput, SubscriptionInput } from './subscription-input';
@@ -66,7 +66,7 @@ export function insureeProblems(input: InsureeInput, today: Date): Problem[] {
 /** Everything a draft must satisfy against its product: amounts, allocation, clause, IBAN, insuree age. */
 export function draftProblems(
   input: SubscriptionInput,
-  context: { product: ProductRow; funds: FundRow[]; insureeBirthDate: string; clauseExists: boolean; today: Date },
+  context: { product: Product; funds: Fund[]; insureeBirthDate: string; clauseExists: boolean; today: Date },
 ): Problem[] {
   const { product, funds } = context;
   const problems: Problem[] = [];
@@ -75,8 +75,8 @@ export function draftProblems(
     if (!Number.isSafeInteger(amount) || amount <= 0) problems.push({ field: `${field}.amount`, reason: 'AMOUNT_MUST_BE_POSITIVE_MINOR_UNITS' });
     else if (amount < minimum) problems.push({ field: `${field}.amount`, reason: 'PAYMENT_BELOW_PRODUCT_MINIMUM' });
   };
-  money('initialPayment', input.initialPayment.amount, input.initialPayment.currency, product.min_initial_payment);
-  if (input.scheduledPayment) money('scheduledPayment', input.scheduledPayment.amount, input.scheduledPayment.currency, product.min_scheduled_payment);
+  money('initialPayment', input.initialPayment.amount, input.initialPayment.currency, product.minimumInitialPayment);
+  if (input.scheduledPayment) money('scheduledPayment', input.scheduledPayment.amount, input.scheduledPayment.currency, product.minimumScheduledPayment);
 
   const offered = new Set(funds.map((f) => f.isin));
   const seen = new Set<string>();
@@ -104,7 +104,7 @@ export function draftProblems(
   text(problems, 'debitHolder', input.debitHolder, 140);
 
   const age = ageOn(context.insureeBirthDate, context.today);
-  if (age < product.min_insuree_age) problems.push({ field: 'insureeId', reason: 'INSUREE_UNDER_AGE' });
-  if (age > product.max_insuree_age) problems.push({ field: 'insureeId', reason: 'INSUREE_OVER_AGE' });
+  if (age < product.minimumInsureeAge) problems.push({ field: 'insureeId', reason: 'INSUREE_UNDER_AGE' });
+  if (age > product.maximumInsureeAge) problems.push({ field: 'insureeId', reason: 'INSUREE_OVER_AGE' });
   return problems;
 }

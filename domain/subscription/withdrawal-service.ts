@@ -1,8 +1,8 @@
 import { AppError, insufficientRoles } from '../../errors/app-error';
 import type { Db } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { PolicyStore, RefundRow } from '../../store/policy-store';
-import type { SubscriptionRow, SubscriptionStore } from '../../store/subscription-store';
+import type { PolicyStore } from '../../store/policy-store';
+import type { SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { Clock } from '../shared/clock';
 import { newId } from '../shared/ids';
@@ -12,6 +12,8 @@ import type { SubscriptionService } from './subscription-service';
 import type { Transitions } from './transitions';
 import { refundDueBy, withdrawalNoticeAt } from './withdrawal-period';
 import type { PolicyService } from '../policy/policy-service';
+import type { Refund } from '../policy/policy';
+import type { Subscription } from './subscription';
 
 /** A withdrawal as asked: the subscriber's own words, or the letter back-office received. */
 export interface WithdrawalInput {
@@ -38,7 +40,7 @@ export class WithdrawalService {
     private readonly clock: Clock,
   ) {}
 
-  async withdraw({ viewer, requestId }: Acting, subscriptionId: string, input: WithdrawalInput): Promise<SubscriptionRow> {
+  async withdraw({ viewer, requestId }: Acting, subscriptionId: string, input: WithdrawalInput): Promise<Subscription> {
     if (viewer.kind !== 'subscriber' && viewer.kind !== 'backoffice') throw insufficientRoles();
     const letter = input.letterReceivedOn ?? null;
     if (viewer.kind === 'backoffice' && letter === null) throw new AppError('parameter_invalid', 'REQUIRED_FIELD_MISSING', { field: 'letterReceivedOn' });
@@ -46,26 +48,26 @@ export class WithdrawalService {
     return this.db.transaction(async (tx) => {
       const subscription = await this.subscriptions.subscription(viewer, subscriptionId, tx, { forUpdate: true });
       const now = this.clock.now();
-      const noticeAt = withdrawalNoticeAt(letter, subscription.signed_at, now);
+      const noticeAt = withdrawalNoticeAt(letter, subscription.signedAt, now);
       // Past the deadline the contract stands: a rule refuses it (422), not the lifecycle (409).
-      if (visibleStatus(subscription.status, subscription.withdrawal_deadline, noticeAt) === 'active') {
+      if (visibleStatus(subscription.status, subscription.withdrawalDeadline, noticeAt) === 'active') {
         throw new AppError('unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
       }
       const note = letter === null ? input.reason : `letter received on ${letter}${input.reason ? `: ${input.reason}` : ''}`;
-      await this.transitions.apply(tx, subscription, 'withdraw', { actor: viewer, requestId, note, asOf: noticeAt }, { withdrawn_at: noticeAt });
+      await this.transitions.apply(tx, subscription, 'withdraw', { actor: viewer, requestId, note, asOf: noticeAt }, { withdrawnAt: noticeAt });
       const policy = await this.policies.ofSubscription(subscription.id, tx);
       if (!policy) throw new AppError('conflict', 'NO_POLICY_ISSUED');
       const refundId = newId('rfd');
       // The ledger decides what is refunded (all sums paid), and refuses once money went out.
       const refund = await this.policyService.voidForWithdrawal(tx, { policyId: policy.id, subscriptionId: subscription.id, refundId, by: { kind: viewer.kind, id: viewer.id } });
-      await this.policies.insertRefund(tx, { id: refundId, subscription_id: subscription.id, amount: refund.amount, currency: refund.currency, recorded_at: now, due_by: refundDueBy(noticeAt) });
-      const subscriber = await this.subscriptionStore.subscriber(subscription.subscriber_id, tx);
-      await this.outbox.enqueue(tx, { recipientUserId: subscriber?.user_id ?? null, channel: 'email', template: 'withdrawal_confirmed', payload: { subscriptionId: subscription.id, refund: refund.amount, currency: refund.currency } }, now);
+      await this.policies.insertRefund(tx, { id: refundId, subscriptionId: subscription.id, amount: refund.amount, currency: refund.currency, recordedAt: now, dueBy: refundDueBy(noticeAt) });
+      const subscriber = await this.subscriptionStore.subscriber(subscription.subscriberId, tx);
+      await this.outbox.enqueue(tx, { recipientUserId: subscriber?.userId ?? null, channel: 'email', template: 'withdrawal_confirmed', payload: { subscriptionId: subscription.id, refund: refund.amount, currency: refund.currency } }, now);
       return subscription;
     });
   }
 
-  async refund(viewer: Viewer, subscriptionId: string): Promise<RefundRow | undefined> {
+  async refund(viewer: Viewer, subscriptionId: string): Promise<Refund | undefined> {
     await this.subscriptions.subscription(viewer, subscriptionId);
     return this.policies.refundOf(subscriptionId);
   }

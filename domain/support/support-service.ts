@@ -1,8 +1,7 @@
 import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { SubscriberRow } from '../../store/subscription-store';
-import type { SupportRequestFilter, SupportRequestRow, SupportStore } from '../../store/support-store';
+import type { SupportRequestFilter, SupportStore } from '../../store/support-store';
 import type { Role, Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
@@ -11,10 +10,12 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from '../subscription/subscription-service';
+import type { SupportRequest } from './support-request';
 import { completeRequest, requestProblems, supportReference, supportTransition, type SupportRequestInput, type SupportStatus } from './support-rules';
+import type { Subscriber } from '../subscription/subscriber';
 
 export interface SupportPage {
-  rows: SupportRequestRow[];
+  rows: SupportRequest[];
   hasNextPage: boolean;
 }
 
@@ -36,7 +37,7 @@ export class SupportService {
   ) {}
 
   /** Opens a request with a fresh reference; another subscriber's id answers 404, as a missing one. */
-  async open({ viewer, requestId }: Acting, subscriberId: string, input: SupportRequestInput): Promise<SupportRequestRow> {
+  async open({ viewer, requestId }: Acting, subscriberId: string, input: SupportRequestInput): Promise<SupportRequest> {
     assertRole(viewer, OPENERS);
     const request = completeRequest(input);
     const problems = requestProblems(request);
@@ -45,19 +46,19 @@ export class SupportService {
       const subscriber = await this.subscriptions.subscriber(viewer, subscriberId, tx);
       const now = this.clock.now();
       const number = await this.store.nextNumber(tx);
-      const row: SupportRequestRow = {
+      const row: SupportRequest = {
         id: newId('spr'),
         number,
         reference: supportReference(now, number),
-        subscriber_id: subscriber.id,
+        subscriberId: subscriber.id,
         category: request.category,
         subject: request.subject,
         message: request.message,
         status: 'open',
-        opened_by_kind: viewer.kind,
-        opened_by_id: viewer.id,
-        created_at: now,
-        updated_at: now,
+        openedByKind: viewer.kind,
+        openedById: viewer.id,
+        createdAt: now,
+        updatedAt: now,
       };
       await this.store.insert(tx, row);
       // The message stays out of the audit trail: it is the customer's free text, not a record of who did what.
@@ -77,14 +78,14 @@ export class SupportService {
    * A subscriber's requests, newest first, for a viewer that reached the subscriber through a parent
    * (`subscriber(id)`, `mySubscriberProfile`); checked again here, so no path shows another's requests.
    */
-  async ofSubscriber(viewer: Viewer, subscriber: SubscriberRow, first: number, after: string | null): Promise<SupportPage> {
+  async ofSubscriber(viewer: Viewer, subscriber: Subscriber, first: number, after: string | null): Promise<SupportPage> {
     assertRole(viewer, OPENERS);
     if (!canReachSubscriber(viewer, subscriber)) throw notFound('subscriber');
     return this.page({ status: null, subscriberId: subscriber.id }, first, after, 'desc');
   }
 
   /** Back-office moves a request one step along open -> in_progress -> closed; 409 otherwise. */
-  async changeStatus({ viewer, requestId }: Acting, id: string, to: SupportStatus): Promise<SupportRequestRow> {
+  async changeStatus({ viewer, requestId }: Acting, id: string, to: SupportStatus): Promise<SupportRequest> {
     assertRole(viewer, ['backoffice']);
     return this.db.transaction(async (tx) => {
       const request = await this.store.request(id, tx, { forUpdate: true });
@@ -93,17 +94,17 @@ export class SupportService {
       supportTransition(from, to);
       const now = this.clock.now();
       if (!(await this.store.changeStatus(tx, request.id, from, to, now))) throw new AppError('conflict', 'SUPPORT_REQUEST_CHANGED_CONCURRENTLY');
-      const changed = { ...request, status: to, updated_at: now };
+      const changed = { ...request, status: to, updatedAt: now };
       await this.audit.record(tx, { actor: viewer, action: 'support_request.status_changed', target: { type: 'support_request', id: request.id }, requestId, details: { reference: request.reference, from, to } });
       // Back-office reaches every subscriber.
-      const subscriber = await this.subscriptions.subscriber(viewer, request.subscriber_id, tx);
+      const subscriber = await this.subscriptions.subscriber(viewer, request.subscriberId, tx);
       await this.notify(tx, subscriber, 'support_request_status_changed', changed, now);
       return changed;
     });
   }
 
   /** The cursor of a request in either list order. */
-  static cursorOf(row: SupportRequestRow): string {
+  static cursorOf(row: SupportRequest): string {
     return encodeCursor([String(row.number)]);
   }
 
@@ -113,10 +114,10 @@ export class SupportService {
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
-  private notify(tx: Queryable, subscriber: SubscriberRow, template: string, request: SupportRequestRow, at: Date): Promise<void> {
+  private notify(tx: Queryable, subscriber: Subscriber, template: string, request: SupportRequest, at: Date): Promise<void> {
     return this.outbox.enqueue(
       tx,
-      { recipientUserId: subscriber.user_id, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, requestId: request.id, reference: request.reference, subject: request.subject, status: request.status } },
+      { recipientUserId: subscriber.userId, channel: 'email', template, payload: { to: subscriber.email, subscriberId: subscriber.id, requestId: request.id, reference: request.reference, subject: request.subject, status: request.status } },
       at,
     );
   }

@@ -2,12 +2,13 @@ import { AppError } from '../../errors/app-error';
 import type { Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
-import type { SurrenderDeclarationRow, SurrenderStore } from '../../store/surrender-store';
+import type { SurrenderStore } from '../../store/surrender-store';
 import type { Acting } from '../shared/acting';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { EARLY_RELEASE_DOCUMENTS, earlyReleaseChecklist, isFileComplete, storedEarlyReleaseCase, type RequiredDocumentState, type UploadedProof } from './early-release';
 import { surrenderPaymentDueBy } from './payment-deadline';
+import type { SurrenderDeclaration } from './surrender-declaration';
 
 /**
  * The proofs uploaded for a declaration (the evidence facility, kind `early_release_proof`, wired in
@@ -32,8 +33,8 @@ export class EarlyReleaseFile {
   ) {}
 
   /** The documents a declaration needs and where each stands; empty for an assurance-vie surrender. */
-  async checklist(tx: Queryable, declaration: Pick<SurrenderDeclarationRow, 'id' | 'early_release_case'>): Promise<RequiredDocumentState[]> {
-    const earlyRelease = storedEarlyReleaseCase(declaration.early_release_case);
+  async checklist(tx: Queryable, declaration: Pick<SurrenderDeclaration, 'id' | 'earlyReleaseCase'>): Promise<RequiredDocumentState[]> {
+    const earlyRelease = storedEarlyReleaseCase(declaration.earlyReleaseCase);
     if (!earlyRelease) return [];
     return earlyReleaseChecklist(earlyRelease, await this.proofs.ofDeclaration(tx, declaration.id));
   }
@@ -44,7 +45,7 @@ export class EarlyReleaseFile {
    */
   async checkUpload(tx: Queryable, declarationId: string, item: string | null): Promise<void> {
     const declaration = await this.store.byId(declarationId, tx);
-    const earlyRelease = storedEarlyReleaseCase(declaration?.early_release_case ?? null);
+    const earlyRelease = storedEarlyReleaseCase(declaration?.earlyReleaseCase ?? null);
     if (!declaration || !earlyRelease) throw new AppError('unprocessable_content', 'NOT_AN_EARLY_RELEASE_DECLARATION', { field: 'subjectId' });
     if (declaration.status !== 'awaiting_documents') throw new AppError('conflict', 'SURRENDER_NOT_AWAITING_DOCUMENTS');
     if (item === null) throw new AppError('parameter_invalid', 'DOCUMENT_ITEM_REQUIRED', { field: 'item' });
@@ -60,15 +61,15 @@ export class EarlyReleaseFile {
   async proofReviewed(tx: Queryable, proof: { subjectId: string; item: string | null; status: string; reviewReason: string | null }, { viewer, requestId }: Acting): Promise<void> {
     const found = await this.store.byId(proof.subjectId, tx);
     if (!found) return;
-    await this.store.lockPolicy(tx, found.policy_id);
+    await this.store.lockPolicy(tx, found.policyId);
     const declaration = (await this.store.byId(found.id, tx, { forUpdate: true }))!;
     if (declaration.status !== 'awaiting_documents') return;
-    const owner = await this.policies.policy(declaration.policy_id, tx);
+    const owner = await this.policies.policy(declaration.policyId, tx);
     const now = this.clock.now();
     if (proof.status === 'refused') {
       await this.outbox.enqueue(tx, {
-        recipientUserId: owner?.user_id ?? null, channel: 'email', template: 'surrender_document_refused',
-        payload: { declarationId: declaration.id, policyId: declaration.policy_id, item: proof.item, reason: proof.reviewReason },
+        recipientUserId: owner?.userId ?? null, channel: 'email', template: 'surrender_document_refused',
+        payload: { declarationId: declaration.id, policyId: declaration.policyId, item: proof.item, reason: proof.reviewReason },
       }, now);
       return;
     }
@@ -79,11 +80,11 @@ export class EarlyReleaseFile {
     await this.store.appendEvent(tx, { declarationId: declaration.id, at: now, from: 'awaiting_documents', to: 'received', actorKind: viewer.kind, actorId: viewer.id, note: 'supporting documents accepted' });
     await this.audit.record(tx, {
       actor: viewer, action: 'surrender.documents_complete', target: { type: 'surrender_declaration', id: declaration.id }, requestId,
-      details: { policyId: declaration.policy_id, kind: declaration.kind, earlyReleaseCase: declaration.early_release_case, documents: checklist.map((d) => d.item), dueBy: dueBy.toISOString() },
+      details: { policyId: declaration.policyId, kind: declaration.kind, earlyReleaseCase: declaration.earlyReleaseCase, documents: checklist.map((d) => d.item), dueBy: dueBy.toISOString() },
     });
     await this.outbox.enqueue(tx, {
-      recipientUserId: owner?.user_id ?? null, channel: 'email', template: 'surrender_documents_complete',
-      payload: { declarationId: declaration.id, policyId: declaration.policy_id, kind: declaration.kind, amount: declaration.amount, currency: declaration.currency, dueBy: dueBy.toISOString() },
+      recipientUserId: owner?.userId ?? null, channel: 'email', template: 'surrender_documents_complete',
+      payload: { declarationId: declaration.id, policyId: declaration.policyId, kind: declaration.kind, amount: declaration.amount, currency: declaration.currency, dueBy: dueBy.toISOString() },
     }, now);
   }
 }

@@ -12,8 +12,8 @@ export function earlyReleaseProofHandler(surrenders: SurrenderStore, policies: P
   return {
     async subject(tx, subscriberId, declarationId) {
       const declaration = await surrenders.byId(declarationId, tx);
-      const policy = declaration && (await policies.policy(declaration.policy_id, tx));
-      return policy && policy.subscriber_id === subscriberId ? { policyId: policy.id } : undefined;
+      const policy = declaration && (await policies.policy(declaration.policyId, tx));
+      return policy && policy.subscriberId === subscriberId ? { policyId: policy.id } : undefined;
     },
     onUploaded: (tx, evidence) => file.checkUpload(tx, evidence.subjectId, evidence.item),
     onReviewed: (tx, evidence, acting) => file.proofReviewed(tx, evidence, acting),

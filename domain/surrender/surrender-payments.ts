@@ -2,13 +2,14 @@ import { AppError } from '../../errors/app-error';
 import type { Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
-import type { SurrenderDeclarationRow, SurrenderStore } from '../../store/surrender-store';
+import type { SurrenderStore } from '../../store/surrender-store';
 import type { PolicyService } from '../policy/policy-service';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import type { WebhookEvent } from '../webhooks/registry';
 import { parseSurrenderPaymentEvent } from './payment-events';
 import { paymentTransition, type PaymentOutcome } from './surrender-rules';
+import type { SurrenderDeclaration } from './surrender-declaration';
 
 /**
  * The payment provider's outcomes for our declarations (`payments` webhook), applied in the webhook's
@@ -31,7 +32,7 @@ export class SurrenderPayments {
     const found = await this.store.byId(declarationId, tx);
     if (!found) throw new AppError('unprocessable_content', 'UNKNOWN_SURRENDER_DECLARATION', { field: 'data.declaration_id' });
     // Policy first, then the declaration: the order declarations lock in, so the two never wait on each other.
-    await this.store.lockPolicy(tx, found.policy_id);
+    await this.store.lockPolicy(tx, found.policyId);
     const declaration = (await this.store.byId(declarationId, tx, { forUpdate: true }))!;
     const to = paymentTransition(declaration.status, outcome);
     if (to === undefined) return;
@@ -41,12 +42,12 @@ export class SurrenderPayments {
     await this.store.appendEvent(tx, { declarationId: declaration.id, at: now, from: declaration.status, to, actorKind: 'system', actorId: event.source, note: reason });
     await this.audit.record(tx, {
       actor: { kind: 'system', id: event.source }, action: `surrender.${to}`, target: { type: 'surrender_declaration', id: declaration.id }, requestId: null,
-      details: { webhookId: event.id, policyId: declaration.policy_id, kind: declaration.kind, from: declaration.status, to, paidAmount: paidAmount ?? null, rejectionReason: reason },
+      details: { webhookId: event.id, policyId: declaration.policyId, kind: declaration.kind, from: declaration.status, to, paidAmount: paidAmount ?? null, rejectionReason: reason },
     });
-    const owner = await this.policies.policy(declaration.policy_id, tx);
+    const owner = await this.policies.policy(declaration.policyId, tx);
     await this.outbox.enqueue(tx, {
-      recipientUserId: owner?.user_id ?? null, channel: 'email', template: `surrender_${to}`,
-      payload: { declarationId: declaration.id, policyId: declaration.policy_id, kind: declaration.kind, paidAmount: paidAmount ?? null, currency: declaration.currency, payoutIban: declaration.payout_iban_masked, rejectionReason: reason },
+      recipientUserId: owner?.userId ?? null, channel: 'email', template: `surrender_${to}`,
+      payload: { declarationId: declaration.id, policyId: declaration.policyId, kind: declaration.kind, paidAmount: paidAmount ?? null, currency: declaration.currency, payoutIban: declaration.payoutIban, rejectionReason: reason },
     }, now);
   }
 
@@ -55,12 +56,12 @@ export class SurrenderPayments {
    * compartment, a partial one takes its amount out of its compartment; each payout is a ledger
    * movement. Returns what was paid.
    */
-  private settle(tx: Queryable, declaration: SurrenderDeclarationRow, source: string): Promise<number> {
+  private settle(tx: Queryable, declaration: SurrenderDeclaration, source: string): Promise<number> {
     if (declaration.kind === 'partial') {
       return this.policyService.settlePartialSurrender(tx, {
-        policyId: declaration.policy_id, compartmentId: declaration.compartment_id!, declarationId: declaration.id, amount: declaration.amount, currency: declaration.currency,
+        policyId: declaration.policyId, compartmentId: declaration.compartmentId!, declarationId: declaration.id, amount: declaration.amount, currency: declaration.currency,
       });
     }
-    return this.policyService.settleTotalSurrender(tx, { policyId: declaration.policy_id, declarationId: declaration.id, by: { kind: 'system', id: source } });
+    return this.policyService.settleTotalSurrender(tx, { policyId: declaration.policyId, declarationId: declaration.id, by: { kind: 'system', id: source } });
   }
 }

@@ -1,10 +1,10 @@
 import { AppError } from '../../errors/app-error';
-import type { CatalogueStore, ProductRow } from '../../store/catalogue-store';
+import type { CatalogueStore } from '../../store/catalogue-store';
+import type { Product } from '../subscription/catalogue';
 import type { Db, Queryable } from '../../store/db';
-import { isUniqueViolation } from '../../store/errors';
 import type { OutboxStore } from '../../store/outbox-store';
-import type { CompartmentRow, PolicyStore } from '../../store/policy-store';
-import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind, SurrenderStore } from '../../store/surrender-store';
+import type { PolicyStore } from '../../store/policy-store';
+import type { SurrenderStore } from '../../store/surrender-store';
 import type { Viewer } from '../auth/viewer';
 import type { OwnedPolicy, PolicyService } from '../policy/policy-service';
 import type { AuditTrail } from '../shared/audit-trail';
@@ -30,6 +30,8 @@ import {
   reservedOn,
   totalSurrenderValue,
 } from './surrender-rules';
+import type { Compartment } from '../policy/policy';
+import type { SurrenderDeclaration, SurrenderEvent, SurrenderKind } from './surrender-declaration';
 
 export interface TotalSurrenderInput {
   /** PER: an early-release case (L224-4 CMF). Assurance-vie: optional free text. */
@@ -47,7 +49,7 @@ const MAX_REASON_LENGTH = 500;
 /** What a declaration needs once the rules of its kind have passed. */
 interface Draft {
   kind: SurrenderKind;
-  compartment: CompartmentRow | null;
+  compartment: Compartment | null;
   amount: number;
   currency: string;
   reason: string | null;
@@ -77,7 +79,7 @@ export class SurrenderService {
   ) {}
 
   /** Declares the surrender of the whole policy; the policy closes when the payment is confirmed. */
-  declareTotal(acting: Acting, policyId: string, input: TotalSurrenderInput): Promise<SurrenderDeclarationRow> {
+  declareTotal(acting: Acting, policyId: string, input: TotalSurrenderInput): Promise<SurrenderDeclaration> {
     checkReasonLength(input.reason);
     return this.declare(acting, policyId, null, input, async (tx, policy, product, open) => {
       checkNoOpenPartialSurrender(open.map(openView));
@@ -90,7 +92,7 @@ export class SurrenderService {
   }
 
   /** Declares the surrender of an amount from one compartment. */
-  declarePartial(acting: Acting, policyId: string, compartmentId: string, input: PartialSurrenderInput): Promise<SurrenderDeclarationRow> {
+  declarePartial(acting: Acting, policyId: string, compartmentId: string, input: PartialSurrenderInput): Promise<SurrenderDeclaration> {
     checkReasonLength(input.reason);
     checkSurrenderAmount(input.amount.amount);
     return this.declare(acting, policyId, compartmentId, input, async (tx, _policy, product, open, found) => {
@@ -102,36 +104,36 @@ export class SurrenderService {
       checkPartialAmount(
         input.amount,
         { value: compartment.value, currency: compartment.currency, reserved: reservedOn(compartment.id, open.map(openView)) },
-        terms ? { minPartialAmount: terms.min_partial_amount, minRemainingBalance: terms.min_remaining_balance } : NO_TERMS,
+        terms ? { minPartialAmount: terms.minPartialAmount, minRemainingBalance: terms.minRemainingBalance } : NO_TERMS,
       );
       return { kind: 'partial', compartment, amount: input.amount.amount, currency: compartment.currency, reason, earlyRelease };
     });
   }
 
   /** A declaration of a policy the viewer reaches; 404 when it belongs to another policy or compartment, or is of another kind. */
-  async declaration(viewer: Viewer, policyId: string, id: string, expected: { kind?: SurrenderKind | null; compartmentId?: string | null } = {}): Promise<SurrenderDeclarationRow> {
+  async declaration(viewer: Viewer, policyId: string, id: string, expected: { kind?: SurrenderKind | null; compartmentId?: string | null } = {}): Promise<SurrenderDeclaration> {
     const policy = await this.policies.policy(viewer, policyId);
     const row = await this.store.byId(id);
     const compartmentId = expected.compartmentId ?? null;
     const kind = compartmentId !== null ? 'partial' : (expected.kind ?? null);
-    if (!row || row.policy_id !== policy.id || (kind !== null && row.kind !== kind) || (compartmentId !== null && row.compartment_id !== compartmentId)) {
+    if (!row || row.policyId !== policy.id || (kind !== null && row.kind !== kind) || (compartmentId !== null && row.compartmentId !== compartmentId)) {
       throw notFound('surrender_declaration');
     }
     return row;
   }
 
   /** Every declaration of a policy the viewer reaches, oldest first. */
-  async declarations(viewer: Viewer, policyId: string): Promise<SurrenderDeclarationRow[]> {
+  async declarations(viewer: Viewer, policyId: string): Promise<SurrenderDeclaration[]> {
     const policy = await this.policies.policy(viewer, policyId);
     return this.store.ofPolicy(policy.id);
   }
 
-  history(declarationIds: readonly string[]): Promise<SurrenderEventRow[]> {
+  history(declarationIds: readonly string[]): Promise<SurrenderEvent[]> {
     return this.store.events(declarationIds);
   }
 
   /** The supporting documents a declaration the caller already reached needs (PER early release), each with its status. */
-  requiredDocuments(declaration: SurrenderDeclarationRow): Promise<RequiredDocumentState[]> {
+  requiredDocuments(declaration: SurrenderDeclaration): Promise<RequiredDocumentState[]> {
     return this.earlyReleaseFile.checklist(this.db, declaration);
   }
 
@@ -147,53 +149,48 @@ export class SurrenderService {
     policyId: string,
     compartmentId: string | null,
     input: TotalSurrenderInput,
-    rules: (tx: Queryable, policy: OwnedPolicy, product: ProductRow, open: SurrenderDeclarationRow[], compartment: CompartmentRow | null) => Promise<Draft>,
-  ): Promise<SurrenderDeclarationRow> {
-    try {
-      return await this.db.transaction(async (tx) => {
-        const policy = await this.policies.policy(viewer, policyId, tx);
-        const compartment = compartmentId === null ? null : ((await this.policyStore.compartment(policy.id, compartmentId, tx)) ?? null);
-        if (compartmentId !== null && !compartment) throw notFound('compartment');
-        checkPolicySurrenderable((await this.store.lockPolicy(tx, policy.id)) ?? policy.status);
-        const product = (await this.catalogue.product(policy.product_id, tx))!;
-        const open = await this.store.open(tx, policy.id, OPEN_STATUSES);
-        checkNoOpenTotalSurrender(open.map(openView));
-        const draft = await rules(tx, policy, product, open, compartment);
-        const payout = await this.payoutAccount(tx, policy, input.payoutIbanId ?? null);
-        const id = newId('sur');
-        const consents = await this.acceptedBeneficiaries.relyOnConsents(tx, policy.id, id);
-        const now = this.clock.now();
-        const awaiting = draft.earlyRelease !== null;
-        const row: SurrenderDeclarationRow = {
-          id, policy_id: policy.id, kind: draft.kind, compartment_id: draft.compartment?.id ?? null, status: awaiting ? 'awaiting_documents' : 'received',
-          amount: draft.amount, currency: draft.currency, reason: draft.reason, early_release_case: draft.earlyRelease,
-          payout_iban_masked: maskIban(payout.iban), payout_iban_source: payout.source, payout_iban_id: payout.ibanId,
-          requested_at: now, due_by: awaiting ? null : surrenderPaymentDueBy(now), declared_by_kind: viewer.kind, declared_by_id: viewer.id,
-          paid_amount: null, paid_at: null, rejection_reason: null, updated_at: now,
-        };
-        const requiredDocuments = draft.earlyRelease ? EARLY_RELEASE_DOCUMENTS[draft.earlyRelease].map((d) => d.item) : [];
-        const dueBy = row.due_by?.toISOString() ?? null;
-        await this.store.insert(tx, row);
-        await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null });
-        await this.audit.record(tx, {
-          actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
-          details: { policyId: policy.id, compartmentId: row.compartment_id, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
-        });
-        await this.outbox.enqueue(tx, {
-          recipientUserId: policy.user_id, channel: 'email', template: 'surrender_declared',
-          payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, declaredBy: viewer.kind },
-        }, now);
-        return row;
+    rules: (tx: Queryable, policy: OwnedPolicy, product: Product, open: SurrenderDeclaration[], compartment: Compartment | null) => Promise<Draft>,
+  ): Promise<SurrenderDeclaration> {
+    // Two concurrent total declarations: the store's unique index lets one through; the other gets the rule's answer (409).
+    return this.db.transaction(async (tx) => {
+      const policy = await this.policies.policy(viewer, policyId, tx);
+      const compartment = compartmentId === null ? null : ((await this.policyStore.compartment(policy.id, compartmentId, tx)) ?? null);
+      if (compartmentId !== null && !compartment) throw notFound('compartment');
+      checkPolicySurrenderable((await this.store.lockPolicy(tx, policy.id)) ?? policy.status);
+      const product = (await this.catalogue.product(policy.productId, tx))!;
+      const open = await this.store.open(tx, policy.id, OPEN_STATUSES);
+      checkNoOpenTotalSurrender(open.map(openView));
+      const draft = await rules(tx, policy, product, open, compartment);
+      const payout = await this.payoutAccount(tx, policy, input.payoutIbanId ?? null);
+      const id = newId('sur');
+      const consents = await this.acceptedBeneficiaries.relyOnConsents(tx, policy.id, id);
+      const now = this.clock.now();
+      const awaiting = draft.earlyRelease !== null;
+      const row: SurrenderDeclaration = {
+        id, policyId: policy.id, kind: draft.kind, compartmentId: draft.compartment?.id ?? null, status: awaiting ? 'awaiting_documents' : 'received',
+        amount: draft.amount, currency: draft.currency, reason: draft.reason, earlyReleaseCase: draft.earlyRelease,
+        payoutIban: maskIban(payout.iban), payoutIbanSource: payout.source, payoutIbanId: payout.ibanId,
+        requestedAt: now, paymentDueBy: awaiting ? null : surrenderPaymentDueBy(now), declaredBy: viewer.kind, declaredById: viewer.id,
+        paidAmount: null, paidAt: null, rejectionReason: null, updatedAt: now,
+      };
+      const requiredDocuments = draft.earlyRelease ? EARLY_RELEASE_DOCUMENTS[draft.earlyRelease].map((d) => d.item) : [];
+      const dueBy = row.paymentDueBy?.toISOString() ?? null;
+      await this.store.insert(tx, row);
+      await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null });
+      await this.audit.record(tx, {
+        actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
+        details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
       });
-    } catch (error) {
-      // Two concurrent total declarations: the unique index lets one through; the other gets the rule's answer.
-      if (isUniqueViolation(error)) throw new AppError('conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
-      throw error;
-    }
+      await this.outbox.enqueue(tx, {
+        recipientUserId: policy.userId, channel: 'email', template: 'surrender_declared',
+        payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, declaredBy: viewer.kind },
+      }, now);
+      return row;
+    });
   }
 
   /** PER: the early-release case and where the money comes from. Assurance-vie: any reason, or none. */
-  private reasonFor(product: ProductRow, reason: string | null | undefined, sources: string[]): { reason: string | null; earlyRelease: PerEarlyReleaseCase | null } {
+  private reasonFor(product: Product, reason: string | null | undefined, sources: string[]): { reason: string | null; earlyRelease: PerEarlyReleaseCase | null } {
     if (product.kind !== 'per') return { reason: reason?.trim() || null, earlyRelease: null };
     const earlyRelease = perEarlyReleaseCase(reason);
     checkEarlyReleaseSources(earlyRelease, sources);
@@ -206,7 +203,7 @@ export class SurrenderService {
    * subscriber without a confirmed IBAN cannot be paid (README, "Pay-out IBANs").
    */
   private async payoutAccount(tx: Queryable, policy: OwnedPolicy, ibanId: string | null): Promise<PayoutAccount> {
-    const account = await this.payoutIbans.find(tx, policy.subscriber_id, ibanId);
+    const account = await this.payoutIbans.find(tx, policy.subscriberId, ibanId);
     if (ibanId !== null) {
       // Someone else's IBAN id answers like an unknown one.
       if (!account) throw new AppError('unprocessable_content', 'PAYOUT_IBAN_NOT_FOUND', { field: 'payoutIbanId' });
@@ -218,7 +215,7 @@ export class SurrenderService {
   }
 }
 
-const openView = (d: SurrenderDeclarationRow) => ({ kind: d.kind, compartmentId: d.compartment_id, amount: d.amount });
+const openView = (d: SurrenderDeclaration) => ({ kind: d.kind, compartmentId: d.compartmentId, amount: d.amount });
 
 function checkReasonLength(reason: string | null | undefined): void {
   if (reason && reason.length > MAX_REASON_LENGTH) throw new AppError('parameter_invalid', 'REASON_TOO_LONG', { field: 'reason' });

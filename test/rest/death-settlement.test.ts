@@ -306,9 +306,9 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       expect(answer.json.beneficiaries.slice(1)).toEqual(designation.beneficiaries.slice(1));
       expect((await call(`${server.url}/v1/evidence/documents/${endorsementId}`, { headers: auth('backoffice') })).json).toMatchObject({ status: 'accepted' });
       const last = (await store.versions('pol_alice_av')).at(-1)!;
-      expect(last).toMatchObject({ version: answer.json.version, actor_kind: 'backoffice', actor_id: 'usr_backoffice', consents: [] });
+      expect(last).toMatchObject({ version: answer.json.version, actorKind: 'backoffice', actorId: 'usr_backoffice', consents: [] });
       const [entry] = (await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av')).filter((e) => e.action === 'beneficiary_acceptance.recorded');
-      expect(entry).toMatchObject({ actor_kind: 'backoffice', details: { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId, toVersion: answer.json.version } });
+      expect(entry).toMatchObject({ actorKind: 'backoffice', details: { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId, toVersion: answer.json.version } });
       const [notice] = await server.db.query<{ recipient_user_id: string; payload: Body }>(`select recipient_user_id, payload from notification_outbox where template = 'beneficiary_acceptance_recorded' and payload->>'policyId' = 'pol_alice_av'`);
       expect(notice).toEqual({ recipient_user_id: 'usr_alice', payload: { policyId: 'pol_alice_av', subscriberId: 'sbr_alice', beneficiaryId: paul, acceptedAt: '2025-04-13', version: answer.json.version } });
       // Once is enough.
@@ -359,7 +359,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({ kind: 'standard', standard_clause: { id: 'clause_children' }, beneficiaries: [] });
       const last = (await store.versions('pol_alice_av')).at(-1)!;
-      expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standard_clause_id: 'clause_children', consents: [{ beneficiaryId: paul, evidenceId: consent }], actor_kind: 'subscriber', actor_id: 'usr_alice' });
+      expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standardClauseId: 'clause_children', consents: [{ beneficiaryId: paul, evidenceId: consent }], actorKind: 'subscriber', actorId: 'usr_alice' });
       expect(await count('select count(*)::int as n from beneficiary_consent_uses where evidence_id = $1', [consent])).toBe(1);
     });
   });
@@ -382,26 +382,26 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
 
     it('every change keeps a version in the history, with who made it', async () => {
       const versions = await store.versions('pol_alice_per');
-      expect(versions.map((v) => [v.version, v.actor_kind, v.actor_id])).toEqual([
+      expect(versions.map((v) => [v.version, v.actorKind, v.actorId])).toEqual([
         [1, 'broker', 'usr_broker'],
         [2, 'backoffice', 'usr_backoffice'],
         [3, 'machine', 'demo-partner'],
         [4, 'subscriber', 'usr_alice'],
       ]);
-      expect(versions.every((v) => typeof v.request_id === 'string' && v.request_id.length > 0)).toBe(true);
+      expect(versions.every((v) => typeof v.requestId === 'string' && v.requestId.length > 0)).toBe(true);
     });
 
     it('every change is audited: who, from and to which version, names only (no birth dates or addresses)', async () => {
       const entries = await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av');
-      expect(entries.map((e) => [e.actor_kind, e.details.fromVersion, e.details.toVersion])).toEqual([
+      expect(entries.map((e) => [e.actorKind, e.details.fromVersion, e.details.toVersion])).toEqual([
         ['subscriber', 0, 1],
         ['subscriber', 1, 2],
         ['backoffice', 2, 3],
         ['subscriber', 3, 4],
         ['subscriber', 4, 5],
       ]);
-      expect(entries[1]).toMatchObject({ action: 'beneficiary_designation.changed', actor_id: 'usr_alice', details: { kind: 'custom', beneficiaries: ['Paul Martin', 'Léa Martin', 'Jeanne Durand'] } });
-      expect(entries.every((e) => typeof e.request_id === 'string')).toBe(true);
+      expect(entries[1]).toMatchObject({ action: 'beneficiary_designation.changed', actorId: 'usr_alice', details: { kind: 'custom', beneficiaries: ['Paul Martin', 'Léa Martin', 'Jeanne Durand'] } });
+      expect(entries.every((e) => typeof e.requestId === 'string')).toBe(true);
       const text = JSON.stringify(entries);
       for (const personal of ['2001-06-15', '2004-02-29', 'rue des Lilas', 'avenue Foch', '69003']) expect(text).not.toContain(personal);
     });

@@ -56,16 +56,16 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(history).toHaveLength(2);
       const [created, signed] = history;
       expect(created).toMatchObject({
-        actor_kind: 'subscriber',
-        actor_id: 'usr_alice',
+        actorKind: 'subscriber',
+        actorId: 'usr_alice',
         action: 'subscription.created',
-        target_type: 'subscription',
-        target_id: target,
-        request_id: 'req_one',
+        targetType: 'subscription',
+        targetId: target,
+        requestId: 'req_one',
         details: { product: 'assurance-vie', iban: 'FR76 **** **** 1234', nested: { amounts: [1, 2.5] } },
       });
       expect(new Date(created.at).toISOString()).toBe('2026-02-03T04:05:06.789Z');
-      expect(signed).toMatchObject({ actor_kind: 'system', actor_id: 'webhook:esign', action: 'subscription.signed', request_id: null, details: {} });
+      expect(signed).toMatchObject({ actorKind: 'system', actorId: 'webhook:esign', action: 'subscription.signed', requestId: null, details: {} });
       expect(new Date(signed.at).getTime() - new Date(created.at).getTime()).toBe(1500);
       expect(Number(signed.id)).toBeGreaterThan(Number(created.id));
       // Only the actor's kind and id are kept: no e-mail, session or other viewer fields.
@@ -78,7 +78,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const other = newTarget();
       await seed(mine);
       await seed(other);
-      expect((await audit.history('subscription', mine)).map((e) => e.target_id)).toEqual([mine]);
+      expect((await audit.history('subscription', mine)).map((e) => e.targetId)).toEqual([mine]);
       expect(await audit.history('iban', mine)).toEqual([]);
     });
 

@@ -25,8 +25,8 @@ describe('commissionOf', () => {
       { policyId: 'p1', policyLabel: 'A', premium: 10_000, rateBasisPoints: 250 },
       { policyId: 'p2', policyLabel: 'B', premium: 12_345, rateBasisPoints: 300 },
     ]);
-    expect(issued.statement).toMatchObject({ broker_id: 'usr_b', period: '2026-10', premium_total: 22_345, commission_total: 620, issued_at: new Date('2026-11-01T00:00:00Z') });
-    expect(issued.lines.map((l) => [l.line_no, l.commission])).toEqual([[1, 250], [2, 370]]);
+    expect(issued.statement).toMatchObject({ brokerId: 'usr_b', period: '2026-10', premiumTotal: 22_345, commissionTotal: 620, issuedAt: new Date('2026-11-01T00:00:00Z') });
+    expect(issued.lines.map((l) => [l.lineNo, l.commission])).toEqual([[1, 250], [2, 370]]);
   });
 });
 

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { holderNameMatches, nameWords } from '../../../domain/pay-out/holder-name';
 import { nextStatus } from '../../../domain/pay-out/payout-status';
 
-const alice = { first_name: 'Alice', last_name: 'Martin' };
-const helene = { first_name: 'Hélène', last_name: "Le Goff-D'Arcy" };
+const alice = { firstName: 'Alice', lastName: 'Martin' };
+const helene = { firstName: 'Hélène', lastName: "Le Goff-D'Arcy" };
 
 describe('holder name against the subscriber', () => {
   it.each([
@@ -35,7 +35,7 @@ describe('holder name against the subscriber', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(['Jean', 'Pierre', 'Dupont'], { minLength: 3, maxLength: 3 }), fc.boolean(), fc.integer({ min: 1, max: 3 }), (words, upper, spaces) => {
         const holder = words.map((w) => (upper ? w.toUpperCase() : w.toLowerCase())).join(' '.repeat(spaces));
-        return holderNameMatches(holder, { first_name: 'Jean-Pierre', last_name: 'Dupont' });
+        return holderNameMatches(holder, { firstName: 'Jean-Pierre', lastName: 'Dupont' });
       }),
     );
   });
@@ -46,20 +46,20 @@ describe('holder name against the subscriber', () => {
 });
 
 describe('pay-out IBAN status', () => {
-  const base = { status: 'pending_confirmation' as const, subscriber_confirmed_at: null, proof_accepted_at: null, holder_matches: true, holder_approved_at: null };
+  const base = { status: 'pending_confirmation' as const, subscriberConfirmedAt: null, proofAcceptedAt: null, holderMatches: true, holderApprovedAt: null };
   const at = new Date();
 
   it('waits for the subscriber, then the proof, then (another holder) back-office', () => {
     expect(nextStatus(base)).toBe('pending_confirmation');
-    expect(nextStatus({ ...base, proof_accepted_at: at })).toBe('pending_confirmation');
-    expect(nextStatus({ ...base, subscriber_confirmed_at: at })).toBe('awaiting_proof');
-    expect(nextStatus({ ...base, subscriber_confirmed_at: at, proof_accepted_at: at })).toBe('confirmed');
-    expect(nextStatus({ ...base, subscriber_confirmed_at: at, proof_accepted_at: at, holder_matches: false })).toBe('awaiting_review');
-    expect(nextStatus({ ...base, subscriber_confirmed_at: at, proof_accepted_at: at, holder_matches: false, holder_approved_at: at })).toBe('confirmed');
+    expect(nextStatus({ ...base, proofAcceptedAt: at })).toBe('pending_confirmation');
+    expect(nextStatus({ ...base, subscriberConfirmedAt: at })).toBe('awaiting_proof');
+    expect(nextStatus({ ...base, subscriberConfirmedAt: at, proofAcceptedAt: at })).toBe('confirmed');
+    expect(nextStatus({ ...base, subscriberConfirmedAt: at, proofAcceptedAt: at, holderMatches: false })).toBe('awaiting_review');
+    expect(nextStatus({ ...base, subscriberConfirmedAt: at, proofAcceptedAt: at, holderMatches: false, holderApprovedAt: at })).toBe('confirmed');
   });
 
   it('refused and confirmed are final', () => {
-    expect(nextStatus({ ...base, status: 'refused', subscriber_confirmed_at: at, proof_accepted_at: at })).toBe('refused');
+    expect(nextStatus({ ...base, status: 'refused', subscriberConfirmedAt: at, proofAcceptedAt: at })).toBe('refused');
     expect(nextStatus({ ...base, status: 'confirmed' })).toBe('confirmed');
   });
 });

@@ -13,7 +13,7 @@ import {
 } from '../../../domain/policy/policy-money';
 
 const at = new Date('2026-01-10T09:00:00Z');
-const base = { policy_id: 'pol_1', compartment_id: 'cmp_1', currency: 'EUR', cause_type: 'subscription' as const, cause_id: 'sbs_1', at };
+const base = { policyId: 'pol_1', compartmentId: 'cmp_1', currency: 'EUR', causeType: 'subscription' as const, causeId: 'sbs_1', at };
 const line = (kind: MovementKind, sum: number): MoneyMovement => movement(kind, sum, base);
 
 function reasonOf(run: () => unknown): string | undefined {
@@ -63,7 +63,7 @@ describe('premiumMovements', () => {
   });
 
   it('a product without entry fee records the premium alone', () => {
-    expect(premiumMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', cause: { type: 'payment', id: 'pay_1' }, amount: 100_000, entryFeeBasisPoints: 0, currency: 'EUR', at }).movements).toEqual([{ ...base, cause_type: 'payment', cause_id: 'pay_1', kind: 'premium', amount: 100_000 }]);
+    expect(premiumMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', cause: { type: 'payment', id: 'pay_1' }, amount: 100_000, entryFeeBasisPoints: 0, currency: 'EUR', at }).movements).toEqual([{ ...base, causeType: 'payment', causeId: 'pay_1', kind: 'premium', amount: 100_000 }]);
   });
 });
 

@@ -1,0 +1,46 @@
+import type { SubscriberOwnership } from '../shared/access';
+
+/** An issued policy: what a signed subscription becomes. */
+export interface Policy {
+  id: string;
+  subscriptionId: string;
+  subscriberId: string;
+  productId: string;
+  status: string;
+  issuedAt: Date;
+}
+
+/** A policy with who its subscriber belongs to, for the object-level check without a second read. */
+export type OwnedPolicy = Policy & SubscriberOwnership;
+
+/** A compartment of a policy; `value` in minor units of `currency`. */
+export interface Compartment {
+  id: string;
+  policyId: string;
+  code: string;
+  status: string;
+  value: number;
+  currency: string;
+  createdAt: Date;
+}
+
+/** One step of a compartment's status history. */
+export interface CompartmentEvent {
+  compartmentId: string;
+  at: Date;
+  fromStatus: string | null;
+  toStatus: string;
+  actorKind: string;
+  actorId: string | null;
+  reason: string;
+}
+
+/** What is owed back after a withdrawal; `amount` in minor units of `currency`. */
+export interface Refund {
+  id: string;
+  subscriptionId: string;
+  amount: number;
+  currency: string;
+  recordedAt: Date;
+  dueBy: Date;
+}

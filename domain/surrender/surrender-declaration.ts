@@ -1,0 +1,48 @@
+import type { SurrenderStatus } from './surrender-rules';
+
+export type SurrenderKind = 'total' | 'partial';
+
+/** A product's limits on partial surrenders, in minor units. */
+export interface SurrenderTerms {
+  minPartialAmount: number;
+  minRemainingBalance: number;
+}
+
+/** A declared surrender, total or of one compartment; amounts in minor units of `currency`. */
+export interface SurrenderDeclaration {
+  id: string;
+  policyId: string;
+  kind: SurrenderKind;
+  compartmentId: string | null;
+  status: SurrenderStatus;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  /** PER: the early-release case, which says the supporting documents due; null for an assurance-vie. */
+  earlyReleaseCase: string | null;
+  /** Masked: the declaration never keeps the full IBAN. */
+  payoutIban: string;
+  payoutIbanSource: 'registered' | 'subscription_debit';
+  payoutIbanId: string | null;
+  requestedAt: Date;
+  /** L132-21 deadline, from the complete file: null while documents are awaited. */
+  paymentDueBy: Date | null;
+  /** Who declared it: subscriber, broker, machine or backoffice. */
+  declaredBy: string;
+  declaredById: string | null;
+  paidAmount: number | null;
+  paidAt: Date | null;
+  rejectionReason: string | null;
+  updatedAt: Date;
+}
+
+/** One step of a declaration's status history. */
+export interface SurrenderEvent {
+  declarationId: string;
+  at: Date;
+  fromStatus: string | null;
+  toStatus: string;
+  actorKind: string;
+  actorId: string | null;
+  note: string | null;
+}
