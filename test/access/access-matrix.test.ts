@@ -139,10 +139,10 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     ).id;
     fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
     fixtures.evidenceId = (await expectCreated(
-      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'acceptance_endorsement', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: fixtures.pngBase64 }),
+      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }),
       'evidence',
     )).id;
-    fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holder_name: 'Alice Martin' }), 'payout IBAN')).id;
+    fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
   });
   afterAll(async () => {
     await server?.close();
@@ -325,7 +325,7 @@ describe.each(EACH_DATABASE)('production mode (docs/SECURITY.md 17) on %s', (_na
       call(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': newAddress() }, body: '{"email":' }),
       call(`${server.url}/v1/auth/me`, { headers: { authorization: 'Bearer not.a.jwt' } }),
       call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { ...alice, 'content-type': 'application/json' }, body: '[1,2,' }),
-      call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans`, { method: 'POST', headers: alice, json: { iban: 12, holder_name: { x: 1 }, unknown: true } }),
+      call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans`, { method: 'POST', headers: alice, json: { iban: 12, holderName: { x: 1 }, unknown: true } }),
       call(`${server.url}/v1/no-such-route`, { headers: alice }),
     ]);
     for (const answer of answers) {

@@ -212,7 +212,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const { token } = await login(server.url, 'alice@demo.test', newAddress());
       const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      expect(me.json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', client_id: null, subscriber_id: null, distributor_id: null });
+      expect(me.json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
       const logout = await call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       expect(logout.status).toBe(204);
       expect(logout.text).toBe('');

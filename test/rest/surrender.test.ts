@@ -47,8 +47,8 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   const post = (caller: Caller, path: string, body: unknown, headers: Record<string, string> = {}) => call(`${server.url}${path}`, { method: 'POST', headers: { ...caller, ...headers }, json: body });
   const get = (caller: Caller, path: string) => call(`${server.url}${path}`, { headers: caller });
   /** Uploads (as `who`) and back-office accepts one proof of every document the declaration needs. */
-  const completeFile = async (declaration: { id: string; required_documents: Array<{ item: string }> }, who: Caller = as.alice) => {
-    for (const { item } of declaration.required_documents) await acceptedEvidence(server, who, as.backoffice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declaration.id, item });
+  const completeFile = async (declaration: { id: string; requiredDocuments: Array<{ item: string }> }, who: Caller = as.alice) => {
+    for (const { item } of declaration.requiredDocuments) await acceptedEvidence(server, who, as.backoffice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declaration.id, item });
   };
   const declaredCount = async (policyId: string) => Number((await server.db.query<{ n: number }>('select count(*)::int as n from surrender_declarations where policy_id = $1', [policyId]))[0].n);
 
@@ -73,22 +73,22 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expect(declared.status).toBe(201);
       expect(declared.json).toEqual({
         id: expect.stringMatching(/^sur_/),
-        policy_id: policyId,
+        policyId: policyId,
         kind: 'partial',
-        compartment_id: compartments.MAIN,
+        compartmentId: compartments.MAIN,
         status: 'received',
         amount: eur(100_000),
-        paid_amount: null,
+        paidAmount: null,
         reason: 'new car',
-        payout_iban: DEMO_IBAN_MASKED,
-        payout_iban_source: 'subscription_debit',
-        requested_at: expect.stringMatching(ISO_INSTANT),
-        payment_due_by: expect.stringMatching(ISO_INSTANT),
-        paid_at: null,
-        rejection_reason: null,
-        declared_by: 'subscriber',
-        required_documents: [],
-        history: [{ at: declared.json.requested_at, from_status: null, to_status: 'received', actor_kind: 'subscriber', note: null }],
+        payoutIban: DEMO_IBAN_MASKED,
+        payoutIbanSource: 'subscription_debit',
+        requestedAt: expect.stringMatching(ISO_INSTANT),
+        paymentDueBy: expect.stringMatching(ISO_INSTANT),
+        paidAt: null,
+        rejectionReason: null,
+        declaredBy: 'subscriber',
+        requiredDocuments: [],
+        history: [{ at: declared.json.requestedAt, fromStatus: null, toStatus: 'received', actorKind: 'subscriber', note: null }],
       });
       const read = await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`);
       expect(read.status).toBe(200);
@@ -120,9 +120,9 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         const alice = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', newAddress())).token}` };
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
         const declared = await post(alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
-        expect(declared.json).toMatchObject({ requested_at: '2026-12-31T14:00:00.000Z', payment_due_by: '2027-02-28T23:00:00.000Z' });
+        expect(declared.json).toMatchObject({ requestedAt: '2026-12-31T14:00:00.000Z', paymentDueBy: '2027-02-28T23:00:00.000Z' });
         const total = await freshPolicy(server, 'alice', 'av');
-        expect((await post(alice, totalPath(total.policyId), {})).json).toMatchObject({ payment_due_by: '2027-02-28T23:00:00.000Z' });
+        expect((await post(alice, totalPath(total.policyId), {})).json).toMatchObject({ paymentDueBy: '2027-02-28T23:00:00.000Z' });
       } finally {
         server.clock.set(start);
       }
@@ -181,14 +181,14 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const path = `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`;
 
       expect((await paymentsEvent(server, 'surrender.processing', { declaration_id: declared.json.id })).json).toEqual({ received: true, duplicate: false });
-      expect((await get(as.alice, path)).json).toMatchObject({ status: 'processing', paid_amount: null });
+      expect((await get(as.alice, path)).json).toMatchObject({ status: 'processing', paidAmount: null });
       expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_287_450 });
 
       const paid = await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id });
       expect(paid.json).toEqual({ received: true, duplicate: false });
       const read = await get(as.alice, path);
-      expect(read.json).toMatchObject({ status: 'paid', paid_amount: eur(200_000), paid_at: expect.stringMatching(ISO_INSTANT) });
-      expect(read.json.history.map((h: { from_status: string | null; to_status: string; actor_kind: string }) => [h.from_status, h.to_status, h.actor_kind])).toEqual([
+      expect(read.json).toMatchObject({ status: 'paid', paidAmount: eur(200_000), paidAt: expect.stringMatching(ISO_INSTANT) });
+      expect(read.json.history.map((h: { fromStatus: string | null; toStatus: string; actorKind: string }) => [h.fromStatus, h.toStatus, h.actorKind])).toEqual([
         [null, 'received', 'subscriber'],
         ['received', 'processing', 'system'],
         ['processing', 'paid', 'system'],
@@ -219,7 +219,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const late = await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id, reason: 'too late' });
       expect(late.status).toBe(200);
       expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_087_450 });
-      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json).toMatchObject({ status: 'paid', rejection_reason: null });
+      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json).toMatchObject({ status: 'paid', rejectionReason: null });
       expect((await auditOf(server, declared.json.id)).map((a) => a.action)).toEqual(['surrender.partial_declared', 'surrender.paid']);
       expect((await notificationsOf(server, declared.json.id)).map((n) => n.template)).toEqual(['surrender_declared', 'surrender_paid']);
     });
@@ -229,7 +229,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(1_187_450) });
       expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(50_000) }), 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', 'amount.amount');
       expect((await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id, reason: 'beneficiary account closed' })).status).toBe(200);
-      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json).toMatchObject({ status: 'rejected', rejection_reason: 'beneficiary account closed', paid_amount: null });
+      expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json).toMatchObject({ status: 'rejected', rejectionReason: 'beneficiary account closed', paidAmount: null });
       expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_287_450 });
       expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(50_000) })).status).toBe(201);
       expect((await notificationsOf(server, declared.json.id)).map((n) => n.template)).toEqual(['surrender_declared', 'surrender_rejected']);
@@ -241,13 +241,13 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per', { C1: 842_300, C2: 356_120 });
       const declared = await post(as.alice, totalPath(policyId), { reason: 'over_indebtedness' });
       expect(declared.status).toBe(201);
-      expect(declared.json).toMatchObject({ kind: 'total', compartment_id: null, status: 'awaiting_documents', amount: eur(1_198_420), reason: 'over_indebtedness', payout_iban: DEMO_IBAN_MASKED });
+      expect(declared.json).toMatchObject({ kind: 'total', compartmentId: null, status: 'awaiting_documents', amount: eur(1_198_420), reason: 'over_indebtedness', payoutIban: DEMO_IBAN_MASKED });
       expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json).toEqual(declared.json);
       await completeFile(declared.json);
       expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json.status).toBe('received');
 
       expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id })).status).toBe(200);
-      expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json).toMatchObject({ status: 'paid', paid_amount: eur(1_198_420) });
+      expect((await get(as.alice, `${totalPath(policyId)}/${declared.json.id}`)).json).toMatchObject({ status: 'paid', paidAmount: eur(1_198_420) });
       expect(await policyStatus(server, policyId)).toBe('closed');
       expect(await compartmentRow(server, compartments.C1)).toEqual({ status: 'closed', value: 0 });
       expect(await compartmentRow(server, compartments.C2)).toEqual({ status: 'closed', value: 0 });
@@ -381,12 +381,12 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expect(declared.status).toBe(201);
       expect(declared.json).toMatchObject({
         status: 'awaiting_documents',
-        payment_due_by: null,
-        required_documents: [
+        paymentDueBy: null,
+        requiredDocuments: [
           { item: 'death_certificate', description: expect.any(String), status: 'missing' },
           { item: 'marriage_or_pacs_certificate', description: expect.any(String), status: 'missing' },
         ],
-        history: [{ from_status: null, to_status: 'awaiting_documents', actor_kind: 'broker' }],
+        history: [{ fromStatus: null, toStatus: 'awaiting_documents', actorKind: 'broker' }],
       });
       expect((await notificationsOf(server, declared.json.id)).map((n) => [n.template, n.payload.status, n.payload.dueBy, n.payload.requiredDocuments])).toEqual([
         ['surrender_declared', 'awaiting_documents', null, ['death_certificate', 'marriage_or_pacs_certificate']],
@@ -394,7 +394,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       // The provider never received it: its events change nothing, and nothing leaves the compartment.
       for (const type of ['surrender.processing', 'surrender.paid']) expect((await paymentsEvent(server, type, { declaration_id: declared.json.id })).status).toBe(200);
       const read = await get(as.alice, `${partialPath(policyId, compartments.C1)}/${declared.json.id}`);
-      expect(read.json).toMatchObject({ status: 'awaiting_documents', paid_amount: null, paid_at: null, payment_due_by: null });
+      expect(read.json).toMatchObject({ status: 'awaiting_documents', paidAmount: null, paidAt: null, paymentDueBy: null });
       expect(await compartmentRow(server, compartments.C1)).toEqual({ status: 'active', value: 842_300 });
       expect((await auditOf(server, declared.json.id)).map((a) => a.action)).toEqual(['surrender.partial_declared']);
     });
@@ -409,13 +409,13 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
       const certificate = await proof('death_certificate');
       expect(certificate.status).toBe(201);
-      expect(certificate.json).toMatchObject({ kind: 'early_release_proof', subject_id: declared.id, item: 'death_certificate', policy_id: policyId, status: 'received' });
-      expect((await get(as.alice, path(declared.id))).json.required_documents.map((d: { status: string }) => d.status)).toEqual(['received', 'missing']);
+      expect(certificate.json).toMatchObject({ kind: 'early_release_proof', subjectId: declared.id, item: 'death_certificate', policyId: policyId, status: 'received' });
+      expect((await get(as.alice, path(declared.id))).json.requiredDocuments.map((d: { status: string }) => d.status)).toEqual(['received', 'missing']);
       expect((await reviewEvidence(server, as.backoffice, certificate.json.id, 'accept')).status).toBe(200);
       const family = await proof('marriage_or_pacs_certificate');
       expect((await reviewEvidence(server, as.backoffice, family.json.id, 'refuse', 'illegible')).status).toBe(200);
-      expect((await get(as.alice, path(declared.id))).json).toMatchObject({ status: 'awaiting_documents', payment_due_by: null });
-      expect((await get(as.alice, path(declared.id))).json.required_documents.map((d: { status: string }) => d.status)).toEqual(['accepted', 'refused']);
+      expect((await get(as.alice, path(declared.id))).json).toMatchObject({ status: 'awaiting_documents', paymentDueBy: null });
+      expect((await get(as.alice, path(declared.id))).json.requiredDocuments.map((d: { status: string }) => d.status)).toEqual(['accepted', 'refused']);
 
       // Forty days later the last proof arrives and is accepted: two months run from that day, not from the declaration.
       const start = server.clock.now();
@@ -426,19 +426,19 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         const again = await uploadEvidence(server, alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item: 'marriage_or_pacs_certificate' });
         expect((await reviewEvidence(server, backoffice, again.json.id, 'accept')).status).toBe(200);
         const complete = (await get(alice, path(declared.id))).json;
-        expect(complete).toMatchObject({ status: 'received', requested_at: declared.requested_at, payment_due_by: surrenderPaymentDueBy(server.clock.now()).toISOString() });
-        expect(complete.required_documents.map((d: { status: string }) => d.status)).toEqual(['accepted', 'accepted']);
-        expect(complete.history.at(-1)).toEqual({ at: server.clock.now().toISOString(), from_status: 'awaiting_documents', to_status: 'received', actor_kind: 'backoffice', note: 'supporting documents accepted' });
+        expect(complete).toMatchObject({ status: 'received', requestedAt: declared.requestedAt, paymentDueBy: surrenderPaymentDueBy(server.clock.now()).toISOString() });
+        expect(complete.requiredDocuments.map((d: { status: string }) => d.status)).toEqual(['accepted', 'accepted']);
+        expect(complete.history.at(-1)).toEqual({ at: server.clock.now().toISOString(), fromStatus: 'awaiting_documents', toStatus: 'received', actorKind: 'backoffice', note: 'supporting documents accepted' });
         expect((await notificationsOf(server, declared.id)).map((n) => [n.recipient_user_id, n.template, n.payload.dueBy ?? n.payload.reason ?? null])).toEqual([
           ['usr_alice', 'surrender_declared', null],
           ['usr_alice', 'surrender_document_refused', 'illegible'],
-          ['usr_alice', 'surrender_documents_complete', complete.payment_due_by],
+          ['usr_alice', 'surrender_documents_complete', complete.paymentDueBy],
         ]);
         expect((await auditOf(server, declared.id)).map((a) => [a.action, a.actor_kind])).toEqual([['surrender.partial_declared', 'subscriber'], ['surrender.documents_complete', 'backoffice']]);
         // Complete: no more proofs, and now the provider's events apply.
         expectError(await uploadEvidence(server, alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item: 'death_certificate' }), 409, 'conflict', 'SURRENDER_NOT_AWAITING_DOCUMENTS');
         expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.id })).status).toBe(200);
-        expect((await get(alice, path(declared.id))).json).toMatchObject({ status: 'paid', paid_amount: eur(60_000) });
+        expect((await get(alice, path(declared.id))).json).toMatchObject({ status: 'paid', paidAmount: eur(60_000) });
         expect(await compartmentRow(server, compartments.C3)).toEqual({ status: 'active', value: 421_900 - 60_000 });
       } finally {
         server.clock.set(start);
@@ -448,12 +448,12 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     it('the last two proofs accepted at the same time complete the file exactly once', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
       const declared = (await post(as.alice, partialPath(policyId, compartments.C1), { amount: eur(60_000), reason: 'disability_of_spouse_or_pacs_partner' })).json;
-      const proofs = await Promise.all(declared.required_documents.map(({ item }: { item: string }) => uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item })));
+      const proofs = await Promise.all(declared.requiredDocuments.map(({ item }: { item: string }) => uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item })));
       const reviews = await Promise.all(proofs.map((p) => reviewEvidence(server, as.backoffice, p.json.id, 'accept')));
       expect(reviews.map((r) => r.status)).toEqual([200, 200]);
       const read = (await get(as.alice, `${partialPath(policyId, compartments.C1)}/${declared.id}`)).json;
       expect(read.status).toBe('received');
-      expect(read.history.map((h: { to_status: string }) => h.to_status)).toEqual(['awaiting_documents', 'received']);
+      expect(read.history.map((h: { toStatus: string }) => h.toStatus)).toEqual(['awaiting_documents', 'received']);
       expect((await notificationsOf(server, declared.id)).map((n) => n.template)).toEqual(['surrender_declared', 'surrender_documents_complete']);
     });
 
@@ -471,7 +471,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
       // A reason that happens to spell an early-release case is only words on an assurance-vie.
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), reason: 'over_indebtedness' });
-      expect(declared.json).toMatchObject({ status: 'received', payment_due_by: expect.stringMatching(ISO_INSTANT), required_documents: [] });
+      expect(declared.json).toMatchObject({ status: 'received', paymentDueBy: expect.stringMatching(ISO_INSTANT), requiredDocuments: [] });
       expect((await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.json.id, item: 'over_indebtedness_decision' })).json.errors[0]).toMatchObject({ message: 'NOT_AN_EARLY_RELEASE_DECLARATION' });
     });
   });
@@ -510,8 +510,8 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   describe('payout IBAN', () => {
     it('an unknown payout_iban_id is a 422 naming the field, and nothing is declared', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
-      expectRule(await post(as.alice, totalPath(policyId), { payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), payoutIbanId: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
+      expectRule(await post(as.alice, totalPath(policyId), { payoutIbanId: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
       expect(await declaredCount(policyId)).toBe(0);
     });
 
@@ -533,35 +533,35 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const { subscriberId, policyId, compartmentId } = await policyWithoutPayoutIban();
       expectRule(await post(as.backoffice, partialPath(policyId, compartmentId), { amount: eur(60_000) }), 'NO_CONFIRMED_PAYOUT_IBAN');
       // An IBAN a broker registered is no default and cannot be paid to, named or not.
-      const pending = await post(as.broker, `/v1/pay-out/subscribers/${subscriberId}/ibans`, { iban: 'FR1420041010050500013M02606', holder_name: 'Chloé Roux' });
+      const pending = await post(as.broker, `/v1/pay-out/subscribers/${subscriberId}/ibans`, { iban: 'FR1420041010050500013M02606', holderName: 'Chloé Roux' });
       expect(pending.status).toBe(201);
       expectRule(await post(as.broker, totalPath(policyId), {}), 'NO_CONFIRMED_PAYOUT_IBAN');
-      expectRule(await post(as.broker, totalPath(policyId), { payout_iban_id: pending.json.id }), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payout_iban_id');
+      expectRule(await post(as.broker, totalPath(policyId), { payoutIbanId: pending.json.id }), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payoutIbanId');
       expect(await declaredCount(policyId)).toBe(0);
     });
 
     it('redirected money: a broker’s IBAN in another holder’s name cannot be made the default nor paid to until the subscriber confirmed it, its proof was accepted and back-office approved the holder', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      const registered = await post(as.broker, '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: 'FR1420041010050500013M02606', holder_name: 'Mallory Marchand' });
+      const registered = await post(as.broker, '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: 'FR1420041010050500013M02606', holderName: 'Mallory Marchand' });
       expect(registered.status).toBe(201);
       const ibanId = registered.json.id;
       const makeDefault = (who: 'broker' | 'partner') => call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/make-default`, { method: 'PATCH', headers: as[who] });
       for (const who of ['broker', 'partner'] as const) expectError(await makeDefault(who), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
-      const earlyRelease = { amount: eur(100_000), reason: 'over_indebtedness', payout_iban_id: ibanId };
-      expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payout_iban_id');
+      const earlyRelease = { amount: eur(100_000), reason: 'over_indebtedness', payoutIbanId: ibanId };
+      expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payoutIbanId');
       // The subscriber confirms it and a RIB proof is accepted: still another holder, so still not payable.
       expect((await confirmWithCode(server, as.broker, 'sbr_alice', ibanId)).status).toBe(200);
       await acceptIbanProof(server, as.backoffice, 'sbr_alice', ibanId);
-      expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payout_iban_id');
+      expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payoutIbanId');
       expect(await declaredCount(policyId)).toBe(0);
       // Back-office approves the holder (a co-holder on the proof): now it is usable.
       const approved = await post(as.backoffice, `/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/review`, { decision: 'approve' });
       expect(approved.json).toMatchObject({ status: 'confirmed' });
       const declared = await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease);
       expect(declared.status).toBe(201);
-      expect(declared.json).toMatchObject({ payout_iban: 'FR14 **** **** **** **** ***2 606', payout_iban_source: 'registered' });
+      expect(declared.json).toMatchObject({ payoutIban: 'FR14 **** **** **** **** ***2 606', payoutIbanSource: 'registered' });
       // Alice's default is untouched: a declaration without payout_iban_id still goes to her debit IBAN.
-      expect((await post(as.broker, partialPath(policyId, compartments.C2), { amount: eur(100_000), reason: 'over_indebtedness' })).json).toMatchObject({ payout_iban: DEMO_IBAN_MASKED, payout_iban_source: 'subscription_debit' });
+      expect((await post(as.broker, partialPath(policyId, compartments.C2), { amount: eur(100_000), reason: 'over_indebtedness' })).json).toMatchObject({ payoutIban: DEMO_IBAN_MASKED, payoutIbanSource: 'subscription_debit' });
     });
   });
 
@@ -588,7 +588,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
       const declared = await post(as[who], partialPath(policyId, compartments.MAIN), { amount: eur(60_000) });
       expect(declared.status).toBe(201);
-      expect(declared.json).toMatchObject({ declared_by: kind, payout_iban: DEMO_IBAN_MASKED });
+      expect(declared.json).toMatchObject({ declaredBy: kind, payoutIban: DEMO_IBAN_MASKED });
       expect((await notificationsOf(server, declared.json.id)).map((n) => [n.recipient_user_id, n.template, n.payload.declaredBy])).toEqual([['usr_alice', 'surrender_declared', kind]]);
       expect((await auditOf(server, declared.json.id))[0]).toMatchObject({ action: 'surrender.partial_declared', actor_kind: kind });
       expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).status).toBe(200);
