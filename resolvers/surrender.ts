@@ -3,6 +3,7 @@ import type { PartialSurrenderInput, TotalSurrenderInput } from '../domain/surre
 import type { PolicyRow } from '../store/policy-store';
 import type { SurrenderDeclarationRow, SurrenderEventRow, SurrenderKind } from '../store/surrender-store';
 import { acting, money } from './adapt';
+import { surrenderReasonOf } from '../domain/surrender/surrender-rules';
 
 
 export const surrenderResolvers = {
@@ -30,6 +31,10 @@ export const surrenderResolvers = {
     paymentDueBy: (d: SurrenderDeclarationRow) => d.due_by,
     paidAt: (d: SurrenderDeclarationRow) => d.paid_at,
     rejectionReason: (d: SurrenderDeclarationRow) => d.rejection_reason,
+    reason: (d: SurrenderDeclarationRow) => surrenderReasonOf(d.reason),
+    // REST spells enum values with '-' (`client-request`), as the public docs do.
+    reasonCode: (d: SurrenderDeclarationRow) => surrenderReasonOf(d.reason)?.replaceAll('_', '-') ?? null,
+    earlyReleaseCase: (d: SurrenderDeclarationRow) => d.early_release_case,
     declaredBy: (d: SurrenderDeclarationRow) => d.declared_by_kind,
     history: (d: SurrenderDeclarationRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.history([d.id]),
     requiredDocuments: (d: SurrenderDeclarationRow, _: unknown, ctx: RequestContext) => ctx.services.surrender.requiredDocuments(d),

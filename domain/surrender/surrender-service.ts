@@ -24,25 +24,32 @@ import {
   checkNoOpenTotalSurrender,
   checkPartialAmount,
   checkPolicySurrenderable,
-  checkSurrenderAmount,
   NO_TERMS,
   OPEN_STATUSES,
+  requestInstant,
   reservedOn,
+  SURRENDER_CURRENCIES,
   totalSurrenderValue,
+  type SurrenderReason,
 } from './surrender-rules';
+import { toMinorUnits, type ScaledAmount } from '../shared/scaled-money';
 
 export interface TotalSurrenderInput {
-  /** PER: an early-release case (L224-4 CMF). Assurance-vie: optional free text. */
-  reason?: string | null;
+  /** Why it is asked for; absent: client_request. */
+  reason?: SurrenderReason | null;
+  /** The Paris date (YYYY-MM-DD) the subscriber asked; absent: today. */
+  requestedAt?: string | null;
+  /** PER: the early-release case (L224-4 CMF), required. Assurance-vie: refused. */
+  earlyReleaseCase?: string | null;
   /** One of the subscriber's confirmed pay-out IBANs; by default their default one. */
   payoutIbanId?: string | null;
 }
 
 export interface PartialSurrenderInput extends TotalSurrenderInput {
-  amount: { amount: number; currency: string };
+  /** As the REST contract writes it (value x 10^-scale); converted exactly to minor units. */
+  amount: ScaledAmount;
+  requestedAt: string;
 }
-
-const MAX_REASON_LENGTH = 500;
 
 /** What a declaration needs once the rules of its kind have passed. */
 interface Draft {
@@ -50,7 +57,6 @@ interface Draft {
   compartment: CompartmentRow | null;
   amount: number;
   currency: string;
-  reason: string | null;
   /** PER: the early-release case, whose supporting documents the declaration waits for. */
   earlyRelease: PerEarlyReleaseCase | null;
 }
@@ -78,33 +84,32 @@ export class SurrenderService {
 
   /** Declares the surrender of the whole policy; the policy closes when the payment is confirmed. */
   declareTotal(acting: Acting, policyId: string, input: TotalSurrenderInput): Promise<SurrenderDeclarationRow> {
-    checkReasonLength(input.reason);
     return this.declare(acting, policyId, null, input, async (tx, policy, product, open) => {
       checkNoOpenPartialSurrender(open.map(openView));
       const compartments = await this.policyStore.compartments([policy.id], tx);
       for (const c of compartments) checkCompartmentSurrenderable('total', c.status);
       const amount = totalSurrenderValue(compartments);
-      const { reason, earlyRelease } = this.reasonFor(product, input.reason, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
-      return { kind: 'total', compartment: null, amount, currency: product.currency, reason, earlyRelease };
+      const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
+      return { kind: 'total', compartment: null, amount, currency: product.currency, earlyRelease };
     });
   }
 
   /** Declares the surrender of an amount from one compartment. */
   declarePartial(acting: Acting, policyId: string, compartmentId: string, input: PartialSurrenderInput): Promise<SurrenderDeclarationRow> {
-    checkReasonLength(input.reason);
-    checkSurrenderAmount(input.amount.amount);
+    // Positive, exact and within the limit: 400 naming amount.value or amount.scale otherwise.
+    const requested = toMinorUnits(input.amount, SURRENDER_CURRENCIES);
     return this.declare(acting, policyId, compartmentId, input, async (tx, _policy, product, open, found) => {
       // declare() loaded it and answered 404 when the policy has no such compartment.
       const compartment = found!;
       checkCompartmentSurrenderable('partial', compartment.status);
-      const { reason, earlyRelease } = this.reasonFor(product, input.reason, [compartment.code]);
+      const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, [compartment.code]);
       const terms = await this.store.terms(product.id, tx);
       checkPartialAmount(
-        input.amount,
+        requested,
         { value: compartment.value, currency: compartment.currency, reserved: reservedOn(compartment.id, open.map(openView)) },
         terms ? { minPartialAmount: terms.min_partial_amount, minRemainingBalance: terms.min_remaining_balance } : NO_TERMS,
       );
-      return { kind: 'partial', compartment, amount: input.amount.amount, currency: compartment.currency, reason, earlyRelease };
+      return { kind: 'partial', compartment, amount: requested.amount, currency: compartment.currency, earlyRelease };
     });
   }
 
@@ -163,12 +168,14 @@ export class SurrenderService {
         const id = newId('sur');
         const consents = await this.acceptedBeneficiaries.relyOnConsents(tx, policy.id, id);
         const now = this.clock.now();
+        const requestedAt = requestInstant(input.requestedAt ?? null, policy.issued_at, now);
+        const reason: SurrenderReason = input.reason ?? 'client_request';
         const awaiting = draft.earlyRelease !== null;
         const row: SurrenderDeclarationRow = {
           id, policy_id: policy.id, kind: draft.kind, compartment_id: draft.compartment?.id ?? null, status: awaiting ? 'awaiting_documents' : 'received',
-          amount: draft.amount, currency: draft.currency, reason: draft.reason, early_release_case: draft.earlyRelease,
+          amount: draft.amount, currency: draft.currency, reason, early_release_case: draft.earlyRelease,
           payout_iban_masked: maskIban(payout.iban), payout_iban_source: payout.source, payout_iban_id: payout.ibanId,
-          requested_at: now, due_by: awaiting ? null : surrenderPaymentDueBy(now), declared_by_kind: viewer.kind, declared_by_id: viewer.id,
+          requested_at: requestedAt, due_by: awaiting ? null : surrenderPaymentDueBy(requestedAt), declared_by_kind: viewer.kind, declared_by_id: viewer.id,
           paid_amount: null, paid_at: null, rejection_reason: null, updated_at: now,
         };
         const requiredDocuments = draft.earlyRelease ? EARLY_RELEASE_DOCUMENTS[draft.earlyRelease].map((d) => d.item) : [];
@@ -177,7 +184,7 @@ export class SurrenderService {
         await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null });
         await this.audit.record(tx, {
           actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
-          details: { policyId: policy.id, compartmentId: row.compartment_id, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
+          details: { policyId: policy.id, compartmentId: row.compartment_id, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, earlyReleaseCase: row.early_release_case, requestedAt: row.requested_at.toISOString(), payoutIban: row.payout_iban_masked, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
         });
         await this.outbox.enqueue(tx, {
           recipientUserId: policy.user_id, channel: 'email', template: 'surrender_declared',
@@ -190,14 +197,6 @@ export class SurrenderService {
       if (isUniqueViolation(error)) throw new AppError('conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
       throw error;
     }
-  }
-
-  /** PER: the early-release case and where the money comes from. Assurance-vie: any reason, or none. */
-  private reasonFor(product: ProductRow, reason: string | null | undefined, sources: string[]): { reason: string | null; earlyRelease: PerEarlyReleaseCase | null } {
-    if (product.kind !== 'per') return { reason: reason?.trim() || null, earlyRelease: null };
-    const earlyRelease = perEarlyReleaseCase(reason);
-    checkEarlyReleaseSources(earlyRelease, sources);
-    return { reason: earlyRelease, earlyRelease };
   }
 
   /**
@@ -220,6 +219,16 @@ export class SurrenderService {
 
 const openView = (d: SurrenderDeclarationRow) => ({ kind: d.kind, compartmentId: d.compartment_id, amount: d.amount });
 
-function checkReasonLength(reason: string | null | undefined): void {
-  if (reason && reason.length > MAX_REASON_LENGTH) throw new AppError('invalid_request', 'REASON_TOO_LONG', { field: 'reason' });
+/**
+ * PER: the early-release case (required) and where the money comes from. An assurance-vie pays out on
+ * request: an early-release case there is a mistake the caller should hear about (422).
+ */
+function earlyReleaseFor(product: ProductRow, earlyReleaseCase: string | null | undefined, sources: string[]): PerEarlyReleaseCase | null {
+  if (product.kind !== 'per') {
+    if (earlyReleaseCase != null) throw new AppError('unprocessable', 'EARLY_RELEASE_ONLY_FOR_PER', { field: 'earlyReleaseCase' });
+    return null;
+  }
+  const earlyRelease = perEarlyReleaseCase(earlyReleaseCase);
+  checkEarlyReleaseSources(earlyRelease, sources);
+  return earlyRelease;
 }

@@ -16,6 +16,7 @@ import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { ACCESS_MATRIX, ACTORS, ALICE_PAYOUT_IBAN, SUBSCRIPTION_BODY, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
 import { tinyPng } from '../support/files';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const PARTNER = { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' };
@@ -133,9 +134,9 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     const documents = await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/documents`), 'documents');
     fixtures.documentId = documents[0].id;
     await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/signing`, { method: 'otp' }), 'signature');
-    fixtures.totalDeclarationId = (await expectCreated(post('backoffice', '/v1/total-surrender/policies/pol_alice_av/declarations', { reason: 'setup' }), 'total surrender')).id;
+    fixtures.totalDeclarationId = (await expectCreated(post('backoffice', '/v1/total-surrender/policies/pol_alice_av/declarations', { reason: 'client-request' }), 'total surrender')).id;
     fixtures.partialDeclarationId = (
-      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' }), 'partial surrender')
+      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' }), 'partial surrender')
     ).id;
     fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
     fixtures.evidenceId = (await expectCreated(

@@ -1,3 +1,4 @@
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 /**
  * Function-level access matrix (docs/SECURITY.md 16) and committed inventory (docs/SECURITY.md 18).
  *
@@ -306,13 +307,13 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
 
   // surrender: a total surrender of pol_alice_av is already open (409); partials add a small amount
-  { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' }, body: { reason: 'access matrix' } }) },
+  { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' }, body: { reason: 'client-request' } }) },
   { kind: 'rest', key: `GET ${TOTAL}/{declarationId}`, expect: ALICES, request: (f) => ({ params: { policyId: 'pol_alice_av', declarationId: f.totalDeclarationId } }) },
   {
     kind: 'rest',
     key: `POST ${PARTIAL}`,
     expect: ALICES,
-    request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1' }, body: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' } }),
+    request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1' }, body: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } }),
   },
   {
     kind: 'rest',
@@ -321,12 +322,12 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     request: (f) => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', declarationId: f.partialDeclarationId } }),
   },
   { kind: 'graphql', key: 'Query.surrenderDeclaration', expect: ALICES, request: (f) => ({ variables: { policyId: 'pol_alice_av', id: f.totalDeclarationId } }) },
-  { kind: 'graphql', key: 'Mutation.declareTotalSurrender', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av', input: { reason: 'access matrix' } } }) },
+  { kind: 'graphql', key: 'Mutation.declareTotalSurrender', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av', input: { reason: 'client_request' } } }) },
   {
     kind: 'graphql',
     key: 'Mutation.declarePartialSurrender',
     expect: ALICES,
-    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', input: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' } } }),
+    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', input: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } } }),
   },
 
   // pay-out IBANs: alice registered hers (409 again, awaiting its proof: not pending confirmation, not

@@ -4,6 +4,7 @@ import { expectGraphqlInvalid, expectRestInvalid } from '../support/invalid';
 import { startTestServer, type TestServer } from '../support/server';
 import { MAX_AMOUNT_MINOR_UNITS } from '../../domain/shared/money-limits';
 import { sameInsureeBody, subscriberBody, subscriptionBody } from '../support/subscription-inputs';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 
 /**
  * The central input guard (schema/input-guard.ts) and the bounded date scalars: text with control
@@ -102,10 +103,10 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     expectRestInvalid(await create({ scheduledPayment: { ...eur(Number.MAX_SAFE_INTEGER), frequency: 'monthly' } }), ['scheduledPayment.amount AMOUNT_ABOVE_MAXIMUM']);
     const atMaximum = await create({ initialPayment: eur(MAX_AMOUNT_MINOR_UNITS) });
     expect({ status: atMaximum.status, amount: atMaximum.json.initialPayment?.amount }).toEqual({ status: 201, amount: MAX_AMOUNT_MINOR_UNITS });
-    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: eur(MAX_AMOUNT_MINOR_UNITS + 1) }, alice);
-    expectRestInvalid(surrender, ['amount.amount AMOUNT_ABOVE_MAXIMUM']);
-    const graphql = await gql(server.url, 'mutation { declarePartialSurrender(policyId: "pol_alice_av", compartmentId: "cmp_any", input: { amount: { amount: 10000000001, currency: "EUR" } }) { id } }', { token: backofficeToken });
-    expectGraphqlInvalid(graphql, ['amount.amount AMOUNT_ABOVE_MAXIMUM']);
+    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: scaledEur(MAX_AMOUNT_MINOR_UNITS + 1), requestedAt: parisToday() }, alice);
+    expectRestInvalid(surrender, ['amount.value AMOUNT_ABOVE_MAXIMUM']);
+    const graphql = await gql(server.url, 'mutation { declarePartialSurrender(policyId: "pol_alice_av", compartmentId: "cmp_any", input: { amount: { value: 10000000001, scale: 2, currency: "EUR" }, requestedAt: "2026-01-02" }) { id } }', { token: backofficeToken });
+    expectGraphqlInvalid(graphql, ['amount.value AMOUNT_ABOVE_MAXIMUM']);
   });
 
   it('GraphQL: without credentials, a protected field with bad input is still 401 first', async () => {

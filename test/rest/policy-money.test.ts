@@ -5,6 +5,7 @@ import { partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 import { PAYMENTS_SECRET, paymentsEvent } from '../support/surrender-fixtures';
 import { expectRestInvalid } from '../support/invalid';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 
 /**
  * A policy's money end to end: the ledger written at issue, at surrender payment and at withdrawal, and
@@ -86,7 +87,7 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
     return declared.json.id;
   }
   async function declarePartial(policyId: string, compartmentId: string, amount: number): Promise<string> {
-    const declared = await post(as.alice, `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`, { amount: eur(amount) });
+    const declared = await post(as.alice, `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`, { amount: scaledEur(amount), requestedAt: parisToday() });
     expectStatus(declared, 201, 'partial surrender');
     return declared.json.id;
   }
