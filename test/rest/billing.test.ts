@@ -207,12 +207,29 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
       ['type=commission', 'type', undefined],
       ['type=INDUCEMENT', 'type', undefined],
       ['type=', 'type', undefined],
+      ['page=', 'page', undefined],
+      ['page=99999999999', 'page', undefined],
+      ['perPage=-1', 'perPage', 'PAGE_SIZE_OUT_OF_RANGE'],
+      ['perPage=1e2', 'perPage', undefined],
+      ['perPage=', 'perPage', undefined],
+      ['type=inducement%20', 'type', undefined],
+      ['type=inducement,business-commission', 'type', undefined],
       [`page=2&after=${demoStatements[0].id}`, 'page', 'PAGE_WITH_CURSOR'],
     ] as Array<[string, string, string | undefined]>) {
       const answer = await get('broker', `${LIST}?${query}`);
       expect({ query, status: answer.status }).toEqual({ query, status: 400 });
       expect(answer.json.errors[0]).toMatchObject({ code: 'invalid_request', field, ...(reason ? { message: reason } : {}) });
     }
+  });
+
+  it('answers the docs\' example, page=2&perPage=50&type=inducement: the second page of 50 inducements (empty here)', async () => {
+    const answer = await get('broker', `${LIST}?page=2&perPage=50&type=inducement`);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ items: [], page: 2, perPage: 50, pageInfo: { hasNextPage: false } });
+    const first = await get('broker', `${LIST}?page=1&perPage=1&type=inducement`);
+    expect(first.json).toMatchObject({ page: 1, perPage: 1, pageInfo: { hasNextPage: true } });
+    expect(first.json.items).toHaveLength(1);
+    expect(first.json.items[0].type).toBe('inducement');
   });
 
   it('filters by type: inducement or business-commission, as the docs spell them', async () => {

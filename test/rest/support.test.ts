@@ -152,6 +152,15 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     expect((await send('alice', 'POST', open('sbr_alice'), { subject: 'Sujet', message: 'Bonjour' })).json).toMatchObject({ category: 'other', subject: 'Sujet' });
   });
 
+  it('a body that is not JSON, or not a JSON object, is a 400; so is a subscriberId we do not know the form of', async () => {
+    const malformed = await call(`${server.url}${open('sbr_alice')}`, { method: 'POST', headers: { ...headers.alice, 'content-type': 'application/json' }, body: '{"message": "Bonjour' });
+    expect({ status: malformed.status, error: malformed.json.errors[0] }).toMatchObject({ status: 400, error: { code: 'invalid_request', message: 'MALFORMED_JSON' } });
+    const array = await call(`${server.url}${open('sbr_alice')}`, { method: 'POST', headers: { ...headers.alice, 'content-type': 'application/json' }, body: '["Bonjour"]' });
+    expect({ status: array.status, error: array.json.errors[0] }).toMatchObject({ status: 400, error: { code: 'invalid_request', message: 'BODY_MUST_BE_A_JSON_OBJECT' } });
+    const number = await send('alice', 'POST', open('sbr_alice'), { message: 42 });
+    expect({ status: number.status, error: number.json.errors[0] }).toMatchObject({ status: 400, error: { code: 'invalid_request', field: 'message' } });
+  });
+
   it('a client cannot set the status, the reference or who opened it: unknown body properties are 400', async () => {
     for (const extra of [{ status: 'closed' }, { reference: 'SR-2000-000001' }, { openedByKind: 'backoffice' }, { subscriberId: 'sbr_bob' }]) {
       const answer = await send('alice', 'POST', open('sbr_alice'), body(extra));

@@ -277,6 +277,9 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         const { policyId } = await freshPolicy(server, 'alice', 'av');
         const malformed = await call(`${server.url}${totalPath(policyId)}`, { method: 'POST', headers: { ...as.alice, 'content-type': 'application/json' }, body: '{"reason": "client-request",' });
         expectError(malformed, 400, 'invalid_request', 'MALFORMED_JSON');
+        // Not application/json (the docs: a 400; the error-code rename turns this 415 into it).
+        const text = await call(`${server.url}${totalPath(policyId)}`, { method: 'POST', headers: { ...as.alice, 'content-type': 'text/plain' }, body: 'reason=client-request' });
+        expectError(text, 415, 'unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
         expect(await declaredCount(policyId)).toBe(0);
       });
     });
@@ -376,6 +379,9 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
         const malformed = await call(`${server.url}${partialPath(policyId, compartments.MAIN)}`, { method: 'POST', headers: { ...as.alice, 'content-type': 'application/json' }, body: '{"amount": {"value": 1' });
         expectError(malformed, 400, 'invalid_request', 'MALFORMED_JSON');
+        const form = await call(`${server.url}${partialPath(policyId, compartments.MAIN)}`, { method: 'POST', headers: { ...as.alice, 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=1' });
+        expectError(form, 415, 'unsupported_media_type', 'UNSUPPORTED_CONTENT_TYPE');
+        expect(await declaredCount(policyId)).toBe(0);
       });
     });
   });
