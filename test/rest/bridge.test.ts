@@ -219,6 +219,22 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
     });
   });
 
+  describe('the wire speaks GraphQL\'s names (camelCase), the OAuth 2.0 names on the token routes only', () => {
+    it('answers with GraphQL\'s field names, and hears a snake_case key as an unknown field', async () => {
+      const { token } = await login(server.url, 'alice@demo.test', newAddress());
+      const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(Object.keys(me.json).sort()).toEqual(['clientId', 'distributorId', 'email', 'id', 'kind', 'subscriberId']);
+      const snake = await call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, json: { first_name: 'Alice' } });
+      expect(snake.status).toBe(400);
+      expect(snake.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'invalid_request', message: 'UNKNOWN_FIELD', field: 'first_name' })]));
+    });
+
+    it('the login route answers access_token, token_type and expires_in', async () => {
+      const answer = await loginJson({ email: 'alice@demo.test', password: DEMO_PASSWORD });
+      expect(Object.keys(answer.json).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
+    });
+  });
+
   describe('/v1/auth/token takes JSON and form bodies', () => {
     const token = (headers: Record<string, string>, body: string) =>
       call(`${server.url}/v1/auth/token`, { method: 'POST', headers: { 'x-client-certificate-serial': PARTNER.serial, 'x-forwarded-for': newAddress(), ...headers }, body });
