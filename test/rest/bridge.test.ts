@@ -224,9 +224,11 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const { token } = await login(server.url, 'alice@demo.test', newAddress());
       const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(Object.keys(me.json).sort()).toEqual(['clientId', 'distributorId', 'email', 'id', 'kind', 'subscriberId']);
-      const snake = await call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, json: { firstName: 'Alice' } });
+      // wire-codemod: keep (the next two lines send and expect snake_case on purpose)
+      const snake = await call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, json: { first_name: 'Alice' } });
       expect(snake.status).toBe(400);
-      expect(snake.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'invalid_request', message: 'UNKNOWN_FIELD', field: 'firstName' })]));
+      // wire-codemod: keep
+      expect(snake.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'invalid_request', message: 'UNKNOWN_FIELD', field: 'first_name' })]));
     });
 
     it('the login route answers access_token, token_type and expires_in', async () => {

@@ -372,7 +372,8 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       it('a reason is optional, from the same list as a total surrender', async () => {
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
         expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), reason: 'compliance' })).json.reason).toBe('compliance');
-        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), reason: 'client-request' }), 400, 'invalid_request', 'INVALID_FIELD_VALUE', 'reason');
+        // wire-codemod: keep (free text is no longer a reason)
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), reason: 'new car' }), 400, 'invalid_request', 'INVALID_FIELD_VALUE', 'reason');
       });
 
       it('a body that is not JSON is a 400', async () => {
