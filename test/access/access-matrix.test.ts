@@ -136,7 +136,7 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/signing`, { method: 'otp' }), 'signature');
     fixtures.totalDeclarationId = (await expectCreated(post('backoffice', '/v1/total-surrender/policies/pol_alice_av/declarations', { reason: 'client-request' }), 'total surrender')).id;
     fixtures.partialDeclarationId = (
-      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' }), 'partial surrender')
+      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: scaledEur(50_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' }), 'partial surrender')
     ).id;
     fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
     fixtures.evidenceId = (await expectCreated(

@@ -49,7 +49,7 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
 
   it('declarePartialSurrender of a PER: awaiting its documents (no deadline yet), listed on the policy and readable by id', async () => {
     const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-    const answer = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.C1, input: { amount: scaledEur(75_000), requestedAt: parisToday(), earlyReleaseCase: 'main_residence_purchase' } } });
+    const answer = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.C1, input: { amount: scaledEur(75_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'main_residence_purchase' } } });
     expect(answer.json.errors).toBeUndefined();
     const declared = answer.json.data.declarePartialSurrender;
     expect(declared).toMatchObject({
@@ -69,11 +69,11 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
     const reasonFields = `mutation($policyId: ID!, $compartmentId: ID!, $input: DeclarePartialSurrenderInput!) {
       declarePartialSurrender(policyId: $policyId, compartmentId: $compartmentId, input: $input) { amount { amount currency } reason reasonCode earlyReleaseCase }
     }`;
-    const input = { amount: { value: 6_000_000, scale: 4, currency: 'EUR' }, requestedAt: parisToday(), reason: 'regulatory' };
+    const input = { amount: { value: 6_000_000, scale: 4, currency: 'EUR' }, requestedAt: parisToday(server.clock), reason: 'regulatory' };
     const answer = await gql(server.url, reasonFields, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input } });
     expect(answer.json.data.declarePartialSurrender).toEqual({ amount: eur(60_000), reason: 'regulatory', reasonCode: 'regulatory', earlyReleaseCase: null });
     const total = await freshPolicy(server, 'alice', 'av');
-    const declared = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: total.policyId, input: { reason: 'client_request', requestedAt: parisToday() } } });
+    const declared = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: total.policyId, input: { reason: 'client_request', requestedAt: parisToday(server.clock) } } });
     expect(declared.json.data.declareTotalSurrender.reason).toBe('client_request');
     const finer = await gql(server.url, reasonFields, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input: { ...input, amount: { value: 60_001, scale: 3, currency: 'EUR' } } } });
     expect(finer.json.errors.map((e: { extensions: { field: string } }) => e.extensions.field)).toEqual(['amount.value']);
@@ -97,18 +97,18 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
     const per = await freshPolicy(server, 'alice', 'per');
     const other = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { earlyReleaseCase: 'sabbatical' } } });
     expect(failure(other)).toEqual({ message: 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', code: 'unprocessable' });
-    const c3 = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C3, input: { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'main_residence_purchase' } } });
+    const c3 = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C3, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'main_residence_purchase' } } });
     expect(failure(c3)).toEqual({ message: 'MAIN_RESIDENCE_NOT_FROM_C3', code: 'unprocessable' });
     expect((await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { earlyReleaseCase: 'disability_of_holder' } } })).json.errors).toBeUndefined();
-    const second = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } } });
+    const second = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' } } });
     expect(failure(second)).toEqual({ message: 'TOTAL_SURRENDER_ALREADY_OPEN', code: 'conflict' });
-    const negative = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: scaledEur(-5), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } } });
+    const negative = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: scaledEur(-5), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' } } });
     expect(failure(negative)).toEqual({ message: 'VALUE_NOT_POSITIVE_INTEGER', code: 'invalid_request' });
   });
 
   it('a rejected declaration shows its reason and history', async () => {
     const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-    const declared = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday() } } })).json.data.declarePartialSurrender;
+    const declared = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } })).json.data.declarePartialSurrender;
     await paymentsEvent(server, 'surrender.processing', { declaration_id: declared.id });
     await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.id, reason: 'IBAN closed' });
     const read = (await gql(server.url, DECLARATION, { token: tokens.alice, variables: { policyId, id: declared.id, compartmentId: compartments.MAIN } })).json.data.surrenderDeclaration;
@@ -126,7 +126,7 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
 
     beforeAll(async () => {
       bobs = await freshPolicy(server, 'bob', 'av');
-      bobsDeclaration = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.bob, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday() } } })).json.data.declarePartialSurrender.id;
+      bobsDeclaration = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.bob, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } })).json.data.declarePartialSurrender.id;
     });
 
     it('declaring on B’s policy or compartment, exactly as for ones that do not exist', async () => {
@@ -134,10 +134,10 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
       const missing = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: 'pol_nobody' } });
       expect(failure(total)).toEqual({ message: 'POLICY_NOT_FOUND', code: 'not_found' });
       expect(failure(missing)).toEqual(failure(total));
-      const partial = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday() } } });
+      const partial = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } });
       expect(failure(partial)).toEqual({ message: 'POLICY_NOT_FOUND', code: 'not_found' });
       const alices = await freshPolicy(server, 'alice', 'av');
-      const foreignCompartment = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: alices.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday() } } });
+      const foreignCompartment = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: alices.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } });
       expect(failure(foreignCompartment)).toEqual({ message: 'COMPARTMENT_NOT_FOUND', code: 'not_found' });
     });
 

@@ -103,7 +103,7 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     expectRestInvalid(await create({ scheduledPayment: { ...eur(Number.MAX_SAFE_INTEGER), frequency: 'monthly' } }), ['scheduledPayment.amount AMOUNT_ABOVE_MAXIMUM']);
     const atMaximum = await create({ initialPayment: eur(MAX_AMOUNT_MINOR_UNITS) });
     expect({ status: atMaximum.status, amount: atMaximum.json.initialPayment?.amount }).toEqual({ status: 201, amount: MAX_AMOUNT_MINOR_UNITS });
-    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: scaledEur(MAX_AMOUNT_MINOR_UNITS + 1), requestedAt: parisToday() }, alice);
+    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: scaledEur(MAX_AMOUNT_MINOR_UNITS + 1), requestedAt: parisToday(server.clock) }, alice);
     expectRestInvalid(surrender, ['amount.value AMOUNT_ABOVE_MAXIMUM']);
     const graphql = await gql(server.url, 'mutation { declarePartialSurrender(policyId: "pol_alice_av", compartmentId: "cmp_any", input: { amount: { value: 10000000001, scale: 2, currency: "EUR" }, requestedAt: "2026-01-02" }) { id } }', { token: backofficeToken });
     expectGraphqlInvalid(graphql, ['amount.value AMOUNT_ABOVE_MAXIMUM']);

@@ -87,7 +87,7 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
     return declared.json.id;
   }
   async function declarePartial(policyId: string, compartmentId: string, amount: number): Promise<string> {
-    const declared = await post(as.alice, `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`, { amount: scaledEur(amount), requestedAt: parisToday() });
+    const declared = await post(as.alice, `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`, { amount: scaledEur(amount), requestedAt: parisToday(server.clock) });
     expectStatus(declared, 201, 'partial surrender');
     return declared.json.id;
   }

@@ -71,7 +71,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   describe('a partial surrender from an assurance-vie', () => {
     it('is received with its amount, masked payout IBAN and legal deadline, readable at its own path', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(100_000), requestedAt: parisToday(), reason: 'client-request' });
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(100_000), requestedAt: parisToday(server.clock), reason: 'client-request' });
       expect(declared.status).toBe(201);
       expect(declared.json).toEqual({
         id: expect.stringMatching(/^sur_/),
@@ -102,7 +102,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('records an audit entry with the request id and a notification to the subscriber, never the full IBAN', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       const audit = await auditOf(server, declared.json.id);
       expect(audit).toEqual([
         {
@@ -134,8 +134,8 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     describe('an amount is required, unknown properties are refused (400)', () => {
       it('an amount is required, unknown properties are refused', async () => {
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { requestedAt: parisToday() }), 400, 'invalid_request', 'REQUIRED_FIELD_MISSING', 'amount');
-        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(), status: 'paid' }), 400, 'invalid_request', 'UNKNOWN_FIELD', 'status');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { requestedAt: parisToday(server.clock) }), 400, 'invalid_request', 'REQUIRED_FIELD_MISSING', 'amount');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), status: 'paid' }), 400, 'invalid_request', 'UNKNOWN_FIELD', 'status');
       });
     });
 
@@ -148,27 +148,27 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         ['the whole compartment', 1_287_450, 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE'],
       ])('%s', async (_label, amount, reason) => {
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-        expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(amount), requestedAt: parisToday() }), reason, 'amount.value');
+        expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(amount), requestedAt: parisToday(server.clock) }), reason, 'amount.value');
         expect(await declaredCount(policyId)).toBe(0);
       });
 
       it('accepts exactly the minimum, and exactly what leaves the minimum remaining balance', async () => {
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-        expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday() })).status).toBe(201);
+        expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday(server.clock) })).status).toBe(201);
         // 1,287,450 - 50,000 reserved = 1,237,450 available; leaving 100,000.
-        expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(1_137_450), requestedAt: parisToday() })).status).toBe(201);
-        expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday() }), 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', 'amount.value');
+        expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(1_137_450), requestedAt: parisToday(server.clock) })).status).toBe(201);
+        expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday(server.clock) }), 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', 'amount.value');
       });
 
       it('is in euros (400 naming amount.currency)', async () => {
         const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: { value: 60_000, scale: 2, currency: 'USD' }, requestedAt: parisToday() }), 400, 'invalid_request', 'CURRENCY_NOT_ACCEPTED', 'amount.currency');
+        expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: { value: 60_000, scale: 2, currency: 'USD' }, requestedAt: parisToday(server.clock) }), 400, 'invalid_request', 'CURRENCY_NOT_ACCEPTED', 'amount.currency');
       });
     });
 
     it('goes received -> processing -> paid through the payments webhook, lowering the compartment once', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(200_000), requestedAt: parisToday() });
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(200_000), requestedAt: parisToday(server.clock) });
       const path = `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`;
 
       expect((await paymentsEvent(server, 'surrender.processing', { declaration_id: declared.json.id })).json).toEqual({ received: true, duplicate: false });
@@ -200,7 +200,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('applies a payment once: a replayed webhook-id and a second distinct paid event change nothing', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(200_000), requestedAt: parisToday() });
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(200_000), requestedAt: parisToday(server.clock) });
       const webhookId = `msg_replay_${randomBytes(4).toString('hex')}`;
       expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id }, webhookId)).json).toEqual({ received: true, duplicate: false });
       expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id }, webhookId)).json).toEqual({ received: true, duplicate: true });
@@ -217,12 +217,12 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('rejected: keeps the money in the compartment, shows the reason, and frees the reserved amount', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(1_187_450), requestedAt: parisToday() });
-      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday() }), 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', 'amount.value');
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(1_187_450), requestedAt: parisToday(server.clock) });
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday(server.clock) }), 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', 'amount.value');
       expect((await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id, reason: 'beneficiary account closed' })).status).toBe(200);
       expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json).toMatchObject({ status: 'rejected', rejectionReason: 'beneficiary account closed', paidAmount: null });
       expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_287_450 });
-      expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday() })).status).toBe(201);
+      expect((await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(50_000), requestedAt: parisToday(server.clock) })).status).toBe(201);
       expect((await notificationsOf(server, declared.json.id)).map((n) => n.template)).toEqual(['surrender_declared', 'surrender_rejected']);
     });
   });
@@ -422,12 +422,12 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const first = await post(as.alice, totalPath(policyId), {});
       expect(first.status).toBe(201);
       expectError(await post(as.alice, totalPath(policyId), {}), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
-      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
       await paymentsEvent(server, 'surrender.processing', { declaration_id: first.json.id });
       expectError(await post(as.broker, totalPath(policyId), {}), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
       // Once rejected, it is no longer open.
       await paymentsEvent(server, 'surrender.rejected', { declaration_id: first.json.id, reason: 'identity check failed' });
-      const partial = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const partial = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expect(partial.status).toBe(201);
       // Nor a total one while a partial payment may be on its way; once it is paid, the rest can go.
       expectError(await post(as.alice, totalPath(policyId), {}), 409, 'conflict', 'PARTIAL_SURRENDER_OPEN');
@@ -462,14 +462,14 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     it('a suspended, liquidating or closed compartment refuses a partial surrender (409 naming the state)', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
       expect((await transition(policyId, compartments.C1, 'suspend')).status).toBe(200);
-      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_SUSPENDED');
+      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_SUSPENDED');
       expect((await transition(policyId, compartments.C1, 'liquidate')).status).toBe(200);
-      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_LIQUIDATING');
+      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_LIQUIDATING');
       expect((await transition(policyId, compartments.C1, 'close')).status).toBe(200);
-      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_CLOSED');
+      expectError(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' }), 409, 'conflict', 'CANNOT_SURRENDER_FROM_COMPARTMENT_IN_STATE_CLOSED');
       expect(await declaredCount(policyId)).toBe(0);
       // The other compartments are not affected.
-      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' })).status).toBe(201);
+      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' })).status).toBe(201);
     });
 
     it('a suspended compartment blocks a total surrender; a closed one does not', async () => {
@@ -489,8 +489,8 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   describe('PER early release (L224-4 CMF)', () => {
     it('needs one of the listed cases (earlyReleaseCase): any other is a 422 PER_EARLY_RELEASE_CASE_NOT_ALLOWED', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday() }), 'PER_EARLY_RELEASE_CASE_REQUIRED', 'earlyReleaseCase');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'holiday' }), 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', 'earlyReleaseCase');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 'PER_EARLY_RELEASE_CASE_REQUIRED', 'earlyReleaseCase');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'holiday' }), 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', 'earlyReleaseCase');
       expectRule(await post(as.alice, totalPath(policyId), { reason: 'client-request', earlyReleaseCase: 'retirement_is_far' }), 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', 'earlyReleaseCase');
       expectRule(await post(as.alice, totalPath(policyId), {}), 'PER_EARLY_RELEASE_CASE_REQUIRED', 'earlyReleaseCase');
       expect(await declaredCount(policyId)).toBe(0);
@@ -498,16 +498,16 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it.each([['death_of_spouse_or_pacs_partner'], ['disability_of_child'], ['end_of_unemployment_rights'], ['end_of_company_officer_mandate']])('%s may release C3 money', async (earlyReleaseCase) => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      const declared = await post(as.alice, partialPath(policyId, compartments.C3), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase });
+      const declared = await post(as.alice, partialPath(policyId, compartments.C3), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase });
       expect(declared.status).toBe(201);
       expect(declared.json).toMatchObject({ earlyReleaseCase, reason: 'client-request' });
     });
 
     it('main residence purchase: from C1 and C2, never from C3 (422 MAIN_RESIDENCE_NOT_FROM_C3)', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.C3), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'main_residence_purchase' }), 'MAIN_RESIDENCE_NOT_FROM_C3', 'earlyReleaseCase');
-      expect((await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'main_residence_purchase' })).status).toBe(201);
-      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'main_residence_purchase' })).status).toBe(201);
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C3), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'main_residence_purchase' }), 'MAIN_RESIDENCE_NOT_FROM_C3', 'earlyReleaseCase');
+      expect((await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'main_residence_purchase' })).status).toBe(201);
+      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'main_residence_purchase' })).status).toBe(201);
     });
 
     it('a total surrender of a PER holding C3 money is refused for a main residence, allowed without C3 money', async () => {
@@ -520,15 +520,15 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('uses the PER product’s own terms (minimum 300.00 EUR)', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(29_999), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' }), 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', 'amount.value');
-      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(30_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' })).status).toBe(201);
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(29_999), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' }), 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', 'amount.value');
+      expect((await post(as.alice, partialPath(policyId, compartments.C2), { amount: scaledEur(30_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' })).status).toBe(201);
     });
   });
 
   describe('PER early release: nothing is paid before its supporting documents are accepted', () => {
     it('a broker’s declaration awaits its documents: a checklist for its case, no payment deadline, and payment events do not move it', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      const declared = await post(as.broker, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'death_of_spouse_or_pacs_partner' });
+      const declared = await post(as.broker, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'death_of_spouse_or_pacs_partner' });
       expect(declared.status).toBe(201);
       expect(declared.json).toMatchObject({
         status: 'awaiting_documents',
@@ -553,7 +553,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     it('each proof names a required item of its case; the file completes when back-office accepts the last one, and the deadline runs from then', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
       const path = (id: string) => `${partialPath(policyId, compartments.C3)}/${id}`;
-      const declared = (await post(as.alice, partialPath(policyId, compartments.C3), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'death_of_spouse_or_pacs_partner' })).json;
+      const declared = (await post(as.alice, partialPath(policyId, compartments.C3), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'death_of_spouse_or_pacs_partner' })).json;
       const proof = (item?: string) => uploadEvidence(server, as.broker, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item });
       expectError(await proof(), 400, 'invalid_request', 'DOCUMENT_ITEM_REQUIRED', 'item');
       expectRule(await proof('purchase_agreement_or_deed'), 'DOCUMENT_ITEM_NOT_REQUIRED_FOR_CASE', 'item');
@@ -598,7 +598,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('the last two proofs accepted at the same time complete the file exactly once', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      const declared = (await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_spouse_or_pacs_partner' })).json;
+      const declared = (await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_spouse_or_pacs_partner' })).json;
       const proofs = await Promise.all(declared.requiredDocuments.map(({ item }: { item: string }) => uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item })));
       const reviews = await Promise.all(proofs.map((p) => reviewEvidence(server, as.backoffice, p.json.id, 'accept')));
       expect(reviews.map((r) => r.status)).toEqual([200, 200]);
@@ -610,19 +610,19 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('a declaration awaiting documents still holds: its amount stays reserved, and a total surrender stays the only one', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      expect((await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(700_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' })).json.status).toBe('awaiting_documents');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(200_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' }), 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE', 'amount.value');
+      expect((await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(700_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' })).json.status).toBe('awaiting_documents');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(200_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' }), 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE', 'amount.value');
       const other = await freshPolicy(server, 'alice', 'per');
       expect((await post(as.alice, totalPath(other.policyId), { earlyReleaseCase: 'disability_of_holder' })).json.status).toBe('awaiting_documents');
       expectError(await post(as.alice, totalPath(other.policyId), { earlyReleaseCase: 'disability_of_holder' }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
-      expectError(await post(as.alice, partialPath(other.policyId, other.compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
+      expectError(await post(as.alice, partialPath(other.policyId, other.compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' }), 409, 'conflict', 'TOTAL_SURRENDER_ALREADY_OPEN');
     });
 
     it('an assurance-vie surrender needs no documents: received at once, with its deadline; an early-release case there is a 422', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' }), 'EARLY_RELEASE_ONLY_FOR_PER', 'earlyReleaseCase');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' }), 'EARLY_RELEASE_ONLY_FOR_PER', 'earlyReleaseCase');
       expectRule(await post(as.alice, totalPath(policyId), { earlyReleaseCase: 'over_indebtedness' }), 'EARLY_RELEASE_ONLY_FOR_PER', 'earlyReleaseCase');
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expect(declared.json).toMatchObject({ status: 'received', paymentDueBy: expect.stringMatching(ISO_INSTANT), requiredDocuments: [] });
       expect((await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.json.id, item: 'over_indebtedness_decision' })).json.errors[0]).toMatchObject({ message: 'NOT_AN_EARLY_RELEASE_DECLARATION' });
     });
@@ -637,7 +637,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     ] as const)('%s: 409 ACCEPTED_BENEFICIARY_CONSENT_REQUIRED, and nothing is declared', async (_label, who, kind) => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
       await acceptedBeneficiary(server, as.alice, as.backoffice, 'sbr_alice', policyId);
-      const answer = kind === 'total' ? await post(as[who], totalPath(policyId), {}) : await post(as[who], partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const answer = kind === 'total' ? await post(as[who], totalPath(policyId), {}) : await post(as[who], partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expectError(answer, 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
       expect(await declaredCount(policyId)).toBe(0);
     });
@@ -648,21 +648,21 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       // A consent awaiting review, or naming nobody, is not enough.
       const pending = await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId, item: beneficiaryId });
       expect(pending.status).toBe(201);
-      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
+      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
       expectError(await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId }), 400, 'invalid_request', 'CONSENT_MUST_NAME_BENEFICIARY', 'item');
       expect((await reviewEvidence(server, as.backoffice, pending.json.id, 'accept')).status).toBe(200);
 
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expect(declared.status).toBe(201);
       expect((await auditOf(server, declared.json.id))[0].details).toMatchObject({ beneficiaryConsents: [pending.json.id] });
-      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
+      expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
     });
   });
 
   describe('payout IBAN', () => {
     it('an unknown payout_iban_id is a 422 naming the field, and nothing is declared', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(), payoutIbanId: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), payoutIbanId: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
       expectRule(await post(as.alice, totalPath(policyId), { payoutIbanId: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
       expect(await declaredCount(policyId)).toBe(0);
     });
@@ -683,7 +683,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('no confirmed pay-out IBAN: 422 NO_CONFIRMED_PAYOUT_IBAN, never a silent fallback to the debit IBAN', async () => {
       const { subscriberId, policyId, compartmentId } = await policyWithoutPayoutIban();
-      expectRule(await post(as.backoffice, partialPath(policyId, compartmentId), { amount: scaledEur(60_000), requestedAt: parisToday() }), 'NO_CONFIRMED_PAYOUT_IBAN');
+      expectRule(await post(as.backoffice, partialPath(policyId, compartmentId), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 'NO_CONFIRMED_PAYOUT_IBAN');
       // An IBAN a broker registered is no default and cannot be paid to, named or not.
       const pending = await post(as.broker, `/v1/pay-out/subscribers/${subscriberId}/ibans`, { iban: 'FR1420041010050500013M02606', holderName: 'Chloé Roux' });
       expect(pending.status).toBe(201);
@@ -699,7 +699,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const ibanId = registered.json.id;
       const makeDefault = (who: 'broker' | 'partner') => call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/make-default`, { method: 'PATCH', headers: as[who] });
       for (const who of ['broker', 'partner'] as const) expectError(await makeDefault(who), 403, 'forbidden', 'ROLE_NOT_ALLOWED');
-      const earlyRelease = { amount: scaledEur(100_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness', payoutIbanId: ibanId };
+      const earlyRelease = { amount: scaledEur(100_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness', payoutIbanId: ibanId };
       expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payoutIbanId');
       // The subscriber confirms it and a RIB proof is accepted: still another holder, so still not payable.
       expect((await confirmWithCode(server, as.broker, 'sbr_alice', ibanId)).status).toBe(200);
@@ -713,7 +713,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expect(declared.status).toBe(201);
       expect(declared.json).toMatchObject({ payoutIban: 'FR14 **** **** **** **** ***2 606', payoutIbanSource: 'registered' });
       // Alice's default is untouched: a declaration without payout_iban_id still goes to her debit IBAN.
-      expect((await post(as.broker, partialPath(policyId, compartments.C2), { amount: scaledEur(100_000), requestedAt: parisToday(), earlyReleaseCase: 'over_indebtedness' })).json).toMatchObject({ payoutIban: DEMO_IBAN_MASKED, payoutIbanSource: 'subscription_debit' });
+      expect((await post(as.broker, partialPath(policyId, compartments.C2), { amount: scaledEur(100_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness' })).json).toMatchObject({ payoutIban: DEMO_IBAN_MASKED, payoutIbanSource: 'subscription_debit' });
     });
   });
 
@@ -725,7 +725,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('a rejection without a reason is a 400', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expectError(await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.json.id }), 400, 'invalid_request', 'REJECTION_REASON_MISSING');
       expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).json.status).toBe('received');
     });
@@ -738,7 +738,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       ['the distributor’s partner platform', 'partner', 'machine'],
     ] as const)('%s, on the subscriber’s behalf: the subscriber is notified and the money goes to their IBAN', async (_label, who, kind) => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const declared = await post(as[who], partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const declared = await post(as[who], partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expect(declared.status).toBe(201);
       expect(declared.json).toMatchObject({ declaredBy: kind, payoutIban: DEMO_IBAN_MASKED });
       expect((await notificationsOf(server, declared.json.id)).map((n) => [n.recipient_user_id, n.template, n.payload.declaredBy])).toEqual([['usr_alice', 'surrender_declared', kind]]);
@@ -758,21 +758,21 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const bobs = await freshPolicy(server, 'bob', 'av');
       expectNotFound(await post(as.alice, totalPath(bobs.policyId), {}), 'POLICY_NOT_FOUND');
       expectNotFound(await post(as.alice, totalPath('pol_nobody'), {}), 'POLICY_NOT_FOUND');
-      expectNotFound(await post(as.alice, partialPath(bobs.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() }), 'POLICY_NOT_FOUND');
+      expectNotFound(await post(as.alice, partialPath(bobs.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 'POLICY_NOT_FOUND');
       expect(await declaredCount(bobs.policyId)).toBe(0);
     });
 
     it('on B’s compartment under A’s own policy', async () => {
       const alices = await freshPolicy(server, 'alice', 'av');
       const bobs = await freshPolicy(server, 'bob', 'av');
-      expectNotFound(await post(as.alice, partialPath(alices.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() }), 'COMPARTMENT_NOT_FOUND');
-      expectNotFound(await post(as.alice, partialPath(alices.policyId, 'cmp_nobody'), { amount: scaledEur(60_000), requestedAt: parisToday() }), 'COMPARTMENT_NOT_FOUND');
+      expectNotFound(await post(as.alice, partialPath(alices.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 'COMPARTMENT_NOT_FOUND');
+      expectNotFound(await post(as.alice, partialPath(alices.policyId, 'cmp_nobody'), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 'COMPARTMENT_NOT_FOUND');
     });
 
     it('on B’s declarations, read directly or through A’s own policy and compartment', async () => {
       const alices = await freshPolicy(server, 'alice', 'av');
       const bobs = await freshPolicy(server, 'bob', 'av');
-      const bobsPartial = await post(as.bob, partialPath(bobs.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday() });
+      const bobsPartial = await post(as.bob, partialPath(bobs.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       const bobsTotal = await freshPolicy(server, 'bob', 'av');
       const total = await post(as.bob, totalPath(bobsTotal.policyId), {});
       expect([bobsPartial.status, total.status]).toEqual([201, 201]);
