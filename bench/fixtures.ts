@@ -20,19 +20,19 @@ async function send(baseUrl: string, token: string, method: string, path: string
  */
 export async function largePolicy(baseUrl: string, token: string): Promise<{ policyId: string; compartmentId: string }> {
   const draft = await send(baseUrl, token, 'POST', '/v1/subscription/subscribers/sbr_alice/subscriptions', {
-    insuree_id: 'ins_alice',
-    product_id: 'prd_av_demo',
+    insureeId: 'ins_alice',
+    productId: 'prd_av_demo',
     // The largest payment a client may send (100,000,000.00 EUR).
-    initial_payment: { amount: MAX_AMOUNT_MINOR_UNITS, currency: 'EUR' },
-    allocation: [{ isin: 'FR0000000001', basis_points: 10_000 }],
-    beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
-    debit_iban: 'FR7630006000011234567890189',
-    debit_holder: 'Alice Martin',
+    initialPayment: { amount: MAX_AMOUNT_MINOR_UNITS, currency: 'EUR' },
+    allocation: [{ isin: 'FR0000000001', basisPoints: 10_000 }],
+    beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+    debitIban: 'FR7630006000011234567890189',
+    debitHolder: 'Alice Martin',
   });
   const subscription = `/v1/subscription/subscriptions/${String(draft.id)}`;
   await send(baseUrl, token, 'POST', `${subscription}/documents`);
   const signature = await send(baseUrl, token, 'POST', `${subscription}/signing`, { method: 'esign' });
-  const signPage = String(signature.signing_url).replace('?t=', '/sign?t=');
+  const signPage = String(signature.signingUrl).replace('?t=', '/sign?t=');
   await fetch(signPage, { method: 'POST' }).then((r) => r.text());
   const signed = await send(baseUrl, token, 'GET', subscription);
   const policy = signed.policy as { id: string; compartments: Array<{ id: string }> } | null;

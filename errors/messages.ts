@@ -70,11 +70,17 @@ const SENTENCES: Record<string, Sentence> = {
 
   // Field rules
   REASON_REQUIRED: (f) => `${f} is required and must be at most 500 characters.`,
-  REASON_TOO_LONG: (f) => `${f} is longer than allowed.`,
   REFUSAL_REASON_REQUIRED: (f) => `${f} is required when refusing.`,
   NOT_ALLOWED_FOR_ROLE: (f) => `${f} may not be sent by this kind of caller.`,
   COMPARTMENT_CODE_NOT_ALLOWED: (f) => `${f} is not a compartment this product offers.`,
   AMOUNT_NOT_POSITIVE_MINOR_UNITS: (f) => `${f} must be a positive whole number of minor units (cents).`,
+  VALUE_NOT_POSITIVE_INTEGER: (f) => `${f} must be a positive whole number (the amount without its decimal point, as \`scale\` says).`,
+  SCALE_NOT_POSITIVE_INTEGER: (f) => `${f} must be a positive whole number: how many of \`value\`'s digits are decimals (2 for cents).`,
+  CURRENCY_NOT_ACCEPTED: (f) => `${f} must be EUR.`,
+  AMOUNT_FINER_THAN_MINOR_UNIT: (f) => `${f} gives an amount finer than a cent; send a whole number of cents.`,
+  REQUESTED_AT_IN_THE_FUTURE: (f) => `${f} is after today; give the date the subscriber asked, today at the latest.`,
+  REQUESTED_AT_BEFORE_POLICY_ISSUE: (f) => `${f} is before the policy was issued.`,
+  EARLY_RELEASE_ONLY_FOR_PER: (f) => `${f} applies only to a PER; leave it out for an assurance-vie.`,
   AMOUNT_MUST_BE_POSITIVE_MINOR_UNITS: (f) => `${f} must be a positive whole number of minor units (cents).`,
   CURRENCY_NOT_OFFERED: (f) => `${f} is not the currency of this product.`,
   PAYMENT_BELOW_PRODUCT_MINIMUM: (f) => `${f} is below the product's minimum payment.`,

@@ -3,6 +3,7 @@ import type { PartialSurrenderInput, TotalSurrenderInput } from '../domain/surre
 import type { Policy } from '../domain/policy/policy';
 import type { SurrenderDeclaration, SurrenderKind } from '../domain/surrender/surrender-declaration';
 import { acting, money } from './adapt';
+import { surrenderReasonOf } from '../domain/surrender/surrender-rules';
 
 
 export const surrenderResolvers = {
@@ -24,5 +25,8 @@ export const surrenderResolvers = {
     paidAmount: (d: SurrenderDeclaration) => (d.paidAmount === null ? null : money(d.paidAmount, d.currency)),
     history: (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => ctx.services.surrender.history([d.id]),
     requiredDocuments: (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => ctx.services.surrender.requiredDocuments(d),
+    reason: (d: SurrenderDeclaration) => surrenderReasonOf(d.reason),
+    // REST spells enum values with '-' (`client-request`), as the public docs do.
+    reasonCode: (d: SurrenderDeclaration) => surrenderReasonOf(d.reason)?.replaceAll('_', '-') ?? null,
   },
 };

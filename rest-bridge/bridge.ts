@@ -10,12 +10,12 @@ import type { RequestTarget } from '../http/target';
 import type { Logger } from '../http/logger';
 import { errorReply, jsonReply, type Reply } from '../http/reply';
 import { applyAcceptVariable } from './accept';
-import { convertKeys, toCamel, toSnake } from './case';
 import { buildOpenApi } from './openapi';
 import { loadOperations, type PreparedOperation } from './operations';
 import { documentPreconditions, etagHeader, ifMatchVersion } from './preconditions';
 import type { Route } from './route';
 import { RouteMatcher } from './route-matcher';
+import { invert, renameKeys, restEnumValues } from './wire-names';
 
 export interface BridgeDeps {
   schema: GraphQLSchema;
@@ -99,13 +99,14 @@ export class RestBridge {
       });
       // Authentication decides first, then the most severe client error, as for /graphql.
       const decisive = errors.find((e) => e.code === 'unauthorized') ?? errors.find((e) => CATALOG[e.code].status >= 500) ?? mergeInvalid(errors);
-      const reply = errorReply(restFields(decisive), this.deps.docsBaseUrl());
+      const reply = errorReply(route.wireNames ? wireFields(decisive, invert(route.wireNames)) : decisive, this.deps.docsBaseUrl());
       return { ...reply, headers: { ...reply.headers, ...cookies } };
     }
     const value = (result.data as Record<string, unknown> | null | undefined)?.[operation.rootField];
     if (route.file) return fileReply(value as { fileName: string; contentType: string; contentBase64: string });
     // route.etag: the result's version goes out as the ETag a later If-Match sends back.
-    return jsonReply(route.status, route.status === 204 ? null : convertKeys(value, toSnake), { ...cookies, ...etagHeader(route, value) });
+    const body = route.status === 204 ? null : route.wireNames && value !== null && typeof value === 'object' ? renameKeys(value as Record<string, unknown>, invert(route.wireNames)) : value;
+    return jsonReply(route.status, body, { ...cookies, ...etagHeader(route, value) });
   }
 
   private parse(req: IncomingMessage, raw: Buffer, route: Route): Record<string, unknown> {
@@ -117,28 +118,29 @@ export class RestBridge {
     return parseBody(raw, type);
   }
 
-  private variables(operation: PreparedOperation, route: Route, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown>): Record<string, unknown> {
+  private variables(operation: PreparedOperation, route: Route, params: Record<string, string>, query: URLSearchParams, sent: Record<string, unknown>): Record<string, unknown> {
     const variables: Record<string, unknown> = {};
     const problems: Array<{ field: string; reason: string }> = [];
+    const body = route.wireNames ? renameKeys(sent, route.wireNames) : sent;
+    const wireName = (name: string) => (route.wireNames ? (invert(route.wireNames)[name] ?? name) : name);
     // Routes with a body take their input from it alone: credentials must never ride in a URL.
     if (!route.body) {
       for (const [name, value] of query) {
-        const camel = toCamel(name);
-        if (operation.variables.has(camel)) variables[camel] = coerceText(value, operation.variables.get(camel)!.type);
+        if (operation.variables.has(name)) variables[name] = coerceText(value, operation.variables.get(name)!.type);
       }
     }
-    if (route.bodyVariable) variables[route.bodyVariable] = convertKeys(body, toCamel);
+    if (route.bodyVariable) variables[route.bodyVariable] = restEnumValues(body, operation.variables.get(route.bodyVariable)!.type);
     else {
       for (const [name, value] of Object.entries(body)) {
-        const camel = toCamel(name);
-        if (!operation.variables.has(camel) || name in params || (route.constants && camel in route.constants)) problems.push({ field: name, reason: 'UNKNOWN_FIELD' });
-        else variables[camel] = convertKeys(value, toCamel);
+        const variable = operation.variables.get(name);
+        if (!variable || name in params || (route.constants && name in route.constants)) problems.push({ field: wireName(name), reason: 'UNKNOWN_FIELD' });
+        else variables[name] = restEnumValues(value, variable.type);
       }
     }
-    for (const [name, value] of Object.entries(params)) variables[toCamel(name)] = value;
+    Object.assign(variables, params);
     Object.assign(variables, route.constants);
     for (const [name, definition] of operation.variables) {
-      if (definition.required && (variables[name] === undefined || variables[name] === null)) problems.push({ field: toSnake(name), reason: 'REQUIRED_FIELD_MISSING' });
+      if (definition.required && (variables[name] === undefined || variables[name] === null)) problems.push({ field: wireName(name), reason: 'REQUIRED_FIELD_MISSING' });
     }
     if (problems.length) throw invalidFields(problems);
     return variables;
@@ -177,14 +179,14 @@ function mergeInvalid(errors: AppError[]): AppError {
   return new AppError('parameter_invalid', first.reason, { ...first.extra, details });
 }
 
-/** Domain errors name GraphQL input fields (`initialPayment.amount`); REST callers sent `initial_payment.amount`. */
-function restFields(error: AppError): AppError {
+/** A route with its own wire names (OAuth 2.0) hears about its fields as the caller spelled them. */
+function wireFields(error: AppError, names: Readonly<Record<string, string>>): AppError {
   if (!error.extra.field && !error.extra.details) return error;
-  const snake = (field: string | undefined) => field?.split('.').map(toSnake).join('.');
+  const rename = (field: string | undefined) => (field === undefined ? undefined : (names[field] ?? field));
   return new AppError(error.code, error.reason, {
     ...error.extra,
-    field: snake(error.extra.field),
-    details: error.extra.details?.map((d) => ({ ...d, field: snake(d.field) })),
+    field: rename(error.extra.field),
+    details: error.extra.details?.map((d) => ({ ...d, field: rename(d.field) })),
   });
 }
 

@@ -11,8 +11,14 @@ export interface Route {
   status: 200 | 201 | 202 | 204;
   /** Accepted body media types; none means the route takes no body. */
   body?: Array<'json' | 'form'>;
-  /** Put the (camel-cased) body under this variable instead of spreading its keys into the variables. */
+  /** Put the body under this variable instead of spreading its keys into the variables. */
   bodyVariable?: string;
+  /**
+   * Wire name -> GraphQL name, for the top-level body keys and response keys of a route whose public
+   * contract spells them otherwise (OAuth 2.0: `client_id`, `access_token`). Every other route uses
+   * the GraphQL names as they are.
+   */
+  wireNames?: Readonly<Record<string, string>>;
   /** The result is a file (`{fileName, contentType, contentBase64}`): sent as bytes with Content-Disposition. */
   file?: boolean;
   /**

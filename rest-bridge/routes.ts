@@ -11,7 +11,8 @@ import { EVIDENCE_ROUTES } from './routes/evidence';
 
 /**
  * Every legacy REST route, one file per domain in `routes/`. Variables come from path parameters, the
- * query string (routes without a body) and the body, keys turned from snake_case to camelCase; the
- * result's single root field is the response body, keys turned back to snake_case.
+ * query string (routes without a body) and the body, named as in GraphQL (camelCase); the result's
+ * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
+ * (`Route.wireNames`).
  */
 export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES];

@@ -23,10 +23,10 @@ export type PerEarlyReleaseCase = (typeof PER_EARLY_RELEASE_CASES)[number];
 export const MAIN_RESIDENCE_COMPARTMENTS: readonly string[] = ['C1', 'C2'];
 
 /** The early-release case a PER surrender gives, or 422 naming the rule it breaks. */
-export function perEarlyReleaseCase(reason: string | null | undefined): PerEarlyReleaseCase {
-  if (reason === null || reason === undefined || reason.trim() === '') throw new AppError('unprocessable_content', 'PER_EARLY_RELEASE_CASE_REQUIRED', { field: 'reason' });
-  const known = PER_EARLY_RELEASE_CASES.find((c) => c === reason);
-  if (!known) throw new AppError('unprocessable_content', 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', { field: 'reason' });
+export function perEarlyReleaseCase(earlyReleaseCase: string | null | undefined): PerEarlyReleaseCase {
+  if (earlyReleaseCase === null || earlyReleaseCase === undefined || earlyReleaseCase.trim() === '') throw new AppError('unprocessable_content', 'PER_EARLY_RELEASE_CASE_REQUIRED', { field: 'earlyReleaseCase' });
+  const known = PER_EARLY_RELEASE_CASES.find((c) => c === earlyReleaseCase);
+  if (!known) throw new AppError('unprocessable_content', 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', { field: 'earlyReleaseCase' });
   return known;
 }
 
@@ -37,7 +37,7 @@ export function perEarlyReleaseCase(reason: string | null | undefined): PerEarly
  */
 export function checkEarlyReleaseSources(earlyRelease: PerEarlyReleaseCase, sources: readonly string[]): void {
   if (earlyRelease !== 'main_residence_purchase') return;
-  if (sources.some((code) => !MAIN_RESIDENCE_COMPARTMENTS.includes(code))) throw new AppError('unprocessable_content', 'MAIN_RESIDENCE_NOT_FROM_C3', { field: 'reason' });
+  if (sources.some((code) => !MAIN_RESIDENCE_COMPARTMENTS.includes(code))) throw new AppError('unprocessable_content', 'MAIN_RESIDENCE_NOT_FROM_C3', { field: 'earlyReleaseCase' });
 }
 
 /** One supporting document an early-release case needs: `item` names it on the upload (evidence `item`). */

@@ -1,4 +1,5 @@
 import { AppError } from '../../errors/app-error';
+import { addDays, endOfParisDay, parisDate } from '../shared/paris-calendar';
 
 /**
  * A declaration moves received -> processing -> paid, or -> rejected with a reason (docs/DOMAIN.md). A PER
@@ -63,7 +64,7 @@ export function checkCompartmentSurrenderable(kind: 'total' | 'partial', status:
 
 /** Amounts are integer minor units, positive and exact as JavaScript numbers: 400 otherwise. */
 export function checkSurrenderAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('parameter_invalid', 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', { field: 'amount.amount' });
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new AppError('parameter_invalid', 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', { field: 'amount.value' });
 }
 
 /** What open partial surrenders already take from a compartment: a second one may not spend it again. */
@@ -83,11 +84,11 @@ export function checkPartialAmount(
 ): void {
   checkSurrenderAmount(requested.amount);
   if (requested.currency !== compartment.currency) throw new AppError('unprocessable_content', 'SURRENDER_CURRENCY_MISMATCH', { field: 'amount.currency' });
-  if (requested.amount < terms.minPartialAmount) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', { field: 'amount.amount' });
+  if (requested.amount < terms.minPartialAmount) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_BELOW_PRODUCT_MINIMUM', { field: 'amount.value' });
   const available = compartment.value - compartment.reserved;
-  if (requested.amount > available) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE', { field: 'amount.amount' });
+  if (requested.amount > available) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE', { field: 'amount.value' });
   // Emptying a compartment is not a partial surrender when the contract keeps a minimum in it.
-  if (available - requested.amount < terms.minRemainingBalance) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', { field: 'amount.amount' });
+  if (available - requested.amount < terms.minRemainingBalance) throw new AppError('unprocessable_content', 'PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE', { field: 'amount.value' });
 }
 
 /** A total surrender pays what the policy holds; with nothing in it there is nothing to surrender (422). */
@@ -106,4 +107,29 @@ export function paymentTransition(current: SurrenderStatus, outcome: PaymentOutc
   if (!PAYABLE_STATUSES.includes(current)) return undefined;
   if (outcome === current) return undefined;
   return outcome;
+}
+
+/** Why a surrender is asked for (the public REST docs' list; REST writes `client-request`). */
+export const SURRENDER_REASONS = ['client_request', 'regulatory', 'compliance'] as const;
+export type SurrenderReason = (typeof SURRENDER_REASONS)[number];
+
+/** A stored reason, or null for what declarations recorded before reasons were asked for hold (free text, a PER case). */
+export function surrenderReasonOf(stored: string | null): SurrenderReason | null {
+  return SURRENDER_REASONS.find((r) => r === stored) ?? null;
+}
+
+/** The currencies a partial surrender may be asked in (the REST contract: EUR only). */
+export const SURRENDER_CURRENCIES: readonly string[] = ['EUR'];
+
+/**
+ * The instant a surrender was asked for, from the Paris date the caller gives (`requestedAt`): not after
+ * today, not before the policy was issued (422 naming `requestedAt`). Today, or no date, is now; an
+ * earlier day is its first instant, Paris time, so the L132-21 deadline counts from that day.
+ */
+export function requestInstant(requestedOn: string | null, issuedAt: Date, now: Date): Date {
+  const today = parisDate(now);
+  if (requestedOn === null || requestedOn === today) return now;
+  if (requestedOn > today) throw new AppError('unprocessable_content', 'REQUESTED_AT_IN_THE_FUTURE', { field: 'requestedAt' });
+  if (requestedOn < parisDate(issuedAt)) throw new AppError('unprocessable_content', 'REQUESTED_AT_BEFORE_POLICY_ISSUE', { field: 'requestedAt' });
+  return endOfParisDay(addDays(requestedOn, -1));
 }

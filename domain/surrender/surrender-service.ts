@@ -24,27 +24,34 @@ import {
   checkNoOpenTotalSurrender,
   checkPartialAmount,
   checkPolicySurrenderable,
-  checkSurrenderAmount,
   NO_TERMS,
   OPEN_STATUSES,
+  requestInstant,
   reservedOn,
+  SURRENDER_CURRENCIES,
   totalSurrenderValue,
+  type SurrenderReason,
 } from './surrender-rules';
 import type { Compartment } from '../policy/policy';
 import type { SurrenderDeclaration, SurrenderEvent, SurrenderKind } from './surrender-declaration';
+import { toMinorUnits, type ScaledAmount } from '../shared/scaled-money';
 
 export interface TotalSurrenderInput {
-  /** PER: an early-release case (L224-4 CMF). Assurance-vie: optional free text. */
-  reason?: string | null;
+  /** Why it is asked for; absent: client_request. */
+  reason?: SurrenderReason | null;
+  /** The Paris date (YYYY-MM-DD) the subscriber asked; absent: today. */
+  requestedAt?: string | null;
+  /** PER: the early-release case (L224-4 CMF), required. Assurance-vie: refused. */
+  earlyReleaseCase?: string | null;
   /** One of the subscriber's confirmed pay-out IBANs; by default their default one. */
   payoutIbanId?: string | null;
 }
 
 export interface PartialSurrenderInput extends TotalSurrenderInput {
-  amount: { amount: number; currency: string };
+  /** As the REST contract writes it (value x 10^-scale); converted exactly to minor units. */
+  amount: ScaledAmount;
+  requestedAt: string;
 }
-
-const MAX_REASON_LENGTH = 500;
 
 /** What a declaration needs once the rules of its kind have passed. */
 interface Draft {
@@ -52,7 +59,6 @@ interface Draft {
   compartment: Compartment | null;
   amount: number;
   currency: string;
-  reason: string | null;
   /** PER: the early-release case, whose supporting documents the declaration waits for. */
   earlyRelease: PerEarlyReleaseCase | null;
 }
@@ -80,33 +86,32 @@ export class SurrenderService {
 
   /** Declares the surrender of the whole policy; the policy closes when the payment is confirmed. */
   declareTotal(acting: Acting, policyId: string, input: TotalSurrenderInput): Promise<SurrenderDeclaration> {
-    checkReasonLength(input.reason);
     return this.declare(acting, policyId, null, input, async (tx, policy, product, open) => {
       checkNoOpenPartialSurrender(open.map(openView));
       const compartments = await this.policyStore.compartments([policy.id], tx);
       for (const c of compartments) checkCompartmentSurrenderable('total', c.status);
       const amount = totalSurrenderValue(compartments);
-      const { reason, earlyRelease } = this.reasonFor(product, input.reason, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
-      return { kind: 'total', compartment: null, amount, currency: product.currency, reason, earlyRelease };
+      const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
+      return { kind: 'total', compartment: null, amount, currency: product.currency, earlyRelease };
     });
   }
 
   /** Declares the surrender of an amount from one compartment. */
   declarePartial(acting: Acting, policyId: string, compartmentId: string, input: PartialSurrenderInput): Promise<SurrenderDeclaration> {
-    checkReasonLength(input.reason);
-    checkSurrenderAmount(input.amount.amount);
+    // Positive, exact and within the limit: 400 naming amount.value or amount.scale otherwise.
+    const requested = toMinorUnits(input.amount, SURRENDER_CURRENCIES);
     return this.declare(acting, policyId, compartmentId, input, async (tx, _policy, product, open, found) => {
       // declare() loaded it and answered 404 when the policy has no such compartment.
       const compartment = found!;
       checkCompartmentSurrenderable('partial', compartment.status);
-      const { reason, earlyRelease } = this.reasonFor(product, input.reason, [compartment.code]);
+      const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, [compartment.code]);
       const terms = await this.store.terms(product.id, tx);
       checkPartialAmount(
-        input.amount,
+        requested,
         { value: compartment.value, currency: compartment.currency, reserved: reservedOn(compartment.id, open.map(openView)) },
         terms ? { minPartialAmount: terms.minPartialAmount, minRemainingBalance: terms.minRemainingBalance } : NO_TERMS,
       );
-      return { kind: 'partial', compartment, amount: input.amount.amount, currency: compartment.currency, reason, earlyRelease };
+      return { kind: 'partial', compartment, amount: requested.amount, currency: compartment.currency, earlyRelease };
     });
   }
 
@@ -165,12 +170,14 @@ export class SurrenderService {
       const id = newId('sur');
       const consents = await this.acceptedBeneficiaries.relyOnConsents(tx, policy.id, id);
       const now = this.clock.now();
+      const requestedAt = requestInstant(input.requestedAt ?? null, policy.issuedAt, now);
+      const reason: SurrenderReason = input.reason ?? 'client_request';
       const awaiting = draft.earlyRelease !== null;
       const row: SurrenderDeclaration = {
         id, policyId: policy.id, kind: draft.kind, compartmentId: draft.compartment?.id ?? null, status: awaiting ? 'awaiting_documents' : 'received',
-        amount: draft.amount, currency: draft.currency, reason: draft.reason, earlyReleaseCase: draft.earlyRelease,
+        amount: draft.amount, currency: draft.currency, reason, earlyReleaseCase: draft.earlyRelease,
         payoutIban: maskIban(payout.iban), payoutIbanSource: payout.source, payoutIbanId: payout.ibanId,
-        requestedAt: now, paymentDueBy: awaiting ? null : surrenderPaymentDueBy(now), declaredBy: viewer.kind, declaredById: viewer.id,
+        requestedAt, paymentDueBy: awaiting ? null : surrenderPaymentDueBy(requestedAt), declaredBy: viewer.kind, declaredById: viewer.id,
         paidAmount: null, paidAt: null, rejectionReason: null, updatedAt: now,
       };
       const requiredDocuments = draft.earlyRelease ? EARLY_RELEASE_DOCUMENTS[draft.earlyRelease].map((d) => d.item) : [];
@@ -179,7 +186,7 @@ export class SurrenderService {
       await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null });
       await this.audit.record(tx, {
         actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
-        details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
+        details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, earlyReleaseCase: row.earlyReleaseCase, requestedAt: row.requestedAt.toISOString(), payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
       });
       await this.outbox.enqueue(tx, {
         recipientUserId: policy.userId, channel: 'email', template: 'surrender_declared',
@@ -187,14 +194,6 @@ export class SurrenderService {
       }, now);
       return row;
     });
-  }
-
-  /** PER: the early-release case and where the money comes from. Assurance-vie: any reason, or none. */
-  private reasonFor(product: Product, reason: string | null | undefined, sources: string[]): { reason: string | null; earlyRelease: PerEarlyReleaseCase | null } {
-    if (product.kind !== 'per') return { reason: reason?.trim() || null, earlyRelease: null };
-    const earlyRelease = perEarlyReleaseCase(reason);
-    checkEarlyReleaseSources(earlyRelease, sources);
-    return { reason: earlyRelease, earlyRelease };
   }
 
   /**
@@ -217,6 +216,16 @@ export class SurrenderService {
 
 const openView = (d: SurrenderDeclaration) => ({ kind: d.kind, compartmentId: d.compartmentId, amount: d.amount });
 
-function checkReasonLength(reason: string | null | undefined): void {
-  if (reason && reason.length > MAX_REASON_LENGTH) throw new AppError('parameter_invalid', 'REASON_TOO_LONG', { field: 'reason' });
+/**
+ * PER: the early-release case (required) and where the money comes from. An assurance-vie pays out on
+ * request: an early-release case there is a mistake the caller should hear about (422).
+ */
+function earlyReleaseFor(product: Product, earlyReleaseCase: string | null | undefined, sources: string[]): PerEarlyReleaseCase | null {
+  if (product.kind !== 'per') {
+    if (earlyReleaseCase != null) throw new AppError('unprocessable_content', 'EARLY_RELEASE_ONLY_FOR_PER', { field: 'earlyReleaseCase' });
+    return null;
+  }
+  const earlyRelease = perEarlyReleaseCase(earlyReleaseCase);
+  checkEarlyReleaseSources(earlyRelease, sources);
+  return earlyRelease;
 }

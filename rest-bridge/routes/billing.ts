@@ -8,7 +8,7 @@ export const BILLING_ROUTES: Route[] = [
     auth: 'required',
     status: 200,
     tag: 'billing',
-    summary: "Commission statements with their lines, newest first: a broker's own, back-office anyone's (broker_id); from/to YYYY-MM; first (<= 100), after; { items, page_info }",
+    summary: "Commission statements with their lines, newest first: a broker's own, back-office anyone's (brokerId); type (inducement | business-commission); page (from 1) and perPage (1-100), or first (<= 100) and after; from/to YYYY-MM; { items, pageInfo, page, perPage }",
   },
   {
     method: 'GET',

@@ -11,9 +11,9 @@ export const EVIDENCE_ROUTES: Route[] = [
     bodyVariable: 'input',
     maxBodyBytes: 8 * 1024 * 1024,
     tag: 'evidence',
-    summary: 'Upload a proof (kind, subject_id, file_name, content_type, content_base64: PDF, JPEG or PNG, at most 5 MiB); it waits for review',
+    summary: 'Upload a proof (kind, subjectId, fileName, contentType, contentBase64: PDF, JPEG or PNG, at most 5 MiB); it waits for review',
   },
-  { method: 'GET', path: '/v1/evidence/subscribers/{subscriberId}/documents', operation: 'ListEvidence', auth: 'required', status: 200, tag: 'evidence', summary: "A subscriber's proofs, oldest first: ?kind=, subject_id=; { documents }" },
+  { method: 'GET', path: '/v1/evidence/subscribers/{subscriberId}/documents', operation: 'ListEvidence', auth: 'required', status: 200, tag: 'evidence', summary: "A subscriber's proofs, oldest first: ?kind=, subjectId=; { documents }" },
   { method: 'GET', path: '/v1/evidence/documents/{documentId}', operation: 'GetEvidence', auth: 'required', status: 200, tag: 'evidence', summary: 'One proof and its review' },
   { method: 'GET', path: '/v1/evidence/documents/{documentId}/download', operation: 'DownloadEvidence', auth: 'required', status: 200, file: true, tag: 'evidence', summary: "Download a proof's file" },
   {

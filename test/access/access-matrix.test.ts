@@ -16,6 +16,7 @@ import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { ACCESS_MATRIX, ACTORS, ALICE_PAYOUT_IBAN, SUBSCRIPTION_BODY, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
 import { tinyPng } from '../support/files';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const PARTNER = { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' };
@@ -134,16 +135,16 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     const documents = await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/documents`), 'documents');
     fixtures.documentId = documents[0].id;
     await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/signing`, { method: 'otp' }), 'signature');
-    fixtures.totalDeclarationId = (await expectCreated(post('backoffice', '/v1/total-surrender/policies/pol_alice_av/declarations', { reason: 'setup' }), 'total surrender')).id;
+    fixtures.totalDeclarationId = (await expectCreated(post('backoffice', '/v1/total-surrender/policies/pol_alice_av/declarations', { reason: 'client-request' }), 'total surrender')).id;
     fixtures.partialDeclarationId = (
-      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' }), 'partial surrender')
+      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: scaledEur(50_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' }), 'partial surrender')
     ).id;
     fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
     fixtures.evidenceId = (await expectCreated(
-      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'acceptance_endorsement', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: fixtures.pngBase64 }),
+      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }),
       'evidence',
     )).id;
-    fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holder_name: 'Alice Martin' }), 'payout IBAN')).id;
+    fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
   });
   afterAll(async () => {
     await server?.close();
@@ -326,7 +327,7 @@ describe.each(EACH_DATABASE)('production mode (docs/SECURITY.md 17) on %s', (_na
       call(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': newAddress() }, body: '{"email":' }),
       call(`${server.url}/v1/auth/me`, { headers: { authorization: 'Bearer not.a.jwt' } }),
       call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { ...alice, 'content-type': 'application/json' }, body: '[1,2,' }),
-      call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans`, { method: 'POST', headers: alice, json: { iban: 12, holder_name: { x: 1 }, unknown: true } }),
+      call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans`, { method: 'POST', headers: alice, json: { iban: 12, holderName: { x: 1 }, unknown: true } }),
       call(`${server.url}/v1/no-such-route`, { headers: alice }),
     ]);
     for (const answer of answers) {

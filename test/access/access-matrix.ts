@@ -1,3 +1,4 @@
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 /**
  * Function-level access matrix (docs/SECURITY.md 16) and committed inventory (docs/SECURITY.md 18).
  *
@@ -123,34 +124,34 @@ const ALICES_OWN_ACT = row('unauthorized', 'ok', 'not_found', 'forbidden', 'forb
 
 // ---- request builders ------------------------------------------------------------------------------
 
-const PNG = (f: Fixtures) => ({ kind: 'proof_of_address', file_name: 'bill.png', content_type: 'image/png', content_base64: f.pngBase64 });
+const PNG = (f: Fixtures) => ({ kind: 'proof_of_address', fileName: 'bill.png', contentType: 'image/png', contentBase64: f.pngBase64 });
 const ALICE_IBAN = 'FR7630004000030000000077706';
 const SUBSCRIBER_BODY = {
   civility: 'MME',
-  first_name: 'Claire',
-  last_name: 'Access',
-  birth_date: '1980-01-02',
-  birth_place: 'Lyon',
+  firstName: 'Claire',
+  lastName: 'Access',
+  birthDate: '1980-01-02',
+  birthPlace: 'Lyon',
   nationality: 'FR',
-  address: { line1: '1 rue du Test', postal_code: '75002', city: 'Paris', country: 'FR' },
+  address: { line1: '1 rue du Test', postalCode: '75002', city: 'Paris', country: 'FR' },
   email: 'claire.access@example.com',
   phone: '06 11 22 33 44',
-  tax_residence: 'FR',
+  taxResidence: 'FR',
 };
 export const SUBSCRIPTION_BODY = {
-  insuree_id: 'ins_alice',
-  product_id: 'prd_av_demo',
-  initial_payment: { amount: 150_000, currency: 'EUR' },
-  scheduled_payment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
+  insureeId: 'ins_alice',
+  productId: 'prd_av_demo',
+  initialPayment: { amount: 150_000, currency: 'EUR' },
+  scheduledPayment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
   allocation: [
-    { isin: 'FR0000000001', basis_points: 6_000 },
-    { isin: 'FR0010315770', basis_points: 4_000 },
+    { isin: 'FR0000000001', basisPoints: 6_000 },
+    { isin: 'FR0010315770', basisPoints: 4_000 },
   ],
-  beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
-  debit_iban: 'FR7630006000011234567890189',
-  debit_holder: 'Alice Martin',
+  beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+  debitIban: 'FR7630006000011234567890189',
+  debitHolder: 'Alice Martin',
 };
-/** snake_case REST body -> camelCase GraphQL input (one level deep is enough here). */
+/** A REST body as the GraphQL input (REST and GraphQL share their names; kept for bodies written by hand). */
 const camel = (body: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(body).map(([k, v]) => [
@@ -193,7 +194,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   // A subscription login already having a profile gets 409 PROFILE_EXISTS: passes access control.
   { kind: 'rest', key: 'POST /v1/subscription/subscribers', expect: SIGNED_IN, request: () => ({ body: SUBSCRIBER_BODY }) },
   { kind: 'rest', key: 'GET /v1/subscription/subscribers/{subscriberId}', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
-  { kind: 'rest', key: 'POST /v1/subscription/insurees', expect: ALICES, request: () => ({ body: { subscriber_id: 'sbr_alice', same_as_subscriber: true } }) },
+  { kind: 'rest', key: 'POST /v1/subscription/insurees', expect: ALICES, request: () => ({ body: { subscriberId: 'sbr_alice', sameAsSubscriber: true } }) },
   { kind: 'rest', key: 'POST /v1/subscription/subscribers/{subscriberId}/subscriptions', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: SUBSCRIPTION_BODY }) },
   { kind: 'rest', key: 'GET /v1/subscription/subscriptions/{subscriptionId}', expect: ALICES, request: () => ({ params: { subscriptionId: 'sbs_alice_av' } }) },
   // The draft's signature is pending: generating again is refused by the journey (409).
@@ -281,7 +282,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'rest',
     key: 'PUT /v1/death-settlement/policies/{policyId}/beneficiary-designation',
     expect: ALICES,
-    request: () => ({ params: { policyId: 'pol_alice_av' }, headers: { 'if-match': '"999"' }, body: { standard_clause_id: 'clause_spouse_children' } }),
+    request: () => ({ params: { policyId: 'pol_alice_av' }, headers: { 'if-match': '"999"' }, body: { standardClauseId: 'clause_spouse_children' } }),
   },
   { kind: 'graphql', key: 'Query.standardBeneficiaryDesignations', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av' } }) },
   { kind: 'graphql', key: 'Query.beneficiaryDesignation', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av' } }) },
@@ -296,7 +297,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'rest',
     key: 'POST /v1/death-settlement/policies/{policyId}/beneficiary-acceptances',
     expect: BACKOFFICE,
-    request: () => ({ params: { policyId: 'pol_alice_av' }, body: { beneficiary_id: 'bnf_nobody', accepted_at: '2025-06-01', endorsement_id: 'evd_nobody' } }),
+    request: () => ({ params: { policyId: 'pol_alice_av' }, body: { beneficiaryId: 'bnf_nobody', acceptedAt: '2025-06-01', endorsementId: 'evd_nobody' } }),
   },
   {
     kind: 'graphql',
@@ -306,13 +307,13 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
 
   // surrender: a total surrender of pol_alice_av is already open (409); partials add a small amount
-  { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' }, body: { reason: 'access matrix' } }) },
+  { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' }, body: { reason: 'client-request' } }) },
   { kind: 'rest', key: `GET ${TOTAL}/{declarationId}`, expect: ALICES, request: (f) => ({ params: { policyId: 'pol_alice_av', declarationId: f.totalDeclarationId } }) },
   {
     kind: 'rest',
     key: `POST ${PARTIAL}`,
     expect: ALICES,
-    request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1' }, body: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' } }),
+    request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1' }, body: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } }),
   },
   {
     kind: 'rest',
@@ -321,18 +322,18 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     request: (f) => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', declarationId: f.partialDeclarationId } }),
   },
   { kind: 'graphql', key: 'Query.surrenderDeclaration', expect: ALICES, request: (f) => ({ variables: { policyId: 'pol_alice_av', id: f.totalDeclarationId } }) },
-  { kind: 'graphql', key: 'Mutation.declareTotalSurrender', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av', input: { reason: 'access matrix' } } }) },
+  { kind: 'graphql', key: 'Mutation.declareTotalSurrender', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av', input: { reason: 'client_request' } } }) },
   {
     kind: 'graphql',
     key: 'Mutation.declarePartialSurrender',
     expect: ALICES,
-    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', input: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'disability_of_holder' } } }),
+    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', input: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } } }),
   },
 
   // pay-out IBANs: alice registered hers (409 again, awaiting its proof: not pending confirmation, not
   // confirmed, not awaiting review), so confirmation, code, default and review are refused on their rules
   { kind: 'rest', key: 'GET /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
-  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: { iban: ALICE_IBAN, holder_name: 'Alice Martin' } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: { iban: ALICE_IBAN, holderName: 'Alice Martin' } }) },
   { kind: 'rest', key: 'PATCH /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/make-default', expect: ALICES_OWN_ACT, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
   { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirmation-code', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
   { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirm', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId }, body: { code: '000000' } }) },
@@ -349,7 +350,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'rest',
     key: 'POST /v1/evidence/subscribers/{subscriberId}/documents',
     expect: ALICES,
-    request: (f) => ({ params: { subscriberId: 'sbr_alice' }, body: { kind: 'acceptance_endorsement', subject_id: 'pol_alice_av', file_name: 'consent.png', content_type: 'image/png', content_base64: f.pngBase64 } }),
+    request: (f) => ({ params: { subscriberId: 'sbr_alice' }, body: { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } }),
   },
   { kind: 'rest', key: 'GET /v1/evidence/subscribers/{subscriberId}/documents', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
   { kind: 'rest', key: 'GET /v1/evidence/documents/{documentId}', expect: ALICES, request: (f) => ({ params: { documentId: f.evidenceId } }) },

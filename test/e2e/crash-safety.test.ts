@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { call } from '../support/http';
 import { built, startMain, stop } from '../support/main-process';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 
 const PASSWORD = 'demo-password-2026';
 
@@ -17,7 +18,7 @@ async function writeThenCrash(env: Record<string, string>): Promise<void> {
   const declared = await call(`${first.url}${DECLARATIONS}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${login.json.access_token}`, 'idempotency-key': 'crash-1' },
-    json: { amount: { amount: 60_000, currency: 'EUR' }, reason: 'kill -9 test' },
+    json: { amount: scaledEur(60_000), requestedAt: parisToday(), reason: 'client-request' },
   });
   // Acknowledged: 201. Then the process dies at once, with no chance to flush anything.
   expect(declared.status).toBe(201);
@@ -34,7 +35,7 @@ async function writeThenCrash(env: Record<string, string>): Promise<void> {
     const retry = await call(`${second.url}${DECLARATIONS}`, {
       method: 'POST',
       headers: { ...auth, 'idempotency-key': 'crash-1' },
-      json: { amount: { amount: 60_000, currency: 'EUR' }, reason: 'kill -9 test' },
+      json: { amount: scaledEur(60_000), requestedAt: parisToday(), reason: 'client-request' },
     });
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.json.id).toBe(declared.json.id);
@@ -49,7 +50,7 @@ const declare = (url: string, token: string, key: string) =>
   call(`${url}${DECLARATIONS}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
-    json: { amount: { amount: 50_000, currency: 'EUR' }, reason: 'kill -9 retry' },
+    json: { amount: scaledEur(50_000), requestedAt: parisToday(), reason: 'client-request' },
   });
 
 /**

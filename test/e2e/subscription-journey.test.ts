@@ -81,31 +81,31 @@ describe.each(EACH_DATABASE)('subscription journey end to end on %s', (_name, da
 
     const subscriber = await post('/v1/subscription/subscribers', {
       civility: 'M',
-      first_name: 'Jules',
-      last_name: 'Renard',
-      birth_date: '1979-09-23',
-      birth_place: 'Bordeaux',
+      firstName: 'Jules',
+      lastName: 'Renard',
+      birthDate: '1979-09-23',
+      birthPlace: 'Bordeaux',
       nationality: 'FR',
-      address: { line1: '3 quai des Chartrons', postal_code: '33000', city: 'Bordeaux', country: 'FR' },
+      address: { line1: '3 quai des Chartrons', postalCode: '33000', city: 'Bordeaux', country: 'FR' },
       email: 'jules.renard@example.com',
       phone: '+33687654321',
-      tax_residence: 'FR',
+      taxResidence: 'FR',
     });
     expectOk(subscriber, 201, 'subscriber');
-    const insuree = await post('/v1/subscription/insurees', { subscriber_id: subscriber.json.id, same_as_subscriber: true });
+    const insuree = await post('/v1/subscription/insurees', { subscriberId: subscriber.json.id, sameAsSubscriber: true });
     expectOk(insuree, 201, 'insuree');
-    expect(insuree.json).toMatchObject({ same_as_subscriber: true, first_name: 'Jules', last_name: 'Renard' });
+    expect(insuree.json).toMatchObject({ sameAsSubscriber: true, firstName: 'Jules', lastName: 'Renard' });
     const draft = await post(`/v1/subscription/subscribers/${subscriber.json.id}/subscriptions`, {
-      insuree_id: insuree.json.id,
-      product_id: 'prd_av_demo',
-      initial_payment: { amount: INITIAL_PAYMENT, currency: 'EUR' },
+      insureeId: insuree.json.id,
+      productId: 'prd_av_demo',
+      initialPayment: { amount: INITIAL_PAYMENT, currency: 'EUR' },
       allocation: [
-        { isin: FUND.euro, basis_points: 7_000 },
-        { isin: FUND.equity, basis_points: 3_000 },
+        { isin: FUND.euro, basisPoints: 7_000 },
+        { isin: FUND.equity, basisPoints: 3_000 },
       ],
-      beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
-      debit_iban: IBAN,
-      debit_holder: 'Jules Renard',
+      beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+      debitIban: IBAN,
+      debitHolder: 'Jules Renard',
     });
     expectOk(draft, 201, 'draft');
     expect(draft.json.status).toBe('draft');
@@ -127,7 +127,7 @@ describe.each(EACH_DATABASE)('subscription journey end to end on %s', (_name, da
     expectOk(signature, 201, 'signing');
     expect(signature.json).toMatchObject({ method: 'esign', status: 'pending' });
     expect((await get(sub)).json.status).toBe('signing');
-    await signOnPage(signature.json.signing_url);
+    await signOnPage(signature.json.signingUrl);
 
     const signed = await get(sub);
     expectOk(signed, 200, 'subscription');
@@ -136,9 +136,9 @@ describe.each(EACH_DATABASE)('subscription journey end to end on %s', (_name, da
       signature: { id: signature.json.id, method: 'esign', status: 'completed' },
       policy: { status: 'active', compartments: [{ code: 'MAIN', status: 'active', value: { amount: INVESTED, currency: 'EUR' } }] },
     });
-    expect(new Date(signed.json.signed_at).toISOString()).toBe('2026-02-02T10:00:00.000Z');
-    expect(new Date(signed.json.withdrawal_deadline).toISOString()).toBe('2026-03-04T23:00:00.000Z');
-    expect(signed.json.history.map((h: Body) => h.to_status)).toEqual(['draft', 'documents_ready', 'signing', 'signed']);
+    expect(new Date(signed.json.signedAt).toISOString()).toBe('2026-02-02T10:00:00.000Z');
+    expect(new Date(signed.json.withdrawalDeadline).toISOString()).toBe('2026-03-04T23:00:00.000Z');
+    expect(signed.json.history.map((h: Body) => h.toStatus)).toEqual(['draft', 'documents_ready', 'signing', 'signed']);
 
     // Three weeks later the subscriber changes their mind (new login: the token has long expired).
     server.clock.set('2026-02-23T18:00:00Z');
@@ -150,7 +150,7 @@ describe.each(EACH_DATABASE)('subscription journey end to end on %s', (_name, da
       refund: { amount: { amount: INITIAL_PAYMENT, currency: 'EUR' } },
       policy: { status: 'withdrawn', compartments: [{ code: 'MAIN', status: 'closed' }] },
     });
-    expect(new Date(withdrawn.json.refund.due_by).toISOString()).toBe('2026-03-25T23:00:00.000Z');
+    expect(new Date(withdrawn.json.refund.dueBy).toISOString()).toBe('2026-03-25T23:00:00.000Z');
     expect((await call(`${base}${sub}`, { headers: again })).json.status).toBe('withdrawn');
   });
 

@@ -16,7 +16,6 @@ import {
 import { loadOperations } from '../../rest-bridge/operations';
 import { ROUTES } from '../../rest-bridge/routes';
 import type { Route } from '../../rest-bridge/route';
-import { toSnake } from '../../rest-bridge/case';
 import { buildSchema } from '../../schema/index';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
@@ -175,11 +174,11 @@ function poisoned<T>(values: fc.Arbitrary<T>): fc.Arbitrary<T> {
   });
 }
 
-/** snake_case keys, as REST clients send them. */
-function snakeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(snakeKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [toSnake(k), snakeKeys(v)]));
-  return value;
+/** The body as REST clients send it: GraphQL's names, except a route's own wire names (OAuth 2.0). */
+function wireBody(route: Route, value: unknown): unknown {
+  if (!route.wireNames || !value || typeof value !== 'object') return value;
+  const wire = Object.fromEntries(Object.entries(route.wireNames).map(([name, graphql]) => [graphql, name]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [wire[k] ?? k, v]));
 }
 
 /** Percent-encodes a path segment as WTF-8, so lone surrogates reach the server too (encodeURIComponent throws on them). */
@@ -216,15 +215,15 @@ function restRequest(route: Route): fc.Arbitrary<{ path: string; query: string; 
   }))).map(({ params: generated, values }) => {
     let path = route.path;
     params.forEach((name, i) => (path = path.replace(`{${name}}`, encodeSegment(String(generated[i])))));
-    if (route.body) return { path, query: '', body: snakeKeys(values) };
+    if (route.body) return { path, query: '', body: wireBody(route, values) };
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries((values ?? {}) as Record<string, unknown>)) {
       // URLSearchParams would turn lone surrogates into U+FFFD: encode them ourselves.
-      if (value !== undefined && value !== null) search.append(toSnake(name), typeof value === 'string' ? value.replace(/[\ud800-\udfff]/g, '') : JSON.stringify(value));
+      if (value !== undefined && value !== null) search.append(name, typeof value === 'string' ? value.replace(/[\ud800-\udfff]/g, '') : JSON.stringify(value));
     }
     const raw = Object.entries((values ?? {}) as Record<string, unknown>)
       .filter(([, v]) => typeof v === 'string' && /[\ud800-\udfff]/.test(v))
-      .map(([k, v]) => `${toSnake(k)}=${encodeSegment(v as string)}`);
+      .map(([k, v]) => `${k}=${encodeSegment(v as string)}`);
     const query = [search.toString(), ...raw].filter(Boolean).join('&');
     return { path, query: query ? `?${query}` : '', body: undefined };
   });

@@ -2,12 +2,13 @@ import { EACH_DATABASE } from '../support/databases';
 import { gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { DEMO_IBAN_MASKED, freshPolicy, PAYMENTS_SECRET, paymentsEvent } from '../support/surrender-fixtures';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { reasonOf } from '../support/errors';
 
 // ---- documents -------------------------------------------------------------------------------------
 
 const FIELDS = `id policyId kind compartmentId status amount { amount currency } paidAmount { amount currency }
-  reason payoutIban payoutIbanSource requestedAt paymentDueBy paidAt rejectionReason declaredBy
+  reason earlyReleaseCase payoutIban payoutIbanSource requestedAt paymentDueBy paidAt rejectionReason declaredBy
   requiredDocuments { item status }
   history { fromStatus toStatus actorKind note }`;
 
@@ -49,11 +50,11 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
 
   it('declarePartialSurrender of a PER: awaiting its documents (no deadline yet), listed on the policy and readable by id', async () => {
     const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-    const answer = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.C1, input: { amount: eur(75_000), reason: 'main_residence_purchase' } } });
+    const answer = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.C1, input: { amount: scaledEur(75_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'main_residence_purchase' } } });
     expect(answer.json.errors).toBeUndefined();
     const declared = answer.json.data.declarePartialSurrender;
     expect(declared).toMatchObject({
-      policyId, kind: 'partial', compartmentId: compartments.C1, status: 'awaiting_documents', amount: eur(75_000), paidAmount: null, reason: 'main_residence_purchase',
+      policyId, kind: 'partial', compartmentId: compartments.C1, status: 'awaiting_documents', amount: eur(75_000), paidAmount: null, earlyReleaseCase: 'main_residence_purchase',
       payoutIban: DEMO_IBAN_MASKED, payoutIbanSource: 'subscription_debit', declaredBy: 'subscriber', history: [{ fromStatus: null, toStatus: 'awaiting_documents', actorKind: 'subscriber', note: null }],
       paymentDueBy: null, requiredDocuments: [{ item: 'purchase_agreement_or_deed', status: 'missing' }],
     });
@@ -62,6 +63,22 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
     expect(byId.json.data.surrenderDeclaration).toEqual(declared);
     const listed = await gql(server.url, POLICY_DECLARATIONS, { token: tokens.alice, variables: { id: policyId } });
     expect(listed.json.data.policy.surrenderDeclarations).toEqual([{ id: declared.id, kind: 'partial', status: 'awaiting_documents', amount: { amount: 75_000 } }]);
+  });
+
+  it('takes the REST contract\'s shapes: reason (client_request here), requestedAt, amount {value, scale, currency}', async () => {
+    const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+    const reasonFields = `mutation($policyId: ID!, $compartmentId: ID!, $input: DeclarePartialSurrenderInput!) {
+      declarePartialSurrender(policyId: $policyId, compartmentId: $compartmentId, input: $input) { amount { amount currency } reason reasonCode earlyReleaseCase }
+    }`;
+    const input = { amount: { value: 6_000_000, scale: 4, currency: 'EUR' }, requestedAt: parisToday(server.clock), reason: 'regulatory' };
+    const answer = await gql(server.url, reasonFields, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input } });
+    expect(answer.json.data.declarePartialSurrender).toEqual({ amount: eur(60_000), reason: 'regulatory', reasonCode: 'regulatory', earlyReleaseCase: null });
+    const total = await freshPolicy(server, 'alice', 'av');
+    const declared = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: total.policyId, input: { reason: 'client_request', requestedAt: parisToday(server.clock) } } });
+    expect(declared.json.data.declareTotalSurrender.reason).toBe('client_request');
+    const finer = await gql(server.url, reasonFields, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input: { ...input, amount: { value: 60_001, scale: 3, currency: 'EUR' } } } });
+    expect(finer.json.errors.map((e: { extensions: { field: string } }) => e.extensions.field)).toEqual(['amount.value']);
+    expect(finer.json.errors[0].extensions).toMatchObject({ code: 'parameter_invalid', details: [{ field: 'amount.scale', reason: 'AMOUNT_FINER_THAN_MINOR_UNIT' }] });
   });
 
   it('declareTotalSurrender, then paid: the policy shows closed compartments with no value', async () => {
@@ -79,20 +96,20 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
 
   it('the same rules as REST: 409 for an open total, 422 naming the rule for the PER cases', async () => {
     const per = await freshPolicy(server, 'alice', 'per');
-    const other = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { reason: 'sabbatical' } } });
+    const other = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { earlyReleaseCase: 'sabbatical' } } });
     expect(failure(other)).toEqual({ reason: 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', code: 'unprocessable_content' });
-    const c3 = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C3, input: { amount: eur(60_000), reason: 'main_residence_purchase' } } });
+    const c3 = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C3, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'main_residence_purchase' } } });
     expect(failure(c3)).toEqual({ reason: 'MAIN_RESIDENCE_NOT_FROM_C3', code: 'unprocessable_content' });
-    expect((await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { reason: 'disability_of_holder' } } })).json.errors).toBeUndefined();
-    const second = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: eur(60_000), reason: 'disability_of_holder' } } });
+    expect((await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: per.policyId, input: { earlyReleaseCase: 'disability_of_holder' } } })).json.errors).toBeUndefined();
+    const second = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' } } });
     expect(failure(second)).toEqual({ reason: 'TOTAL_SURRENDER_ALREADY_OPEN', code: 'conflict' });
-    const negative = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: eur(-5), reason: 'disability_of_holder' } } });
-    expect(failure(negative)).toEqual({ reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', code: 'parameter_invalid' });
+    const negative = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: per.policyId, compartmentId: per.compartments.C1, input: { amount: scaledEur(-5), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' } } });
+    expect(failure(negative)).toEqual({ reason: 'VALUE_NOT_POSITIVE_INTEGER', code: 'parameter_invalid' });
   });
 
   it('a rejected declaration shows its reason and history', async () => {
     const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-    const declared = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input: { amount: eur(60_000) } } })).json.data.declarePartialSurrender;
+    const declared = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId, compartmentId: compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } })).json.data.declarePartialSurrender;
     await paymentsEvent(server, 'surrender.processing', { declaration_id: declared.id });
     await paymentsEvent(server, 'surrender.rejected', { declaration_id: declared.id, reason: 'IBAN closed' });
     const read = (await gql(server.url, DECLARATION, { token: tokens.alice, variables: { policyId, id: declared.id, compartmentId: compartments.MAIN } })).json.data.surrenderDeclaration;
@@ -110,7 +127,7 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
 
     beforeAll(async () => {
       bobs = await freshPolicy(server, 'bob', 'av');
-      bobsDeclaration = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.bob, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: eur(60_000) } } })).json.data.declarePartialSurrender.id;
+      bobsDeclaration = (await gql(server.url, DECLARE_PARTIAL, { token: tokens.bob, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } })).json.data.declarePartialSurrender.id;
     });
 
     it('declaring on B’s policy or compartment, exactly as for ones that do not exist', async () => {
@@ -118,10 +135,10 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
       const missing = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: 'pol_nobody' } });
       expect(failure(total)).toEqual({ reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' });
       expect(failure(missing)).toEqual(failure(total));
-      const partial = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: eur(60_000) } } });
+      const partial = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } });
       expect(failure(partial)).toEqual({ reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' });
       const alices = await freshPolicy(server, 'alice', 'av');
-      const foreignCompartment = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: alices.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: eur(60_000) } } });
+      const foreignCompartment = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: alices.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } });
       expect(failure(foreignCompartment)).toEqual({ reason: 'COMPARTMENT_NOT_FOUND', code: 'compartment_not_found' });
     });
 

@@ -81,22 +81,22 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
 
     it('returns the caller with a bearer token and with the session cookie', async () => {
       const { token, cookie } = await login(base, 'alice@demo.test', '10.4.0.1');
-      expect((await me({ authorization: `Bearer ${token}` })).json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', client_id: null, subscriber_id: null, distributor_id: null });
+      expect((await me({ authorization: `Bearer ${token}` })).json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
       expect((await me({ cookie })).json).toMatchObject({ id: 'usr_alice', kind: 'subscriber' });
     });
 
     it('tells a REST-only client its subscriber profile once created, and a broker or partner its distributor', async () => {
       const { token } = await login(base, 'bob@demo.test', '10.4.0.7');
       const bob = { authorization: `Bearer ${token}` };
-      expect((await me(bob)).json).toMatchObject({ id: 'usr_bob', subscriber_id: null, distributor_id: null });
+      expect((await me(bob)).json).toMatchObject({ id: 'usr_bob', subscriberId: null, distributorId: null });
       const profile = await call(`${base}/v1/subscription/subscribers`, { method: 'POST', headers: bob, json: {
-        civility: 'M', first_name: 'Bob', last_name: 'Durand', birth_date: '1979-03-04', birth_place: 'Nantes', nationality: 'FR',
-        address: { line1: '2 rue Neuve', postal_code: '44000', city: 'Nantes', country: 'FR' }, email: 'bob@demo.test', phone: '06 22 33 44 55', tax_residence: 'FR',
+        civility: 'M', firstName: 'Bob', lastName: 'Durand', birthDate: '1979-03-04', birthPlace: 'Nantes', nationality: 'FR',
+        address: { line1: '2 rue Neuve', postalCode: '44000', city: 'Nantes', country: 'FR' }, email: 'bob@demo.test', phone: '06 22 33 44 55', taxResidence: 'FR',
       } });
       expect(profile.status).toBe(201);
-      expect((await me(bob)).json).toMatchObject({ subscriber_id: profile.json.id, distributor_id: null });
+      expect((await me(bob)).json).toMatchObject({ subscriberId: profile.json.id, distributorId: null });
       const broker = await login(base, 'broker@demo.test', '10.4.0.8');
-      expect((await me({ authorization: `Bearer ${broker.token}` })).json).toMatchObject({ kind: 'broker', subscriber_id: null, distributor_id: 'dst_demo' });
+      expect((await me({ authorization: `Bearer ${broker.token}` })).json).toMatchObject({ kind: 'broker', subscriberId: null, distributorId: 'dst_demo' });
     });
 
     it.each([
@@ -190,7 +190,7 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
       expect(answer.json).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900 });
       expect((await token(good, '0123456789abcdef', false)).status).toBe(200);
       const withCert = await me({ authorization: `Bearer ${answer.json.access_token}`, 'x-client-certificate-serial': '0123456789ABCDEF' });
-      expect(withCert.json).toEqual({ id: 'demo-partner', kind: 'machine', email: null, client_id: 'demo-partner', subscriber_id: null, distributor_id: 'dst_demo' });
+      expect(withCert.json).toEqual({ id: 'demo-partner', kind: 'machine', email: null, clientId: 'demo-partner', subscriberId: null, distributorId: 'dst_demo' });
       // RFC 8705: the same token from another certificate, or none, is refused.
       for (const headers of [{}, { 'x-client-certificate-serial': 'AA:BB' }] as Array<Record<string, string>>) {
         expect((await me({ authorization: `Bearer ${answer.json.access_token}`, ...headers })).json).toEqual(unauthorizedBody(base, 'INVALID_BEARER_TOKEN'));

@@ -114,7 +114,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
   });
 
   it('a subscriber gets 403 on every billing route, whatever it asks; so does a partner platform', async () => {
-    const paths = [LIST, `${LIST}?broker_id=usr_broker`, `${LIST}?from=${months[0]}`, download(trickyStatementId), download(trickyStatementId, '?format=csv'), download(trickyStatementId, '?format=pdf'), download('cst_nothing')];
+    const paths = [LIST, `${LIST}?brokerId=usr_broker`, `${LIST}?from=${months[0]}`, download(trickyStatementId), download(trickyStatementId, '?format=csv'), download(trickyStatementId, '?format=pdf'), download('cst_nothing')];
     for (const who of ['alice', 'partner']) {
       for (const path of paths) {
         const answer = await get(who, path, { accept: 'text/csv' });
@@ -130,28 +130,28 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     for (const s of demoStatements) {
       expect(s).toEqual({
         id: expect.stringMatching(/^cst_/),
-        broker_id: 'usr_broker',
+        brokerId: 'usr_broker',
         // The demo's quarter-end months are inducements, the others business commissions.
         type: Number(s.period.slice(5)) % 3 === 0 ? 'inducement' : 'business-commission',
         period: expect.stringMatching(/^\d{4}-\d{2}$/),
-        premium_total: { amount: expect.any(Number), currency: 'EUR' },
-        commission_total: { amount: expect.any(Number), currency: 'EUR' },
-        line_count: 4,
-        issued_at: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00(\.000)?Z$/),
+        premiumTotal: { amount: expect.any(Number), currency: 'EUR' },
+        commissionTotal: { amount: expect.any(Number), currency: 'EUR' },
+        lineCount: 4,
+        issuedAt: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00(\.000)?Z$/),
         lines: expect.any(Array),
       });
-      expect(s.lines.map((l: { policy_id: string }) => l.policy_id)).toEqual(DEMO_POLICIES);
+      expect(s.lines.map((l: { policyId: string }) => l.policyId)).toEqual(DEMO_POLICIES);
       for (const line of s.lines) {
         expect(Number.isInteger(line.premium.amount)).toBe(true);
         // Half up to the cent, computed exactly.
-        expect(line.commission.amount).toBe(Math.round((line.premium.amount * line.rate_basis_points) / 10_000));
-        expect(line.policy_label).toMatch(/^(Alice Martin|Bob Durand) - Démo/);
+        expect(line.commission.amount).toBe(Math.round((line.premium.amount * line.rateBasisPoints) / 10_000));
+        expect(line.policyLabel).toMatch(/^(Alice Martin|Bob Durand) - Démo/);
       }
-      expect(s.premium_total.amount).toBe(s.lines.reduce((sum: number, l: { premium: { amount: number } }) => sum + l.premium.amount, 0));
-      expect(s.commission_total.amount).toBe(s.lines.reduce((sum: number, l: { commission: { amount: number } }) => sum + l.commission.amount, 0));
+      expect(s.premiumTotal.amount).toBe(s.lines.reduce((sum: number, l: { premium: { amount: number } }) => sum + l.premium.amount, 0));
+      expect(s.commissionTotal.amount).toBe(s.lines.reduce((sum: number, l: { commission: { amount: number } }) => sum + l.commission.amount, 0));
     }
-    const bobPer = demoStatements[0].lines.find((l: { policy_id: string }) => l.policy_id === 'pol_bob_per');
-    expect(bobPer).toEqual({ policy_id: 'pol_bob_per', policy_label: 'Bob Durand - Démo Retraite PER', premium: { amount: 12_345, currency: 'EUR' }, rate_basis_points: 300, commission: { amount: 370, currency: 'EUR' } });
+    const bobPer = demoStatements[0].lines.find((l: { policyId: string }) => l.policyId === 'pol_bob_per');
+    expect(bobPer).toEqual({ policyId: 'pol_bob_per', policyLabel: 'Bob Durand - Démo Retraite PER', premium: { amount: 12_345, currency: 'EUR' }, rateBasisPoints: 300, commission: { amount: 370, currency: 'EUR' } });
   });
 
   it('pages with an opaque cursor: { items, page_info: { has_next_page, end_cursor }, page, per_page }', async () => {
@@ -160,19 +160,19 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     for (let pages = 0; pages < 10; pages += 1) {
       const answer: Answer = await get('broker', `${LIST}?first=5${after ? `&after=${encodeURIComponent(after)}` : ''}`);
       expect(answer.status).toBe(200);
-      expect(Object.keys(answer.json).sort()).toEqual(['items', 'page', 'page_info', 'per_page']);
+      expect(Object.keys(answer.json).sort()).toEqual(['items', 'page', 'pageInfo', 'perPage']);
       // After a cursor the page number is unknown.
-      expect(answer.json).toMatchObject({ page: after ? null : 1, per_page: 5 });
-      expect(Object.keys(answer.json.page_info).sort()).toEqual(['end_cursor', 'has_next_page']);
+      expect(answer.json).toMatchObject({ page: after ? null : 1, perPage: 5 });
+      expect(Object.keys(answer.json.pageInfo).sort()).toEqual(['endCursor', 'hasNextPage']);
       seen.push(...answer.json.items.map((s: { id: string }) => s.id));
-      if (!answer.json.page_info.has_next_page) break;
+      if (!answer.json.pageInfo.hasNextPage) break;
       expect(answer.json.items).toHaveLength(5);
-      after = answer.json.page_info.end_cursor;
+      after = answer.json.pageInfo.endCursor;
     }
     // 12 demo months and the old tricky statement, each once, in the list order.
     expect(seen).toEqual([...demoStatements.map((s) => s.id), trickyStatementId]);
     const empty = await get('broker', `${LIST}?from=2999-01`);
-    expect(empty.json).toEqual({ items: [], page_info: { has_next_page: false, end_cursor: null }, page: 1, per_page: 20 });
+    expect(empty.json).toEqual({ items: [], pageInfo: { hasNextPage: false, endCursor: null }, page: 1, perPage: 20 });
   });
 
   it('pages by number as the public docs say: page from 1, perPage 1-100 (default 20), with page and per_page in the answer', async () => {
@@ -181,15 +181,15 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     for (let page = 1; page <= 3; page += 1) {
       const answer = await get('broker', `${LIST}?page=${page}&perPage=5`);
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ page, per_page: 5, page_info: { has_next_page: page < 3 } });
+      expect(answer.json).toMatchObject({ page, perPage: 5, pageInfo: { hasNextPage: page < 3 } });
       expect(answer.json.items).toHaveLength(page < 3 ? 5 : 3);
       seen.push(...answer.json.items.map((s: { id: string }) => s.id));
     }
     expect(seen).toEqual(all);
-    // Defaults: page 1, 20 a page; the snake_case spelling works too; past the end is an empty page.
-    expect((await get('broker', `${LIST}?page=1`)).json).toMatchObject({ page: 1, per_page: 20, page_info: { has_next_page: false } });
-    expect((await get('broker', `${LIST}?page=2&per_page=4`)).json.items.map((s: { id: string }) => s.id)).toEqual(all.slice(4, 8));
-    expect((await get('broker', `${LIST}?page=9`)).json).toMatchObject({ items: [], page: 9, page_info: { has_next_page: false } });
+    // Defaults: page 1, 20 a page; past the end is an empty page.
+    expect((await get('broker', `${LIST}?page=1`)).json).toMatchObject({ page: 1, perPage: 20, pageInfo: { hasNextPage: false } });
+    expect((await get('broker', `${LIST}?page=2&perPage=4`)).json.items.map((s: { id: string }) => s.id)).toEqual(all.slice(4, 8));
+    expect((await get('broker', `${LIST}?page=9`)).json).toMatchObject({ items: [], page: 9, pageInfo: { hasNextPage: false } });
     expect((await get('broker', `${LIST}?perPage=100`)).status).toBe(200);
     // Filters apply before paging.
     const filtered = await get('broker', `${LIST}?from=${months[2]}&to=${months[9]}&page=2&perPage=3`);
@@ -202,18 +202,35 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
       ['page=-2', 'page', 'INVALID_PAGE'],
       ['page=abc', 'page', undefined],
       ['page=1.5', 'page', undefined],
-      ['perPage=0', 'per_page', 'PAGE_SIZE_OUT_OF_RANGE'],
-      ['perPage=101', 'per_page', 'PAGE_SIZE_OUT_OF_RANGE'],
-      ['perPage=many', 'per_page', undefined],
+      ['perPage=0', 'perPage', 'PAGE_SIZE_OUT_OF_RANGE'],
+      ['perPage=101', 'perPage', 'PAGE_SIZE_OUT_OF_RANGE'],
+      ['perPage=many', 'perPage', undefined],
       ['type=commission', 'type', undefined],
       ['type=INDUCEMENT', 'type', undefined],
       ['type=', 'type', undefined],
+      ['page=', 'page', undefined],
+      ['page=99999999999', 'page', undefined],
+      ['perPage=-1', 'perPage', 'PAGE_SIZE_OUT_OF_RANGE'],
+      ['perPage=1e2', 'perPage', undefined],
+      ['perPage=', 'perPage', undefined],
+      ['type=inducement%20', 'type', undefined],
+      ['type=inducement,business-commission', 'type', undefined],
       [`page=2&after=${demoStatements[0].id}`, 'page', 'PAGE_WITH_CURSOR'],
     ] as Array<[string, string, string | undefined]>) {
       const answer = await get('broker', `${LIST}?${query}`);
       expect({ query, status: answer.status }).toEqual({ query, status: 400 });
       expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field, ...(reason ? { reason } : {}) });
     }
+  });
+
+  it('answers the docs\' example, page=2&perPage=50&type=inducement: the second page of 50 inducements (empty here)', async () => {
+    const answer = await get('broker', `${LIST}?page=2&perPage=50&type=inducement`);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ items: [], page: 2, perPage: 50, pageInfo: { hasNextPage: false } });
+    const first = await get('broker', `${LIST}?page=1&perPage=1&type=inducement`);
+    expect(first.json).toMatchObject({ page: 1, perPage: 1, pageInfo: { hasNextPage: true } });
+    expect(first.json.items).toHaveLength(1);
+    expect(first.json.items[0].type).toBe('inducement');
   });
 
   it('filters by type: inducement or business-commission, as the docs spell them', async () => {
@@ -225,7 +242,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     expect(business.json.items.map((s: { id: string }) => s.id)).toEqual([...demoStatements.filter((s) => s.type === 'business-commission').map((s) => s.id), trickyStatementId]);
     expect(business.json.items.every((s: { type: string }) => s.type === 'business-commission')).toBe(true);
     const inducementPage2 = await get('broker', `${LIST}?type=inducement&page=2&perPage=3`);
-    expect(inducementPage2.json).toMatchObject({ page: 2, per_page: 3, page_info: { has_next_page: false } });
+    expect(inducementPage2.json).toMatchObject({ page: 2, perPage: 3, pageInfo: { hasNextPage: false } });
     expect(inducementPage2.json.items).toHaveLength(1);
   });
 
@@ -252,10 +269,10 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     const until = await get('broker', `${LIST}?to=${months[0]}`);
     expect(until.json.items.map((s: { period: string }) => s.period)).toEqual([months[0], trickyPeriod]);
     const one = await get('broker', `${LIST}?from=${months[7]}&to=${months[7]}&first=1`);
-    expect(one.json).toMatchObject({ items: [{ period: months[7] }], page_info: { has_next_page: false } });
+    expect(one.json).toMatchObject({ items: [{ period: months[7] }], pageInfo: { hasNextPage: false } });
     // Paging inside a filter keeps the filter.
     const page1 = await get('broker', `${LIST}?from=${months[2]}&to=${months[9]}&first=3`);
-    const page2 = await get('broker', `${LIST}?from=${months[2]}&to=${months[9]}&first=10&after=${page1.json.page_info.end_cursor}`);
+    const page2 = await get('broker', `${LIST}?from=${months[2]}&to=${months[9]}&first=10&after=${page1.json.pageInfo.endCursor}`);
     expect([...page1.json.items, ...page2.json.items].map((s: { period: string }) => s.period)).toEqual(months.slice(2, 10).reverse());
   });
 
@@ -275,7 +292,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
 
   it('a broker sees its own statements only: another broker’s is 404, exactly like one that does not exist', async () => {
     const mine = await get('broker', `${LIST}?first=100`);
-    expect(mine.json.items.every((s: { broker_id: string }) => s.broker_id === 'usr_broker')).toBe(true);
+    expect(mine.json.items.every((s: { brokerId: string }) => s.brokerId === 'usr_broker')).toBe(true);
     expect(mine.json.items.map((s: { id: string }) => s.id)).not.toContain(otherStatementId);
     const theirs = await get('other', `${LIST}?first=100`);
     expect(theirs.json.items.map((s: { id: string }) => s.id)).toEqual([otherStatementId]);
@@ -288,12 +305,12 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     expect((await get('other', download(trickyStatementId, '?format=csv'))).status).toBe(404);
 
     // Naming another broker in the filter is the same 404 as naming nobody.
-    const otherFilter = await get('broker', `${LIST}?broker_id=${otherBrokerId}`);
-    const nobody = await get('broker', `${LIST}?broker_id=usr_nobody`);
+    const otherFilter = await get('broker', `${LIST}?brokerId=${otherBrokerId}`);
+    const nobody = await get('broker', `${LIST}?brokerId=usr_nobody`);
     expect(otherFilter.status).toBe(404);
     expect(otherFilter.json).toEqual(nobody.json);
     expect(otherFilter.json.errors[0].reason).toBe('BROKER_NOT_FOUND');
-    expect((await get('broker', `${LIST}?broker_id=usr_broker&first=1`)).json.items[0].broker_id).toBe('usr_broker');
+    expect((await get('broker', `${LIST}?brokerId=usr_broker&first=1`)).json.items[0].brokerId).toBe('usr_broker');
   });
 
   it('back-office reads everyone’s statements, filters by broker_id, and downloads any', async () => {
@@ -302,11 +319,11 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     // Newest period first across brokers.
     const periods = all.json.items.map((s: { period: string }) => s.period);
     expect(periods).toEqual([...periods].sort().reverse());
-    const theirs = await get('backoffice', `${LIST}?broker_id=${otherBrokerId}`);
+    const theirs = await get('backoffice', `${LIST}?brokerId=${otherBrokerId}`);
     expect(theirs.json.items.map((s: { id: string }) => s.id)).toEqual([otherStatementId]);
     const lastMonth = await get('backoffice', `${LIST}?from=${months[11]}&to=${months[11]}`);
-    expect(lastMonth.json.items.map((s: { broker_id: string }) => s.broker_id).sort()).toEqual(['usr_broker', otherBrokerId].sort());
-    expect((await get('backoffice', `${LIST}?broker_id=usr_alice`)).json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'BROKER_NOT_FOUND' });
+    expect(lastMonth.json.items.map((s: { brokerId: string }) => s.brokerId).sort()).toEqual(['usr_broker', otherBrokerId].sort());
+    expect((await get('backoffice', `${LIST}?brokerId=usr_alice`)).json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'BROKER_NOT_FOUND' });
     const file = await fetchFile(`${server.url}${download(otherStatementId, '?format=csv')}`, headers.backoffice);
     expect(file.status).toBe(200);
     expect(file.bytes.toString('utf8')).toContain('Carole Petit - Démo Vie');
@@ -369,8 +386,8 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     }
     // The decimals add up to the statement's totals.
     const cents = (column: number) => rows.slice(1).reduce((sum, r) => sum + Math.round(Number(r[column]) * 100), 0);
-    expect(cents(5)).toBe(statement.premium_total.amount);
-    expect(cents(7)).toBe(statement.commission_total.amount);
+    expect(cents(5)).toBe(statement.premiumTotal.amount);
+    expect(cents(7)).toBe(statement.commissionTotal.amount);
   });
 
   it('no cell of the CSV runs as a formula: = + - @ tab and CR get a leading quote; numbers stay numbers', async () => {

@@ -213,10 +213,28 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const { token } = await login(server.url, 'alice@demo.test', newAddress());
       const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      expect(me.json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', client_id: null, subscriber_id: null, distributor_id: null });
+      expect(me.json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
       const logout = await call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       expect(logout.status).toBe(204);
       expect(logout.text).toBe('');
+    });
+  });
+
+  describe('the wire speaks GraphQL\'s names (camelCase), the OAuth 2.0 names on the token routes only', () => {
+    it('answers with GraphQL\'s field names, and hears a snake_case key as an unknown field', async () => {
+      const { token } = await login(server.url, 'alice@demo.test', newAddress());
+      const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(Object.keys(me.json).sort()).toEqual(['clientId', 'distributorId', 'email', 'id', 'kind', 'subscriberId']);
+      // wire-codemod: keep (the next two lines send and expect snake_case on purpose)
+      const snake = await call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, json: { first_name: 'Alice' } });
+      expect(snake.status).toBe(400);
+      // wire-codemod: keep
+      expect(snake.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'parameter_invalid', message: expect.any(String), reason: 'UNKNOWN_FIELD', field: 'first_name' })]));
+    });
+
+    it('the login route answers access_token, token_type and expires_in', async () => {
+      const answer = await loginJson({ email: 'alice@demo.test', password: DEMO_PASSWORD });
+      expect(Object.keys(answer.json).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
     });
   });
 

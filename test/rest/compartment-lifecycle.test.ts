@@ -48,7 +48,7 @@ describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) =>
     const path = `${base('pol_alice_av')}/cmp_alice_av_main`;
     const suspended = await send('backoffice', 'POST', `${path}/suspend`, { reason: 'KYC review' });
     expect(suspended.status).toBe(200);
-    expect(suspended.json).toMatchObject({ status: 'suspended', events: [{ from_status: 'active', to_status: 'suspended', actor_kind: 'backoffice', reason: 'KYC review' }] });
+    expect(suspended.json).toMatchObject({ status: 'suspended', events: [{ fromStatus: 'active', toStatus: 'suspended', actorKind: 'backoffice', reason: 'KYC review' }] });
     const again = await send('backoffice', 'POST', `${path}/suspend`, { reason: 'twice' });
     expect(again.status).toBe(409);
     expect(again.json.errors[0].reason).toBe('CANNOT_SUSPEND_IN_STATE_SUSPENDED');
@@ -57,7 +57,7 @@ describe.each(EACH_DATABASE)('compartment lifecycle on %s', (_name, database) =>
     expect((await send('backoffice', 'POST', `${path}/liquidate`, { reason: 'surrender' })).json.status).toBe('liquidating');
     const closed = await send('backoffice', 'POST', `${path}/close`, { reason: 'paid out' });
     expect(closed.json.status).toBe('closed');
-    expect(closed.json.events.map((e: { to_status: string }) => e.to_status)).toEqual(['suspended', 'active', 'liquidating', 'closed']);
+    expect(closed.json.events.map((e: { toStatus: string }) => e.toStatus)).toEqual(['suspended', 'active', 'liquidating', 'closed']);
     const audit = await server.db.query<{ action: string; actor_kind: string }>(`select action, actor_kind from audit_log where target_id = 'cmp_alice_av_main' order by id`);
     expect(audit.map((a) => a.action)).toEqual(['compartment.suspend', 'compartment.resume', 'compartment.liquidate', 'compartment.close']);
   });

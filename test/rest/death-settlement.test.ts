@@ -12,35 +12,35 @@ const newAddress = () => `10.60.${Math.floor(++addressCounter / 250)}.${addressC
 
 type Body = Record<string, any>;
 
-/** A named beneficiary as a REST client sends it (snake_case). */
+/** A named beneficiary as a REST client sends it. */
 function person(firstName: string, rank: number, share: number, overrides: Body = {}): Body {
   return {
-    first_name: firstName,
-    last_name: 'Martin',
-    birth_date: '2001-06-15',
-    address: { line1: '3 rue des Lilas', postal_code: '69003', city: 'Lyon', country: 'FR' },
+    firstName: firstName,
+    lastName: 'Martin',
+    birthDate: '2001-06-15',
+    address: { line1: '3 rue des Lilas', postalCode: '69003', city: 'Lyon', country: 'FR' },
     rank,
-    share_basis_points: share,
+    shareBasisPoints: share,
     ...overrides,
   };
 }
 
 /** What the API returns for a beneficiary it stored from `person(...)`, minus the id. */
 const stored = (body: Body) => ({
-  first_name: body.first_name,
-  last_name: body.last_name,
-  birth_date: body.birth_date,
+  firstName: body.firstName,
+  lastName: body.lastName,
+  birthDate: body.birthDate,
   address: { line2: null, ...body.address },
   rank: body.rank,
-  share_basis_points: body.share_basis_points,
+  shareBasisPoints: body.shareBasisPoints,
   accepted: body.accepted === true,
-  accepted_at: body.accepted === true ? body.accepted_at : null,
+  acceptedAt: body.accepted === true ? body.acceptedAt : null,
 });
 
 /** Back to the input shape, keeping the id: how a client resends a beneficiary unchanged (an acceptance is never sent). */
 const resend = (b: Body): Body => {
-  const { accepted: _accepted, accepted_at: _acceptedAt, address, ...rest } = b;
-  return { ...rest, address: { line1: address.line1, line2: address.line2, postal_code: address.postal_code, city: address.city, country: address.country } };
+  const { accepted: _accepted, acceptedAt: _acceptedAt, address, ...rest } = b;
+  return { ...rest, address: { line1: address.line1, line2: address.line2, postalCode: address.postalCode, city: address.city, country: address.country } };
 };
 
 describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) => {
@@ -76,12 +76,12 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       expect(answer.status).toBe(200);
       expect(answer.headers.get('etag')).toBe('"0"');
       expect(answer.json).toEqual({
-        policy_id: 'pol_alice_av',
+        policyId: 'pol_alice_av',
         version: 0,
         kind: 'standard',
-        is_default: true,
-        updated_at: null,
-        standard_clause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^Mon conjoint/) },
+        isDefault: true,
+        updatedAt: null,
+        standardClause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^Mon conjoint/) },
         beneficiaries: [],
       });
     });
@@ -99,7 +99,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it.each([
       ['GET the designation', () => get('alice', 'pol_bob_av')],
       ['GET the standard clauses', () => get('alice', 'pol_bob_av', 'standard-beneficiary-designations')],
-      ['PUT the designation', () => put('alice', 'pol_bob_av', { standard_clause_id: 'clause_heirs' }, '"0"')],
+      ['PUT the designation', () => put('alice', 'pol_bob_av', { standardClauseId: 'clause_heirs' }, '"0"')],
       ['GET an unknown policy', () => get('alice', 'pol_nobody')],
     ])("subscriber A gets 404 for B's policy: %s", async (_label, send) => {
       const answer = await send();
@@ -109,13 +109,13 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
 
     it("B's designation was not changed by A's attempt", async () => {
       const answer = await get('bob', 'pol_bob_av');
-      expect(answer.json).toMatchObject({ version: 0, is_default: true });
+      expect(answer.json).toMatchObject({ version: 0, isDefault: true });
     });
   });
 
   describe('If-Match (docs/SECURITY.md 20)', () => {
     it('authentication is checked first: no credentials and no If-Match is 401', async () => {
-      const answer = await call(path('pol_alice_av'), { method: 'PUT', json: { standard_clause_id: 'clause_heirs' } });
+      const answer = await call(path('pol_alice_av'), { method: 'PUT', json: { standardClauseId: 'clause_heirs' } });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe('Bearer');
     });
@@ -125,7 +125,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       ['empty', ''],
       ['"*" (names no version)', '*'],
     ])('If-Match %s: 428 precondition_required, nothing written', async (_label, ifMatch) => {
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, ifMatch);
+      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs' }, ifMatch);
       expect(answer.status).toBe(428);
       expect(first(answer)).toEqual({ code: 'precondition_required', message: expect.any(String), reason: 'IF_MATCH_REQUIRED', doc_url: `${server.url}/docs/errors/precondition_required` });
       expect(await store.current('pol_alice_av')).toBeUndefined();
@@ -137,33 +137,33 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     });
 
     it.each([['weak', 'W/"0"'], ['unquoted', '0'], ['a list', '"0", "1"'], ['not a number', '"abc"']])('an If-Match that is none of our ETags (%s) never matches: 412', async (_label, ifMatch) => {
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, ifMatch);
+      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs' }, ifMatch);
       expect(answer.status).toBe(412);
       expect(first(answer)).toMatchObject({ code: 'precondition_failed', reason: 'ETAG_NOT_MATCHED' });
     });
 
     it('a PUT with the current ETag succeeds and returns the next ETag; a GET then shows it', async () => {
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs' }, '"0"');
+      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs' }, '"0"');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('etag')).toBe('"1"');
-      expect(answer.json).toMatchObject({ policy_id: 'pol_alice_av', version: 1, kind: 'standard', is_default: false, standard_clause: { id: 'clause_heirs' }, beneficiaries: [] });
-      expect(answer.json.updated_at).toBe(server.clock.now().toISOString());
+      expect(answer.json).toMatchObject({ policyId: 'pol_alice_av', version: 1, kind: 'standard', isDefault: false, standardClause: { id: 'clause_heirs' }, beneficiaries: [] });
+      expect(answer.json.updatedAt).toBe(server.clock.now().toISOString());
       const read = await get('alice', 'pol_alice_av');
       expect(read.headers.get('etag')).toBe('"1"');
       expect(read.json).toEqual(answer.json);
     });
 
     it('a PUT with a stale ETag is 412 precondition_failed and changes nothing', async () => {
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children' }, '"0"');
+      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_children' }, '"0"');
       expect(answer.status).toBe(412);
       expect(first(answer)).toEqual({ code: 'precondition_failed', message: expect.any(String), reason: 'STALE_VERSION', doc_url: `${server.url}/docs/errors/precondition_failed` });
-      expect((await get('alice', 'pol_alice_av')).json).toMatchObject({ version: 1, standard_clause: { id: 'clause_heirs' } });
+      expect((await get('alice', 'pol_alice_av')).json).toMatchObject({ version: 1, standardClause: { id: 'clause_heirs' } });
     });
 
     it('the version cannot be set through the body', async () => {
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', expected_version: 1 }, '"1"');
+      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_children', expectedVersion: 1 }, '"1"');
       expect(answer.status).toBe(400);
-      expect(first(answer)).toMatchObject({ code: 'parameter_invalid', reason: 'UNKNOWN_FIELD', field: 'expected_version' });
+      expect(first(answer)).toMatchObject({ code: 'parameter_invalid', reason: 'UNKNOWN_FIELD', field: 'expectedVersion' });
     });
 
     it.each([
@@ -191,12 +191,12 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
   describe('custom designations', () => {
     it('names beneficiaries with birth date, address, rank and share; each gets an id', async () => {
       const paul = person('Paul', 1, 6_000);
-      const lea = person('Léa', 1, 4_000, { birth_date: '2004-02-29' });
-      const heir = person('Jeanne', 2, 10_000, { last_name: 'Durand', address: { line1: '8 avenue Foch', line2: 'Apt 4', postal_code: '75016', city: 'Paris', country: 'FR' } });
+      const lea = person('Léa', 1, 4_000, { birthDate: '2004-02-29' });
+      const heir = person('Jeanne', 2, 10_000, { lastName: 'Durand', address: { line1: '8 avenue Foch', line2: 'Apt 4', postalCode: '75016', city: 'Paris', country: 'FR' } });
       const answer = await put('alice', 'pol_alice_av', { beneficiaries: [heir, paul, lea] }, '"1"');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('etag')).toBe('"2"');
-      expect(answer.json).toMatchObject({ version: 2, kind: 'custom', standard_clause: null, is_default: false });
+      expect(answer.json).toMatchObject({ version: 2, kind: 'custom', standardClause: null, isDefault: false });
       // By rank; within a rank, as sent.
       expect(answer.json.beneficiaries.map(({ id, ...rest }: Body) => rest)).toEqual([stored(paul), stored(lea), stored(heir)]);
       for (const b of answer.json.beneficiaries) expect(b.id).toMatch(/^bnf_[\w-]{22}$/);
@@ -214,8 +214,8 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
         'pol_alice_av',
         {
           beneficiaries: [
-            person('', 1, 10_000, { birth_date: '2199-01-01' }),
-            person('Marc', 3, 0, { address: { line1: '1 rue X', postal_code: '7500', city: 'Paris', country: 'FR' } }),
+            person('', 1, 10_000, { birthDate: '2199-01-01' }),
+            person('Marc', 3, 0, { address: { line1: '1 rue X', postalCode: '7500', city: 'Paris', country: 'FR' } }),
             person('Zoé', 4, 10_000, { accepted: true }),
           ],
         },
@@ -224,21 +224,21 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       expect(answer.status).toBe(400);
       expect(answer.json.errors.map((e: Body) => `${e.field} ${e.reason}`).sort()).toEqual(
         [
-          'beneficiaries.0.first_name REQUIRED_FIELD_MISSING',
-          'beneficiaries.0.birth_date BIRTH_DATE_IN_FUTURE',
-          'beneficiaries.1.address.postal_code POSTAL_CODE_INVALID',
-          'beneficiaries.1.share_basis_points SHARE_OUT_OF_RANGE',
+          'beneficiaries.0.firstName REQUIRED_FIELD_MISSING',
+          'beneficiaries.0.birthDate BIRTH_DATE_IN_FUTURE',
+          'beneficiaries.1.address.postalCode POSTAL_CODE_INVALID',
+          'beneficiaries.1.shareBasisPoints SHARE_OUT_OF_RANGE',
           'beneficiaries.2.accepted ACCEPTANCE_RECORDED_SEPARATELY',
         ].sort(),
       );
     });
 
     it('exactly one of a standard clause or beneficiaries; unknown clauses and fields are refused', async () => {
-      const both = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs', beneficiaries: [person('Paul', 1, 10_000)] }, '"2"');
-      expect(first(both)).toMatchObject({ reason: 'EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES', field: 'standard_clause_id' });
-      const unknown = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_neighbours' }, '"2"');
-      expect(first(unknown)).toMatchObject({ reason: 'UNKNOWN_STANDARD_CLAUSE', field: 'standard_clause_id' });
-      const extra = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_heirs', status: 'accepted' }, '"2"');
+      const both = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs', beneficiaries: [person('Paul', 1, 10_000)] }, '"2"');
+      expect(first(both)).toMatchObject({ reason: 'EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES', field: 'standardClauseId' });
+      const unknown = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_neighbours' }, '"2"');
+      expect(first(unknown)).toMatchObject({ reason: 'UNKNOWN_STANDARD_CLAUSE', field: 'standardClauseId' });
+      const extra = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs', status: 'accepted' }, '"2"');
       expect(extra.status).toBe(400);
       expect(first(extra)).toMatchObject({ reason: 'UNKNOWN_FIELD', field: 'status' });
       expect((await get('alice', 'pol_alice_av')).json.version).toBe(2);
@@ -258,51 +258,51 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it('the designation PUT cannot set an acceptance: 400 naming the field, nothing written', async () => {
       const current = (await get('backoffice', 'pol_alice_av')).json;
       const [paul, ...rest] = current.beneficiaries.map(resend);
-      const answer = await put('backoffice', 'pol_alice_av', { beneficiaries: [{ ...paul, accepted: true, accepted_at: '2025-11-03' }, ...rest] }, `"${current.version}"`);
+      const answer = await put('backoffice', 'pol_alice_av', { beneficiaries: [{ ...paul, accepted: true, acceptedAt: '2025-11-03' }, ...rest] }, `"${current.version}"`);
       expect(answer.status).toBe(400);
-      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.reason}`)).toEqual(['beneficiaries.0.accepted ACCEPTANCE_RECORDED_SEPARATELY', 'beneficiaries.0.accepted_at ACCEPTANCE_RECORDED_SEPARATELY']);
+      expect(answer.json.errors.map((e: Body) => `${e.field} ${e.reason}`)).toEqual(['beneficiaries.0.accepted ACCEPTANCE_RECORDED_SEPARATELY', 'beneficiaries.0.acceptedAt ACCEPTANCE_RECORDED_SEPARATELY']);
       expect((await get('alice', 'pol_alice_av')).json).toEqual(current);
       designation = current;
     });
 
     it.each([['the subscriber', 'alice'], ['the broker', 'broker'], ['the partner platform', 'machine']])('%s may not record an acceptance (403)', async (_label, who) => {
-      const answer = await record(who, { beneficiary_id: designation.beneficiaries[0].id, accepted_at: '2025-11-03', endorsement_id: 'evd_x' });
+      const answer = await record(who, { beneficiaryId: designation.beneficiaries[0].id, acceptedAt: '2025-11-03', endorsementId: 'evd_x' });
       expect(answer.status).toBe(403);
       expect(first(answer)).toMatchObject({ code: 'forbidden', message: 'INSUFFICIENT_ROLES' });
     });
 
     it('needs the signed endorsement of this policy, not refused, about this beneficiary (422 naming endorsement_id)', async () => {
       const paul = designation.beneficiaries[0].id;
-      const unknown = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: 'evd_nobody' });
-      expect(first(unknown)).toMatchObject({ code: 'unprocessable_content', reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', field: 'endorsement_id' });
+      const unknown = await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: 'evd_nobody' });
+      expect(first(unknown)).toMatchObject({ code: 'unprocessable_content', reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', field: 'endorsementId' });
       // An endorsement of another policy, or another kind of document, is not this one's.
       const otherPolicy = (await uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_per' })).json.id;
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: otherPolicy }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND' });
+      expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: otherPolicy }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND' });
       const refused = await endorsement(paul);
       expect((await reviewEvidence(server, auth('backoffice'), refused, 'refuse', 'unsigned')).status).toBe(200);
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: refused }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_REFUSED', field: 'endorsement_id' });
+      expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: refused }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_REFUSED', field: 'endorsementId' });
       const aboutLea = await endorsement(designation.beneficiaries[1].id);
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY' });
-      expect(first(await record('backoffice', { beneficiary_id: 'bnf_nobody', accepted_at: '2025-11-03', endorsement_id: aboutLea }))).toMatchObject({ reason: 'UNKNOWN_BENEFICIARY', field: 'beneficiary_id' });
+      expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: aboutLea }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY' });
+      expect(first(await record('backoffice', { beneficiaryId: 'bnf_nobody', acceptedAt: '2025-11-03', endorsementId: aboutLea }))).toMatchObject({ reason: 'UNKNOWN_BENEFICIARY', field: 'beneficiaryId' });
       expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
     });
 
     it('the date is at least 30 days after the contract’s conclusion (issued 14 March 2025) and not in the future (422)', async () => {
       const paul = designation.beneficiaries[0].id;
       endorsementId = await endorsement(paul);
-      const early = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-12', endorsement_id: endorsementId });
-      expect(first(early)).toMatchObject({ code: 'unprocessable_content', reason: 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', field: 'accepted_at' });
+      const early = await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-04-12', endorsementId: endorsementId });
+      expect(first(early)).toMatchObject({ code: 'unprocessable_content', reason: 'ACCEPTANCE_BEFORE_END_OF_WITHDRAWAL_PERIOD', field: 'acceptedAt' });
       const tomorrow = new Date(server.clock.now().getTime() + 2 * 24 * 3600_000).toISOString().slice(0, 10);
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: tomorrow, endorsement_id: endorsementId }))).toMatchObject({ reason: 'ACCEPTANCE_DATE_IN_FUTURE', field: 'accepted_at' });
+      expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: tomorrow, endorsementId: endorsementId }))).toMatchObject({ reason: 'ACCEPTANCE_DATE_IN_FUTURE', field: 'acceptedAt' });
     });
 
     it('back-office records it: the endorsement is accepted by the act, the designation moves on a version, audited and notified', async () => {
       const paul = designation.beneficiaries[0].id;
-      const answer = await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-13', endorsement_id: endorsementId });
+      const answer = await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId: endorsementId });
       expect(answer.status).toBe(201);
       expect(answer.headers.get('etag')).toBe(`"${designation.version + 1}"`);
       expect(answer.json.version).toBe(designation.version + 1);
-      expect(answer.json.beneficiaries[0]).toEqual({ ...designation.beneficiaries[0], accepted: true, accepted_at: '2025-04-13' });
+      expect(answer.json.beneficiaries[0]).toEqual({ ...designation.beneficiaries[0], accepted: true, acceptedAt: '2025-04-13' });
       expect(answer.json.beneficiaries.slice(1)).toEqual(designation.beneficiaries.slice(1));
       expect((await call(`${server.url}/v1/evidence/documents/${endorsementId}`, { headers: auth('backoffice') })).json).toMatchObject({ status: 'accepted' });
       const last = (await store.versions('pol_alice_av')).at(-1)!;
@@ -312,16 +312,16 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       const [notice] = await server.db.query<{ recipient_user_id: string; payload: Body }>(`select recipient_user_id, payload from notification_outbox where template = 'beneficiary_acceptance_recorded' and payload->>'policyId' = 'pol_alice_av'`);
       expect(notice).toEqual({ recipient_user_id: 'usr_alice', payload: { policyId: 'pol_alice_av', subscriberId: 'sbr_alice', beneficiaryId: paul, acceptedAt: '2025-04-13', version: answer.json.version } });
       // Once is enough.
-      expect(first(await record('backoffice', { beneficiary_id: paul, accepted_at: '2025-04-13', endorsement_id: endorsementId }))).toMatchObject({ code: 'conflict', reason: 'BENEFICIARY_ALREADY_ACCEPTED' });
+      expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId: endorsementId }))).toMatchObject({ code: 'conflict', reason: 'BENEFICIARY_ALREADY_ACCEPTED' });
       designation = answer.json;
     });
 
     it.each([
-      ['removes them', () => ({ beneficiaries: others().map(resend).map((b: Body) => (b.rank === 1 ? { ...b, share_basis_points: 10_000 } : b)) })],
-      ['changes their share', () => ({ beneficiaries: [{ ...resend(accepted()), share_basis_points: 5_000 }, { ...resend(others()[0]), share_basis_points: 5_000 }, resend(others()[1])] })],
-      ['changes their address', () => ({ beneficiaries: [{ ...resend(accepted()), address: { line1: '1 place Bellecour', postal_code: '69002', city: 'Lyon', country: 'FR' } }, ...others().map(resend)] })],
+      ['removes them', () => ({ beneficiaries: others().map(resend).map((b: Body) => (b.rank === 1 ? { ...b, shareBasisPoints: 10_000 } : b)) })],
+      ['changes their share', () => ({ beneficiaries: [{ ...resend(accepted()), shareBasisPoints: 5_000 }, { ...resend(others()[0]), shareBasisPoints: 5_000 }, resend(others()[1])] })],
+      ['changes their address', () => ({ beneficiaries: [{ ...resend(accepted()), address: { line1: '1 place Bellecour', postalCode: '69002', city: 'Lyon', country: 'FR' } }, ...others().map(resend)] })],
       ['sends them again without their id (a new person to us)', () => ({ beneficiaries: [{ ...resend(accepted()), id: undefined }, ...others().map(resend)] })],
-      ['replaces the clause by a standard one', () => ({ standard_clause_id: 'clause_children' })],
+      ['replaces the clause by a standard one', () => ({ standardClauseId: 'clause_children' })],
     ])('a PUT that %s is 409 without their consent', async (_label, body) => {
       const answer = await put('alice', 'pol_alice_av', body(), `"${designation.version}"`);
       expect(answer.status).toBe(409);
@@ -340,24 +340,24 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it('a consent names an accepted beneficiary and a consent document of theirs that back-office accepted (never used before)', async () => {
       const paul = accepted().id;
       const notAccepted = others()[0].id;
-      const change = (consents: Body[]) => put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents }, `"${designation.version}"`);
-      expect(first(await change([{ beneficiary_id: notAccepted, evidence_id: 'evd_x' }]))).toMatchObject({ code: 'parameter_invalid', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiary_id' });
+      const change = (consents: Body[]) => put('alice', 'pol_alice_av', { standardClauseId: 'clause_children', consents }, `"${designation.version}"`);
+      expect(first(await change([{ beneficiaryId: notAccepted, evidenceId: 'evd_x' }]))).toMatchObject({ code: 'parameter_invalid', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiaryId' });
       // Only an accepted beneficiary gives a consent; it names them.
       expect(first(await consentFor(notAccepted))).toMatchObject({ code: 'unprocessable_content', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'item' });
       const pending = (await consentFor(paul)).json.id;
-      expect(first(await change([{ beneficiary_id: paul, evidence_id: pending }]))).toMatchObject({ code: 'unprocessable_content', reason: 'CONSENT_DOCUMENT_NOT_ACCEPTED', field: 'consents.0.evidence_id' });
-      expect(first(await change([{ beneficiary_id: paul, evidence_id: endorsementId }]))).toMatchObject({ reason: 'CONSENT_DOCUMENT_NOT_FOUND' });
+      expect(first(await change([{ beneficiaryId: paul, evidenceId: pending }]))).toMatchObject({ code: 'unprocessable_content', reason: 'CONSENT_DOCUMENT_NOT_ACCEPTED', field: 'consents.0.evidenceId' });
+      expect(first(await change([{ beneficiaryId: paul, evidenceId: endorsementId }]))).toMatchObject({ reason: 'CONSENT_DOCUMENT_NOT_FOUND' });
       // The old free-text consent (a date) is gone.
-      expect(first(await change([{ beneficiary_id: paul, consented_at: '2026-01-05' }]))).toMatchObject({ code: 'parameter_invalid' });
+      expect(first(await change([{ beneficiaryId: paul, consented_at: '2026-01-05' }]))).toMatchObject({ code: 'parameter_invalid' });
       expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
     });
 
     it("with the accepted beneficiary's consent on file, the change goes through, the consent is kept in the history and cannot be used again", async () => {
       const paul = accepted().id;
       const consent = await acceptedEvidence(server, auth('alice'), auth('backoffice'), 'sbr_alice', { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', item: paul });
-      const answer = await put('alice', 'pol_alice_av', { standard_clause_id: 'clause_children', consents: [{ beneficiary_id: paul, evidence_id: consent }] }, `"${designation.version}"`);
+      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_children', consents: [{ beneficiaryId: paul, evidenceId: consent }] }, `"${designation.version}"`);
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ kind: 'standard', standard_clause: { id: 'clause_children' }, beneficiaries: [] });
+      expect(answer.json).toMatchObject({ kind: 'standard', standardClause: { id: 'clause_children' }, beneficiaries: [] });
       const last = (await store.versions('pol_alice_av')).at(-1)!;
       expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standardClauseId: 'clause_children', consents: [{ beneficiaryId: paul, evidenceId: consent }], actorKind: 'subscriber', actorId: 'usr_alice' });
       expect(await count('select count(*)::int as n from beneficiary_consent_uses where evidence_id = $1', [consent])).toBe(1);
@@ -369,14 +369,14 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       '%s may change it',
       async (_label, who) => {
         const { version } = (await get(who, 'pol_alice_per')).json;
-        const answer = await put(who, 'pol_alice_per', { standard_clause_id: version % 2 ? 'clause_heirs' : 'clause_children' }, `"${version}"`);
+        const answer = await put(who, 'pol_alice_per', { standardClauseId: version % 2 ? 'clause_heirs' : 'clause_children' }, `"${version}"`);
         expect(answer.status).toBe(200);
         expect(answer.json.version).toBe(version + 1);
       },
     );
 
     it('another subscriber may not (404)', async () => {
-      const answer = await put('bob', 'pol_alice_per', { standard_clause_id: 'clause_heirs' }, '"4"');
+      const answer = await put('bob', 'pol_alice_per', { standardClauseId: 'clause_heirs' }, '"4"');
       expect(answer.status).toBe(404);
     });
 
@@ -427,7 +427,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it('a policy that is no longer active keeps its designation readable but refuses changes (409)', async () => {
       await server.db.query(`update policies set status = 'withdrawn' where id = 'pol_bob_av'`);
       try {
-        const answer = await put('bob', 'pol_bob_av', { standard_clause_id: 'clause_heirs' }, '"0"');
+        const answer = await put('bob', 'pol_bob_av', { standardClauseId: 'clause_heirs' }, '"0"');
         expect(answer.status).toBe(409);
         expect(first(answer)).toMatchObject({ code: 'conflict', reason: 'CANNOT_DESIGNATE_BENEFICIARIES_IN_POLICY_STATE_WITHDRAWN' });
         expect((await get('bob', 'pol_bob_av')).status).toBe(200);
@@ -446,7 +446,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       expect(item.get.responses['200'].headers.ETag).toBeDefined();
       expect(item.put.responses['200'].headers.ETag).toBeDefined();
       expect(item.get.parameters.map((p: Body) => p.name)).toEqual(['policyId']);
-      expect(Object.keys(item.put.requestBody.content['application/json'].schema.properties).sort()).toEqual(['beneficiaries', 'consents', 'standard_clause_id']);
+      expect(Object.keys(item.put.requestBody.content['application/json'].schema.properties).sort()).toEqual(['beneficiaries', 'consents', 'standardClauseId']);
     });
   });
 });

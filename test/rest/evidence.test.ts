@@ -16,7 +16,7 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   const send = (who: string, method: string, path: string, json?: unknown): Promise<Answer> =>
     call(`${server.url}${path}`, { method, headers: headers[who] ?? {}, ...(json !== undefined ? { json } : {}) });
   const consent = (overrides: Record<string, unknown> = {}) => ({
-    kind: 'acceptance_endorsement', subject_id: 'pol_alice_av', file_name: 'consent.pdf', content_type: 'application/pdf', content_base64: pdf.toString('base64'), ...overrides,
+    kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64'), ...overrides,
   });
 
   beforeAll(async () => {
@@ -42,8 +42,8 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
     const answer = await send('alice', 'POST', upload('sbr_alice'), consent());
     expect(answer.status).toBe(201);
     expect(answer.json).toMatchObject({
-      id: expect.stringMatching(/^evd_/), subscriber_id: 'sbr_alice', policy_id: 'pol_alice_av', kind: 'acceptance_endorsement', subject_id: 'pol_alice_av',
-      file_name: 'consent.pdf', content_type: 'application/pdf', size_bytes: pdf.length, status: 'received', review_reason: null, reviewed_at: null, uploaded_by_kind: 'subscriber',
+      id: expect.stringMatching(/^evd_/), subscriberId: 'sbr_alice', policyId: 'pol_alice_av', kind: 'acceptance_endorsement', subjectId: 'pol_alice_av',
+      fileName: 'consent.pdf', contentType: 'application/pdf', sizeBytes: pdf.length, status: 'received', reviewReason: null, reviewedAt: null, uploadedByKind: 'subscriber',
     });
     const download = await fetch(`${server.url}${one(answer.json.id)}/download`, { headers: headers.alice });
     expect(download.status).toBe(200);
@@ -57,10 +57,10 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('refuses a file whose bytes are not what it declares, and a subject that is not the subscriber\'s', async () => {
-    const renamed = await send('alice', 'POST', upload('sbr_alice'), consent({ content_base64: tinyPng().toString('base64') }));
+    const renamed = await send('alice', 'POST', upload('sbr_alice'), consent({ contentBase64: tinyPng().toString('base64') }));
     expect(renamed.status).toBe(400);
-    expect(renamed.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'content_base64', reason: 'CONTENT_DOES_NOT_MATCH_TYPE' });
-    const bobsPolicy = await send('alice', 'POST', upload('sbr_alice'), consent({ subject_id: 'pol_bob_av' }));
+    expect(renamed.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'contentBase64', reason: 'CONTENT_DOES_NOT_MATCH_TYPE' });
+    const bobsPolicy = await send('alice', 'POST', upload('sbr_alice'), consent({ subjectId: 'pol_bob_av' }));
     expect(bobsPolicy.status).toBe(404);
     expect(bobsPolicy.json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'EVIDENCE_SUBJECT_NOT_FOUND' });
     const unknownKind = await send('alice', 'POST', upload('sbr_alice'), consent({ kind: 'selfie' }));
@@ -68,8 +68,8 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('brokers and partners upload for their distributor\'s subscribers; others find nothing', async () => {
-    expect((await send('broker', 'POST', upload('sbr_alice'), consent())).json.uploaded_by_kind).toBe('broker');
-    expect((await send('partner', 'POST', upload('sbr_alice'), consent())).json.uploaded_by_kind).toBe('machine');
+    expect((await send('broker', 'POST', upload('sbr_alice'), consent())).json.uploadedByKind).toBe('broker');
+    expect((await send('partner', 'POST', upload('sbr_alice'), consent())).json.uploadedByKind).toBe('machine');
     const mine = await send('alice', 'POST', upload('sbr_alice'), consent());
     for (const who of ['bob', 'other']) {
       expect((await send(who, 'POST', upload('sbr_alice'), consent())).status).toBe(404);
@@ -88,7 +88,7 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
     expect(noReason.json.errors[0]).toMatchObject({ field: 'reason', reason: 'REFUSAL_REASON_REQUIRED' });
     const refused = await send('backoffice', 'POST', `${one(evidence.id)}/review`, { decision: 'refuse', reason: 'Document illisible' });
     expect(refused.status).toBe(200);
-    expect(refused.json).toMatchObject({ status: 'refused', review_reason: 'Document illisible', reviewed_at: expect.any(String) });
+    expect(refused.json).toMatchObject({ status: 'refused', reviewReason: 'Document illisible', reviewedAt: expect.any(String) });
     const again = await send('backoffice', 'POST', `${one(evidence.id)}/review`, { decision: 'accept' });
     expect(again.status).toBe(409);
     expect(again.json.errors[0].reason).toBe('EVIDENCE_ALREADY_REVIEWED');
@@ -105,10 +105,10 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('lists a subscriber\'s proofs by kind and subject, over REST and GraphQL', async () => {
-    const listed = await send('alice', 'GET', `${upload('sbr_alice')}?kind=acceptance_endorsement&subject_id=pol_alice_av`);
+    const listed = await send('alice', 'GET', `${upload('sbr_alice')}?kind=acceptance_endorsement&subjectId=pol_alice_av`);
     expect(listed.status).toBe(200);
     expect(listed.json.documents.length).toBeGreaterThan(0);
-    expect(listed.json.documents.every((d: { kind: string; subject_id: string }) => d.kind === 'acceptance_endorsement' && d.subject_id === 'pol_alice_av')).toBe(true);
+    expect(listed.json.documents.every((d: { kind: string; subjectId: string }) => d.kind === 'acceptance_endorsement' && d.subjectId === 'pol_alice_av')).toBe(true);
     const other = await send('alice', 'GET', `${upload('sbr_alice')}?kind=iban_proof`);
     expect(other.json.documents).toEqual([]);
     const viaGraphql = await gql(server.url, '{ subscriber(id: "sbr_alice") { evidence(kind: acceptance_endorsement) { id status } } }', { headers: headers.alice });
@@ -116,7 +116,7 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('caps the proofs of one subject at 20', async () => {
-    const bobs = (overrides: Record<string, unknown> = {}) => consent({ subject_id: 'pol_bob_per', ...overrides });
+    const bobs = (overrides: Record<string, unknown> = {}) => consent({ subjectId: 'pol_bob_per', ...overrides });
     for (let i = 0; i < 20; i++) expect((await send('bob', 'POST', upload('sbr_bob'), bobs())).status).toBe(201);
     const over = await send('bob', 'POST', upload('sbr_bob'), bobs());
     expect(over.status).toBe(422);

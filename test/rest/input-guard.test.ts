@@ -4,6 +4,7 @@ import { expectGraphqlInvalid, expectRestInvalid } from '../support/invalid';
 import { startTestServer, type TestServer } from '../support/server';
 import { MAX_AMOUNT_MINOR_UNITS } from '../../domain/shared/money-limits';
 import { sameInsureeBody, subscriberBody, subscriptionBody } from '../support/subscription-inputs';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 
 /**
  * The central input guard (schema/input-guard.ts) and the bounded date scalars: text with control
@@ -35,19 +36,19 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
 
   it('names, addresses and places refuse NUL, CR/LF and lone surrogates, each field named', async () => {
     const answer = await post('/v1/subscription/subscribers', subscriberBody({
-      first_name: 'Ali\u0000ce',
-      last_name: 'Mar\r\ntin',
-      birth_place: '\udc00Lyon',
-      address: { line1: '12 rue\nde la Paix', postal_code: '75002', city: 'Paris\u0085', country: 'FR' },
+      firstName: 'Ali\u0000ce',
+      lastName: 'Mar\r\ntin',
+      birthPlace: '\udc00Lyon',
+      address: { line1: '12 rue\nde la Paix', postalCode: '75002', city: 'Paris\u0085', country: 'FR' },
     }));
-    expectRestInvalid(answer, ['first_name INVALID_CHARACTERS', 'last_name INVALID_CHARACTERS', 'birth_place INVALID_CHARACTERS', 'address.line1 INVALID_CHARACTERS', 'address.city INVALID_CHARACTERS']);
+    expectRestInvalid(answer, ['firstName INVALID_CHARACTERS', 'lastName INVALID_CHARACTERS', 'birthPlace INVALID_CHARACTERS', 'address.line1 INVALID_CHARACTERS', 'address.city INVALID_CHARACTERS']);
   });
 
   it('birth dates: year 0 and before 1900 are 400 (the scalar keeps years 1900-2200), 1900-01-01 is a date', async () => {
     for (const birth_date of ['0000-01-01', '1800-01-01', '1899-12-31', '9999-12-31']) {
-      expectRestInvalid(await post('/v1/subscription/subscribers', subscriberBody({ birth_date })), ['birth_date INVALID_FIELD_VALUE']);
+      expectRestInvalid(await post('/v1/subscription/subscribers', subscriberBody({ birthDate: birth_date })), ['birthDate INVALID_FIELD_VALUE']);
     }
-    const answer = await post('/v1/subscription/subscribers', subscriberBody({ birth_date: '1900-01-01' }));
+    const answer = await post('/v1/subscription/subscribers', subscriberBody({ birthDate: '1900-01-01' }));
     expect(answer.status).toBe(201);
   });
 
@@ -59,7 +60,7 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     for (const id of ['a%00b', 'pol_alice_av%00', '%ED%A0%80', 'pol_%ED%A0%80', encodeURIComponent("' or 1=1 --")]) {
       const answer = await get(`/v1/death-settlement/policies/${id}/beneficiary-designation`);
       expect({ id, status: answer.status }).toEqual({ id, status: 400 });
-      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'policy_id' });
+      expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'policyId' });
     }
     expect((await get('/v1/death-settlement/policies/pol_nobody/beneficiary-designation')).status).toBe(404);
   });
@@ -98,14 +99,14 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     const insuree = await post('/v1/subscription/insurees', sameInsureeBody(subscriber.json.id));
     const create = (overrides: Record<string, unknown>) => post(`/v1/subscription/subscribers/${subscriber.json.id}/subscriptions`, subscriptionBody(insuree.json.id, overrides));
     const eur = (amount: number) => ({ amount, currency: 'EUR' });
-    expectRestInvalid(await create({ initial_payment: eur(MAX_AMOUNT_MINOR_UNITS + 1) }), ['initial_payment.amount AMOUNT_ABOVE_MAXIMUM']);
-    expectRestInvalid(await create({ scheduled_payment: { ...eur(Number.MAX_SAFE_INTEGER), frequency: 'monthly' } }), ['scheduled_payment.amount AMOUNT_ABOVE_MAXIMUM']);
-    const atMaximum = await create({ initial_payment: eur(MAX_AMOUNT_MINOR_UNITS) });
-    expect({ status: atMaximum.status, amount: atMaximum.json.initial_payment?.amount }).toEqual({ status: 201, amount: MAX_AMOUNT_MINOR_UNITS });
-    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: eur(MAX_AMOUNT_MINOR_UNITS + 1) }, alice);
-    expectRestInvalid(surrender, ['amount.amount AMOUNT_ABOVE_MAXIMUM']);
-    const graphql = await gql(server.url, 'mutation { declarePartialSurrender(policyId: "pol_alice_av", compartmentId: "cmp_any", input: { amount: { amount: 10000000001, currency: "EUR" } }) { id } }', { token: backofficeToken });
-    expectGraphqlInvalid(graphql, ['amount.amount AMOUNT_ABOVE_MAXIMUM']);
+    expectRestInvalid(await create({ initialPayment: eur(MAX_AMOUNT_MINOR_UNITS + 1) }), ['initialPayment.amount AMOUNT_ABOVE_MAXIMUM']);
+    expectRestInvalid(await create({ scheduledPayment: { ...eur(Number.MAX_SAFE_INTEGER), frequency: 'monthly' } }), ['scheduledPayment.amount AMOUNT_ABOVE_MAXIMUM']);
+    const atMaximum = await create({ initialPayment: eur(MAX_AMOUNT_MINOR_UNITS) });
+    expect({ status: atMaximum.status, amount: atMaximum.json.initialPayment?.amount }).toEqual({ status: 201, amount: MAX_AMOUNT_MINOR_UNITS });
+    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: scaledEur(MAX_AMOUNT_MINOR_UNITS + 1), requestedAt: parisToday(server.clock) }, alice);
+    expectRestInvalid(surrender, ['amount.value AMOUNT_ABOVE_MAXIMUM']);
+    const graphql = await gql(server.url, 'mutation { declarePartialSurrender(policyId: "pol_alice_av", compartmentId: "cmp_any", input: { amount: { value: 10000000001, scale: 2, currency: "EUR" }, requestedAt: "2026-01-02" }) { id } }', { token: backofficeToken });
+    expectGraphqlInvalid(graphql, ['amount.value AMOUNT_ABOVE_MAXIMUM']);
   });
 
   it('GraphQL: without credentials, a protected field with bad input is still 401 first', async () => {

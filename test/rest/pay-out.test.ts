@@ -80,9 +80,9 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       method: 'POST',
       headers: backoffice,
       json: {
-        civility: 'M', first_name: firstName, last_name: 'Lemaire', birth_date: '1970-01-15', birth_place: 'Lille', nationality: 'FR',
-        address: { line1: '3 rue Nationale', postal_code: '59000', city: 'Lille', country: 'FR' },
-        email: 'paul.lemaire@example.com', phone: '06 11 22 33 44', tax_residence: 'FR', distributor_id: 'dst_demo',
+        civility: 'M', firstName: firstName, lastName: 'Lemaire', birthDate: '1970-01-15', birthPlace: 'Lille', nationality: 'FR',
+        address: { line1: '3 rue Nationale', postalCode: '59000', city: 'Lille', country: 'FR' },
+        email: 'paul.lemaire@example.com', phone: '06 11 22 33 44', taxResidence: 'FR', distributorId: 'dst_demo',
       },
     });
     if (answer.status !== 201) throw new Error(`subscriber: ${answer.status} ${answer.text}`);
@@ -94,7 +94,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
    * subscriber's code (read out to back-office), and an accepted RIB proof.
    */
   async function confirmedIban(subscriberId: string, iban: string, holderName = 'Paul Lemaire'): Promise<Body> {
-    const row = await registered(register(backoffice, subscriberId, { iban, holder_name: holderName }));
+    const row = await registered(register(backoffice, subscriberId, { iban, holderName: holderName }));
     const confirmed = await confirmWithCode(server, backoffice, subscriberId, row.id);
     if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status} ${confirmed.text}`);
     await acceptIbanProof(server, backoffice, subscriberId, row.id);
@@ -127,16 +127,16 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
   describe('POST /v1/pay-out/subscribers/{subscriberId}/ibans', () => {
     it("alice's debit IBAN is there from her policies' issue: confirmed, the default, registered by the system", async () => {
       expect((await list(alice, 'sbr_alice')).json).toEqual([
-        { id: 'pib_alice_debit', iban: IBAN, holder_name: 'Alice Martin', country: 'FR', is_default: true, status: 'confirmed', registered_by: 'system', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT) },
+        { id: 'pib_alice_debit', iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, status: 'confirmed', registeredBy: 'system', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
       ]);
     });
 
     it('the subscriber registers an IBAN (print format, lower case): 201, every field, awaiting its proof, not the default', async () => {
-      const answer = await register(alice, 'sbr_alice', { iban: 'de89 3704 0044 0532 0130 00', holder_name: '  Alice Martin  ' });
+      const answer = await register(alice, 'sbr_alice', { iban: 'de89 3704 0044 0532 0130 00', holderName: '  Alice Martin  ' });
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holder_name: 'Alice Martin', country: 'DE', is_default: false,
-        status: 'awaiting_proof', registered_by: 'subscriber', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT),
+        id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holderName: 'Alice Martin', country: 'DE', isDefault: false,
+        status: 'awaiting_proof', registeredBy: 'subscriber', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT),
       });
       expect(await defaults('sbr_alice')).toEqual([{ iban: IBAN }]);
     });
@@ -144,16 +144,16 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('the same IBAN twice is 409 IBAN_ALREADY_REGISTERED for the subscriber and back-office, in whatever format, and stores nothing', async () => {
       const before = await ibanRows('sbr_alice');
       for (const iban of [IBAN, IBAN_PRINT, IBAN.toLowerCase(), IBAN_DE]) {
-        expectError(await register(alice, 'sbr_alice', { iban, holder_name: 'Alice Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
+        expectError(await register(alice, 'sbr_alice', { iban, holderName: 'Alice Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
       }
-      expectError(await register(backoffice, 'sbr_alice', { iban: IBAN, holder_name: 'A. Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
+      expectError(await register(backoffice, 'sbr_alice', { iban: IBAN, holderName: 'A. Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
       expect(await ibanRows('sbr_alice')).toBe(before);
     });
 
     it('the same IBAN may belong to two subscribers (a joint account)', async () => {
-      const answer = await register(bob, 'sbr_bob', { iban: IBAN_DE, holder_name: 'Alice et Bob Martin' });
+      const answer = await register(bob, 'sbr_bob', { iban: IBAN_DE, holderName: 'Alice et Bob Martin' });
       expect(answer.status).toBe(201);
-      expect(answer.json).toMatchObject({ status: 'awaiting_proof', registered_by: 'subscriber' });
+      expect(answer.json).toMatchObject({ status: 'awaiting_proof', registeredBy: 'subscriber' });
     });
 
     describe('validation: 400 invalid_request naming each offending field, nothing stored', () => {
@@ -163,42 +163,42 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       });
 
       it('a wrong mod-97 checksum, without echoing the IBAN back', async () => {
-        const answer = await register(backoffice, subscriberId, { iban: IBAN_BAD_CHECKSUM, holder_name: 'Paul Lemaire' });
+        const answer = await register(backoffice, subscriberId, { iban: IBAN_BAD_CHECKSUM, holderName: 'Paul Lemaire' });
         expectRestInvalid(answer, ['iban IBAN_CHECKSUM_FAILED']);
         expect(answer.text).not.toContain('30006000011234567890');
       });
 
       it("a length other than the country's (FR: 27)", async () => {
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: `${IBAN}0`, holder_name: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN.slice(0, -1), holder_name: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: `${IBAN}0`, holderName: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN.slice(0, -1), holderName: 'Paul Lemaire' }), ['iban IBAN_WRONG_LENGTH']);
       });
 
       it('a valid IBAN outside SEPA', async () => {
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holder_name: 'Paul Lemaire' }), ['iban IBAN_COUNTRY_NOT_SEPA']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holderName: 'Paul Lemaire' }), ['iban IBAN_COUNTRY_NOT_SEPA']);
       });
 
       it('text that is not an IBAN, or none', async () => {
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: 'not an iban', holder_name: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: '', holder_name: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
-        expectRestInvalid(await register(backoffice, subscriberId, { holder_name: 'Paul Lemaire' }), ['iban REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: 'not an iban', holderName: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: '', holderName: 'Paul Lemaire' }), ['iban IBAN_MALFORMED']);
+        expectRestInvalid(await register(backoffice, subscriberId, { holderName: 'Paul Lemaire' }), ['iban REQUIRED_FIELD_MISSING']);
       });
 
       it('the holder name is required, one line, at most 70 characters', async () => {
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1) }), ['holder_name REQUIRED_FIELD_MISSING']);
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: '   ' }), ['holder_name REQUIRED_FIELD_MISSING']);
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: 'x'.repeat(71) }), ['holder_name TOO_LONG']);
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holder_name: 'Paul\nLemaire' }), ['holder_name INVALID_CHARACTERS']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1) }), ['holderName REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holderName: '   ' }), ['holderName REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holderName: 'x'.repeat(71) }), ['holderName TOO_LONG']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(1), holderName: 'Paul\nLemaire' }), ['holderName INVALID_CHARACTERS']);
         // 70 characters are fine (on another subscriber, this one stays empty).
-        expect((await register(backoffice, await newSubscriber(), { iban: frIban(1), holder_name: 'x'.repeat(70) })).status).toBe(201);
+        expect((await register(backoffice, await newSubscriber(), { iban: frIban(1), holderName: 'x'.repeat(70) })).status).toBe(201);
       });
 
       it('every problem at once', async () => {
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holder_name: '' }), ['iban IBAN_COUNTRY_NOT_SEPA', 'holder_name REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: IBAN_NOT_SEPA, holderName: '' }), ['iban IBAN_COUNTRY_NOT_SEPA', 'holderName REQUIRED_FIELD_MISSING']);
       });
 
       it('unknown properties: a client cannot set is_default or the id', async () => {
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holder_name: 'Paul Lemaire', is_default: false }), ['is_default UNKNOWN_FIELD']);
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holder_name: 'Paul Lemaire', id: 'pib_mine' }), ['id UNKNOWN_FIELD']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holderName: 'Paul Lemaire', isDefault: false }), ['isDefault UNKNOWN_FIELD']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holderName: 'Paul Lemaire', id: 'pib_mine' }), ['id UNKNOWN_FIELD']);
       });
 
       it('none of the refused requests stored anything', async () => {
@@ -208,25 +208,25 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('at most 20 IBANs per subscriber: the 21st is 422 PAYOUT_IBAN_LIMIT_REACHED', async () => {
       const subscriberId = await newSubscriber();
-      for (let n = 100; n < 120; n++) await registered(register(backoffice, subscriberId, { iban: frIban(n), holder_name: 'Paul Lemaire' }));
-      expectError(await register(backoffice, subscriberId, { iban: frIban(120), holder_name: 'Paul Lemaire' }), 422, 'unprocessable_content', 'PAYOUT_IBAN_LIMIT_REACHED');
+      for (let n = 100; n < 120; n++) await registered(register(backoffice, subscriberId, { iban: frIban(n), holderName: 'Paul Lemaire' }));
+      expectError(await register(backoffice, subscriberId, { iban: frIban(120), holderName: 'Paul Lemaire' }), 422, 'unprocessable_content', 'PAYOUT_IBAN_LIMIT_REACHED');
       expect(await ibanRows(subscriberId)).toBe(20);
     });
 
     it("the subscriber's broker and partner may register: pending the subscriber's confirmation, shown to them masked", async () => {
       const subscriberId = await newSubscriber();
-      const byBroker = await register(broker, subscriberId, { iban: frIban(200), holder_name: 'Paul Lemaire' });
+      const byBroker = await register(broker, subscriberId, { iban: frIban(200), holderName: 'Paul Lemaire' });
       expect(byBroker.status).toBe(201);
-      expect(byBroker.json).toMatchObject({ holder_name: 'Paul Lemaire', country: 'FR', is_default: false, status: 'pending_confirmation', registered_by: 'broker' });
+      expect(byBroker.json).toMatchObject({ holderName: 'Paul Lemaire', country: 'FR', isDefault: false, status: 'pending_confirmation', registeredBy: 'broker' });
       expect(byBroker.json.iban).toMatch(/^FR\d\d \*{4} \*{4} \*{4} \*{4} \*{3}\d \d{3}$/);
       expect(byBroker.text).not.toContain(frIban(200).slice(4, 23));
-      const byMachine = await register(machine, subscriberId, { iban: IBAN, holder_name: 'Paul Lemaire' });
+      const byMachine = await register(machine, subscriberId, { iban: IBAN, holderName: 'Paul Lemaire' });
       expect(byMachine.status).toBe(201);
-      expect(byMachine.json).toMatchObject({ iban: IBAN_MASKED, is_default: false, status: 'pending_confirmation', registered_by: 'machine' });
+      expect(byMachine.json).toMatchObject({ iban: IBAN_MASKED, isDefault: false, status: 'pending_confirmation', registeredBy: 'machine' });
       // Back-office sees both in full; neither is the default.
-      expect((await list(backoffice, subscriberId)).json.map((i: Body) => [i.iban, i.is_default])).toEqual([[frIban(200), false], [IBAN, false]]);
+      expect((await list(backoffice, subscriberId)).json.map((i: Body) => [i.iban, i.isDefault])).toEqual([[frIban(200), false], [IBAN, false]]);
       // Registered by back-office, it waits for the subscriber all the same.
-      expect((await register(backoffice, subscriberId, { iban: frIban(201), holder_name: 'Paul Lemaire' })).json).toMatchObject({ status: 'pending_confirmation', registered_by: 'backoffice' });
+      expect((await register(backoffice, subscriberId, { iban: frIban(201), holderName: 'Paul Lemaire' })).json).toMatchObject({ status: 'pending_confirmation', registeredBy: 'backoffice' });
     });
 
     it('a broker re-registering an IBAN the subscriber already has learns nothing: the answer, the list and the next steps look like a new one', async () => {
@@ -234,13 +234,13 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const known = await confirmedIban(subscriberId, frIban(210));
       for (const caller of [broker, machine]) {
         const listed = (await list(caller, subscriberId)).json.length;
-        const existing = await register(caller, subscriberId, { iban: frIban(210), holder_name: 'Mallory Lemaire' });
-        const fresh = await register(caller, subscriberId, { iban: frIban(211 + listed), holder_name: 'Mallory Lemaire' });
+        const existing = await register(caller, subscriberId, { iban: frIban(210), holderName: 'Mallory Lemaire' });
+        const fresh = await register(caller, subscriberId, { iban: frIban(211 + listed), holderName: 'Mallory Lemaire' });
         expect([existing.status, fresh.status]).toEqual([201, 201]);
-        const shape = (answer: Answer) => ({ ...answer.json, id: typeof answer.json.id, iban: /^FR\d\d \*{4} \*{4} \*{4} \*{4} \*{3}\d \d{3}$/.test(answer.json.iban), created_at: typeof answer.json.created_at });
+        const shape = (answer: Answer) => ({ ...answer.json, id: typeof answer.json.id, iban: /^FR\d\d \*{4} \*{4} \*{4} \*{4} \*{3}\d \d{3}$/.test(answer.json.iban), createdAt: typeof answer.json.createdAt });
         expect(shape(existing)).toEqual(shape(fresh));
         expect(Object.keys(existing.json)).toEqual(Object.keys(fresh.json));
-        expect(existing.json).toMatchObject({ status: 'pending_confirmation', is_default: false, holder_name: 'Mallory Lemaire' });
+        expect(existing.json).toMatchObject({ status: 'pending_confirmation', isDefault: false, holderName: 'Mallory Lemaire' });
         expect(existing.json.id).not.toBe(known.id);
         // Both are listed, as two new entries; a code can be sent for either.
         const after = (await list(caller, subscriberId)).json;
@@ -254,9 +254,9 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it("another subscriber or another distributor's broker gets 404, as for a subscriber that does not exist", async () => {
       for (const caller of [bob, otherBroker]) {
-        expectError(await register(caller, 'sbr_alice', { iban: frIban(300), holder_name: 'Mallory' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+        expectError(await register(caller, 'sbr_alice', { iban: frIban(300), holderName: 'Mallory' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       }
-      expectError(await register(backoffice, 'sbr_nobody', { iban: frIban(300), holder_name: 'Nobody' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await register(backoffice, 'sbr_nobody', { iban: frIban(300), holderName: 'Nobody' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       expect(await count('select count(*)::int as n from payout_ibans where iban = $1', [frIban(300)])).toBe(0);
     });
 
@@ -273,19 +273,19 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     beforeAll(async () => {
       subscriberId = await newSubscriber();
       ids = [];
-      for (const iban of [IBAN, IBAN_DE, frIban(400)]) ids.push((await registered(register(backoffice, subscriberId, { iban, holder_name: 'Paul Lemaire' }))).id);
+      for (const iban of [IBAN, IBAN_DE, frIban(400)]) ids.push((await registered(register(backoffice, subscriberId, { iban, holderName: 'Paul Lemaire' }))).id);
     });
 
     it('the owner and back-office see every IBAN in full with its status, in registration order, exactly one default', async () => {
       const own = await list(alice, 'sbr_alice');
       expect(own.status).toBe(200);
       expect(own.json).toEqual([
-        { id: 'pib_alice_debit', iban: IBAN, holder_name: 'Alice Martin', country: 'FR', is_default: true, status: 'confirmed', registered_by: 'system', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT) },
-        { id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holder_name: 'Alice Martin', country: 'DE', is_default: false, status: 'awaiting_proof', registered_by: 'subscriber', refusal_reason: null, created_at: expect.stringMatching(ISO_INSTANT) },
+        { id: 'pib_alice_debit', iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, status: 'confirmed', registeredBy: 'system', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
+        { id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holderName: 'Alice Martin', country: 'DE', isDefault: false, status: 'awaiting_proof', registeredBy: 'subscriber', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
       ]);
       expect((await list(backoffice, 'sbr_alice')).json).toEqual(own.json);
       const all = await list(backoffice, subscriberId);
-      expect(all.json.map((i: Body) => [i.id, i.iban, i.is_default, i.status])).toEqual([
+      expect(all.json.map((i: Body) => [i.id, i.iban, i.isDefault, i.status])).toEqual([
         [ids[0], IBAN, false, 'pending_confirmation'],
         [ids[1], IBAN_DE, false, 'pending_confirmation'],
         [ids[2], frIban(400), false, 'pending_confirmation'],
@@ -308,7 +308,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect((await list(backoffice, await newSubscriber())).json).toEqual([]);
       const bobs = await list(bob, 'sbr_bob');
       expect(bobs.status).toBe(200);
-      expect(bobs.json.map((i: Body) => i.holder_name)).toEqual(['Bob Durand', 'Alice et Bob Martin']);
+      expect(bobs.json.map((i: Body) => i.holderName)).toEqual(['Bob Durand', 'Alice et Bob Martin']);
     });
 
     it("another subscriber's IBANs are 404, for a subscriber and for another distributor's broker", async () => {
@@ -336,19 +336,19 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       fr = await confirmedIban(subscriberId, IBAN);
       de = await confirmedIban(subscriberId, IBAN_DE);
       third = await confirmedIban(subscriberId, frIban(500));
-      pending = await registered(register(broker, subscriberId, { iban: frIban(502), holder_name: 'Mallory' }));
+      pending = await registered(register(broker, subscriberId, { iban: frIban(502), holderName: 'Mallory' }));
     });
-    const defaultIds = async () => (await list(backoffice, subscriberId)).json.filter((i: Body) => i.is_default).map((i: Body) => i.id);
+    const defaultIds = async () => (await list(backoffice, subscriberId)).json.filter((i: Body) => i.isDefault).map((i: Body) => i.id);
 
     it('the first IBAN confirmed became the default on its confirmation', async () => {
-      expect([fr.is_default, de.is_default, third.is_default]).toEqual([true, false, false]);
+      expect([fr.isDefault, de.isDefault, third.isDefault]).toEqual([true, false, false]);
       expect(await defaultIds()).toEqual([fr.id]);
     });
 
     it('by the IBAN in electronic format: 200 with the new default, and the old one is no longer default', async () => {
       const answer = await makeDefault(backoffice, subscriberId, IBAN_DE);
       expect(answer.status).toBe(200);
-      expect(answer.json).toEqual({ ...de, is_default: true });
+      expect(answer.json).toEqual({ ...de, isDefault: true });
       expect(await defaultIds()).toEqual([de.id]);
     });
 
@@ -356,11 +356,11 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect(defaultPath(subscriberId, IBAN_PRINT)).toContain('FR76%203000%206000');
       const answer = await makeDefault(backoffice, subscriberId, IBAN_PRINT);
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ id: fr.id, iban: IBAN, is_default: true });
+      expect(answer.json).toMatchObject({ id: fr.id, iban: IBAN, isDefault: true });
       expect(await defaultIds()).toEqual([fr.id]);
-      expect((await makeDefault(backoffice, subscriberId, IBAN_DE.toLowerCase())).json).toMatchObject({ id: de.id, is_default: true });
+      expect((await makeDefault(backoffice, subscriberId, IBAN_DE.toLowerCase())).json).toMatchObject({ id: de.id, isDefault: true });
       expect(await defaultIds()).toEqual([de.id]);
-      expect((await makeDefault(backoffice, subscriberId, third.id)).json).toMatchObject({ id: third.id, is_default: true });
+      expect((await makeDefault(backoffice, subscriberId, third.id)).json).toMatchObject({ id: third.id, isDefault: true });
       expect(await defaultIds()).toEqual([third.id]);
     });
 
@@ -387,13 +387,13 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it('the subscriber changes their own default, once the IBAN is confirmed', async () => {
-      const own = await registered(register(alice, 'sbr_alice', { iban: frIban(504), holder_name: 'MARTIN Alice' }));
+      const own = await registered(register(alice, 'sbr_alice', { iban: frIban(504), holderName: 'MARTIN Alice' }));
       expect(own.status).toBe('awaiting_proof');
       await acceptIbanProof(server, backoffice, 'sbr_alice', own.id);
       const answer = await makeDefault(alice, 'sbr_alice', frIban(504));
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ iban: frIban(504), is_default: true, status: 'confirmed' });
-      expect((await makeDefault(alice, 'sbr_alice', IBAN)).json).toMatchObject({ id: 'pib_alice_debit', is_default: true });
+      expect(answer.json).toMatchObject({ iban: frIban(504), isDefault: true, status: 'confirmed' });
+      expect((await makeDefault(alice, 'sbr_alice', IBAN)).json).toMatchObject({ id: 'pib_alice_debit', isDefault: true });
     });
 
     it('the current default answers 200 as it is, and nothing is recorded or sent', async () => {
@@ -403,7 +403,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const [auditsBefore, noticesBefore] = [await audits(), await notices()];
       const answer = await makeDefault(backoffice, subscriberId, fr.id);
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ id: fr.id, is_default: true });
+      expect(answer.json).toMatchObject({ id: fr.id, isDefault: true });
       expect([await audits(), await notices()]).toEqual([auditsBefore, noticesBefore]);
     });
 
@@ -442,11 +442,11 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       );
 
     it('signed in, the subscriber confirms what their broker registered: awaiting the proof, and they are told', async () => {
-      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(600), holder_name: 'Alice Martin' }));
+      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(600), holderName: 'Alice Martin' }));
       expect(pending.status).toBe('pending_confirmation');
       const answer = await confirm(alice, 'sbr_alice', pending.id);
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ id: pending.id, iban: frIban(600), status: 'awaiting_proof', is_default: false });
+      expect(answer.json).toMatchObject({ id: pending.id, iban: frIban(600), status: 'awaiting_proof', isDefault: false });
       expect(await statusChanges(pending.id)).toEqual([
         { recipient_user_id: 'usr_alice', channel: 'email', payload: { to: 'alice@demo.test', subscriberId: 'sbr_alice', payoutIbanId: pending.id, iban: pending.iban, previousStatus: 'pending_confirmation', status: 'awaiting_proof', reason: null } },
       ]);
@@ -455,7 +455,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it('without a code, only the subscriber themself confirms: 422 CONFIRMATION_CODE_REQUIRED for anyone else, nothing changes', async () => {
-      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(601), holder_name: 'Alice Martin' }));
+      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(601), holderName: 'Alice Martin' }));
       for (const caller of [broker, machine, backoffice]) {
         const answer = await confirm(caller, 'sbr_alice', pending.id);
         expectError(answer, 422, 'unprocessable_content', 'CONFIRMATION_CODE_REQUIRED');
@@ -466,7 +466,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it("with the code sent to the subscriber's phone (SMS, hashed at rest), whoever acts for them confirms", async () => {
       const subscriberId = await newSubscriber();
-      const pending = await registered(register(broker, subscriberId, { iban: frIban(602), holder_name: 'Paul Lemaire' }));
+      const pending = await registered(register(broker, subscriberId, { iban: frIban(602), holderName: 'Paul Lemaire' }));
       const sent = await sendCode(broker, subscriberId, pending.id);
       expect(sent.status).toBe(202);
       expect(sent.json).toMatchObject({ id: pending.id, status: 'pending_confirmation' });
@@ -479,12 +479,12 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect(sent.text).not.toContain(sms.code);
       const answer = await confirm(broker, subscriberId, pending.id, { code: sms.code });
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ id: pending.id, status: 'awaiting_proof', is_default: false });
+      expect(answer.json).toMatchObject({ id: pending.id, status: 'awaiting_proof', isDefault: false });
     });
 
     it('wrong codes count: 422 CONFIRMATION_CODE_INVALID, the fifth ends the code; a new code then works', async () => {
       const subscriberId = await newSubscriber();
-      const pending = await registered(register(machine, subscriberId, { iban: frIban(603), holder_name: 'Paul Lemaire' }));
+      const pending = await registered(register(machine, subscriberId, { iban: frIban(603), holderName: 'Paul Lemaire' }));
       expect((await sendCode(machine, subscriberId, pending.id)).status).toBe(202);
       const { code } = await lastConfirmationCode(server, pending.id);
       const wrong = code === '000000' ? '000001' : '000000';
@@ -497,7 +497,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('a code expires after ten minutes: 422 CONFIRMATION_CODE_EXPIRED, then 409 NO_PENDING_CONFIRMATION_CODE', async () => {
       const subscriberId = await newSubscriber();
-      const pending = await registered(register(backoffice, subscriberId, { iban: frIban(604), holder_name: 'Paul Lemaire' }));
+      const pending = await registered(register(backoffice, subscriberId, { iban: frIban(604), holderName: 'Paul Lemaire' }));
       expectError(await confirm(backoffice, subscriberId, pending.id, { code: '123456' }), 409, 'conflict', 'NO_PENDING_CONFIRMATION_CODE');
       expect((await sendCode(backoffice, subscriberId, pending.id)).status).toBe(202);
       const { code } = await lastConfirmationCode(server, pending.id);
@@ -514,14 +514,14 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('at most five codes per IBAN: the sixth is 422 CONFIRMATION_CODE_LIMIT_REACHED', async () => {
       const subscriberId = await newSubscriber();
-      const pending = await registered(register(broker, subscriberId, { iban: frIban(605), holder_name: 'Paul Lemaire' }));
+      const pending = await registered(register(broker, subscriberId, { iban: frIban(605), holderName: 'Paul Lemaire' }));
       for (let i = 0; i < 5; i++) expect((await sendCode(broker, subscriberId, pending.id)).status).toBe(202);
       expectError(await sendCode(broker, subscriberId, pending.id), 422, 'unprocessable_content', 'CONFIRMATION_CODE_LIMIT_REACHED');
     });
 
     it('brokers and partners name an IBAN by its id only: a full IBAN finds nothing (404), registered or not', async () => {
       const subscriberId = await newSubscriber();
-      await registered(register(broker, subscriberId, { iban: frIban(606), holder_name: 'Paul Lemaire' }));
+      await registered(register(broker, subscriberId, { iban: frIban(606), holderName: 'Paul Lemaire' }));
       for (const caller of [broker, machine]) {
         for (const reference of [frIban(606), frIban(607)]) {
           expectError(await sendCode(caller, subscriberId, reference), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
@@ -539,7 +539,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it('an accepted RIB proof completes it when the holder is the subscriber (names compared without case, accents, order)', async () => {
-      const pending = await registered(register(broker, 'sbr_bob', { iban: frIban(608), holder_name: 'DURAND  bob' }));
+      const pending = await registered(register(broker, 'sbr_bob', { iban: frIban(608), holderName: 'DURAND  bob' }));
       await confirm(bob, 'sbr_bob', pending.id);
       await acceptIbanProof(server, backoffice, 'sbr_bob', pending.id);
       expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'confirmed', is_default: false });
@@ -550,7 +550,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
   describe('the RIB proof: evidence kind iban_proof, reviewed by back-office', () => {
     it('a refused proof changes nothing; another one, accepted, completes the confirmation', async () => {
       const subscriberId = await newSubscriber();
-      const pending = await registered(register(broker, subscriberId, { iban: frIban(650), holder_name: 'Lemaire Paul' }));
+      const pending = await registered(register(broker, subscriberId, { iban: frIban(650), holderName: 'Lemaire Paul' }));
       // A proof may come before the subscriber's confirmation: accepted, it still waits for the subscriber.
       const first = await uploadIbanProof(server, broker, subscriberId, pending.id);
       expect(first.status).toBe(201);
@@ -560,7 +560,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       await acceptIbanProof(server, backoffice, subscriberId, pending.id, broker);
       expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'pending_confirmation', is_default: false });
       const confirmed = await confirmWithCode(server, broker, subscriberId, pending.id);
-      expect(confirmed.json).toMatchObject({ status: 'confirmed', is_default: true });
+      expect(confirmed.json).toMatchObject({ status: 'confirmed', isDefault: true });
     });
 
     it("a proof's subject must be one of the subscriber's IBANs (404 otherwise)", async () => {
@@ -572,26 +572,26 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
   describe('back-office decides: POST .../ibans/{iban}/review', () => {
     it('another holder waits for back-office after the proof: approve confirms it; it becomes the default only if there is none', async () => {
       const subscriberId = await newSubscriber();
-      const other = await registered(register(broker, subscriberId, { iban: frIban(700), holder_name: 'Mallory Dupont' }));
+      const other = await registered(register(broker, subscriberId, { iban: frIban(700), holderName: 'Mallory Dupont' }));
       expectError(await review(backoffice, subscriberId, other.id, { decision: 'approve' }), 409, 'conflict', 'PAYOUT_IBAN_NOT_AWAITING_REVIEW');
       await confirmWithCode(server, broker, subscriberId, other.id);
       await acceptIbanProof(server, backoffice, subscriberId, other.id);
       expect(await payoutIbanState(server, other.id)).toEqual({ status: 'awaiting_review', is_default: false });
       const approved = await review(backoffice, subscriberId, other.id, { decision: 'approve', reason: 'joint account, both named on the RIB' });
       expect(approved.status).toBe(200);
-      expect(approved.json).toMatchObject({ id: other.id, status: 'confirmed', is_default: true });
+      expect(approved.json).toMatchObject({ id: other.id, status: 'confirmed', isDefault: true });
       expect(await count("select count(*)::int as n from audit_log where action = 'iban.holder_approved' and target_id = $1 and actor_kind = 'backoffice'", [other.id])).toBe(1);
     });
 
     it('refuse, with a reason (400 without): final, never the default, the subscriber is told why', async () => {
       const subscriberId = await newSubscriber();
-      const other = await registered(register(broker, subscriberId, { iban: frIban(701), holder_name: 'Mallory Dupont' }));
+      const other = await registered(register(broker, subscriberId, { iban: frIban(701), holderName: 'Mallory Dupont' }));
       const noReason = await review(backoffice, subscriberId, other.id, { decision: 'refuse' });
       expect(noReason.status).toBe(400);
       expect(noReason.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'REFUSAL_REASON_REQUIRED', field: 'reason' });
       const refused = await review(backoffice, subscriberId, other.id, { decision: 'refuse', reason: 'holder unknown to the subscriber' });
       expect(refused.status).toBe(200);
-      expect(refused.json).toMatchObject({ status: 'refused', refusal_reason: 'holder unknown to the subscriber', is_default: false });
+      expect(refused.json).toMatchObject({ status: 'refused', refusalReason: 'holder unknown to the subscriber', isDefault: false });
       expectError(await review(backoffice, subscriberId, other.id, { decision: 'refuse', reason: 'again' }), 409, 'conflict', 'PAYOUT_IBAN_ALREADY_DECIDED');
       expectError(await sendCode(broker, subscriberId, other.id), 409, 'conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
       expectError(await makeDefault(backoffice, subscriberId, other.id), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
@@ -619,7 +619,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       for (const answer of answers) {
         expect([200, 409]).toContain(answer.status);
         if (answer.status === 409) expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict' })]);
-        else expect(answer.json.is_default).toBe(true);
+        else expect(answer.json.isDefault).toBe(true);
       }
       // The database, not only the status codes: exactly one default, and one that a winner answered.
       const winners = answers.filter((answer) => answer.status === 200).map((answer) => answer.json.iban);
@@ -629,21 +629,21 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       expect(winners).toContain(rows[0].iban);
       expect([frIban(800), frIban(801)]).toContain(rows[0].iban);
       // And what the API reads back agrees with the table.
-      const listed = (await list(backoffice, subscriberId)).json as Array<{ iban: string; is_default: boolean }>;
-      expect(listed.filter((i) => i.is_default).map((i) => i.iban)).toEqual([rows[0].iban]);
+      const listed = (await list(backoffice, subscriberId)).json as Array<{ iban: string; isDefault: boolean }>;
+      expect(listed.filter((i) => i.isDefault).map((i) => i.iban)).toEqual([rows[0].iban]);
       // Each change is recorded once: as many entries as calls that found the other IBAN the default (and a's first).
       const changes = await count("select count(*)::int as n from audit_log where action = 'iban.made_default' and details->>'subscriberId' = $1", [subscriberId]);
       expect(changes).toBeGreaterThanOrEqual(2);
       expect(changes).toBeLessThanOrEqual(51);
       expect(await count("select count(*)::int as n from notification_outbox where template = 'payout_iban_default_changed' and payload->>'subscriberId' = $1", [subscriberId])).toBe(changes);
-      expect(b.is_default).toBe(false);
+      expect(b.isDefault).toBe(false);
     });
 
     it('concurrent registrations of different IBANs: all 201, none the default; concurrent confirmations: exactly one becomes it', async () => {
       const subscriberId = await newSubscriber();
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => register(i % 2 ? broker : backoffice, subscriberId, { iban: frIban(810 + i), holder_name: 'Paul Lemaire' })));
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => register(i % 2 ? broker : backoffice, subscriberId, { iban: frIban(810 + i), holderName: 'Paul Lemaire' })));
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
-      expect(answers.filter((a) => a.json.is_default)).toHaveLength(0);
+      expect(answers.filter((a) => a.json.isDefault)).toHaveLength(0);
       expect(await ibanRows(subscriberId)).toBe(10);
       const ids: string[] = answers.map((a) => a.json.id);
       for (const id of ids) expect((await confirmWithCode(server, backoffice, subscriberId, id)).status).toBe(200);
@@ -654,7 +654,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('the same IBAN registered concurrently: one 201, the others 409 IBAN_ALREADY_REGISTERED, one row', async () => {
       const subscriberId = await newSubscriber();
-      const answers = await Promise.all(Array.from({ length: 8 }, () => register(backoffice, subscriberId, { iban: frIban(820), holder_name: 'Paul Lemaire' })));
+      const answers = await Promise.all(Array.from({ length: 8 }, () => register(backoffice, subscriberId, { iban: frIban(820), holderName: 'Paul Lemaire' })));
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
       for (const answer of answers.filter((a) => a.status === 409)) expect(answer.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: expect.any(String), reason: 'IBAN_ALREADY_REGISTERED' })]);
       expect(await ibanRows(subscriberId)).toBe(1);
@@ -665,7 +665,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('a repeated POST replays the stored 201 instead of a 409, and registers once', async () => {
       const subscriberId = await newSubscriber();
       const key = newKey();
-      const body = { iban: frIban(900), holder_name: 'Paul Lemaire' };
+      const body = { iban: frIban(900), holderName: 'Paul Lemaire' };
       const first = await register(broker, subscriberId, body, { 'idempotency-key': key });
       const second = await register(broker, subscriberId, body, { 'idempotency-key': key });
       expect([first.status, second.status]).toEqual([201, 201]);
@@ -697,8 +697,8 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const payOut = server.app.services.payOut;
       const subscriberId = await newSubscriber();
       expect(await payOut.payoutAccount(server.db, subscriberId, null)).toBeUndefined();
-      const first = await registered(register(broker, subscriberId, { iban: frIban(1200), holder_name: 'Paul Lemaire' }));
-      const second = await registered(register(broker, subscriberId, { iban: frIban(1201), holder_name: 'Paul Lemaire' }));
+      const first = await registered(register(broker, subscriberId, { iban: frIban(1200), holderName: 'Paul Lemaire' }));
+      const second = await registered(register(broker, subscriberId, { iban: frIban(1201), holderName: 'Paul Lemaire' }));
       // Pending IBANs are no default: nothing to pay to by default.
       expect(await payOut.payoutAccount(server.db, subscriberId, null)).toBeUndefined();
       expect(await payOut.payoutAccount(server.db, subscriberId, second.id)).toEqual({ id: second.id, iban: frIban(1201), confirmed: false, origin: 'registration' });
@@ -729,7 +729,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('a registration: one entry with the actor, the request id and the masked IBAN only; the subscriber is notified', async () => {
       const iban = frIban(1000);
-      const answer = await register(machine, 'sbr_bob', { iban, holder_name: 'Bob Durand' });
+      const answer = await register(machine, 'sbr_bob', { iban, holderName: 'Bob Durand' });
       expect(answer.status).toBe(201);
       const rows = await auditOf('iban.registered', answer.json.id);
       expect(rows).toEqual([
@@ -749,7 +749,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('a default change: one entry naming the previous default, masked; the subscriber is notified', async () => {
       const before = (await list(alice, 'sbr_alice')).json;
       const other = before.find((i: Body) => i.iban === frIban(504));
-      expect(before.find((i: Body) => i.is_default).id).toBe('pib_alice_debit');
+      expect(before.find((i: Body) => i.isDefault).id).toBe('pib_alice_debit');
       const answer = await makeDefault(alice, 'sbr_alice', frIban(504), { 'x-request-id': 'req-payout-42' });
       expect(answer.status).toBe(200);
       const rows = await auditOf('iban.made_default', other.id);
@@ -762,7 +762,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it('every step of a confirmation is recorded and told to the subscriber: registered, confirmed, proof accepted, made default', async () => {
-      const answer = await register(broker, 'sbr_bob', { iban: frIban(1300), holder_name: 'Bob Durand' });
+      const answer = await register(broker, 'sbr_bob', { iban: frIban(1300), holderName: 'Bob Durand' });
       await confirmWithCode(server, broker, 'sbr_bob', answer.json.id);
       await acceptIbanProof(server, backoffice, 'sbr_bob', answer.json.id, broker);
       await makeDefault(bob, 'sbr_bob', answer.json.id);
@@ -788,9 +788,9 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const audits = () => count("select count(*)::int as n from audit_log where action like 'iban.%'");
       const notices = () => count("select count(*)::int as n from notification_outbox where template like 'payout_iban_%'");
       const before = [await audits(), await notices()];
-      await register(bob, 'sbr_alice', { iban: frIban(1100), holder_name: 'Mallory' });
-      await register(alice, 'sbr_alice', { iban: IBAN, holder_name: 'Alice Martin' });
-      await register(alice, 'sbr_alice', { iban: IBAN_BAD_CHECKSUM, holder_name: 'Alice Martin' });
+      await register(bob, 'sbr_alice', { iban: frIban(1100), holderName: 'Mallory' });
+      await register(alice, 'sbr_alice', { iban: IBAN, holderName: 'Alice Martin' });
+      await register(alice, 'sbr_alice', { iban: IBAN_BAD_CHECKSUM, holderName: 'Alice Martin' });
       await makeDefault(bob, 'sbr_alice', IBAN_DE);
       await makeDefault(alice, 'sbr_alice', frIban(1101));
       expect([await audits(), await notices()]).toEqual(before);

@@ -5,6 +5,7 @@ import { partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 import { PAYMENTS_SECRET, paymentsEvent } from '../support/surrender-fixtures';
 import { expectRestInvalid } from '../support/invalid';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { restReason } from '../support/errors';
 
 /**
@@ -60,7 +61,7 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
    */
   async function signed(initialPayment = 300_000): Promise<{ subscriptionId: string; policyId: string; compartmentId: string }> {
     await setClock(new Date(server.clock.now().getTime() + 6 * 60_000).toISOString());
-    const draft = await post(as.alice, '/v1/subscription/subscribers/sbr_alice/subscriptions', subscriptionBody('ins_alice', { initial_payment: eur(initialPayment) }));
+    const draft = await post(as.alice, '/v1/subscription/subscribers/sbr_alice/subscriptions', subscriptionBody('ins_alice', { initialPayment: eur(initialPayment) }));
     expectStatus(draft, 201, 'draft');
     const id = draft.json.id;
     expectStatus(await post(as.alice, `${sub(id)}/documents`), 201, 'documents');
@@ -87,7 +88,7 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
     return declared.json.id;
   }
   async function declarePartial(policyId: string, compartmentId: string, amount: number): Promise<string> {
-    const declared = await post(as.alice, `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`, { amount: eur(amount) });
+    const declared = await post(as.alice, `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`, { amount: scaledEur(amount), requestedAt: parisToday(server.clock) });
     expectStatus(declared, 201, 'partial surrender');
     return declared.json.id;
   }
@@ -229,8 +230,8 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
 
     it('back-office records the letter: the date received is required, refused from the subscriber', async () => {
       const { subscriptionId } = await signed();
-      expectRestInvalid(await withdraw(as.backoffice, subscriptionId), ['letter_received_on REQUIRED_FIELD_MISSING']);
-      expectRestInvalid(await withdraw(as.alice, subscriptionId, { letter_received_on: '2026-01-12' }), ['letter_received_on NOT_ALLOWED_FOR_ROLE']);
+      expectRestInvalid(await withdraw(as.backoffice, subscriptionId), ['letterReceivedOn REQUIRED_FIELD_MISSING']);
+      expectRestInvalid(await withdraw(as.alice, subscriptionId, { letterReceivedOn: '2026-01-12' }), ['letterReceivedOn NOT_ALLOWED_FOR_ROLE']);
       expect(await refunds(subscriptionId)).toBe(0);
     });
 
@@ -241,16 +242,16 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
       const early = await signed();
       // The period ends at 24:00 Paris on 9 February; back-office keys the letters in on 16 February.
       await setClock('2026-02-16T10:00:00Z');
-      expectError(await withdraw(as.backoffice, late.subscriptionId, { letter_received_on: '2026-02-10' }), 422, 'unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
-      expectError(await withdraw(as.backoffice, early.subscriptionId, { letter_received_on: '2026-01-09' }), 422, 'unprocessable_content', 'LETTER_RECEIVED_BEFORE_SIGNATURE');
-      expectError(await withdraw(as.backoffice, early.subscriptionId, { letter_received_on: '2026-02-17' }), 422, 'unprocessable_content', 'LETTER_RECEIVED_IN_THE_FUTURE');
-      const answer = await withdraw(as.backoffice, inTime.subscriptionId, { letter_received_on: '2026-02-09', reason: 'lettre recommandée' });
+      expectError(await withdraw(as.backoffice, late.subscriptionId, { letterReceivedOn: '2026-02-10' }), 422, 'unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
+      expectError(await withdraw(as.backoffice, early.subscriptionId, { letterReceivedOn: '2026-01-09' }), 422, 'unprocessable_content', 'LETTER_RECEIVED_BEFORE_SIGNATURE');
+      expectError(await withdraw(as.backoffice, early.subscriptionId, { letterReceivedOn: '2026-02-17' }), 422, 'unprocessable_content', 'LETTER_RECEIVED_IN_THE_FUTURE');
+      const answer = await withdraw(as.backoffice, inTime.subscriptionId, { letterReceivedOn: '2026-02-09', reason: 'lettre recommandée' });
       expectStatus(answer, 200, 'withdraw by letter');
       expect(answer.json).toMatchObject({ status: 'withdrawn', refund: { amount: eur(300_000) } });
       // The withdrawal took effect the day the letter arrived; the refund is due 30 days after that.
-      expect(new Date(answer.json.withdrawn_at).toISOString()).toBe('2026-02-09T22:59:59.999Z');
-      expect(new Date(answer.json.refund.due_by).toISOString()).toBe('2026-03-11T23:00:00.000Z');
-      expect(answer.json.history.at(-1)).toMatchObject({ to_status: 'withdrawn', actor_kind: 'backoffice', note: 'letter received on 2026-02-09: lettre recommandée' });
+      expect(new Date(answer.json.withdrawnAt).toISOString()).toBe('2026-02-09T22:59:59.999Z');
+      expect(new Date(answer.json.refund.dueBy).toISOString()).toBe('2026-03-11T23:00:00.000Z');
+      expect(answer.json.history.at(-1)).toMatchObject({ toStatus: 'withdrawn', actorKind: 'backoffice', note: 'letter received on 2026-02-09: lettre recommandée' });
       expect(await refunds(late.subscriptionId)).toBe(0);
     });
   });

@@ -55,7 +55,7 @@ describe.each(EACH_DATABASE)('signed partner requests on %s', (_name, database) 
       expect(answer.status).toBe(200);
       expect(answer.json).toEqual(viaToken.json);
       expect(answer.json).toMatchObject({ id: 'demo-partner', kind: 'machine', email: null });
-      expect(Object.values(answer.json)).toContain(viaToken.json.distributor_id ?? viaToken.json.distributorId);
+      expect(Object.values(answer.json)).toContain(viaToken.json.distributorId ?? viaToken.json.distributorId);
     });
 
     it('the query string is part of what is signed', async () => {

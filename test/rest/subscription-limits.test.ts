@@ -69,7 +69,7 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
     expect(MAX_SUPPORTING_DOCUMENTS).toBe(20);
     const owner = await person();
     const id = ok(await post('backoffice', `/v1/subscription/subscribers/${owner.subscriberId}/subscriptions`, subscriptionBody(owner.insureeId))).json.id;
-    const png = { kind: 'identity_proof', file_name: 'id.png', content_type: 'image/png', content_base64: tinyPng().toString('base64') };
+    const png = { kind: 'identity_proof', fileName: 'id.png', contentType: 'image/png', contentBase64: tinyPng().toString('base64') };
     const uploads = await Promise.all(Array.from({ length: MAX_SUPPORTING_DOCUMENTS + 5 }, () => post('backoffice', `${sub(id)}/supporting-documents`, png)));
     const statuses = uploads.map((u) => u.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(MAX_SUPPORTING_DOCUMENTS);
@@ -107,10 +107,10 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
   it('the e-signature link goes to the subscriber only: the broker who asks sees the signature without it; the subscriber reads it and gets it by e-mail', async () => {
     const id = await ready('broker', { subscriberId: 'sbr_alice', insureeId: 'ins_alice' });
     const requested = ok(await post('broker', `${sub(id)}/signing`, { method: 'esign' }));
-    expect(requested.json).toMatchObject({ method: 'esign', status: 'pending', signing_url: null });
-    expect((await get('broker', `${sub(id)}/signing`)).json.signature).toMatchObject({ id: requested.json.id, signing_url: null });
-    expect((await get('backoffice', `${sub(id)}/signing`)).json.signature).toMatchObject({ id: requested.json.id, signing_url: null });
-    const mine = (await get('alice', `${sub(id)}/signing`)).json.signature.signing_url;
+    expect(requested.json).toMatchObject({ method: 'esign', status: 'pending', signingUrl: null });
+    expect((await get('broker', `${sub(id)}/signing`)).json.signature).toMatchObject({ id: requested.json.id, signingUrl: null });
+    expect((await get('backoffice', `${sub(id)}/signing`)).json.signature).toMatchObject({ id: requested.json.id, signingUrl: null });
+    const mine = (await get('alice', `${sub(id)}/signing`)).json.signature.signingUrl;
     expect(mine).toContain(`/esign/${requested.json.id}?t=`);
     const mails = await server.db.query<{ recipient_user_id: string; channel: string; payload: { to: string; signingUrl: string } }>(
       "select recipient_user_id, channel, payload from notification_outbox where template = 'signature_link' and payload->>'signatureId' = $1",

@@ -9,7 +9,7 @@ import { expectRestInvalid } from '../support/invalid';
 import { MAX_UPLOAD_BYTES as MAX_SUPPORTING_BYTES } from '../../domain/shared/uploaded-file';
 import { restReason } from '../support/errors';
 
-// ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
+// ---- helper builders: valid inputs as a REST client sends them (camelCase) ---------------------------
 
 const ESIGN_SECRET = 'whsec_ZGVtby1lc2lnbi13ZWJob29rLXNlY3JldC0yMDI2';
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -124,7 +124,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
   async function signed(): Promise<string> {
     const id = await documentsReady();
     const signature = await esignRequested(id);
-    const done = await pressOnPage(signature.signing_url, 'sign');
+    const done = await pressOnPage(signature.signingUrl, 'sign');
     if (done.status !== 200 || !done.text.includes('Signed')) throw new Error(`sign: ${done.status} ${done.text}`);
     return id;
   }
@@ -148,7 +148,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
   const count = async (sql: string, params: unknown[]) => Number((await server.db.query<{ n: number }>(sql, params))[0].n);
   const policies = (id: string) => count('select count(*)::int as n from policies where subscription_id = $1', [id]);
   const refunds = (id: string) => count('select count(*)::int as n from refunds where subscription_id = $1', [id]);
-  const historyOf = async (id: string) => (await getSubscription(alice, id)).json.history.map((h: { from_status: string | null; to_status: string }) => h.to_status);
+  const historyOf = async (id: string) => (await getSubscription(alice, id)).json.history.map((h: { fromStatus: string | null; toStatus: string }) => h.toStatus);
 
   /** The one-time code sent for a signature (the SMS outbox). */
   async function otpSent(signatureId: string): Promise<{ code: string; channel: string; recipient_user_id: string }> {
@@ -181,13 +181,13 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
           id: expect.stringMatching(/^doc_/),
           kind: doc.kind,
           title: expect.any(String),
-          file_name: expect.stringMatching(/\.pdf$/),
-          content_type: 'application/pdf',
-          size_bytes: expect.any(Number),
+          fileName: expect.stringMatching(/\.pdf$/),
+          contentType: 'application/pdf',
+          sizeBytes: expect.any(Number),
           sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-          created_at: expect.stringMatching(ISO_INSTANT),
+          createdAt: expect.stringMatching(ISO_INSTANT),
         });
-        expect(doc.size_bytes).toBeGreaterThan(0);
+        expect(doc.sizeBytes).toBeGreaterThan(0);
       }
       expect((await getSubscription(alice, id)).json.status).toBe('documents_ready');
       const listed = await listDocuments(alice, id);
@@ -203,9 +203,9 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
         const file = await download(alice, id, doc.id);
         expect(file.status).toBe(200);
         expect(file.headers.get('content-type')).toBe('application/pdf');
-        expect(file.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="${doc.file_name.replace(/[.]/g, '\\.')}"`));
+        expect(file.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="${doc.fileName.replace(/[.]/g, '\\.')}"`));
         expect(file.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-        expect(file.bytes.length).toBe(doc.size_bytes);
+        expect(file.bytes.length).toBe(doc.sizeBytes);
         expect(sha256(file.bytes)).toBe(doc.sha256);
       }
     });
@@ -213,7 +213,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     it('regenerating before signing replaces the contract documents (old ids are gone) and keeps uploads', async () => {
       const id = await draft();
       const first = await generate(alice, id);
-      const uploaded = await upload(alice, id, { kind: 'proof_of_address', file_name: 'address.png', content_type: 'image/png', content_base64: tinyPng().toString('base64') });
+      const uploaded = await upload(alice, id, { kind: 'proof_of_address', fileName: 'address.png', contentType: 'image/png', contentBase64: tinyPng().toString('base64') });
       expect(uploaded.status).toBe(201);
       const second = await generate(alice, id);
       expect(second.status).toBe(201);
@@ -268,17 +268,17 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     const docCount = () => count('select count(*)::int as n from documents where subscription_id = $1', [id]);
 
     it('a real PDF as base64: 201, listed, and it downloads byte for byte', async () => {
-      const answer = await upload(alice, id, { kind: 'identity_proof', file_name: 'passport.pdf', content_type: 'application/pdf', content_base64: contractPdf.toString('base64') });
+      const answer = await upload(alice, id, { kind: 'identity_proof', fileName: 'passport.pdf', contentType: 'application/pdf', contentBase64: contractPdf.toString('base64') });
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
         id: expect.stringMatching(/^doc_/),
         kind: 'identity_proof',
         title: expect.any(String),
-        file_name: 'passport.pdf',
-        content_type: 'application/pdf',
-        size_bytes: contractPdf.length,
+        fileName: 'passport.pdf',
+        contentType: 'application/pdf',
+        sizeBytes: contractPdf.length,
         sha256: sha256(contractPdf),
-        created_at: expect.stringMatching(ISO_INSTANT),
+        createdAt: expect.stringMatching(ISO_INSTANT),
       });
       expect((await listDocuments(alice, id)).json.documents).toContainEqual(answer.json);
       const file = await download(alice, id, answer.json.id);
@@ -289,9 +289,9 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
 
     it('a valid PNG: 201, and it downloads as image/png byte for byte', async () => {
       const png = tinyPng();
-      const answer = await upload(alice, id, { kind: 'proof_of_address', file_name: 'bill.png', content_type: 'image/png', content_base64: png.toString('base64') });
+      const answer = await upload(alice, id, { kind: 'proof_of_address', fileName: 'bill.png', contentType: 'image/png', contentBase64: png.toString('base64') });
       expect(answer.status).toBe(201);
-      expect(answer.json).toMatchObject({ kind: 'proof_of_address', content_type: 'image/png', size_bytes: png.length, sha256: sha256(png) });
+      expect(answer.json).toMatchObject({ kind: 'proof_of_address', contentType: 'image/png', sizeBytes: png.length, sha256: sha256(png) });
       const file = await download(alice, id, answer.json.id);
       expect(file.headers.get('content-type')).toBe('image/png');
       expect(file.bytes.equals(png)).toBe(true);
@@ -300,20 +300,20 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     it('content that does not match the declared type (text declared as application/pdf) is 400 CONTENT_DOES_NOT_MATCH_TYPE, nothing stored', async () => {
       const before = await docCount();
       const text = Buffer.from('MZ this is not a PDF at all\n');
-      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.pdf', content_type: 'application/pdf', content_base64: text.toString('base64') }), [
-        'content_base64 CONTENT_DOES_NOT_MATCH_TYPE',
+      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', fileName: 'id.pdf', contentType: 'application/pdf', contentBase64: text.toString('base64') }), [
+        'contentBase64 CONTENT_DOES_NOT_MATCH_TYPE',
       ]);
       // A PDF declared as a PNG is refused too.
-      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.png', content_type: 'image/png', content_base64: contractPdf.toString('base64') }), [
-        'content_base64 CONTENT_DOES_NOT_MATCH_TYPE',
+      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', fileName: 'id.png', contentType: 'image/png', contentBase64: contractPdf.toString('base64') }), [
+        'contentBase64 CONTENT_DOES_NOT_MATCH_TYPE',
       ]);
       expect(await docCount()).toBe(before);
     });
 
     it('an unaccepted type (text/plain) is 400 CONTENT_TYPE_NOT_ACCEPTED', async () => {
       const before = await docCount();
-      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', file_name: 'id.txt', content_type: 'text/plain', content_base64: Buffer.from('hello').toString('base64') }), [
-        'content_type CONTENT_TYPE_NOT_ACCEPTED',
+      expectRestInvalid(await upload(alice, id, { kind: 'identity_proof', fileName: 'id.txt', contentType: 'text/plain', contentBase64: Buffer.from('hello').toString('base64') }), [
+        'contentType CONTENT_TYPE_NOT_ACCEPTED',
       ]);
       expect(await docCount()).toBe(before);
     });
@@ -322,27 +322,27 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const before = await docCount();
       const big = Buffer.alloc(MAX_SUPPORTING_BYTES + 1, 0x20);
       big.write('%PDF-1.4\n', 0, 'latin1');
-      const tooBig = await upload(alice, id, { kind: 'identity_proof', file_name: 'big.pdf', content_type: 'application/pdf', content_base64: big.toString('base64') });
-      expectRestInvalid(tooBig, ['content_base64 FILE_TOO_LARGE']);
+      const tooBig = await upload(alice, id, { kind: 'identity_proof', fileName: 'big.pdf', contentType: 'application/pdf', contentBase64: big.toString('base64') });
+      expectRestInvalid(tooBig, ['contentBase64 FILE_TOO_LARGE']);
       expect(await docCount()).toBe(before);
 
       const limit = big.subarray(0, MAX_SUPPORTING_BYTES);
-      const atLimit = await upload(alice, id, { kind: 'identity_proof', file_name: 'limit.pdf', content_type: 'application/pdf', content_base64: limit.toString('base64') });
+      const atLimit = await upload(alice, id, { kind: 'identity_proof', fileName: 'limit.pdf', contentType: 'application/pdf', contentBase64: limit.toString('base64') });
       expect(atLimit.status).toBe(201);
-      expect(atLimit.json.size_bytes).toBe(MAX_SUPPORTING_BYTES);
+      expect(atLimit.json.sizeBytes).toBe(MAX_SUPPORTING_BYTES);
       expect(await docCount()).toBe(before + 1);
     });
 
     it('once the subscription is signed, uploads are refused: 409 naming SIGNED', async () => {
       const signedId = await signed();
-      const answer = await upload(alice, signedId, { kind: 'identity_proof', file_name: 'late.png', content_type: 'image/png', content_base64: tinyPng().toString('base64') });
+      const answer = await upload(alice, signedId, { kind: 'identity_proof', fileName: 'late.png', contentType: 'image/png', contentBase64: tinyPng().toString('base64') });
       expectError(answer, 409, 'conflict', 'CANNOT_UPLOAD_IN_STATE_SIGNED');
       expect(await count("select count(*)::int as n from documents where subscription_id = $1 and kind = 'identity_proof'", [signedId])).toBe(0);
     });
 
     it("bob cannot upload to alice's subscription: 404", async () => {
       const before = await docCount();
-      expectNotFound(await upload(bob, id, { kind: 'identity_proof', file_name: 'x.png', content_type: 'image/png', content_base64: tinyPng().toString('base64') }), 'SUBSCRIPTION_NOT_FOUND');
+      expectNotFound(await upload(bob, id, { kind: 'identity_proof', fileName: 'x.png', contentType: 'image/png', contentBase64: tinyPng().toString('base64') }), 'SUBSCRIPTION_NOT_FOUND');
       expect(await docCount()).toBe(before);
     });
   });
@@ -393,19 +393,19 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
         id: expect.stringMatching(/^sig_/),
         method: 'esign',
         status: 'pending',
-        signing_url: expect.any(String),
-        otp_expires_at: null,
-        otp_attempts_left: null,
-        created_at: expect.stringMatching(ISO_INSTANT),
-        completed_at: null,
+        signingUrl: expect.any(String),
+        otpExpiresAt: null,
+        otpAttemptsLeft: null,
+        createdAt: expect.stringMatching(ISO_INSTANT),
+        completedAt: null,
       });
-      const url = new URL(requested.json.signing_url);
+      const url = new URL(requested.json.signingUrl);
       expect(url.origin).toBe(base);
       expect(url.pathname).toBe(`/esign/${requested.json.id}`);
       expect(url.searchParams.get('t')).toBeTruthy();
       expect((await getSubscription(alice, id)).json.status).toBe('signing');
 
-      const page = await call(requested.json.signing_url);
+      const page = await call(requested.json.signingUrl);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       const actions = formActions(page.text);
@@ -413,7 +413,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       expect(actions.decline).toBeDefined();
 
       const signedAt = server.clock.now().toISOString();
-      const done = await call(new URL(actions.sign!, requested.json.signing_url).toString(), { method: 'POST' });
+      const done = await call(new URL(actions.sign!, requested.json.signingUrl).toString(), { method: 'POST' });
       expect(done.status).toBe(200);
       expect(done.text).toContain('Signed');
 
@@ -421,36 +421,36 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       expect(subscription.status).toBe(200);
       expect(subscription.json).toMatchObject({
         status: 'signed',
-        signed_at: expect.stringMatching(ISO_INSTANT),
-        withdrawal_deadline: expect.stringMatching(ISO_INSTANT),
-        withdrawn_at: null,
+        signedAt: expect.stringMatching(ISO_INSTANT),
+        withdrawalDeadline: expect.stringMatching(ISO_INSTANT),
+        withdrawnAt: null,
         refund: null,
         signature: { id: requested.json.id, method: 'esign', status: 'completed' },
       });
-      expect(iso(subscription.json.signed_at)).toBe(signedAt);
-      expect(new Date(subscription.json.withdrawal_deadline).getTime()).toBeGreaterThan(new Date(signedAt).getTime() + 29 * 86_400_000);
+      expect(iso(subscription.json.signedAt)).toBe(signedAt);
+      expect(new Date(subscription.json.withdrawalDeadline).getTime()).toBeGreaterThan(new Date(signedAt).getTime() + 29 * 86_400_000);
       expect(subscription.json.policy).toEqual({
         id: expect.stringMatching(/^pol_/),
         status: 'active',
-        issued_at: expect.stringMatching(ISO_INSTANT),
+        issuedAt: expect.stringMatching(ISO_INSTANT),
         compartments: [{ id: expect.stringMatching(/^cmp_/), code: 'MAIN', status: 'active', value: { amount: INVESTED, currency: 'EUR' } }],
       });
-      expect(subscription.json.history.map((h: Body) => [h.from_status, h.to_status])).toEqual([
+      expect(subscription.json.history.map((h: Body) => [h.fromStatus, h.toStatus])).toEqual([
         [null, 'draft'],
         ['draft', 'documents_ready'],
         ['documents_ready', 'signing'],
         ['signing', 'signed'],
       ]);
       const signature = await getSignature(alice, id);
-      expect(signature.json.signature).toMatchObject({ id: requested.json.id, status: 'completed', completed_at: expect.stringMatching(ISO_INSTANT) });
+      expect(signature.json.signature).toMatchObject({ id: requested.json.id, status: 'completed', completedAt: expect.stringMatching(ISO_INSTANT) });
       expect(await policies(id)).toBe(1);
     });
 
     it('pressing Sign several times at once issues exactly one policy', async () => {
       const id = await documentsReady();
       const signature = await esignRequested(id);
-      const action = formActions((await call(signature.signing_url)).text).sign!;
-      const presses = await Promise.all(Array.from({ length: 3 }, () => call(new URL(action, signature.signing_url).toString(), { method: 'POST' })));
+      const action = formActions((await call(signature.signingUrl)).text).sign!;
+      const presses = await Promise.all(Array.from({ length: 3 }, () => call(new URL(action, signature.signingUrl).toString(), { method: 'POST' })));
       for (const press of presses) expect(press.status).toBe(200);
       expect((await getSubscription(alice, id)).json.status).toBe('signed');
       expect(await policies(id)).toBe(1);
@@ -459,11 +459,11 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
 
     it('a PER is issued with its initial compartment C1, less its own 1% entry fee', async () => {
       const id = await created(
-        post(`/v1/subscription/subscribers/${aliceSubscriberId}/subscriptions`, alice, subscriptionBody(aliceInsureeId, { product_id: 'prd_per_demo', initial_payment: { amount: 80_000, currency: 'EUR' }, scheduled_payment: null })),
+        post(`/v1/subscription/subscribers/${aliceSubscriberId}/subscriptions`, alice, subscriptionBody(aliceInsureeId, { productId: 'prd_per_demo', initialPayment: { amount: 80_000, currency: 'EUR' }, scheduledPayment: null })),
       );
       expect((await generate(alice, id)).status).toBe(201);
       const signature = await esignRequested(id);
-      expect((await pressOnPage(signature.signing_url, 'sign')).status).toBe(200);
+      expect((await pressOnPage(signature.signingUrl, 'sign')).status).toBe(200);
       const subscription = (await getSubscription(alice, id)).json;
       expect(subscription.status).toBe('signed');
       expect(subscription.policy.compartments).toEqual([expect.objectContaining({ code: 'C1', status: 'active', value: { amount: 79_200, currency: 'EUR' } })]);
@@ -474,7 +474,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const signature = await esignRequested(id);
       const other = await esignRequested(await documentsReady());
       const sigId = signature.id;
-      const otherToken = new URL(other.signing_url).searchParams.get('t')!;
+      const otherToken = new URL(other.signingUrl).searchParams.get('t')!;
       for (const path of [`/esign/${sigId}?t=wrong`, `/esign/${sigId}`, `/esign/${sigId}?t=${encodeURIComponent(otherToken)}`]) {
         expect((await call(`${base}${path}`)).status).toBe(404);
       }
@@ -489,7 +489,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     it('declining on the page: the signature is declined, the subscription back to documents_ready, and a new signature can be requested and signed', async () => {
       const id = await documentsReady();
       const first = await esignRequested(id);
-      const declined = await pressOnPage(first.signing_url, 'decline');
+      const declined = await pressOnPage(first.signingUrl, 'decline');
       expect(declined.status).toBe(200);
       expect(declined.text).toContain('Declined');
       expect((await getSignature(alice, id)).json.signature).toMatchObject({ id: first.id, status: 'declined' });
@@ -501,7 +501,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       expect(second.status).toBe(201);
       expect(second.json.id).not.toBe(first.id);
       expect(second.json.status).toBe('pending');
-      const done = await pressOnPage(second.json.signing_url, 'sign');
+      const done = await pressOnPage(second.json.signingUrl, 'sign');
       expect(done.text).toContain('Signed');
       expect((await getSubscription(alice, id)).json.status).toBe('signed');
       expect(await policies(id)).toBe(1);
@@ -510,12 +510,12 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     it('the link of a signature that already ended does not tell the signer the contract is signed', async () => {
       const id = await documentsReady();
       const first = await esignRequested(id);
-      await pressOnPage(first.signing_url, 'decline');
+      await pressOnPage(first.signingUrl, 'decline');
       // The old link, used again: nothing may be signed, and the page must not claim it was.
-      const page = await call(first.signing_url);
+      const page = await call(first.signingUrl);
       const action = page.status === 200 ? formActions(page.text).sign : undefined;
       if (action) {
-        const again = await call(new URL(action, first.signing_url).toString(), { method: 'POST' });
+        const again = await call(new URL(action, first.signingUrl).toString(), { method: 'POST' });
         expect(again.text).not.toContain('<h1>Signed</h1>');
       }
       expect((await getSubscription(alice, id)).json.status).toBe('documents_ready');
@@ -551,8 +551,8 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       expect(await count("select count(*)::int as n from compartments c join policies p on p.id = c.policy_id where p.subscription_id = $1", [id])).toBe(1);
       const final = (await getSubscription(alice, id)).json;
       expect(final.status).toBe('signed');
-      expect(final.signed_at).toBe(after.signed_at);
-      expect(final.withdrawal_deadline).toBe(after.withdrawal_deadline);
+      expect(final.signedAt).toBe(after.signedAt);
+      expect(final.withdrawalDeadline).toBe(after.withdrawalDeadline);
       expect(final.history).toEqual(after.history);
       expect((await getSignature(alice, id)).json.signature.status).toBe('completed');
       expect(await count("select count(*)::int as n from notification_outbox where template = 'policy_issued' and payload->>'subscriptionId' = $1", [id])).toBe(1);
@@ -600,8 +600,8 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const id = await documentsReady();
       const requested = await requestSignature(alice, id, 'otp');
       expect(requested.status).toBe(201);
-      expect(requested.json).toMatchObject({ id: expect.stringMatching(/^sig_/), method: 'otp', status: 'pending', signing_url: null, otp_attempts_left: 5, completed_at: null });
-      expect(iso(requested.json.otp_expires_at)).toBe(new Date(server.clock.now().getTime() + 600_000).toISOString());
+      expect(requested.json).toMatchObject({ id: expect.stringMatching(/^sig_/), method: 'otp', status: 'pending', signingUrl: null, otpAttemptsLeft: 5, completedAt: null });
+      expect(iso(requested.json.otpExpiresAt)).toBe(new Date(server.clock.now().getTime() + 600_000).toISOString());
       const sent = await otpSent(requested.json.id);
       expect(sent.code).toMatch(/^\d{6}$/);
       expect(sent).toMatchObject({ channel: 'sms', recipient_user_id: 'usr_alice' });
@@ -610,9 +610,9 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
 
       const confirmed = await confirmOtp(alice, id, sent.code);
       expect(confirmed.status).toBe(200);
-      expect(confirmed.json).toMatchObject({ id, status: 'signed', signed_at: expect.stringMatching(ISO_INSTANT), withdrawal_deadline: expect.stringMatching(ISO_INSTANT) });
+      expect(confirmed.json).toMatchObject({ id, status: 'signed', signedAt: expect.stringMatching(ISO_INSTANT), withdrawalDeadline: expect.stringMatching(ISO_INSTANT) });
       expect(confirmed.json.policy.compartments).toEqual([expect.objectContaining({ code: 'MAIN', status: 'active', value: { amount: INVESTED, currency: 'EUR' } })]);
-      expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'completed', completed_at: expect.stringMatching(ISO_INSTANT) });
+      expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'completed', completedAt: expect.stringMatching(ISO_INSTANT) });
       expect(await policies(id)).toBe(1);
       // Confirming again: nothing pending any more.
       expectError(await confirmOtp(alice, id, sent.code), 409, 'conflict', 'NO_PENDING_OTP_SIGNATURE');
@@ -627,7 +627,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       }
       const ibans = await get(`/v1/pay-out/subscribers/${aliceSubscriberId}/ibans`, alice);
       expect(ibans.json.filter((i: Body) => i.iban === IBAN)).toEqual([
-        expect.objectContaining({ iban: IBAN, holder_name: 'Alice Martin', status: 'confirmed', registered_by: 'system', is_default: true }),
+        expect.objectContaining({ iban: IBAN, holderName: 'Alice Martin', status: 'confirmed', registeredBy: 'system', isDefault: true }),
       ]);
     });
 
@@ -639,7 +639,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
         const answer = await confirmOtp(alice, id, wrongCode(code));
         expectError(answer, 422, 'unprocessable_content', 'OTP_INVALID');
         expect(answer.json.errors[0].field).toBe('code');
-        expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'pending', otp_attempts_left: left });
+        expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'pending', otpAttemptsLeft: left });
       }
       expect((await getSubscription(alice, id)).json.status).toBe('signing');
       expect(await policies(id)).toBe(0);
@@ -652,7 +652,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const requested = await requestSignature(alice, id, 'otp');
       const { code } = await otpSent(requested.json.id);
       for (let i = 0; i < 4; i++) expectError(await confirmOtp(alice, id, wrongCode(code)), 422, 'unprocessable_content', 'OTP_INVALID');
-      expect((await getSignature(alice, id)).json.signature.otp_attempts_left).toBe(1);
+      expect((await getSignature(alice, id)).json.signature.otpAttemptsLeft).toBe(1);
       const confirmed = await confirmOtp(alice, id, code);
       expect(confirmed.status).toBe(200);
       expect(confirmed.json.status).toBe('signed');
@@ -666,7 +666,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       for (let i = 0; i < 5; i++) answers.push(await confirmOtp(alice, id, wrongCode(code)));
       for (const answer of answers.slice(0, 4)) expectError(answer, 422, 'unprocessable_content', 'OTP_INVALID');
       expectError(answers[4], 422, 'unprocessable_content', 'OTP_TOO_MANY_ATTEMPTS');
-      expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'expired', otp_attempts_left: 0 });
+      expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'expired', otpAttemptsLeft: 0 });
       expect((await getSubscription(alice, id)).json.status).toBe('documents_ready');
       expectError(await confirmOtp(alice, id, code), 409, 'conflict', 'NO_PENDING_OTP_SIGNATURE');
       expect(await policies(id)).toBe(0);
@@ -691,7 +691,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const requested = await requestSignature(alice, id, 'otp');
       const { code } = await otpSent(requested.json.id);
       expectNotFound(await confirmOtp(bob, id, code), 'SUBSCRIPTION_NOT_FOUND');
-      expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'pending', otp_attempts_left: 5 });
+      expect((await getSignature(alice, id)).json.signature).toMatchObject({ status: 'pending', otpAttemptsLeft: 5 });
     });
   });
 
@@ -700,20 +700,20 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       await setClock('2026-01-10T09:00:00Z');
       const id = await signed();
       const signedView = (await getSubscription(alice, id)).json;
-      expect(iso(signedView.signed_at)).toBe('2026-01-10T09:00:00.000Z');
+      expect(iso(signedView.signedAt)).toBe('2026-01-10T09:00:00.000Z');
       // 24:00 Paris (CET) on 9 February.
-      expect(iso(signedView.withdrawal_deadline)).toBe('2026-02-09T23:00:00.000Z');
+      expect(iso(signedView.withdrawalDeadline)).toBe('2026-02-09T23:00:00.000Z');
 
       await setClock('2026-02-09T22:30:00Z');
       expect((await getSubscription(alice, id)).json.status).toBe('signed');
       const answer = await withdraw(alice, id);
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ id, status: 'withdrawn', withdrawn_at: expect.stringMatching(ISO_INSTANT) });
-      expect(iso(answer.json.withdrawn_at)).toBe('2026-02-09T22:30:00.000Z');
-      expect(answer.json.refund).toEqual({ amount: { amount: INITIAL_PAYMENT, currency: 'EUR' }, recorded_at: expect.stringMatching(ISO_INSTANT), due_by: expect.stringMatching(ISO_INSTANT) });
-      expect(iso(answer.json.refund.recorded_at)).toBe('2026-02-09T22:30:00.000Z');
+      expect(answer.json).toMatchObject({ id, status: 'withdrawn', withdrawnAt: expect.stringMatching(ISO_INSTANT) });
+      expect(iso(answer.json.withdrawnAt)).toBe('2026-02-09T22:30:00.000Z');
+      expect(answer.json.refund).toEqual({ amount: { amount: INITIAL_PAYMENT, currency: 'EUR' }, recordedAt: expect.stringMatching(ISO_INSTANT), dueBy: expect.stringMatching(ISO_INSTANT) });
+      expect(iso(answer.json.refund.recordedAt)).toBe('2026-02-09T22:30:00.000Z');
       // 30 days after the notice (9 February, Paris): 24:00 Paris on 11 March.
-      expect(iso(answer.json.refund.due_by)).toBe('2026-03-11T23:00:00.000Z');
+      expect(iso(answer.json.refund.dueBy)).toBe('2026-03-11T23:00:00.000Z');
       expect(answer.json.policy.status).toBe('withdrawn');
       expect(answer.json.policy.compartments.length).toBeGreaterThan(0);
       for (const compartment of answer.json.policy.compartments) expect(compartment.status).toBe('closed');
@@ -721,7 +721,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const read = (await getSubscription(alice, id)).json;
       expect(read.status).toBe('withdrawn');
       expect(read.refund).toEqual(answer.json.refund);
-      expect(read.history.at(-1)).toMatchObject({ from_status: 'signed', to_status: 'withdrawn' });
+      expect(read.history.at(-1)).toMatchObject({ fromStatus: 'signed', toStatus: 'withdrawn' });
       expect(await refunds(id)).toBe(1);
       expect(await count("select count(*)::int as n from notification_outbox where template = 'withdrawal_confirmed' and payload->>'subscriptionId' = $1", [id])).toBe(1);
     });
@@ -737,7 +737,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
 
       const read = (await getSubscription(alice, id)).json;
       expect(read.status).toBe('active');
-      expect(read.withdrawn_at).toBeNull();
+      expect(read.withdrawnAt).toBeNull();
       expect(read.refund).toBeNull();
       expect(read.policy.status).toBe('active');
       expect(read.policy.compartments).toEqual([expect.objectContaining({ status: 'active', value: { amount: INVESTED, currency: 'EUR' } })]);
@@ -748,14 +748,14 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       await setClock('2026-01-31T10:00:00Z');
       const accepted = await signed();
       const refused = await signed();
-      expect(iso((await getSubscription(alice, accepted)).json.withdrawal_deadline)).toBe('2026-03-02T23:00:00.000Z');
+      expect(iso((await getSubscription(alice, accepted)).json.withdrawalDeadline)).toBe('2026-03-02T23:00:00.000Z');
 
       await setClock('2026-03-02T20:00:00Z');
       const ok = await withdraw(alice, accepted);
       expect(ok.status).toBe(200);
       expect(ok.json.status).toBe('withdrawn');
       // 30 days after 2 March is 1 April, in summer time: 24:00 Paris (CEST) is 22:00 UTC.
-      expect(iso(ok.json.refund.due_by)).toBe('2026-04-01T22:00:00.000Z');
+      expect(iso(ok.json.refund.dueBy)).toBe('2026-04-01T22:00:00.000Z');
 
       await setClock('2026-03-03T08:00:00Z');
       expectError(await withdraw(alice, refused), 422, 'unprocessable_content', 'WITHDRAWAL_PERIOD_ENDED');
@@ -766,7 +766,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     it('days are Paris days: signed at 00:30 Paris on 11 January (23:30 UTC on the 10th), the period runs to the end of 10 February', async () => {
       await setClock('2026-01-10T23:30:00Z');
       const id = await signed();
-      expect(iso((await getSubscription(alice, id)).json.withdrawal_deadline)).toBe('2026-02-10T23:00:00.000Z');
+      expect(iso((await getSubscription(alice, id)).json.withdrawalDeadline)).toBe('2026-02-10T23:00:00.000Z');
       await setClock('2026-02-10T22:00:00Z');
       const answer = await withdraw(alice, id);
       expect(answer.status).toBe(200);

@@ -7,7 +7,7 @@ import { addressSource, FUND, IBAN, IBAN_MASKED, SERIAL, sameInsureeBody, subscr
 import { expectRestInvalid } from '../support/invalid';
 import { restReason } from '../support/errors';
 
-// ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
+// ---- helper builders: valid inputs as a REST client sends them (camelCase) ---------------------------
 
 const IBAN_BAD_CHECKSUM = 'FR7630006000011234567890188';
 /** A real, well-formed IBAN outside the SEPA scope (Saudi Arabia). */
@@ -18,7 +18,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** Another person is the insured life. */
 function otherInsureeBody(subscriberId: string, overrides: Body = {}): Body {
-  return { subscriber_id: subscriberId, same_as_subscriber: false, civility: 'M', first_name: 'Paul', last_name: 'Martin', birth_date: '1983-02-01', birth_place: 'Nantes', ...overrides };
+  return { subscriberId: subscriberId, sameAsSubscriber: false, civility: 'M', firstName: 'Paul', lastName: 'Martin', birthDate: '1983-02-01', birthPlace: 'Nantes', ...overrides };
 }
 
 
@@ -82,7 +82,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
   /** A subscriber and its insuree (for validation tests of the subscription itself). */
   async function subscriberWithInsuree(caller: Record<string, string>, insuree?: Body) {
     const subscriberId = await created(createSubscriber(caller));
-    const insureeId = await created(createInsuree(caller, insuree ? { ...insuree, subscriber_id: subscriberId } : sameInsureeBody(subscriberId)));
+    const insureeId = await created(createInsuree(caller, insuree ? { ...insuree, subscriberId: subscriberId } : sameInsureeBody(subscriberId)));
     return { subscriberId, insureeId };
   }
 
@@ -121,21 +121,21 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
   afterAll(() => server?.close());
 
   describe('POST /v1/subscription/subscribers', () => {
-    it('a subscriber login creates its own profile: 201, every field in snake_case', async () => {
+    it('a subscriber login creates its own profile: 201, every field in camelCase', async () => {
       expect(aliceCreated.status).toBe(201);
       expect(aliceCreated.json).toEqual({
         id: expect.stringMatching(/^sbr_/),
         civility: 'MME',
-        first_name: 'Alice',
-        last_name: 'Martin',
-        birth_date: '1985-04-12',
-        birth_place: 'Lyon',
+        firstName: 'Alice',
+        lastName: 'Martin',
+        birthDate: '1985-04-12',
+        birthPlace: 'Lyon',
         nationality: 'FR',
-        address: { line1: '12 rue de la Paix', line2: 'Bâtiment B', postal_code: '75002', city: 'Paris', country: 'FR' },
+        address: { line1: '12 rue de la Paix', line2: 'Bâtiment B', postalCode: '75002', city: 'Paris', country: 'FR' },
         email: 'alice.martin@example.com',
         phone: '+33612345678',
-        tax_residence: 'FR',
-        created_at: expect.stringMatching(ISO_INSTANT),
+        taxResidence: 'FR',
+        createdAt: expect.stringMatching(ISO_INSTANT),
       });
       // The profile reads back the same.
       const read = await getSubscriber(alice, aliceSubscriberId);
@@ -145,7 +145,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
     it('a second profile for the same login is 409 SUBSCRIBER_PROFILE_ALREADY_EXISTS and creates nothing', async () => {
       const before = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
-      const again = await createSubscriber(alice, subscriberBody({ first_name: 'Alicia' }));
+      const again = await createSubscriber(alice, subscriberBody({ firstName: 'Alicia' }));
       expect(again.status).toBe(409);
       expect(again.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: expect.any(String), reason: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS' })]);
       const after = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
@@ -156,7 +156,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('concurrent first profiles of one login: one 201, the others 409, never a 500 and never two profiles', async () => {
       const email = await insertUser('subscriber', 'dst_demo');
       const carol = await bearer(email);
-      const answers = await Promise.all(Array.from({ length: 4 }, () => createSubscriber(carol, subscriberBody({ first_name: 'Carol' }))));
+      const answers = await Promise.all(Array.from({ length: 4 }, () => createSubscriber(carol, subscriberBody({ firstName: 'Carol' }))));
       const [user] = await server.db.query<{ id: string }>('select id from users where email = $1', [email]);
       expect(await server.db.query('select id from subscribers where user_id = $1', [user.id])).toHaveLength(1);
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
@@ -166,18 +166,18 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     });
 
     it('the broker creates subscribers for its distributor (201) and reaches them', async () => {
-      const answer = await createSubscriber(broker, subscriberBody({ first_name: 'Bernard', email: 'bernard@example.com' }));
+      const answer = await createSubscriber(broker, subscriberBody({ firstName: 'Bernard', email: 'bernard@example.com' }));
       expect(answer.status).toBe(201);
-      expect(answer.json).toMatchObject({ id: expect.stringMatching(/^sbr_/), first_name: 'Bernard' });
+      expect(answer.json).toMatchObject({ id: expect.stringMatching(/^sbr_/), firstName: 'Bernard' });
       // A broker may create several.
-      expect((await createSubscriber(broker, subscriberBody({ first_name: 'Berthe' }))).status).toBe(201);
+      expect((await createSubscriber(broker, subscriberBody({ firstName: 'Berthe' }))).status).toBe(201);
       const read = await getSubscriber(broker, answer.json.id);
       expect(read.status).toBe(200);
       expect(read.json).toEqual(answer.json);
     });
 
     it('the partner machine client creates subscribers (201) and reaches them, with its certificate serial', async () => {
-      const answer = await createSubscriber(machine, subscriberBody({ first_name: 'Martine' }));
+      const answer = await createSubscriber(machine, subscriberBody({ firstName: 'Martine' }));
       expect(answer.status).toBe(201);
       expect((await getSubscriber(machine, answer.json.id)).json).toEqual(answer.json);
       // Its distributor's broker reaches them too.
@@ -185,48 +185,48 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     });
 
     it('back-office creates subscribers (201), for a distributor when it names one', async () => {
-      const plain = await createSubscriber(backoffice, subscriberBody({ first_name: 'Gaston' }));
+      const plain = await createSubscriber(backoffice, subscriberBody({ firstName: 'Gaston' }));
       expect(plain.status).toBe(201);
       expect((await getSubscriber(backoffice, plain.json.id)).status).toBe(200);
       expect((await getSubscriber(broker, plain.json.id)).status).toBe(404);
-      const forDemo = await createSubscriber(backoffice, subscriberBody({ first_name: 'Gisèle', distributor_id: 'dst_demo' }));
+      const forDemo = await createSubscriber(backoffice, subscriberBody({ firstName: 'Gisèle', distributorId: 'dst_demo' }));
       expect(forDemo.status).toBe(201);
       expect((await getSubscriber(broker, forDemo.json.id)).status).toBe(200);
       expect((await getSubscriber(otherBroker, forDemo.json.id)).status).toBe(404);
     });
 
     it('back-office naming a distributor that does not exist: 400 on distributor_id, not a 500', async () => {
-      const answer = await createSubscriber(backoffice, subscriberBody({ distributor_id: 'dst_nope' }));
-      expect({ status: answer.status, code: answer.json.errors[0].code, field: answer.json.errors[0].field }).toEqual({ status: 400, code: 'parameter_invalid', field: 'distributor_id' });
+      const answer = await createSubscriber(backoffice, subscriberBody({ distributorId: 'dst_nope' }));
+      expect({ status: answer.status, code: answer.json.errors[0].code, field: answer.json.errors[0].field }).toEqual({ status: 400, code: 'parameter_invalid', field: 'distributorId' });
     });
 
     it('only back-office may choose the distributor', async () => {
       for (const caller of [broker, machine, otherBroker]) {
-        expectRestInvalid(await createSubscriber(caller, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
+        expectRestInvalid(await createSubscriber(caller, subscriberBody({ distributorId: 'dst_other' })), ['distributorId NOT_ALLOWED_FOR_ROLE']);
       }
       const carol = await bearer(await insertUser('subscriber', 'dst_demo'));
-      expectRestInvalid(await createSubscriber(carol, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
+      expectRestInvalid(await createSubscriber(carol, subscriberBody({ distributorId: 'dst_other' })), ['distributorId NOT_ALLOWED_FOR_ROLE']);
     });
 
     describe('validation: 400 invalid_request naming each offending field', () => {
       it('a birth date in the future', async () => {
         const nextYear = `${new Date().getUTCFullYear() + 1}-01-15`;
-        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: nextYear })), ['birth_date BIRTH_DATE_IN_FUTURE']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birthDate: nextYear })), ['birthDate BIRTH_DATE_IN_FUTURE']);
       });
 
       it('a subscriber under 18, and 18 from their birthday on', async () => {
-        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(17) })), ['birth_date SUBSCRIBER_UNDER_AGE']);
-        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(18, -1) })), ['birth_date SUBSCRIBER_UNDER_AGE']);
-        expect((await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(18) }))).status).toBe(201);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birthDate: dateAgo(17) })), ['birthDate SUBSCRIBER_UNDER_AGE']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birthDate: dateAgo(18, -1) })), ['birthDate SUBSCRIBER_UNDER_AGE']);
+        expect((await createSubscriber(broker, subscriberBody({ birthDate: dateAgo(18) }))).status).toBe(201);
       });
 
       it('a birth date that is not a date', async () => {
-        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birth_date: '1985-02-30' })), ['birth_date INVALID_FIELD_VALUE']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ birthDate: '1985-02-30' })), ['birthDate INVALID_FIELD_VALUE']);
       });
 
       it('a French postal code that is not 5 digits', async () => {
-        const answer = await createSubscriber(broker, subscriberBody({ address: { ...subscriberBody().address, postal_code: '7500' } }));
-        expectRestInvalid(answer, ['address.postal_code POSTAL_CODE_INVALID']);
+        const answer = await createSubscriber(broker, subscriberBody({ address: { ...subscriberBody().address, postalCode: '7500' } }));
+        expectRestInvalid(answer, ['address.postalCode POSTAL_CODE_INVALID']);
       });
 
       it('a phone number that is neither E.164 nor French', async () => {
@@ -234,12 +234,12 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       });
 
       it('a missing required field', async () => {
-        const { last_name: _dropped, ...body } = subscriberBody();
-        expectRestInvalid(await createSubscriber(broker, body), ['last_name REQUIRED_FIELD_MISSING']);
+        const { lastName: _dropped, ...body } = subscriberBody();
+        expectRestInvalid(await createSubscriber(broker, body), ['lastName REQUIRED_FIELD_MISSING']);
       });
 
       it('blank names', async () => {
-        expectRestInvalid(await createSubscriber(broker, subscriberBody({ first_name: '  ', last_name: '' })), ['first_name REQUIRED_FIELD_MISSING', 'last_name REQUIRED_FIELD_MISSING']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ firstName: '  ', lastName: '' })), ['firstName REQUIRED_FIELD_MISSING', 'lastName REQUIRED_FIELD_MISSING']);
       });
 
       it('an unknown body property, top-level or nested, is refused by name (no mass assignment)', async () => {
@@ -250,14 +250,14 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       it('several problems at once: one entry each', async () => {
         const answer = await createSubscriber(
           broker,
-          subscriberBody({ birth_date: dateAgo(10), phone: 'call me', address: { ...subscriberBody().address, postal_code: 'ABCDE' }, birth_place: '' }),
+          subscriberBody({ birthDate: dateAgo(10), phone: 'call me', address: { ...subscriberBody().address, postalCode: 'ABCDE' }, birthPlace: '' }),
         );
-        expectRestInvalid(answer, ['address.postal_code POSTAL_CODE_INVALID', 'birth_date SUBSCRIBER_UNDER_AGE', 'birth_place REQUIRED_FIELD_MISSING', 'phone PHONE_INVALID']);
+        expectRestInvalid(answer, ['address.postalCode POSTAL_CODE_INVALID', 'birthDate SUBSCRIBER_UNDER_AGE', 'birthPlace REQUIRED_FIELD_MISSING', 'phone PHONE_INVALID']);
       });
 
       it('nothing is stored for a refused request', async () => {
         const before = await server.db.query<{ n: number }>('select count(*)::int as n from subscribers');
-        await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(10) }));
+        await createSubscriber(broker, subscriberBody({ birthDate: dateAgo(10) }));
         const after = await server.db.query<{ n: number }>('select count(*)::int as n from subscribers');
         expect(after[0].n).toBe(before[0].n);
       });
@@ -270,13 +270,13 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
         id: expect.stringMatching(/^ins_/),
-        subscriber_id: aliceSubscriberId,
-        same_as_subscriber: true,
+        subscriberId: aliceSubscriberId,
+        sameAsSubscriber: true,
         civility: 'MME',
-        first_name: 'Alice',
-        last_name: 'Martin',
-        birth_date: '1985-04-12',
-        birth_place: 'Lyon',
+        firstName: 'Alice',
+        lastName: 'Martin',
+        birthDate: '1985-04-12',
+        birthPlace: 'Lyon',
       });
     });
 
@@ -285,23 +285,23 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
         id: expect.stringMatching(/^ins_/),
-        subscriber_id: aliceSubscriberId,
-        same_as_subscriber: false,
+        subscriberId: aliceSubscriberId,
+        sameAsSubscriber: false,
         civility: 'M',
-        first_name: 'Paul',
-        last_name: 'Martin',
-        birth_date: '1983-02-01',
-        birth_place: 'Nantes',
+        firstName: 'Paul',
+        lastName: 'Martin',
+        birthDate: '1983-02-01',
+        birthPlace: 'Nantes',
       });
     });
 
     it('another person without an identity: each missing field named', async () => {
-      const answer = await createInsuree(alice, { subscriber_id: aliceSubscriberId, same_as_subscriber: false });
-      expectRestInvalid(answer, ['birth_date REQUIRED_FIELD_MISSING', 'birth_place REQUIRED_FIELD_MISSING', 'civility REQUIRED_FIELD_MISSING', 'first_name REQUIRED_FIELD_MISSING', 'last_name REQUIRED_FIELD_MISSING']);
+      const answer = await createInsuree(alice, { subscriberId: aliceSubscriberId, sameAsSubscriber: false });
+      expectRestInvalid(answer, ['birthDate REQUIRED_FIELD_MISSING', 'birthPlace REQUIRED_FIELD_MISSING', 'civility REQUIRED_FIELD_MISSING', 'firstName REQUIRED_FIELD_MISSING', 'lastName REQUIRED_FIELD_MISSING']);
     });
 
     it('an insuree born in the future', async () => {
-      expectRestInvalid(await createInsuree(alice, otherInsureeBody(aliceSubscriberId, { birth_date: `${new Date().getUTCFullYear() + 1}-06-01` })), ['birth_date BIRTH_DATE_IN_FUTURE']);
+      expectRestInvalid(await createInsuree(alice, otherInsureeBody(aliceSubscriberId, { birthDate: `${new Date().getUTCFullYear() + 1}-06-01` })), ['birthDate BIRTH_DATE_IN_FUTURE']);
     });
   });
 
@@ -311,7 +311,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     let childInsureeId: string;
     beforeAll(async () => {
       ({ subscriberId, insureeId } = await subscriberWithInsuree(broker));
-      childInsureeId = await created(createInsuree(broker, otherInsureeBody(subscriberId, { first_name: 'Léo', birth_date: dateAgo(10) })));
+      childInsureeId = await created(createInsuree(broker, otherInsureeBody(subscriberId, { firstName: 'Léo', birthDate: dateAgo(10) })));
     });
     const draft = (overrides: Body = {}, insuree = insureeId) => createSubscription(broker, subscriberId, subscriptionBody(insuree, overrides));
 
@@ -321,48 +321,48 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(answer.json).toEqual({
         id: expect.stringMatching(/^sbs_/),
         status: 'draft',
-        subscriber: { id: subscriberId, first_name: 'Alice', last_name: 'Martin' },
-        insuree: { id: insureeId, same_as_subscriber: true, first_name: 'Alice', last_name: 'Martin', birth_date: '1985-04-12' },
+        subscriber: { id: subscriberId, firstName: 'Alice', lastName: 'Martin' },
+        insuree: { id: insureeId, sameAsSubscriber: true, firstName: 'Alice', lastName: 'Martin', birthDate: '1985-04-12' },
         product: { id: 'prd_av_demo', kind: 'assurance_vie', name: 'Démo Vie' },
-        initial_payment: { amount: 150_000, currency: 'EUR' },
-        scheduled_payment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
+        initialPayment: { amount: 150_000, currency: 'EUR' },
+        scheduledPayment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
         allocation: [
-          { isin: FUND.euro, basis_points: 6_000 },
-          { isin: FUND.equity, basis_points: 4_000 },
+          { isin: FUND.euro, basisPoints: 6_000 },
+          { isin: FUND.equity, basisPoints: 4_000 },
         ],
-        beneficiary_clause: { standard_clause_id: 'clause_spouse_children', text: expect.stringMatching(/^Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS/) },
-        debit_iban: IBAN_MASKED,
-        debit_holder: 'Alice Martin',
-        signed_at: null,
-        withdrawal_deadline: null,
-        withdrawn_at: null,
-        created_at: expect.stringMatching(ISO_INSTANT),
-        updated_at: expect.stringMatching(ISO_INSTANT),
-        history: [{ at: expect.stringMatching(ISO_INSTANT), from_status: null, to_status: 'draft', actor_kind: 'broker', note: null }],
+        beneficiaryClause: { standardClauseId: 'clause_spouse_children', text: expect.stringMatching(/^Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS/) },
+        debitIban: IBAN_MASKED,
+        debitHolder: 'Alice Martin',
+        signedAt: null,
+        withdrawalDeadline: null,
+        withdrawnAt: null,
+        createdAt: expect.stringMatching(ISO_INSTANT),
+        updatedAt: expect.stringMatching(ISO_INSTANT),
+        history: [{ at: expect.stringMatching(ISO_INSTANT), fromStatus: null, toStatus: 'draft', actorKind: 'broker', note: null }],
       });
     });
 
     it('accepts exactly the product minimum, a custom clause and no scheduled payment', async () => {
-      const answer = await draft({ initial_payment: { amount: 100_000, currency: 'EUR' }, scheduled_payment: null, beneficiary_clause: { custom_clause: '  Mon partenaire Jean Dupont, né le 1980-01-01.  ' } });
+      const answer = await draft({ initialPayment: { amount: 100_000, currency: 'EUR' }, scheduledPayment: null, beneficiaryClause: { customClause: '  Mon partenaire Jean Dupont, né le 1980-01-01.  ' } });
       expect(answer.status).toBe(201);
       expect(answer.json).toMatchObject({
-        initial_payment: { amount: 100_000, currency: 'EUR' },
-        scheduled_payment: null,
-        beneficiary_clause: { standard_clause_id: null, text: 'Mon partenaire Jean Dupont, né le 1980-01-01.' },
+        initialPayment: { amount: 100_000, currency: 'EUR' },
+        scheduledPayment: null,
+        beneficiaryClause: { standardClauseId: null, text: 'Mon partenaire Jean Dupont, né le 1980-01-01.' },
       });
     });
 
     it('stores an IBAN given in print format in electronic format', async () => {
-      const answer = await createSubscription(backoffice, subscriberId, subscriptionBody(insureeId, { debit_iban: 'fr76 3000 6000 0112 3456 7890 189' }));
+      const answer = await createSubscription(backoffice, subscriberId, subscriptionBody(insureeId, { debitIban: 'fr76 3000 6000 0112 3456 7890 189' }));
       expect(answer.status).toBe(201);
-      expect(answer.json.debit_iban).toBe(IBAN);
+      expect(answer.json.debitIban).toBe(IBAN);
     });
 
     describe('validation: 400 invalid_request naming each offending field', () => {
       it('an allocation not totalling 100% (10000 basis points)', async () => {
         const allocation = [
-          { isin: FUND.euro, basis_points: 6_000 },
-          { isin: FUND.equity, basis_points: 3_000 },
+          { isin: FUND.euro, basisPoints: 6_000 },
+          { isin: FUND.equity, basisPoints: 3_000 },
         ];
         expectRestInvalid(await draft({ allocation }), ['allocation ALLOCATION_NOT_100_PERCENT']);
         expectRestInvalid(await draft({ allocation: [] }), ['allocation ALLOCATION_NOT_100_PERCENT']);
@@ -370,112 +370,112 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
       it('shares out of range and a fund listed twice', async () => {
         const outOfRange = [
-          { isin: FUND.euro, basis_points: 12_000 },
-          { isin: FUND.equity, basis_points: -2_000 },
+          { isin: FUND.euro, basisPoints: 12_000 },
+          { isin: FUND.equity, basisPoints: -2_000 },
         ];
-        expectRestInvalid(await draft({ allocation: outOfRange }), ['allocation.0.basis_points SHARE_OUT_OF_RANGE', 'allocation.1.basis_points SHARE_OUT_OF_RANGE']);
+        expectRestInvalid(await draft({ allocation: outOfRange }), ['allocation.0.basisPoints SHARE_OUT_OF_RANGE', 'allocation.1.basisPoints SHARE_OUT_OF_RANGE']);
         const twice = [
-          { isin: FUND.euro, basis_points: 5_000 },
-          { isin: FUND.euro, basis_points: 5_000 },
+          { isin: FUND.euro, basisPoints: 5_000 },
+          { isin: FUND.euro, basisPoints: 5_000 },
         ];
         expectRestInvalid(await draft({ allocation: twice }), ['allocation.1.isin FUND_LISTED_TWICE']);
       });
 
       it('a payment below the product minimum', async () => {
-        expectRestInvalid(await draft({ initial_payment: { amount: 99_999, currency: 'EUR' } }), ['initial_payment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
-        expectRestInvalid(await draft({ scheduled_payment: { amount: 4_999, currency: 'EUR', frequency: 'monthly' } }), ['scheduled_payment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
-        expectRestInvalid(await draft({ initial_payment: { amount: 0, currency: 'EUR' } }), ['initial_payment.amount AMOUNT_MUST_BE_POSITIVE_MINOR_UNITS']);
+        expectRestInvalid(await draft({ initialPayment: { amount: 99_999, currency: 'EUR' } }), ['initialPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
+        expectRestInvalid(await draft({ scheduledPayment: { amount: 4_999, currency: 'EUR', frequency: 'monthly' } }), ['scheduledPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM']);
+        expectRestInvalid(await draft({ initialPayment: { amount: 0, currency: 'EUR' } }), ['initialPayment.amount AMOUNT_MUST_BE_POSITIVE_MINOR_UNITS']);
       });
 
       it('a currency the product is not sold in', async () => {
-        expectRestInvalid(await draft({ initial_payment: { amount: 150_000, currency: 'USD' } }), ['initial_payment.currency CURRENCY_NOT_OFFERED']);
+        expectRestInvalid(await draft({ initialPayment: { amount: 150_000, currency: 'USD' } }), ['initialPayment.currency CURRENCY_NOT_OFFERED']);
       });
 
       it('an amount that is not integer minor units', async () => {
-        expectRestInvalid(await draft({ initial_payment: { amount: 1500.5, currency: 'EUR' } }), ['initial_payment.amount INVALID_FIELD_VALUE']);
+        expectRestInvalid(await draft({ initialPayment: { amount: 1500.5, currency: 'EUR' } }), ['initialPayment.amount INVALID_FIELD_VALUE']);
       });
 
       it('an IBAN with a wrong checksum names debit_iban', async () => {
-        const answer = await draft({ debit_iban: IBAN_BAD_CHECKSUM });
-        expectRestInvalid(answer, ['debit_iban INVALID_FIELD_VALUE']);
+        const answer = await draft({ debitIban: IBAN_BAD_CHECKSUM });
+        expectRestInvalid(answer, ['debitIban INVALID_FIELD_VALUE']);
         // The refused IBAN is not echoed back.
         expect(answer.text).not.toContain('30006000011234567890');
       });
 
       it('a valid IBAN outside SEPA names debit_iban', async () => {
-        expectRestInvalid(await draft({ debit_iban: IBAN_NOT_SEPA }), ['debit_iban IBAN_COUNTRY_NOT_SEPA']);
+        expectRestInvalid(await draft({ debitIban: IBAN_NOT_SEPA }), ['debitIban IBAN_COUNTRY_NOT_SEPA']);
       });
 
       it('an insuree outside the product ages: the PER requires 18-70, the insuree is 10', async () => {
-        const per = { product_id: 'prd_per_demo', allocation: [{ isin: FUND.euro, basis_points: 10_000 }] };
-        expectRestInvalid(await draft(per, childInsureeId), ['insuree_id INSUREE_UNDER_AGE']);
+        const per = { productId: 'prd_per_demo', allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] };
+        expectRestInvalid(await draft(per, childInsureeId), ['insureeId INSUREE_UNDER_AGE']);
         // The same child may be insured on the assurance-vie (0-85).
         expect((await draft({}, childInsureeId)).status).toBe(201);
       });
 
       it('an insuree over the maximum age', async () => {
-        const senior = await created(createInsuree(broker, otherInsureeBody(subscriberId, { first_name: 'Marcel', birth_date: dateAgo(71) })));
-        expectRestInvalid(await draft({ product_id: 'prd_per_demo', allocation: [{ isin: FUND.euro, basis_points: 10_000 }] }, senior), ['insuree_id INSUREE_OVER_AGE']);
+        const senior = await created(createInsuree(broker, otherInsureeBody(subscriberId, { firstName: 'Marcel', birthDate: dateAgo(71) })));
+        expectRestInvalid(await draft({ productId: 'prd_per_demo', allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] }, senior), ['insureeId INSUREE_OVER_AGE']);
       });
 
       it('an unknown product', async () => {
-        expectRestInvalid(await draft({ product_id: 'prd_nope' }), ['product_id UNKNOWN_PRODUCT']);
+        expectRestInvalid(await draft({ productId: 'prd_nope' }), ['productId UNKNOWN_PRODUCT']);
       });
 
       it('a fund the product does not offer (the bond fund is not in the PER)', async () => {
         const allocation = [
-          { isin: FUND.euro, basis_points: 5_000 },
-          { isin: FUND.bonds, basis_points: 5_000 },
+          { isin: FUND.euro, basisPoints: 5_000 },
+          { isin: FUND.bonds, basisPoints: 5_000 },
         ];
-        expectRestInvalid(await draft({ product_id: 'prd_per_demo', allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
+        expectRestInvalid(await draft({ productId: 'prd_per_demo', allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
       });
 
       it('both or neither beneficiary clause kinds', async () => {
-        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_heirs', custom_clause: 'Mon frère' } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
-        expectRestInvalid(await draft({ beneficiary_clause: {} }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
-        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: null, custom_clause: null } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: 'clause_heirs', customClause: 'Mon frère' } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiaryClause: {} }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: null, customClause: null } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
       });
 
       it('an unknown standard clause', async () => {
-        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_nope' } }), ['beneficiary_clause.standard_clause_id UNKNOWN_STANDARD_CLAUSE']);
+        expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: 'clause_nope' } }), ['beneficiaryClause.standardClauseId UNKNOWN_STANDARD_CLAUSE']);
       });
 
       it('an insuree of another subscriber answers like one that does not exist', async () => {
         const foreign = await draft({}, aliceInsureeId);
         const missing = await draft({}, 'ins_does_not_exist');
-        expectRestInvalid(foreign, ['insuree_id UNKNOWN_INSUREE']);
+        expectRestInvalid(foreign, ['insureeId UNKNOWN_INSUREE']);
         expect(foreign.json).toEqual(missing.json);
       });
 
       it('an unknown body property is refused by name: a client cannot set the status', async () => {
         expectRestInvalid(await draft({ status: 'signed' }), ['status UNKNOWN_FIELD']);
-        expectRestInvalid(await draft({ initial_payment: { amount: 150_000, currency: 'EUR', fee: 0 } }), ['initial_payment.fee UNKNOWN_FIELD']);
+        expectRestInvalid(await draft({ initialPayment: { amount: 150_000, currency: 'EUR', fee: 0 } }), ['initialPayment.fee UNKNOWN_FIELD']);
       });
 
       it('several problems at once: one entry each', async () => {
         const answer = await draft({
-          initial_payment: { amount: 50_000, currency: 'EUR' },
-          allocation: [{ isin: FUND.euro, basis_points: 9_000 }],
-          beneficiary_clause: {},
-          debit_holder: ' ',
+          initialPayment: { amount: 50_000, currency: 'EUR' },
+          allocation: [{ isin: FUND.euro, basisPoints: 9_000 }],
+          beneficiaryClause: {},
+          debitHolder: ' ',
         });
         expectRestInvalid(answer, [
           'allocation ALLOCATION_NOT_100_PERCENT',
-          'beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED',
-          'debit_holder REQUIRED_FIELD_MISSING',
-          'initial_payment.amount PAYMENT_BELOW_PRODUCT_MINIMUM',
+          'beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED',
+          'debitHolder REQUIRED_FIELD_MISSING',
+          'initialPayment.amount PAYMENT_BELOW_PRODUCT_MINIMUM',
         ]);
       });
 
       it('several malformed values at once (input coercion): one entry each', async () => {
-        const answer = await draft({ debit_iban: IBAN_BAD_CHECKSUM, initial_payment: { amount: 150_000, currency: 'EURO' } });
-        expectRestInvalid(answer, ['debit_iban INVALID_FIELD_VALUE', 'initial_payment.currency INVALID_FIELD_VALUE']);
+        const answer = await draft({ debitIban: IBAN_BAD_CHECKSUM, initialPayment: { amount: 150_000, currency: 'EURO' } });
+        expectRestInvalid(answer, ['debitIban INVALID_FIELD_VALUE', 'initialPayment.currency INVALID_FIELD_VALUE']);
       });
 
       it('nothing is stored for a refused request', async () => {
         const count = async () => (await server.db.query<{ n: number }>('select count(*)::int as n from subscriptions where subscriber_id = $1', [subscriberId]))[0].n;
         const before = await count();
-        await draft({ allocation: [{ isin: FUND.euro, basis_points: 1 }] });
+        await draft({ allocation: [{ isin: FUND.euro, basisPoints: 1 }] });
         expect(await count()).toBe(before);
       });
     });
@@ -488,24 +488,24 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(answer.json).toMatchObject({
         id: aliceSubscriptionId,
         status: 'draft',
-        subscriber: { id: aliceSubscriberId, first_name: 'Alice', last_name: 'Martin' },
-        insuree: { id: aliceInsureeId, same_as_subscriber: true },
+        subscriber: { id: aliceSubscriberId, firstName: 'Alice', lastName: 'Martin' },
+        insuree: { id: aliceInsureeId, sameAsSubscriber: true },
         product: { id: 'prd_av_demo', kind: 'assurance_vie' },
-        initial_payment: { amount: 150_000, currency: 'EUR' },
-        scheduled_payment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
+        initialPayment: { amount: 150_000, currency: 'EUR' },
+        scheduledPayment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
         allocation: [
-          { isin: FUND.euro, basis_points: 6_000 },
-          { isin: FUND.equity, basis_points: 4_000 },
+          { isin: FUND.euro, basisPoints: 6_000 },
+          { isin: FUND.equity, basisPoints: 4_000 },
         ],
-        signed_at: null,
-        withdrawal_deadline: null,
+        signedAt: null,
+        withdrawalDeadline: null,
       });
-      expect(answer.json.history).toEqual([{ at: expect.stringMatching(ISO_INSTANT), from_status: null, to_status: 'draft', actor_kind: 'subscriber', note: null }]);
-      expect(answer.json.history[0].at).toBe(answer.json.created_at);
+      expect(answer.json.history).toEqual([{ at: expect.stringMatching(ISO_INSTANT), fromStatus: null, toStatus: 'draft', actorKind: 'subscriber', note: null }]);
+      expect(answer.json.history[0].at).toBe(answer.json.createdAt);
     });
 
     it('the debit IBAN is full for its owner and back-office, masked for the broker and the partner', async () => {
-      const ibans = await Promise.all([alice, backoffice, broker, machine].map(async (caller) => (await getSubscription(caller, aliceSubscriptionId)).json.debit_iban));
+      const ibans = await Promise.all([alice, backoffice, broker, machine].map(async (caller) => (await getSubscription(caller, aliceSubscriptionId)).json.debitIban));
       expect(ibans).toEqual([IBAN, IBAN, IBAN_MASKED, IBAN_MASKED]);
       // The masked answers carry the full IBAN nowhere.
       for (const caller of [broker, machine]) expect((await getSubscription(caller, aliceSubscriptionId)).text).not.toContain('3000600001123456789');
@@ -548,14 +548,14 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     });
 
     it("bob cannot use alice's insuree under his own profile", async () => {
-      const bobSubscriberId = await created(createSubscriber(bob, subscriberBody({ first_name: 'Bob', last_name: 'Durand' })));
-      expectRestInvalid(await createSubscription(bob, bobSubscriberId, subscriptionBody(aliceInsureeId)), ['insuree_id UNKNOWN_INSUREE']);
+      const bobSubscriberId = await created(createSubscriber(bob, subscriberBody({ firstName: 'Bob', lastName: 'Durand' })));
+      expectRestInvalid(await createSubscription(bob, bobSubscriberId, subscriptionBody(aliceInsureeId)), ['insureeId UNKNOWN_INSUREE']);
       // ...while alice still does not reach bob's profile.
       expectNotFound(await getSubscriber(alice, bobSubscriberId), 'SUBSCRIBER_NOT_FOUND');
     });
 
     it("a broker of another distributor gets 404 on the demo broker's subscribers and subscriptions", async () => {
-      const demo = await journey(broker, subscriberBody({ first_name: 'Denise' }));
+      const demo = await journey(broker, subscriberBody({ firstName: 'Denise' }));
       const foreignSubscriber = await getSubscriber(otherBroker, demo.subscriberId);
       expectNotFound(foreignSubscriber, 'SUBSCRIBER_NOT_FOUND');
       expect(foreignSubscriber.json).toEqual((await getSubscriber(otherBroker, 'sbr_does_not_exist')).json);
@@ -564,7 +564,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expectNotFound(await createInsuree(otherBroker, sameInsureeBody(demo.subscriberId)), 'SUBSCRIBER_NOT_FOUND');
       expectNotFound(await createSubscription(otherBroker, demo.subscriberId, subscriptionBody(demo.insureeId)), 'SUBSCRIBER_NOT_FOUND');
       // And the other way round: the demo broker and partner do not reach the other distributor's subscribers.
-      const other = await journey(otherBroker, subscriberBody({ first_name: 'Odile' }));
+      const other = await journey(otherBroker, subscriberBody({ firstName: 'Odile' }));
       for (const caller of [broker, machine]) {
         expectNotFound(await getSubscriber(caller, other.subscriberId), 'SUBSCRIBER_NOT_FOUND');
         expectNotFound(await getSubscription(caller, other.subscriptionId), 'SUBSCRIPTION_NOT_FOUND');
@@ -572,13 +572,13 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     });
 
     it('a subscriber login does not reach profiles brokers created, even of its own distributor', async () => {
-      const brokers = await journey(broker, subscriberBody({ first_name: 'Hervé' }));
+      const brokers = await journey(broker, subscriberBody({ firstName: 'Hervé' }));
       expectNotFound(await getSubscriber(bob, brokers.subscriberId), 'SUBSCRIBER_NOT_FOUND');
       expectNotFound(await getSubscription(bob, brokers.subscriptionId), 'SUBSCRIPTION_NOT_FOUND');
     });
 
     it('back-office reaches everything', async () => {
-      const other = await journey(otherBroker, subscriberBody({ first_name: 'Octave' }));
+      const other = await journey(otherBroker, subscriberBody({ firstName: 'Octave' }));
       for (const [subscriberId, subscriptionId] of [
         [aliceSubscriberId, aliceSubscriptionId],
         [other.subscriberId, other.subscriptionId],
@@ -586,7 +586,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
         expect((await getSubscriber(backoffice, subscriberId)).status).toBe(200);
         expect((await getSubscription(backoffice, subscriptionId)).status).toBe(200);
       }
-      const insuree = await createInsuree(backoffice, otherInsureeBody(aliceSubscriberId, { first_name: 'Lucie' }));
+      const insuree = await createInsuree(backoffice, otherInsureeBody(aliceSubscriberId, { firstName: 'Lucie' }));
       expect(insuree.status).toBe(201);
       expect((await createSubscription(backoffice, other.subscriberId, subscriptionBody(other.insureeId))).status).toBe(201);
     });
@@ -652,7 +652,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const first = await createSubscription(broker, subscriberId, subscriptionBody(insureeId), { 'idempotency-key': key });
       expect(first.status).toBe(201);
       const before = await count();
-      const other = await createSubscription(broker, subscriberId, subscriptionBody(insureeId, { initial_payment: { amount: 200_000, currency: 'EUR' } }), { 'idempotency-key': key });
+      const other = await createSubscription(broker, subscriberId, subscriptionBody(insureeId, { initialPayment: { amount: 200_000, currency: 'EUR' } }), { 'idempotency-key': key });
       expect(other.status).toBe(422);
       expect(other.json.errors[0]).toMatchObject({ code: 'unprocessable_content', reason: 'IDEMPOTENCY_KEY_REUSED' });
       expect(await count()).toBe(before);
@@ -667,7 +667,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(backoffices.headers.get('idempotent-replayed')).toBeNull();
       expect(backoffices.json.id).not.toBe(brokers.json.id);
       // And the back-office answer shows the full IBAN, not the broker's masked one.
-      expect(backoffices.json.debit_iban).toBe(IBAN);
+      expect(backoffices.json.debitIban).toBe(IBAN);
     });
 
     it('without a key, two identical requests create two subscriptions', async () => {
@@ -692,9 +692,9 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       server.db.query<AuditRow>('select actor_kind, actor_id, action, target_type, target_id, request_id, details from audit_log where action = $1 and target_id = $2', [action, targetId]);
 
     it('each creation leaves one entry with the actor and the request id, and no IBAN', async () => {
-      const subscriber = await createSubscriber(machine, subscriberBody({ first_name: 'Audrey' }));
+      const subscriber = await createSubscriber(machine, subscriberBody({ firstName: 'Audrey' }));
       const insuree = await createInsuree(machine, sameInsureeBody(subscriber.json.id));
-      const subscription = await createSubscription(machine, subscriber.json.id, subscriptionBody(insuree.json.id, { debit_iban: 'DE89370400440532013000' }));
+      const subscription = await createSubscription(machine, subscriber.json.id, subscriptionBody(insuree.json.id, { debitIban: 'DE89370400440532013000' }));
       expect([subscriber.status, insuree.status, subscription.status]).toEqual([201, 201, 201]);
 
       const cases: Array<[string, string, Answer]> = [
@@ -727,7 +727,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     });
 
     it('keeps the request id the client sent', async () => {
-      const answer = await post('/v1/subscription/subscribers', broker, subscriberBody({ first_name: 'Rita' }), { 'x-request-id': 'req-from-client-42' });
+      const answer = await post('/v1/subscription/subscribers', broker, subscriberBody({ firstName: 'Rita' }), { 'x-request-id': 'req-from-client-42' });
       expect(answer.status).toBe(201);
       expect(answer.headers.get('x-request-id')).toBe('req-from-client-42');
       expect((await auditOf('subscriber.created', answer.json.id))[0].request_id).toBe('req-from-client-42');
@@ -736,7 +736,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('a refused request leaves no entry', async () => {
       const before = await server.db.query<{ n: number }>('select count(*)::int as n from audit_log');
       await createSubscription(bob, aliceSubscriberId, subscriptionBody(aliceInsureeId));
-      await createSubscriber(broker, subscriberBody({ birth_date: dateAgo(3) }));
+      await createSubscriber(broker, subscriberBody({ birthDate: dateAgo(3) }));
       const after = await server.db.query<{ n: number }>('select count(*)::int as n from audit_log');
       expect(after[0].n).toBe(before[0].n);
     });
@@ -752,12 +752,12 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           kind: 'assurance_vie',
           name: 'Démo Vie',
           currency: 'EUR',
-          minimum_initial_payment: { amount: 100_000, currency: 'EUR' },
-          minimum_scheduled_payment: { amount: 5_000, currency: 'EUR' },
-          entry_fee_basis_points: 200,
-          management_fee_basis_points: 85,
-          minimum_insuree_age: 0,
-          maximum_insuree_age: 85,
+          minimumInitialPayment: { amount: 100_000, currency: 'EUR' },
+          minimumScheduledPayment: { amount: 5_000, currency: 'EUR' },
+          entryFeeBasisPoints: 200,
+          managementFeeBasisPoints: 85,
+          minimumInsureeAge: 0,
+          maximumInsureeAge: 85,
           funds: expect.any(Array),
         },
         {
@@ -765,20 +765,20 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           kind: 'per',
           name: 'Démo Retraite PER',
           currency: 'EUR',
-          minimum_initial_payment: { amount: 50_000, currency: 'EUR' },
-          minimum_scheduled_payment: { amount: 3_000, currency: 'EUR' },
-          entry_fee_basis_points: 100,
-          management_fee_basis_points: 70,
-          minimum_insuree_age: 18,
-          maximum_insuree_age: 70,
+          minimumInitialPayment: { amount: 50_000, currency: 'EUR' },
+          minimumScheduledPayment: { amount: 3_000, currency: 'EUR' },
+          entryFeeBasisPoints: 100,
+          managementFeeBasisPoints: 70,
+          minimumInsureeAge: 18,
+          maximumInsureeAge: 70,
           funds: expect.any(Array),
         },
       ]);
       const isins = (product: { funds: Array<{ isin: string }> }) => product.funds.map((f) => f.isin).sort();
       expect(isins(answer.json[0])).toEqual([FUND.euro, FUND.equity, FUND.bonds, FUND.balanced].sort());
       expect(isins(answer.json[1])).toEqual([FUND.euro, FUND.equity, FUND.balanced].sort());
-      expect(answer.json[0].funds).toContainEqual({ isin: FUND.euro, name: 'Fonds Euro Démo', kind: 'euro', risk_indicator: 1 });
-      expect(answer.json[1].funds).toContainEqual({ isin: FUND.equity, name: 'Actions Europe Démo', kind: 'unit_linked', risk_indicator: 5 });
+      expect(answer.json[0].funds).toContainEqual({ isin: FUND.euro, name: 'Fonds Euro Démo', kind: 'euro', riskIndicator: 1 });
+      expect(answer.json[1].funds).toContainEqual({ isin: FUND.equity, name: 'Actions Europe Démo', kind: 'unit_linked', riskIndicator: 5 });
     });
 
     it('GET /v1/subscription/standard-clauses lists the published clauses', async () => {

@@ -48,14 +48,14 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     expect(answer.json).toEqual({
       id: expect.stringMatching(/^spr_/),
       reference: expect.stringMatching(REFERENCE),
-      subscriber_id: 'sbr_alice',
+      subscriberId: 'sbr_alice',
       category: 'payment',
       subject: 'Prélèvement en double',
       message: 'Bonjour,\nmon versement de mars a été prélevé deux fois.',
       status: 'open',
-      opened_by_kind: 'subscriber',
-      created_at: expect.stringMatching(ISO_INSTANT),
-      updated_at: expect.stringMatching(ISO_INSTANT),
+      openedByKind: 'subscriber',
+      createdAt: expect.stringMatching(ISO_INSTANT),
+      updatedAt: expect.stringMatching(ISO_INSTANT),
     });
     expect(answer.json.reference.slice(3, 7)).toBe(String(server.clock.now().getUTCFullYear()));
     const audit = await server.db.query<{ action: string; actor_kind: string; actor_id: string; request_id: string | null; details: Record<string, unknown> }>(
@@ -72,9 +72,9 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
 
   it('the subscriber’s broker and back-office open requests on their behalf; references never repeat', async () => {
     const byBroker = await opened('broker', 'sbr_bob', { category: 'surrender' });
-    expect(byBroker).toMatchObject({ subscriber_id: 'sbr_bob', opened_by_kind: 'broker', status: 'open', category: 'surrender' });
+    expect(byBroker).toMatchObject({ subscriberId: 'sbr_bob', openedByKind: 'broker', status: 'open', category: 'surrender' });
     const byBackoffice = await opened('backoffice', 'sbr_alice', { category: 'technical' });
-    expect(byBackoffice.opened_by_kind).toBe('backoffice');
+    expect(byBackoffice.openedByKind).toBe('backoffice');
     const many = await Promise.all(Array.from({ length: 6 }, (_, i) => send(['alice', 'bob', 'broker'][i % 3], 'POST', open(i % 3 === 1 ? 'sbr_bob' : 'sbr_alice'), body({ category: 'other' }))));
     expect(many.map((a) => a.status)).toEqual(Array(6).fill(201));
     const references = [byBroker.reference, byBackoffice.reference, ...many.map((a) => a.json.reference)];
@@ -131,7 +131,7 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     const answer = await send('alice', 'POST', open('sbr_alice'), { message: '  Mon prélèvement de mars a été fait deux fois.\nMerci de vérifier.  ' });
     expect(answer.status).toBe(201);
     expect(answer.json).toMatchObject({
-      subscriber_id: 'sbr_alice',
+      subscriberId: 'sbr_alice',
       category: 'other',
       subject: 'Mon prélèvement de mars a été fait deux fois.',
       message: 'Mon prélèvement de mars a été fait deux fois.\nMerci de vérifier.',
@@ -152,8 +152,17 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     expect((await send('alice', 'POST', open('sbr_alice'), { subject: 'Sujet', message: 'Bonjour' })).json).toMatchObject({ category: 'other', subject: 'Sujet' });
   });
 
+  it('a body that is not JSON, or not a JSON object, is a 400; so is a subscriberId we do not know the form of', async () => {
+    const malformed = await call(`${server.url}${open('sbr_alice')}`, { method: 'POST', headers: { ...headers.alice, 'content-type': 'application/json' }, body: '{"message": "Bonjour' });
+    expect({ status: malformed.status, error: malformed.json.errors[0] }).toMatchObject({ status: 400, error: { code: 'parameter_invalid', reason: 'MALFORMED_JSON' } });
+    const array = await call(`${server.url}${open('sbr_alice')}`, { method: 'POST', headers: { ...headers.alice, 'content-type': 'application/json' }, body: '["Bonjour"]' });
+    expect({ status: array.status, error: array.json.errors[0] }).toMatchObject({ status: 400, error: { code: 'parameter_invalid', reason: 'BODY_MUST_BE_A_JSON_OBJECT' } });
+    const number = await send('alice', 'POST', open('sbr_alice'), { message: 42 });
+    expect({ status: number.status, error: number.json.errors[0] }).toMatchObject({ status: 400, error: { code: 'parameter_invalid', field: 'message' } });
+  });
+
   it('a client cannot set the status, the reference or who opened it: unknown body properties are 400', async () => {
-    for (const extra of [{ status: 'closed' }, { reference: 'SR-2000-000001' }, { opened_by_kind: 'backoffice' }, { subscriber_id: 'sbr_bob' }]) {
+    for (const extra of [{ status: 'closed' }, { reference: 'SR-2000-000001' }, { openedByKind: 'backoffice' }, { subscriberId: 'sbr_bob' }]) {
       const answer = await send('alice', 'POST', open('sbr_alice'), body(extra));
       expect(answer.status).toBe(400);
       expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'UNKNOWN_FIELD', field: Object.keys(extra)[0] });
@@ -176,7 +185,7 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
     const fresh = await opened('alice', 'sbr_alice', { subject: 'Queue check' });
     const all = await send('backoffice', 'GET', `${LIST}?first=100`);
     expect(all.status).toBe(200);
-    expect(Object.keys(all.json).sort()).toEqual(['items', 'page_info']);
+    expect(Object.keys(all.json).sort()).toEqual(['items', 'pageInfo']);
     const references = all.json.items.map((r: { reference: string }) => r.reference);
     expect(references).toEqual([...references].sort());
     expect(references.at(-1)).toBe(fresh.reference);
@@ -188,8 +197,8 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
       expect(page.json.items.length).toBeLessThanOrEqual(3);
       for (const item of page.json.items) expect(item.status).toBe('open');
       seen.push(...page.json.items.map((r: { id: string }) => r.id));
-      if (!page.json.page_info.has_next_page) break;
-      after = page.json.page_info.end_cursor;
+      if (!page.json.pageInfo.hasNextPage) break;
+      after = page.json.pageInfo.endCursor;
     }
     expect(seen).toEqual(all.json.items.filter((r: { status: string }) => r.status === 'open').map((r: { id: string }) => r.id));
 
@@ -211,7 +220,7 @@ describe.each(EACH_DATABASE)('REST support requests on %s', (_name, database) =>
 
     const started = await send('backoffice', 'PATCH', one(request.id), { status: 'in_progress' });
     expect(started.status).toBe(200);
-    expect(started.json).toMatchObject({ id: request.id, reference: request.reference, status: 'in_progress', opened_by_kind: 'subscriber' });
+    expect(started.json).toMatchObject({ id: request.id, reference: request.reference, status: 'in_progress', openedByKind: 'subscriber' });
     expect((await send('backoffice', 'PATCH', one(request.id), { status: 'in_progress' })).json.errors[0].reason).toBe('CANNOT_MOVE_TO_IN_PROGRESS_IN_STATE_IN_PROGRESS');
 
     const closed = await send('backoffice', 'PATCH', one(request.id), { status: 'closed' });

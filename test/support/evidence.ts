@@ -15,7 +15,7 @@ export async function uploadEvidence(
   return call(`${server.url}/v1/evidence/subscribers/${subscriberId}/documents`, {
     method: 'POST',
     headers: caller,
-    json: { kind: input.kind, subject_id: input.subjectId, ...(input.item !== undefined ? { item: input.item } : {}), file_name: 'proof.pdf', content_type: 'application/pdf', content_base64: pdf.toString('base64') },
+    json: { kind: input.kind, subjectId: input.subjectId, ...(input.item !== undefined ? { item: input.item } : {}), fileName: 'proof.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64') },
   });
 }
 
@@ -43,12 +43,12 @@ export async function acceptedBeneficiary(server: TestServer, subscriber: Caller
   const designated = await call(`${base}/beneficiary-designation`, {
     method: 'PUT',
     headers: { ...subscriber, 'if-match': read.headers.get('etag')! },
-    json: { beneficiaries: [{ first_name: 'Paul', last_name: 'Martin', birth_date: '2001-06-15', address: { line1: '3 rue des Lilas', postal_code: '69003', city: 'Lyon', country: 'FR' }, rank: 1, share_basis_points: 10_000 }] },
+    json: { beneficiaries: [{ firstName: 'Paul', lastName: 'Martin', birthDate: '2001-06-15', address: { line1: '3 rue des Lilas', postalCode: '69003', city: 'Lyon', country: 'FR' }, rank: 1, shareBasisPoints: 10_000 }] },
   });
   if (designated.status !== 200) throw new Error(`designation answered ${designated.status}: ${JSON.stringify(designated.json)}`);
   const beneficiaryId: string = designated.json.beneficiaries[0].id;
   const endorsement = await uploadEvidence(server, subscriber, subscriberId, { kind: 'acceptance_endorsement', subjectId: policyId, item: beneficiaryId });
-  const recorded = await call(`${base}/beneficiary-acceptances`, { method: 'POST', headers: backoffice, json: { beneficiary_id: beneficiaryId, accepted_at: acceptedAt, endorsement_id: endorsement.json.id } });
+  const recorded = await call(`${base}/beneficiary-acceptances`, { method: 'POST', headers: backoffice, json: { beneficiaryId: beneficiaryId, acceptedAt: acceptedAt, endorsementId: endorsement.json.id } });
   if (recorded.status !== 201) throw new Error(`acceptance answered ${recorded.status}: ${JSON.stringify(recorded.json)}`);
   return beneficiaryId;
 }

@@ -30,7 +30,7 @@ export async function uploadIbanProof(server: TestServer, uploader: Caller, subs
   return call(`${server.url}/v1/evidence/subscribers/${subscriberId}/documents`, {
     method: 'POST',
     headers: uploader,
-    json: { kind: 'iban_proof', subject_id: payoutIbanId, file_name: 'rib.png', content_type: 'image/png', content_base64: tinyPng().toString('base64') },
+    json: { kind: 'iban_proof', subjectId: payoutIbanId, fileName: 'rib.png', contentType: 'image/png', contentBase64: tinyPng().toString('base64') },
   });
 }
 

@@ -1,4 +1,4 @@
-/** Valid subscription-journey inputs as a REST client sends them (snake_case), shared by the tests. */
+/** Valid subscription-journey inputs as a REST client sends them (camelCase, as GraphQL), shared by the tests. */
 
 export const IBAN = 'FR7630006000011234567890189';
 export const IBAN_MASKED = 'FR76 **** **** **** **** ***0 189';
@@ -11,36 +11,36 @@ export type Body = Record<string, any>;
 export function subscriberBody(overrides: Body = {}): Body {
   return {
     civility: 'MME',
-    first_name: 'Alice',
-    last_name: 'Martin',
-    birth_date: '1985-04-12',
-    birth_place: 'Lyon',
+    firstName: 'Alice',
+    lastName: 'Martin',
+    birthDate: '1985-04-12',
+    birthPlace: 'Lyon',
     nationality: 'FR',
-    address: { line1: '12 rue de la Paix', line2: 'Bâtiment B', postal_code: '75002', city: 'Paris', country: 'FR' },
+    address: { line1: '12 rue de la Paix', line2: 'Bâtiment B', postalCode: '75002', city: 'Paris', country: 'FR' },
     email: 'alice.martin@example.com',
     phone: '06 12 34 56 78',
-    tax_residence: 'FR',
+    taxResidence: 'FR',
     ...overrides,
   };
 }
 
 /** The subscriber is the insured person. */
-export const sameInsureeBody = (subscriberId: string): Body => ({ subscriber_id: subscriberId, same_as_subscriber: true });
+export const sameInsureeBody = (subscriberId: string): Body => ({ subscriberId: subscriberId, sameAsSubscriber: true });
 
 /** A valid draft on the assurance-vie `prd_av_demo` (minimum 1,000.00 EUR initial, 50.00 EUR scheduled). */
 export function subscriptionBody(insureeId: string, overrides: Body = {}): Body {
   return {
-    insuree_id: insureeId,
-    product_id: 'prd_av_demo',
-    initial_payment: { amount: 150_000, currency: 'EUR' },
-    scheduled_payment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
+    insureeId: insureeId,
+    productId: 'prd_av_demo',
+    initialPayment: { amount: 150_000, currency: 'EUR' },
+    scheduledPayment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
     allocation: [
-      { isin: FUND.euro, basis_points: 6_000 },
-      { isin: FUND.equity, basis_points: 4_000 },
+      { isin: FUND.euro, basisPoints: 6_000 },
+      { isin: FUND.equity, basisPoints: 4_000 },
     ],
-    beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
-    debit_iban: IBAN,
-    debit_holder: 'Alice Martin',
+    beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+    debitIban: IBAN,
+    debitHolder: 'Alice Martin',
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parisDate } from '../../domain/shared/paris-calendar';
 import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { DemoPortfolioStore } from '../../store/demo-store';
 import { call, type Answer } from './http';
@@ -78,3 +79,9 @@ export function auditOf(server: TestServer, declarationId: string): Promise<Arra
 export function notificationsOf(server: TestServer, declarationId: string): Promise<Array<{ recipient_user_id: string | null; template: string; payload: Record<string, unknown> }>> {
   return server.db.query(`select recipient_user_id, template, payload from notification_outbox where payload->>'declarationId' = $1 order by id`, [declarationId]);
 }
+
+/** An amount of cents as the REST contract writes it (`{value, scale, currency}`, scale 2). */
+export const scaledEur = (cents: number) => ({ value: cents, scale: 2, currency: 'EUR' });
+
+/** Today on the Paris calendar (a surrender's `requestedAt`), by the given clock or the real one. */
+export const parisToday = (clock: { now(): Date } = { now: () => new Date() }): string => parisDate(clock.now());

@@ -39,11 +39,11 @@ describe('PER early release (L224-4 CMF)', () => {
   });
 
   it.each([['retirement_soon'], ['buy a car'], ['MAIN_RESIDENCE_PURCHASE'], [' over_indebtedness'], ['toString'], ['constructor']])('refuses any other reason (%j) with 422 PER_EARLY_RELEASE_CASE_NOT_ALLOWED', (reason) => {
-    expect(refusal(() => perEarlyReleaseCase(reason))).toEqual({ code: 'unprocessable_content', reason: 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', field: 'reason' });
+    expect(refusal(() => perEarlyReleaseCase(reason))).toEqual({ code: 'unprocessable_content', reason: 'PER_EARLY_RELEASE_CASE_NOT_ALLOWED', field: 'earlyReleaseCase' });
   });
 
   it.each([[null], [undefined], [''], ['   ']])('requires a case (%j): 422 PER_EARLY_RELEASE_CASE_REQUIRED', (reason) => {
-    expect(refusal(() => perEarlyReleaseCase(reason))).toEqual({ code: 'unprocessable_content', reason: 'PER_EARLY_RELEASE_CASE_REQUIRED', field: 'reason' });
+    expect(refusal(() => perEarlyReleaseCase(reason))).toEqual({ code: 'unprocessable_content', reason: 'PER_EARLY_RELEASE_CASE_REQUIRED', field: 'earlyReleaseCase' });
   });
 
   describe('main residence purchase: C1 and C2 only, never C3', () => {
@@ -52,7 +52,7 @@ describe('PER early release (L224-4 CMF)', () => {
     });
 
     it.each([[['C3']], [['C1', 'C3']], [['C1', 'C2', 'C3']]])('from %j is refused with 422 MAIN_RESIDENCE_NOT_FROM_C3', (sources) => {
-      expect(refusal(() => checkEarlyReleaseSources('main_residence_purchase', sources))).toEqual({ code: 'unprocessable_content', reason: 'MAIN_RESIDENCE_NOT_FROM_C3', field: 'reason' });
+      expect(refusal(() => checkEarlyReleaseSources('main_residence_purchase', sources))).toEqual({ code: 'unprocessable_content', reason: 'MAIN_RESIDENCE_NOT_FROM_C3', field: 'earlyReleaseCase' });
     });
 
     it('the other cases may draw on C3', () => {

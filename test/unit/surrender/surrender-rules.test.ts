@@ -8,6 +8,7 @@ import {
   checkSurrenderAmount,
   NO_TERMS,
   paymentTransition,
+  requestInstant,
   reservedOn,
   totalSurrenderValue,
   type OpenDeclaration,
@@ -43,9 +44,9 @@ describe('surrender rules', () => {
       expect(() => checkSurrenderAmount(amount)).not.toThrow();
     });
 
-    it.each([[0], [-1], [12.5], [Number.MAX_SAFE_INTEGER + 1], [Number.NaN], [Number.POSITIVE_INFINITY]])('%p is a 400 AMOUNT_NOT_POSITIVE_MINOR_UNITS on amount.amount', (amount) => {
+    it.each([[0], [-1], [12.5], [Number.MAX_SAFE_INTEGER + 1], [Number.NaN], [Number.POSITIVE_INFINITY]])('%p is a 400 AMOUNT_NOT_POSITIVE_MINOR_UNITS on amount.value', (amount) => {
       const error = thrown(() => checkSurrenderAmount(amount));
-      expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'parameter_invalid', reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', field: 'amount.amount' });
+      expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'parameter_invalid', reason: 'AMOUNT_NOT_POSITIVE_MINOR_UNITS', field: 'amount.value' });
     });
   });
 
@@ -168,5 +169,27 @@ describe('surrender rules', () => {
     ])('%s + %s -> %s', (current, outcome, expected) => {
       expect(paymentTransition(current, outcome)).toBe(expected);
     });
+  });
+});
+
+describe('requestInstant: the Paris date a surrender was asked', () => {
+  const now = new Date('2026-03-29T10:00:00Z'); // 12:00 in Paris, the day summer time starts
+  const issued = new Date('2025-02-14T23:00:00Z'); // 2025-02-15 in Paris
+
+  it('today, or no date, is now', () => {
+    expect(requestInstant(null, issued, now)).toEqual(now);
+    expect(requestInstant('2026-03-29', issued, now)).toEqual(now);
+  });
+
+  it('an earlier day is its first instant in Paris', () => {
+    expect(requestInstant('2026-03-28', issued, now).toISOString()).toBe('2026-03-27T23:00:00.000Z');
+    expect(requestInstant('2025-02-15', issued, now).toISOString()).toBe('2025-02-14T23:00:00.000Z');
+  });
+
+  it('refuses a later day and a day before the policy was issued (422 naming requestedAt)', () => {
+    for (const [day, reason] of [['2026-03-30', 'REQUESTED_AT_IN_THE_FUTURE'], ['2025-02-14', 'REQUESTED_AT_BEFORE_POLICY_ISSUE']]) {
+      const error = thrown(() => requestInstant(day, issued, now));
+      expect({ code: error.code, reason: error.reason, field: error.extra.field }).toEqual({ code: 'unprocessable_content', reason, field: 'requestedAt' });
+    }
   });
 });
