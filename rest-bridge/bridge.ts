@@ -4,6 +4,7 @@ import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { CATALOG } from '../errors/catalog';
 import { toAppError } from '../errors/graphql-errors';
+import { isUuid } from '../domain/shared/ids';
 import { mediaType, parseBody, readBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
 import type { RequestTarget } from '../http/target';
@@ -118,6 +119,7 @@ export class RestBridge {
   private variables(operation: PreparedOperation, route: Route, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown>): Record<string, unknown> {
     const variables: Record<string, unknown> = {};
     const problems: Array<{ field: string; reason: string }> = [];
+    const pathProblems: typeof problems = [];
     // Routes with a body take their input from it alone: credentials must never ride in a URL.
     if (!route.body) {
       for (const [name, value] of query) {
@@ -133,12 +135,18 @@ export class RestBridge {
         else variables[camel] = convertKeys(value, toCamel);
       }
     }
-    for (const [name, value] of Object.entries(params)) variables[toCamel(name)] = value;
+    for (const [name, value] of Object.entries(params)) {
+      const variable = toCamel(name);
+      variables[variable] = value;
+      // A path id names a resource, and every resource id is a UUID: anything else is a 400 naming the
+      // parameter as the path spells it (`declarationId`; the input guard would name the field's argument, `id`).
+      if (isIdVariable(operation, variable) && !isUuid(value)) pathProblems.push({ field: name, reason: 'INVALID_ID' });
+    }
     Object.assign(variables, route.constants);
     for (const [name, definition] of operation.variables) {
       if (definition.required && (variables[name] === undefined || variables[name] === null)) problems.push({ field: toSnake(name), reason: 'REQUIRED_FIELD_MISSING' });
     }
-    if (problems.length) throw invalidFields(problems);
+    if (pathProblems.length || problems.length) throw invalidFields([...pathProblems, ...problems]);
     return variables;
   }
 
@@ -164,6 +172,11 @@ function fileReply(file: { fileName: string; contentType: string; contentBase64:
     },
     body: Buffer.from(file.contentBase64, 'base64'),
   };
+}
+
+/** Whether an operation variable holds an id (GraphQL `ID`, nullable or not). */
+function isIdVariable(operation: PreparedOperation, name: string): boolean {
+  return operation.variables.get(name)?.scalar === 'ID';
 }
 
 /** Several malformed values (input coercion reports each) become one 400 naming every field. */

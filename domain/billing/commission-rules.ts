@@ -1,5 +1,5 @@
 import { basisPointsOf } from '../shared/basis-points';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 
 /** A line as the billing run computes it, before it is numbered into a statement. */
 export interface CommissionLineInput {
@@ -49,7 +49,7 @@ export function issueStatement(brokerId: string, period: string, currency: strin
   }));
   return {
     statement: {
-      id: newId('cst'),
+      id: newUuid(),
       broker_id: brokerId,
       type,
       period,

@@ -6,7 +6,7 @@ import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { checkUpload, type UploadInput } from '../shared/uploaded-file';
 import type { SubscriptionService } from '../subscription/subscription-service';
 import { fromRow, type Evidence, type EvidenceKind } from './evidence';
@@ -58,7 +58,7 @@ export class EvidenceService {
         throw new AppError('unprocessable', 'EVIDENCE_LIMIT_REACHED', { field: 'subjectId' });
       }
       const row: EvidenceRow = {
-        id: newId('evd'), subscriber_id: subscriber.id, policy_id: subject.policyId, kind: input.kind, subject_id: input.subjectId, item,
+        id: newUuid(), subscriber_id: subscriber.id, policy_id: subject.policyId, kind: input.kind, subject_id: input.subjectId, item,
         file_name: file.fileName, content_type: file.contentType, size_bytes: file.content.length, sha256: file.sha256,
         status: 'received', review_reason: null, reviewed_by_kind: null, reviewed_by_id: null, reviewed_at: null,
         uploaded_by_kind: viewer.kind, uploaded_by_id: viewer.id, created_at: this.clock.now(),

@@ -2,6 +2,7 @@ import type { PayoutIbanRow, PayoutIbanStatus } from '../../store/pay-out-store'
 import type { Viewer } from '../auth/viewer';
 import { checkIban, maskIban } from '../shared/iban';
 import { seesFullIban } from '../shared/access';
+import { isUuid } from '../shared/ids';
 
 /** A pay-out IBAN as one viewer may see it. */
 export interface PayoutIban {
@@ -21,9 +22,6 @@ export interface PayoutIban {
   refusalReason: string | null;
   createdAt: Date;
 }
-
-/** Prefix of pay-out IBAN ids; an IBAN starts with two letters and two digits, so the two never collide. */
-export const PAYOUT_IBAN_ID_PREFIX = 'pib';
 
 /** Masking is decided here, not by the callers, so no path can hand a broker a full IBAN. */
 export function present(row: PayoutIbanRow, viewer: Viewer): PayoutIban {
@@ -48,7 +46,8 @@ export function present(row: PayoutIbanRow, viewer: Viewer): PayoutIban {
  * matches, including for text that is not an IBAN at all.
  */
 export function findByReference(rows: readonly PayoutIbanRow[], reference: string, viewer: Viewer): PayoutIbanRow | undefined {
-  if (reference.startsWith(`${PAYOUT_IBAN_ID_PREFIX}_`)) return rows.find((row) => row.id === reference);
+  // A UUID has hyphens at fixed places and an IBAN (electronic or print format) none: the two never collide.
+  if (isUuid(reference)) return rows.find((row) => row.id === reference);
   if (!seesFullIban(viewer)) return undefined;
   const checked = checkIban(reference);
   return checked.ok ? rows.find((row) => row.iban === checked.iban) : undefined;

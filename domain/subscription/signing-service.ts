@@ -8,7 +8,7 @@ import type { SubscriptionRow, SubscriptionStore } from '../../store/subscriptio
 import type { Viewer } from '../auth/viewer';
 import type { Actor } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { premiumMovements } from '../policy/policy-money';
 import type { ESignProvider } from './esign-provider';
 import type { Acting } from '../shared/acting';
@@ -66,7 +66,7 @@ export class SigningService {
         const refusal = otpRequestRefusal(sent.map((s) => ({ subscriptionId: s.subscription_id, at: new Date(s.created_at) })), subscription.id, now);
         if (refusal) throw refusal;
       }
-      const id = newId('sig');
+      const id = newUuid();
       const subscriber = (await this.subscriptionStore.subscriber(subscription.subscriber_id, tx))!;
       const row: SignatureRow = { id, subscription_id: subscription.id, method, status: 'pending', signing_url: null, otp_hash: null, otp_expires_at: null, otp_attempts: 0, created_at: now, completed_at: null };
       if (method === 'esign') {
@@ -157,8 +157,8 @@ export class SigningService {
     if (!(await this.store.finish(tx, signature.id, 'completed', now))) return;
     await this.transitions.apply(tx, subscription, 'complete_signature', { ...by, note: `signed by ${signature.method}` }, { signed_at: now, withdrawal_deadline: withdrawalDeadline(now) });
     const product = (await this.catalogue.product(subscription.product_id, tx))!;
-    const policyId = newId('pol');
-    const compartmentId = newId('cmp');
+    const policyId = newUuid();
+    const compartmentId = newUuid();
     // The entry fee is taken from the first payment (in integers, as the documents printed it); the rest is invested.
     const { movements, invested } = premiumMovements({
       policyId, compartmentId, cause: { type: 'subscription', id: subscription.id }, amount: subscription.initial_payment, entryFeeBasisPoints: product.entry_fee_bp, currency: subscription.currency, at: now,

@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { checkIban } from '../shared/iban';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { normalizePhone } from '../shared/identity-rules';
 import type { Acting } from '../shared/acting';
 import { canReachSubscriber, notFound } from '../shared/access';
@@ -55,7 +55,7 @@ export class SubscriptionService {
     if (problems.length) throw invalidFields(problems);
     const now = this.clock.now();
     const row: SubscriberRow = {
-      id: newId('sbr'),
+      id: newUuid(),
       user_id: viewer.kind === 'subscriber' ? viewer.id : null,
       distributor_id: viewer.kind === 'backoffice' ? (input.distributorId ?? null) : viewer.distributorId,
       civility: input.civility,
@@ -117,7 +117,7 @@ export class SubscriptionService {
       const subscriber = await this.subscriber(viewer, input.subscriberId, tx);
       const row: InsureeRow = input.sameAsSubscriber
         ? {
-            id: newId('ins'),
+            id: newUuid(),
             subscriber_id: subscriber.id,
             same_as_subscriber: true,
             civility: subscriber.civility,
@@ -128,7 +128,7 @@ export class SubscriptionService {
             created_at: this.clock.now(),
           }
         : {
-            id: newId('ins'),
+            id: newUuid(),
             subscriber_id: subscriber.id,
             same_as_subscriber: false,
             civility: input.civility!,
@@ -170,7 +170,7 @@ export class SubscriptionService {
     const now = this.clock.now();
     const iban = checkIban(input.debitIban);
     const row: SubscriptionRow = {
-      id: newId('sbs'),
+      id: newUuid(),
       subscriber_id: subscriber.id,
       insuree_id: insuree!.id,
       product_id: product!.id,

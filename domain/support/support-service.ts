@@ -6,7 +6,7 @@ import type { SupportRequestFilter, SupportRequestRow, SupportStore } from '../.
 import type { Role, Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
@@ -46,7 +46,7 @@ export class SupportService {
       const now = this.clock.now();
       const number = await this.store.nextNumber(tx);
       const row: SupportRequestRow = {
-        id: newId('spr'),
+        id: newUuid(),
         number,
         reference: supportReference(now, number),
         subscriber_id: subscriber.id,

@@ -5,6 +5,7 @@ import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../su
 import { startTestServer, type TestServer } from '../support/server';
 import { addressSource, FUND, IBAN, IBAN_MASKED, SERIAL, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
 import { expectRestInvalid } from '../support/invalid';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 // ---- helper builders: valid inputs as a REST client sends them (snake_case) ---------------------------
 
@@ -89,7 +90,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
   /** Inserts a login of `kind`, with the demo password, for `distributorId`. */
   async function insertUser(kind: 'subscriber' | 'broker', distributorId: string): Promise<string> {
-    const id = `usr_${randomBytes(6).toString('hex')}`;
+    const id = testId(`usr_${randomBytes(6).toString('hex')}`);
     const email = `${id}@other.test`;
     await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
       id, email, kind, await hashPassword(DEMO_PASSWORD), distributorId, server.clock.now(),
@@ -109,8 +110,8 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     if (grant.status !== 200) throw new Error(`client token: ${grant.status} ${grant.text}`);
     machine = { authorization: `Bearer ${grant.json.access_token}`, 'x-client-certificate-serial': SERIAL };
 
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other', 'Other Courtage', server.clock.now()]);
-    otherBroker = await bearer(await insertUser('broker', 'dst_other'));
+    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', [testId('dst_other'), 'Other Courtage', server.clock.now()]);
+    otherBroker = await bearer(await insertUser('broker', testId('dst_other')));
 
     aliceCreated = await createSubscriber(alice);
     aliceSubscriberId = aliceCreated.json?.id;
@@ -123,7 +124,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('a subscriber login creates its own profile: 201, every field in snake_case', async () => {
       expect(aliceCreated.status).toBe(201);
       expect(aliceCreated.json).toEqual({
-        id: expect.stringMatching(/^sbr_/),
+        id: expect.stringMatching(UUID_V7),
         civility: 'MME',
         first_name: 'Alice',
         last_name: 'Martin',
@@ -143,17 +144,17 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     });
 
     it('a second profile for the same login is 409 SUBSCRIBER_PROFILE_ALREADY_EXISTS and creates nothing', async () => {
-      const before = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
+      const before = await server.db.query<{ n: number }>(`select count(*)::int as n from subscribers where user_id = '${DEMO_IDS.users.alice}'`);
       const again = await createSubscriber(alice, subscriberBody({ first_name: 'Alicia' }));
       expect(again.status).toBe(409);
       expect(again.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS' })]);
-      const after = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
+      const after = await server.db.query<{ n: number }>(`select count(*)::int as n from subscribers where user_id = '${DEMO_IDS.users.alice}'`);
       expect(after[0].n).toBe(before[0].n);
       expect(after[0].n).toBe(1);
     });
 
     it('concurrent first profiles of one login: one 201, the others 409, never a 500 and never two profiles', async () => {
-      const email = await insertUser('subscriber', 'dst_demo');
+      const email = await insertUser('subscriber', DEMO_IDS.distributor);
       const carol = await bearer(email);
       const answers = await Promise.all(Array.from({ length: 4 }, () => createSubscriber(carol, subscriberBody({ first_name: 'Carol' }))));
       const [user] = await server.db.query<{ id: string }>('select id from users where email = $1', [email]);
@@ -167,7 +168,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('the broker creates subscribers for its distributor (201) and reaches them', async () => {
       const answer = await createSubscriber(broker, subscriberBody({ first_name: 'Bernard', email: 'bernard@example.com' }));
       expect(answer.status).toBe(201);
-      expect(answer.json).toMatchObject({ id: expect.stringMatching(/^sbr_/), first_name: 'Bernard' });
+      expect(answer.json).toMatchObject({ id: expect.stringMatching(UUID_V7), first_name: 'Bernard' });
       // A broker may create several.
       expect((await createSubscriber(broker, subscriberBody({ first_name: 'Berthe' }))).status).toBe(201);
       const read = await getSubscriber(broker, answer.json.id);
@@ -188,23 +189,23 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(plain.status).toBe(201);
       expect((await getSubscriber(backoffice, plain.json.id)).status).toBe(200);
       expect((await getSubscriber(broker, plain.json.id)).status).toBe(404);
-      const forDemo = await createSubscriber(backoffice, subscriberBody({ first_name: 'Gisèle', distributor_id: 'dst_demo' }));
+      const forDemo = await createSubscriber(backoffice, subscriberBody({ first_name: 'Gisèle', distributor_id: DEMO_IDS.distributor }));
       expect(forDemo.status).toBe(201);
       expect((await getSubscriber(broker, forDemo.json.id)).status).toBe(200);
       expect((await getSubscriber(otherBroker, forDemo.json.id)).status).toBe(404);
     });
 
     it('back-office naming a distributor that does not exist: 400 on distributor_id, not a 500', async () => {
-      const answer = await createSubscriber(backoffice, subscriberBody({ distributor_id: 'dst_nope' }));
+      const answer = await createSubscriber(backoffice, subscriberBody({ distributor_id: testId('dst_nope') }));
       expect({ status: answer.status, code: answer.json.errors[0].code, field: answer.json.errors[0].field }).toEqual({ status: 400, code: 'invalid_request', field: 'distributor_id' });
     });
 
     it('only back-office may choose the distributor', async () => {
       for (const caller of [broker, machine, otherBroker]) {
-        expectRestInvalid(await createSubscriber(caller, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
+        expectRestInvalid(await createSubscriber(caller, subscriberBody({ distributor_id: testId('dst_other') })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
       }
-      const carol = await bearer(await insertUser('subscriber', 'dst_demo'));
-      expectRestInvalid(await createSubscriber(carol, subscriberBody({ distributor_id: 'dst_other' })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
+      const carol = await bearer(await insertUser('subscriber', DEMO_IDS.distributor));
+      expectRestInvalid(await createSubscriber(carol, subscriberBody({ distributor_id: testId('dst_other') })), ['distributor_id NOT_ALLOWED_FOR_ROLE']);
     });
 
     describe('validation: 400 invalid_request naming each offending field', () => {
@@ -242,7 +243,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       });
 
       it('an unknown body property, top-level or nested, is refused by name (no mass assignment)', async () => {
-        expectRestInvalid(await createSubscriber(broker, subscriberBody({ user_id: 'usr_bob' })), ['user_id UNKNOWN_FIELD']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ user_id: DEMO_IDS.users.bob })), ['user_id UNKNOWN_FIELD']);
         expectRestInvalid(await createSubscriber(broker, subscriberBody({ address: { ...subscriberBody().address, region: 'IDF' } })), ['address.region UNKNOWN_FIELD']);
       });
 
@@ -268,7 +269,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const answer = await createInsuree(alice, sameInsureeBody(aliceSubscriberId));
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^ins_/),
+        id: expect.stringMatching(UUID_V7),
         subscriber_id: aliceSubscriberId,
         same_as_subscriber: true,
         civility: 'MME',
@@ -283,7 +284,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const answer = await createInsuree(alice, otherInsureeBody(aliceSubscriberId));
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^ins_/),
+        id: expect.stringMatching(UUID_V7),
         subscriber_id: aliceSubscriberId,
         same_as_subscriber: false,
         civility: 'M',
@@ -318,18 +319,18 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const answer = await draft();
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^sbs_/),
+        id: expect.stringMatching(UUID_V7),
         status: 'draft',
         subscriber: { id: subscriberId, first_name: 'Alice', last_name: 'Martin' },
         insuree: { id: insureeId, same_as_subscriber: true, first_name: 'Alice', last_name: 'Martin', birth_date: '1985-04-12' },
-        product: { id: 'prd_av_demo', kind: 'assurance_vie', name: 'Démo Vie' },
+        product: { id: DEMO_IDS.products.av, kind: 'assurance_vie', name: 'Démo Vie' },
         initial_payment: { amount: 150_000, currency: 'EUR' },
         scheduled_payment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
         allocation: [
           { isin: FUND.euro, basis_points: 6_000 },
           { isin: FUND.equity, basis_points: 4_000 },
         ],
-        beneficiary_clause: { standard_clause_id: 'clause_spouse_children', text: expect.stringMatching(/^Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS/) },
+        beneficiary_clause: { standard_clause_id: DEMO_IDS.standardClauses.spouseChildren, text: expect.stringMatching(/^Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS/) },
         debit_iban: IBAN_MASKED,
         debit_holder: 'Alice Martin',
         signed_at: null,
@@ -406,7 +407,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       });
 
       it('an insuree outside the product ages: the PER requires 18-70, the insuree is 10', async () => {
-        const per = { product_id: 'prd_per_demo', allocation: [{ isin: FUND.euro, basis_points: 10_000 }] };
+        const per = { product_id: DEMO_IDS.products.per, allocation: [{ isin: FUND.euro, basis_points: 10_000 }] };
         expectRestInvalid(await draft(per, childInsureeId), ['insuree_id INSUREE_UNDER_AGE']);
         // The same child may be insured on the assurance-vie (0-85).
         expect((await draft({}, childInsureeId)).status).toBe(201);
@@ -414,11 +415,11 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
       it('an insuree over the maximum age', async () => {
         const senior = await created(createInsuree(broker, otherInsureeBody(subscriberId, { first_name: 'Marcel', birth_date: dateAgo(71) })));
-        expectRestInvalid(await draft({ product_id: 'prd_per_demo', allocation: [{ isin: FUND.euro, basis_points: 10_000 }] }, senior), ['insuree_id INSUREE_OVER_AGE']);
+        expectRestInvalid(await draft({ product_id: DEMO_IDS.products.per, allocation: [{ isin: FUND.euro, basis_points: 10_000 }] }, senior), ['insuree_id INSUREE_OVER_AGE']);
       });
 
       it('an unknown product', async () => {
-        expectRestInvalid(await draft({ product_id: 'prd_nope' }), ['product_id UNKNOWN_PRODUCT']);
+        expectRestInvalid(await draft({ product_id: testId('prd_nope') }), ['product_id UNKNOWN_PRODUCT']);
       });
 
       it('a fund the product does not offer (the bond fund is not in the PER)', async () => {
@@ -426,22 +427,22 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           { isin: FUND.euro, basis_points: 5_000 },
           { isin: FUND.bonds, basis_points: 5_000 },
         ];
-        expectRestInvalid(await draft({ product_id: 'prd_per_demo', allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
+        expectRestInvalid(await draft({ product_id: DEMO_IDS.products.per, allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
       });
 
       it('both or neither beneficiary clause kinds', async () => {
-        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_heirs', custom_clause: 'Mon frère' } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: DEMO_IDS.standardClauses.heirs, custom_clause: 'Mon frère' } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
         expectRestInvalid(await draft({ beneficiary_clause: {} }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
         expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: null, custom_clause: null } }), ['beneficiary_clause EXACTLY_ONE_CLAUSE_REQUIRED']);
       });
 
       it('an unknown standard clause', async () => {
-        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: 'clause_nope' } }), ['beneficiary_clause.standard_clause_id UNKNOWN_STANDARD_CLAUSE']);
+        expectRestInvalid(await draft({ beneficiary_clause: { standard_clause_id: testId('clause_nope') } }), ['beneficiary_clause.standard_clause_id UNKNOWN_STANDARD_CLAUSE']);
       });
 
       it('an insuree of another subscriber answers like one that does not exist', async () => {
         const foreign = await draft({}, aliceInsureeId);
-        const missing = await draft({}, 'ins_does_not_exist');
+        const missing = await draft({}, testId('ins_does_not_exist'));
         expectRestInvalid(foreign, ['insuree_id UNKNOWN_INSUREE']);
         expect(foreign.json).toEqual(missing.json);
       });
@@ -489,7 +490,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
         status: 'draft',
         subscriber: { id: aliceSubscriberId, first_name: 'Alice', last_name: 'Martin' },
         insuree: { id: aliceInsureeId, same_as_subscriber: true },
-        product: { id: 'prd_av_demo', kind: 'assurance_vie' },
+        product: { id: DEMO_IDS.products.av, kind: 'assurance_vie' },
         initial_payment: { amount: 150_000, currency: 'EUR' },
         scheduled_payment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
         allocation: [
@@ -514,14 +515,14 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
   describe('object-level access (BOLA): someone else’s record is 404, like a missing one', () => {
     it("bob gets 404 on alice's subscriber, identical to a subscriber that does not exist", async () => {
       const foreign = await getSubscriber(bob, aliceSubscriberId);
-      const missing = await getSubscriber(bob, 'sbr_does_not_exist');
+      const missing = await getSubscriber(bob, testId('sbr_does_not_exist'));
       expectNotFound(foreign, 'SUBSCRIBER_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
     });
 
     it("bob gets 404 on alice's subscription, identical to a subscription that does not exist", async () => {
       const foreign = await getSubscription(bob, aliceSubscriptionId);
-      const missing = await getSubscription(bob, 'sbs_does_not_exist');
+      const missing = await getSubscription(bob, testId('sbs_does_not_exist'));
       expectNotFound(foreign, 'SUBSCRIPTION_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
     });
@@ -530,7 +531,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const count = async () => (await server.db.query<{ n: number }>('select count(*)::int as n from insurees where subscriber_id = $1', [aliceSubscriberId]))[0].n;
       const before = await count();
       const foreign = await createInsuree(bob, otherInsureeBody(aliceSubscriberId));
-      const missing = await createInsuree(bob, otherInsureeBody('sbr_does_not_exist'));
+      const missing = await createInsuree(bob, otherInsureeBody(testId('sbr_does_not_exist')));
       expectNotFound(foreign, 'SUBSCRIBER_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
       expect(await count()).toBe(before);
@@ -540,7 +541,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const count = async () => (await server.db.query<{ n: number }>('select count(*)::int as n from subscriptions where subscriber_id = $1', [aliceSubscriberId]))[0].n;
       const before = await count();
       const foreign = await createSubscription(bob, aliceSubscriberId, subscriptionBody(aliceInsureeId));
-      const missing = await createSubscription(bob, 'sbr_does_not_exist', subscriptionBody(aliceInsureeId));
+      const missing = await createSubscription(bob, testId('sbr_does_not_exist'), subscriptionBody(aliceInsureeId));
       expectNotFound(foreign, 'SUBSCRIBER_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
       expect(await count()).toBe(before);
@@ -557,7 +558,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const demo = await journey(broker, subscriberBody({ first_name: 'Denise' }));
       const foreignSubscriber = await getSubscriber(otherBroker, demo.subscriberId);
       expectNotFound(foreignSubscriber, 'SUBSCRIBER_NOT_FOUND');
-      expect(foreignSubscriber.json).toEqual((await getSubscriber(otherBroker, 'sbr_does_not_exist')).json);
+      expect(foreignSubscriber.json).toEqual((await getSubscriber(otherBroker, testId('sbr_does_not_exist'))).json);
       expectNotFound(await getSubscription(otherBroker, demo.subscriptionId), 'SUBSCRIPTION_NOT_FOUND');
       expectNotFound(await getSubscription(otherBroker, aliceSubscriptionId), 'SUBSCRIPTION_NOT_FOUND');
       expectNotFound(await createInsuree(otherBroker, sameInsureeBody(demo.subscriberId)), 'SUBSCRIBER_NOT_FOUND');
@@ -596,9 +597,9 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it.each([
       ['POST', '/v1/subscription/subscribers'],
       ['POST', '/v1/subscription/insurees'],
-      ['POST', '/v1/subscription/subscribers/sbr_x/subscriptions'],
-      ['GET', '/v1/subscription/subscribers/sbr_x'],
-      ['GET', '/v1/subscription/subscriptions/sbs_x'],
+      ['POST', `/v1/subscription/subscribers/${testId('sbr_x')}/subscriptions`],
+      ['GET', `/v1/subscription/subscribers/${testId('sbr_x')}`],
+      ['GET', `/v1/subscription/subscriptions/${testId('sbs_x')}`],
       ['GET', '/v1/subscription/products'],
       ['GET', '/v1/subscription/standard-clauses'],
     ])('%s %s without a token: 401 NO_SESSION, even with a malformed body', async (method, path) => {
@@ -720,7 +721,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       ]) {
         const rows = await auditOf(action, id);
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ actor_kind: 'subscriber', actor_id: 'usr_alice', request_id: expect.any(String) });
+        expect(rows[0]).toMatchObject({ actor_kind: 'subscriber', actor_id: DEMO_IDS.users.alice, request_id: expect.any(String) });
         expect(JSON.stringify(rows[0].details)).not.toContain('30006000011234567890');
       }
     });
@@ -747,7 +748,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(answer.status).toBe(200);
       expect(answer.json).toEqual([
         {
-          id: 'prd_av_demo',
+          id: DEMO_IDS.products.av,
           kind: 'assurance_vie',
           name: 'Démo Vie',
           currency: 'EUR',
@@ -760,7 +761,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           funds: expect.any(Array),
         },
         {
-          id: 'prd_per_demo',
+          id: DEMO_IDS.products.per,
           kind: 'per',
           name: 'Démo Retraite PER',
           currency: 'EUR',
@@ -783,8 +784,8 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('GET /v1/subscription/standard-clauses lists the published clauses', async () => {
       const answer = await get('/v1/subscription/standard-clauses', machine);
       expect(answer.status).toBe(200);
-      expect(answer.json.map((c: { id: string }) => c.id).sort()).toEqual(['clause_children', 'clause_heirs', 'clause_spouse_children']);
-      expect(answer.json).toContainEqual({ id: 'clause_heirs', title: 'Héritiers', text: 'Mes héritiers.' });
+      expect(answer.json.map((c: { id: string }) => c.id).sort()).toEqual([DEMO_IDS.standardClauses.children, DEMO_IDS.standardClauses.heirs, DEMO_IDS.standardClauses.spouseChildren]);
+      expect(answer.json).toContainEqual({ id: DEMO_IDS.standardClauses.heirs, title: 'Héritiers', text: 'Mes héritiers.' });
       for (const clause of answer.json) expect(Object.keys(clause).sort()).toEqual(['id', 'text', 'title']);
     });
   });

@@ -1,3 +1,4 @@
+import { DEMO_IDS } from './ids';
 /** Valid subscription-journey inputs as a REST client sends them (snake_case), shared by the tests. */
 
 export const IBAN = 'FR7630006000011234567890189';
@@ -31,14 +32,14 @@ export const sameInsureeBody = (subscriberId: string): Body => ({ subscriber_id:
 export function subscriptionBody(insureeId: string, overrides: Body = {}): Body {
   return {
     insuree_id: insureeId,
-    product_id: 'prd_av_demo',
+    product_id: DEMO_IDS.products.av,
     initial_payment: { amount: 150_000, currency: 'EUR' },
     scheduled_payment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
     allocation: [
       { isin: FUND.euro, basis_points: 6_000 },
       { isin: FUND.equity, basis_points: 4_000 },
     ],
-    beneficiary_clause: { standard_clause_id: 'clause_spouse_children' },
+    beneficiary_clause: { standard_clause_id: DEMO_IDS.standardClauses.spouseChildren },
     debit_iban: IBAN,
     debit_holder: 'Alice Martin',
     ...overrides,
