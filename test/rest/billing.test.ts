@@ -362,7 +362,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     expect(rows[0]).toEqual(CSV_HEADER);
     expect(rows).toHaveLength(1 + 4);
     const byPolicy = Object.fromEntries(rows.slice(1).map((r) => [r[3], r]));
-    expect(byPolicy.pol_bob_per).toEqual([statement.id, statement.period, '4', DEMO_IDS.policies.bobPer, 'Bob Durand - Démo Retraite PER', '123.45', '300', '3.70', 'EUR']);
+    expect(byPolicy[DEMO_IDS.policies.bobPer]).toEqual([statement.id, statement.period, '4', DEMO_IDS.policies.bobPer, 'Bob Durand - Démo Retraite PER', '123.45', '300', '3.70', 'EUR']);
     for (const row of rows.slice(1)) {
       expect(row[5]).toMatch(/^-?\d+\.\d{2}$/);
       expect(row[7]).toMatch(/^-?\d+\.\d{2}$/);

@@ -511,8 +511,8 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   describe('payout IBAN', () => {
     it('an unknown payout_iban_id is a 422 naming the field, and nothing is declared', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
-      expectRule(await post(as.alice, totalPath(policyId), { payout_iban_id: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: eur(60_000), payout_iban_id: testId('iban_not_mine') }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
+      expectRule(await post(as.alice, totalPath(policyId), { payout_iban_id: testId('iban_not_mine') }), 'PAYOUT_IBAN_NOT_FOUND', 'payout_iban_id');
       expect(await declaredCount(policyId)).toBe(0);
     });
 

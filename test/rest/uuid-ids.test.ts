@@ -1,3 +1,4 @@
+// uuids-codemod: skip (sends old-style ids on purpose, to see them refused)
 import { randomUUID } from 'node:crypto';
 import { EACH_DATABASE } from '../support/databases';
 import { call, gql, login } from '../support/http';

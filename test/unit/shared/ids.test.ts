@@ -1,3 +1,4 @@
+// uuids-codemod: skip (sends old-style ids on purpose, to see them refused)
 import { randomUUID } from 'node:crypto';
 import { isUuid, newUuid } from '../../../domain/shared/ids';
 import { DEMO_IDS, UUID_V7 } from '../../support/ids';
