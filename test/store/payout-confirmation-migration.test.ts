@@ -6,7 +6,7 @@ import { CatalogueStore } from '../../store/catalogue-store';
 import { DemoPortfolioStore } from '../../store/demo-store';
 import { splitStatements } from '../../store/migrate';
 import { openPgliteDb } from '../../store/pglite-db';
-import { testId } from '../support/ids';
+import { DEMO_IDS, testId } from '../support/ids';
 
 const DIR = join(__dirname, '..', '..', 'store', 'migrations');
 const MIGRATION = '014-payout-confirmation.sql';
@@ -31,6 +31,8 @@ describe(`${MIGRATION} on existing data`, () => {
     db = await openPgliteDb(undefined);
     const files = readdirSync(DIR).filter((f) => f.endsWith('.sql')).sort();
     await apply(db, files.filter((f) => f < MIGRATION));
+    // The demo store names the default clause by the UUID migration 019 gives it; this database stops before 019.
+    await db.query(`insert into standard_clauses (id, title, text) values ($1, 'Default', 'Default')`, [DEMO_IDS.standardClauses.spouseChildren]);
     const at = new Date('2025-01-15T10:00:00Z');
     await db.query(`insert into distributors (id, name, created_at) values ('${testId('dst_m')}', 'M', $1)`, [at]);
     const store = new DemoPortfolioStore();
