@@ -1,5 +1,7 @@
 // uuids-codemod: skip (sends old-style ids on purpose, to see them refused)
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isUuid, newUuid } from '../../../domain/shared/ids';
 import { DEMO_IDS, UUID_V7 } from '../../support/ids';
 
@@ -28,9 +30,11 @@ describe('resource ids', () => {
     }
   });
 
-  it('the demo ids are distinct UUIDs', () => {
+  it('the demo ids are distinct UUIDs, each listed in the README', () => {
     const all = Object.values(DEMO_IDS).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)));
     expect(all.every(isUuid)).toBe(true);
     expect(new Set(all).size).toBe(all.length);
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    expect(all.filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
   });
 });
