@@ -5,10 +5,10 @@ import { STANDARD_CLAUSE_IDS } from '../shared/standard-clauses';
  * by the demo seed and by the tests (with the standard clauses', reference data, for convenience).
  *
  * Every resource id is a UUID (docs/DOMAIN.md, "Ids"). Ours are made at run time as UUIDv7; these
- * fixed ones are UUIDv7 too, with a zero timestamp and a readable tail: the hundreds say what the id
- * names (1 users, 2 distributor, 3 subscribers and insurees, 4 subscriptions, 5 policies,
- * 6 compartments, 7 pay-out IBANs, 8 products, 9 payments; c is the standard clauses'), so a reader of a log
- * recognises them, and they sort before any id made later.
+ * fixed ones are UUIDv7 too, with a zero timestamp and a readable tail whose third digit from the end
+ * says what the id names (1 users, 2 distributor, 3 subscribers and insurees, 4 subscriptions,
+ * 5 policies, 6 compartments, 7 pay-out IBANs, 8 products, 9 payments; c the standard clauses), so a
+ * reader of a log recognises them, and they sort before any id made later.
  */
 export const DEMO_IDS = {
   distributor: '00000000-0000-7000-8000-000000000201',
