@@ -1,7 +1,8 @@
 import { createApp } from './app';
 import { ConfigError, DEMO_WEBHOOK_SECRETS, loadConfig, type Config } from './config';
 import { describeStartupFailure } from './config/startup-errors';
-import { DEMO, seedDemoData, seedDemoPortfolio } from './domain/demo/demo-data';
+import { DEMO, demoDataPredatesUuids, seedDemoData, seedDemoPortfolio } from './domain/demo/demo-data';
+import { DEMO_IDS } from './domain/demo/demo-ids';
 import { seedDemoBilling } from './domain/demo/demo-billing';
 import { systemClock } from './domain/shared/clock';
 import { consoleLogger } from './http/logger';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const seeded = demoMode ? await seedDemoData(db, new DemoStore(db), systemClock) : false;
   if (demoMode) await seedDemoPortfolio(db, systemClock);
   if (demoMode) await seedDemoBilling(db, systemClock);
+  const staleDemo = demoMode && (await demoDataPredatesUuids(db));
   const defaultWebhookSecrets = demoMode ? Object.fromEntries(Object.entries(DEMO_WEBHOOK_SECRETS).map(([k, v]) => [k, [v]])) : {};
   const playground = config.production ? undefined : { ...loadPlayground({ graphqlPath: '/graphql', assetBase: '/playground/assets' }), csp: PLAYGROUND_CSP };
   const app = await createApp({ config, db, defaultWebhookSecrets, playground });
@@ -36,7 +38,8 @@ async function main(): Promise<void> {
     for (const user of DEMO.users) lines.push(`    ${user.kind.padEnd(11)} ${user.email}`);
     lines.push(`    machine     client ${DEMO.machineClient.id} / ${DEMO.machineClient.secret}, certificate serial ${DEMO.machineClient.serial}`);
     lines.push('                signed requests: demo/partner-certificate.pem and demo/partner-private-key.pem (README)');
-    lines.push('    alice and bob each hold policies pol_<name>_av (assurance-vie) and pol_<name>_per (PER: C1, C2, C3)');
+    lines.push(`    alice holds policies ${DEMO_IDS.policies.aliceAv} (assurance-vie) and ${DEMO_IDS.policies.alicePer} (PER: C1, C2, C3); README lists every demo id`);
+    if (staleDemo) lines.push(`    this database was seeded before ids were UUIDs: delete ${config.databaseUrl ? 'and recreate the database' : config.dataDir} to load the demo data again`);
   }
   process.stdout.write(lines.join('\n') + '\n');
 

@@ -3,6 +3,7 @@
  * nothing of the database): a policy with room for many surrender declarations.
  */
 
+import { DEMO_IDS } from '../domain/demo/demo-ids';
 import { MAX_AMOUNT_MINOR_UNITS } from '../domain/shared/money-limits';
 
 const json = { 'content-type': 'application/json' } as const;
@@ -15,17 +16,17 @@ async function send(baseUrl: string, token: string, method: string, path: string
 }
 
 /**
- * Subscribes alice (demo insuree `ins_alice`) to the assurance-vie with a very large payment and signs it
+ * Subscribes alice (insuring herself, DEMO_IDS.insurees.alice) to the assurance-vie with a very large payment and signs it
  * through the built-in e-signature page: the returned compartment can take millions of declarations.
  */
 export async function largePolicy(baseUrl: string, token: string): Promise<{ policyId: string; compartmentId: string }> {
-  const draft = await send(baseUrl, token, 'POST', '/v1/subscription/subscribers/sbr_alice/subscriptions', {
-    insureeId: 'ins_alice',
-    productId: 'prd_av_demo',
+  const draft = await send(baseUrl, token, 'POST', `/v1/subscription/subscribers/${DEMO_IDS.subscribers.alice}/subscriptions`, {
+    insureeId: DEMO_IDS.insurees.alice,
+    productId: DEMO_IDS.products.av,
     // The largest payment a client may send (100,000,000.00 EUR).
     initialPayment: { amount: MAX_AMOUNT_MINOR_UNITS, currency: 'EUR' },
     allocation: [{ isin: 'FR0000000001', basisPoints: 10_000 }],
-    beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+    beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.spouseChildren },
     debitIban: 'FR7630006000011234567890189',
     debitHolder: 'Alice Martin',
   });

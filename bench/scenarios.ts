@@ -12,7 +12,10 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { DEMO_IDS } from '../domain/demo/demo-ids';
 import { largePolicy } from './fixtures';
+
+const ALICE_AV_DECLARATIONS = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
 
 export type Server = 'raw' | 'service';
 
@@ -78,7 +81,7 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/graphql',
     auth: true,
     headers: json,
-    body: JSON.stringify({ query: '{ policy(id: "pol_alice_per") { id status compartments { code status value { amount currency } } } }' }),
+    body: JSON.stringify({ query: `{ policy(id: "${DEMO_IDS.policies.alicePer}") { id status compartments { code status value { amount currency } } } }` }),
     expectStatus: 200,
     verifyBody: (body) => body.includes('"C3"') && !body.includes('"errors"'),
   },
@@ -87,17 +90,17 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'rest_declaration',
     server: 'service',
     method: 'GET',
-    path: '/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations/{id}',
+    path: `${ALICE_AV_DECLARATIONS}/{id}`,
     auth: true,
     expectStatus: 200,
     prepare: async (baseUrl, token) => {
-      const created = await fetch(`${baseUrl}/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations`, {
+      const created = await fetch(`${baseUrl}${ALICE_AV_DECLARATIONS}`, {
         method: 'POST',
         headers: { ...json, authorization: `Bearer ${token}` },
         body: JSON.stringify({ amount: { amount: 60_000, currency: 'EUR' }, reason: 'bench' }),
       });
       const { id } = (await created.json()) as { id: string };
-      return { path: `/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations/${id}` };
+      return { path: `${ALICE_AV_DECLARATIONS}/${id}` };
     },
   },
   // Writes: a partial surrender declaration per request, each with its own Idempotency-Key, on a policy

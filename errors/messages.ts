@@ -47,7 +47,7 @@ const SENTENCES: Record<string, Sentence> = {
   INVALID_FIELD_VALUE: mustBe,
   TOO_LONG: (f) => `${f} is longer than allowed.`,
   INVALID_CHARACTERS: (f) => `${f} contains characters that are not allowed (control characters or unpaired surrogates).`,
-  INVALID_ID: (f) => `${f} is not a valid identifier.`,
+  INVALID_ID: (f) => `${f} is not a valid UUID.`,
   UNKNOWN_ENTITY_TYPE: (f) => `${f} is not an entity type of this subgraph.`,
   INVALID_REPRESENTATION: (f) => `${f} is not a representation of one of our entities (an object with __typename and its key fields).`,
   INVALID_CURSOR: (f) => `${f} is not a cursor returned by this API.`,

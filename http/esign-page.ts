@@ -35,7 +35,7 @@ export class ESignPages {
   ) {}
 
   async handle(req: IncomingMessage, url: RequestTarget): Promise<Reply> {
-    const match = /^\/esign\/(sig_[\w-]+)(?:\/(sign|decline))?$/.exec(url.pathname);
+    const match = /^\/esign\/([0-9a-f-]{36})(?:\/(sign|decline))?$/.exec(url.pathname);
     const token = url.searchParams.get('t') ?? '';
     if (!match || !this.provider.verify(match[1], token)) throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
     const [, signatureId, action] = match;

@@ -4,6 +4,7 @@ import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { CATALOG } from '../errors/catalog';
 import { toAppError } from '../errors/graphql-errors';
+import { isUuid } from '../domain/shared/ids';
 import { bodyReader, mediaType, parseBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
 import type { RequestTarget } from '../http/target';
@@ -123,6 +124,7 @@ export class RestBridge {
     const problems: Array<{ field: string; reason: string }> = [];
     const body = route.wireNames ? renameKeys(sent, route.wireNames) : sent;
     const wireName = (name: string) => (route.wireNames ? (invert(route.wireNames)[name] ?? name) : name);
+    const pathProblems: typeof problems = [];
     // Routes with a body take their input from it alone: credentials must never ride in a URL.
     if (!route.body) {
       for (const [name, value] of query) {
@@ -137,12 +139,17 @@ export class RestBridge {
         else variables[name] = restEnumValues(value, variable.type);
       }
     }
-    Object.assign(variables, params);
+    for (const [name, value] of Object.entries(params)) {
+      variables[name] = value;
+      // A path id names a resource, and every resource id is a UUID: anything else is a 400 naming the
+      // parameter as the path spells it (`declarationId`; the input guard would name the field's argument, `id`).
+      if (isIdVariable(operation, name) && !isUuid(value)) pathProblems.push({ field: name, reason: 'INVALID_ID' });
+    }
     Object.assign(variables, route.constants);
     for (const [name, definition] of operation.variables) {
       if (definition.required && (variables[name] === undefined || variables[name] === null)) problems.push({ field: wireName(name), reason: 'REQUIRED_FIELD_MISSING' });
     }
-    if (problems.length) throw invalidFields(problems);
+    if (pathProblems.length || problems.length) throw invalidFields([...pathProblems, ...problems]);
     return variables;
   }
 
@@ -168,6 +175,11 @@ function fileReply(file: { fileName: string; contentType: string; contentBase64:
     },
     body: Buffer.from(file.contentBase64, 'base64'),
   };
+}
+
+/** Whether an operation variable holds an id (GraphQL `ID`, nullable or not). */
+function isIdVariable(operation: PreparedOperation, name: string): boolean {
+  return operation.variables.get(name)?.scalar === 'ID';
 }
 
 /** Several malformed values (input coercion reports each) become one 400 naming every field. */

@@ -19,7 +19,8 @@ type JsonSchema = Record<string, unknown>;
 
 const SCALARS: Record<string, JsonSchema> = {
   String: { type: 'string' },
-  ID: { type: 'string' },
+  // Every resource id is a UUID (docs/DOMAIN.md, "Ids").
+  ID: { type: 'string', format: 'uuid' },
   Int: { type: 'integer' },
   Float: { type: 'number' },
   Boolean: { type: 'boolean' },
@@ -101,7 +102,7 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
     const field = definition.selectionSet.selections[0];
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     const bodyVars = [...operation.variables].filter(([name]) => !pathParams.includes(toSnake(name)) && !pathParams.includes(name) && !(route.constants && name in route.constants));
-    const parameters = pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters = pathParams.map((name) => ({ name, in: 'path', required: true, schema: operation.variables.get(name)?.scalar === 'ID' ? { type: 'string', format: 'uuid' } : { type: 'string' } }));
     if (!route.body) {
       for (const [name, v] of bodyVars) parameters.push({ name: toSnake(name), in: 'query', required: v.required, schema: inputSchema(v.type) as { type: string } });
     }

@@ -2,7 +2,7 @@ import { getDirective } from '@graphql-tools/utils';
 import { execute, isUnionType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { notFound } from '../domain/shared/access';
-import { isIdShaped } from '../domain/shared/ids';
+import { isUuid } from '../domain/shared/ids';
 import { invalidFields } from '../errors/app-error';
 
 /**
@@ -70,7 +70,7 @@ export function representationProblems(representations: unknown, keys: Map<strin
     }
     for (const name of key) {
       const value = fields[name];
-      if (typeof value !== 'string' || !isIdShaped(value)) problems.push({ field: `${field}.${name}`, reason: 'INVALID_ID' });
+      if (typeof value !== 'string' || !isUuid(value)) problems.push({ field: `${field}.${name}`, reason: 'INVALID_ID' });
     }
   });
   return problems;

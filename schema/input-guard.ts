@@ -14,7 +14,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { invalidFields } from '../errors/app-error';
-import { isIdShaped } from '../domain/shared/ids';
+import { isUuid } from '../domain/shared/ids';
 import { isWithinAmountLimit } from '../domain/shared/money-limits';
 import { isCursorShaped } from '../domain/shared/paging';
 import { hasForbiddenCharacters } from '../domain/shared/text';
@@ -51,7 +51,8 @@ function textProblem(value: string, rule: InputRule): string | undefined {
  * Checks every client-sent value before any resolver sees it, whether it came as a variable (REST
  * bodies, path and query parameters are variables too) or as a literal: text has no control characters
  * (line breaks only where the SDL marks the field `@multiline`), no lone surrogates and a bounded length;
- * an `@amount` is at most MAX_AMOUNT_MINOR_UNITS; an `ID` has the shape of our ids; an `after` cursor
+ * an `@amount` is at most MAX_AMOUNT_MINOR_UNITS; an `ID` is a UUID (every resource id is one:
+ * docs/DOMAIN.md); an `after` cursor
  * decodes as one of ours. Field-specific rules (a
  * name's 100 characters, say) stay in the domain; this only keeps what is not text out of every path.
  * Failures are one 400 `parameter_invalid` naming each field, as the domain's validation does.
@@ -119,9 +120,9 @@ export class InputGuard {
     if (typeof value !== 'string') return;
     const text = textProblem(value, rule);
     if (text) problems.push({ field, reason: text });
-    else if (type.name === 'ID' && !isIdShaped(value)) problems.push({ field, reason: 'INVALID_ID' });
+    else if (type.name === 'ID' && !isUuid(value)) problems.push({ field, reason: 'INVALID_ID' });
     // Most lists page with an encoded sort key (paging.ts); policies page with the last id.
-    else if (cursor && !isCursorShaped(value) && !isIdShaped(value)) problems.push({ field, reason: 'INVALID_CURSOR' });
+    else if (cursor && !isCursorShaped(value) && !isUuid(value)) problems.push({ field, reason: 'INVALID_CURSOR' });
   }
 }
 

@@ -1,5 +1,7 @@
 import type { MoneyMovement } from '../domain/policy/policy-money';
 import type { Queryable } from './db';
+import { STANDARD_CLAUSE_IDS } from '../domain/shared/standard-clauses';
+import { newUuid } from '../domain/shared/ids';
 import { PolicyStore } from './policy-store';
 
 /** Inserts for the demo data set; only ever called on an empty database. */
@@ -62,7 +64,8 @@ export interface DemoPolicy {
 }
 
 export class DemoPortfolioStore {
-  async insertSubscriber(tx: Queryable, s: { id: string; userId: string; distributorId: string; firstName: string; lastName: string; birthDate: string; email: string; phone: string; at: Date }): Promise<void> {
+  /** The subscriber and the insuree they are (`insureeId`, a new id when not given). */
+  async insertSubscriber(tx: Queryable, s: { id: string; insureeId?: string; userId: string; distributorId: string; firstName: string; lastName: string; birthDate: string; email: string; phone: string; at: Date }): Promise<void> {
     await tx.query(
       `insert into subscribers (id, user_id, distributor_id, civility, first_name, last_name, birth_date, birth_place, nationality, address, email, phone, tax_residence, created_by, created_at)
        values ($1, $2, $3, 'MME', $4, $5, $6, 'Lyon', 'FR', $7, $8, $9, 'FR', 'demo', $10)`,
@@ -71,7 +74,7 @@ export class DemoPortfolioStore {
     await tx.query(
       `insert into insurees (id, subscriber_id, same_as_subscriber, civility, first_name, last_name, birth_date, birth_place, created_at)
        values ($1, $2, true, 'MME', $3, $4, $5, 'Lyon', $6)`,
-      [`ins_${s.id.slice(4)}`, s.id, s.firstName, s.lastName, s.birthDate, s.at],
+      [s.insureeId ?? newUuid(), s.id, s.firstName, s.lastName, s.birthDate, s.at],
     );
   }
 
@@ -79,8 +82,8 @@ export class DemoPortfolioStore {
     await tx.query(
       `insert into subscriptions (id, subscriber_id, insuree_id, product_id, status, currency, initial_payment, scheduled_payment, scheduled_frequency,
          allocation, standard_clause_id, custom_clause, debit_iban, debit_holder, signed_at, withdrawal_deadline, withdrawn_at, created_at, updated_at)
-       values ($1, $2, $3, $4, 'signed', 'EUR', $5, null, null, $6, 'clause_spouse_children', null, $7, $8, $9, $10, null, $9, $9)`,
-      [p.subscriptionId, p.subscriberId, `ins_${p.subscriberId.slice(4)}`, p.productId, p.initialPayment, JSON.stringify([{ isin: 'FR0000000001', basisPoints: 10000 }]), iban, holder, p.signedAt, withdrawalDeadline],
+       values ($1, $2, (select id from insurees where subscriber_id = $2 and same_as_subscriber order by created_at, id limit 1), $3, 'signed', 'EUR', $4, null, null, $5, $10, null, $6, $7, $8, $9, null, $8, $8)`,
+      [p.subscriptionId, p.subscriberId, p.productId, p.initialPayment, JSON.stringify([{ isin: 'FR0000000001', basisPoints: 10000 }]), iban, holder, p.signedAt, withdrawalDeadline, STANDARD_CLAUSE_IDS.spouseChildren],
     );
     await tx.query(`insert into policies (id, subscription_id, subscriber_id, product_id, status, issued_at) values ($1, $2, $3, $4, 'active', $5)`, [
       p.policyId, p.subscriptionId, p.subscriberId, p.productId, p.signedAt,

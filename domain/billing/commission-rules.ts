@@ -1,5 +1,5 @@
 import { basisPointsOf } from '../shared/basis-points';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import type { CommissionLine, CommissionStatement } from './commission-statement';
 
 /** A line as the billing run computes it, before it is numbered into a statement. */
@@ -50,7 +50,7 @@ export function issueStatement(brokerId: string, period: string, currency: strin
   }));
   return {
     statement: {
-      id: newId('cst'),
+      id: newUuid(),
       brokerId,
       type,
       period,

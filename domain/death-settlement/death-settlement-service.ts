@@ -7,7 +7,7 @@ import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyService } from '../policy/policy-service';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import type { Viewer } from '../auth/viewer';
 import type { Acting } from '../shared/acting';
 import { checkAcceptanceDate } from './acceptance-rules';
@@ -84,7 +84,7 @@ export class DeathSettlementService {
       const now = this.clock.now();
       const problems = designationProblems(input, { current, clauseExists: clause !== undefined, today: now });
       if (problems.length) throw invalidFields(problems);
-      const next = nextDesignation(input, current, () => newId('bnf'), now);
+      const next = nextDesignation(input, current, newUuid, now);
       if (consentsMissing(current.beneficiaries, next.beneficiaries, input.consents ?? []).length) throw consentRequired();
       await this.store.ensure(tx, defaultDesignation(policy.id));
       const saved = await this.store.replace(tx, expectedVersion, next);

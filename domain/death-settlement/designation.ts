@@ -1,4 +1,5 @@
 import type { StandardClause } from '../subscription/catalogue';
+import { STANDARD_CLAUSE_IDS } from '../shared/standard-clauses';
 
 /** One named beneficiary of a designation. */
 export interface Beneficiary {
@@ -73,7 +74,7 @@ export interface DesignationView extends Designation {
  * The products' default clause, in force until a designation is made: the first of the published list
  * (spouse, then PACS partner, then children, then heirs). No product chooses another one today.
  */
-export const DEFAULT_STANDARD_CLAUSE_ID = 'clause_spouse_children';
+export const DEFAULT_STANDARD_CLAUSE_ID: string = STANDARD_CLAUSE_IDS.spouseChildren;
 
 export function defaultDesignation(policyId: string): Designation {
   return { policyId, version: 0, kind: 'standard', standardClauseId: DEFAULT_STANDARD_CLAUSE_ID, beneficiaries: [], updatedAt: null };

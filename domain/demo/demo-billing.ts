@@ -4,17 +4,23 @@ import { issueStatement, type CommissionLineInput, type CommissionType } from '.
 import { endOf, monthsBefore } from '../billing/period';
 import type { Clock } from '../shared/clock';
 import { DEMO, DEMO_PORTFOLIO, DEMO_PRODUCTS } from './demo-data';
+import { DEMO_IDS } from './demo-ids';
 
 const DEMO_BROKER_ID = DEMO.users.find((u) => u.kind === 'broker')!.id;
 
 /** Commission rates of the demo distribution agreement, per product: product data, not code. */
-const RATE_BASIS_POINTS: Readonly<Record<string, number>> = { prd_av_demo: 250, prd_per_demo: 300 };
+const RATE_BASIS_POINTS: Readonly<Record<string, number>> = { [DEMO_IDS.products.av]: 250, [DEMO_IDS.products.per]: 300 };
 
 /** Monthly scheduled premiums (minor units) of the demo policies; 12 345 shows the rounding of commissions. */
-const MONTHLY_PREMIUM: Readonly<Record<string, number>> = { pol_alice_av: 20_000, pol_alice_per: 15_000, pol_bob_av: 30_000, pol_bob_per: 12_345 };
+const MONTHLY_PREMIUM: Readonly<Record<string, number>> = {
+  [DEMO_IDS.policies.aliceAv]: 20_000,
+  [DEMO_IDS.policies.alicePer]: 15_000,
+  [DEMO_IDS.policies.bobAv]: 30_000,
+  [DEMO_IDS.policies.bobPer]: 12_345,
+};
 
 /** A one-off top-up in one month of the year, so statements differ from month to month. */
-const TOP_UP = { policyId: 'pol_alice_av', monthIndex: 6, amount: 250_000 } as const;
+const TOP_UP = { policyId: DEMO_IDS.policies.aliceAv, monthIndex: 6, amount: 250_000 } as const;
 
 /**
  * A year of monthly commission statements for broker@demo.test: the 12 months before the clock's

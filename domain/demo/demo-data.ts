@@ -12,16 +12,17 @@ import { certificateThumbprint } from '../auth/certificate-thumbprint';
 import type { Clock } from '../shared/clock';
 import { withdrawalDeadline } from '../subscription/withdrawal-period';
 import { premiumMovements, type MoneyMovement } from '../policy/policy-money';
+import { DEMO_IDS } from './demo-ids';
 
 /** The published demo logins (README): anyone can try the API at once. Never loaded in production. */
 export const DEMO = {
   password: 'demo-password-2026',
-  distributor: { id: 'dst_demo', name: 'Demo Courtage' },
+  distributor: { id: DEMO_IDS.distributor, name: 'Demo Courtage' },
   users: [
-    { id: 'usr_alice', email: 'alice@demo.test', kind: 'subscriber' },
-    { id: 'usr_bob', email: 'bob@demo.test', kind: 'subscriber' },
-    { id: 'usr_broker', email: 'broker@demo.test', kind: 'broker' },
-    { id: 'usr_backoffice', email: 'backoffice@demo.test', kind: 'backoffice' },
+    { id: DEMO_IDS.users.alice, email: 'alice@demo.test', kind: 'subscriber' },
+    { id: DEMO_IDS.users.bob, email: 'bob@demo.test', kind: 'subscriber' },
+    { id: DEMO_IDS.users.broker, email: 'broker@demo.test', kind: 'broker' },
+    { id: DEMO_IDS.users.backoffice, email: 'backoffice@demo.test', kind: 'backoffice' },
   ],
   machineClient: { id: 'demo-partner', secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' },
 } as const;
@@ -55,7 +56,7 @@ const BALANCED_FUND = { isin: 'FR0011550185', name: 'Patrimoine Équilibré Dém
 export const DEMO_PRODUCTS: Array<{ product: Product; funds: Array<Omit<Fund, 'productId'>> }> = [
   {
     product: {
-      id: 'prd_av_demo', kind: 'assurance_vie', name: 'Démo Vie', currency: 'EUR',
+      id: DEMO_IDS.products.av, kind: 'assurance_vie', name: 'Démo Vie', currency: 'EUR',
       minimumInitialPayment: 100_000, minimumScheduledPayment: 5_000, entryFeeBasisPoints: 200, managementFeeBasisPoints: 85,
       minimumInsureeAge: 0, maximumInsureeAge: 85, initialCompartment: 'MAIN',
     },
@@ -63,7 +64,7 @@ export const DEMO_PRODUCTS: Array<{ product: Product; funds: Array<Omit<Fund, 'p
   },
   {
     product: {
-      id: 'prd_per_demo', kind: 'per', name: 'Démo Retraite PER', currency: 'EUR',
+      id: DEMO_IDS.products.per, kind: 'per', name: 'Démo Retraite PER', currency: 'EUR',
       minimumInitialPayment: 50_000, minimumScheduledPayment: 3_000, entryFeeBasisPoints: 100, managementFeeBasisPoints: 70,
       minimumInsureeAge: 18, maximumInsureeAge: 70, initialCompartment: 'C1',
     },
@@ -108,9 +109,10 @@ export async function seedDemoData(db: Db, store: DemoStore, clock: Clock): Prom
 
 const DEMO_IBAN = 'FR7630006000011234567890189';
 
-/** One premium paid into a demo compartment (the first is the subscription's initial payment). */
+/** One premium paid into a demo compartment (the first is the subscription's initial payment, the others name their payment). */
 interface DemoPremium {
   compartmentId: string;
+  paymentId?: string;
   amount: number;
   at: Date;
 }
@@ -122,7 +124,7 @@ function demoLedger(policy: { policyId: string; subscriptionId: string; productI
     (premium, index) =>
       premiumMovements({
         policyId: policy.policyId, compartmentId: premium.compartmentId, amount: premium.amount, entryFeeBasisPoints: product.entryFeeBasisPoints, currency: product.currency, at: premium.at,
-        cause: index === 0 ? { type: 'subscription', id: policy.subscriptionId } : { type: 'payment', id: `pay_${policy.policyId.slice(4)}_${index}` },
+        cause: index === 0 ? { type: 'subscription', id: policy.subscriptionId } : { type: 'payment', id: premium.paymentId! },
       }).movements,
   );
 }
@@ -133,31 +135,37 @@ function demoLedger(policy: { policyId: string; subscriptionId: string; productI
  * the product's entry fee is what was invested; the compartments' values add the funds' performance.
  */
 export const DEMO_PORTFOLIO = [
-  { who: 'alice', userId: 'usr_alice', firstName: 'Alice', lastName: 'Martin', birthDate: '1975-04-12', email: 'alice@demo.test', phone: '+33612345678' },
-  { who: 'bob', userId: 'usr_bob', firstName: 'Bob', lastName: 'Durand', birthDate: '1968-09-30', email: 'bob@demo.test', phone: '+33698765432' },
+  { who: 'alice', userId: DEMO_IDS.users.alice, firstName: 'Alice', lastName: 'Martin', birthDate: '1975-04-12', email: 'alice@demo.test', phone: '+33612345678' },
+  { who: 'bob', userId: DEMO_IDS.users.bob, firstName: 'Bob', lastName: 'Durand', birthDate: '1968-09-30', email: 'bob@demo.test', phone: '+33698765432' },
 ].map((person) => {
-  const av = { subscriptionId: `sbs_${person.who}_av`, policyId: `pol_${person.who}_av`, productId: 'prd_av_demo', signedAt: new Date('2025-03-14T10:00:00Z'), initialPayment: 1_250_000 };
-  const per = { subscriptionId: `sbs_${person.who}_per`, policyId: `pol_${person.who}_per`, productId: 'prd_per_demo', signedAt: new Date('2024-06-03T09:30:00Z'), initialPayment: 800_000 };
-  const cmp = (code: string) => `cmp_${person.who}_${code}`;
+  const who = person.who as 'alice' | 'bob';
+  const ids = {
+    subscriberId: DEMO_IDS.subscribers[who],
+    insureeId: DEMO_IDS.insurees[who],
+    payoutIbanId: DEMO_IDS.payoutIbans[`${who}Debit`],
+  };
+  const av = { subscriptionId: DEMO_IDS.subscriptions[`${who}Av`], policyId: DEMO_IDS.policies[`${who}Av`], productId: DEMO_IDS.products.av, signedAt: new Date('2025-03-14T10:00:00Z'), initialPayment: 1_250_000 };
+  const per = { subscriptionId: DEMO_IDS.subscriptions[`${who}Per`], policyId: DEMO_IDS.policies[`${who}Per`], productId: DEMO_IDS.products.per, signedAt: new Date('2024-06-03T09:30:00Z'), initialPayment: 800_000 };
+  const cmp = DEMO_IDS.compartments;
   return {
-    person: { ...person, subscriberId: `sbr_${person.who}` },
+    person: { ...person, ...ids },
     policies: [
       {
-        ...av, subscriberId: `sbr_${person.who}`,
-        compartments: [{ id: cmp('av_main'), code: 'MAIN', value: 1_287_450 }],
-        movements: demoLedger(av, [{ compartmentId: cmp('av_main'), amount: av.initialPayment, at: av.signedAt }]),
+        ...av, subscriberId: ids.subscriberId,
+        compartments: [{ id: cmp[`${who}AvMain`], code: 'MAIN', value: 1_287_450 }],
+        movements: demoLedger(av, [{ compartmentId: cmp[`${who}AvMain`], amount: av.initialPayment, at: av.signedAt }]),
       },
       {
-        ...per, subscriberId: `sbr_${person.who}`,
+        ...per, subscriberId: ids.subscriberId,
         compartments: [
-          { id: cmp('per_c1'), code: 'C1', value: 842_300 },
-          { id: cmp('per_c2'), code: 'C2', value: 356_120 },
-          { id: cmp('per_c3'), code: 'C3', value: 421_900 },
+          { id: cmp[`${who}PerC1`], code: 'C1', value: 842_300 },
+          { id: cmp[`${who}PerC2`], code: 'C2', value: 356_120 },
+          { id: cmp[`${who}PerC3`], code: 'C3', value: 421_900 },
         ],
         movements: demoLedger(per, [
-          { compartmentId: cmp('per_c1'), amount: per.initialPayment, at: per.signedAt },
-          { compartmentId: cmp('per_c2'), amount: 340_000, at: new Date('2024-11-04T10:00:00Z') },
-          { compartmentId: cmp('per_c3'), amount: 400_000, at: new Date('2025-01-06T10:00:00Z') },
+          { compartmentId: cmp[`${who}PerC1`], amount: per.initialPayment, at: per.signedAt },
+          { compartmentId: cmp[`${who}PerC2`], paymentId: DEMO_IDS.payments[`${who}PerC2`], amount: 340_000, at: new Date('2024-11-04T10:00:00Z') },
+          { compartmentId: cmp[`${who}PerC3`], paymentId: DEMO_IDS.payments[`${who}PerC3`], amount: 400_000, at: new Date('2025-01-06T10:00:00Z') },
         ]),
       },
     ],
@@ -171,19 +179,34 @@ export const DEMO_PORTFOLIO = [
 export async function seedDemoPortfolio(db: Db, clock: Clock): Promise<boolean> {
   const store = new DemoPortfolioStore();
   const payOut = new PayOutStore(db);
-  const [exists] = await db.query<{ n: number }>(`select count(*)::int as n from subscribers where id = 'sbr_alice'`);
-  if (Number(exists.n) > 0) return false;
+  // Once, and only over the demo logins of seedDemoData: a database seeded before ids were UUIDs
+  // (docs/DOMAIN.md, "Ids") has other ids for them and is left alone rather than half-seeded.
+  const [state] = await db.query<{ seeded: number; logins: number }>(
+    'select (select count(*)::int from subscribers where id = $1) as seeded, (select count(*)::int from users where id = $2) as logins',
+    [DEMO_IDS.subscribers.alice, DEMO_IDS.users.alice],
+  );
+  if (Number(state.seeded) > 0 || Number(state.logins) === 0) return false;
   const now = clock.now();
   await db.transaction(async (tx) => {
     for (const { person, policies } of DEMO_PORTFOLIO) {
-      await store.insertSubscriber(tx, { id: person.subscriberId, userId: person.userId, distributorId: DEMO.distributor.id, firstName: person.firstName, lastName: person.lastName, birthDate: person.birthDate, email: person.email, phone: person.phone, at: now });
+      await store.insertSubscriber(tx, { id: person.subscriberId, insureeId: person.insureeId, userId: person.userId, distributorId: DEMO.distributor.id, firstName: person.firstName, lastName: person.lastName, birthDate: person.birthDate, email: person.email, phone: person.phone, at: now });
       for (const policy of policies) await store.insertPolicy(tx, policy, DEMO_IBAN, `${person.firstName} ${person.lastName}`, withdrawalDeadline(policy.signedAt));
       // As at a real issue: the debit IBAN checked at subscription is their confirmed, default pay-out IBAN.
       await payOut.insert(tx, debitPayoutIban({
-        id: `pib_${person.who}_debit`, subscriberId: person.subscriberId, iban: DEMO_IBAN, country: 'FR', holderName: `${person.firstName} ${person.lastName}`,
+        id: person.payoutIbanId, subscriberId: person.subscriberId, iban: DEMO_IBAN, country: 'FR', holderName: `${person.firstName} ${person.lastName}`,
         holderMatches: true, isDefault: true, at: policies[0].signedAt,
       }));
     }
   });
   return true;
+}
+
+/**
+ * Whether this database was seeded before resource ids were UUIDs: alice's login exists under another
+ * id. Its data stays as it is (clients cannot name its old ids); main() says to recreate it.
+ */
+export async function demoDataPredatesUuids(db: Db): Promise<boolean> {
+  const alice = DEMO.users.find((u) => u.email === 'alice@demo.test')!;
+  const [row] = await db.query<{ n: number }>('select count(*)::int as n from users where email = $1 and id <> $2', [alice.email, alice.id]);
+  return Number(row.n) > 0;
 }

@@ -6,7 +6,7 @@ import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { checkUpload, type UploadInput } from '../shared/uploaded-file';
 import type { SubscriptionService } from '../subscription/subscription-service';
 import type { Evidence, EvidenceKind } from './evidence';
@@ -58,7 +58,7 @@ export class EvidenceService {
         throw new AppError('unprocessable_content', 'EVIDENCE_LIMIT_REACHED', { field: 'subjectId' });
       }
       const evidence: Evidence = {
-        id: newId('evd'), subscriberId: subscriber.id, policyId: subject.policyId, kind: input.kind, subjectId: input.subjectId, item,
+        id: newUuid(), subscriberId: subscriber.id, policyId: subject.policyId, kind: input.kind, subjectId: input.subjectId, item,
         fileName: file.fileName, contentType: file.contentType, sizeBytes: file.content.length, sha256: file.sha256,
         status: 'received', reviewReason: null, reviewedByKind: null, reviewedById: null, reviewedAt: null,
         uploadedByKind: viewer.kind, uploadedById: viewer.id, createdAt: this.clock.now(),

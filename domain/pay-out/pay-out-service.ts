@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Actor, AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { checkIban, maskIban } from '../shared/iban';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { notFound, seesFullIban } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { Subscriber } from '../subscription/subscriber';
@@ -15,7 +15,7 @@ import type { SubscriptionService } from '../subscription/subscription-service';
 import { newOneTimeCode, oneTimeCodeMatches } from '../shared/one-time-code';
 import { CONFIRMATION_CODE_MAX_ATTEMPTS, CONFIRMATION_CODE_MAX_SENDS, CONFIRMATION_CODE_TTL_SECONDS } from './confirmation-code';
 import { holderNameMatches } from './holder-name';
-import { debitPayoutIban, findByReference, PAYOUT_IBAN_ID_PREFIX, present, type PayoutIban, type PayoutIbanChange, type PayoutIbanRecord } from './payout-iban';
+import { debitPayoutIban, findByReference, present, type PayoutIban, type PayoutIbanChange, type PayoutIbanRecord } from './payout-iban';
 import { checkPayoutIban, MAX_PAYOUT_IBANS, type PayoutIbanInput } from './payout-rules';
 import { isOpen, nextStatus } from './payout-status';
 
@@ -110,7 +110,7 @@ export class PayOutService {
       const now = this.clock.now();
       const byOwner = viewer.kind === 'subscriber';
       const row: PayoutIbanRecord = {
-        id: newId(PAYOUT_IBAN_ID_PREFIX),
+        id: newUuid(),
         subscriberId: subscriber.id,
         iban: checked.iban,
         holderName: checked.holderName,
@@ -267,7 +267,7 @@ export class PayOutService {
       return;
     }
     const row = debitPayoutIban({
-      id: newId(PAYOUT_IBAN_ID_PREFIX), subscriberId: subscriber.id, iban: checked.iban, country: checked.country, holderName: issued.debitHolder,
+      id: newUuid(), subscriberId: subscriber.id, iban: checked.iban, country: checked.country, holderName: issued.debitHolder,
       holderMatches: holderNameMatches(issued.debitHolder, subscriber), isDefault: !rows.some((r) => r.isDefault), at: now,
     });
     await this.store.insert(tx, row);

@@ -1,6 +1,7 @@
 import type { Viewer } from '../auth/viewer';
 import { checkIban, maskIban } from '../shared/iban';
 import { seesFullIban } from '../shared/access';
+import { isUuid } from '../shared/ids';
 
 export type PayoutIbanStatus = 'pending_confirmation' | 'awaiting_proof' | 'awaiting_review' | 'confirmed' | 'refused';
 
@@ -54,9 +55,6 @@ export interface PayoutIban {
   createdAt: Date;
 }
 
-/** Prefix of pay-out IBAN ids; an IBAN starts with two letters and two digits, so the two never collide. */
-export const PAYOUT_IBAN_ID_PREFIX = 'pib';
-
 /** Masking is decided here, not by the callers, so no path can hand a broker a full IBAN. */
 export function present(row: PayoutIbanRecord, viewer: Viewer): PayoutIban {
   return {
@@ -80,7 +78,8 @@ export function present(row: PayoutIbanRecord, viewer: Viewer): PayoutIban {
  * matches, including for text that is not an IBAN at all.
  */
 export function findByReference(rows: readonly PayoutIbanRecord[], reference: string, viewer: Viewer): PayoutIbanRecord | undefined {
-  if (reference.startsWith(`${PAYOUT_IBAN_ID_PREFIX}_`)) return rows.find((row) => row.id === reference);
+  // A UUID has hyphens at fixed places and an IBAN (electronic or print format) none: the two never collide.
+  if (isUuid(reference)) return rows.find((row) => row.id === reference);
   if (!seesFullIban(viewer)) return undefined;
   const checked = checkIban(reference);
   return checked.ok ? rows.find((row) => row.iban === checked.iban) : undefined;

@@ -5,7 +5,7 @@ import type { PolicyStore } from '../../store/policy-store';
 import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { checkPageSize } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
@@ -80,7 +80,7 @@ export class PolicyService {
       const existing = await this.store.compartments([policy.id], tx);
       if (existing.some((c) => c.code === code)) throw new AppError('conflict', 'COMPARTMENT_ALREADY_EXISTS');
       const now = this.clock.now();
-      const row: Compartment = { id: newId('cmp'), policyId: policy.id, code, status: 'open', value: 0, currency: product.currency, createdAt: now };
+      const row: Compartment = { id: newUuid(), policyId: policy.id, code, status: 'open', value: 0, currency: product.currency, createdAt: now };
       await this.store.insertCompartment(tx, row);
       await this.store.appendCompartmentEvent(tx, { compartmentId: row.id, at: now, from: null, to: 'open', actorKind: viewer.kind, actorId: viewer.id, reason });
       await this.audit.record(tx, { actor: viewer, action: 'compartment.opened', target: { type: 'compartment', id: row.id }, requestId, details: { policyId, code, reason } });

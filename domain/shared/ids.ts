@@ -1,17 +1,58 @@
 import { randomBytes } from 'node:crypto';
 
-/** Opaque identifiers: a type prefix (`usr_`, `ses_`...) and 128 random bits, URL-safe. */
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(16).toString('base64url')}`;
+/**
+ * Resource ids (policies, subscribers, declarations, products, clauses...) are UUIDs, as the public API
+ * we replace documents them. New ones are UUIDv7 (RFC 9562 section 5.7): the first 48 bits are the Unix
+ * time in milliseconds, so ids made close in time sit close together in every primary-key index, and
+ * they sort by creation. Within one millisecond the 12 `rand_a` bits count up from a random start
+ * (RFC 9562 section 6.2, method 1), so one process hands out increasing ids.
+ *
+ * A dozen lines over node:crypto rather than the `uuid` package: its current majors are ESM-only,
+ * which our CommonJS build and Jest cannot load as they are, and v7 needs nothing else.
+ */
+let lastMs = -1;
+let counter = 0;
+
+/** A new resource id: a lowercase UUIDv7 such as `01937a4e-5f3c-7a21-9b0e-3c4d5e6f7a8b`. */
+export function newUuid(): string {
+  const bytes = randomBytes(16);
+  let ms = Date.now();
+  if (ms > lastMs) {
+    lastMs = ms;
+    counter = bytes.readUInt16BE(6) & 0x7ff; // leave room to count up within the millisecond
+  } else {
+    // Same millisecond (or the clock stepped back): keep the last time and count; on overflow borrow the next millisecond.
+    counter += 1;
+    if (counter > 0xfff) {
+      lastMs += 1;
+      counter = 0;
+    }
+    ms = lastMs;
+  }
+  bytes.writeUIntBE(ms, 0, 6);
+  bytes[6] = 0x70 | (counter >> 8); // version 7
+  bytes[7] = counter & 0xff;
+  bytes[8] = 0x80 | (bytes[8] & 0x3f); // variant 10
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-// Every id we hand out: a lower-case type prefix, `_`, then base64url (`sbr_Xy3k...`, or a readable demo
-// or reference-data id such as `pol_alice_av` or `clause_children`). Anything else names nothing of ours.
-const ID_SHAPE = /^[a-z]{2,12}_[A-Za-z0-9_-]{1,100}$/;
+// Any version (clients and older data may hold v4 ids), in the canonical form we hand out: 36
+// characters, lowercase hex, hyphens at 8-4-4-4-12. Uppercase is refused rather than folded: ids
+// are compared as text in the database, and we only ever hand out lowercase (docs/DOMAIN.md).
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Whether a client-sent id has the shape of one of ours (checked before it reaches SQL). */
-export function isIdShaped(value: string): boolean {
-  return ID_SHAPE.test(value);
+/** Whether a client-sent id is a UUID in canonical lowercase form (checked before it reaches SQL). */
+export function isUuid(value: string): boolean {
+  return UUID_SHAPE.test(value);
+}
+
+/**
+ * Ids that are not resources' (sessions, signing keys, token ids): a type prefix (`ses_`, `key_`...)
+ * and 128 random bits, URL-safe. Clients never send these as resource ids.
+ */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(16).toString('base64url')}`;
 }
 
 /** A secret for a cookie or a client: 256 random bits. */

@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { maskIban } from '../shared/iban';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { notFound } from '../shared/access';
 import { checkUpload, type UploadInput } from '../shared/uploaded-file';
 import { generateContractDocuments, type ContractData, type ContractDocumentKind } from './contract-documents';
@@ -48,7 +48,7 @@ export class DocumentService {
       const now = this.clock.now();
       for (const doc of generated) {
         await this.store.insert(tx, {
-          id: newId('doc'),
+          id: newUuid(),
           subscriptionId: subscription.id,
           kind: doc.kind,
           title: doc.title,
@@ -88,7 +88,7 @@ export class DocumentService {
         throw new AppError('unprocessable_content', 'SUPPORTING_DOCUMENT_LIMIT_REACHED');
       }
       const row: ContractDocument = {
-        id: newId('doc'),
+        id: newUuid(),
         subscriptionId: subscription.id,
         kind: input.kind,
         title: input.kind === 'identity_proof' ? 'Identity proof' : 'Proof of address',

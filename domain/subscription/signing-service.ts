@@ -8,7 +8,7 @@ import type { SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { Actor } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { premiumMovements } from '../policy/policy-money';
 import type { ESignProvider } from './esign-provider';
 import type { Acting } from '../shared/acting';
@@ -69,7 +69,7 @@ export class SigningService {
         const refusal = otpRequestRefusal(sent.map((s) => ({ subscriptionId: s.subscriptionId, at: new Date(s.createdAt) })), subscription.id, now);
         if (refusal) throw refusal;
       }
-      const id = newId('sig');
+      const id = newUuid();
       const subscriber = (await this.subscriptionStore.subscriber(subscription.subscriberId, tx))!;
       const row: Signature = { id, subscriptionId: subscription.id, method, status: 'pending', signingUrl: null, otpHash: null, otpExpiresAt: null, otpAttempts: 0, createdAt: now, completedAt: null };
       if (method === 'esign') {
@@ -160,8 +160,8 @@ export class SigningService {
     if (!(await this.store.finish(tx, signature.id, 'completed', now))) return;
     await this.transitions.apply(tx, subscription, 'complete_signature', { ...by, note: `signed by ${signature.method}` }, { signedAt: now, withdrawalDeadline: withdrawalDeadline(now) });
     const product = (await this.catalogue.product(subscription.productId, tx))!;
-    const policyId = newId('pol');
-    const compartmentId = newId('cmp');
+    const policyId = newUuid();
+    const compartmentId = newUuid();
     // The entry fee is taken from the first payment (in integers, as the documents printed it); the rest is invested.
     const { movements, invested } = premiumMovements({
       policyId, compartmentId, cause: { type: 'subscription', id: subscription.id }, amount: subscription.initialPayment, entryFeeBasisPoints: product.entryFeeBasisPoints, currency: subscription.currency, at: now,

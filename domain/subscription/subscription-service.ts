@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { checkIban } from '../shared/iban';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { normalizePhone } from '../shared/identity-rules';
 import type { Acting } from '../shared/acting';
 import { canReachSubscriber, notFound } from '../shared/access';
@@ -57,7 +57,7 @@ export class SubscriptionService {
     if (problems.length) throw invalidFields(problems);
     const now = this.clock.now();
     const row: Subscriber = {
-      id: newId('sbr'),
+      id: newUuid(),
       userId: viewer.kind === 'subscriber' ? viewer.id : null,
       distributorId: viewer.kind === 'backoffice' ? (input.distributorId ?? null) : viewer.distributorId,
       civility: input.civility,
@@ -112,7 +112,7 @@ export class SubscriptionService {
       const subscriber = await this.subscriber(viewer, input.subscriberId, tx);
       const row: Insuree = input.sameAsSubscriber
         ? {
-            id: newId('ins'),
+            id: newUuid(),
             subscriberId: subscriber.id,
             sameAsSubscriber: true,
             civility: subscriber.civility,
@@ -123,7 +123,7 @@ export class SubscriptionService {
             createdAt: this.clock.now(),
           }
         : {
-            id: newId('ins'),
+            id: newUuid(),
             subscriberId: subscriber.id,
             sameAsSubscriber: false,
             civility: input.civility!,
@@ -165,7 +165,7 @@ export class SubscriptionService {
     const now = this.clock.now();
     const iban = checkIban(input.debitIban);
     const row: Subscription = {
-      id: newId('sbs'),
+      id: newUuid(),
       subscriberId: subscriber.id,
       insureeId: insuree!.id,
       productId: product!.id,

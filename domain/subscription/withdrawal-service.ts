@@ -5,7 +5,7 @@ import type { PolicyStore } from '../../store/policy-store';
 import type { SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { visibleStatus } from './lifecycle';
 import type { Acting } from '../shared/acting';
 import type { SubscriptionService } from './subscription-service';
@@ -57,7 +57,7 @@ export class WithdrawalService {
       await this.transitions.apply(tx, subscription, 'withdraw', { actor: viewer, requestId, note, asOf: noticeAt }, { withdrawnAt: noticeAt });
       const policy = await this.policies.ofSubscription(subscription.id, tx);
       if (!policy) throw new AppError('conflict', 'NO_POLICY_ISSUED');
-      const refundId = newId('rfd');
+      const refundId = newUuid();
       // The ledger decides what is refunded (all sums paid), and refuses once money went out.
       const refund = await this.policyService.voidForWithdrawal(tx, { policyId: policy.id, subscriptionId: subscription.id, refundId, by: { kind: viewer.kind, id: viewer.id } });
       await this.policies.insertRefund(tx, { id: refundId, subscriptionId: subscription.id, amount: refund.amount, currency: refund.currency, recordedAt: now, dueBy: refundDueBy(noticeAt) });

@@ -5,7 +5,7 @@ import type { SupportRequestFilter, SupportStore } from '../../store/support-sto
 import type { Role, Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
@@ -47,7 +47,7 @@ export class SupportService {
       const now = this.clock.now();
       const number = await this.store.nextNumber(tx);
       const row: SupportRequest = {
-        id: newId('spr'),
+        id: newUuid(),
         number,
         reference: supportReference(now, number),
         subscriberId: subscriber.id,

@@ -10,7 +10,7 @@ import type { OwnedPolicy, PolicyService } from '../policy/policy-service';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { maskIban } from '../shared/iban';
-import { newId } from '../shared/ids';
+import { newUuid } from '../shared/ids';
 import { notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { AcceptedBeneficiaryConsents } from './accepted-beneficiaries';
@@ -167,7 +167,7 @@ export class SurrenderService {
       checkNoOpenTotalSurrender(open.map(openView));
       const draft = await rules(tx, policy, product, open, compartment);
       const payout = await this.payoutAccount(tx, policy, input.payoutIbanId ?? null);
-      const id = newId('sur');
+      const id = newUuid();
       const consents = await this.acceptedBeneficiaries.relyOnConsents(tx, policy.id, id);
       const now = this.clock.now();
       const requestedAt = requestInstant(input.requestedAt ?? null, policy.issuedAt, now);

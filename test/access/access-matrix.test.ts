@@ -17,6 +17,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { ACCESS_MATRIX, ACTORS, ALICE_PAYOUT_IBAN, SUBSCRIPTION_BODY, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
 import { tinyPng } from '../support/files';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
+import { DEMO_IDS, testId } from '../support/ids';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
 const PARTNER = { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' };
@@ -115,36 +116,36 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
   beforeAll(async () => {
     server = await startTestServer(database, { demoPortfolio: true, webhookSecrets: { esign: ['whsec_' + Buffer.from('esign-secret-for-tests-32-bytes!').toString('base64')], payments: ['whsec_' + Buffer.from('payments-secret-for-tests-32byte').toString('base64')] } });
     const now = new Date();
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other', 'Other Courtage', now]);
+    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', [testId('dst_other'), 'Other Courtage', now]);
     await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
-      'usr_other_broker',
+      testId('usr_other_broker'),
       OTHER_BROKER_EMAIL,
       'broker',
       await hashPassword(DEMO_PASSWORD),
-      'dst_other',
+      testId('dst_other'),
       now,
     ]);
     for (const actor of ACTORS) as[actor] = await signIn(actor);
 
     // Alice's objects the matrix targets.
-    const [statement] = await server.db.query<{ id: string }>(`select id from commission_statements where broker_id = 'usr_broker' order by period desc limit 1`);
+    const [statement] = await server.db.query<{ id: string }>(`select id from commission_statements where broker_id = '${DEMO_IDS.users.broker}' order by period desc limit 1`);
     fixtures.commissionId = statement.id;
     fixtures.pngBase64 = tinyPng().toString('base64');
-    const draft = await expectCreated(post('subscriber', '/v1/subscription/subscribers/sbr_alice/subscriptions', SUBSCRIPTION_BODY), 'draft');
+    const draft = await expectCreated(post('subscriber', `/v1/subscription/subscribers/${DEMO_IDS.subscribers.alice}/subscriptions`, SUBSCRIPTION_BODY), 'draft');
     fixtures.draftSubscriptionId = draft.id;
     const documents = await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/documents`), 'documents');
     fixtures.documentId = documents[0].id;
     await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/signing`, { method: 'otp' }), 'signature');
-    fixtures.totalDeclarationId = (await expectCreated(post('backoffice', '/v1/total-surrender/policies/pol_alice_av/declarations', { reason: 'client-request' }), 'total surrender')).id;
+    fixtures.totalDeclarationId = (await expectCreated(post('backoffice', `/v1/total-surrender/policies/${DEMO_IDS.policies.aliceAv}/declarations`, { reason: 'client-request' }), 'total surrender')).id;
     fixtures.partialDeclarationId = (
-      await expectCreated(post('backoffice', '/v1/partial-surrender/policies/pol_alice_per/compartments/cmp_alice_per_c1/declarations', { amount: scaledEur(50_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' }), 'partial surrender')
+      await expectCreated(post('backoffice', `/v1/partial-surrender/policies/${DEMO_IDS.policies.alicePer}/compartments/${DEMO_IDS.compartments.alicePerC1}/declarations`, { amount: scaledEur(50_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' }), 'partial surrender')
     ).id;
-    fixtures.supportRequestId = (await expectCreated(post('subscriber', '/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
+    fixtures.supportRequestId = (await expectCreated(post('subscriber', `/v1/support/subscribers/${DEMO_IDS.subscribers.alice}/requests`, { category: 'other', subject: 'Setup', message: 'Setup request' }), 'support request')).id;
     fixtures.evidenceId = (await expectCreated(
-      post('subscriber', '/v1/evidence/subscribers/sbr_alice/documents', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }),
+      post('subscriber', `/v1/evidence/subscribers/${DEMO_IDS.subscribers.alice}/documents`, { kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv, fileName: 'consent.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }),
       'evidence',
     )).id;
-    fixtures.payoutIbanId = (await expectCreated(post('subscriber', '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
+    fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
   });
   afterAll(async () => {
     await server?.close();
@@ -310,7 +311,7 @@ describe.each(EACH_DATABASE)('production mode (docs/SECURITY.md 17) on %s', (_na
   });
 
   it('gives no field suggestions', async () => {
-    for (const query of ['{ me { idd } }', '{ polic(id: "pol_alice_av") { id } }', 'mutation { logou }', '{ policy(idd: "x") { id } }']) {
+    for (const query of ['{ me { idd } }', `{ polic(id: "${DEMO_IDS.policies.aliceAv}") { id } }`, 'mutation { logou }', '{ policy(idd: "x") { id } }']) {
       const answer = await call(`${server.url}/graphql`, { method: 'POST', headers: alice, json: { query } });
       expect(answer.json?.errors?.length).toBeGreaterThan(0);
       expect(answer.text).not.toMatch(/did you mean/i);
@@ -327,7 +328,7 @@ describe.each(EACH_DATABASE)('production mode (docs/SECURITY.md 17) on %s', (_na
       call(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': newAddress() }, body: '{"email":' }),
       call(`${server.url}/v1/auth/me`, { headers: { authorization: 'Bearer not.a.jwt' } }),
       call(`${server.url}/v1/subscription/subscribers`, { method: 'POST', headers: { ...alice, 'content-type': 'application/json' }, body: '[1,2,' }),
-      call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans`, { method: 'POST', headers: alice, json: { iban: 12, holderName: { x: 1 }, unknown: true } }),
+      call(`${server.url}/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { method: 'POST', headers: alice, json: { iban: 12, holderName: { x: 1 }, unknown: true } }),
       call(`${server.url}/v1/no-such-route`, { headers: alice }),
     ]);
     for (const answer of answers) {

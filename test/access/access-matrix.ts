@@ -1,4 +1,5 @@
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
+import { DEMO_IDS, testId } from '../support/ids';
 /**
  * Function-level access matrix (docs/SECURITY.md 16) and committed inventory (docs/SECURITY.md 18).
  *
@@ -139,15 +140,15 @@ const SUBSCRIBER_BODY = {
   taxResidence: 'FR',
 };
 export const SUBSCRIPTION_BODY = {
-  insureeId: 'ins_alice',
-  productId: 'prd_av_demo',
+  insureeId: DEMO_IDS.insurees.alice,
+  productId: DEMO_IDS.products.av,
   initialPayment: { amount: 150_000, currency: 'EUR' },
   scheduledPayment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
   allocation: [
     { isin: 'FR0000000001', basisPoints: 6_000 },
     { isin: 'FR0010315770', basisPoints: 4_000 },
   ],
-  beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+  beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.spouseChildren },
   debitIban: 'FR7630006000011234567890189',
   debitHolder: 'Alice Martin',
 };
@@ -163,7 +164,7 @@ const camel = (body: Record<string, unknown>): Record<string, unknown> =>
 const LOGIN = { email: 'alice@demo.test', password: 'demo-password-2026' };
 const CLIENT = { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' };
 const SERIAL_HEADER = { 'x-client-certificate-serial': '01:23:45:67:89:AB:CD:EF' };
-const WEBHOOK_BODY = { type: 'signature.completed', timestamp: '2026-01-01T00:00:00Z', data: { signature_id: 'sig_unknown' } };
+const WEBHOOK_BODY = { type: 'signature.completed', timestamp: '2026-01-01T00:00:00Z', data: { signature_id: testId('sig_unknown') } };
 
 const TOTAL = '/v1/total-surrender/policies/{policyId}/declarations';
 const PARTIAL = '/v1/partial-surrender/policies/{policyId}/compartments/{compartmentId}/declarations';
@@ -172,7 +173,7 @@ const lifecycleTransition = (action: string): MatrixRow => ({
   kind: 'rest',
   key: `POST ${LIFE}/{compartmentId}/${action}`,
   expect: LIFECYCLE,
-  request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c3' }, body: { reason: `access matrix ${action}` } }),
+  request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC3 }, body: { reason: `access matrix ${action}` } }),
 });
 
 // ---- the table -------------------------------------------------------------------------------------
@@ -193,10 +194,10 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'rest', key: 'GET /v1/subscription/standard-clauses', expect: SIGNED_IN },
   // A subscription login already having a profile gets 409 PROFILE_EXISTS: passes access control.
   { kind: 'rest', key: 'POST /v1/subscription/subscribers', expect: SIGNED_IN, request: () => ({ body: SUBSCRIBER_BODY }) },
-  { kind: 'rest', key: 'GET /v1/subscription/subscribers/{subscriberId}', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
-  { kind: 'rest', key: 'POST /v1/subscription/insurees', expect: ALICES, request: () => ({ body: { subscriberId: 'sbr_alice', sameAsSubscriber: true } }) },
-  { kind: 'rest', key: 'POST /v1/subscription/subscribers/{subscriberId}/subscriptions', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: SUBSCRIPTION_BODY }) },
-  { kind: 'rest', key: 'GET /v1/subscription/subscriptions/{subscriptionId}', expect: ALICES, request: () => ({ params: { subscriptionId: 'sbs_alice_av' } }) },
+  { kind: 'rest', key: 'GET /v1/subscription/subscribers/{subscriberId}', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'rest', key: 'POST /v1/subscription/insurees', expect: ALICES, request: () => ({ body: { subscriberId: DEMO_IDS.subscribers.alice, sameAsSubscriber: true } }) },
+  { kind: 'rest', key: 'POST /v1/subscription/subscribers/{subscriberId}/subscriptions', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: SUBSCRIPTION_BODY }) },
+  { kind: 'rest', key: 'GET /v1/subscription/subscriptions/{subscriptionId}', expect: ALICES, request: () => ({ params: { subscriptionId: DEMO_IDS.subscriptions.aliceAv } }) },
   // The draft's signature is pending: generating again is refused by the journey (409).
   { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/documents', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId } }) },
   { kind: 'rest', key: 'GET /v1/subscription/subscriptions/{subscriptionId}/documents', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId } }) },
@@ -213,40 +214,40 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/signing/otp', expect: ALICES, request: (f) => ({ params: { subscriptionId: f.draftSubscriptionId }, body: { code: '000000' } }) },
   // Signed in 2025-03: the 30-day withdrawal period is long over (refused by a business rule; back-office,
   // who must give the letter's date, is refused for its absence): passes access control either way.
-  { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/withdraw', expect: ALICES_OWN_ACT, request: () => ({ params: { subscriptionId: 'sbs_alice_av' }, body: { reason: 'access matrix' } }) },
-  { kind: 'graphql', key: 'Query.subscriber', expect: ALICES, request: () => ({ variables: { id: 'sbr_alice' } }) },
+  { kind: 'rest', key: 'POST /v1/subscription/subscriptions/{subscriptionId}/withdraw', expect: ALICES_OWN_ACT, request: () => ({ params: { subscriptionId: DEMO_IDS.subscriptions.aliceAv }, body: { reason: 'access matrix' } }) },
+  { kind: 'graphql', key: 'Query.subscriber', expect: ALICES, request: () => ({ variables: { id: DEMO_IDS.subscribers.alice } }) },
   { kind: 'graphql', key: 'Query.mySubscriberProfile', expect: SUBSCRIBER_SELF },
-  { kind: 'graphql', key: 'Query.subscription', expect: ALICES, request: () => ({ variables: { id: 'sbs_alice_av' } }) },
+  { kind: 'graphql', key: 'Query.subscription', expect: ALICES, request: () => ({ variables: { id: DEMO_IDS.subscriptions.aliceAv } }) },
   { kind: 'graphql', key: 'Query.products', expect: SIGNED_IN },
   { kind: 'graphql', key: 'Query.standardClauses', expect: SIGNED_IN },
   { kind: 'graphql', key: 'Query.subscriptionDocument', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, documentId: f.documentId } }) },
   { kind: 'graphql', key: 'Mutation.createSubscriber', expect: SIGNED_IN, request: () => ({ variables: { input: camel(SUBSCRIBER_BODY) } }) },
-  { kind: 'graphql', key: 'Mutation.createInsuree', expect: ALICES, request: () => ({ variables: { input: { subscriberId: 'sbr_alice', sameAsSubscriber: true } } }) },
-  { kind: 'graphql', key: 'Mutation.createSubscription', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice', input: camel(SUBSCRIPTION_BODY) } }) },
+  { kind: 'graphql', key: 'Mutation.createInsuree', expect: ALICES, request: () => ({ variables: { input: { subscriberId: DEMO_IDS.subscribers.alice, sameAsSubscriber: true } } }) },
+  { kind: 'graphql', key: 'Mutation.createSubscription', expect: ALICES, request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, input: camel(SUBSCRIPTION_BODY) } }) },
   { kind: 'graphql', key: 'Mutation.generateContractDocuments', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId } }) },
   { kind: 'graphql', key: 'Mutation.uploadSupportingDocument', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, input: camel(PNG(f)) } }) },
   { kind: 'graphql', key: 'Mutation.requestSignature', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, method: 'otp' } }) },
   { kind: 'graphql', key: 'Mutation.confirmSignatureOtp', expect: ALICES, request: (f) => ({ variables: { subscriptionId: f.draftSubscriptionId, code: '000000' } }) },
-  { kind: 'graphql', key: 'Mutation.withdrawSubscription', expect: ALICES_OWN_ACT, request: () => ({ variables: { subscriptionId: 'sbs_alice_av', reason: 'access matrix' } }) },
+  { kind: 'graphql', key: 'Mutation.withdrawSubscription', expect: ALICES_OWN_ACT, request: () => ({ variables: { subscriptionId: DEMO_IDS.subscriptions.aliceAv, reason: 'access matrix' } }) },
 
   // policy and compartment lifecycle
   { kind: 'graphql', key: 'Query.policies', expect: SIGNED_IN },
-  { kind: 'graphql', key: 'Query.policy', expect: ALICES, request: () => ({ variables: { id: 'pol_alice_av' } }) },
-  { kind: 'rest', key: `GET ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: 'pol_alice_per' } }) },
+  { kind: 'graphql', key: 'Query.policy', expect: ALICES, request: () => ({ variables: { id: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: `GET ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer } }) },
   // C2 already exists on alice's PER: 409 once past access control.
-  { kind: 'rest', key: `POST ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: 'pol_alice_per' }, body: { code: 'C2', reason: 'access matrix' } }) },
+  { kind: 'rest', key: `POST ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer }, body: { code: 'C2', reason: 'access matrix' } }) },
   lifecycleTransition('activate'),
   lifecycleTransition('suspend'),
   lifecycleTransition('resume'),
   lifecycleTransition('liquidate'),
   lifecycleTransition('close'),
-  { kind: 'graphql', key: 'Query.policyCompartments', expect: LIFECYCLE, request: () => ({ variables: { policyId: 'pol_alice_per' } }) },
-  { kind: 'graphql', key: 'Mutation.openCompartment', expect: LIFECYCLE, request: () => ({ variables: { policyId: 'pol_alice_per', code: 'C2', reason: 'access matrix' } }) },
+  { kind: 'graphql', key: 'Query.policyCompartments', expect: LIFECYCLE, request: () => ({ variables: { policyId: DEMO_IDS.policies.alicePer } }) },
+  { kind: 'graphql', key: 'Mutation.openCompartment', expect: LIFECYCLE, request: () => ({ variables: { policyId: DEMO_IDS.policies.alicePer, code: 'C2', reason: 'access matrix' } }) },
   {
     kind: 'graphql',
     key: 'Mutation.transitionCompartment',
     expect: LIFECYCLE,
-    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c3', action: 'suspend', reason: 'access matrix' } }),
+    request: () => ({ variables: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC3, action: 'suspend', reason: 'access matrix' } }),
   },
 
   // billing (SECURITY 14: never subscribers, never partner platforms)
@@ -261,7 +262,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'rest',
     key: 'POST /v1/support/subscribers/{subscriberId}/requests',
     expect: ALICES_NO_MACHINE,
-    request: () => ({ params: { subscriberId: 'sbr_alice' }, body: { category: 'other', subject: 'Access matrix', message: 'Checking who may open a request.' } }),
+    request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: { category: 'other', subject: 'Access matrix', message: 'Checking who may open a request.' } }),
   },
   { kind: 'rest', key: 'GET /v1/support/requests', expect: BACKOFFICE },
   // open -> in_progress here, in_progress -> closed through GraphQL; a third move would be 409 (still ok).
@@ -271,88 +272,88 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'graphql',
     key: 'Mutation.openSupportRequest',
     expect: ALICES_NO_MACHINE,
-    request: () => ({ variables: { subscriberId: 'sbr_alice', input: { category: 'other', subject: 'Access matrix', message: 'Checking who may open a request.' } } }),
+    request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, input: { category: 'other', subject: 'Access matrix', message: 'Checking who may open a request.' } } }),
   },
   { kind: 'graphql', key: 'Mutation.changeSupportRequestStatus', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.supportRequestId, status: 'closed' } }) },
 
   // death settlement: a stale If-Match (412) once past access control
-  { kind: 'rest', key: 'GET /v1/death-settlement/policies/{policyId}/standard-beneficiary-designations', expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' } }) },
-  { kind: 'rest', key: 'GET /v1/death-settlement/policies/{policyId}/beneficiary-designation', expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' } }) },
+  { kind: 'rest', key: 'GET /v1/death-settlement/policies/{policyId}/standard-beneficiary-designations', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: 'GET /v1/death-settlement/policies/{policyId}/beneficiary-designation', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
   {
     kind: 'rest',
     key: 'PUT /v1/death-settlement/policies/{policyId}/beneficiary-designation',
     expect: ALICES,
-    request: () => ({ params: { policyId: 'pol_alice_av' }, headers: { 'if-match': '"999"' }, body: { standardClauseId: 'clause_spouse_children' } }),
+    request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv }, headers: { 'if-match': '"999"' }, body: { standardClauseId: DEMO_IDS.standardClauses.spouseChildren } }),
   },
-  { kind: 'graphql', key: 'Query.standardBeneficiaryDesignations', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av' } }) },
-  { kind: 'graphql', key: 'Query.beneficiaryDesignation', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av' } }) },
+  { kind: 'graphql', key: 'Query.standardBeneficiaryDesignations', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Query.beneficiaryDesignation', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
   {
     kind: 'graphql',
     key: 'Mutation.designateBeneficiaries',
     expect: ALICES,
-    request: () => ({ variables: { policyId: 'pol_alice_av', expectedVersion: 999, input: { standardClauseId: 'clause_spouse_children' } } }),
+    request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, expectedVersion: 999, input: { standardClauseId: DEMO_IDS.standardClauses.spouseChildren } } }),
   },
   // Recording an acceptance: back-office only; an unknown beneficiary (422) once past access control.
   {
     kind: 'rest',
     key: 'POST /v1/death-settlement/policies/{policyId}/beneficiary-acceptances',
     expect: BACKOFFICE,
-    request: () => ({ params: { policyId: 'pol_alice_av' }, body: { beneficiaryId: 'bnf_nobody', acceptedAt: '2025-06-01', endorsementId: 'evd_nobody' } }),
+    request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv }, body: { beneficiaryId: testId('bnf_nobody'), acceptedAt: '2025-06-01', endorsementId: testId('evd_nobody') } }),
   },
   {
     kind: 'graphql',
     key: 'Mutation.recordBeneficiaryAcceptance',
     expect: BACKOFFICE,
-    request: () => ({ variables: { policyId: 'pol_alice_av', input: { beneficiaryId: 'bnf_nobody', acceptedAt: '2025-06-01', endorsementId: 'evd_nobody' } } }),
+    request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, input: { beneficiaryId: testId('bnf_nobody'), acceptedAt: '2025-06-01', endorsementId: testId('evd_nobody') } } }),
   },
 
   // surrender: a total surrender of pol_alice_av is already open (409); partials add a small amount
-  { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: 'pol_alice_av' }, body: { reason: 'client-request' } }) },
-  { kind: 'rest', key: `GET ${TOTAL}/{declarationId}`, expect: ALICES, request: (f) => ({ params: { policyId: 'pol_alice_av', declarationId: f.totalDeclarationId } }) },
+  { kind: 'rest', key: `POST ${TOTAL}`, expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv }, body: { reason: 'client-request' } }) },
+  { kind: 'rest', key: `GET ${TOTAL}/{declarationId}`, expect: ALICES, request: (f) => ({ params: { policyId: DEMO_IDS.policies.aliceAv, declarationId: f.totalDeclarationId } }) },
   {
     kind: 'rest',
     key: `POST ${PARTIAL}`,
     expect: ALICES,
-    request: () => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1' }, body: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } }),
+    request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC1 }, body: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } }),
   },
   {
     kind: 'rest',
     key: `GET ${PARTIAL}/{declarationId}`,
     expect: ALICES,
-    request: (f) => ({ params: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', declarationId: f.partialDeclarationId } }),
+    request: (f) => ({ params: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC1, declarationId: f.partialDeclarationId } }),
   },
-  { kind: 'graphql', key: 'Query.surrenderDeclaration', expect: ALICES, request: (f) => ({ variables: { policyId: 'pol_alice_av', id: f.totalDeclarationId } }) },
-  { kind: 'graphql', key: 'Mutation.declareTotalSurrender', expect: ALICES, request: () => ({ variables: { policyId: 'pol_alice_av', input: { reason: 'client_request' } } }) },
+  { kind: 'graphql', key: 'Query.surrenderDeclaration', expect: ALICES, request: (f) => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, id: f.totalDeclarationId } }) },
+  { kind: 'graphql', key: 'Mutation.declareTotalSurrender', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, input: { reason: 'client_request' } } }) },
   {
     kind: 'graphql',
     key: 'Mutation.declarePartialSurrender',
     expect: ALICES,
-    request: () => ({ variables: { policyId: 'pol_alice_per', compartmentId: 'cmp_alice_per_c1', input: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } } }),
+    request: () => ({ variables: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC1, input: { amount: scaledEur(50_000), requestedAt: parisToday(), earlyReleaseCase: 'disability_of_holder' } } }),
   },
 
   // pay-out IBANs: alice registered hers (409 again, awaiting its proof: not pending confirmation, not
   // confirmed, not awaiting review), so confirmation, code, default and review are refused on their rules
-  { kind: 'rest', key: 'GET /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
-  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' }, body: { iban: ALICE_IBAN, holderName: 'Alice Martin' } }) },
-  { kind: 'rest', key: 'PATCH /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/make-default', expect: ALICES_OWN_ACT, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
-  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirmation-code', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
-  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirm', expect: ALICES, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId }, body: { code: '000000' } }) },
-  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/review', expect: BACKOFFICE, request: (f) => ({ params: { subscriberId: 'sbr_alice', iban: f.payoutIbanId }, body: { decision: 'approve' } }) },
-  { kind: 'graphql', key: 'Query.payoutIbans', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice' } }) },
-  { kind: 'graphql', key: 'Mutation.registerPayoutIban', expect: ALICES, request: () => ({ variables: { subscriberId: 'sbr_alice', input: { iban: ALICE_IBAN, holderName: 'Alice Martin' } } }) },
-  { kind: 'graphql', key: 'Mutation.makePayoutIbanDefault', expect: ALICES_OWN_ACT, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
-  { kind: 'graphql', key: 'Mutation.sendPayoutIbanConfirmationCode', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId } }) },
-  { kind: 'graphql', key: 'Mutation.confirmPayoutIban', expect: ALICES, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId, code: '000000' } }) },
-  { kind: 'graphql', key: 'Mutation.reviewPayoutIban', expect: BACKOFFICE, request: (f) => ({ variables: { subscriberId: 'sbr_alice', iban: f.payoutIbanId, input: { decision: 'approve' } } }) },
+  { kind: 'rest', key: 'GET /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: { iban: ALICE_IBAN, holderName: 'Alice Martin' } }) },
+  { kind: 'rest', key: 'PATCH /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/make-default', expect: ALICES_OWN_ACT, request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirmation-code', expect: ALICES, request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirm', expect: ALICES, request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId }, body: { code: '000000' } }) },
+  { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/review', expect: BACKOFFICE, request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId }, body: { decision: 'approve' } }) },
+  { kind: 'graphql', key: 'Query.payoutIbans', expect: ALICES, request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'graphql', key: 'Mutation.registerPayoutIban', expect: ALICES, request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, input: { iban: ALICE_IBAN, holderName: 'Alice Martin' } } }) },
+  { kind: 'graphql', key: 'Mutation.makePayoutIbanDefault', expect: ALICES_OWN_ACT, request: (f) => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
+  { kind: 'graphql', key: 'Mutation.sendPayoutIbanConfirmationCode', expect: ALICES, request: (f) => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
+  { kind: 'graphql', key: 'Mutation.confirmPayoutIban', expect: ALICES, request: (f) => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId, code: '000000' } }) },
+  { kind: 'graphql', key: 'Mutation.reviewPayoutIban', expect: BACKOFFICE, request: (f) => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId, input: { decision: 'approve' } } }) },
 
   // evidence: alice's proofs; only back-office reviews them
   {
     kind: 'rest',
     key: 'POST /v1/evidence/subscribers/{subscriberId}/documents',
     expect: ALICES,
-    request: (f) => ({ params: { subscriberId: 'sbr_alice' }, body: { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } }),
+    request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: { kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv, fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } }),
   },
-  { kind: 'rest', key: 'GET /v1/evidence/subscribers/{subscriberId}/documents', expect: ALICES, request: () => ({ params: { subscriberId: 'sbr_alice' } }) },
+  { kind: 'rest', key: 'GET /v1/evidence/subscribers/{subscriberId}/documents', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice } }) },
   { kind: 'rest', key: 'GET /v1/evidence/documents/{documentId}', expect: ALICES, request: (f) => ({ params: { documentId: f.evidenceId } }) },
   { kind: 'rest', key: 'GET /v1/evidence/documents/{documentId}/download', expect: ALICES, request: (f) => ({ params: { documentId: f.evidenceId } }) },
   { kind: 'rest', key: 'POST /v1/evidence/documents/{documentId}/review', expect: BACKOFFICE, request: (f) => ({ params: { documentId: f.evidenceId }, body: { decision: 'refuse', reason: 'access matrix' } }) },
@@ -362,7 +363,7 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     kind: 'graphql',
     key: 'Mutation.uploadEvidence',
     expect: ALICES,
-    request: (f) => ({ variables: { subscriberId: 'sbr_alice', input: { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } } }),
+    request: (f) => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, input: { kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv, fileName: 'consent.png', contentType: 'image/png', contentBase64: f.pngBase64 } } }),
   },
   { kind: 'graphql', key: 'Mutation.reviewEvidence', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.evidenceId, input: { decision: 'refuse', reason: 'access matrix' } } }) },
 
@@ -376,11 +377,11 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     request: (f) => ({
       variables: {
         representations: [
-          { __typename: 'Policy', id: 'pol_alice_av' },
-          { __typename: 'Subscriber', id: 'sbr_alice' },
-          { __typename: 'SubscriptionContract', id: 'sbs_alice_av' },
-          { __typename: 'Compartment', policyId: 'pol_alice_per', id: 'cmp_alice_per_c1' },
-          { __typename: 'SurrenderDeclaration', policyId: 'pol_alice_av', id: f.totalDeclarationId },
+          { __typename: 'Policy', id: DEMO_IDS.policies.aliceAv },
+          { __typename: 'Subscriber', id: DEMO_IDS.subscribers.alice },
+          { __typename: 'SubscriptionContract', id: DEMO_IDS.subscriptions.aliceAv },
+          { __typename: 'Compartment', policyId: DEMO_IDS.policies.alicePer, id: DEMO_IDS.compartments.alicePerC1 },
+          { __typename: 'SurrenderDeclaration', policyId: DEMO_IDS.policies.aliceAv, id: f.totalDeclarationId },
         ],
       },
     }),

@@ -7,10 +7,11 @@ import { Client } from 'pg';
 import { call } from '../support/http';
 import { built, startMain, stop } from '../support/main-process';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
+import { DEMO_IDS } from '../support/ids';
 
 const PASSWORD = 'demo-password-2026';
 
-const DECLARATIONS = '/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_alice_av_main/declarations';
+const DECLARATIONS = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
 
 async function writeThenCrash(env: Record<string, string>): Promise<void> {
   const first = await startMain(env);

@@ -3,6 +3,7 @@ import { DATABASES } from '../support/databases';
 import { call } from '../support/http';
 import { chromiumAvailable, runInPlayground } from '../support/playground-driver';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS } from '../support/ids';
 
 const playground = { ...loadPlayground({ graphqlPath: '/graphql', assetBase: '/playground/assets' }), csp: PLAYGROUND_CSP };
 // CI installs Chromium (.ci/run), so there a missing browser is a failure; on a laptop without it, skip.
@@ -35,7 +36,7 @@ describe('GraphQL playground', () => {
         operations: ['mutation Login { login(email: "alice@demo.test", password: "demo-password-2026") { expiresIn } }', 'query Me { me { id } }'],
       });
       expect(JSON.parse(run.results[0])).toEqual({ data: { login: { expiresIn: 900 } } });
-      expect(JSON.parse(run.results[1])).toEqual({ data: { me: { id: 'usr_alice' } } });
+      expect(JSON.parse(run.results[1])).toEqual({ data: { me: { id: DEMO_IDS.users.alice } } });
       // No CSP violation, no failed asset, no script error.
       expect(run.problems).toEqual([]);
     },

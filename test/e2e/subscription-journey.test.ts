@@ -3,6 +3,7 @@ import { hashPassword } from '../../domain/auth/passwords';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS, testId } from '../support/ids';
 
 /**
  * The whole subscription journey against the real server, as a client would run it: a new subscriber
@@ -52,9 +53,9 @@ describe.each(EACH_DATABASE)('subscription journey end to end on %s', (_name, da
 
   /** A brand-new subscriber login of the demo distributor (one profile per login), signed in. */
   async function newSubscriberLogin(): Promise<{ userId: string; token: string }> {
-    const userId = `usr_${randomBytes(6).toString('hex')}`;
+    const userId = testId(`usr_${randomBytes(6).toString('hex')}`);
     await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
-      userId, `${userId}@journey.test`, 'subscriber', await hashPassword(DEMO_PASSWORD), 'dst_demo', server.clock.now(),
+      userId, `${userId}@journey.test`, 'subscriber', await hashPassword(DEMO_PASSWORD), DEMO_IDS.distributor, server.clock.now(),
     ]);
     return { userId, token: (await login(base, `${userId}@journey.test`, newAddress())).token };
   }
@@ -97,13 +98,13 @@ describe.each(EACH_DATABASE)('subscription journey end to end on %s', (_name, da
     expect(insuree.json).toMatchObject({ sameAsSubscriber: true, firstName: 'Jules', lastName: 'Renard' });
     const draft = await post(`/v1/subscription/subscribers/${subscriber.json.id}/subscriptions`, {
       insureeId: insuree.json.id,
-      productId: 'prd_av_demo',
+      productId: DEMO_IDS.products.av,
       initialPayment: { amount: INITIAL_PAYMENT, currency: 'EUR' },
       allocation: [
         { isin: FUND.euro, basisPoints: 7_000 },
         { isin: FUND.equity, basisPoints: 3_000 },
       ],
-      beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+      beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.spouseChildren },
       debitIban: IBAN,
       debitHolder: 'Jules Renard',
     });
@@ -189,11 +190,11 @@ describe.each(EACH_DATABASE)('subscription journey end to end on %s', (_name, da
         subscriberId: createSubscriber.id,
         input: {
           insureeId: createInsuree.id,
-          productId: 'prd_av_demo',
+          productId: DEMO_IDS.products.av,
           initialPayment: { amount: INITIAL_PAYMENT, currency: 'EUR' },
           scheduledPayment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
           allocation: [{ isin: FUND.euro, basisPoints: 10_000 }],
-          beneficiaryClause: { standardClauseId: 'clause_children' },
+          beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.children },
           debitIban: IBAN,
           debitHolder: 'Inès Lefèvre',
         },

@@ -3,6 +3,7 @@ import { buildSchema } from '../../schema/index';
 import { EACH_DATABASE } from '../support/databases';
 import { gql, login } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS } from '../support/ids';
 
 const ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
@@ -13,7 +14,7 @@ const ENTITIES = `query ($representations: [_Any!]!) {
     ... on Compartment { id policyId code }
   }
 }`;
-const ALICES_POLICY = { __typename: 'Policy', id: 'pol_alice_av' };
+const ALICES_POLICY = { __typename: 'Policy', id: DEMO_IDS.policies.aliceAv };
 const POLICY = 'query ($id: ID!) { policy(id: $id) { id } }';
 
 describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
@@ -43,33 +44,33 @@ describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
       expect({ who, status: answer.status, json: answer.json }).toEqual({
         who,
         status: 200,
-        json: { data: { _entities: [{ __typename: 'Policy', id: 'pol_alice_av', status: 'active', subscriberId: 'sbr_alice' }] } },
+        json: { data: { _entities: [{ __typename: 'Policy', id: DEMO_IDS.policies.aliceAv, status: 'active', subscriberId: DEMO_IDS.subscribers.alice }] } },
       });
     }
   });
 
   it('resolves alice’s policy for bob to null with the error the policy field gives him, beside the data he may see', async () => {
-    const rootField = await gql(server.url, POLICY, { token: tokens.bob, variables: { id: 'pol_alice_av' } });
+    const rootField = await gql(server.url, POLICY, { token: tokens.bob, variables: { id: DEMO_IDS.policies.aliceAv } });
     const rootError = rootField.json.errors[0];
     expect(rootError.extensions.code).toMatch(/not_found$/);
 
     const answer = await gql(server.url, ENTITIES, {
       token: tokens.bob,
-      variables: { representations: [ALICES_POLICY, { __typename: 'Policy', id: 'pol_bob_av' }, { __typename: 'Subscriber', id: 'sbr_alice' }] },
+      variables: { representations: [ALICES_POLICY, { __typename: 'Policy', id: DEMO_IDS.policies.bobAv }, { __typename: 'Subscriber', id: DEMO_IDS.subscribers.alice }] },
     });
     expect(answer.status).toBe(200);
-    expect(answer.json.data._entities).toEqual([null, { __typename: 'Policy', id: 'pol_bob_av', status: 'active', subscriberId: 'sbr_bob' }, null]);
+    expect(answer.json.data._entities).toEqual([null, { __typename: 'Policy', id: DEMO_IDS.policies.bobAv, status: 'active', subscriberId: DEMO_IDS.subscribers.bob }, null]);
     expect(answer.json.errors.map((e: { path: unknown; message: string; extensions: { code: string } }) => ({ path: e.path, code: e.extensions.code }))).toEqual([
       { path: ['_entities', 0], code: rootError.extensions.code },
       { path: ['_entities', 2], code: rootError.extensions.code },
     ]);
     expect(answer.json.errors[0].message).toBe(rootError.message);
-    expect(answer.text).not.toContain('sbr_alice');
+    expect(answer.text).not.toContain(DEMO_IDS.subscribers.alice);
   });
 
   it('answers 401 without credentials, exactly as a protected root field does', async () => {
     const entities = await gql(server.url, ENTITIES, { variables: { representations: [ALICES_POLICY] } });
-    const policy = await gql(server.url, POLICY, { variables: { id: 'pol_alice_av' } });
+    const policy = await gql(server.url, POLICY, { variables: { id: DEMO_IDS.policies.aliceAv } });
     expect(entities.status).toBe(401);
     const shape = (a: typeof policy) => ({ status: a.status, challenge: a.headers.get('www-authenticate'), data: a.json.data, errors: a.json.errors.map((e: Record<string, unknown>) => ({ message: e.message, extensions: e.extensions })) });
     expect(shape(entities)).toEqual(shape(policy));
@@ -77,17 +78,17 @@ describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
 
   it('resolves compartments and subscriptions by their keys, through their policy’s access check', async () => {
     const representations = [
-      { __typename: 'Compartment', policyId: 'pol_alice_per', id: 'cmp_alice_per_c1' },
-      { __typename: 'SubscriptionContract', id: 'sbs_alice_av' },
+      { __typename: 'Compartment', policyId: DEMO_IDS.policies.alicePer, id: DEMO_IDS.compartments.alicePerC1 },
+      { __typename: 'SubscriptionContract', id: DEMO_IDS.subscriptions.aliceAv },
     ];
     const alice = await gql(server.url, ENTITIES, { token: tokens.alice, variables: { representations } });
     expect(alice.json).toEqual({
-      data: { _entities: [{ __typename: 'Compartment', id: 'cmp_alice_per_c1', policyId: 'pol_alice_per', code: 'C1' }, { __typename: 'SubscriptionContract', id: 'sbs_alice_av' }] },
+      data: { _entities: [{ __typename: 'Compartment', id: DEMO_IDS.compartments.alicePerC1, policyId: DEMO_IDS.policies.alicePer, code: 'C1' }, { __typename: 'SubscriptionContract', id: DEMO_IDS.subscriptions.aliceAv }] },
     });
     const bob = await gql(server.url, ENTITIES, { token: tokens.bob, variables: { representations } });
     expect(bob.json.data._entities).toEqual([null, null]);
     // A compartment of alice's named under bob's policy is not found either.
-    const mixed = await gql(server.url, ENTITIES, { token: tokens.bob, variables: { representations: [{ __typename: 'Compartment', policyId: 'pol_bob_per', id: 'cmp_alice_per_c1' }] } });
+    const mixed = await gql(server.url, ENTITIES, { token: tokens.bob, variables: { representations: [{ __typename: 'Compartment', policyId: DEMO_IDS.policies.bobPer, id: DEMO_IDS.compartments.alicePerC1 }] } });
     expect(mixed.json.data._entities).toEqual([null]);
     expect(mixed.json.errors[0].extensions.code).toMatch(/not_found$/);
   });
@@ -95,7 +96,7 @@ describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
   it('refuses representations that are not of our entities, or whose keys are not ids: 400 naming each', async () => {
     const answer = await gql(server.url, ENTITIES, {
       token: tokens.alice,
-      variables: { representations: [{ __typename: 'PolicyMoney' }, { __typename: 'Policy', id: 42 }, { __typename: 'Compartment', id: 'cmp_alice_per_c1' }, 'pol_alice_av'] },
+      variables: { representations: [{ __typename: 'PolicyMoney' }, { __typename: 'Policy', id: 42 }, { __typename: 'Compartment', id: DEMO_IDS.compartments.alicePerC1 }, DEMO_IDS.policies.aliceAv] },
     });
     expect(answer.status).toBe(400);
     expect(answer.json.data ?? null).toBeNull();

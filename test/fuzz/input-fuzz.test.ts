@@ -20,6 +20,7 @@ import { buildSchema } from '../../schema/index';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS } from '../support/ids';
 
 /**
  * Property-based fuzzing of every REST route and every GraphQL field that takes arguments: generated
@@ -37,13 +38,13 @@ const SCHEMA = buildSchema();
 const OPERATIONS = loadOperations(SCHEMA);
 
 /** Real ids of the demo portfolio: a generated request sometimes reaches an object that exists. */
-const REAL_IDS = ['pol_alice_av', 'pol_alice_per', 'pol_bob_av', 'sbr_alice', 'sbr_bob', 'usr_broker', 'dst_demo', 'prd_av_demo', 'prd_per_demo', 'clause_children'];
+const REAL_IDS = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob, DEMO_IDS.users.broker, DEMO_IDS.distributor, DEMO_IDS.products.av, DEMO_IDS.products.per, DEMO_IDS.standardClauses.children];
 
 const HOSTILE = [
   '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '\ud83d', '\u0007', '\r\n', 'line\nbreak', '\u2028', '\u0085', '\u009b',
   '0000-01-01', '1800-01-01', '9999-12-31', '2024-02-30', '0000-01-01T00:00:00Z', '-000001-01-01',
   "'; drop table users; --", "' or 1=1 --", '%00', '../../etc/passwd', '{}', '[]', 'null', '',
-  'x'.repeat(5_000), 'é'.repeat(20_000), '🙂'.repeat(3_000), 'pol_alice_av\u0000', 'sbr_\ud800', 'MQ', 'AAAA', '-1', '1e400',
+  'x'.repeat(5_000), 'é'.repeat(20_000), '🙂'.repeat(3_000), `${DEMO_IDS.policies.aliceAv}\u0000`, 'sbr_\ud800', 'MQ', 'AAAA', '-1', '1e400',
 ];
 
 /** Any UTF-16 code units, lone surrogates included. */
@@ -63,15 +64,15 @@ const anyJson = fc.oneof(text, integer, fc.boolean(), fc.constant(null), fc.cons
  * coercion and the domain's rules down to SQL, so the one hostile value among them is what is tested.
  */
 const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
-  subscriberId: fc.constantFrom('sbr_alice', 'sbr_bob'),
-  policyId: fc.constantFrom('pol_alice_av', 'pol_alice_per', 'pol_bob_av'),
-  subscriptionId: fc.constantFrom('sbs_alice_av', 'sbs_alice_per'),
-  compartmentId: fc.constantFrom('cmp_alice_av_main', 'cmp_alice_per_c1', 'cmp_alice_per_c3'),
-  insureeId: fc.constant('ins_alice'),
-  productId: fc.constantFrom('prd_av_demo', 'prd_per_demo'),
-  standardClauseId: fc.constantFrom('clause_children', 'clause_spouse_children'),
-  brokerId: fc.constant('usr_broker'),
-  distributorId: fc.constant('dst_demo'),
+  subscriberId: fc.constantFrom(DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob),
+  policyId: fc.constantFrom(DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv),
+  subscriptionId: fc.constantFrom(DEMO_IDS.subscriptions.aliceAv, DEMO_IDS.subscriptions.alicePer),
+  compartmentId: fc.constantFrom(DEMO_IDS.compartments.aliceAvMain, DEMO_IDS.compartments.alicePerC1, DEMO_IDS.compartments.alicePerC3),
+  insureeId: fc.constant(DEMO_IDS.insurees.alice),
+  productId: fc.constantFrom(DEMO_IDS.products.av, DEMO_IDS.products.per),
+  standardClauseId: fc.constantFrom(DEMO_IDS.standardClauses.children, DEMO_IDS.standardClauses.spouseChildren),
+  brokerId: fc.constant(DEMO_IDS.users.broker),
+  distributorId: fc.constant(DEMO_IDS.distributor),
   email: fc.constantFrom('alice@demo.test', 'fuzz@example.com'),
   password: fc.constant('demo-password-2026'),
   phone: fc.constantFrom('+33612345678', '06 12 34 56 78'),

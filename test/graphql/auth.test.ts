@@ -2,6 +2,7 @@ import { buildSchema, loadTypeDefs } from '../../schema';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, gql, login } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS } from '../support/ids';
 
 describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
   let server: TestServer;
@@ -38,9 +39,9 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     expect(answer.json.data.login).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
     const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0];
     const me = await gql(base, '{ me { id kind email clientId subscriberId distributorId } }', { headers: { cookie } });
-    expect(me.json.data.me).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
+    expect(me.json.data.me).toEqual({ id: DEMO_IDS.users.alice, kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
     const viaToken = await gql(base, '{ me { id } }', { token: answer.json.data.login.accessToken });
-    expect(viaToken.json.data.me.id).toBe('usr_alice');
+    expect(viaToken.json.data.me.id).toBe(DEMO_IDS.users.alice);
   });
 
   it('a wrong password is 401 INVALID_CREDENTIALS and sets no cookie', async () => {
@@ -87,7 +88,7 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     const { cookie } = await login(base, 'bob@demo.test', '10.9.0.8');
     const simple = await call(`${base}/graphql?query=${encodeURIComponent('mutation { logout }')}`, { headers: { cookie } });
     expect(simple.status).toBe(400);
-    expect((await gql(base, '{ me { id } }', { headers: { cookie } })).json.data.me.id).toBe('usr_bob');
+    expect((await gql(base, '{ me { id } }', { headers: { cookie } })).json.data.me.id).toBe(DEMO_IDS.users.bob);
   });
 });
 

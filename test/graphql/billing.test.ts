@@ -9,6 +9,7 @@ import { call, gql, login } from '../support/http';
 import { QueryCounter } from '../support/query-counter';
 import { insertBroker } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS, testId } from '../support/ids';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
 
@@ -27,8 +28,8 @@ const FILE = `query File($id: ID!, $format: CommissionStatementFormat) { commiss
 /** Every root field of the billing domain, each with valid arguments. */
 const ROOT_FIELDS: Array<[string, string, Record<string, unknown>]> = [
   ['commissionStatements', PAGE, {}],
-  ['commissionStatement', ONE, { id: 'cst_x' }],
-  ['commissionStatementFile', FILE, { id: 'cst_x', format: 'csv' }],
+  ['commissionStatement', ONE, { id: testId('cst_x') }],
+  ['commissionStatementFile', FILE, { id: testId('cst_x'), format: 'csv' }],
 ];
 
 function monthAgo(now: Date, back: number): string {
@@ -109,10 +110,10 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
       body: 'grant_type=client_credentials&client_id=demo-partner&client_secret=demo-partner-secret',
     });
     tokens.partner = grant.json.access_token;
-    const otherId = `usr_${randomBytes(6).toString('hex')}`;
-    await insertBroker(server.db, now, { userId: otherId, distributorId: 'dst_other_gql' });
+    const otherId = testId(`usr_${randomBytes(6).toString('hex')}`);
+    await insertBroker(server.db, now, { userId: otherId, distributorId: testId('dst_other_gql') });
     tokens.other = (await login(server.url, `${otherId}@other.test`, '10.62.0.5')).token;
-    const other = issueStatement(otherId, months[11], 'EUR', now, [{ policyId: 'pol_other', policyLabel: 'Carole Petit', premium: 10_000, rateBasisPoints: 100 }]);
+    const other = issueStatement(otherId, months[11], 'EUR', now, [{ policyId: testId('pol_other'), policyLabel: 'Carole Petit', premium: 10_000, rateBasisPoints: 100 }]);
     await server.db.transaction((tx) => new BillingStore(server.db).insertStatement(tx, other.statement, other.lines));
     otherStatementId = other.statement.id;
   });
@@ -155,12 +156,12 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     expect(page2.pageInfo).toEqual({ hasNextPage: false, endCursor: page2.edges.at(-1).cursor });
     const all = [...page1.nodes, ...page2.nodes];
     expect(all.map((s: { period: string }) => s.period)).toEqual([...months].reverse());
-    expect(all.every((s: { brokerId: string }) => s.brokerId === 'usr_broker')).toBe(true);
+    expect(all.every((s: { brokerId: string }) => s.brokerId === DEMO_IDS.users.broker)).toBe(true);
     expect(all[0].lines).toEqual([
-      { policyId: 'pol_alice_av', policyLabel: 'Alice Martin - Démo Vie', premium: { amount: 20_000, currency: 'EUR' }, rateBasisPoints: 250, commission: { amount: 500, currency: 'EUR' } },
-      { policyId: 'pol_alice_per', policyLabel: 'Alice Martin - Démo Retraite PER', premium: { amount: 15_000, currency: 'EUR' }, rateBasisPoints: 300, commission: { amount: 450, currency: 'EUR' } },
-      { policyId: 'pol_bob_av', policyLabel: 'Bob Durand - Démo Vie', premium: { amount: 30_000, currency: 'EUR' }, rateBasisPoints: 250, commission: { amount: 750, currency: 'EUR' } },
-      { policyId: 'pol_bob_per', policyLabel: 'Bob Durand - Démo Retraite PER', premium: { amount: 12_345, currency: 'EUR' }, rateBasisPoints: 300, commission: { amount: 370, currency: 'EUR' } },
+      { policyId: DEMO_IDS.policies.aliceAv, policyLabel: 'Alice Martin - Démo Vie', premium: { amount: 20_000, currency: 'EUR' }, rateBasisPoints: 250, commission: { amount: 500, currency: 'EUR' } },
+      { policyId: DEMO_IDS.policies.alicePer, policyLabel: 'Alice Martin - Démo Retraite PER', premium: { amount: 15_000, currency: 'EUR' }, rateBasisPoints: 300, commission: { amount: 450, currency: 'EUR' } },
+      { policyId: DEMO_IDS.policies.bobAv, policyLabel: 'Bob Durand - Démo Vie', premium: { amount: 30_000, currency: 'EUR' }, rateBasisPoints: 250, commission: { amount: 750, currency: 'EUR' } },
+      { policyId: DEMO_IDS.policies.bobPer, policyLabel: 'Bob Durand - Démo Retraite PER', premium: { amount: 12_345, currency: 'EUR' }, rateBasisPoints: 300, commission: { amount: 370, currency: 'EUR' } },
     ]);
     expect(all[0]).toMatchObject({ lineCount: 4, premiumTotal: { amount: 77_345, currency: 'EUR' }, commissionTotal: { amount: 2_070, currency: 'EUR' } });
   });
@@ -219,10 +220,10 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
   it('a broker reads one of its statements; another broker’s is not_found, exactly like a missing one', async () => {
     const list = await gqlAs('broker', PAGE, { first: 1 });
     const id = list.json.data.commissionStatements.nodes[0].id;
-    expect((await gqlAs('broker', ONE, { id })).json.data.commissionStatement).toMatchObject({ id, brokerId: 'usr_broker', lineCount: 4 });
+    expect((await gqlAs('broker', ONE, { id })).json.data.commissionStatement).toMatchObject({ id, brokerId: DEMO_IDS.users.broker, lineCount: 4 });
     for (const query of [ONE, FILE]) {
       const stolen = await gqlAs('broker', query, { id: otherStatementId });
-      const missing = await gqlAs('broker', query, { id: 'cst_missing' });
+      const missing = await gqlAs('broker', query, { id: testId('cst_missing') });
       expect(stolen.json.errors[0]).toMatchObject({ extensions: { reason: 'COMMISSION_STATEMENT_NOT_FOUND', code: 'resource_not_found' } });
       expect(stolen.json.errors.map((e: { message: string }) => e.message)).toEqual(missing.json.errors.map((e: { message: string }) => e.message));
       expect((await gqlAs('other', query, { id })).json.errors[0].extensions.reason).toBe('COMMISSION_STATEMENT_NOT_FOUND');
@@ -230,8 +231,8 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     expect((await gqlAs('other', ONE, { id: otherStatementId })).json.data.commissionStatement.lines[0].policyLabel).toBe('Carole Petit');
     expect((await gqlAs('backoffice', ONE, { id: otherStatementId })).json.data.commissionStatement.id).toBe(otherStatementId);
     // The brokerId filter: another broker is not found for a broker; back-office may name anyone.
-    expect((await gqlAs('other', PAGE, { brokerId: 'usr_broker' })).json.errors[0].extensions.reason).toBe('BROKER_NOT_FOUND');
-    expect((await gqlAs('backoffice', PAGE, { brokerId: 'usr_broker', first: 100 })).json.data.commissionStatements.nodes).toHaveLength(12);
+    expect((await gqlAs('other', PAGE, { brokerId: DEMO_IDS.users.broker })).json.errors[0].extensions.reason).toBe('BROKER_NOT_FOUND');
+    expect((await gqlAs('backoffice', PAGE, { brokerId: DEMO_IDS.users.broker, first: 100 })).json.data.commissionStatements.nodes).toHaveLength(12);
   });
 
   it('serves the statement as a file: PDF by default, CSV on request, base64', async () => {
@@ -244,6 +245,6 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     expect(csv).toMatchObject({ fileName: `commission-statement-${period}.csv`, contentType: 'text/csv; charset=utf-8' });
     const text = Buffer.from(csv.contentBase64, 'base64').toString('utf8');
     expect(text.startsWith('\ufeffstatement_id,period,line,policy_id,policy_label,premium,commission_rate_bp,commission,currency\r\n')).toBe(true);
-    expect(text).toContain(',pol_bob_per,Bob Durand - Démo Retraite PER,123.45,300,3.70,EUR\r\n');
+    expect(text).toContain(`,${DEMO_IDS.policies.bobPer},Bob Durand - Démo Retraite PER,123.45,300,3.70,EUR\r\n`);
   });
 });

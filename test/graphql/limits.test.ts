@@ -2,6 +2,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { DATABASES } from '../support/databases';
 import { call, gql, login } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { testId } from '../support/ids';
 
 /** Payloads of the kind GraphQL audit tools send; each is refused at validation with a clear invalid_request. */
 describe('GraphQL resource limits', () => {
@@ -25,7 +26,7 @@ describe('GraphQL resource limits', () => {
   it('deep nesting through a recursive path', async () => {
     let selection = 'id';
     for (let i = 0; i < 10; i++) selection = `subscriptions { subscriber { ${selection} } }`;
-    await refused(`{ subscriber(id: "sbr_x") { ${selection} } }`, /QUERY_TOO_DEEP/);
+    await refused(`{ subscriber(id: "${testId('sbr_x')}") { ${selection} } }`, /QUERY_TOO_DEEP/);
   });
 
   it('an alias flood', async () => {

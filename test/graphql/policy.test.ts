@@ -2,6 +2,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { gql, login } from '../support/http';
 import { QueryCounter } from '../support/query-counter';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS, testId } from '../support/ids';
 
 const PAGE = `query Page($first: Int, $after: String) {
   policies(first: $first, after: $after) {
@@ -24,9 +25,9 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
     const answer = await gql(server.url, PAGE, { token: tokens.alice });
     const nodes = answer.json.data.policies.edges.map((e: { node: unknown }) => e.node);
     expect(nodes).toEqual([
-      { id: 'pol_alice_av', product: { kind: 'assurance_vie' }, compartments: [{ code: 'MAIN', status: 'active', value: { amount: 1_287_450, currency: 'EUR' } }] },
+      { id: DEMO_IDS.policies.aliceAv, product: { kind: 'assurance_vie' }, compartments: [{ code: 'MAIN', status: 'active', value: { amount: 1_287_450, currency: 'EUR' } }] },
       {
-        id: 'pol_alice_per',
+        id: DEMO_IDS.policies.alicePer,
         product: { kind: 'per' },
         compartments: [
           { code: 'C1', status: 'active', value: { amount: 842_300, currency: 'EUR' } },
@@ -43,7 +44,7 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
     expect(first.json.data.policies.pageInfo.hasNextPage).toBe(true);
     const rest = await gql(server.url, PAGE, { token: tokens.broker, variables: { first: 3, after: first.json.data.policies.pageInfo.endCursor } });
     const ids = [...first.json.data.policies.edges, ...rest.json.data.policies.edges].map((e: { node: { id: string } }) => e.node.id);
-    expect(ids).toEqual(['pol_alice_av', 'pol_alice_per', 'pol_bob_av', 'pol_bob_per']);
+    expect(ids).toEqual([DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.policies.bobPer]);
     expect(rest.json.data.policies.pageInfo.hasNextPage).toBe(false);
   });
 
@@ -73,14 +74,14 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
       movements { kind amount { amount currency } compartmentId causeType causeId } } } } }`;
     const mine = await gql(server.url, MONEY_PAGE, { token: tokens.alice });
     expect(mine.json.data.policies.edges[0].node).toEqual({
-      id: 'pol_alice_av',
+      id: DEMO_IDS.policies.aliceAv,
       money: {
         premiumsPaid: { amount: 1_250_000, currency: 'EUR' }, entryFees: { amount: 25_000, currency: 'EUR' }, paidOut: { amount: 0, currency: 'EUR' },
         netInvested: { amount: 1_225_000, currency: 'EUR' }, refundable: { amount: 1_250_000, currency: 'EUR' },
       },
       movements: [
-        { kind: 'premium', amount: { amount: 1_250_000, currency: 'EUR' }, compartmentId: 'cmp_alice_av_main', causeType: 'subscription', causeId: 'sbs_alice_av' },
-        { kind: 'entry_fee', amount: { amount: -25_000, currency: 'EUR' }, compartmentId: 'cmp_alice_av_main', causeType: 'subscription', causeId: 'sbs_alice_av' },
+        { kind: 'premium', amount: { amount: 1_250_000, currency: 'EUR' }, compartmentId: DEMO_IDS.compartments.aliceAvMain, causeType: 'subscription', causeId: DEMO_IDS.subscriptions.aliceAv },
+        { kind: 'entry_fee', amount: { amount: -25_000, currency: 'EUR' }, compartmentId: DEMO_IDS.compartments.aliceAvMain, causeType: 'subscription', causeId: DEMO_IDS.subscriptions.aliceAv },
       ],
     });
     const cost = async (first: number) => {
@@ -94,10 +95,10 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
 
   it('subscriber A gets not_found on B’s policy, exactly as for a policy that does not exist', async () => {
     const query = 'query($id: ID!) { policy(id: $id) { id compartments { code } } }';
-    const other = await gql(server.url, query, { token: tokens.alice, variables: { id: 'pol_bob_per' } });
-    const missing = await gql(server.url, query, { token: tokens.alice, variables: { id: 'pol_nobody' } });
+    const other = await gql(server.url, query, { token: tokens.alice, variables: { id: DEMO_IDS.policies.bobPer } });
+    const missing = await gql(server.url, query, { token: tokens.alice, variables: { id: testId('pol_nobody') } });
     expect(other.json.errors[0]).toMatchObject({ extensions: { reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' } });
     expect(other.json.errors.map((e: { message: string }) => e.message)).toEqual(missing.json.errors.map((e: { message: string }) => e.message));
-    expect((await gql(server.url, query, { token: tokens.broker, variables: { id: 'pol_bob_per' } })).json.data.policy.id).toBe('pol_bob_per');
+    expect((await gql(server.url, query, { token: tokens.broker, variables: { id: DEMO_IDS.policies.bobPer } })).json.data.policy.id).toBe(DEMO_IDS.policies.bobPer);
   });
 });

@@ -3,6 +3,7 @@ import { call, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectGraphqlInvalid } from '../support/invalid';
 import { graphqlMessage, graphqlReason } from '../support/errors';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 // ---- helper builders: valid inputs as a GraphQL client sends them (camelCase) ------------------------
 
@@ -41,14 +42,14 @@ function otherInsureeInput(subscriberId: string, overrides: Input = {}): Input {
 function subscriptionInput(insureeId: string, overrides: Input = {}): Input {
   return {
     insureeId,
-    productId: 'prd_av_demo',
+    productId: DEMO_IDS.products.av,
     initialPayment: { amount: 150_000, currency: 'EUR' },
     scheduledPayment: { amount: 10_000, currency: 'EUR', frequency: 'quarterly' },
     allocation: [
       { isin: FUND.euro, basisPoints: 7_000 },
       { isin: FUND.balanced, basisPoints: 3_000 },
     ],
-    beneficiaryClause: { standardClauseId: 'clause_children' },
+    beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.children },
     debitIban: IBAN,
     debitHolder: 'Alice Martin',
     ...overrides,
@@ -153,12 +154,12 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
       const [av, per] = answer.json.data.products;
       expect(answer.json.data.products).toHaveLength(2);
       expect(av).toMatchObject({
-        id: 'prd_av_demo', kind: 'assurance_vie', name: 'Démo Vie', currency: 'EUR',
+        id: DEMO_IDS.products.av, kind: 'assurance_vie', name: 'Démo Vie', currency: 'EUR',
         minimumInitialPayment: { amount: 100_000, currency: 'EUR' }, minimumScheduledPayment: { amount: 5_000, currency: 'EUR' },
         entryFeeBasisPoints: 200, managementFeeBasisPoints: 85, minimumInsureeAge: 0, maximumInsureeAge: 85,
       });
       expect(per).toMatchObject({
-        id: 'prd_per_demo', kind: 'per', name: 'Démo Retraite PER', currency: 'EUR',
+        id: DEMO_IDS.products.per, kind: 'per', name: 'Démo Retraite PER', currency: 'EUR',
         minimumInitialPayment: { amount: 50_000, currency: 'EUR' }, minimumScheduledPayment: { amount: 3_000, currency: 'EUR' },
         entryFeeBasisPoints: 100, managementFeeBasisPoints: 70, minimumInsureeAge: 18, maximumInsureeAge: 70,
       });
@@ -170,8 +171,8 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
     it('standardClauses: the published clauses', async () => {
       const answer = await run(machineToken, '{ standardClauses { id title text } }');
       expect(answer.status).toBe(200);
-      expect(answer.json.data.standardClauses.map((c: { id: string }) => c.id).sort()).toEqual(['clause_children', 'clause_heirs', 'clause_spouse_children']);
-      expect(answer.json.data.standardClauses).toContainEqual({ id: 'clause_children', title: 'Enfants, à défaut héritiers', text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' });
+      expect(answer.json.data.standardClauses.map((c: { id: string }) => c.id).sort()).toEqual([DEMO_IDS.standardClauses.children, DEMO_IDS.standardClauses.heirs, DEMO_IDS.standardClauses.spouseChildren]);
+      expect(answer.json.data.standardClauses).toContainEqual({ id: DEMO_IDS.standardClauses.children, title: 'Enfants, à défaut héritiers', text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' });
     });
 
     it('needs a session', async () => {
@@ -187,7 +188,7 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
       expect(aliceCreated.json).toEqual({
         data: {
           createSubscriber: {
-            id: expect.stringMatching(/^sbr_/),
+            id: expect.stringMatching(UUID_V7),
             civility: 'MME',
             firstName: 'Alice',
             lastName: 'Martin',
@@ -220,27 +221,27 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
 
     it('createInsuree: the subscriber themself, or another person', async () => {
       const same = await data(createInsuree(alice, sameInsureeInput(aliceSubscriberId)), 'createInsuree');
-      expect(same).toEqual({ id: expect.stringMatching(/^ins_/), subscriberId: aliceSubscriberId, sameAsSubscriber: true, civility: 'MME', firstName: 'Alice', lastName: 'Martin', birthDate: '1985-04-12', birthPlace: 'Lyon' });
+      expect(same).toEqual({ id: expect.stringMatching(UUID_V7), subscriberId: aliceSubscriberId, sameAsSubscriber: true, civility: 'MME', firstName: 'Alice', lastName: 'Martin', birthDate: '1985-04-12', birthPlace: 'Lyon' });
       const other = await data(createInsuree(alice, otherInsureeInput(aliceSubscriberId)), 'createInsuree');
-      expect(other).toEqual({ id: expect.stringMatching(/^ins_/), subscriberId: aliceSubscriberId, sameAsSubscriber: false, civility: 'M', firstName: 'Paul', lastName: 'Martin', birthDate: '1983-02-01', birthPlace: 'Nantes' });
+      expect(other).toEqual({ id: expect.stringMatching(UUID_V7), subscriberId: aliceSubscriberId, sameAsSubscriber: false, civility: 'M', firstName: 'Paul', lastName: 'Martin', birthDate: '1983-02-01', birthPlace: 'Nantes' });
     });
 
     it('createSubscription: a draft with money in minor units and its history', async () => {
       expect(aliceSubscription.status).toBe(200);
       const created = aliceSubscription.json.data.createSubscription;
       expect(created).toEqual({
-        id: expect.stringMatching(/^sbs_/),
+        id: expect.stringMatching(UUID_V7),
         status: 'draft',
         subscriber: { id: aliceSubscriberId, firstName: 'Alice', lastName: 'Martin', subscriptions: [{ id: created.id }] },
         insuree: { id: aliceInsureeId, subscriberId: aliceSubscriberId, sameAsSubscriber: true, civility: 'MME', firstName: 'Alice', lastName: 'Martin', birthDate: '1985-04-12', birthPlace: 'Lyon' },
-        product: { id: 'prd_av_demo', kind: 'assurance_vie', name: 'Démo Vie', minimumInitialPayment: { amount: 100_000, currency: 'EUR' }, funds: expect.any(Array) },
+        product: { id: DEMO_IDS.products.av, kind: 'assurance_vie', name: 'Démo Vie', minimumInitialPayment: { amount: 100_000, currency: 'EUR' }, funds: expect.any(Array) },
         initialPayment: { amount: 150_000, currency: 'EUR' },
         scheduledPayment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'quarterly' },
         allocation: [
           { isin: FUND.euro, basisPoints: 7_000 },
           { isin: FUND.balanced, basisPoints: 3_000 },
         ],
-        beneficiaryClause: { standardClauseId: 'clause_children', text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' },
+        beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.children, text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' },
         debitIban: IBAN,
         debitHolder: 'Alice Martin',
         signedAt: null,
@@ -295,20 +296,20 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
     });
 
     it('an insuree outside the product ages (PER 18-70, insuree 10)', async () => {
-      expectGraphqlInvalid(await draft({ productId: 'prd_per_demo', allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] }, childInsureeId), ['insureeId INSUREE_UNDER_AGE']);
+      expectGraphqlInvalid(await draft({ productId: DEMO_IDS.products.per, allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] }, childInsureeId), ['insureeId INSUREE_UNDER_AGE']);
     });
 
     it('an unknown product and a fund not in the product', async () => {
-      expectGraphqlInvalid(await draft({ productId: 'prd_nope' }), ['productId UNKNOWN_PRODUCT']);
+      expectGraphqlInvalid(await draft({ productId: testId('prd_nope') }), ['productId UNKNOWN_PRODUCT']);
       const allocation = [
         { isin: FUND.bonds, basisPoints: 5_000 },
         { isin: FUND.euro, basisPoints: 5_000 },
       ];
-      expectGraphqlInvalid(await draft({ productId: 'prd_per_demo', allocation }), ['allocation.0.isin FUND_NOT_IN_PRODUCT']);
+      expectGraphqlInvalid(await draft({ productId: DEMO_IDS.products.per, allocation }), ['allocation.0.isin FUND_NOT_IN_PRODUCT']);
     });
 
     it('both or neither beneficiary clause kinds', async () => {
-      expectGraphqlInvalid(await draft({ beneficiaryClause: { standardClauseId: 'clause_heirs', customClause: 'Mon frère' } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
+      expectGraphqlInvalid(await draft({ beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.heirs, customClause: 'Mon frère' } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
       expectGraphqlInvalid(await draft({ beneficiaryClause: {} }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
     });
 
@@ -349,13 +350,13 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
 
     it("bob gets not_found on alice's subscription and subscriber, exactly as for ids that do not exist", async () => {
       const foreign = await run(bob, SUBSCRIPTION, { id: aliceSubscriptionId });
-      const missing = await run(bob, SUBSCRIPTION, { id: 'sbs_does_not_exist' });
+      const missing = await run(bob, SUBSCRIPTION, { id: testId('sbs_does_not_exist') });
       expectNotFound(foreign, 'SUBSCRIPTION_NOT_FOUND');
       expect(foreign.status).toBe(missing.status);
       expect(foreign.json).toEqual(missing.json);
 
       const foreignSubscriber = await run(bob, SUBSCRIBER, { id: aliceSubscriberId });
-      const missingSubscriber = await run(bob, SUBSCRIBER, { id: 'sbr_does_not_exist' });
+      const missingSubscriber = await run(bob, SUBSCRIBER, { id: testId('sbr_does_not_exist') });
       expectNotFound(foreignSubscriber, 'SUBSCRIBER_NOT_FOUND');
       expect(foreignSubscriber.json).toEqual(missingSubscriber.json);
     });

@@ -4,6 +4,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { DEMO_IBAN_MASKED, freshPolicy, PAYMENTS_SECRET, paymentsEvent } from '../support/surrender-fixtures';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { reasonOf } from '../support/errors';
+import { DEMO_IDS, testId } from '../support/ids';
 
 // ---- documents -------------------------------------------------------------------------------------
 
@@ -132,7 +133,7 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
 
     it('declaring on B’s policy or compartment, exactly as for ones that do not exist', async () => {
       const total = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: bobs.policyId } });
-      const missing = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: 'pol_nobody' } });
+      const missing = await gql(server.url, DECLARE_TOTAL, { token: tokens.alice, variables: { policyId: testId('pol_nobody') } });
       expect(failure(total)).toEqual({ reason: 'POLICY_NOT_FOUND', code: 'resource_not_found' });
       expect(failure(missing)).toEqual(failure(total));
       const partial = await gql(server.url, DECLARE_PARTIAL, { token: tokens.alice, variables: { policyId: bobs.policyId, compartmentId: bobs.compartments.MAIN, input: { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) } } });
@@ -163,7 +164,7 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
   });
 
   it('needs a session', async () => {
-    const answer = await gql(server.url, DECLARE_TOTAL, { variables: { policyId: 'pol_alice_av' } });
+    const answer = await gql(server.url, DECLARE_TOTAL, { variables: { policyId: DEMO_IDS.policies.aliceAv } });
     expect(failure(answer)).toEqual({ reason: 'NO_SESSION', code: 'unauthorized' });
   });
 });

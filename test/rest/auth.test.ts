@@ -2,6 +2,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS } from '../support/ids';
 
 describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
   let server: TestServer;
@@ -21,7 +22,7 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     const jwt = new SignJWT({ sid: claims.sid, jti: 'jti_forged' })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid, ...header })
-      .setSubject('usr_alice')
+      .setSubject(DEMO_IDS.users.alice)
       .setIssuer(server.config.issuer)
       .setAudience(server.config.audience)
       .setIssuedAt(Math.floor(server.clock.now().getTime() / 1000))
@@ -81,14 +82,14 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
 
     it('returns the caller with a bearer token and with the session cookie', async () => {
       const { token, cookie } = await login(base, 'alice@demo.test', '10.4.0.1');
-      expect((await me({ authorization: `Bearer ${token}` })).json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
-      expect((await me({ cookie })).json).toMatchObject({ id: 'usr_alice', kind: 'subscriber' });
+      expect((await me({ authorization: `Bearer ${token}` })).json).toEqual({ id: DEMO_IDS.users.alice, kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
+      expect((await me({ cookie })).json).toMatchObject({ id: DEMO_IDS.users.alice, kind: 'subscriber' });
     });
 
     it('tells a REST-only client its subscriber profile once created, and a broker or partner its distributor', async () => {
       const { token } = await login(base, 'bob@demo.test', '10.4.0.7');
       const bob = { authorization: `Bearer ${token}` };
-      expect((await me(bob)).json).toMatchObject({ id: 'usr_bob', subscriberId: null, distributorId: null });
+      expect((await me(bob)).json).toMatchObject({ id: DEMO_IDS.users.bob, subscriberId: null, distributorId: null });
       const profile = await call(`${base}/v1/subscription/subscribers`, { method: 'POST', headers: bob, json: {
         civility: 'M', firstName: 'Bob', lastName: 'Durand', birthDate: '1979-03-04', birthPlace: 'Nantes', nationality: 'FR',
         address: { line1: '2 rue Neuve', postalCode: '44000', city: 'Nantes', country: 'FR' }, email: 'bob@demo.test', phone: '06 22 33 44 55', taxResidence: 'FR',
@@ -96,7 +97,7 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
       expect(profile.status).toBe(201);
       expect((await me(bob)).json).toMatchObject({ subscriberId: profile.json.id, distributorId: null });
       const broker = await login(base, 'broker@demo.test', '10.4.0.8');
-      expect((await me({ authorization: `Bearer ${broker.token}` })).json).toMatchObject({ kind: 'broker', subscriberId: null, distributorId: 'dst_demo' });
+      expect((await me({ authorization: `Bearer ${broker.token}` })).json).toMatchObject({ kind: 'broker', subscriberId: null, distributorId: DEMO_IDS.distributor });
     });
 
     it.each([
@@ -118,7 +119,7 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
       const hs = await new SignJWT(JSON.parse(Buffer.from(payload, 'base64url').toString()))
         .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })
         .sign(new TextEncoder().encode(JSON.stringify(key.public_jwk)));
-      const tampered = `${header}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'usr_bob' })).toString('base64url')}.${good.split('.')[2]}`;
+      const tampered = `${header}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: DEMO_IDS.users.bob })).toString('base64url')}.${good.split('.')[2]}`;
       const tokens = [
         none,
         hs,
@@ -190,7 +191,7 @@ describe.each(EACH_DATABASE)('REST auth on %s', (_name, database) => {
       expect(answer.json).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 900 });
       expect((await token(good, '0123456789abcdef', false)).status).toBe(200);
       const withCert = await me({ authorization: `Bearer ${answer.json.access_token}`, 'x-client-certificate-serial': '0123456789ABCDEF' });
-      expect(withCert.json).toEqual({ id: 'demo-partner', kind: 'machine', email: null, clientId: 'demo-partner', subscriberId: null, distributorId: 'dst_demo' });
+      expect(withCert.json).toEqual({ id: 'demo-partner', kind: 'machine', email: null, clientId: 'demo-partner', subscriberId: null, distributorId: DEMO_IDS.distributor });
       // RFC 8705: the same token from another certificate, or none, is refused.
       for (const headers of [{}, { 'x-client-certificate-serial': 'AA:BB' }] as Array<Record<string, string>>) {
         expect((await me({ authorization: `Bearer ${answer.json.access_token}`, ...headers })).json).toEqual(unauthorizedBody(base, 'INVALID_BEARER_TOKEN'));

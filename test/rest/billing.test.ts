@@ -6,10 +6,11 @@ import { call, login, type Answer } from '../support/http';
 import { insertBroker, partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
 import { restReason } from '../support/errors';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 const LIST = '/v1/billing/commissions';
 const download = (id: string, query = '') => `/v1/billing/commissions/${id}/download${query}`;
-const DEMO_POLICIES = ['pol_alice_av', 'pol_alice_per', 'pol_bob_av', 'pol_bob_per'];
+const DEMO_POLICIES = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.policies.bobPer];
 const CSV_HEADER = ['statement_id', 'period', 'line', 'policy_id', 'policy_label', 'premium', 'commission_rate_bp', 'commission', 'currency'];
 
 /** YYYY-MM, `back` months before the month of `now` (UTC). */
@@ -56,15 +57,15 @@ async function fetchFile(url: string, headers: Record<string, string>) {
 
 /** Labels a spreadsheet would run as formulas, and one that needs RFC 4180 quoting. */
 const TRICKY_LINES: CommissionLineInput[] = [
-  { policyId: 'pol_alice_av', policyLabel: '=HYPERLINK("http://evil.example","clic")', premium: 10_000, rateBasisPoints: 250 },
-  { policyId: 'pol_alice_per', policyLabel: '+33 6 12 34 56 78', premium: 12_345, rateBasisPoints: 300 },
-  { policyId: 'pol_bob_av', policyLabel: '-1+1', premium: 100, rateBasisPoints: 250 },
-  { policyId: 'pol_bob_per', policyLabel: '@SUM(A1:A2)', premium: 5, rateBasisPoints: 100 },
-  { policyId: 'pol_bob_per', policyLabel: '\tTabulé', premium: 0, rateBasisPoints: 100 },
-  { policyId: 'pol_bob_per', policyLabel: '\rRetour', premium: 1, rateBasisPoints: 100 },
-  { policyId: 'pol_alice_av', policyLabel: 'Dupont, "Jean"', premium: 123_456, rateBasisPoints: 250 },
+  { policyId: DEMO_IDS.policies.aliceAv, policyLabel: '=HYPERLINK("http://evil.example","clic")', premium: 10_000, rateBasisPoints: 250 },
+  { policyId: DEMO_IDS.policies.alicePer, policyLabel: '+33 6 12 34 56 78', premium: 12_345, rateBasisPoints: 300 },
+  { policyId: DEMO_IDS.policies.bobAv, policyLabel: '-1+1', premium: 100, rateBasisPoints: 250 },
+  { policyId: DEMO_IDS.policies.bobPer, policyLabel: '@SUM(A1:A2)', premium: 5, rateBasisPoints: 100 },
+  { policyId: DEMO_IDS.policies.bobPer, policyLabel: '\tTabulé', premium: 0, rateBasisPoints: 100 },
+  { policyId: DEMO_IDS.policies.bobPer, policyLabel: '\rRetour', premium: 1, rateBasisPoints: 100 },
+  { policyId: DEMO_IDS.policies.aliceAv, policyLabel: 'Dupont, "Jean"', premium: 123_456, rateBasisPoints: 250 },
   // A clawback: negative amounts stay numbers, with no quote in front.
-  { policyId: 'pol_alice_av', policyLabel: 'Reprise Zoé Martin', premium: -20_000, rateBasisPoints: 250 },
+  { policyId: DEMO_IDS.policies.aliceAv, policyLabel: 'Reprise Zoé Martin', premium: -20_000, rateBasisPoints: 250 },
 ];
 
 describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database) => {
@@ -86,14 +87,14 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     headers.partner = await partnerHeaders(server.url, '10.61.0.9');
 
     // A broker of another distributor, with a statement of its own for last month.
-    otherBrokerId = `usr_${randomBytes(6).toString('hex')}`;
-    await insertBroker(server.db, now, { userId: otherBrokerId, distributorId: 'dst_other_billing' });
+    otherBrokerId = testId(`usr_${randomBytes(6).toString('hex')}`);
+    await insertBroker(server.db, now, { userId: otherBrokerId, distributorId: testId('dst_other_billing') });
     headers.other = { authorization: `Bearer ${(await login(server.url, `${otherBrokerId}@other.test`, '10.61.0.5')).token}` };
     const store = new BillingStore(server.db);
-    const other = issueStatement(otherBrokerId, months[11], 'EUR', now, [{ policyId: 'pol_other_1', policyLabel: 'Carole Petit - Démo Vie', premium: 50_000, rateBasisPoints: 200 }]);
+    const other = issueStatement(otherBrokerId, months[11], 'EUR', now, [{ policyId: testId('pol_other_1'), policyLabel: 'Carole Petit - Démo Vie', premium: 50_000, rateBasisPoints: 200 }]);
     // The demo broker's statement of three years ago holds labels that look like formulas.
     trickyPeriod = monthAgo(now, 36);
-    const tricky = issueStatement('usr_broker', trickyPeriod, 'EUR', now, TRICKY_LINES);
+    const tricky = issueStatement(DEMO_IDS.users.broker, trickyPeriod, 'EUR', now, TRICKY_LINES);
     await server.db.transaction(async (tx) => {
       await store.insertStatement(tx, other.statement, other.lines);
       await store.insertStatement(tx, tricky.statement, tricky.lines);
@@ -106,7 +107,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
   afterAll(() => server?.close());
 
   it('answers 401 before anything else without credentials', async () => {
-    for (const path of [LIST, `${LIST}?first=1000`, download(otherStatementId), download('cst_nothing', '?format=xml')]) {
+    for (const path of [LIST, `${LIST}?first=1000`, download(otherStatementId), download(testId('cst_nothing'), '?format=xml')]) {
       const answer = await call(`${server.url}${path}`);
       expect(answer.status).toBe(401);
       expect(answer.json.errors[0]).toMatchObject({ code: 'unauthorized', message: 'NO_SESSION' });
@@ -114,7 +115,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
   });
 
   it('a subscriber gets 403 on every billing route, whatever it asks; so does a partner platform', async () => {
-    const paths = [LIST, `${LIST}?brokerId=usr_broker`, `${LIST}?from=${months[0]}`, download(trickyStatementId), download(trickyStatementId, '?format=csv'), download(trickyStatementId, '?format=pdf'), download('cst_nothing')];
+    const paths = [LIST, `${LIST}?brokerId=${DEMO_IDS.users.broker}`, `${LIST}?from=${months[0]}`, download(trickyStatementId), download(trickyStatementId, '?format=csv'), download(trickyStatementId, '?format=pdf'), download(testId('cst_nothing'))];
     for (const who of ['alice', 'partner']) {
       for (const path of paths) {
         const answer = await get(who, path, { accept: 'text/csv' });
@@ -129,8 +130,8 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     expect(demoStatements.map((s) => s.period)).toEqual([...months].reverse());
     for (const s of demoStatements) {
       expect(s).toEqual({
-        id: expect.stringMatching(/^cst_/),
-        brokerId: 'usr_broker',
+        id: expect.stringMatching(UUID_V7),
+        brokerId: DEMO_IDS.users.broker,
         // The demo's quarter-end months are inducements, the others business commissions.
         type: Number(s.period.slice(5)) % 3 === 0 ? 'inducement' : 'business-commission',
         period: expect.stringMatching(/^\d{4}-\d{2}$/),
@@ -150,8 +151,8 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
       expect(s.premiumTotal.amount).toBe(s.lines.reduce((sum: number, l: { premium: { amount: number } }) => sum + l.premium.amount, 0));
       expect(s.commissionTotal.amount).toBe(s.lines.reduce((sum: number, l: { commission: { amount: number } }) => sum + l.commission.amount, 0));
     }
-    const bobPer = demoStatements[0].lines.find((l: { policyId: string }) => l.policyId === 'pol_bob_per');
-    expect(bobPer).toEqual({ policyId: 'pol_bob_per', policyLabel: 'Bob Durand - Démo Retraite PER', premium: { amount: 12_345, currency: 'EUR' }, rateBasisPoints: 300, commission: { amount: 370, currency: 'EUR' } });
+    const bobPer = demoStatements[0].lines.find((l: { policyId: string }) => l.policyId === DEMO_IDS.policies.bobPer);
+    expect(bobPer).toEqual({ policyId: DEMO_IDS.policies.bobPer, policyLabel: 'Bob Durand - Démo Retraite PER', premium: { amount: 12_345, currency: 'EUR' }, rateBasisPoints: 300, commission: { amount: 370, currency: 'EUR' } });
   });
 
   it('pages with an opaque cursor: { items, page_info: { has_next_page, end_cursor }, page, per_page }', async () => {
@@ -254,7 +255,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
       expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', reason: 'PAGE_SIZE_OUT_OF_RANGE', field: 'first' });
     }
     expect((await get('broker', `${LIST}?first=ten`)).json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'first' });
-    for (const after of ['not-a-cursor!', Buffer.from('2026-13\u001fcst_x').toString('base64url'), 'AAAA']) {
+    for (const after of ['not-a-cursor!', Buffer.from(`2026-13\u001fcst_x`).toString('base64url'), 'AAAA']) {
       const answer = await get('broker', `${LIST}?after=${encodeURIComponent(after)}`);
       expect(answer.status).toBe(400);
       expect(answer.json.errors[0]).toMatchObject({ reason: 'INVALID_CURSOR', field: 'after' });
@@ -292,13 +293,13 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
 
   it('a broker sees its own statements only: another broker’s is 404, exactly like one that does not exist', async () => {
     const mine = await get('broker', `${LIST}?first=100`);
-    expect(mine.json.items.every((s: { brokerId: string }) => s.brokerId === 'usr_broker')).toBe(true);
+    expect(mine.json.items.every((s: { brokerId: string }) => s.brokerId === DEMO_IDS.users.broker)).toBe(true);
     expect(mine.json.items.map((s: { id: string }) => s.id)).not.toContain(otherStatementId);
     const theirs = await get('other', `${LIST}?first=100`);
     expect(theirs.json.items.map((s: { id: string }) => s.id)).toEqual([otherStatementId]);
 
     const stolen = await get('broker', download(otherStatementId));
-    const missing = await get('broker', download('cst_does_not_exist'));
+    const missing = await get('broker', download(testId('cst_does_not_exist')));
     expect(stolen.status).toBe(404);
     expect(stolen.json).toEqual(missing.json);
     expect(stolen.json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'COMMISSION_STATEMENT_NOT_FOUND' });
@@ -306,11 +307,11 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
 
     // Naming another broker in the filter is the same 404 as naming nobody.
     const otherFilter = await get('broker', `${LIST}?brokerId=${otherBrokerId}`);
-    const nobody = await get('broker', `${LIST}?brokerId=usr_nobody`);
+    const nobody = await get('broker', `${LIST}?brokerId=${testId('usr_nobody')}`);
     expect(otherFilter.status).toBe(404);
     expect(otherFilter.json).toEqual(nobody.json);
     expect(otherFilter.json.errors[0].reason).toBe('BROKER_NOT_FOUND');
-    expect((await get('broker', `${LIST}?brokerId=usr_broker&first=1`)).json.items[0].brokerId).toBe('usr_broker');
+    expect((await get('broker', `${LIST}?brokerId=${DEMO_IDS.users.broker}&first=1`)).json.items[0].brokerId).toBe(DEMO_IDS.users.broker);
   });
 
   it('back-office reads everyone’s statements, filters by broker_id, and downloads any', async () => {
@@ -322,8 +323,8 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     const theirs = await get('backoffice', `${LIST}?brokerId=${otherBrokerId}`);
     expect(theirs.json.items.map((s: { id: string }) => s.id)).toEqual([otherStatementId]);
     const lastMonth = await get('backoffice', `${LIST}?from=${months[11]}&to=${months[11]}`);
-    expect(lastMonth.json.items.map((s: { brokerId: string }) => s.brokerId).sort()).toEqual(['usr_broker', otherBrokerId].sort());
-    expect((await get('backoffice', `${LIST}?brokerId=usr_alice`)).json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'BROKER_NOT_FOUND' });
+    expect(lastMonth.json.items.map((s: { brokerId: string }) => s.brokerId).sort()).toEqual([DEMO_IDS.users.broker, otherBrokerId].sort());
+    expect((await get('backoffice', `${LIST}?brokerId=${DEMO_IDS.users.alice}`)).json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'BROKER_NOT_FOUND' });
     const file = await fetchFile(`${server.url}${download(otherStatementId, '?format=csv')}`, headers.backoffice);
     expect(file.status).toBe(200);
     expect(file.bytes.toString('utf8')).toContain('Carole Petit - Démo Vie');
@@ -379,7 +380,7 @@ describe.each(EACH_DATABASE)('REST billing commissions on %s', (_name, database)
     expect(rows[0]).toEqual(CSV_HEADER);
     expect(rows).toHaveLength(1 + 4);
     const byPolicy = Object.fromEntries(rows.slice(1).map((r) => [r[3], r]));
-    expect(byPolicy.pol_bob_per).toEqual([statement.id, statement.period, '4', 'pol_bob_per', 'Bob Durand - Démo Retraite PER', '123.45', '300', '3.70', 'EUR']);
+    expect(byPolicy[DEMO_IDS.policies.bobPer]).toEqual([statement.id, statement.period, '4', DEMO_IDS.policies.bobPer, 'Bob Durand - Démo Retraite PER', '123.45', '300', '3.70', 'EUR']);
     for (const row of rows.slice(1)) {
       expect(row[5]).toMatch(/^-?\d+\.\d{2}$/);
       expect(row[7]).toMatch(/^-?\d+\.\d{2}$/);

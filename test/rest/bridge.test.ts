@@ -5,6 +5,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { messageIsReason, restReason } from '../support/errors';
+import { DEMO_IDS } from '../support/ids';
 
 const MAX_BODY_BYTES = 2048;
 const PARTNER = { client_id: 'demo-partner', client_secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' };
@@ -213,7 +214,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const { token } = await login(server.url, 'alice@demo.test', newAddress());
       const me = await call(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(200);
-      expect(me.json).toEqual({ id: 'usr_alice', kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
+      expect(me.json).toEqual({ id: DEMO_IDS.users.alice, kind: 'subscriber', email: 'alice@demo.test', clientId: null, subscriberId: null, distributorId: null });
       const logout = await call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       expect(logout.status).toBe(204);
       expect(logout.text).toBe('');

@@ -3,6 +3,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { reviewEvidence, uploadEvidence, acceptedEvidence } from '../support/evidence';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 const PARTNER = { client_id: 'demo-partner', client_secret: 'demo-partner-secret', serial: '01:23:45:67:89:AB:CD:EF' };
 
@@ -72,35 +73,35 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
 
   describe('reading', () => {
     it('every policy has a designation: the product default, the first standard clause, at version 0 (ETag "0")', async () => {
-      const answer = await get('alice', 'pol_alice_av');
+      const answer = await get('alice', DEMO_IDS.policies.aliceAv);
       expect(answer.status).toBe(200);
       expect(answer.headers.get('etag')).toBe('"0"');
       expect(answer.json).toEqual({
-        policyId: 'pol_alice_av',
+        policyId: DEMO_IDS.policies.aliceAv,
         version: 0,
         kind: 'standard',
         isDefault: true,
         updatedAt: null,
-        standardClause: { id: 'clause_spouse_children', title: expect.any(String), text: expect.stringMatching(/^Mon conjoint/) },
+        standardClause: { id: DEMO_IDS.standardClauses.spouseChildren, title: expect.any(String), text: expect.stringMatching(/^Mon conjoint/) },
         beneficiaries: [],
       });
     });
 
     it('lists the published standard clauses usable on the policy, the default first', async () => {
-      const answer = await get('alice', 'pol_alice_av', 'standard-beneficiary-designations');
+      const answer = await get('alice', DEMO_IDS.policies.aliceAv, 'standard-beneficiary-designations');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('etag')).toBeNull();
-      expect(answer.json.map((c: { id: string }) => c.id)).toEqual(['clause_spouse_children', 'clause_children', 'clause_heirs']);
-      expect(answer.json[0]).toEqual({ id: 'clause_spouse_children', title: expect.any(String), text: expect.any(String) });
+      expect(answer.json.map((c: { id: string }) => c.id)).toEqual([DEMO_IDS.standardClauses.spouseChildren, DEMO_IDS.standardClauses.children, DEMO_IDS.standardClauses.heirs]);
+      expect(answer.json[0]).toEqual({ id: DEMO_IDS.standardClauses.spouseChildren, title: expect.any(String), text: expect.any(String) });
     });
   });
 
   describe('object-level access (docs/SECURITY.md 13)', () => {
     it.each([
-      ['GET the designation', () => get('alice', 'pol_bob_av')],
-      ['GET the standard clauses', () => get('alice', 'pol_bob_av', 'standard-beneficiary-designations')],
-      ['PUT the designation', () => put('alice', 'pol_bob_av', { standardClauseId: 'clause_heirs' }, '"0"')],
-      ['GET an unknown policy', () => get('alice', 'pol_nobody')],
+      ['GET the designation', () => get('alice', DEMO_IDS.policies.bobAv)],
+      ['GET the standard clauses', () => get('alice', DEMO_IDS.policies.bobAv, 'standard-beneficiary-designations')],
+      ['PUT the designation', () => put('alice', DEMO_IDS.policies.bobAv, { standardClauseId: DEMO_IDS.standardClauses.heirs }, '"0"')],
+      ['GET an unknown policy', () => get('alice', testId('pol_nobody'))],
     ])("subscriber A gets 404 for B's policy: %s", async (_label, send) => {
       const answer = await send();
       expect(answer.status).toBe(404);
@@ -108,14 +109,14 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     });
 
     it("B's designation was not changed by A's attempt", async () => {
-      const answer = await get('bob', 'pol_bob_av');
+      const answer = await get('bob', DEMO_IDS.policies.bobAv);
       expect(answer.json).toMatchObject({ version: 0, isDefault: true });
     });
   });
 
   describe('If-Match (docs/SECURITY.md 20)', () => {
     it('authentication is checked first: no credentials and no If-Match is 401', async () => {
-      const answer = await call(path('pol_alice_av'), { method: 'PUT', json: { standardClauseId: 'clause_heirs' } });
+      const answer = await call(path(DEMO_IDS.policies.aliceAv), { method: 'PUT', json: { standardClauseId: DEMO_IDS.standardClauses.heirs } });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe('Bearer');
     });
@@ -125,43 +126,43 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       ['empty', ''],
       ['"*" (names no version)', '*'],
     ])('If-Match %s: 428 precondition_required, nothing written', async (_label, ifMatch) => {
-      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs' }, ifMatch);
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.heirs }, ifMatch);
       expect(answer.status).toBe(428);
       expect(first(answer)).toEqual({ code: 'precondition_required', message: expect.any(String), reason: 'IF_MATCH_REQUIRED', doc_url: `${server.url}/docs/errors/precondition_required` });
-      expect(await store.current('pol_alice_av')).toBeUndefined();
+      expect(await store.current(DEMO_IDS.policies.aliceAv)).toBeUndefined();
     });
 
     it('428 comes before the body is looked at', async () => {
-      const answer = await put('alice', 'pol_alice_av', { nonsense: true });
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { nonsense: true });
       expect(answer.status).toBe(428);
     });
 
     it.each([['weak', 'W/"0"'], ['unquoted', '0'], ['a list', '"0", "1"'], ['not a number', '"abc"']])('an If-Match that is none of our ETags (%s) never matches: 412', async (_label, ifMatch) => {
-      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs' }, ifMatch);
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.heirs }, ifMatch);
       expect(answer.status).toBe(412);
       expect(first(answer)).toMatchObject({ code: 'precondition_failed', reason: 'ETAG_NOT_MATCHED' });
     });
 
     it('a PUT with the current ETag succeeds and returns the next ETag; a GET then shows it', async () => {
-      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs' }, '"0"');
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.heirs }, '"0"');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('etag')).toBe('"1"');
-      expect(answer.json).toMatchObject({ policyId: 'pol_alice_av', version: 1, kind: 'standard', isDefault: false, standardClause: { id: 'clause_heirs' }, beneficiaries: [] });
+      expect(answer.json).toMatchObject({ policyId: DEMO_IDS.policies.aliceAv, version: 1, kind: 'standard', isDefault: false, standardClause: { id: DEMO_IDS.standardClauses.heirs }, beneficiaries: [] });
       expect(answer.json.updatedAt).toBe(server.clock.now().toISOString());
-      const read = await get('alice', 'pol_alice_av');
+      const read = await get('alice', DEMO_IDS.policies.aliceAv);
       expect(read.headers.get('etag')).toBe('"1"');
       expect(read.json).toEqual(answer.json);
     });
 
     it('a PUT with a stale ETag is 412 precondition_failed and changes nothing', async () => {
-      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_children' }, '"0"');
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.children }, '"0"');
       expect(answer.status).toBe(412);
       expect(first(answer)).toEqual({ code: 'precondition_failed', message: expect.any(String), reason: 'STALE_VERSION', doc_url: `${server.url}/docs/errors/precondition_failed` });
-      expect((await get('alice', 'pol_alice_av')).json).toMatchObject({ version: 1, standardClause: { id: 'clause_heirs' } });
+      expect((await get('alice', DEMO_IDS.policies.aliceAv)).json).toMatchObject({ version: 1, standardClause: { id: DEMO_IDS.standardClauses.heirs } });
     });
 
     it('the version cannot be set through the body', async () => {
-      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_children', expectedVersion: 1 }, '"1"');
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.children, expectedVersion: 1 }, '"1"');
       expect(answer.status).toBe(400);
       expect(first(answer)).toMatchObject({ code: 'parameter_invalid', reason: 'UNKNOWN_FIELD', field: 'expectedVersion' });
     });
@@ -170,21 +171,21 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       ['first change (version 0)', 0],
       ['later change (version 1)', 1],
     ])('of 20 concurrent PUTs with the same If-Match exactly one wins, 19 get 412: %s', async (_label, version) => {
-      const before = await count(`select count(*)::int as n from audit_log where target_type = 'beneficiary_designation' and target_id = $1`, ['pol_bob_per']);
+      const before = await count(`select count(*)::int as n from audit_log where target_type = 'beneficiary_designation' and target_id = $1`, [DEMO_IDS.policies.bobPer]);
       const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => put('bob', 'pol_bob_per', { beneficiaries: [person(`Writer${i}`, 1, 10_000)] }, `"${version}"`)),
+        Array.from({ length: 20 }, (_, i) => put('bob', DEMO_IDS.policies.bobPer, { beneficiaries: [person(`Writer${i}`, 1, 10_000)] }, `"${version}"`)),
       );
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses).toEqual([200, ...Array(19).fill(412)]);
       for (const loser of answers.filter((a) => a.status === 412)) expect(first(loser)).toMatchObject({ code: 'precondition_failed', reason: 'STALE_VERSION' });
       const winner = answers.find((a) => a.status === 200)!;
       expect(winner.headers.get('etag')).toBe(`"${version + 1}"`);
-      const current = await get('bob', 'pol_bob_per');
+      const current = await get('bob', DEMO_IDS.policies.bobPer);
       expect(current.json).toEqual(winner.json);
       // One winner: one history row, one audit entry, one notification for this version.
-      expect((await store.versions('pol_bob_per')).map((v) => v.version)).toEqual(Array.from({ length: version + 1 }, (_, i) => i + 1));
-      expect(await count(`select count(*)::int as n from audit_log where target_type = 'beneficiary_designation' and target_id = $1`, ['pol_bob_per'])).toBe(before + 1);
-      expect(await count(`select count(*)::int as n from notification_outbox where template = 'beneficiary_designation_changed' and payload->>'policyId' = $1`, ['pol_bob_per'])).toBe(version + 1);
+      expect((await store.versions(DEMO_IDS.policies.bobPer)).map((v) => v.version)).toEqual(Array.from({ length: version + 1 }, (_, i) => i + 1));
+      expect(await count(`select count(*)::int as n from audit_log where target_type = 'beneficiary_designation' and target_id = $1`, [DEMO_IDS.policies.bobPer])).toBe(before + 1);
+      expect(await count(`select count(*)::int as n from notification_outbox where template = 'beneficiary_designation_changed' and payload->>'policyId' = $1`, [DEMO_IDS.policies.bobPer])).toBe(version + 1);
     });
   });
 
@@ -193,17 +194,17 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       const paul = person('Paul', 1, 6_000);
       const lea = person('Léa', 1, 4_000, { birthDate: '2004-02-29' });
       const heir = person('Jeanne', 2, 10_000, { lastName: 'Durand', address: { line1: '8 avenue Foch', line2: 'Apt 4', postalCode: '75016', city: 'Paris', country: 'FR' } });
-      const answer = await put('alice', 'pol_alice_av', { beneficiaries: [heir, paul, lea] }, '"1"');
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { beneficiaries: [heir, paul, lea] }, '"1"');
       expect(answer.status).toBe(200);
       expect(answer.headers.get('etag')).toBe('"2"');
       expect(answer.json).toMatchObject({ version: 2, kind: 'custom', standardClause: null, isDefault: false });
       // By rank; within a rank, as sent.
       expect(answer.json.beneficiaries.map(({ id, ...rest }: Body) => rest)).toEqual([stored(paul), stored(lea), stored(heir)]);
-      for (const b of answer.json.beneficiaries) expect(b.id).toMatch(/^bnf_[\w-]{22}$/);
+      for (const b of answer.json.beneficiaries) expect(b.id).toMatch(UUID_V7);
     });
 
     it('shares of each rank total exactly 100%: otherwise 400 naming the rank', async () => {
-      const answer = await put('alice', 'pol_alice_av', { beneficiaries: [person('Paul', 1, 5_000), person('Léa', 1, 5_000), person('Jeanne', 2, 6_000), person('Marc', 2, 3_000)] }, '"2"');
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { beneficiaries: [person('Paul', 1, 5_000), person('Léa', 1, 5_000), person('Jeanne', 2, 6_000), person('Marc', 2, 3_000)] }, '"2"');
       expect(answer.status).toBe(400);
       expect(answer.json.errors).toEqual([{ code: 'parameter_invalid', message: expect.any(String), reason: 'SHARES_OF_RANK_2_NOT_100_PERCENT', field: 'beneficiaries', doc_url: `${server.url}/docs/errors/parameter_invalid` }]);
     });
@@ -211,7 +212,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it('names every offending field at once, as the client spelled it', async () => {
       const answer = await put(
         'alice',
-        'pol_alice_av',
+        DEMO_IDS.policies.aliceAv,
         {
           beneficiaries: [
             person('', 1, 10_000, { birthDate: '2199-01-01' }),
@@ -234,14 +235,14 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     });
 
     it('exactly one of a standard clause or beneficiaries; unknown clauses and fields are refused', async () => {
-      const both = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs', beneficiaries: [person('Paul', 1, 10_000)] }, '"2"');
+      const both = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.heirs, beneficiaries: [person('Paul', 1, 10_000)] }, '"2"');
       expect(first(both)).toMatchObject({ reason: 'EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES', field: 'standardClauseId' });
-      const unknown = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_neighbours' }, '"2"');
+      const unknown = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: testId('clause_neighbours') }, '"2"');
       expect(first(unknown)).toMatchObject({ reason: 'UNKNOWN_STANDARD_CLAUSE', field: 'standardClauseId' });
-      const extra = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_heirs', status: 'accepted' }, '"2"');
+      const extra = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.heirs, status: 'accepted' }, '"2"');
       expect(extra.status).toBe(400);
       expect(first(extra)).toMatchObject({ reason: 'UNKNOWN_FIELD', field: 'status' });
-      expect((await get('alice', 'pol_alice_av')).json.version).toBe(2);
+      expect((await get('alice', DEMO_IDS.policies.aliceAv)).json.version).toBe(2);
     });
   });
 
@@ -251,40 +252,40 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     const accepted = () => designation.beneficiaries.find((b: Body) => b.accepted);
     const others = () => designation.beneficiaries.filter((b: Body) => !b.accepted);
     const acceptances = (policyId: string) => path(policyId, 'beneficiary-acceptances');
-    const record = (who: string, body: Body, policyId = 'pol_alice_av') => call(acceptances(policyId), { method: 'POST', json: body, headers: auth(who) });
-    const endorsement = async (item?: string) => (await uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', item })).json.id as string;
-    const consentFor = (beneficiaryId: string) => uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', item: beneficiaryId });
+    const record = (who: string, body: Body, policyId = DEMO_IDS.policies.aliceAv) => call(acceptances(policyId), { method: 'POST', json: body, headers: auth(who) });
+    const endorsement = async (item?: string) => (await uploadEvidence(server, auth('alice'), DEMO_IDS.subscribers.alice, { kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv, item })).json.id as string;
+    const consentFor = (beneficiaryId: string) => uploadEvidence(server, auth('alice'), DEMO_IDS.subscribers.alice, { kind: 'beneficiary_consent', subjectId: DEMO_IDS.policies.aliceAv, item: beneficiaryId });
 
     it('the designation PUT cannot set an acceptance: 400 naming the field, nothing written', async () => {
-      const current = (await get('backoffice', 'pol_alice_av')).json;
+      const current = (await get('backoffice', DEMO_IDS.policies.aliceAv)).json;
       const [paul, ...rest] = current.beneficiaries.map(resend);
-      const answer = await put('backoffice', 'pol_alice_av', { beneficiaries: [{ ...paul, accepted: true, acceptedAt: '2025-11-03' }, ...rest] }, `"${current.version}"`);
+      const answer = await put('backoffice', DEMO_IDS.policies.aliceAv, { beneficiaries: [{ ...paul, accepted: true, acceptedAt: '2025-11-03' }, ...rest] }, `"${current.version}"`);
       expect(answer.status).toBe(400);
       expect(answer.json.errors.map((e: Body) => `${e.field} ${e.reason}`)).toEqual(['beneficiaries.0.accepted ACCEPTANCE_RECORDED_SEPARATELY', 'beneficiaries.0.acceptedAt ACCEPTANCE_RECORDED_SEPARATELY']);
-      expect((await get('alice', 'pol_alice_av')).json).toEqual(current);
+      expect((await get('alice', DEMO_IDS.policies.aliceAv)).json).toEqual(current);
       designation = current;
     });
 
     it.each([['the subscriber', 'alice'], ['the broker', 'broker'], ['the partner platform', 'machine']])('%s may not record an acceptance (403)', async (_label, who) => {
-      const answer = await record(who, { beneficiaryId: designation.beneficiaries[0].id, acceptedAt: '2025-11-03', endorsementId: 'evd_x' });
+      const answer = await record(who, { beneficiaryId: designation.beneficiaries[0].id, acceptedAt: '2025-11-03', endorsementId: testId('evd_x') });
       expect(answer.status).toBe(403);
       expect(first(answer)).toMatchObject({ code: 'forbidden', message: 'INSUFFICIENT_ROLES' });
     });
 
     it('needs the signed endorsement of this policy, not refused, about this beneficiary (422 naming endorsement_id)', async () => {
       const paul = designation.beneficiaries[0].id;
-      const unknown = await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: 'evd_nobody' });
+      const unknown = await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: testId('evd_nobody') });
       expect(first(unknown)).toMatchObject({ code: 'unprocessable_content', reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND', field: 'endorsementId' });
       // An endorsement of another policy, or another kind of document, is not this one's.
-      const otherPolicy = (await uploadEvidence(server, auth('alice'), 'sbr_alice', { kind: 'acceptance_endorsement', subjectId: 'pol_alice_per' })).json.id;
+      const otherPolicy = (await uploadEvidence(server, auth('alice'), DEMO_IDS.subscribers.alice, { kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.alicePer })).json.id;
       expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: otherPolicy }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NOT_FOUND' });
       const refused = await endorsement(paul);
       expect((await reviewEvidence(server, auth('backoffice'), refused, 'refuse', 'unsigned')).status).toBe(200);
       expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: refused }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_REFUSED', field: 'endorsementId' });
       const aboutLea = await endorsement(designation.beneficiaries[1].id);
       expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-11-03', endorsementId: aboutLea }))).toMatchObject({ reason: 'ACCEPTANCE_ENDORSEMENT_NAMES_ANOTHER_BENEFICIARY' });
-      expect(first(await record('backoffice', { beneficiaryId: 'bnf_nobody', acceptedAt: '2025-11-03', endorsementId: aboutLea }))).toMatchObject({ reason: 'UNKNOWN_BENEFICIARY', field: 'beneficiaryId' });
-      expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
+      expect(first(await record('backoffice', { beneficiaryId: testId('bnf_nobody'), acceptedAt: '2025-11-03', endorsementId: aboutLea }))).toMatchObject({ reason: 'UNKNOWN_BENEFICIARY', field: 'beneficiaryId' });
+      expect((await get('alice', DEMO_IDS.policies.aliceAv)).json).toEqual(designation);
     });
 
     it('the date is at least 30 days after the contract’s conclusion (issued 14 March 2025) and not in the future (422)', async () => {
@@ -305,12 +306,12 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       expect(answer.json.beneficiaries[0]).toEqual({ ...designation.beneficiaries[0], accepted: true, acceptedAt: '2025-04-13' });
       expect(answer.json.beneficiaries.slice(1)).toEqual(designation.beneficiaries.slice(1));
       expect((await call(`${server.url}/v1/evidence/documents/${endorsementId}`, { headers: auth('backoffice') })).json).toMatchObject({ status: 'accepted' });
-      const last = (await store.versions('pol_alice_av')).at(-1)!;
-      expect(last).toMatchObject({ version: answer.json.version, actorKind: 'backoffice', actorId: 'usr_backoffice', consents: [] });
-      const [entry] = (await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av')).filter((e) => e.action === 'beneficiary_acceptance.recorded');
+      const last = (await store.versions(DEMO_IDS.policies.aliceAv)).at(-1)!;
+      expect(last).toMatchObject({ version: answer.json.version, actorKind: 'backoffice', actorId: DEMO_IDS.users.backoffice, consents: [] });
+      const [entry] = (await server.app.services.audit.history('beneficiary_designation', DEMO_IDS.policies.aliceAv)).filter((e) => e.action === 'beneficiary_acceptance.recorded');
       expect(entry).toMatchObject({ actorKind: 'backoffice', details: { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId, toVersion: answer.json.version } });
-      const [notice] = await server.db.query<{ recipient_user_id: string; payload: Body }>(`select recipient_user_id, payload from notification_outbox where template = 'beneficiary_acceptance_recorded' and payload->>'policyId' = 'pol_alice_av'`);
-      expect(notice).toEqual({ recipient_user_id: 'usr_alice', payload: { policyId: 'pol_alice_av', subscriberId: 'sbr_alice', beneficiaryId: paul, acceptedAt: '2025-04-13', version: answer.json.version } });
+      const [notice] = await server.db.query<{ recipient_user_id: string; payload: Body }>(`select recipient_user_id, payload from notification_outbox where template = 'beneficiary_acceptance_recorded' and payload->>'policyId' = '${DEMO_IDS.policies.aliceAv}'`);
+      expect(notice).toEqual({ recipient_user_id: DEMO_IDS.users.alice, payload: { policyId: DEMO_IDS.policies.aliceAv, subscriberId: DEMO_IDS.subscribers.alice, beneficiaryId: paul, acceptedAt: '2025-04-13', version: answer.json.version } });
       // Once is enough.
       expect(first(await record('backoffice', { beneficiaryId: paul, acceptedAt: '2025-04-13', endorsementId: endorsementId }))).toMatchObject({ code: 'conflict', reason: 'BENEFICIARY_ALREADY_ACCEPTED' });
       designation = answer.json;
@@ -321,17 +322,17 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       ['changes their share', () => ({ beneficiaries: [{ ...resend(accepted()), shareBasisPoints: 5_000 }, { ...resend(others()[0]), shareBasisPoints: 5_000 }, resend(others()[1])] })],
       ['changes their address', () => ({ beneficiaries: [{ ...resend(accepted()), address: { line1: '1 place Bellecour', postalCode: '69002', city: 'Lyon', country: 'FR' } }, ...others().map(resend)] })],
       ['sends them again without their id (a new person to us)', () => ({ beneficiaries: [{ ...resend(accepted()), id: undefined }, ...others().map(resend)] })],
-      ['replaces the clause by a standard one', () => ({ standardClauseId: 'clause_children' })],
+      ['replaces the clause by a standard one', () => ({ standardClauseId: DEMO_IDS.standardClauses.children })],
     ])('a PUT that %s is 409 without their consent', async (_label, body) => {
-      const answer = await put('alice', 'pol_alice_av', body(), `"${designation.version}"`);
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, body(), `"${designation.version}"`);
       expect(answer.status).toBe(409);
       expect(answer.json.errors).toEqual([{ code: 'conflict', message: expect.any(String), reason: 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', field: 'consents', doc_url: `${server.url}/docs/errors/conflict` }]);
-      expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
+      expect((await get('alice', DEMO_IDS.policies.aliceAv)).json).toEqual(designation);
     });
 
     it('other beneficiaries may change while the accepted one is kept (by its id: the acceptance stays)', async () => {
       const [lea, jeanne] = others().map(resend);
-      const answer = await put('alice', 'pol_alice_av', { beneficiaries: [resend(accepted()), lea, { ...jeanne, address: { ...jeanne.address, line2: null, line1: '10 avenue Foch' } }] }, `"${designation.version}"`);
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { beneficiaries: [resend(accepted()), lea, { ...jeanne, address: { ...jeanne.address, line2: null, line1: '10 avenue Foch' } }] }, `"${designation.version}"`);
       expect(answer.status).toBe(200);
       expect(answer.json.beneficiaries.find((b: Body) => b.id === accepted().id)).toEqual(accepted());
       designation = answer.json;
@@ -340,8 +341,8 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it('a consent names an accepted beneficiary and a consent document of theirs that back-office accepted (never used before)', async () => {
       const paul = accepted().id;
       const notAccepted = others()[0].id;
-      const change = (consents: Body[]) => put('alice', 'pol_alice_av', { standardClauseId: 'clause_children', consents }, `"${designation.version}"`);
-      expect(first(await change([{ beneficiaryId: notAccepted, evidenceId: 'evd_x' }]))).toMatchObject({ code: 'parameter_invalid', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiaryId' });
+      const change = (consents: Body[]) => put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.children, consents }, `"${designation.version}"`);
+      expect(first(await change([{ beneficiaryId: notAccepted, evidenceId: testId('evd_x') }]))).toMatchObject({ code: 'parameter_invalid', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'consents.0.beneficiaryId' });
       // Only an accepted beneficiary gives a consent; it names them.
       expect(first(await consentFor(notAccepted))).toMatchObject({ code: 'unprocessable_content', reason: 'NOT_AN_ACCEPTED_BENEFICIARY', field: 'item' });
       const pending = (await consentFor(paul)).json.id;
@@ -349,17 +350,17 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
       expect(first(await change([{ beneficiaryId: paul, evidenceId: endorsementId }]))).toMatchObject({ reason: 'CONSENT_DOCUMENT_NOT_FOUND' });
       // The old free-text consent (a date) is gone.
       expect(first(await change([{ beneficiaryId: paul, consented_at: '2026-01-05' }]))).toMatchObject({ code: 'parameter_invalid' });
-      expect((await get('alice', 'pol_alice_av')).json).toEqual(designation);
+      expect((await get('alice', DEMO_IDS.policies.aliceAv)).json).toEqual(designation);
     });
 
     it("with the accepted beneficiary's consent on file, the change goes through, the consent is kept in the history and cannot be used again", async () => {
       const paul = accepted().id;
-      const consent = await acceptedEvidence(server, auth('alice'), auth('backoffice'), 'sbr_alice', { kind: 'beneficiary_consent', subjectId: 'pol_alice_av', item: paul });
-      const answer = await put('alice', 'pol_alice_av', { standardClauseId: 'clause_children', consents: [{ beneficiaryId: paul, evidenceId: consent }] }, `"${designation.version}"`);
+      const consent = await acceptedEvidence(server, auth('alice'), auth('backoffice'), DEMO_IDS.subscribers.alice, { kind: 'beneficiary_consent', subjectId: DEMO_IDS.policies.aliceAv, item: paul });
+      const answer = await put('alice', DEMO_IDS.policies.aliceAv, { standardClauseId: DEMO_IDS.standardClauses.children, consents: [{ beneficiaryId: paul, evidenceId: consent }] }, `"${designation.version}"`);
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ kind: 'standard', standardClause: { id: 'clause_children' }, beneficiaries: [] });
-      const last = (await store.versions('pol_alice_av')).at(-1)!;
-      expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standardClauseId: 'clause_children', consents: [{ beneficiaryId: paul, evidenceId: consent }], actorKind: 'subscriber', actorId: 'usr_alice' });
+      expect(answer.json).toMatchObject({ kind: 'standard', standardClause: { id: DEMO_IDS.standardClauses.children }, beneficiaries: [] });
+      const last = (await store.versions(DEMO_IDS.policies.aliceAv)).at(-1)!;
+      expect(last).toMatchObject({ version: answer.json.version, kind: 'standard', standardClauseId: DEMO_IDS.standardClauses.children, consents: [{ beneficiaryId: paul, evidenceId: consent }], actorKind: 'subscriber', actorId: DEMO_IDS.users.alice });
       expect(await count('select count(*)::int as n from beneficiary_consent_uses where evidence_id = $1', [consent])).toBe(1);
     });
   });
@@ -368,31 +369,31 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
     it.each([['the broker of its distributor', 'broker'], ['back-office', 'backoffice'], ['the partner platform of its distributor', 'machine'], ['its subscriber', 'alice']])(
       '%s may change it',
       async (_label, who) => {
-        const { version } = (await get(who, 'pol_alice_per')).json;
-        const answer = await put(who, 'pol_alice_per', { standardClauseId: version % 2 ? 'clause_heirs' : 'clause_children' }, `"${version}"`);
+        const { version } = (await get(who, DEMO_IDS.policies.alicePer)).json;
+        const answer = await put(who, DEMO_IDS.policies.alicePer, { standardClauseId: version % 2 ? DEMO_IDS.standardClauses.heirs : DEMO_IDS.standardClauses.children }, `"${version}"`);
         expect(answer.status).toBe(200);
         expect(answer.json.version).toBe(version + 1);
       },
     );
 
     it('another subscriber may not (404)', async () => {
-      const answer = await put('bob', 'pol_alice_per', { standardClauseId: 'clause_heirs' }, '"4"');
+      const answer = await put('bob', DEMO_IDS.policies.alicePer, { standardClauseId: DEMO_IDS.standardClauses.heirs }, '"4"');
       expect(answer.status).toBe(404);
     });
 
     it('every change keeps a version in the history, with who made it', async () => {
-      const versions = await store.versions('pol_alice_per');
+      const versions = await store.versions(DEMO_IDS.policies.alicePer);
       expect(versions.map((v) => [v.version, v.actorKind, v.actorId])).toEqual([
-        [1, 'broker', 'usr_broker'],
-        [2, 'backoffice', 'usr_backoffice'],
+        [1, 'broker', DEMO_IDS.users.broker],
+        [2, 'backoffice', DEMO_IDS.users.backoffice],
         [3, 'machine', 'demo-partner'],
-        [4, 'subscriber', 'usr_alice'],
+        [4, 'subscriber', DEMO_IDS.users.alice],
       ]);
       expect(versions.every((v) => typeof v.requestId === 'string' && v.requestId.length > 0)).toBe(true);
     });
 
     it('every change is audited: who, from and to which version, names only (no birth dates or addresses)', async () => {
-      const entries = await server.app.services.audit.history('beneficiary_designation', 'pol_alice_av');
+      const entries = await server.app.services.audit.history('beneficiary_designation', DEMO_IDS.policies.aliceAv);
       expect(entries.map((e) => [e.actorKind, e.details.fromVersion, e.details.toVersion])).toEqual([
         ['subscriber', 0, 1],
         ['subscriber', 1, 2],
@@ -400,7 +401,7 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
         ['subscriber', 3, 4],
         ['subscriber', 4, 5],
       ]);
-      expect(entries[1]).toMatchObject({ action: 'beneficiary_designation.changed', actorId: 'usr_alice', details: { kind: 'custom', beneficiaries: ['Paul Martin', 'Léa Martin', 'Jeanne Durand'] } });
+      expect(entries[1]).toMatchObject({ action: 'beneficiary_designation.changed', actorId: DEMO_IDS.users.alice, details: { kind: 'custom', beneficiaries: ['Paul Martin', 'Léa Martin', 'Jeanne Durand'] } });
       expect(entries.every((e) => typeof e.requestId === 'string')).toBe(true);
       const text = JSON.stringify(entries);
       for (const personal of ['2001-06-15', '2004-02-29', 'rue des Lilas', 'avenue Foch', '69003']) expect(text).not.toContain(personal);
@@ -408,31 +409,31 @@ describe.each(EACH_DATABASE)('REST death settlement on %s', (_name, database) =>
 
     it('every change notifies the subscriber, whoever made it', async () => {
       const rows = await server.db.query<{ recipient_user_id: string; channel: string; payload: Body }>(
-        `select recipient_user_id, channel, payload from notification_outbox where template = 'beneficiary_designation_changed' and payload->>'policyId' = 'pol_alice_per' order by id`,
+        `select recipient_user_id, channel, payload from notification_outbox where template = 'beneficiary_designation_changed' and payload->>'policyId' = '${DEMO_IDS.policies.alicePer}' order by id`,
       );
       expect(rows).toEqual(
         ['broker', 'backoffice', 'machine', 'subscriber'].map((changedBy, i) => ({
-          recipient_user_id: 'usr_alice',
+          recipient_user_id: DEMO_IDS.users.alice,
           channel: 'email',
-          payload: { policyId: 'pol_alice_per', subscriberId: 'sbr_alice', version: i + 1, changedBy },
+          payload: { policyId: DEMO_IDS.policies.alicePer, subscriberId: DEMO_IDS.subscribers.alice, version: i + 1, changedBy },
         })),
       );
     });
 
     it('history is append-only', async () => {
-      await expect(server.db.query(`update beneficiary_designation_versions set actor_id = 'x' where policy_id = 'pol_alice_per'`)).rejects.toThrow(/append-only/);
-      await expect(server.db.query(`delete from beneficiary_designation_versions where policy_id = 'pol_alice_per'`)).rejects.toThrow(/append-only/);
+      await expect(server.db.query(`update beneficiary_designation_versions set actor_id = 'x' where policy_id = '${DEMO_IDS.policies.alicePer}'`)).rejects.toThrow(/append-only/);
+      await expect(server.db.query(`delete from beneficiary_designation_versions where policy_id = '${DEMO_IDS.policies.alicePer}'`)).rejects.toThrow(/append-only/);
     });
 
     it('a policy that is no longer active keeps its designation readable but refuses changes (409)', async () => {
-      await server.db.query(`update policies set status = 'withdrawn' where id = 'pol_bob_av'`);
+      await server.db.query(`update policies set status = 'withdrawn' where id = '${DEMO_IDS.policies.bobAv}'`);
       try {
-        const answer = await put('bob', 'pol_bob_av', { standardClauseId: 'clause_heirs' }, '"0"');
+        const answer = await put('bob', DEMO_IDS.policies.bobAv, { standardClauseId: DEMO_IDS.standardClauses.heirs }, '"0"');
         expect(answer.status).toBe(409);
         expect(first(answer)).toMatchObject({ code: 'conflict', reason: 'CANNOT_DESIGNATE_BENEFICIARIES_IN_POLICY_STATE_WITHDRAWN' });
-        expect((await get('bob', 'pol_bob_av')).status).toBe(200);
+        expect((await get('bob', DEMO_IDS.policies.bobAv)).status).toBe(200);
       } finally {
-        await server.db.query(`update policies set status = 'active' where id = 'pol_bob_av'`);
+        await server.db.query(`update policies set status = 'active' where id = '${DEMO_IDS.policies.bobAv}'`);
       }
     });
   });

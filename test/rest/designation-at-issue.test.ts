@@ -2,6 +2,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { sameInsureeBody, subscriberBody, subscriptionBody } from '../support/subscription-inputs';
+import { DEMO_IDS } from '../support/ids';
 
 describe.each(EACH_DATABASE)('a new policy’s beneficiary designation on %s', (_name, database) => {
   let server: TestServer;
@@ -16,7 +17,7 @@ describe.each(EACH_DATABASE)('a new policy’s beneficiary designation on %s', (
   it('is the standard clause chosen at subscription, at version 0', async () => {
     const subscriber = (await post('/v1/subscription/subscribers', subscriberBody())).json.id;
     const insuree = (await post('/v1/subscription/insurees', sameInsureeBody(subscriber))).json.id;
-    const draft = (await post(`/v1/subscription/subscribers/${subscriber}/subscriptions`, subscriptionBody(insuree, { beneficiaryClause: { standardClauseId: 'clause_children' } }))).json.id;
+    const draft = (await post(`/v1/subscription/subscribers/${subscriber}/subscriptions`, subscriptionBody(insuree, { beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.children } }))).json.id;
     expect((await post(`/v1/subscription/subscriptions/${draft}/documents`)).status).toBe(201);
     const signing = await post(`/v1/subscription/subscriptions/${draft}/signing`, { method: 'esign' });
     // The broker does not get the signing link: the subscriber does, by e-mail.
@@ -27,6 +28,6 @@ describe.each(EACH_DATABASE)('a new policy’s beneficiary designation on %s', (
     const designation = await call(`${server.url}/v1/death-settlement/policies/${policyId}/beneficiary-designation`, { headers: auth });
     expect(designation.status).toBe(200);
     expect(designation.headers.get('etag')).toBe('"0"');
-    expect(designation.json).toMatchObject({ version: 0, kind: 'standard', isDefault: true, standardClause: { id: 'clause_children' } });
+    expect(designation.json).toMatchObject({ version: 0, kind: 'standard', isDefault: true, standardClause: { id: DEMO_IDS.standardClauses.children } });
   });
 });

@@ -5,6 +5,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { tinyPdf, tinyPng } from '../support/files';
 import { call, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 const upload = (subscriberId: string) => `/v1/evidence/subscribers/${subscriberId}/documents`;
 const one = (id: string) => `/v1/evidence/documents/${id}`;
@@ -16,7 +17,7 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   const send = (who: string, method: string, path: string, json?: unknown): Promise<Answer> =>
     call(`${server.url}${path}`, { method, headers: headers[who] ?? {}, ...(json !== undefined ? { json } : {}) });
   const consent = (overrides: Record<string, unknown> = {}) => ({
-    kind: 'acceptance_endorsement', subjectId: 'pol_alice_av', fileName: 'consent.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64'), ...overrides,
+    kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv, fileName: 'consent.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64'), ...overrides,
   });
 
   beforeAll(async () => {
@@ -24,14 +25,14 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
     pdf = await tinyPdf('Je consens au changement de clause - Paul Martin');
     for (const [i, who] of ['alice', 'bob', 'broker', 'backoffice'].entries()) headers[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, `10.64.0.${i + 1}`)).token}` };
     headers.partner = await partnerHeaders(server.url, '10.64.0.9');
-    const otherId = `usr_${randomBytes(6).toString('hex')}`;
-    await insertBroker(server.db, server.clock.now(), { userId: otherId, distributorId: 'dst_other_evidence' });
+    const otherId = testId(`usr_${randomBytes(6).toString('hex')}`);
+    await insertBroker(server.db, server.clock.now(), { userId: otherId, distributorId: testId('dst_other_evidence') });
     headers.other = { authorization: `Bearer ${(await login(server.url, `${otherId}@other.test`, '10.64.0.5')).token}` };
   });
   afterAll(() => server?.close());
 
   it('answers 401 before looking at anything without credentials', async () => {
-    for (const [method, path, json] of [['POST', upload('sbr_nobody'), { nonsense: true }], ['GET', one('evd_x'), undefined], ['POST', `${one('evd_x')}/review`, { decision: 'maybe' }]] as const) {
+    for (const [method, path, json] of [['POST', upload(testId('sbr_nobody')), { nonsense: true }], ['GET', one(testId('evd_x')), undefined], ['POST', `${one(testId('evd_x'))}/review`, { decision: 'maybe' }]] as const) {
       const answer = await call(`${server.url}${path}`, { method, ...(json ? { json } : {}) });
       expect(answer.status).toBe(401);
       expect(answer.json.errors[0]).toMatchObject({ code: 'unauthorized', message: 'NO_SESSION' });
@@ -39,10 +40,10 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('the subscriber uploads a PDF: 201 received, the same bytes come back, audited', async () => {
-    const answer = await send('alice', 'POST', upload('sbr_alice'), consent());
+    const answer = await send('alice', 'POST', upload(DEMO_IDS.subscribers.alice), consent());
     expect(answer.status).toBe(201);
     expect(answer.json).toMatchObject({
-      id: expect.stringMatching(/^evd_/), subscriberId: 'sbr_alice', policyId: 'pol_alice_av', kind: 'acceptance_endorsement', subjectId: 'pol_alice_av',
+      id: expect.stringMatching(UUID_V7), subscriberId: DEMO_IDS.subscribers.alice, policyId: DEMO_IDS.policies.aliceAv, kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv,
       fileName: 'consent.pdf', contentType: 'application/pdf', sizeBytes: pdf.length, status: 'received', reviewReason: null, reviewedAt: null, uploadedByKind: 'subscriber',
     });
     const download = await fetch(`${server.url}${one(answer.json.id)}/download`, { headers: headers.alice });
@@ -57,29 +58,29 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('refuses a file whose bytes are not what it declares, and a subject that is not the subscriber\'s', async () => {
-    const renamed = await send('alice', 'POST', upload('sbr_alice'), consent({ contentBase64: tinyPng().toString('base64') }));
+    const renamed = await send('alice', 'POST', upload(DEMO_IDS.subscribers.alice), consent({ contentBase64: tinyPng().toString('base64') }));
     expect(renamed.status).toBe(400);
     expect(renamed.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'contentBase64', reason: 'CONTENT_DOES_NOT_MATCH_TYPE' });
-    const bobsPolicy = await send('alice', 'POST', upload('sbr_alice'), consent({ subjectId: 'pol_bob_av' }));
+    const bobsPolicy = await send('alice', 'POST', upload(DEMO_IDS.subscribers.alice), consent({ subjectId: DEMO_IDS.policies.bobAv }));
     expect(bobsPolicy.status).toBe(404);
     expect(bobsPolicy.json.errors[0]).toMatchObject({ code: 'resource_not_found', reason: 'EVIDENCE_SUBJECT_NOT_FOUND' });
-    const unknownKind = await send('alice', 'POST', upload('sbr_alice'), consent({ kind: 'selfie' }));
+    const unknownKind = await send('alice', 'POST', upload(DEMO_IDS.subscribers.alice), consent({ kind: 'selfie' }));
     expect(unknownKind.status).toBe(400);
   });
 
   it('brokers and partners upload for their distributor\'s subscribers; others find nothing', async () => {
-    expect((await send('broker', 'POST', upload('sbr_alice'), consent())).json.uploadedByKind).toBe('broker');
-    expect((await send('partner', 'POST', upload('sbr_alice'), consent())).json.uploadedByKind).toBe('machine');
-    const mine = await send('alice', 'POST', upload('sbr_alice'), consent());
+    expect((await send('broker', 'POST', upload(DEMO_IDS.subscribers.alice), consent())).json.uploadedByKind).toBe('broker');
+    expect((await send('partner', 'POST', upload(DEMO_IDS.subscribers.alice), consent())).json.uploadedByKind).toBe('machine');
+    const mine = await send('alice', 'POST', upload(DEMO_IDS.subscribers.alice), consent());
     for (const who of ['bob', 'other']) {
-      expect((await send(who, 'POST', upload('sbr_alice'), consent())).status).toBe(404);
+      expect((await send(who, 'POST', upload(DEMO_IDS.subscribers.alice), consent())).status).toBe(404);
       expect((await send(who, 'GET', one(mine.json.id))).status).toBe(404);
       expect((await send(who, 'GET', `${one(mine.json.id)}/download`)).status).toBe(404);
     }
   });
 
   it('only back-office reviews, once; a refusal needs a reason', async () => {
-    const { json: evidence } = await send('alice', 'POST', upload('sbr_alice'), consent());
+    const { json: evidence } = await send('alice', 'POST', upload(DEMO_IDS.subscribers.alice), consent());
     for (const who of ['alice', 'broker', 'partner']) {
       expect((await send(who, 'POST', `${one(evidence.id)}/review`, { decision: 'accept' })).status).toBe(403);
     }
@@ -96,7 +97,7 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('of concurrent reviews of one proof, exactly one is recorded', async () => {
-    const { json: evidence } = await send('alice', 'POST', upload('sbr_alice'), consent());
+    const { json: evidence } = await send('alice', 'POST', upload(DEMO_IDS.subscribers.alice), consent());
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => send('backoffice', 'POST', `${one(evidence.id)}/review`, i % 2 ? { decision: 'accept' } : { decision: 'refuse', reason: 'non' })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(7);
@@ -105,20 +106,20 @@ describe.each(EACH_DATABASE)('REST evidence documents on %s', (_name, database) 
   });
 
   it('lists a subscriber\'s proofs by kind and subject, over REST and GraphQL', async () => {
-    const listed = await send('alice', 'GET', `${upload('sbr_alice')}?kind=acceptance_endorsement&subjectId=pol_alice_av`);
+    const listed = await send('alice', 'GET', `${upload(DEMO_IDS.subscribers.alice)}?kind=acceptance_endorsement&subjectId=${DEMO_IDS.policies.aliceAv}`);
     expect(listed.status).toBe(200);
     expect(listed.json.documents.length).toBeGreaterThan(0);
-    expect(listed.json.documents.every((d: { kind: string; subjectId: string }) => d.kind === 'acceptance_endorsement' && d.subjectId === 'pol_alice_av')).toBe(true);
-    const other = await send('alice', 'GET', `${upload('sbr_alice')}?kind=iban_proof`);
+    expect(listed.json.documents.every((d: { kind: string; subjectId: string }) => d.kind === 'acceptance_endorsement' && d.subjectId === DEMO_IDS.policies.aliceAv)).toBe(true);
+    const other = await send('alice', 'GET', `${upload(DEMO_IDS.subscribers.alice)}?kind=iban_proof`);
     expect(other.json.documents).toEqual([]);
-    const viaGraphql = await gql(server.url, '{ subscriber(id: "sbr_alice") { evidence(kind: acceptance_endorsement) { id status } } }', { headers: headers.alice });
+    const viaGraphql = await gql(server.url, `{ subscriber(id: "${DEMO_IDS.subscribers.alice}") { evidence(kind: acceptance_endorsement) { id status } } }`, { headers: headers.alice });
     expect(viaGraphql.json.data.subscriber.evidence).toHaveLength(listed.json.documents.length);
   });
 
   it('caps the proofs of one subject at 20', async () => {
-    const bobs = (overrides: Record<string, unknown> = {}) => consent({ subjectId: 'pol_bob_per', ...overrides });
-    for (let i = 0; i < 20; i++) expect((await send('bob', 'POST', upload('sbr_bob'), bobs())).status).toBe(201);
-    const over = await send('bob', 'POST', upload('sbr_bob'), bobs());
+    const bobs = (overrides: Record<string, unknown> = {}) => consent({ subjectId: DEMO_IDS.policies.bobPer, ...overrides });
+    for (let i = 0; i < 20; i++) expect((await send('bob', 'POST', upload(DEMO_IDS.subscribers.bob), bobs())).status).toBe(201);
+    const over = await send('bob', 'POST', upload(DEMO_IDS.subscribers.bob), bobs());
     expect(over.status).toBe(422);
     expect(over.json.errors[0].reason).toBe('EVIDENCE_LIMIT_REACHED');
   });

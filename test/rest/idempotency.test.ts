@@ -8,6 +8,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { restReason } from '../support/errors';
+import { DEMO_IDS } from '../support/ids';
 
 const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 let addressCounter = 0;
@@ -46,7 +47,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const { token } = await login(server.url, 'alice@demo.test', newAddress());
         const answer = await graphqlWithKey(token, newKey(), ME);
         expect(answer.status).toBe(200);
-        expect(answer.json).toEqual({ data: { me: { id: 'usr_alice' } } });
+        expect(answer.json).toEqual({ data: { me: { id: DEMO_IDS.users.alice } } });
         expect(answer.headers.get('idempotent-replayed')).toBeNull();
       });
 
@@ -87,25 +88,25 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const { token } = await login(server.url, 'bob@demo.test', address);
         const key = newKey();
         expect((await graphqlWithKey(token, key, ME)).status).toBe(200);
-        const sessionsBefore = await sessionsOf(server.db, 'usr_bob');
+        const sessionsBefore = await sessionsOf(server.db, DEMO_IDS.users.bob);
         const reused = await graphqlWithKey(token, key, LOGOUT);
         expect(reused.status).toBe(422);
         expect(reused.json.errors).toHaveLength(1);
         expect(reused.json.errors[0]).toMatchObject({ extensions: { reason: 'IDEMPOTENCY_KEY_REUSED', code: 'unprocessable_content', doc_url: `${server.url}/docs/errors/unprocessable_content` } });
         expect(reused.headers.get('idempotent-replayed')).toBeNull();
         // The logout did not run: the token still works and no session was revoked.
-        expect(await sessionsOf(server.db, 'usr_bob')).toEqual(sessionsBefore);
-        expect((await gql(server.url, ME, { token })).json).toEqual({ data: { me: { id: 'usr_bob' } } });
+        expect(await sessionsOf(server.db, DEMO_IDS.users.bob)).toEqual(sessionsBefore);
+        expect((await gql(server.url, ME, { token })).json).toEqual({ data: { me: { id: DEMO_IDS.users.bob } } });
       });
 
       it('scopes keys to the caller: bob reusing alice’s key and body runs his own request', async () => {
         const alice = await login(server.url, 'alice@demo.test', newAddress());
         const bob = await login(server.url, 'bob@demo.test', newAddress());
         const key = newKey();
-        expect((await graphqlWithKey(alice.token, key, ME)).json).toEqual({ data: { me: { id: 'usr_alice' } } });
+        expect((await graphqlWithKey(alice.token, key, ME)).json).toEqual({ data: { me: { id: DEMO_IDS.users.alice } } });
         const bobs = await graphqlWithKey(bob.token, key, ME);
         expect(bobs.status).toBe(200);
-        expect(bobs.json).toEqual({ data: { me: { id: 'usr_bob' } } });
+        expect(bobs.json).toEqual({ data: { me: { id: DEMO_IDS.users.bob } } });
         expect(bobs.headers.get('idempotent-replayed')).toBeNull();
       });
 
@@ -141,7 +142,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       it('replays POST /v1/auth/login for a signed-in caller: one new session, the same token returned twice', async () => {
         const address = newAddress();
         const { token } = await login(server.url, 'alice@demo.test', address);
-        const before = await sessionsOf(server.db, 'usr_alice');
+        const before = await sessionsOf(server.db, DEMO_IDS.users.alice);
         const key = newKey();
         const body = { email: 'alice@demo.test', password: DEMO_PASSWORD };
         const first = await restLogin(token, key, address, body);
@@ -154,13 +155,13 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         expect(replay.json.access_token).toEqual(expect.any(String));
         // Cookies are not replayed (they belong to the response that created them).
         expect(replay.headers.get('set-cookie')).toBeNull();
-        expect((await sessionsOf(server.db, 'usr_alice')).length).toBe(before.length + 1);
+        expect((await sessionsOf(server.db, DEMO_IDS.users.alice)).length).toBe(before.length + 1);
       });
 
       it('takes the documented alias X-Quarzo-Life-Idempotency-Key: the same key under either header replays one write', async () => {
         const address = newAddress();
         const { token } = await login(server.url, 'alice@demo.test', address);
-        const before = await sessionsOf(server.db, 'usr_alice');
+        const before = await sessionsOf(server.db, DEMO_IDS.users.alice);
         const key = newKey();
         const body = { email: 'alice@demo.test', password: DEMO_PASSWORD };
         const send = (header: string) =>
@@ -170,7 +171,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const replay = await send('idempotency-key');
         expect(replay.headers.get('idempotent-replayed')).toBe('true');
         expect(replay.json).toEqual(first.json);
-        expect((await sessionsOf(server.db, 'usr_alice')).length).toBe(before.length + 1);
+        expect((await sessionsOf(server.db, DEMO_IDS.users.alice)).length).toBe(before.length + 1);
         const blank = await call(`${server.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-quarzo-life-idempotency-key': '   ' } });
         expect(blank.status).toBe(400);
         expect(blank.json.errors[0]).toMatchObject({ code: 'invalid_idempotency_key', doc_url: `${server.url}/docs/errors/invalid_idempotency_key` });
@@ -181,13 +182,13 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
         const { token } = await login(server.url, 'alice@demo.test', address);
         const key = newKey();
         expect((await restLogin(token, key, address, { email: 'alice@demo.test', password: DEMO_PASSWORD })).status).toBe(200);
-        const before = await sessionsOf(server.db, 'usr_bob');
+        const before = await sessionsOf(server.db, DEMO_IDS.users.bob);
         const reused = await restLogin(token, key, address, { email: 'bob@demo.test', password: DEMO_PASSWORD });
         expect(reused.status).toBe(422);
         expect(reused.json).toEqual({
           errors: [{ code: 'unprocessable_content', message: expect.any(String), reason: 'IDEMPOTENCY_KEY_REUSED', doc_url: `${server.url}/docs/errors/unprocessable_content`, field: 'Idempotency-Key' }],
         });
-        expect(await sessionsOf(server.db, 'usr_bob')).toEqual(before);
+        expect(await sessionsOf(server.db, DEMO_IDS.users.bob)).toEqual(before);
       });
 
       it('treats the same key on another path as a different request (422)', async () => {

@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { MAX_AMOUNT_MINOR_UNITS } from '../../domain/shared/money-limits';
 import { sameInsureeBody, subscriberBody, subscriptionBody } from '../support/subscription-inputs';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
+import { DEMO_IDS, testId } from '../support/ids';
 
 /**
  * The central input guard (schema/input-guard.ts) and the bounded date scalars: text with control
@@ -53,25 +54,25 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
   });
 
   it('text past the default bound (1000 characters) is 400 TOO_LONG before any rule runs', async () => {
-    expectRestInvalid(await post('/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 's'.repeat(100_000), message: 'm' }, alice), ['subject TOO_LONG']);
+    expectRestInvalid(await post(`/v1/support/subscribers/${DEMO_IDS.subscribers.alice}/requests`, { category: 'other', subject: 's'.repeat(100_000), message: 'm' }, alice), ['subject TOO_LONG']);
   });
 
   it('path ids with NUL, surrogates or another shape are 400 naming the parameter, not 500', async () => {
-    for (const id of ['a%00b', 'pol_alice_av%00', '%ED%A0%80', 'pol_%ED%A0%80', encodeURIComponent("' or 1=1 --")]) {
+    for (const id of ['a%00b', `${DEMO_IDS.policies.aliceAv}%00`, '%ED%A0%80', 'pol_%ED%A0%80', encodeURIComponent("' or 1=1 --")]) {
       const answer = await get(`/v1/death-settlement/policies/${id}/beneficiary-designation`);
       expect({ id, status: answer.status }).toEqual({ id, status: 400 });
       expect(answer.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'policyId' });
     }
-    expect((await get('/v1/death-settlement/policies/pol_nobody/beneficiary-designation')).status).toBe(404);
+    expect((await get(`/v1/death-settlement/policies/${testId('pol_nobody')}/beneficiary-designation`)).status).toBe(404);
   });
 
   it('a reason with NUL is 400, a multi-line support message is not', async () => {
-    const reason = await call(`${server.url}/v1/subscription/subscriptions/sbs_x/withdraw`, { method: 'POST', json: { reason: 'changed\u0000my mind' }, headers: alice });
+    const reason = await call(`${server.url}/v1/subscription/subscriptions/${testId('sbs_x')}/withdraw`, { method: 'POST', json: { reason: 'changed\u0000my mind' }, headers: alice });
     expectRestInvalid(reason, ['reason INVALID_CHARACTERS']);
-    const message = await post('/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Hello', message: 'Line one\nLine two\r\n\tindented' }, alice);
+    const message = await post(`/v1/support/subscribers/${DEMO_IDS.subscribers.alice}/requests`, { category: 'other', subject: 'Hello', message: 'Line one\nLine two\r\n\tindented' }, alice);
     expect(message.status).toBe(201);
     expect(message.json.message).toBe('Line one\nLine two\r\n\tindented');
-    expectRestInvalid(await post('/v1/support/subscribers/sbr_alice/requests', { category: 'other', subject: 'Hello', message: 'NUL \u0000' }, alice), ['message INVALID_CHARACTERS']);
+    expectRestInvalid(await post(`/v1/support/subscribers/${DEMO_IDS.subscribers.alice}/requests`, { category: 'other', subject: 'Hello', message: 'NUL \u0000' }, alice), ['message INVALID_CHARACTERS']);
   });
 
   it('cursors that are not ours are 400 INVALID_CURSOR on field after, whatever they decode to', async () => {
@@ -86,10 +87,10 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
 
   it('GraphQL: the same checks for variables and for literals, with the variable path as field', async () => {
     const query = 'query($id: ID!) { policy(id: $id) { id } }';
-    expectGraphqlInvalid(await gql(server.url, query, { token: backofficeToken, variables: { id: 'pol_alice_av\u0000' } }), ['id INVALID_CHARACTERS']);
+    expectGraphqlInvalid(await gql(server.url, query, { token: backofficeToken, variables: { id: `${DEMO_IDS.policies.aliceAv}\u0000` } }), ['id INVALID_CHARACTERS']);
     expectGraphqlInvalid(await gql(server.url, query, { token: backofficeToken, variables: { id: 'not an id' } }), ['id INVALID_ID']);
     expectGraphqlInvalid(await gql(server.url, '{ policy(id: "pol_\\u0000") { id } }', { token: backofficeToken }), ['id INVALID_CHARACTERS']);
-    const open = 'mutation($input: SupportRequestInput!) { openSupportRequest(subscriberId: "sbr_alice", input: $input) { id } }';
+    const open = `mutation($input: SupportRequestInput!) { openSupportRequest(subscriberId: "${DEMO_IDS.subscribers.alice}", input: $input) { id } }`;
     expectGraphqlInvalid(await gql(server.url, open, { token: backofficeToken, variables: { input: { category: 'other', subject: '\ud800', message: 'm' } } }), ['subject INVALID_CHARACTERS']);
   });
 
@@ -103,9 +104,9 @@ describe.each(EACH_DATABASE)('input guard on %s', (_name, database) => {
     expectRestInvalid(await create({ scheduledPayment: { ...eur(Number.MAX_SAFE_INTEGER), frequency: 'monthly' } }), ['scheduledPayment.amount AMOUNT_ABOVE_MAXIMUM']);
     const atMaximum = await create({ initialPayment: eur(MAX_AMOUNT_MINOR_UNITS) });
     expect({ status: atMaximum.status, amount: atMaximum.json.initialPayment?.amount }).toEqual({ status: 201, amount: MAX_AMOUNT_MINOR_UNITS });
-    const surrender = await post('/v1/partial-surrender/policies/pol_alice_av/compartments/cmp_any/declarations', { amount: scaledEur(MAX_AMOUNT_MINOR_UNITS + 1), requestedAt: parisToday(server.clock) }, alice);
+    const surrender = await post(`/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${testId('cmp_any')}/declarations`, { amount: scaledEur(MAX_AMOUNT_MINOR_UNITS + 1), requestedAt: parisToday(server.clock) }, alice);
     expectRestInvalid(surrender, ['amount.value AMOUNT_ABOVE_MAXIMUM']);
-    const graphql = await gql(server.url, 'mutation { declarePartialSurrender(policyId: "pol_alice_av", compartmentId: "cmp_any", input: { amount: { value: 10000000001, scale: 2, currency: "EUR" }, requestedAt: "2026-01-02" }) { id } }', { token: backofficeToken });
+    const graphql = await gql(server.url, `mutation { declarePartialSurrender(policyId: "${DEMO_IDS.policies.aliceAv}", compartmentId: "${testId('cmp_any')}", input: { amount: { value: 10000000001, scale: 2, currency: "EUR" }, requestedAt: "2026-01-02" }) { id } }`, { token: backofficeToken });
     expectGraphqlInvalid(graphql, ['amount.value AMOUNT_ABOVE_MAXIMUM']);
   });
 

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { expectRestInvalid } from '../support/invalid';
 import { acceptIbanProof, confirmWithCode, lastConfirmationCode, payoutIbanPath, payoutIbanState, uploadIbanProof } from '../support/payout-fixtures';
 import { restReason } from '../support/errors';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 // ---- IBANs ------------------------------------------------------------------------------------------
 
@@ -82,7 +83,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       json: {
         civility: 'M', firstName: firstName, lastName: 'Lemaire', birthDate: '1970-01-15', birthPlace: 'Lille', nationality: 'FR',
         address: { line1: '3 rue Nationale', postalCode: '59000', city: 'Lille', country: 'FR' },
-        email: 'paul.lemaire@example.com', phone: '06 11 22 33 44', taxResidence: 'FR', distributorId: 'dst_demo',
+        email: 'paul.lemaire@example.com', phone: '06 11 22 33 44', taxResidence: 'FR', distributorId: DEMO_IDS.distributor,
       },
     });
     if (answer.status !== 201) throw new Error(`subscriber: ${answer.status} ${answer.text}`);
@@ -115,10 +116,10 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     if (grant.status !== 200) throw new Error(`client token: ${grant.status} ${grant.text}`);
     machine = { authorization: `Bearer ${grant.json.access_token}`, 'x-client-certificate-serial': SERIAL };
 
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other', 'Other Courtage', server.clock.now()]);
+    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', [testId('dst_other'), 'Other Courtage', server.clock.now()]);
     const email = `usr_${randomBytes(6).toString('hex')}@other.test`;
     await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
-      `usr_${randomBytes(6).toString('hex')}`, email, 'broker', await hashPassword(DEMO_PASSWORD), 'dst_other', server.clock.now(),
+      testId(`usr_${randomBytes(6).toString('hex')}`), email, 'broker', await hashPassword(DEMO_PASSWORD), testId('dst_other'), server.clock.now(),
     ]);
     otherBroker = await bearer(email);
   });
@@ -126,32 +127,32 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
   describe('POST /v1/pay-out/subscribers/{subscriberId}/ibans', () => {
     it("alice's debit IBAN is there from her policies' issue: confirmed, the default, registered by the system", async () => {
-      expect((await list(alice, 'sbr_alice')).json).toEqual([
-        { id: 'pib_alice_debit', iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, status: 'confirmed', registeredBy: 'system', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
+      expect((await list(alice, DEMO_IDS.subscribers.alice)).json).toEqual([
+        { id: DEMO_IDS.payoutIbans.aliceDebit, iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, status: 'confirmed', registeredBy: 'system', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
       ]);
     });
 
     it('the subscriber registers an IBAN (print format, lower case): 201, every field, awaiting its proof, not the default', async () => {
-      const answer = await register(alice, 'sbr_alice', { iban: 'de89 3704 0044 0532 0130 00', holderName: '  Alice Martin  ' });
+      const answer = await register(alice, DEMO_IDS.subscribers.alice, { iban: 'de89 3704 0044 0532 0130 00', holderName: '  Alice Martin  ' });
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holderName: 'Alice Martin', country: 'DE', isDefault: false,
+        id: expect.stringMatching(UUID_V7), iban: IBAN_DE, holderName: 'Alice Martin', country: 'DE', isDefault: false,
         status: 'awaiting_proof', registeredBy: 'subscriber', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT),
       });
-      expect(await defaults('sbr_alice')).toEqual([{ iban: IBAN }]);
+      expect(await defaults(DEMO_IDS.subscribers.alice)).toEqual([{ iban: IBAN }]);
     });
 
     it('the same IBAN twice is 409 IBAN_ALREADY_REGISTERED for the subscriber and back-office, in whatever format, and stores nothing', async () => {
-      const before = await ibanRows('sbr_alice');
+      const before = await ibanRows(DEMO_IDS.subscribers.alice);
       for (const iban of [IBAN, IBAN_PRINT, IBAN.toLowerCase(), IBAN_DE]) {
-        expectError(await register(alice, 'sbr_alice', { iban, holderName: 'Alice Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
+        expectError(await register(alice, DEMO_IDS.subscribers.alice, { iban, holderName: 'Alice Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
       }
-      expectError(await register(backoffice, 'sbr_alice', { iban: IBAN, holderName: 'A. Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
-      expect(await ibanRows('sbr_alice')).toBe(before);
+      expectError(await register(backoffice, DEMO_IDS.subscribers.alice, { iban: IBAN, holderName: 'A. Martin' }), 409, 'conflict', 'IBAN_ALREADY_REGISTERED');
+      expect(await ibanRows(DEMO_IDS.subscribers.alice)).toBe(before);
     });
 
     it('the same IBAN may belong to two subscribers (a joint account)', async () => {
-      const answer = await register(bob, 'sbr_bob', { iban: IBAN_DE, holderName: 'Alice et Bob Martin' });
+      const answer = await register(bob, DEMO_IDS.subscribers.bob, { iban: IBAN_DE, holderName: 'Alice et Bob Martin' });
       expect(answer.status).toBe(201);
       expect(answer.json).toMatchObject({ status: 'awaiting_proof', registeredBy: 'subscriber' });
     });
@@ -198,7 +199,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
       it('unknown properties: a client cannot set is_default or the id', async () => {
         expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holderName: 'Paul Lemaire', isDefault: false }), ['isDefault UNKNOWN_FIELD']);
-        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holderName: 'Paul Lemaire', id: 'pib_mine' }), ['id UNKNOWN_FIELD']);
+        expectRestInvalid(await register(backoffice, subscriberId, { iban: frIban(2), holderName: 'Paul Lemaire', id: testId('pib_mine') }), ['id UNKNOWN_FIELD']);
       });
 
       it('none of the refused requests stored anything', async () => {
@@ -254,14 +255,14 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it("another subscriber or another distributor's broker gets 404, as for a subscriber that does not exist", async () => {
       for (const caller of [bob, otherBroker]) {
-        expectError(await register(caller, 'sbr_alice', { iban: frIban(300), holderName: 'Mallory' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+        expectError(await register(caller, DEMO_IDS.subscribers.alice, { iban: frIban(300), holderName: 'Mallory' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       }
-      expectError(await register(backoffice, 'sbr_nobody', { iban: frIban(300), holderName: 'Nobody' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await register(backoffice, testId('sbr_nobody'), { iban: frIban(300), holderName: 'Nobody' }), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
       expect(await count('select count(*)::int as n from payout_ibans where iban = $1', [frIban(300)])).toBe(0);
     });
 
     it('without credentials: 401 before the body is looked at', async () => {
-      const answer = await call(`${base}${ibansPath('sbr_alice')}`, { method: 'POST', json: { nonsense: true } });
+      const answer = await call(`${base}${ibansPath(DEMO_IDS.subscribers.alice)}`, { method: 'POST', json: { nonsense: true } });
       expect(answer.status).toBe(401);
       expect(answer.json).toEqual(unauthorizedBody(base, 'NO_SESSION'));
     });
@@ -277,13 +278,13 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it('the owner and back-office see every IBAN in full with its status, in registration order, exactly one default', async () => {
-      const own = await list(alice, 'sbr_alice');
+      const own = await list(alice, DEMO_IDS.subscribers.alice);
       expect(own.status).toBe(200);
       expect(own.json).toEqual([
-        { id: 'pib_alice_debit', iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, status: 'confirmed', registeredBy: 'system', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
-        { id: expect.stringMatching(/^pib_/), iban: IBAN_DE, holderName: 'Alice Martin', country: 'DE', isDefault: false, status: 'awaiting_proof', registeredBy: 'subscriber', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
+        { id: DEMO_IDS.payoutIbans.aliceDebit, iban: IBAN, holderName: 'Alice Martin', country: 'FR', isDefault: true, status: 'confirmed', registeredBy: 'system', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
+        { id: expect.stringMatching(UUID_V7), iban: IBAN_DE, holderName: 'Alice Martin', country: 'DE', isDefault: false, status: 'awaiting_proof', registeredBy: 'subscriber', refusalReason: null, createdAt: expect.stringMatching(ISO_INSTANT) },
       ]);
-      expect((await list(backoffice, 'sbr_alice')).json).toEqual(own.json);
+      expect((await list(backoffice, DEMO_IDS.subscribers.alice)).json).toEqual(own.json);
       const all = await list(backoffice, subscriberId);
       expect(all.json.map((i: Body) => [i.id, i.iban, i.isDefault, i.status])).toEqual([
         [ids[0], IBAN, false, 'pending_confirmation'],
@@ -294,32 +295,32 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('brokers and partners see them masked, and the full IBAN appears nowhere in the answer', async () => {
       for (const caller of [broker, machine]) {
-        const answer = await list(caller, 'sbr_alice');
+        const answer = await list(caller, DEMO_IDS.subscribers.alice);
         expect(answer.status).toBe(200);
         expect(answer.json.map((i: Body) => i.iban)).toEqual([IBAN_MASKED, 'DE89 **** **** **** **30 00']);
         expect(answer.text).not.toContain('30006000011234567890');
         expect(answer.text).not.toContain('370400440532');
         // The other fields are the same as the owner's.
-        expect(answer.json.map((i: Body) => ({ ...i, iban: undefined }))).toEqual((await list(alice, 'sbr_alice')).json.map((i: Body) => ({ ...i, iban: undefined })));
+        expect(answer.json.map((i: Body) => ({ ...i, iban: undefined }))).toEqual((await list(alice, DEMO_IDS.subscribers.alice)).json.map((i: Body) => ({ ...i, iban: undefined })));
       }
     });
 
     it("a subscriber with none lists [] (bob's own list is his, not alice's)", async () => {
       expect((await list(backoffice, await newSubscriber())).json).toEqual([]);
-      const bobs = await list(bob, 'sbr_bob');
+      const bobs = await list(bob, DEMO_IDS.subscribers.bob);
       expect(bobs.status).toBe(200);
       expect(bobs.json.map((i: Body) => i.holderName)).toEqual(['Bob Durand', 'Alice et Bob Martin']);
     });
 
     it("another subscriber's IBANs are 404, for a subscriber and for another distributor's broker", async () => {
-      expectError(await list(bob, 'sbr_alice'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await list(alice, 'sbr_bob'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await list(otherBroker, 'sbr_alice'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await list(alice, 'sbr_nobody'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(bob, DEMO_IDS.subscribers.alice), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(alice, DEMO_IDS.subscribers.bob), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(otherBroker, DEMO_IDS.subscribers.alice), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await list(alice, testId('sbr_nobody')), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
     });
 
     it('without credentials: 401', async () => {
-      const answer = await list({}, 'sbr_alice');
+      const answer = await list({}, DEMO_IDS.subscribers.alice);
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe('Bearer');
     });
@@ -367,7 +368,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     it('brokers and partners get 403, whether the IBAN exists, is confirmed, pending or unknown, or the subscriber exists at all', async () => {
       const before = await defaultIds();
       for (const caller of [broker, machine, otherBroker]) {
-        for (const [who, reference] of [[subscriberId, fr.id], [subscriberId, pending.id], [subscriberId, IBAN], [subscriberId, frIban(503)], [subscriberId, 'pib_doesnotexist'], ['sbr_alice', 'pib_alice_debit'], ['sbr_nobody', IBAN]]) {
+        for (const [who, reference] of [[subscriberId, fr.id], [subscriberId, pending.id], [subscriberId, IBAN], [subscriberId, frIban(503)], [subscriberId, testId('pib_doesnotexist')], [DEMO_IDS.subscribers.alice, DEMO_IDS.payoutIbans.aliceDebit], [testId('sbr_nobody'), IBAN]]) {
           expectError(await makeDefault(caller, who, reference), 403, 'forbidden', 'INSUFFICIENT_ROLES');
         }
       }
@@ -378,22 +379,22 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const before = await defaultIds();
       expectError(await makeDefault(backoffice, subscriberId, pending.id), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
       expectError(await makeDefault(backoffice, subscriberId, frIban(502)), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
-      const alices = (await list(alice, 'sbr_alice')).json;
+      const alices = (await list(alice, DEMO_IDS.subscribers.alice)).json;
       const aliceDe = alices.find((i: Body) => i.iban === IBAN_DE);
       expect(aliceDe.status).toBe('awaiting_proof');
-      expectError(await makeDefault(alice, 'sbr_alice', IBAN_DE), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
+      expectError(await makeDefault(alice, DEMO_IDS.subscribers.alice, IBAN_DE), 422, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
       expect(await defaultIds()).toEqual(before);
-      expect((await list(alice, 'sbr_alice')).json).toEqual(alices);
+      expect((await list(alice, DEMO_IDS.subscribers.alice)).json).toEqual(alices);
     });
 
     it('the subscriber changes their own default, once the IBAN is confirmed', async () => {
-      const own = await registered(register(alice, 'sbr_alice', { iban: frIban(504), holderName: 'MARTIN Alice' }));
+      const own = await registered(register(alice, DEMO_IDS.subscribers.alice, { iban: frIban(504), holderName: 'MARTIN Alice' }));
       expect(own.status).toBe('awaiting_proof');
-      await acceptIbanProof(server, backoffice, 'sbr_alice', own.id);
-      const answer = await makeDefault(alice, 'sbr_alice', frIban(504));
+      await acceptIbanProof(server, backoffice, DEMO_IDS.subscribers.alice, own.id);
+      const answer = await makeDefault(alice, DEMO_IDS.subscribers.alice, frIban(504));
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({ iban: frIban(504), isDefault: true, status: 'confirmed' });
-      expect((await makeDefault(alice, 'sbr_alice', IBAN)).json).toMatchObject({ id: 'pib_alice_debit', isDefault: true });
+      expect((await makeDefault(alice, DEMO_IDS.subscribers.alice, IBAN)).json).toMatchObject({ id: DEMO_IDS.payoutIbans.aliceDebit, isDefault: true });
     });
 
     it('the current default answers 200 as it is, and nothing is recorded or sent', async () => {
@@ -409,19 +410,19 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('an IBAN the subscriber has not registered is 404 PAYOUT_IBAN_NOT_FOUND, and the default stays', async () => {
       const before = await defaultIds();
-      for (const unknown of [frIban(501), IBAN_BAD_CHECKSUM, 'not-an-iban', 'pib_doesnotexist']) {
+      for (const unknown of [frIban(501), IBAN_BAD_CHECKSUM, 'not-an-iban', testId('pib_doesnotexist')]) {
         expectError(await makeDefault(backoffice, subscriberId, unknown), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
       }
       // Bob's IBAN, named by its id under another subscriber's path.
-      const bobsId = (await list(bob, 'sbr_bob')).json[0].id;
+      const bobsId = (await list(bob, DEMO_IDS.subscribers.bob)).json[0].id;
       expectError(await makeDefault(backoffice, subscriberId, bobsId), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
       expect(await defaultIds()).toEqual(before);
     });
 
     it("another subscriber's IBANs are 404 and stay as they were, whichever way they are named", async () => {
-      const alices = (await list(alice, 'sbr_alice')).json;
-      for (const reference of [IBAN, 'pib_alice_debit']) expectError(await makeDefault(bob, 'sbr_alice', reference), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
-      expect((await list(alice, 'sbr_alice')).json).toEqual(alices);
+      const alices = (await list(alice, DEMO_IDS.subscribers.alice)).json;
+      for (const reference of [IBAN, DEMO_IDS.payoutIbans.aliceDebit]) expectError(await makeDefault(bob, DEMO_IDS.subscribers.alice, reference), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expect((await list(alice, DEMO_IDS.subscribers.alice)).json).toEqual(alices);
     });
 
     it('without credentials: 401; with GET: 405', async () => {
@@ -442,22 +443,22 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       );
 
     it('signed in, the subscriber confirms what their broker registered: awaiting the proof, and they are told', async () => {
-      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(600), holderName: 'Alice Martin' }));
+      const pending = await registered(register(broker, DEMO_IDS.subscribers.alice, { iban: frIban(600), holderName: 'Alice Martin' }));
       expect(pending.status).toBe('pending_confirmation');
-      const answer = await confirm(alice, 'sbr_alice', pending.id);
+      const answer = await confirm(alice, DEMO_IDS.subscribers.alice, pending.id);
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({ id: pending.id, iban: frIban(600), status: 'awaiting_proof', isDefault: false });
       expect(await statusChanges(pending.id)).toEqual([
-        { recipient_user_id: 'usr_alice', channel: 'email', payload: { to: 'alice@demo.test', subscriberId: 'sbr_alice', payoutIbanId: pending.id, iban: pending.iban, previousStatus: 'pending_confirmation', status: 'awaiting_proof', reason: null } },
+        { recipient_user_id: DEMO_IDS.users.alice, channel: 'email', payload: { to: 'alice@demo.test', subscriberId: DEMO_IDS.subscribers.alice, payoutIbanId: pending.id, iban: pending.iban, previousStatus: 'pending_confirmation', status: 'awaiting_proof', reason: null } },
       ]);
       // Confirmed once: a second confirmation is a 409.
-      expectError(await confirm(alice, 'sbr_alice', pending.id), 409, 'conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
+      expectError(await confirm(alice, DEMO_IDS.subscribers.alice, pending.id), 409, 'conflict', 'PAYOUT_IBAN_NOT_PENDING_CONFIRMATION');
     });
 
     it('without a code, only the subscriber themself confirms: 422 CONFIRMATION_CODE_REQUIRED for anyone else, nothing changes', async () => {
-      const pending = await registered(register(broker, 'sbr_alice', { iban: frIban(601), holderName: 'Alice Martin' }));
+      const pending = await registered(register(broker, DEMO_IDS.subscribers.alice, { iban: frIban(601), holderName: 'Alice Martin' }));
       for (const caller of [broker, machine, backoffice]) {
-        const answer = await confirm(caller, 'sbr_alice', pending.id);
+        const answer = await confirm(caller, DEMO_IDS.subscribers.alice, pending.id);
         expectError(answer, 422, 'unprocessable_content', 'CONFIRMATION_CODE_REQUIRED');
         expect(answer.json.errors[0].field).toBe('code');
       }
@@ -532,16 +533,16 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it("someone else's subscriber is 404 for the code and the confirmation; without credentials 401", async () => {
-      expectError(await sendCode(otherBroker, 'sbr_alice', 'pib_alice_debit'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
-      expectError(await confirm(bob, 'sbr_alice', 'pib_alice_debit'), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
-      expect((await confirm({}, 'sbr_alice', 'pib_alice_debit')).status).toBe(401);
-      expect((await sendCode({}, 'sbr_alice', 'pib_alice_debit')).status).toBe(401);
+      expectError(await sendCode(otherBroker, DEMO_IDS.subscribers.alice, DEMO_IDS.payoutIbans.aliceDebit), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expectError(await confirm(bob, DEMO_IDS.subscribers.alice, DEMO_IDS.payoutIbans.aliceDebit), 404, 'resource_not_found', 'SUBSCRIBER_NOT_FOUND');
+      expect((await confirm({}, DEMO_IDS.subscribers.alice, DEMO_IDS.payoutIbans.aliceDebit)).status).toBe(401);
+      expect((await sendCode({}, DEMO_IDS.subscribers.alice, DEMO_IDS.payoutIbans.aliceDebit)).status).toBe(401);
     });
 
     it('an accepted RIB proof completes it when the holder is the subscriber (names compared without case, accents, order)', async () => {
-      const pending = await registered(register(broker, 'sbr_bob', { iban: frIban(608), holderName: 'DURAND  bob' }));
-      await confirm(bob, 'sbr_bob', pending.id);
-      await acceptIbanProof(server, backoffice, 'sbr_bob', pending.id);
+      const pending = await registered(register(broker, DEMO_IDS.subscribers.bob, { iban: frIban(608), holderName: 'DURAND  bob' }));
+      await confirm(bob, DEMO_IDS.subscribers.bob, pending.id);
+      await acceptIbanProof(server, backoffice, DEMO_IDS.subscribers.bob, pending.id);
       expect(await payoutIbanState(server, pending.id)).toEqual({ status: 'confirmed', is_default: false });
       expect((await statusChanges(pending.id)).map((n) => n.payload.status)).toEqual(['awaiting_proof', 'confirmed']);
     });
@@ -564,7 +565,7 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
     });
 
     it("a proof's subject must be one of the subscriber's IBANs (404 otherwise)", async () => {
-      const answer = await uploadIbanProof(server, broker, 'sbr_bob', 'pib_alice_debit');
+      const answer = await uploadIbanProof(server, broker, DEMO_IDS.subscribers.bob, DEMO_IDS.payoutIbans.aliceDebit);
       expect(answer.status).toBe(404);
     });
   });
@@ -601,12 +602,12 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('only back-office: 403 for everyone else before anything is looked up', async () => {
       for (const caller of [alice, bob, broker, machine, otherBroker]) {
-        for (const [who, reference] of [['sbr_alice', 'pib_alice_debit'], ['sbr_alice', 'pib_doesnotexist'], ['sbr_nobody', IBAN]]) {
+        for (const [who, reference] of [[DEMO_IDS.subscribers.alice, DEMO_IDS.payoutIbans.aliceDebit], [DEMO_IDS.subscribers.alice, testId('pib_doesnotexist')], [testId('sbr_nobody'), IBAN]]) {
           expectError(await review(caller, who, reference, { decision: 'approve' }), 403, 'forbidden', 'INSUFFICIENT_ROLES');
         }
       }
-      expectError(await review(backoffice, 'sbr_alice', 'pib_doesnotexist', { decision: 'approve' }), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
-      expect((await review({}, 'sbr_alice', 'pib_alice_debit', { decision: 'approve' })).status).toBe(401);
+      expectError(await review(backoffice, DEMO_IDS.subscribers.alice, testId('pib_doesnotexist'), { decision: 'approve' }), 404, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
+      expect((await review({}, DEMO_IDS.subscribers.alice, DEMO_IDS.payoutIbans.aliceDebit, { decision: 'approve' })).status).toBe(401);
     });
   });
 
@@ -705,8 +706,8 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       await confirmWithCode(server, broker, subscriberId, first.id);
       await acceptIbanProof(server, backoffice, subscriberId, first.id);
       expect(await payOut.payoutAccount(server.db, subscriberId, null)).toEqual({ id: first.id, iban: frIban(1200), confirmed: true, origin: 'registration' });
-      expect(await payOut.payoutAccount(server.db, 'sbr_alice', second.id)).toBeUndefined();
-      expect(await payOut.payoutAccount(server.db, 'sbr_alice', null)).toEqual({ id: 'pib_alice_debit', iban: IBAN, confirmed: true, origin: 'subscription_debit' });
+      expect(await payOut.payoutAccount(server.db, DEMO_IDS.subscribers.alice, second.id)).toBeUndefined();
+      expect(await payOut.payoutAccount(server.db, DEMO_IDS.subscribers.alice, null)).toEqual({ id: DEMO_IDS.payoutIbans.aliceDebit, iban: IBAN, confirmed: true, origin: 'subscription_debit' });
     });
   });
 
@@ -729,50 +730,50 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
 
     it('a registration: one entry with the actor, the request id and the masked IBAN only; the subscriber is notified', async () => {
       const iban = frIban(1000);
-      const answer = await register(machine, 'sbr_bob', { iban, holderName: 'Bob Durand' });
+      const answer = await register(machine, DEMO_IDS.subscribers.bob, { iban, holderName: 'Bob Durand' });
       expect(answer.status).toBe(201);
       const rows = await auditOf('iban.registered', answer.json.id);
       expect(rows).toEqual([
         {
           actor_kind: 'machine', actor_id: 'demo-partner', target_type: 'payout_iban', target_id: answer.json.id, request_id: answer.headers.get('x-request-id'),
-          details: { subscriberId: 'sbr_bob', iban: answer.json.iban, country: 'FR', status: 'pending_confirmation', holderMatches: true },
+          details: { subscriberId: DEMO_IDS.subscribers.bob, iban: answer.json.iban, country: 'FR', status: 'pending_confirmation', holderMatches: true },
         },
       ]);
       expect(JSON.stringify(rows[0].details)).not.toContain(iban.slice(4, 23));
       const notices = await noticesOf('payout_iban_registered', answer.json.id);
       expect(notices).toEqual([
-        { recipient_user_id: 'usr_bob', channel: 'email', payload: { to: 'bob@demo.test', subscriberId: 'sbr_bob', payoutIbanId: answer.json.id, iban: answer.json.iban, status: 'pending_confirmation', registeredBy: 'machine' } },
+        { recipient_user_id: DEMO_IDS.users.bob, channel: 'email', payload: { to: 'bob@demo.test', subscriberId: DEMO_IDS.subscribers.bob, payoutIbanId: answer.json.id, iban: answer.json.iban, status: 'pending_confirmation', registeredBy: 'machine' } },
       ]);
       expect(JSON.stringify(notices)).not.toContain(iban.slice(4, 23));
     });
 
     it('a default change: one entry naming the previous default, masked; the subscriber is notified', async () => {
-      const before = (await list(alice, 'sbr_alice')).json;
+      const before = (await list(alice, DEMO_IDS.subscribers.alice)).json;
       const other = before.find((i: Body) => i.iban === frIban(504));
-      expect(before.find((i: Body) => i.isDefault).id).toBe('pib_alice_debit');
-      const answer = await makeDefault(alice, 'sbr_alice', frIban(504), { 'x-request-id': 'req-payout-42' });
+      expect(before.find((i: Body) => i.isDefault).id).toBe(DEMO_IDS.payoutIbans.aliceDebit);
+      const answer = await makeDefault(alice, DEMO_IDS.subscribers.alice, frIban(504), { 'x-request-id': 'req-payout-42' });
       expect(answer.status).toBe(200);
       const rows = await auditOf('iban.made_default', other.id);
       expect(rows.at(-1)).toEqual({
-        actor_kind: 'subscriber', actor_id: 'usr_alice', target_type: 'payout_iban', target_id: other.id, request_id: 'req-payout-42',
-        details: { subscriberId: 'sbr_alice', iban: other.iban.slice(0, 4) + ' **** **** **** **** ***' + other.iban.slice(23, 24) + ' ' + other.iban.slice(24), previousDefault: { id: 'pib_alice_debit', iban: IBAN_MASKED } },
+        actor_kind: 'subscriber', actor_id: DEMO_IDS.users.alice, target_type: 'payout_iban', target_id: other.id, request_id: 'req-payout-42',
+        details: { subscriberId: DEMO_IDS.subscribers.alice, iban: other.iban.slice(0, 4) + ' **** **** **** **** ***' + other.iban.slice(23, 24) + ' ' + other.iban.slice(24), previousDefault: { id: DEMO_IDS.payoutIbans.aliceDebit, iban: IBAN_MASKED } },
       });
       const notices = await noticesOf('payout_iban_default_changed', other.id);
-      expect(notices.at(-1)).toEqual({ recipient_user_id: 'usr_alice', channel: 'email', payload: { to: 'alice@demo.test', subscriberId: 'sbr_alice', payoutIbanId: other.id, iban: rows.at(-1)!.details.iban } });
+      expect(notices.at(-1)).toEqual({ recipient_user_id: DEMO_IDS.users.alice, channel: 'email', payload: { to: 'alice@demo.test', subscriberId: DEMO_IDS.subscribers.alice, payoutIbanId: other.id, iban: rows.at(-1)!.details.iban } });
     });
 
     it('every step of a confirmation is recorded and told to the subscriber: registered, confirmed, proof accepted, made default', async () => {
-      const answer = await register(broker, 'sbr_bob', { iban: frIban(1300), holderName: 'Bob Durand' });
-      await confirmWithCode(server, broker, 'sbr_bob', answer.json.id);
-      await acceptIbanProof(server, backoffice, 'sbr_bob', answer.json.id, broker);
-      await makeDefault(bob, 'sbr_bob', answer.json.id);
+      const answer = await register(broker, DEMO_IDS.subscribers.bob, { iban: frIban(1300), holderName: 'Bob Durand' });
+      await confirmWithCode(server, broker, DEMO_IDS.subscribers.bob, answer.json.id);
+      await acceptIbanProof(server, backoffice, DEMO_IDS.subscribers.bob, answer.json.id, broker);
+      await makeDefault(bob, DEMO_IDS.subscribers.bob, answer.json.id);
       const actions = await server.db.query<{ action: string; actor_kind: string }>("select action, actor_kind from audit_log where target_id = $1 order by id", [answer.json.id]);
       expect(actions.map((a) => `${a.action} ${a.actor_kind}`)).toEqual([
         'iban.registered broker', 'iban.confirmation_code_sent broker', 'iban.confirmed_by_subscriber broker', 'iban.proof_accepted backoffice', 'iban.made_default subscriber',
       ]);
       const sent = await server.db.query<{ template: string; recipient_user_id: string }>("select template, recipient_user_id from notification_outbox where payload->>'payoutIbanId' = $1 order by id", [answer.json.id]);
       expect(sent.map((n) => `${n.template} ${n.recipient_user_id}`)).toEqual([
-        'payout_iban_registered usr_bob', 'payout_iban_confirmation_code usr_bob', 'payout_iban_status_changed usr_bob', 'payout_iban_status_changed usr_bob', 'payout_iban_default_changed usr_bob',
+        `payout_iban_registered ${DEMO_IDS.users.bob}`, `payout_iban_confirmation_code ${DEMO_IDS.users.bob}`, `payout_iban_status_changed ${DEMO_IDS.users.bob}`, `payout_iban_status_changed ${DEMO_IDS.users.bob}`, `payout_iban_default_changed ${DEMO_IDS.users.bob}`,
       ]);
     });
 
@@ -788,11 +789,11 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       const audits = () => count("select count(*)::int as n from audit_log where action like 'iban.%'");
       const notices = () => count("select count(*)::int as n from notification_outbox where template like 'payout_iban_%'");
       const before = [await audits(), await notices()];
-      await register(bob, 'sbr_alice', { iban: frIban(1100), holderName: 'Mallory' });
-      await register(alice, 'sbr_alice', { iban: IBAN, holderName: 'Alice Martin' });
-      await register(alice, 'sbr_alice', { iban: IBAN_BAD_CHECKSUM, holderName: 'Alice Martin' });
-      await makeDefault(bob, 'sbr_alice', IBAN_DE);
-      await makeDefault(alice, 'sbr_alice', frIban(1101));
+      await register(bob, DEMO_IDS.subscribers.alice, { iban: frIban(1100), holderName: 'Mallory' });
+      await register(alice, DEMO_IDS.subscribers.alice, { iban: IBAN, holderName: 'Alice Martin' });
+      await register(alice, DEMO_IDS.subscribers.alice, { iban: IBAN_BAD_CHECKSUM, holderName: 'Alice Martin' });
+      await makeDefault(bob, DEMO_IDS.subscribers.alice, IBAN_DE);
+      await makeDefault(alice, DEMO_IDS.subscribers.alice, frIban(1101));
       expect([await audits(), await notices()]).toEqual(before);
     });
   });

@@ -7,6 +7,7 @@ import { PAYMENTS_SECRET, paymentsEvent } from '../support/surrender-fixtures';
 import { expectRestInvalid } from '../support/invalid';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { restReason } from '../support/errors';
+import { DEMO_IDS, UUID_V7 } from '../support/ids';
 
 /**
  * A policy's money end to end: the ledger written at issue, at surrender payment and at withdrawal, and
@@ -61,7 +62,7 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
    */
   async function signed(initialPayment = 300_000): Promise<{ subscriptionId: string; policyId: string; compartmentId: string }> {
     await setClock(new Date(server.clock.now().getTime() + 6 * 60_000).toISOString());
-    const draft = await post(as.alice, '/v1/subscription/subscribers/sbr_alice/subscriptions', subscriptionBody('ins_alice', { initialPayment: eur(initialPayment) }));
+    const draft = await post(as.alice, `/v1/subscription/subscribers/${DEMO_IDS.subscribers.alice}/subscriptions`, subscriptionBody(DEMO_IDS.insurees.alice, { initialPayment: eur(initialPayment) }));
     expectStatus(draft, 201, 'draft');
     const id = draft.json.id;
     expectStatus(await post(as.alice, `${sub(id)}/documents`), 201, 'documents');
@@ -109,8 +110,8 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
       // 2 % of 1,000.10 EUR is 20.002 EUR: 20.00 EUR of fee, 980.10 EUR invested (floats and a floor gave 980.09).
       const { policyId, compartmentId } = await signed(100_010);
       expect(await ledger(policyId)).toEqual([
-        { kind: 'premium', amount: 100_010, compartment_id: compartmentId, cause_type: 'subscription', cause_id: expect.stringMatching(/^sbs_/) },
-        { kind: 'entry_fee', amount: -2_000, compartment_id: compartmentId, cause_type: 'subscription', cause_id: expect.stringMatching(/^sbs_/) },
+        { kind: 'premium', amount: 100_010, compartment_id: compartmentId, cause_type: 'subscription', cause_id: expect.stringMatching(UUID_V7) },
+        { kind: 'entry_fee', amount: -2_000, compartment_id: compartmentId, cause_type: 'subscription', cause_id: expect.stringMatching(UUID_V7) },
       ]);
       const [compartment] = await server.db.query<{ value: number }>('select value from compartments where id = $1', [compartmentId]);
       expect(Number(compartment.value)).toBe(98_010);
@@ -120,16 +121,16 @@ describe.each(EACH_DATABASE)('policy money over REST on %s', (_name, database) =
     });
 
     it('the demo policies carry consistent ledgers: premiums and their entry fees per compartment', async () => {
-      const av = await money('pol_alice_av');
+      const av = await money(DEMO_IDS.policies.aliceAv);
       expect(av.money).toMatchObject({ premiumsPaid: eur(1_250_000), entryFees: { amount: 25_000 }, paidOut: { amount: 0 }, netInvested: { amount: 1_225_000 } });
-      const per = await money('pol_alice_per');
+      const per = await money(DEMO_IDS.policies.alicePer);
       // 1 % entry fee on each of 8,000.00, 3,400.00 and 4,000.00 EUR.
       expect(per.money).toMatchObject({ premiumsPaid: eur(1_540_000), entryFees: { amount: 15_400 }, paidOut: { amount: 0 }, netInvested: { amount: 1_524_600 } });
       // The initial payment went into C1 at issue; C2 and C3 received later payments.
       expect(per.movements.filter((m: { kind: string }) => m.kind === 'premium').map((m: { compartmentId: string; causeType: string; amount: { amount: number } }) => [m.compartmentId, m.causeType, m.amount.amount])).toEqual([
-        ['cmp_alice_per_c1', 'subscription', 800_000],
-        ['cmp_alice_per_c2', 'payment', 340_000],
-        ['cmp_alice_per_c3', 'payment', 400_000],
+        [DEMO_IDS.compartments.alicePerC1, 'subscription', 800_000],
+        [DEMO_IDS.compartments.alicePerC2, 'payment', 340_000],
+        [DEMO_IDS.compartments.alicePerC3, 'payment', 400_000],
       ]);
     });
 

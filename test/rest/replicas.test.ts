@@ -4,6 +4,7 @@ import { silentLogger } from '../../http/logger';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, unauthorizedBody } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
+import { DEMO_IDS } from '../support/ids';
 
 /** Waits for `check` to hold (a notification crossing to another replica takes a few milliseconds). */
 async function eventually(check: () => Promise<boolean>, attempts = 40): Promise<boolean> {
@@ -46,7 +47,7 @@ describe.each(EACH_DATABASE)('two replicas on one %s database', (name, database)
     expect((await meOnB(token)).status).toBe(200);
     // Cut every LISTEN connection, then revoke behind the replicas' backs (no notification reaches them).
     await a.db.query(`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen %' and pid <> pg_backend_pid()`);
-    await a.db.query(`update sessions set revoked_at = now() where user_id = 'usr_bob' and revoked_at is null`);
+    await a.db.query(`update sessions set revoked_at = now() where user_id = '${DEMO_IDS.users.bob}' and revoked_at is null`);
     expect(await eventually(async () => (await meOnB(token)).status === 401)).toBe(true);
   });
 });

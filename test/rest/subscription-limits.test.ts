@@ -5,6 +5,7 @@ import { tinyPng } from '../support/files';
 import { call, gql, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { addressSource, sameInsureeBody, subscriberBody, subscriptionBody } from '../support/subscription-inputs';
+import { DEMO_IDS } from '../support/ids';
 
 /** Limits on a subscription: supporting documents, one-time code requests, and who reads the e-signature link. */
 describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
@@ -105,7 +106,7 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
   });
 
   it('the e-signature link goes to the subscriber only: the broker who asks sees the signature without it; the subscriber reads it and gets it by e-mail', async () => {
-    const id = await ready('broker', { subscriberId: 'sbr_alice', insureeId: 'ins_alice' });
+    const id = await ready('broker', { subscriberId: DEMO_IDS.subscribers.alice, insureeId: DEMO_IDS.insurees.alice });
     const requested = ok(await post('broker', `${sub(id)}/signing`, { method: 'esign' }));
     expect(requested.json).toMatchObject({ method: 'esign', status: 'pending', signingUrl: null });
     expect((await get('broker', `${sub(id)}/signing`)).json.signature).toMatchObject({ id: requested.json.id, signingUrl: null });
@@ -116,7 +117,7 @@ describe.each(EACH_DATABASE)('subscription limits on %s', (_name, database) => {
       "select recipient_user_id, channel, payload from notification_outbox where template = 'signature_link' and payload->>'signatureId' = $1",
       [requested.json.id],
     );
-    expect(mails).toEqual([{ recipient_user_id: 'usr_alice', channel: 'email', payload: expect.objectContaining({ to: 'alice@demo.test', signingUrl: mine }) }]);
+    expect(mails).toEqual([{ recipient_user_id: DEMO_IDS.users.alice, channel: 'email', payload: expect.objectContaining({ to: 'alice@demo.test', signingUrl: mine }) }]);
     const graphql = await gql(server.url, `{ subscription(id: "${id}") { signature { id signingUrl } } }`, { token: tokens.broker });
     expect(graphql.json.data.subscription.signature).toEqual({ id: requested.json.id, signingUrl: null });
   });

@@ -8,6 +8,7 @@ import { tinyPng } from '../support/files';
 import { expectRestInvalid } from '../support/invalid';
 import { MAX_UPLOAD_BYTES as MAX_SUPPORTING_BYTES } from '../../domain/shared/uploaded-file';
 import { restReason } from '../support/errors';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 // ---- helper builders: valid inputs as a REST client sends them (camelCase) ---------------------------
 
@@ -178,7 +179,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       expect(answer.json.map((d: Body) => d.kind).sort()).toEqual(['general_terms', 'key_information', 'subscription_form']);
       for (const doc of answer.json) {
         expect(doc).toEqual({
-          id: expect.stringMatching(/^doc_/),
+          id: expect.stringMatching(UUID_V7),
           kind: doc.kind,
           title: expect.any(String),
           fileName: expect.stringMatching(/\.pdf$/),
@@ -238,7 +239,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
     it('an unknown document id is 404 DOCUMENT_NOT_FOUND; a document of another subscription too', async () => {
       const id = await documentsReady();
       const other = await documentsReady();
-      expectNotFound(await download(alice, id, 'doc_does_not_exist'), 'DOCUMENT_NOT_FOUND');
+      expectNotFound(await download(alice, id, testId('doc_does_not_exist')), 'DOCUMENT_NOT_FOUND');
       const otherDoc = (await listDocuments(alice, other)).json.documents[0].id;
       expectNotFound(await download(alice, id, otherDoc), 'DOCUMENT_NOT_FOUND');
     });
@@ -248,7 +249,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const docId = (await listDocuments(alice, id)).json.documents[0].id;
       const list = await listDocuments(bob, id);
       expectNotFound(list, 'SUBSCRIPTION_NOT_FOUND');
-      expect(list.json).toEqual((await listDocuments(bob, 'sbs_does_not_exist')).json);
+      expect(list.json).toEqual((await listDocuments(bob, testId('sbs_does_not_exist'))).json);
       const file = await download(bob, id, docId);
       expectNotFound(file, 'SUBSCRIPTION_NOT_FOUND');
       expect(file.headers.get('content-type')).toMatch(/^application\/json/);
@@ -271,7 +272,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const answer = await upload(alice, id, { kind: 'identity_proof', fileName: 'passport.pdf', contentType: 'application/pdf', contentBase64: contractPdf.toString('base64') });
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^doc_/),
+        id: expect.stringMatching(UUID_V7),
         kind: 'identity_proof',
         title: expect.any(String),
         fileName: 'passport.pdf',
@@ -390,7 +391,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const requested = await requestSignature(alice, id, 'esign');
       expect(requested.status).toBe(201);
       expect(requested.json).toEqual({
-        id: expect.stringMatching(/^sig_/),
+        id: expect.stringMatching(UUID_V7),
         method: 'esign',
         status: 'pending',
         signingUrl: expect.any(String),
@@ -430,10 +431,10 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       expect(iso(subscription.json.signedAt)).toBe(signedAt);
       expect(new Date(subscription.json.withdrawalDeadline).getTime()).toBeGreaterThan(new Date(signedAt).getTime() + 29 * 86_400_000);
       expect(subscription.json.policy).toEqual({
-        id: expect.stringMatching(/^pol_/),
+        id: expect.stringMatching(UUID_V7),
         status: 'active',
         issuedAt: expect.stringMatching(ISO_INSTANT),
-        compartments: [{ id: expect.stringMatching(/^cmp_/), code: 'MAIN', status: 'active', value: { amount: INVESTED, currency: 'EUR' } }],
+        compartments: [{ id: expect.stringMatching(UUID_V7), code: 'MAIN', status: 'active', value: { amount: INVESTED, currency: 'EUR' } }],
       });
       expect(subscription.json.history.map((h: Body) => [h.fromStatus, h.toStatus])).toEqual([
         [null, 'draft'],
@@ -459,7 +460,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
 
     it('a PER is issued with its initial compartment C1, less its own 1% entry fee', async () => {
       const id = await created(
-        post(`/v1/subscription/subscribers/${aliceSubscriberId}/subscriptions`, alice, subscriptionBody(aliceInsureeId, { productId: 'prd_per_demo', initialPayment: { amount: 80_000, currency: 'EUR' }, scheduledPayment: null })),
+        post(`/v1/subscription/subscribers/${aliceSubscriberId}/subscriptions`, alice, subscriptionBody(aliceInsureeId, { productId: DEMO_IDS.products.per, initialPayment: { amount: 80_000, currency: 'EUR' }, scheduledPayment: null })),
       );
       expect((await generate(alice, id)).status).toBe(201);
       const signature = await esignRequested(id);
@@ -600,11 +601,11 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const id = await documentsReady();
       const requested = await requestSignature(alice, id, 'otp');
       expect(requested.status).toBe(201);
-      expect(requested.json).toMatchObject({ id: expect.stringMatching(/^sig_/), method: 'otp', status: 'pending', signingUrl: null, otpAttemptsLeft: 5, completedAt: null });
+      expect(requested.json).toMatchObject({ id: expect.stringMatching(UUID_V7), method: 'otp', status: 'pending', signingUrl: null, otpAttemptsLeft: 5, completedAt: null });
       expect(iso(requested.json.otpExpiresAt)).toBe(new Date(server.clock.now().getTime() + 600_000).toISOString());
       const sent = await otpSent(requested.json.id);
       expect(sent.code).toMatch(/^\d{6}$/);
-      expect(sent).toMatchObject({ channel: 'sms', recipient_user_id: 'usr_alice' });
+      expect(sent).toMatchObject({ channel: 'sms', recipient_user_id: DEMO_IDS.users.alice });
       // The code is never shown by the API.
       expect((await getSignature(alice, id)).text).not.toContain(sent.code);
 
@@ -811,7 +812,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const id = await documentsReady();
       const signature = await esignRequested(id);
       expect((await esignWebhook('signature.completed', signature.id)).status).toBe(200);
-      expect(await auditOf('subscription.request_signature', id)).toEqual([expect.objectContaining({ actor_kind: 'subscriber', actor_id: 'usr_alice' })]);
+      expect(await auditOf('subscription.request_signature', id)).toEqual([expect.objectContaining({ actor_kind: 'subscriber', actor_id: DEMO_IDS.users.alice })]);
       expect(await auditOf('subscription.complete_signature', id)).toEqual([
         expect.objectContaining({ actor_kind: 'system', actor_id: 'esign', details: { from: 'signing', to: 'signed' } }),
       ]);
@@ -821,7 +822,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const requestId = answer.headers.get('x-request-id');
       expect(requestId).toBeTruthy();
       expect(await auditOf('subscription.withdraw', id)).toEqual([
-        { actor_kind: 'subscriber', actor_id: 'usr_alice', request_id: requestId, details: { from: 'signed', to: 'withdrawn' } },
+        { actor_kind: 'subscriber', actor_id: DEMO_IDS.users.alice, request_id: requestId, details: { from: 'signed', to: 'withdrawn' } },
       ]);
     });
 
@@ -832,7 +833,7 @@ describe.each(EACH_DATABASE)('REST subscription signing and withdrawal on %s', (
       const answer = await confirmOtp(alice, id, code);
       expect(answer.status).toBe(200);
       expect(await auditOf('subscription.complete_signature', id)).toEqual([
-        expect.objectContaining({ actor_kind: 'subscriber', actor_id: 'usr_alice', request_id: answer.headers.get('x-request-id') }),
+        expect.objectContaining({ actor_kind: 'subscriber', actor_id: DEMO_IDS.users.alice, request_id: answer.headers.get('x-request-id') }),
       ]);
     });
 

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { addressSource, FUND, IBAN, IBAN_MASKED, SERIAL, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
 import { expectRestInvalid } from '../support/invalid';
 import { restReason } from '../support/errors';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 // ---- helper builders: valid inputs as a REST client sends them (camelCase) ---------------------------
 
@@ -90,7 +91,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
   /** Inserts a login of `kind`, with the demo password, for `distributorId`. */
   async function insertUser(kind: 'subscriber' | 'broker', distributorId: string): Promise<string> {
-    const id = `usr_${randomBytes(6).toString('hex')}`;
+    const id = testId(`usr_${randomBytes(6).toString('hex')}`);
     const email = `${id}@other.test`;
     await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [
       id, email, kind, await hashPassword(DEMO_PASSWORD), distributorId, server.clock.now(),
@@ -110,8 +111,8 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     if (grant.status !== 200) throw new Error(`client token: ${grant.status} ${grant.text}`);
     machine = { authorization: `Bearer ${grant.json.access_token}`, 'x-client-certificate-serial': SERIAL };
 
-    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', ['dst_other', 'Other Courtage', server.clock.now()]);
-    otherBroker = await bearer(await insertUser('broker', 'dst_other'));
+    await server.db.query('insert into distributors (id, name, created_at) values ($1, $2, $3)', [testId('dst_other'), 'Other Courtage', server.clock.now()]);
+    otherBroker = await bearer(await insertUser('broker', testId('dst_other')));
 
     aliceCreated = await createSubscriber(alice);
     aliceSubscriberId = aliceCreated.json?.id;
@@ -124,7 +125,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('a subscriber login creates its own profile: 201, every field in camelCase', async () => {
       expect(aliceCreated.status).toBe(201);
       expect(aliceCreated.json).toEqual({
-        id: expect.stringMatching(/^sbr_/),
+        id: expect.stringMatching(UUID_V7),
         civility: 'MME',
         firstName: 'Alice',
         lastName: 'Martin',
@@ -144,17 +145,17 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     });
 
     it('a second profile for the same login is 409 SUBSCRIBER_PROFILE_ALREADY_EXISTS and creates nothing', async () => {
-      const before = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
+      const before = await server.db.query<{ n: number }>(`select count(*)::int as n from subscribers where user_id = '${DEMO_IDS.users.alice}'`);
       const again = await createSubscriber(alice, subscriberBody({ firstName: 'Alicia' }));
       expect(again.status).toBe(409);
       expect(again.json.errors).toEqual([expect.objectContaining({ code: 'conflict', message: expect.any(String), reason: 'SUBSCRIBER_PROFILE_ALREADY_EXISTS' })]);
-      const after = await server.db.query<{ n: number }>("select count(*)::int as n from subscribers where user_id = 'usr_alice'");
+      const after = await server.db.query<{ n: number }>(`select count(*)::int as n from subscribers where user_id = '${DEMO_IDS.users.alice}'`);
       expect(after[0].n).toBe(before[0].n);
       expect(after[0].n).toBe(1);
     });
 
     it('concurrent first profiles of one login: one 201, the others 409, never a 500 and never two profiles', async () => {
-      const email = await insertUser('subscriber', 'dst_demo');
+      const email = await insertUser('subscriber', DEMO_IDS.distributor);
       const carol = await bearer(email);
       const answers = await Promise.all(Array.from({ length: 4 }, () => createSubscriber(carol, subscriberBody({ firstName: 'Carol' }))));
       const [user] = await server.db.query<{ id: string }>('select id from users where email = $1', [email]);
@@ -168,7 +169,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('the broker creates subscribers for its distributor (201) and reaches them', async () => {
       const answer = await createSubscriber(broker, subscriberBody({ firstName: 'Bernard', email: 'bernard@example.com' }));
       expect(answer.status).toBe(201);
-      expect(answer.json).toMatchObject({ id: expect.stringMatching(/^sbr_/), firstName: 'Bernard' });
+      expect(answer.json).toMatchObject({ id: expect.stringMatching(UUID_V7), firstName: 'Bernard' });
       // A broker may create several.
       expect((await createSubscriber(broker, subscriberBody({ firstName: 'Berthe' }))).status).toBe(201);
       const read = await getSubscriber(broker, answer.json.id);
@@ -189,23 +190,23 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(plain.status).toBe(201);
       expect((await getSubscriber(backoffice, plain.json.id)).status).toBe(200);
       expect((await getSubscriber(broker, plain.json.id)).status).toBe(404);
-      const forDemo = await createSubscriber(backoffice, subscriberBody({ firstName: 'Gisèle', distributorId: 'dst_demo' }));
+      const forDemo = await createSubscriber(backoffice, subscriberBody({ firstName: 'Gisèle', distributorId: DEMO_IDS.distributor }));
       expect(forDemo.status).toBe(201);
       expect((await getSubscriber(broker, forDemo.json.id)).status).toBe(200);
       expect((await getSubscriber(otherBroker, forDemo.json.id)).status).toBe(404);
     });
 
     it('back-office naming a distributor that does not exist: 400 on distributor_id, not a 500', async () => {
-      const answer = await createSubscriber(backoffice, subscriberBody({ distributorId: 'dst_nope' }));
+      const answer = await createSubscriber(backoffice, subscriberBody({ distributorId: testId('dst_nope') }));
       expect({ status: answer.status, code: answer.json.errors[0].code, field: answer.json.errors[0].field }).toEqual({ status: 400, code: 'parameter_invalid', field: 'distributorId' });
     });
 
     it('only back-office may choose the distributor', async () => {
       for (const caller of [broker, machine, otherBroker]) {
-        expectRestInvalid(await createSubscriber(caller, subscriberBody({ distributorId: 'dst_other' })), ['distributorId NOT_ALLOWED_FOR_ROLE']);
+        expectRestInvalid(await createSubscriber(caller, subscriberBody({ distributorId: testId('dst_other') })), ['distributorId NOT_ALLOWED_FOR_ROLE']);
       }
-      const carol = await bearer(await insertUser('subscriber', 'dst_demo'));
-      expectRestInvalid(await createSubscriber(carol, subscriberBody({ distributorId: 'dst_other' })), ['distributorId NOT_ALLOWED_FOR_ROLE']);
+      const carol = await bearer(await insertUser('subscriber', DEMO_IDS.distributor));
+      expectRestInvalid(await createSubscriber(carol, subscriberBody({ distributorId: testId('dst_other') })), ['distributorId NOT_ALLOWED_FOR_ROLE']);
     });
 
     describe('validation: 400 invalid_request naming each offending field', () => {
@@ -243,7 +244,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       });
 
       it('an unknown body property, top-level or nested, is refused by name (no mass assignment)', async () => {
-        expectRestInvalid(await createSubscriber(broker, subscriberBody({ user_id: 'usr_bob' })), ['user_id UNKNOWN_FIELD']);
+        expectRestInvalid(await createSubscriber(broker, subscriberBody({ user_id: DEMO_IDS.users.bob })), ['user_id UNKNOWN_FIELD']);
         expectRestInvalid(await createSubscriber(broker, subscriberBody({ address: { ...subscriberBody().address, region: 'IDF' } })), ['address.region UNKNOWN_FIELD']);
       });
 
@@ -269,7 +270,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const answer = await createInsuree(alice, sameInsureeBody(aliceSubscriberId));
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^ins_/),
+        id: expect.stringMatching(UUID_V7),
         subscriberId: aliceSubscriberId,
         sameAsSubscriber: true,
         civility: 'MME',
@@ -284,7 +285,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const answer = await createInsuree(alice, otherInsureeBody(aliceSubscriberId));
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^ins_/),
+        id: expect.stringMatching(UUID_V7),
         subscriberId: aliceSubscriberId,
         sameAsSubscriber: false,
         civility: 'M',
@@ -319,18 +320,18 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const answer = await draft();
       expect(answer.status).toBe(201);
       expect(answer.json).toEqual({
-        id: expect.stringMatching(/^sbs_/),
+        id: expect.stringMatching(UUID_V7),
         status: 'draft',
         subscriber: { id: subscriberId, firstName: 'Alice', lastName: 'Martin' },
         insuree: { id: insureeId, sameAsSubscriber: true, firstName: 'Alice', lastName: 'Martin', birthDate: '1985-04-12' },
-        product: { id: 'prd_av_demo', kind: 'assurance_vie', name: 'Démo Vie' },
+        product: { id: DEMO_IDS.products.av, kind: 'assurance_vie', name: 'Démo Vie' },
         initialPayment: { amount: 150_000, currency: 'EUR' },
         scheduledPayment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
         allocation: [
           { isin: FUND.euro, basisPoints: 6_000 },
           { isin: FUND.equity, basisPoints: 4_000 },
         ],
-        beneficiaryClause: { standardClauseId: 'clause_spouse_children', text: expect.stringMatching(/^Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS/) },
+        beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.spouseChildren, text: expect.stringMatching(/^Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS/) },
         debitIban: IBAN_MASKED,
         debitHolder: 'Alice Martin',
         signedAt: null,
@@ -407,7 +408,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       });
 
       it('an insuree outside the product ages: the PER requires 18-70, the insuree is 10', async () => {
-        const per = { productId: 'prd_per_demo', allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] };
+        const per = { productId: DEMO_IDS.products.per, allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] };
         expectRestInvalid(await draft(per, childInsureeId), ['insureeId INSUREE_UNDER_AGE']);
         // The same child may be insured on the assurance-vie (0-85).
         expect((await draft({}, childInsureeId)).status).toBe(201);
@@ -415,11 +416,11 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
 
       it('an insuree over the maximum age', async () => {
         const senior = await created(createInsuree(broker, otherInsureeBody(subscriberId, { firstName: 'Marcel', birthDate: dateAgo(71) })));
-        expectRestInvalid(await draft({ productId: 'prd_per_demo', allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] }, senior), ['insureeId INSUREE_OVER_AGE']);
+        expectRestInvalid(await draft({ productId: DEMO_IDS.products.per, allocation: [{ isin: FUND.euro, basisPoints: 10_000 }] }, senior), ['insureeId INSUREE_OVER_AGE']);
       });
 
       it('an unknown product', async () => {
-        expectRestInvalid(await draft({ productId: 'prd_nope' }), ['productId UNKNOWN_PRODUCT']);
+        expectRestInvalid(await draft({ productId: testId('prd_nope') }), ['productId UNKNOWN_PRODUCT']);
       });
 
       it('a fund the product does not offer (the bond fund is not in the PER)', async () => {
@@ -427,22 +428,22 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           { isin: FUND.euro, basisPoints: 5_000 },
           { isin: FUND.bonds, basisPoints: 5_000 },
         ];
-        expectRestInvalid(await draft({ productId: 'prd_per_demo', allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
+        expectRestInvalid(await draft({ productId: DEMO_IDS.products.per, allocation }), ['allocation.1.isin FUND_NOT_IN_PRODUCT']);
       });
 
       it('both or neither beneficiary clause kinds', async () => {
-        expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: 'clause_heirs', customClause: 'Mon frère' } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
+        expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.heirs, customClause: 'Mon frère' } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
         expectRestInvalid(await draft({ beneficiaryClause: {} }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
         expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: null, customClause: null } }), ['beneficiaryClause EXACTLY_ONE_CLAUSE_REQUIRED']);
       });
 
       it('an unknown standard clause', async () => {
-        expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: 'clause_nope' } }), ['beneficiaryClause.standardClauseId UNKNOWN_STANDARD_CLAUSE']);
+        expectRestInvalid(await draft({ beneficiaryClause: { standardClauseId: testId('clause_nope') } }), ['beneficiaryClause.standardClauseId UNKNOWN_STANDARD_CLAUSE']);
       });
 
       it('an insuree of another subscriber answers like one that does not exist', async () => {
         const foreign = await draft({}, aliceInsureeId);
-        const missing = await draft({}, 'ins_does_not_exist');
+        const missing = await draft({}, testId('ins_does_not_exist'));
         expectRestInvalid(foreign, ['insureeId UNKNOWN_INSUREE']);
         expect(foreign.json).toEqual(missing.json);
       });
@@ -490,7 +491,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
         status: 'draft',
         subscriber: { id: aliceSubscriberId, firstName: 'Alice', lastName: 'Martin' },
         insuree: { id: aliceInsureeId, sameAsSubscriber: true },
-        product: { id: 'prd_av_demo', kind: 'assurance_vie' },
+        product: { id: DEMO_IDS.products.av, kind: 'assurance_vie' },
         initialPayment: { amount: 150_000, currency: 'EUR' },
         scheduledPayment: { amount: { amount: 10_000, currency: 'EUR' }, frequency: 'monthly' },
         allocation: [
@@ -515,14 +516,14 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
   describe('object-level access (BOLA): someone else’s record is 404, like a missing one', () => {
     it("bob gets 404 on alice's subscriber, identical to a subscriber that does not exist", async () => {
       const foreign = await getSubscriber(bob, aliceSubscriberId);
-      const missing = await getSubscriber(bob, 'sbr_does_not_exist');
+      const missing = await getSubscriber(bob, testId('sbr_does_not_exist'));
       expectNotFound(foreign, 'SUBSCRIBER_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
     });
 
     it("bob gets 404 on alice's subscription, identical to a subscription that does not exist", async () => {
       const foreign = await getSubscription(bob, aliceSubscriptionId);
-      const missing = await getSubscription(bob, 'sbs_does_not_exist');
+      const missing = await getSubscription(bob, testId('sbs_does_not_exist'));
       expectNotFound(foreign, 'SUBSCRIPTION_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
     });
@@ -531,7 +532,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const count = async () => (await server.db.query<{ n: number }>('select count(*)::int as n from insurees where subscriber_id = $1', [aliceSubscriberId]))[0].n;
       const before = await count();
       const foreign = await createInsuree(bob, otherInsureeBody(aliceSubscriberId));
-      const missing = await createInsuree(bob, otherInsureeBody('sbr_does_not_exist'));
+      const missing = await createInsuree(bob, otherInsureeBody(testId('sbr_does_not_exist')));
       expectNotFound(foreign, 'SUBSCRIBER_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
       expect(await count()).toBe(before);
@@ -541,7 +542,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const count = async () => (await server.db.query<{ n: number }>('select count(*)::int as n from subscriptions where subscriber_id = $1', [aliceSubscriberId]))[0].n;
       const before = await count();
       const foreign = await createSubscription(bob, aliceSubscriberId, subscriptionBody(aliceInsureeId));
-      const missing = await createSubscription(bob, 'sbr_does_not_exist', subscriptionBody(aliceInsureeId));
+      const missing = await createSubscription(bob, testId('sbr_does_not_exist'), subscriptionBody(aliceInsureeId));
       expectNotFound(foreign, 'SUBSCRIBER_NOT_FOUND');
       expect(foreign.json).toEqual(missing.json);
       expect(await count()).toBe(before);
@@ -558,7 +559,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       const demo = await journey(broker, subscriberBody({ firstName: 'Denise' }));
       const foreignSubscriber = await getSubscriber(otherBroker, demo.subscriberId);
       expectNotFound(foreignSubscriber, 'SUBSCRIBER_NOT_FOUND');
-      expect(foreignSubscriber.json).toEqual((await getSubscriber(otherBroker, 'sbr_does_not_exist')).json);
+      expect(foreignSubscriber.json).toEqual((await getSubscriber(otherBroker, testId('sbr_does_not_exist'))).json);
       expectNotFound(await getSubscription(otherBroker, demo.subscriptionId), 'SUBSCRIPTION_NOT_FOUND');
       expectNotFound(await getSubscription(otherBroker, aliceSubscriptionId), 'SUBSCRIPTION_NOT_FOUND');
       expectNotFound(await createInsuree(otherBroker, sameInsureeBody(demo.subscriberId)), 'SUBSCRIBER_NOT_FOUND');
@@ -597,9 +598,9 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it.each([
       ['POST', '/v1/subscription/subscribers'],
       ['POST', '/v1/subscription/insurees'],
-      ['POST', '/v1/subscription/subscribers/sbr_x/subscriptions'],
-      ['GET', '/v1/subscription/subscribers/sbr_x'],
-      ['GET', '/v1/subscription/subscriptions/sbs_x'],
+      ['POST', `/v1/subscription/subscribers/${testId('sbr_x')}/subscriptions`],
+      ['GET', `/v1/subscription/subscribers/${testId('sbr_x')}`],
+      ['GET', `/v1/subscription/subscriptions/${testId('sbs_x')}`],
       ['GET', '/v1/subscription/products'],
       ['GET', '/v1/subscription/standard-clauses'],
     ])('%s %s without a token: 401 NO_SESSION, even with a malformed body', async (method, path) => {
@@ -721,7 +722,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       ]) {
         const rows = await auditOf(action, id);
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ actor_kind: 'subscriber', actor_id: 'usr_alice', request_id: expect.any(String) });
+        expect(rows[0]).toMatchObject({ actor_kind: 'subscriber', actor_id: DEMO_IDS.users.alice, request_id: expect.any(String) });
         expect(JSON.stringify(rows[0].details)).not.toContain('30006000011234567890');
       }
     });
@@ -748,7 +749,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       expect(answer.status).toBe(200);
       expect(answer.json).toEqual([
         {
-          id: 'prd_av_demo',
+          id: DEMO_IDS.products.av,
           kind: 'assurance_vie',
           name: 'Démo Vie',
           currency: 'EUR',
@@ -761,7 +762,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
           funds: expect.any(Array),
         },
         {
-          id: 'prd_per_demo',
+          id: DEMO_IDS.products.per,
           kind: 'per',
           name: 'Démo Retraite PER',
           currency: 'EUR',
@@ -784,8 +785,8 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
     it('GET /v1/subscription/standard-clauses lists the published clauses', async () => {
       const answer = await get('/v1/subscription/standard-clauses', machine);
       expect(answer.status).toBe(200);
-      expect(answer.json.map((c: { id: string }) => c.id).sort()).toEqual(['clause_children', 'clause_heirs', 'clause_spouse_children']);
-      expect(answer.json).toContainEqual({ id: 'clause_heirs', title: 'Héritiers', text: 'Mes héritiers.' });
+      expect(answer.json.map((c: { id: string }) => c.id).sort()).toEqual([DEMO_IDS.standardClauses.children, DEMO_IDS.standardClauses.heirs, DEMO_IDS.standardClauses.spouseChildren]);
+      expect(answer.json).toContainEqual({ id: DEMO_IDS.standardClauses.heirs, title: 'Héritiers', text: 'Mes héritiers.' });
       for (const clause of answer.json) expect(Object.keys(clause).sort()).toEqual(['id', 'text', 'title']);
     });
   });

@@ -20,6 +20,7 @@ import { acceptIbanProof, confirmWithCode } from '../support/payout-fixtures';
 import { DemoPortfolioStore } from '../../store/demo-store';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { restReason } from '../support/errors';
+import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   const get = (caller: Caller, path: string) => call(`${server.url}${path}`, { headers: caller });
   /** Uploads (as `who`) and back-office accepts one proof of every document the declaration needs. */
   const completeFile = async (declaration: { id: string; requiredDocuments: Array<{ item: string }> }, who: Caller = as.alice) => {
-    for (const { item } of declaration.requiredDocuments) await acceptedEvidence(server, who, as.backoffice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declaration.id, item });
+    for (const { item } of declaration.requiredDocuments) await acceptedEvidence(server, who, as.backoffice, DEMO_IDS.subscribers.alice, { kind: 'early_release_proof', subjectId: declaration.id, item });
   };
   const declaredCount = async (policyId: string) => Number((await server.db.query<{ n: number }>('select count(*)::int as n from surrender_declarations where policy_id = $1', [policyId]))[0].n);
 
@@ -77,7 +78,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(100_000), requestedAt: parisToday(server.clock), reason: 'client-request' });
       expect(declared.status).toBe(201);
       expect(declared.json).toEqual({
-        id: expect.stringMatching(/^sur_/),
+        id: expect.stringMatching(UUID_V7),
         policyId: policyId,
         kind: 'partial',
         compartmentId: compartments.MAIN,
@@ -109,12 +110,12 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const audit = await auditOf(server, declared.json.id);
       expect(audit).toEqual([
         {
-          action: 'surrender.partial_declared', actor_kind: 'subscriber', actor_id: 'usr_alice', request_id: expect.stringMatching(/^req_/),
+          action: 'surrender.partial_declared', actor_kind: 'subscriber', actor_id: DEMO_IDS.users.alice, request_id: expect.stringMatching(/^req_/),
           details: expect.objectContaining({ policyId, compartmentId: compartments.MAIN, compartmentCode: 'MAIN', amount: 60_000, currency: 'EUR', payoutIban: DEMO_IBAN_MASKED }),
         },
       ]);
       const notifications = await notificationsOf(server, declared.json.id);
-      expect(notifications).toEqual([{ recipient_user_id: 'usr_alice', template: 'surrender_declared', payload: expect.objectContaining({ kind: 'partial', amount: 60_000, payoutIban: DEMO_IBAN_MASKED }) }]);
+      expect(notifications).toEqual([{ recipient_user_id: DEMO_IDS.users.alice, template: 'surrender_declared', payload: expect.objectContaining({ kind: 'partial', amount: 60_000, payoutIban: DEMO_IBAN_MASKED }) }]);
       expect(JSON.stringify([audit, notifications, declared.json])).not.toContain(DEMO_IBAN);
     });
 
@@ -190,14 +191,14 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expect(await compartmentRow(server, compartments.MAIN)).toEqual({ status: 'active', value: 1_087_450 });
       expect(await policyStatus(server, policyId)).toBe('active');
       expect((await auditOf(server, declared.json.id)).map((a) => [a.action, a.actor_kind, a.actor_id])).toEqual([
-        ['surrender.partial_declared', 'subscriber', 'usr_alice'],
+        ['surrender.partial_declared', 'subscriber', DEMO_IDS.users.alice],
         ['surrender.processing', 'system', 'payments'],
         ['surrender.paid', 'system', 'payments'],
       ]);
       expect((await notificationsOf(server, declared.json.id)).map((n) => [n.recipient_user_id, n.template])).toEqual([
-        ['usr_alice', 'surrender_declared'],
-        ['usr_alice', 'surrender_processing'],
-        ['usr_alice', 'surrender_paid'],
+        [DEMO_IDS.users.alice, 'surrender_declared'],
+        [DEMO_IDS.users.alice, 'surrender_processing'],
+        [DEMO_IDS.users.alice, 'surrender_paid'],
       ]);
     });
 
@@ -557,7 +558,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
       const path = (id: string) => `${partialPath(policyId, compartments.C3)}/${id}`;
       const declared = (await post(as.alice, partialPath(policyId, compartments.C3), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'death_of_spouse_or_pacs_partner' })).json;
-      const proof = (item?: string) => uploadEvidence(server, as.broker, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item });
+      const proof = (item?: string) => uploadEvidence(server, as.broker, DEMO_IDS.subscribers.alice, { kind: 'early_release_proof', subjectId: declared.id, item });
       expectError(await proof(), 400, 'parameter_invalid', 'DOCUMENT_ITEM_REQUIRED', 'item');
       expectRule(await proof('purchase_agreement_or_deed'), 'DOCUMENT_ITEM_NOT_REQUIRED_FOR_CASE', 'item');
 
@@ -577,20 +578,20 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         server.clock.set(new Date(start.getTime() + 40 * 24 * 3600_000));
         const backoffice = { authorization: `Bearer ${(await login(server.url, 'backoffice@demo.test', newAddress())).token}` };
         const alice = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', newAddress())).token}` };
-        const again = await uploadEvidence(server, alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item: 'marriage_or_pacs_certificate' });
+        const again = await uploadEvidence(server, alice, DEMO_IDS.subscribers.alice, { kind: 'early_release_proof', subjectId: declared.id, item: 'marriage_or_pacs_certificate' });
         expect((await reviewEvidence(server, backoffice, again.json.id, 'accept')).status).toBe(200);
         const complete = (await get(alice, path(declared.id))).json;
         expect(complete).toMatchObject({ status: 'received', requestedAt: declared.requestedAt, paymentDueBy: surrenderPaymentDueBy(server.clock.now()).toISOString() });
         expect(complete.requiredDocuments.map((d: { status: string }) => d.status)).toEqual(['accepted', 'accepted']);
         expect(complete.history.at(-1)).toEqual({ at: server.clock.now().toISOString(), fromStatus: 'awaiting_documents', toStatus: 'received', actorKind: 'backoffice', note: 'supporting documents accepted' });
         expect((await notificationsOf(server, declared.id)).map((n) => [n.recipient_user_id, n.template, n.payload.dueBy ?? n.payload.reason ?? null])).toEqual([
-          ['usr_alice', 'surrender_declared', null],
-          ['usr_alice', 'surrender_document_refused', 'illegible'],
-          ['usr_alice', 'surrender_documents_complete', complete.paymentDueBy],
+          [DEMO_IDS.users.alice, 'surrender_declared', null],
+          [DEMO_IDS.users.alice, 'surrender_document_refused', 'illegible'],
+          [DEMO_IDS.users.alice, 'surrender_documents_complete', complete.paymentDueBy],
         ]);
         expect((await auditOf(server, declared.id)).map((a) => [a.action, a.actor_kind])).toEqual([['surrender.partial_declared', 'subscriber'], ['surrender.documents_complete', 'backoffice']]);
         // Complete: no more proofs, and now the provider's events apply.
-        expectError(await uploadEvidence(server, alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item: 'death_certificate' }), 409, 'conflict', 'SURRENDER_NOT_AWAITING_DOCUMENTS');
+        expectError(await uploadEvidence(server, alice, DEMO_IDS.subscribers.alice, { kind: 'early_release_proof', subjectId: declared.id, item: 'death_certificate' }), 409, 'conflict', 'SURRENDER_NOT_AWAITING_DOCUMENTS');
         expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.id })).status).toBe(200);
         expect((await get(alice, path(declared.id))).json).toMatchObject({ status: 'paid', paidAmount: eur(60_000) });
         expect(await compartmentRow(server, compartments.C3)).toEqual({ status: 'active', value: 421_900 - 60_000 });
@@ -602,7 +603,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     it('the last two proofs accepted at the same time complete the file exactly once', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
       const declared = (await post(as.alice, partialPath(policyId, compartments.C1), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_spouse_or_pacs_partner' })).json;
-      const proofs = await Promise.all(declared.requiredDocuments.map(({ item }: { item: string }) => uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.id, item })));
+      const proofs = await Promise.all(declared.requiredDocuments.map(({ item }: { item: string }) => uploadEvidence(server, as.alice, DEMO_IDS.subscribers.alice, { kind: 'early_release_proof', subjectId: declared.id, item })));
       const reviews = await Promise.all(proofs.map((p) => reviewEvidence(server, as.backoffice, p.json.id, 'accept')));
       expect(reviews.map((r) => r.status)).toEqual([200, 200]);
       const read = (await get(as.alice, `${partialPath(policyId, compartments.C1)}/${declared.id}`)).json;
@@ -627,7 +628,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       expectRule(await post(as.alice, totalPath(policyId), { earlyReleaseCase: 'over_indebtedness' }), 'EARLY_RELEASE_ONLY_FOR_PER', 'earlyReleaseCase');
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expect(declared.json).toMatchObject({ status: 'received', paymentDueBy: expect.stringMatching(ISO_INSTANT), requiredDocuments: [] });
-      expect((await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'early_release_proof', subjectId: declared.json.id, item: 'over_indebtedness_decision' })).json.errors[0]).toMatchObject({ reason: 'NOT_AN_EARLY_RELEASE_DECLARATION' });
+      expect((await uploadEvidence(server, as.alice, DEMO_IDS.subscribers.alice, { kind: 'early_release_proof', subjectId: declared.json.id, item: 'over_indebtedness_decision' })).json.errors[0]).toMatchObject({ reason: 'NOT_AN_EARLY_RELEASE_DECLARATION' });
     });
   });
 
@@ -639,7 +640,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       ['the partner platform, total', 'partner', 'total'],
     ] as const)('%s: 409 ACCEPTED_BENEFICIARY_CONSENT_REQUIRED, and nothing is declared', async (_label, who, kind) => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      await acceptedBeneficiary(server, as.alice, as.backoffice, 'sbr_alice', policyId);
+      await acceptedBeneficiary(server, as.alice, as.backoffice, DEMO_IDS.subscribers.alice, policyId);
       const answer = kind === 'total' ? await post(as[who], totalPath(policyId), {}) : await post(as[who], partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expectError(answer, 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
       expect(await declaredCount(policyId)).toBe(0);
@@ -647,12 +648,12 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('with their consent on file, accepted by back-office, one surrender goes through; the consent is spent', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      const beneficiaryId = await acceptedBeneficiary(server, as.alice, as.backoffice, 'sbr_alice', policyId);
+      const beneficiaryId = await acceptedBeneficiary(server, as.alice, as.backoffice, DEMO_IDS.subscribers.alice, policyId);
       // A consent awaiting review, or naming nobody, is not enough.
-      const pending = await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId, item: beneficiaryId });
+      const pending = await uploadEvidence(server, as.alice, DEMO_IDS.subscribers.alice, { kind: 'beneficiary_consent', subjectId: policyId, item: beneficiaryId });
       expect(pending.status).toBe(201);
       expectError(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 409, 'conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED');
-      expectError(await uploadEvidence(server, as.alice, 'sbr_alice', { kind: 'beneficiary_consent', subjectId: policyId }), 400, 'parameter_invalid', 'CONSENT_MUST_NAME_BENEFICIARY', 'item');
+      expectError(await uploadEvidence(server, as.alice, DEMO_IDS.subscribers.alice, { kind: 'beneficiary_consent', subjectId: policyId }), 400, 'parameter_invalid', 'CONSENT_MUST_NAME_BENEFICIARY', 'item');
       expect((await reviewEvidence(server, as.backoffice, pending.json.id, 'accept')).status).toBe(200);
 
       const declared = await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
@@ -665,23 +666,23 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
   describe('payout IBAN', () => {
     it('an unknown payout_iban_id is a 422 naming the field, and nothing is declared', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
-      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), payoutIbanId: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
-      expectRule(await post(as.alice, totalPath(policyId), { payoutIbanId: 'iban_not_mine' }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
+      expectRule(await post(as.alice, partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock), payoutIbanId: testId('iban_not_mine') }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
+      expectRule(await post(as.alice, totalPath(policyId), { payoutIbanId: testId('iban_not_mine') }), 'PAYOUT_IBAN_NOT_FOUND', 'payoutIbanId');
       expect(await declaredCount(policyId)).toBe(0);
     });
 
     /** A subscriber of the demo distributor with an issued assurance-vie and no pay-out IBAN at all. */
     async function policyWithoutPayoutIban(): Promise<{ subscriberId: string; policyId: string; compartmentId: string }> {
       const id = randomBytes(5).toString('hex');
-      const subscriberId = `sbr_${id}`;
+      const subscriberId = testId(`sbr_${id}`);
       const at = server.clock.now();
-      await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [`usr_${id}`, `${id}@demo.test`, 'subscriber', 'x', 'dst_demo', at]);
+      await server.db.query('insert into users (id, email, kind, password_hash, distributor_id, created_at) values ($1, $2, $3, $4, $5, $6)', [testId(`usr_${id}`), `${id}@demo.test`, 'subscriber', 'x', DEMO_IDS.distributor, at]);
       await server.db.transaction(async (tx) => {
         const store = new DemoPortfolioStore();
-        await store.insertSubscriber(tx, { id: subscriberId, userId: `usr_${id}`, distributorId: 'dst_demo', firstName: 'Chloé', lastName: 'Roux', birthDate: '1980-02-02', email: `${id}@demo.test`, phone: '+33600000000', at });
-        await store.insertPolicy(tx, { subscriberId, subscriptionId: `sbs_${id}`, policyId: `pol_${id}`, productId: 'prd_av_demo', signedAt: new Date('2025-01-15T10:00:00Z'), initialPayment: 1_000_000, compartments: [{ id: `cmp_${id}`, code: 'MAIN', value: 1_287_450 }] }, DEMO_IBAN, 'Chloé Roux', new Date('2025-02-14T23:00:00Z'));
+        await store.insertSubscriber(tx, { id: subscriberId, userId: testId(`usr_${id}`), distributorId: DEMO_IDS.distributor, firstName: 'Chloé', lastName: 'Roux', birthDate: '1980-02-02', email: `${id}@demo.test`, phone: '+33600000000', at });
+        await store.insertPolicy(tx, { subscriberId, subscriptionId: testId(`sbs_${id}`), policyId: testId(`pol_${id}`), productId: DEMO_IDS.products.av, signedAt: new Date('2025-01-15T10:00:00Z'), initialPayment: 1_000_000, compartments: [{ id: testId(`cmp_${id}`), code: 'MAIN', value: 1_287_450 }] }, DEMO_IBAN, 'Chloé Roux', new Date('2025-02-14T23:00:00Z'));
       });
-      return { subscriberId, policyId: `pol_${id}`, compartmentId: `cmp_${id}` };
+      return { subscriberId, policyId: testId(`pol_${id}`), compartmentId: testId(`cmp_${id}`) };
     }
 
     it('no confirmed pay-out IBAN: 422 NO_CONFIRMED_PAYOUT_IBAN, never a silent fallback to the debit IBAN', async () => {
@@ -697,20 +698,20 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
     it('redirected money: a broker’s IBAN in another holder’s name cannot be made the default nor paid to until the subscriber confirmed it, its proof was accepted and back-office approved the holder', async () => {
       const { policyId, compartments } = await freshPolicy(server, 'alice', 'per');
-      const registered = await post(as.broker, '/v1/pay-out/subscribers/sbr_alice/ibans', { iban: 'FR1420041010050500013M02606', holderName: 'Mallory Marchand' });
+      const registered = await post(as.broker, `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: 'FR1420041010050500013M02606', holderName: 'Mallory Marchand' });
       expect(registered.status).toBe(201);
       const ibanId = registered.json.id;
-      const makeDefault = (who: 'broker' | 'partner') => call(`${server.url}/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/make-default`, { method: 'PATCH', headers: as[who] });
+      const makeDefault = (who: 'broker' | 'partner') => call(`${server.url}/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans/${ibanId}/make-default`, { method: 'PATCH', headers: as[who] });
       for (const who of ['broker', 'partner'] as const) expectError(await makeDefault(who), 403, 'forbidden', 'INSUFFICIENT_ROLES');
       const earlyRelease = { amount: scaledEur(100_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'over_indebtedness', payoutIbanId: ibanId };
       expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payoutIbanId');
       // The subscriber confirms it and a RIB proof is accepted: still another holder, so still not payable.
-      expect((await confirmWithCode(server, as.broker, 'sbr_alice', ibanId)).status).toBe(200);
-      await acceptIbanProof(server, as.backoffice, 'sbr_alice', ibanId);
+      expect((await confirmWithCode(server, as.broker, DEMO_IDS.subscribers.alice, ibanId)).status).toBe(200);
+      await acceptIbanProof(server, as.backoffice, DEMO_IDS.subscribers.alice, ibanId);
       expectRule(await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease), 'PAYOUT_IBAN_NOT_CONFIRMED', 'payoutIbanId');
       expect(await declaredCount(policyId)).toBe(0);
       // Back-office approves the holder (a co-holder on the proof): now it is usable.
-      const approved = await post(as.backoffice, `/v1/pay-out/subscribers/sbr_alice/ibans/${ibanId}/review`, { decision: 'approve' });
+      const approved = await post(as.backoffice, `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans/${ibanId}/review`, { decision: 'approve' });
       expect(approved.json).toMatchObject({ status: 'confirmed' });
       const declared = await post(as.broker, partialPath(policyId, compartments.C1), earlyRelease);
       expect(declared.status).toBe(201);
@@ -722,7 +723,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
 
   describe('payments webhook events that cannot apply', () => {
     it('an unknown declaration is a 422 and is not recorded, so a corrected retry is processed', async () => {
-      const answer = await paymentsEvent(server, 'surrender.paid', { declaration_id: 'sur_unknown' });
+      const answer = await paymentsEvent(server, 'surrender.paid', { declaration_id: testId('sur_unknown') });
       expectRule(answer, 'UNKNOWN_SURRENDER_DECLARATION');
     });
 
@@ -744,13 +745,13 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const declared = await post(as[who], partialPath(policyId, compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) });
       expect(declared.status).toBe(201);
       expect(declared.json).toMatchObject({ declaredBy: kind, payoutIban: DEMO_IBAN_MASKED });
-      expect((await notificationsOf(server, declared.json.id)).map((n) => [n.recipient_user_id, n.template, n.payload.declaredBy])).toEqual([['usr_alice', 'surrender_declared', kind]]);
+      expect((await notificationsOf(server, declared.json.id)).map((n) => [n.recipient_user_id, n.template, n.payload.declaredBy])).toEqual([[DEMO_IDS.users.alice, 'surrender_declared', kind]]);
       expect((await auditOf(server, declared.json.id))[0]).toMatchObject({ action: 'surrender.partial_declared', actor_kind: kind });
       expect((await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`)).status).toBe(200);
     });
 
     it('nobody without a session: 401 before anything else', async () => {
-      const answer = await call(`${server.url}${totalPath('pol_alice_av')}`, { method: 'POST', json: {} });
+      const answer = await call(`${server.url}${totalPath(DEMO_IDS.policies.aliceAv)}`, { method: 'POST', json: {} });
       expect(answer.status).toBe(401);
       expect(answer.json.errors[0].message).toBe('NO_SESSION');
     });
@@ -760,7 +761,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
     it('on B’s policy, as for a policy that does not exist, and nothing is written', async () => {
       const bobs = await freshPolicy(server, 'bob', 'av');
       expectNotFound(await post(as.alice, totalPath(bobs.policyId), {}), 'POLICY_NOT_FOUND');
-      expectNotFound(await post(as.alice, totalPath('pol_nobody'), {}), 'POLICY_NOT_FOUND');
+      expectNotFound(await post(as.alice, totalPath(testId('pol_nobody')), {}), 'POLICY_NOT_FOUND');
       expectNotFound(await post(as.alice, partialPath(bobs.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 'POLICY_NOT_FOUND');
       expect(await declaredCount(bobs.policyId)).toBe(0);
     });
@@ -769,7 +770,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
       const alices = await freshPolicy(server, 'alice', 'av');
       const bobs = await freshPolicy(server, 'bob', 'av');
       expectError(await post(as.alice, partialPath(alices.policyId, bobs.compartments.MAIN), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 404, 'compartment_not_found', 'COMPARTMENT_NOT_FOUND');
-      expectError(await post(as.alice, partialPath(alices.policyId, 'cmp_nobody'), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 404, 'compartment_not_found', 'COMPARTMENT_NOT_FOUND');
+      expectError(await post(as.alice, partialPath(alices.policyId, testId('cmp_nobody')), { amount: scaledEur(60_000), requestedAt: parisToday(server.clock) }), 404, 'compartment_not_found', 'COMPARTMENT_NOT_FOUND');
     });
 
     it('on B’s declarations, read directly or through A’s own policy and compartment', async () => {

@@ -6,6 +6,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { messageIsReason, restReason } from '../support/errors';
+import { testId } from '../support/ids';
 
 /** A fresh `whsec_` secret (24 random bytes, base64). */
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -165,7 +166,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
     it('answers 400 INVALID_CHARACTERS, not 500, for a signed event carrying NUL or a lone surrogate', async () => {
       const cases: Array<[string, string]> = [
         ['{"type":"surrender.paid","data":{"declaration_id":"sur_\\u0000x"}}', 'data.declaration_id'],
-        ['{"type":"surrender.rejected","data":{"declaration_id":"sur_x","reason":"\\ud800"}}', 'data.reason'],
+        [`{"type":"surrender.rejected","data":{"declaration_id":"${testId('sur_x')}","reason":"\\ud800"}}`, 'data.reason'],
         ['{"type":"surrender.paid\\u0000","data":{}}', 'type'],
       ];
       for (const [body, field] of cases) {

@@ -4,6 +4,7 @@ import { ManualClock } from '../../domain/shared/clock';
 import { AuditStore } from '../../store/audit-store';
 import type { Db } from '../../store/db';
 import { EACH_DATABASE } from '../support/databases';
+import { DEMO_IDS } from '../support/ids';
 
 const newTarget = () => `sub_${randomBytes(6).toString('hex')}`;
 
@@ -40,7 +41,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
   describe('AuditTrail.record and history', () => {
     it('round-trips who, what, when, the request id and the details, in order', async () => {
       const target = newTarget();
-      const viewer = { id: 'usr_alice', kind: 'subscriber' as const, email: 'alice@demo.test', clientId: null, distributorId: 'dst_demo', sessionId: 'ses_1' };
+      const viewer = { id: DEMO_IDS.users.alice, kind: 'subscriber' as const, email: 'alice@demo.test', clientId: null, distributorId: DEMO_IDS.distributor, sessionId: 'ses_1' };
       await db.transaction(async (tx) => {
         await audit.record(tx, {
           actor: viewer,
@@ -57,7 +58,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const [created, signed] = history;
       expect(created).toMatchObject({
         actorKind: 'subscriber',
-        actorId: 'usr_alice',
+        actorId: DEMO_IDS.users.alice,
         action: 'subscription.created',
         targetType: 'subscription',
         targetId: target,

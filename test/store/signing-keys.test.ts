@@ -4,6 +4,7 @@ import type { Db } from '../../store/db';
 import { HousekeepingStore } from '../../store/housekeeping-store';
 import { SigningKeyStore } from '../../store/signing-key-store';
 import { EACH_DATABASE } from '../support/databases';
+import { testId } from '../support/ids';
 
 const TTL = 900;
 
@@ -22,7 +23,7 @@ describe.each(EACH_DATABASE)('retired signing keys on %s', (_name, database) => 
     const ring = new KeyRing(new SigningKeyStore(db), clock, { issuer: 'iss', audience: 'aud', maxTokenSeconds: TTL });
     await ring.init();
     const [first] = await rows();
-    const token = await ring.sign({ sub: 'usr_a', sid: 'ses_a', jti: 'jti_a' }, new Date(clock.now().getTime() + TTL * 1000));
+    const token = await ring.sign({ sub: testId('usr_a'), sid: 'ses_a', jti: 'jti_a' }, new Date(clock.now().getTime() + TTL * 1000));
     clock.advance(60_000);
     const second = await ring.rotate();
 

@@ -1,3 +1,4 @@
+import { DEMO_IDS } from './ids';
 /** Valid subscription-journey inputs as a REST client sends them (camelCase, as GraphQL), shared by the tests. */
 
 export const IBAN = 'FR7630006000011234567890189';
@@ -31,14 +32,14 @@ export const sameInsureeBody = (subscriberId: string): Body => ({ subscriberId: 
 export function subscriptionBody(insureeId: string, overrides: Body = {}): Body {
   return {
     insureeId: insureeId,
-    productId: 'prd_av_demo',
+    productId: DEMO_IDS.products.av,
     initialPayment: { amount: 150_000, currency: 'EUR' },
     scheduledPayment: { amount: 10_000, currency: 'EUR', frequency: 'monthly' },
     allocation: [
       { isin: FUND.euro, basisPoints: 6_000 },
       { isin: FUND.equity, basisPoints: 4_000 },
     ],
-    beneficiaryClause: { standardClauseId: 'clause_spouse_children' },
+    beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.spouseChildren },
     debitIban: IBAN,
     debitHolder: 'Alice Martin',
     ...overrides,

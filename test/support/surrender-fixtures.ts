@@ -4,6 +4,7 @@ import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { DemoPortfolioStore } from '../../store/demo-store';
 import { call, type Answer } from './http';
 import type { TestServer } from './server';
+import { DEMO_IDS, testId } from './ids';
 
 /** The demo `payments` webhook secret (README); tests pass it to `startTestServer`. */
 export const PAYMENTS_SECRET = 'whsec_ZGVtby1wYXltZW50cy13ZWJob29rLXNlY3JldC0yMDI2';
@@ -26,14 +27,14 @@ export interface FreshPolicy {
  */
 export async function freshPolicy(server: TestServer, who: 'alice' | 'bob', kind: 'av' | 'per', values: Record<string, number> = kind === 'av' ? { MAIN: 1_287_450 } : { C1: 842_300, C2: 356_120, C3: 421_900 }): Promise<FreshPolicy> {
   const id = unique();
-  const policyId = `pol_${who}_${kind}_${id}`;
-  const compartments = Object.fromEntries(Object.keys(values).map((code) => [code, `cmp_${id}_${code.toLowerCase()}`]));
+  const policyId = testId(`pol_${who}_${kind}_${id}`);
+  const compartments = Object.fromEntries(Object.keys(values).map((code) => [code, testId(`cmp_${id}_${code.toLowerCase()}`)]));
   const signedAt = new Date('2025-01-15T10:00:00Z');
   await server.db.transaction((tx) =>
     new DemoPortfolioStore().insertPolicy(
       tx,
       {
-        subscriberId: `sbr_${who}`, subscriptionId: `sbs_${who}_${id}`, policyId, productId: kind === 'av' ? 'prd_av_demo' : 'prd_per_demo', signedAt, initialPayment: 1_000_000,
+        subscriberId: testId(`sbr_${who}`), subscriptionId: testId(`sbs_${who}_${id}`), policyId, productId: kind === 'av' ? DEMO_IDS.products.av : DEMO_IDS.products.per, signedAt, initialPayment: 1_000_000,
         compartments: Object.entries(values).map(([code, value]) => ({ id: compartments[code], code, value })),
       },
       DEMO_IBAN,

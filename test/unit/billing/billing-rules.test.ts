@@ -1,6 +1,7 @@
 import { commissionOf, issueStatement } from '../../../domain/billing/commission-rules';
 import { endOf, isPeriod, monthsBefore, periodLabel } from '../../../domain/billing/period';
 import { decimal, quote, text } from '../../../domain/billing/statement-csv';
+import { testId } from '../../support/ids';
 
 describe('commissionOf', () => {
   it('rounds half up to the minor unit, exactly, and mirrors clawbacks', () => {
@@ -21,11 +22,11 @@ describe('commissionOf', () => {
   });
 
   it('issues a statement with numbered lines and totals', () => {
-    const issued = issueStatement('usr_b', '2026-10', 'EUR', endOf('2026-10'), [
+    const issued = issueStatement(testId('usr_b'), '2026-10', 'EUR', endOf('2026-10'), [
       { policyId: 'p1', policyLabel: 'A', premium: 10_000, rateBasisPoints: 250 },
       { policyId: 'p2', policyLabel: 'B', premium: 12_345, rateBasisPoints: 300 },
     ]);
-    expect(issued.statement).toMatchObject({ brokerId: 'usr_b', period: '2026-10', premiumTotal: 22_345, commissionTotal: 620, issuedAt: new Date('2026-11-01T00:00:00Z') });
+    expect(issued.statement).toMatchObject({ brokerId: testId('usr_b'), period: '2026-10', premiumTotal: 22_345, commissionTotal: 620, issuedAt: new Date('2026-11-01T00:00:00Z') });
     expect(issued.lines.map((l) => [l.lineNo, l.commission])).toEqual([[1, 250], [2, 370]]);
   });
 });

@@ -1,8 +1,9 @@
 import { defaultDesignation, type Beneficiary, type BeneficiaryInput, type Designation } from '../../../domain/death-settlement/designation';
 import { consentsMissing, designationProblems, nextDesignation } from '../../../domain/death-settlement/designation-rules';
+import { DEMO_IDS, testId } from '../../support/ids';
 
 const TODAY = new Date('2026-06-15T10:00:00Z');
-const NONE = defaultDesignation('pol_1');
+const NONE = defaultDesignation(testId('pol_1'));
 
 function input(firstName: string, rank: number, shareBasisPoints: number, overrides: Partial<BeneficiaryInput> = {}): BeneficiaryInput {
   return { firstName, lastName: 'Petit', birthDate: '1990-05-20', address: { line1: '1 rue Haute', postalCode: '33000', city: 'Bordeaux', country: 'FR' }, rank, shareBasisPoints, ...overrides };
@@ -12,25 +13,25 @@ function beneficiary(id: string, rank: number, share: number, acceptedAt: string
   return { id, firstName: id, lastName: 'Petit', birthDate: '1990-05-20', address: { line1: '1 rue Haute', line2: null, postalCode: '33000', city: 'Bordeaux', country: 'FR' }, rank, shareBasisPoints: share, acceptedAt };
 }
 
-const custom = (beneficiaries: Beneficiary[]): Designation => ({ policyId: 'pol_1', version: 4, kind: 'custom', standardClauseId: null, beneficiaries, updatedAt: TODAY });
+const custom = (beneficiaries: Beneficiary[]): Designation => ({ policyId: testId('pol_1'), version: 4, kind: 'custom', standardClauseId: null, beneficiaries, updatedAt: TODAY });
 
 const check = (designation: Parameters<typeof designationProblems>[0], current: Designation = NONE, clauseExists = true) =>
   designationProblems(designation, { current, clauseExists, today: TODAY }).map((p) => `${p.field} ${p.reason}`);
 
 describe('defaultDesignation', () => {
   it('is the first published standard clause at version 0', () => {
-    expect(defaultDesignation('pol_9')).toEqual({ policyId: 'pol_9', version: 0, kind: 'standard', standardClauseId: 'clause_spouse_children', beneficiaries: [], updatedAt: null });
+    expect(defaultDesignation(testId('pol_9'))).toEqual({ policyId: testId('pol_9'), version: 0, kind: 'standard', standardClauseId: DEMO_IDS.standardClauses.spouseChildren, beneficiaries: [], updatedAt: null });
   });
 });
 
 describe('designationProblems', () => {
   it('accepts a published standard clause', () => {
-    expect(check({ standardClauseId: 'clause_heirs' })).toEqual([]);
+    expect(check({ standardClauseId: DEMO_IDS.standardClauses.heirs })).toEqual([]);
   });
 
   it('refuses an unknown clause, both kinds at once, or neither', () => {
-    expect(check({ standardClauseId: 'clause_x' }, NONE, false)).toEqual(['standardClauseId UNKNOWN_STANDARD_CLAUSE']);
-    expect(check({ standardClauseId: 'clause_heirs', beneficiaries: [input('A', 1, 10_000)] })).toEqual(['standardClauseId EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES']);
+    expect(check({ standardClauseId: testId('clause_x') }, NONE, false)).toEqual(['standardClauseId UNKNOWN_STANDARD_CLAUSE']);
+    expect(check({ standardClauseId: DEMO_IDS.standardClauses.heirs, beneficiaries: [input('A', 1, 10_000)] })).toEqual(['standardClauseId EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES']);
     expect(check({})).toEqual(['standardClauseId EXACTLY_ONE_OF_STANDARD_CLAUSE_OR_BENEFICIARIES']);
     expect(check({ beneficiaries: [] })).toEqual(['beneficiaries AT_LEAST_ONE_BENEFICIARY_REQUIRED']);
     expect(check({ beneficiaries: Array.from({ length: 21 }, (_, i) => input(`P${i}`, 1, 1)) })).toEqual(['beneficiaries TOO_MANY_BENEFICIARIES']);
@@ -106,22 +107,22 @@ describe('designationProblems', () => {
   });
 
   it('an id must name a beneficiary of the current designation, once', () => {
-    const current = custom([beneficiary('bnf_a', 1, 10_000)]);
-    expect(check({ beneficiaries: [input('A', 1, 5_000, { id: 'bnf_a' }), input('B', 1, 5_000, { id: 'bnf_a' })] }, current)).toEqual(['beneficiaries.1.id BENEFICIARY_LISTED_TWICE']);
-    expect(check({ beneficiaries: [input('A', 1, 10_000, { id: 'bnf_zz' })] }, current)).toEqual(['beneficiaries.0.id UNKNOWN_BENEFICIARY']);
+    const current = custom([beneficiary(testId('bnf_a'), 1, 10_000)]);
+    expect(check({ beneficiaries: [input('A', 1, 5_000, { id: testId('bnf_a') }), input('B', 1, 5_000, { id: testId('bnf_a') })] }, current)).toEqual(['beneficiaries.1.id BENEFICIARY_LISTED_TWICE']);
+    expect(check({ beneficiaries: [input('A', 1, 10_000, { id: testId('bnf_zz') })] }, current)).toEqual(['beneficiaries.0.id UNKNOWN_BENEFICIARY']);
   });
 
   it('consents come from accepted beneficiaries of the current designation, once each, each with its own document', () => {
-    const current = custom([beneficiary('bnf_a', 1, 5_000, '2025-01-01'), beneficiary('bnf_b', 1, 5_000)]);
+    const current = custom([beneficiary(testId('bnf_a'), 1, 5_000, '2025-01-01'), beneficiary(testId('bnf_b'), 1, 5_000)]);
     expect(
       check(
         {
-          standardClauseId: 'clause_heirs',
+          standardClauseId: DEMO_IDS.standardClauses.heirs,
           consents: [
-            { beneficiaryId: 'bnf_a', evidenceId: 'evd_1' },
-            { beneficiaryId: 'bnf_a', evidenceId: 'evd_2' },
-            { beneficiaryId: 'bnf_b', evidenceId: 'evd_3' },
-            { beneficiaryId: 'bnf_zz', evidenceId: 'evd_3' },
+            { beneficiaryId: testId('bnf_a'), evidenceId: testId('evd_1') },
+            { beneficiaryId: testId('bnf_a'), evidenceId: testId('evd_2') },
+            { beneficiaryId: testId('bnf_b'), evidenceId: testId('evd_3') },
+            { beneficiaryId: testId('bnf_zz'), evidenceId: testId('evd_3') },
           ],
         },
         current,
@@ -132,7 +133,7 @@ describe('designationProblems', () => {
 
 describe('nextDesignation', () => {
   it('a standard clause has no beneficiaries', () => {
-    expect(nextDesignation({ standardClauseId: 'clause_heirs' }, NONE, () => 'bnf_new', TODAY)).toEqual({ policyId: 'pol_1', kind: 'standard', standardClauseId: 'clause_heirs', beneficiaries: [], updatedAt: TODAY });
+    expect(nextDesignation({ standardClauseId: DEMO_IDS.standardClauses.heirs }, NONE, () => testId('bnf_new'), TODAY)).toEqual({ policyId: testId('pol_1'), kind: 'standard', standardClauseId: DEMO_IDS.standardClauses.heirs, beneficiaries: [], updatedAt: TODAY });
   });
 
   it('keeps ids that were sent (and their recorded acceptance), gives new people one, trims, orders by rank (stable within a rank)', () => {
@@ -141,28 +142,28 @@ describe('nextDesignation', () => {
       {
         beneficiaries: [
           input('Zed', 2, 10_000),
-          input(' Ann ', 1, 5_000, { id: 'bnf_a', address: { line1: ' 1 rue Haute ', line2: '  ', postalCode: '33000', city: 'Bordeaux ', country: 'FR' } }),
+          input(' Ann ', 1, 5_000, { id: testId('bnf_a'), address: { line1: ' 1 rue Haute ', line2: '  ', postalCode: '33000', city: 'Bordeaux ', country: 'FR' } }),
           input('Bea', 1, 5_000, { acceptedAt: null, accepted: null }),
         ],
       },
-      custom([beneficiary('bnf_a', 1, 10_000, '2026-01-02')]),
-      () => `bnf_new${++n}`,
+      custom([beneficiary(testId('bnf_a'), 1, 10_000, '2026-01-02')]),
+      () => testId(`bnf_new${++n}`),
       TODAY,
     );
     expect(next.kind).toBe('custom');
     expect(next.beneficiaries.map((b) => [b.id, b.firstName, b.rank, b.acceptedAt])).toEqual([
-      ['bnf_a', 'Ann', 1, '2026-01-02'],
-      ['bnf_new2', 'Bea', 1, null],
-      ['bnf_new1', 'Zed', 2, null],
+      [testId('bnf_a'), 'Ann', 1, '2026-01-02'],
+      [testId('bnf_new2'), 'Bea', 1, null],
+      [testId('bnf_new1'), 'Zed', 2, null],
     ]);
     expect(next.beneficiaries[0].address).toEqual({ line1: '1 rue Haute', line2: null, postalCode: '33000', city: 'Bordeaux', country: 'FR' });
   });
 });
 
 describe('consentsMissing', () => {
-  const accepted = beneficiary('bnf_a', 1, 5_000, '2025-01-01');
-  const other = beneficiary('bnf_b', 1, 5_000);
-  const heir = beneficiary('bnf_c', 2, 10_000);
+  const accepted = beneficiary(testId('bnf_a'), 1, 5_000, '2025-01-01');
+  const other = beneficiary(testId('bnf_b'), 1, 5_000);
+  const heir = beneficiary(testId('bnf_c'), 2, 10_000);
   const current = [accepted, other, heir];
 
   it('nothing is needed while no beneficiary has accepted', () => {
@@ -183,13 +184,13 @@ describe('consentsMissing', () => {
     ['withdrawing their acceptance', [{ ...accepted, acceptedAt: null }, other, heir]],
     ['replacing the clause by a standard one', []],
   ])('%s needs their consent', (_label, next) => {
-    expect(consentsMissing(current, next, [])).toEqual(['bnf_a']);
-    expect(consentsMissing(current, next, [{ beneficiaryId: 'bnf_a' }])).toEqual([]);
+    expect(consentsMissing(current, next, [])).toEqual([testId('bnf_a')]);
+    expect(consentsMissing(current, next, [{ beneficiaryId: testId('bnf_a') }])).toEqual([]);
   });
 
   it('lists every accepted beneficiary that has not consented', () => {
     const second = { ...heir, acceptedAt: '2025-02-02' };
-    expect(consentsMissing([accepted, other, second], [], [{ beneficiaryId: 'bnf_c' }])).toEqual(['bnf_a']);
-    expect(consentsMissing([accepted, other, second], [], [])).toEqual(['bnf_a', 'bnf_c']);
+    expect(consentsMissing([accepted, other, second], [], [{ beneficiaryId: testId('bnf_c') }])).toEqual([testId('bnf_a')]);
+    expect(consentsMissing([accepted, other, second], [], [])).toEqual([testId('bnf_a'), testId('bnf_c')]);
   });
 });

@@ -11,9 +11,10 @@ import {
   type MoneyMovement,
   type MovementKind,
 } from '../../../domain/policy/policy-money';
+import { testId } from '../../support/ids';
 
 const at = new Date('2026-01-10T09:00:00Z');
-const base = { policyId: 'pol_1', compartmentId: 'cmp_1', currency: 'EUR', causeType: 'subscription' as const, causeId: 'sbs_1', at };
+const base = { policyId: testId('pol_1'), compartmentId: testId('cmp_1'), currency: 'EUR', causeType: 'subscription' as const, causeId: testId('sbs_1'), at };
 const line = (kind: MovementKind, sum: number): MoneyMovement => movement(kind, sum, base);
 
 function reasonOf(run: () => unknown): string | undefined {
@@ -53,7 +54,7 @@ describe('premiumMovements', () => {
   it('records the premium in and the entry fee out; the fee and what is invested add up to the premium', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 10_000 }), (premium, bp) => {
-        const { movements, invested } = premiumMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', cause: { type: 'subscription', id: 'sbs_1' }, amount: premium, entryFeeBasisPoints: bp, currency: 'EUR', at });
+        const { movements, invested } = premiumMovements({ policyId: testId('pol_1'), compartmentId: testId('cmp_1'), cause: { type: 'subscription', id: testId('sbs_1') }, amount: premium, entryFeeBasisPoints: bp, currency: 'EUR', at });
         const fee = movements.filter((m) => m.kind === 'entry_fee').reduce((sum, m) => sum - m.amount, 0);
         expect(movements[0]).toMatchObject({ kind: 'premium', amount: premium });
         expect(invested + fee).toBe(premium);
@@ -63,7 +64,7 @@ describe('premiumMovements', () => {
   });
 
   it('a product without entry fee records the premium alone', () => {
-    expect(premiumMovements({ policyId: 'pol_1', compartmentId: 'cmp_1', cause: { type: 'payment', id: 'pay_1' }, amount: 100_000, entryFeeBasisPoints: 0, currency: 'EUR', at }).movements).toEqual([{ ...base, causeType: 'payment', causeId: 'pay_1', kind: 'premium', amount: 100_000 }]);
+    expect(premiumMovements({ policyId: testId('pol_1'), compartmentId: testId('cmp_1'), cause: { type: 'payment', id: testId('pay_1') }, amount: 100_000, entryFeeBasisPoints: 0, currency: 'EUR', at }).movements).toEqual([{ ...base, causeType: 'payment', causeId: testId('pay_1'), kind: 'premium', amount: 100_000 }]);
   });
 });
 
@@ -126,7 +127,7 @@ describe('withdrawalRefund', () => {
 
   it('its movements give the fee back and pay the refund: the ledger balances to zero', () => {
     const money = policyMoney(issued, 'EUR');
-    const after = [...issued, ...withdrawalMovements(money, { policyId: 'pol_1', subscriptionId: 'sbs_1', refundId: 'rfd_1', amount: withdrawalRefund(money, 0), at })];
+    const after = [...issued, ...withdrawalMovements(money, { policyId: testId('pol_1'), subscriptionId: testId('sbs_1'), refundId: testId('rfd_1'), amount: withdrawalRefund(money, 0), at })];
     expect(policyMoney(after, 'EUR')).toMatchObject({ netInvested: 0, entryFees: 0, refunded: 300_000, refundable: 0 });
   });
 });

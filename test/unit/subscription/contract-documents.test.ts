@@ -9,6 +9,7 @@ import {
   type GeneratedDocument,
 } from '../../../domain/subscription/contract-documents';
 import { EACH_DATABASE } from '../../support/databases';
+import { DEMO_IDS } from '../../support/ids';
 
 const NBSP = '\u00a0';
 
@@ -257,9 +258,9 @@ describe.each(EACH_DATABASE)('the standard beneficiary clauses as migrated on %s
     const { db, drop } = await database.open();
     try {
       const clauses = await db.query<{ id: string; title: string; text: string }>('select id, title, text from standard_clauses order by id');
-      expect(clauses.map((c) => c.id)).toEqual(['clause_children', 'clause_heirs', 'clause_spouse_children']);
-      expect(clauses.find((c) => c.id === 'clause_spouse_children')).toEqual({
-        id: 'clause_spouse_children',
+      expect(clauses.map((c) => c.id)).toEqual([DEMO_IDS.standardClauses.children, DEMO_IDS.standardClauses.heirs, DEMO_IDS.standardClauses.spouseChildren]);
+      expect(clauses.find((c) => c.id === DEMO_IDS.standardClauses.spouseChildren)).toEqual({
+        id: DEMO_IDS.standardClauses.spouseChildren,
         title: 'Conjoint, à défaut enfants, à défaut héritiers',
         text: 'Mon conjoint, non divorcé ni séparé de corps, à défaut mon partenaire lié par un PACS, à défaut mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.',
       });

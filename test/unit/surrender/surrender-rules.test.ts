@@ -15,6 +15,7 @@ import {
   type PaymentOutcome,
   type SurrenderStatus,
 } from '../../../domain/surrender/surrender-rules';
+import { testId } from '../../support/ids';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
@@ -96,22 +97,22 @@ describe('surrender rules', () => {
     const total: OpenDeclaration = { kind: 'total', compartmentId: null, amount: 2_000_000 };
 
     it('one open total surrender per policy, and no partial one while it is open: 409 TOTAL_SURRENDER_ALREADY_OPEN', () => {
-      expect(refusal(() => checkNoOpenTotalSurrender([partial('cmp_1', 10), total]))).toEqual({ code: 'conflict', reason: 'TOTAL_SURRENDER_ALREADY_OPEN' });
+      expect(refusal(() => checkNoOpenTotalSurrender([partial(testId('cmp_1'), 10), total]))).toEqual({ code: 'conflict', reason: 'TOTAL_SURRENDER_ALREADY_OPEN' });
     });
 
     it('open partial surrenders do not block another declaration', () => {
-      expect(() => checkNoOpenTotalSurrender([partial('cmp_1', 10), partial('cmp_2', 20)])).not.toThrow();
+      expect(() => checkNoOpenTotalSurrender([partial(testId('cmp_1'), 10), partial(testId('cmp_2'), 20)])).not.toThrow();
       expect(() => checkNoOpenTotalSurrender([])).not.toThrow();
     });
 
     it('no total surrender while a partial one is open: 409 PARTIAL_SURRENDER_OPEN', () => {
-      expect(refusal(() => checkNoOpenPartialSurrender([partial('cmp_1', 10)]))).toEqual({ code: 'conflict', reason: 'PARTIAL_SURRENDER_OPEN' });
+      expect(refusal(() => checkNoOpenPartialSurrender([partial(testId('cmp_1'), 10)]))).toEqual({ code: 'conflict', reason: 'PARTIAL_SURRENDER_OPEN' });
       expect(() => checkNoOpenPartialSurrender([])).not.toThrow();
     });
 
     it('reserve their amounts on their own compartment only', () => {
-      expect(reservedOn('cmp_1', [partial('cmp_1', 10), partial('cmp_2', 20), partial('cmp_1', 5), total])).toBe(15);
-      expect(reservedOn('cmp_3', [partial('cmp_1', 10)])).toBe(0);
+      expect(reservedOn(testId('cmp_1'), [partial(testId('cmp_1'), 10), partial(testId('cmp_2'), 20), partial(testId('cmp_1'), 5), total])).toBe(15);
+      expect(reservedOn(testId('cmp_3'), [partial(testId('cmp_1'), 10)])).toBe(0);
     });
   });
 

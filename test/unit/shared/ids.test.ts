@@ -1,0 +1,40 @@
+// uuids-codemod: skip (sends old-style ids on purpose, to see them refused)
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isUuid, newUuid } from '../../../domain/shared/ids';
+import { DEMO_IDS, UUID_V7 } from '../../support/ids';
+
+describe('resource ids', () => {
+  it('are UUIDv7: version 7, RFC 9562 variant, lowercase, the current time in the first 48 bits', () => {
+    const before = Date.now();
+    const id = newUuid();
+    const after = Date.now();
+    expect(id).toMatch(UUID_V7);
+    const ms = parseInt(id.replaceAll('-', '').slice(0, 12), 16);
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(after + 1);
+  });
+
+  it('made one after another in a process sort in the order they were made, and never repeat', () => {
+    const ids = Array.from({ length: 20_000 }, () => newUuid());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('a client may send any UUID version in the canonical lowercase form; anything else is not an id', () => {
+    for (const id of [newUuid(), randomUUID(), '00000000-0000-0000-0000-000000000000', DEMO_IDS.policies.aliceAv]) expect({ id, ok: isUuid(id) }).toEqual({ id, ok: true });
+    const v4 = randomUUID();
+    for (const id of [v4.toUpperCase(), `{${v4}}`, v4.replaceAll('-', ''), `urn:uuid:${v4}`, ` ${v4}`, `${v4}\n`, 'pol_alice_av', '', v4.slice(0, 35), `${v4}0`]) {
+      expect({ id, ok: isUuid(id) }).toEqual({ id, ok: false });
+    }
+  });
+
+  it('the demo ids are distinct UUIDs, each listed in the README', () => {
+    const all = Object.values(DEMO_IDS).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)));
+    expect(all.every(isUuid)).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    expect(all.filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
+  });
+});
