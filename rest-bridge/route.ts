@@ -13,8 +13,11 @@ export interface Route {
   body?: Array<'json' | 'form'>;
   /** Put the (camel-cased) body under this variable instead of spreading its keys into the variables. */
   bodyVariable?: string;
-  /** The result is a file (`{fileName, contentType, contentBase64}`): sent as bytes with Content-Disposition. */
-  file?: boolean;
+  /**
+   * The result is a file (`{fileName, contentType, contentBase64}`): sent as bytes with Content-Disposition.
+   * `contentTypes`: the media types it can be, for OpenAPI.
+   */
+  file?: { contentTypes: string[] };
   /**
    * Content negotiation into a variable: the `Accept` media type (highest q first) picked from `map`
    * sets variable `name`, unless the query string already set it (`?format=csv` wins over `Accept`).
@@ -31,6 +34,8 @@ export interface Route {
   summary: string;
   /** Send the result's integer version field as a strong `ETag: "<version>"` (optimistic concurrency). */
   etag?: { versionField: string };
+  /** The operation may refuse with 429 and Retry-After (login attempts, one-time codes). */
+  rateLimited?: true;
   /** Pass the version named by `If-Match: "<version>"` as this variable; 428 when the header is missing. */
   ifMatch?: { variable: string; required: true };
 }
