@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import Ajv2020 from 'ajv/dist/2020';
 import type { OpenAPI } from 'openapi-types';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
@@ -11,7 +12,7 @@ import { CATALOG } from '../../errors/catalog';
 import { errorResponseName } from '../../rest-bridge/openapi-errors';
 import { ROUTES } from '../../rest-bridge/routes';
 import { DATABASES, EACH_DATABASE } from '../support/databases';
-import { call, DEMO_PASSWORD } from '../support/http';
+import { call, DEMO_PASSWORD, gql, login } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 
 /**
@@ -233,6 +234,32 @@ describe('GET /v1/openapi.json', () => {
   });
 });
 
+/** Formats the document uses, checked as the server writes them. */
+const FORMATS = {
+  'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+  email: /^[^@\s]+@[^@\s]+$/,
+  uri: /^https?:\/\/\S+$/,
+  binary: /[\s\S]*/,
+};
+
+/** Checks an answer against the schema the document gives for its route and status (JSON Schema 2020-12, as OpenAPI 3.1). */
+function documentedAnswers(doc: Doc) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  for (const [name, pattern] of Object.entries(FORMATS)) ajv.addFormat(name, pattern);
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+  ajv.addSchema({ $id: 'openapi.json', components: doc.components });
+  return (method: string, path: string, answer: { status: number; json: unknown }) => {
+    const route = `${method} ${path} ${answer.status}`;
+    const response = deref(doc, doc.paths[path][method.toLowerCase()].responses[String(answer.status)] ?? {});
+    const ref: string | undefined = response.content?.['application/json']?.schema?.$ref;
+    if (!ref) return { route, problems: ['not documented'] };
+    const validate = ajv.getSchema(`openapi.json${ref}`)!;
+    validate(answer.json);
+    return { route, problems: (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`) };
+  };
+}
+
 /**
  * A client written against the generated types alone: it signs in, lists a subscriber's IBANs and
  * downloads a commission statement as PDF. Ids come from the answers; every field is read through the
@@ -357,6 +384,45 @@ describe('a client generated from the document (openapi-typescript + openapi-fet
       expect(typeof result.statementId).toBe('string');
       // The demo subscriber's debit IBAN becomes her confirmed default pay-out IBAN at issue.
       expect(result.ibans).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'confirmed', isDefault: true })]));
+    });
+
+    it('answers what the document says: each JSON answer validates against its documented schema', async () => {
+      const doc = (await call(`${server.url}/v1/openapi.json`)).json;
+      const conforms = documentedAnswers(doc);
+      const as = async (email: string) => ({ authorization: `Bearer ${(await login(server.url, email)).token}` });
+      const get = async (template: string, params: Record<string, string>, headers: Record<string, string>, status = 200) => {
+        const url = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
+        const answer = await call(`${server.url}${url}`, { headers });
+        expect({ url, status: answer.status }).toEqual({ url, status });
+        expect(conforms('GET', template, answer)).toEqual({ route: `GET ${template} ${status}`, problems: [] });
+        return answer.json;
+      };
+      const signIn = await call(`${server.url}/v1/auth/login`, { method: 'POST', json: { email: 'alice@demo.test', password: DEMO_PASSWORD } });
+      expect(conforms('POST', '/v1/auth/login', signIn)).toEqual({ route: 'POST /v1/auth/login 200', problems: [] });
+
+      const alice = await as('alice@demo.test');
+      const { subscriberId } = await get('/v1/auth/me', {}, alice);
+      const policies = await gql(server.url, '{ policies { edges { node { id } } } }', { token: alice.authorization.slice(7) });
+      const policyId: string = policies.json.data.policies.edges[0].node.id;
+      const ids = { subscriberId, policyId };
+      for (const path of [
+        '/v1/subscription/products',
+        '/v1/subscription/standard-clauses',
+        '/v1/subscription/subscribers/{subscriberId}',
+        '/v1/pay-out/subscribers/{subscriberId}/ibans',
+        '/v1/evidence/subscribers/{subscriberId}/documents',
+        '/v1/death-settlement/policies/{policyId}/beneficiary-designation',
+        '/v1/death-settlement/policies/{policyId}/standard-beneficiary-designations',
+      ]) {
+        await get(path, ids, alice);
+      }
+      const backoffice = await as('backoffice@demo.test');
+      await get('/v1/compartment-lifecycle/policies/{policyId}/compartments', ids, backoffice);
+      await get('/v1/support/requests', {}, backoffice);
+      await get('/v1/billing/commissions', {}, await as('broker@demo.test'));
+      // Errors too: the envelope, whatever the code.
+      await get('/v1/pay-out/subscribers/{subscriberId}/ibans', ids, {}, 401);
+      await get('/v1/billing/commissions', {}, alice, 403);
     });
   });
 });
