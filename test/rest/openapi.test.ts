@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import type { OpenAPI } from 'openapi-types';
-import openapiTS, { astToString } from 'openapi-typescript';
+import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import ts from 'typescript';
 import { CATALOG } from '../../errors/catalog';
 import { errorResponseName } from '../../rest-bridge/openapi-errors';
@@ -57,16 +57,21 @@ function operations(doc: Doc): Array<{ method: string; path: string; operation: 
 
 const deref = (doc: Doc, node: Doc): Doc => (typeof node.$ref === 'string' ? node.$ref.slice(2).split('/').reduce((at: Doc, key: string) => at[key], doc) : node);
 
-describe('GET /v1/openapi.json', () => {
-  let server: TestServer;
-  let doc: Doc;
-  beforeAll(async () => {
-    server = await startTestServer(DATABASES[0]);
+// The document as the server serves it (it does not depend on the database).
+let doc: Doc;
+beforeAll(async () => {
+  const server = await startTestServer(DATABASES[0], { demoData: false });
+  try {
     const answer = await call(`${server.url}/v1/openapi.json`);
     expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     doc = answer.json;
-  });
-  afterAll(() => server?.close());
+  } finally {
+    await server.close();
+  }
+});
+
+describe('GET /v1/openapi.json', () => {
 
   it('is valid under @apidevtools/swagger-parser', async () => {
     await expect(SwaggerParser.validate(structuredClone(doc) as OpenAPI.Document)).resolves.toBeDefined();
@@ -329,14 +334,8 @@ export async function misuse() {
 describe('a client generated from the document (openapi-typescript + openapi-fetch)', () => {
   let dir: string;
   beforeAll(async () => {
-    const server = await startTestServer(DATABASES[0]);
-    try {
-      const doc = (await call(`${server.url}/v1/openapi.json`)).json;
-      dir = mkdtempSync(join(tmpdir(), 'openapi-client-'));
-      writeFileSync(join(dir, 'schema.ts'), astToString(await openapiTS(doc)));
-    } finally {
-      await server.close();
-    }
+    dir = mkdtempSync(join(tmpdir(), 'openapi-client-'));
+    writeFileSync(join(dir, 'schema.ts'), astToString(await openapiTS(doc as OpenAPI3)));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
     writeFileSync(join(dir, 'client.ts'), CLIENT);
     writeFileSync(join(dir, 'misuse.ts'), MISUSE);
@@ -387,7 +386,6 @@ describe('a client generated from the document (openapi-typescript + openapi-fet
     });
 
     it('answers what the document says: each JSON answer validates against its documented schema', async () => {
-      const doc = (await call(`${server.url}/v1/openapi.json`)).json;
       const conforms = documentedAnswers(doc);
       const as = async (email: string) => ({ authorization: `Bearer ${(await login(server.url, email)).token}` });
       const get = async (template: string, params: Record<string, string>, headers: Record<string, string>, status = 200) => {
