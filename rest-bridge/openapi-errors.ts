@@ -26,6 +26,7 @@ export const ERROR_SCHEMAS: Record<string, JsonSchema> = {
       reason: { type: 'string', description: 'Stable upper-case reason within the code, e.g. REQUIRED_FIELD_MISSING.' },
       field: { type: 'string', description: 'The parameter, header or body field at fault (dotted path).' },
       details: { type: 'array', items: { $ref: '#/components/schemas/ErrorDetail' }, description: 'Further problems of the same request.' },
+      requestId: { type: 'string', description: 'For a failure on our side: the id to quote to support.' },
     },
   },
   ErrorDetail: {
