@@ -36,6 +36,9 @@ export const ERROR_SCHEMAS: Record<string, JsonSchema> = {
   },
 };
 
+/** The statuses some catalog code answers with: a status no code has is never documented. */
+export const ERROR_STATUSES: ReadonlySet<number> = new Set(Object.values(CATALOG).map((entry) => entry.status));
+
 /** Headers some error answers carry. */
 const ERROR_HEADERS: Record<number, Record<string, JsonSchema>> = {
   401: { 'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750).', schema: { type: 'string' } } },

@@ -1,6 +1,6 @@
 import { getNamedType, GraphQLNonNull, isEnumType, isNonNullType, type FragmentDefinitionNode, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { PreparedOperation } from './operations';
-import { ERROR_SCHEMAS, errorResponseRef, errorResponses } from './openapi-errors';
+import { ERROR_SCHEMAS, ERROR_STATUSES, errorResponseRef, errorResponses } from './openapi-errors';
 import { pascal, ref, requiredList, SchemaRegistry, type JsonSchema } from './openapi-schemas';
 import type { Route } from './route';
 
@@ -145,8 +145,6 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
 
   paths['/v1/webhooks/{source}'] = { post: webhookOperation() };
   WEBHOOK_ERRORS.forEach((s) => statuses.add(s));
-  // If-Match routes answer 412 and 428 (documented by documentPreconditions).
-  if (routes.some((r) => r.ifMatch)) [412, 428].forEach((s) => statuses.add(s));
 
   const usedTags = [...new Set([...routes.map((r) => r.tag), 'webhooks'])];
   return {
@@ -195,7 +193,7 @@ function errorStatuses(route: Route, operation: PreparedOperation, hasPathParams
   if (route.body) out.push(413, 415);
   if (route.rateLimited) out.push(429);
   out.push(500, 503);
-  return out.sort((a, b) => a - b);
+  return out.filter((status) => ERROR_STATUSES.has(status)).sort((a, b) => a - b);
 }
 
 /**
@@ -221,7 +219,7 @@ function queryValueSchema(type: GraphQLInputType, registry: SchemaRegistry): Jso
   return registry.input(type);
 }
 
-const WEBHOOK_ERRORS = [400, 401, 404, 413, 500, 503];
+const WEBHOOK_ERRORS = [400, 401, 404, 413, 500, 503].filter((status) => ERROR_STATUSES.has(status));
 
 const WEBHOOK_SCHEMAS: Record<string, JsonSchema> = {
   WebhookEvent: {

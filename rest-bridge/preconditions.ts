@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors/app-error';
-import { errorResponseRef } from './openapi-errors';
 import type { Route } from './route';
 
 /**
@@ -42,7 +41,7 @@ interface OpenApiOperation {
   responses: Record<string, Record<string, unknown>>;
 }
 
-/** Adds the `If-Match` header, its 412/428 answers and the `ETag` response header to the generated OpenAPI document. */
+/** Adds the `If-Match` header and the `ETag` response header to the generated OpenAPI document (its 412/428 come with the route's other statuses). */
 export function documentPreconditions<T>(doc: T, routes: readonly Route[]): T {
   const paths = (doc as { paths: Record<string, Record<string, OpenApiOperation>> }).paths;
   for (const route of routes) {
@@ -53,8 +52,6 @@ export function documentPreconditions<T>(doc: T, routes: readonly Route[]): T {
         ...(operation.parameters ?? []),
         { name: 'If-Match', in: 'header', required: true, description: 'The ETag of the version you read, e.g. "3". Missing: 428; no longer current: 412.', schema: { type: 'string' } },
       ];
-      operation.responses['412'] = errorResponseRef(412);
-      operation.responses['428'] = errorResponseRef(428);
     }
     const success = operation.responses[String(route.status)];
     if (route.etag && success) success.headers = { ...(success.headers ?? {}), ETag: { description: 'The version, quoted: send it back in If-Match.', schema: { type: 'string' } } };
