@@ -18,7 +18,8 @@ export type JsonSchema = Record<string, unknown>;
 /** JSON Schema (OpenAPI 3.1) for the scalars our schema uses; others are described strings. */
 const SCALARS: Record<string, JsonSchema> = {
   String: { type: 'string' },
-  ID: { type: 'string' },
+  // Every resource id is a UUID (docs/DOMAIN.md, "Ids").
+  ID: { type: 'string', format: 'uuid' },
   Int: { type: 'integer', format: 'int32' },
   Float: { type: 'number' },
   Boolean: { type: 'boolean' },
