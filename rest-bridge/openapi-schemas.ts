@@ -59,6 +59,11 @@ export class SchemaRegistry {
   private readonly reserved = new Set<string>();
   private readonly inputs = new Set<string>();
 
+  /** Names the document defines by hand (the error envelope): no GraphQL shape may take them. */
+  constructor(handWritten: Iterable<string> = []) {
+    for (const name of handWritten) this.reserved.add(name);
+  }
+
   /** Fragment names (without `Fields`) are kept for the fragment's own shape. */
   reserveFragments(document: DocumentNode): void {
     for (const definition of document.definitions) {
@@ -88,7 +93,7 @@ export class SchemaRegistry {
     if (isInputObjectType(inner)) {
       if (!this.inputs.has(inner.name)) {
         // An input type keeps its GraphQL name; were a response shape to hold it, the document would lie.
-        if (inner.name in this.schemas) throw new Error(`OpenAPI: schema name ${inner.name} is already taken`);
+        if (inner.name in this.schemas || this.reserved.has(inner.name)) throw new Error(`OpenAPI: schema name ${inner.name} is already taken`);
         this.inputs.add(inner.name);
         // Named before its fields are walked, so a recursive input type refers to itself.
         this.schemas[inner.name] = {};

@@ -58,7 +58,7 @@ const TAGS: Record<string, string> = {
 };
 
 export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], operations: Map<string, PreparedOperation>, docsBaseUrl: string): JsonSchema {
-  const registry = new SchemaRegistry();
+  const registry = new SchemaRegistry([...Object.keys(ERROR_SCHEMAS), ...Object.keys(WEBHOOK_SCHEMAS)]);
   for (const operation of operations.values()) registry.reserveFragments(operation.document);
   const operationIds = uniqueOperationIds(routes);
   const statuses = new Set<number>();
