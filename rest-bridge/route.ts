@@ -19,8 +19,11 @@ export interface Route {
    * the GraphQL names as they are.
    */
   wireNames?: Readonly<Record<string, string>>;
-  /** The result is a file (`{fileName, contentType, contentBase64}`): sent as bytes with Content-Disposition. */
-  file?: boolean;
+  /**
+   * The result is a file (`{fileName, contentType, contentBase64}`): sent as bytes with Content-Disposition.
+   * `contentTypes`: the media types it can be, for OpenAPI.
+   */
+  file?: { contentTypes: string[] };
   /**
    * Content negotiation into a variable: the `Accept` media type (highest q first) picked from `map`
    * sets variable `name`, unless the query string already set it (`?format=csv` wins over `Accept`).
@@ -37,6 +40,8 @@ export interface Route {
   summary: string;
   /** Send the result's integer version field as a strong `ETag: "<version>"` (optimistic concurrency). */
   etag?: { versionField: string };
+  /** The operation may refuse with 429 and Retry-After (login attempts, one-time codes). */
+  rateLimited?: true;
   /** Pass the version named by `If-Match: "<version>"` as this variable; 428 when the header is missing. */
   ifMatch?: { variable: string; required: true };
 }

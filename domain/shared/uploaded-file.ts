@@ -11,6 +11,9 @@ const SIGNATURES: Record<string, (b: Buffer) => boolean> = {
   'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
 };
 
+/** The media types an uploaded file may have (and so a downloaded one). */
+export const UPLOAD_CONTENT_TYPES = Object.keys(SIGNATURES);
+
 /** A file as clients send it: JSON carries the bytes in base64. */
 export interface UploadInput {
   fileName: string;

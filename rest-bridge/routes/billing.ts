@@ -16,7 +16,7 @@ export const BILLING_ROUTES: Route[] = [
     operation: 'DownloadCommissionStatement',
     auth: 'required',
     status: 200,
-    file: true,
+    file: { contentTypes: ['application/pdf', 'text/csv'] },
     acceptVariable: { name: 'format', map: { 'application/pdf': 'pdf', 'text/csv': 'csv' } },
     tag: 'billing',
     summary: 'Download a statement: PDF or CSV by ?format=pdf|csv, else by Accept (application/pdf, text/csv), else PDF',

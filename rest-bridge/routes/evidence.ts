@@ -1,3 +1,4 @@
+import { UPLOAD_CONTENT_TYPES } from '../../domain/shared/uploaded-file';
 import type { Route } from '../route';
 
 export const EVIDENCE_ROUTES: Route[] = [
@@ -15,7 +16,7 @@ export const EVIDENCE_ROUTES: Route[] = [
   },
   { method: 'GET', path: '/v1/evidence/subscribers/{subscriberId}/documents', operation: 'ListEvidence', auth: 'required', status: 200, tag: 'evidence', summary: "A subscriber's proofs, oldest first: ?kind=, subjectId=; { documents }" },
   { method: 'GET', path: '/v1/evidence/documents/{documentId}', operation: 'GetEvidence', auth: 'required', status: 200, tag: 'evidence', summary: 'One proof and its review' },
-  { method: 'GET', path: '/v1/evidence/documents/{documentId}/download', operation: 'DownloadEvidence', auth: 'required', status: 200, file: true, tag: 'evidence', summary: "Download a proof's file" },
+  { method: 'GET', path: '/v1/evidence/documents/{documentId}/download', operation: 'DownloadEvidence', auth: 'required', status: 200, file: { contentTypes: UPLOAD_CONTENT_TYPES }, tag: 'evidence', summary: "Download a proof's file" },
   {
     method: 'POST',
     path: '/v1/evidence/documents/{documentId}/review',

@@ -1,6 +1,5 @@
 import { request as httpRequest } from 'node:http';
 import { CATALOG } from '../../errors/catalog';
-import { ROUTES } from '../../rest-bridge/routes';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, unauthorizedBody, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
@@ -266,58 +265,6 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       const answer = await token({ 'content-type': 'text/plain' }, JSON.stringify(fields));
       expectEnvelope(server, answer, 400, 'parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
       expect(answer.headers.get('accept')).toBe('application/json, application/x-www-form-urlencoded');
-    });
-  });
-
-  describe('GET /v1/openapi.json', () => {
-    let doc: any;
-    beforeAll(async () => {
-      const answer = await call(`${server.url}/v1/openapi.json`);
-      expect(answer.status).toBe(200);
-      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-      doc = answer.json;
-    });
-
-    it('is an OpenAPI 3 document', () => {
-      expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
-      expect(typeof doc.info.title).toBe('string');
-      expect(typeof doc.info.version).toBe('string');
-      expect(typeof doc.paths).toBe('object');
-      expect(doc.components.schemas.Errors).toBeDefined();
-    });
-
-    it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('documents %s with its success status', (_label, route) => {
-      const operation = doc.paths[route.path]?.[route.method.toLowerCase()];
-      expect(operation).toBeDefined();
-      expect(operation.operationId).toBe(route.operation);
-      expect(Object.keys(operation.responses)).toContain(String(route.status));
-      if (route.auth === 'required') {
-        expect(Object.keys(operation.responses)).toContain('401');
-        expect(operation.security.length).toBeGreaterThan(0);
-      } else {
-        expect(operation.security).toEqual([]);
-      }
-      if (route.body) {
-        const types = Object.keys(operation.requestBody.content).sort();
-        expect(types).toEqual(route.body.map((t) => (t === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).sort());
-        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413']));
-      } else {
-        expect(operation.requestBody).toBeUndefined();
-      }
-    });
-
-    it('documents nothing that is not a route (the bridge routes and the inbound webhooks)', () => {
-      const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
-      expect(documented.sort()).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), 'POST /v1/webhooks/{source}'].sort());
-    });
-
-    it('describes the login body with its required fields and no extra properties', () => {
-      const schema = doc.paths['/v1/auth/login'].post.requestBody.content['application/json'].schema;
-      expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
-      expect(Object.keys(schema.properties).sort()).toEqual(['email', 'password']);
-      expect([...schema.required].sort()).toEqual(['email', 'password']);
-      const ok = doc.paths['/v1/auth/login'].post.responses['200'].content['application/json'].schema;
-      expect(Object.keys(ok.properties).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
     });
   });
 
