@@ -1,0 +1,139 @@
+/**
+ * The GraphQL front (gateway/front.ts) with two parts behind it: our service (in-process, as
+ * test/support/server.ts starts it) and another team's subgraph (crm-subgraph.ts).
+ *
+ * The front runs in this process too and shares the service's database object: the edge checks
+ * tokens and sessions in the service's database, and PGlite serves one process only. In production
+ * both processes point DATABASE_URL at the same PostgreSQL (README, "GraphQL front").
+ */
+import { loadGatewayConfig } from '../../config/gateway';
+import { silentLogger } from '../../http/logger';
+import { createFront, type Front } from '../../gateway/front';
+import { EACH_DATABASE } from '../support/databases';
+import { call, gql, login } from '../support/http';
+import { DEMO_IDS } from '../support/ids';
+import { startTestServer, type TestServer } from '../support/server';
+import { startCrmSubgraph, type CrmSubgraph } from './crm-subgraph';
+
+// One public documentation base for the service and the front, as deployed: doc_url is the same whoever answers.
+const DOCS = 'https://docs.example.test';
+
+describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgraph on %s', (_name, database) => {
+  let service: TestServer;
+  let crm: CrmSubgraph;
+  let front: Front;
+  let url: string;
+  let alice: string;
+
+  beforeAll(async () => {
+    service = await startTestServer(database, { demoPortfolio: true, env: { DOCS_BASE_URL: DOCS } });
+    crm = await startCrmSubgraph();
+    const config = loadGatewayConfig({ PORT: '0', TRUST_PROXY: '1', DOCS_BASE_URL: DOCS, SUBGRAPHS: `insurance=${service.url}/graphql crm=${crm.url}` });
+    front = await createFront({ config, db: service.db, clock: service.clock, logger: silentLogger });
+    url = await front.listen(0, '127.0.0.1');
+    alice = (await login(service.url, 'alice@demo.test', '10.52.0.1')).token;
+  }, 60_000);
+  afterAll(async () => {
+    await front?.close();
+    await crm?.stop();
+    await service?.close();
+  });
+
+  it('answers a query mixing our fields and the foreign ones with both', async () => {
+    const answer = await gql(url, '{ mySubscriberProfile { id lastName crmSegment openCases { id title } } policies { edges { node { id adviserName } } } }', { token: alice });
+    expect(answer.status).toBe(200);
+    expect(answer.json.errors).toBeUndefined();
+    expect(answer.json.data.mySubscriberProfile).toEqual({ id: DEMO_IDS.subscribers.alice, lastName: expect.any(String), crmSegment: 'gold', openCases: [{ id: 'case-1', title: 'Address change' }] });
+    const policies = answer.json.data.policies.edges.map((e: { node: unknown }) => e.node);
+    expect(policies).toContainEqual({ id: DEMO_IDS.policies.aliceAv, adviserName: 'Camille Martin' });
+  });
+
+  it("nulls another customer's policy with our resource_not_found, code, message and doc_url intact, and keeps the foreign data", async () => {
+    const answer = await gql(url, '{ crmCases { id title policy { id status } } }', { token: alice });
+    expect(answer.status).toBe(200);
+    expect(answer.json.data.crmCases).toEqual([
+      { id: 'case-1', title: 'Address change', policy: { id: DEMO_IDS.policies.aliceAv, status: expect.any(String) } },
+      { id: 'case-2', title: 'Beneficiary question', policy: null },
+    ]);
+    expect(answer.json.errors).toEqual([
+      expect.objectContaining({ path: ['crmCases', 1, 'policy'], extensions: expect.objectContaining({ code: 'resource_not_found', doc_url: `${DOCS}/errors/resource_not_found` }) }),
+    ]);
+    expect(answer.json.errors[0].extensions.serviceName).toBeUndefined();
+    // The message is our service's own sentence, not "404: Not Found".
+    const direct = await gql(service.url, 'query ($id: ID!) { policy(id: $id) { id } }', { token: alice, variables: { id: DEMO_IDS.policies.bobAv } });
+    expect(answer.json.errors[0].message).toBe(direct.json.errors[0].message);
+  });
+
+  it('answers our documented 401 at the edge, before any planning, when our fields are asked for without credentials', async () => {
+    const before = crm.requests;
+    const query = '{ mySubscriberProfile { id crmSegment } crmCases { id } }';
+    const answer = await gql(url, query);
+    const direct = await gql(service.url, '{ mySubscriberProfile { id } }');
+    expect(answer.status).toBe(401);
+    // The service's own error, as a request-level 401 (no data: the request did not run).
+    expect(answer.json).toEqual({ errors: [{ message: 'NO_SESSION', extensions: { code: 'unauthorized', doc_url: `${DOCS}/errors/unauthorized` } }] });
+    expect(direct.status).toBe(401);
+    expect(direct.json.errors[0]).toMatchObject({ message: 'NO_SESSION', extensions: { code: 'unauthorized', doc_url: `${DOCS}/errors/unauthorized` } });
+    expect(answer.headers.get('www-authenticate')).toBe(direct.headers.get('www-authenticate'));
+    expect(answer.json.data).toBeUndefined();
+    expect(crm.requests).toBe(before);
+    // A token that is not ours: the same 401, naming the reason.
+    expect((await gql(url, query, { token: 'not-a-token' })).json.errors[0].message).toBe('INVALID_BEARER_TOKEN');
+  });
+
+  it('keeps our fields answering while the foreign subgraph is down, and heals when it is back, without restarting the front', async () => {
+    const query = '{ mySubscriberProfile { id lastName crmSegment } }';
+    await crm.stop();
+    try {
+      const down = await gql(url, query, { token: alice });
+      expect(down.status).toBe(200);
+      expect(down.json.data.mySubscriberProfile).toEqual({ id: DEMO_IDS.subscribers.alice, lastName: expect.any(String), crmSegment: null });
+      expect(down.json.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'service_unavailable', reason: 'SUBGRAPH_UNAVAILABLE' }) })]);
+      // Where the part lives stays ours to know.
+      expect(down.text).not.toContain(crm.url);
+    } finally {
+      await crm.start();
+    }
+    const healed = await gql(url, query, { token: alice });
+    expect(healed.status).toBe(200);
+    expect(healed.json.errors).toBeUndefined();
+    expect(healed.json.data.mySubscriberProfile.crmSegment).toBe('gold');
+  });
+
+  describe('the REST bridge through the front answers as the service does', () => {
+    const same = async (path: string, init: Parameters<typeof call>[1] = {}) => {
+      const direct = await call(`${service.url}${path}`, init);
+      const viaFront = await call(`${url}${path}`, init);
+      expect({ status: viaFront.status, body: viaFront.json }).toEqual({ status: direct.status, body: direct.json });
+      return viaFront;
+    };
+    const bearer = () => ({ headers: { authorization: `Bearer ${alice}` } });
+
+    it('GET /v1/auth/me: 200 with the caller', async () => {
+      expect((await same('/v1/auth/me', bearer())).status).toBe(200);
+    });
+
+    it('without credentials: the documented 401', async () => {
+      expect((await same('/v1/auth/me')).status).toBe(401);
+    });
+
+    it("another customer's subscriber: 404", async () => {
+      expect((await same(`/v1/subscription/subscribers/${DEMO_IDS.subscribers.bob}`, bearer())).status).toBe(404);
+    });
+
+    it('a malformed path id and a malformed body date: 400 naming the field', async () => {
+      expect((await same('/v1/subscription/subscribers/not-an-id', bearer())).status).toBe(400);
+      const answer = await same(`/v1/total-surrender/policies/${DEMO_IDS.policies.aliceAv}/declarations`, { method: 'POST', ...bearer(), json: { reason: 'client-request', requestedAt: '31/12/2026' } });
+      expect(answer.status).toBe(400);
+    });
+
+    it('signs in through the front: a token and the session cookie', async () => {
+      const answer = await call(`${url}/v1/auth/login`, { method: 'POST', json: { email: 'bob@demo.test', password: 'demo-password-2026' }, headers: { 'x-forwarded-for': '10.52.0.9' } });
+      expect(answer.status).toBe(200);
+      expect(answer.json.access_token).toEqual(expect.any(String));
+      expect(answer.headers.get('set-cookie')).toMatch(/session/i);
+      const me = await call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${answer.json.access_token}` } });
+      expect(me.json.id).toBe(DEMO_IDS.users.bob);
+    });
+  });
+});
