@@ -134,6 +134,14 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
       expect(answer.headers.get('set-cookie')).toMatch(/session/i);
       const me = await call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${answer.json.access_token}` } });
       expect(me.json.id).toBe(DEMO_IDS.users.bob);
+      // Signed out at the service: the edge knows at once (it follows the service's revocations).
+      expect((await call(`${service.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${answer.json.access_token}` } })).status).toBe(204);
+      let after = await call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${answer.json.access_token}` } });
+      for (let i = 0; i < 40 && after.status !== 401; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${answer.json.access_token}` } });
+      }
+      expect(after.status).toBe(401);
     });
   });
 });
