@@ -34,6 +34,8 @@ export interface CrmSubgraph {
   url: string;
   /** Requests this subgraph received since it was created (across restarts). */
   requests: number;
+  /** The headers of the last request it received. */
+  lastHeaders: Record<string, string | string[] | undefined>;
   stop(): Promise<void>;
   /** Starts again on the same port. */
   start(): Promise<void>;
@@ -46,12 +48,14 @@ export async function startCrmSubgraph(): Promise<CrmSubgraph> {
   const crm: CrmSubgraph = {
     url: '',
     requests: 0,
+    lastHeaders: {},
     async start() {
       apollo = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs: parse(SDL), resolvers: resolvers as never }]), plugins: [ApolloServerPluginInlineTraceDisabled()] });
       await apollo.start();
       const running = apollo;
       server = createServer((req, res) => {
         crm.requests++;
+        crm.lastHeaders = req.headers;
         let body = '';
         req.on('data', (chunk: Buffer) => (body += chunk.toString()));
         req.on('end', async () => {

@@ -14,6 +14,7 @@ import { call, gql, login } from '../support/http';
 import { DEMO_IDS } from '../support/ids';
 import { startTestServer, type TestServer } from '../support/server';
 import { startCrmSubgraph, type CrmSubgraph } from './crm-subgraph';
+import { ROUTES } from '../../rest-bridge/routes';
 
 // One public documentation base for the service and the front, as deployed: doc_url is the same whoever answers.
 const DOCS = 'https://docs.example.test';
@@ -40,8 +41,10 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
   });
 
   it('answers a query mixing our fields and the foreign ones with both', async () => {
-    const answer = await gql(url, '{ mySubscriberProfile { id lastName crmSegment openCases { id title } } policies { edges { node { id adviserName } } } }', { token: alice });
+    const answer = await gql(url, '{ mySubscriberProfile { id lastName crmSegment openCases { id title } } policies { edges { node { id adviserName } } } }', { token: alice, headers: { 'x-request-id': 'front-test-1', 'x-forwarded-for': '10.52.0.7' } });
     expect(answer.status).toBe(200);
+    // Each subgraph sees the caller as the front did: credentials, request id, the client's address appended.
+    expect(crm.lastHeaders).toMatchObject({ authorization: `Bearer ${alice}`, 'x-request-id': 'front-test-1', 'x-forwarded-for': '10.52.0.7, 127.0.0.1' });
     expect(answer.json.errors).toBeUndefined();
     expect(answer.json.data.mySubscriberProfile).toEqual({ id: DEMO_IDS.subscribers.alice, lastName: expect.any(String), crmSegment: 'gold', openCases: [{ id: 'case-1', title: 'Address change' }] });
     const policies = answer.json.data.policies.edges.map((e: { node: unknown }) => e.node);
@@ -108,6 +111,33 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
       return viaFront;
     };
     const bearer = () => ({ headers: { authorization: `Bearer ${alice}` } });
+
+    // Every GET seed route, for three roles, with the demo ids a caller would use (or an unknown one).
+    const PARAMS: Record<string, string> = {
+      policyId: DEMO_IDS.policies.alicePer,
+      compartmentId: DEMO_IDS.compartments.alicePerC2,
+      subscriberId: DEMO_IDS.subscribers.alice,
+      subscriptionId: DEMO_IDS.subscriptions.aliceAv,
+      iban: DEMO_IDS.payoutIbans.aliceDebit,
+    };
+    const UNKNOWN = '00000000-0000-7000-8000-00000000f999';
+    const GETS = ROUTES.filter((r) => r.method === 'GET').map((r) => r.path.replace(/\{(\w+)\}/g, (_m, name: string) => PARAMS[name] ?? UNKNOWN));
+    it.each(['alice', 'broker', 'backoffice'])('every GET seed route as %s: the same status, body and ETag', async (who) => {
+      const { token } = await login(service.url, `${who}@demo.test`, '10.52.0.20');
+      expect(GETS.length).toBeGreaterThan(15);
+      const statuses = new Set<number>();
+      for (const path of GETS) {
+        const init = { headers: { authorization: `Bearer ${token}` } };
+        const direct = await call(`${service.url}${path}`, init);
+        const viaFront = await call(`${url}${path}`, init);
+        const seen = (a: typeof direct) => ({ path, status: a.status, body: a.json ?? a.text.length, type: a.headers.get('content-type'), etag: a.headers.get('etag') });
+        expect(seen(viaFront)).toEqual(seen(direct));
+        statuses.add(direct.status);
+      }
+      // The sweep reaches answers and refusals alike.
+      expect(statuses.has(200)).toBe(true);
+      expect([...statuses].some((s) => s >= 400)).toBe(true);
+    });
 
     it('GET /v1/auth/me: 200 with the caller', async () => {
       expect((await same('/v1/auth/me', bearer())).status).toBe(200);
