@@ -40,6 +40,12 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<FrontContext> 
     const forward = (context as Partial<FrontContext>).forward;
     if (!forward || !request.http) return;
     for (const [name, value] of Object.entries(forward)) request.http.headers.set(name, value);
+    // Only the write carries the key: a plan's other fetches (entities) are queries with bodies of their own,
+    // which the service would refuse as the same key reused.
+    const idempotency = (context as Partial<FrontContext>).idempotency;
+    if (idempotency && /^\s*mutation\b/.test(request.query ?? '')) {
+      for (const [name, value] of Object.entries(idempotency)) request.http.headers.set(name, value);
+    }
   }
 
   override async didReceiveResponse({ response, context }: ReceivedResponse): Promise<typeof response> {

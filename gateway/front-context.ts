@@ -2,6 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { authenticateRequest, type EdgeContext, type EdgeDeps } from '../context/context';
 import type { GraphQLError } from 'graphql';
 
+/** The standard header and the legacy alias (http/idempotency.ts reads both). */
+const IDEMPOTENCY_HEADERS = ['idempotency-key', 'x-quarzo-life-idempotency-key'];
+
 /**
  * A request's context on the GraphQL front: the caller as the edge authenticated it (the same code
  * and database as the service), the credentials to forward to every subgraph, and what the subgraphs
@@ -10,6 +13,11 @@ import type { GraphQLError } from 'graphql';
 export interface FrontContext extends EdgeContext {
   /** Headers each subgraph request carries: the caller's credentials, the request id, the client's address. */
   forward: Record<string, string>;
+  /**
+   * The caller's Idempotency-Key (and its legacy alias), sent with the mutations only: the service keeps
+   * the record in the transaction of the write, so the key travels to where the write happens.
+   */
+  idempotency: Record<string, string>;
   /** `Retry-After` / `WWW-Authenticate` a subgraph answered with, lower-case names. */
   subgraphHeaders: Record<string, string>;
   /** Set by the REST bridge's executor: the raw errors of the run are left here, not shaped for /graphql. */
@@ -39,5 +47,10 @@ function forwardedHeaders(req: IncomingMessage, requestId: string, edge: EdgeCon
 /** Builds the front's context for one request (401 decisions are the callers', from `viewer`/`authFailure`). */
 export async function buildFrontContext(req: IncomingMessage, requestId: string, body: () => Promise<Buffer>, deps: EdgeDeps): Promise<FrontContext> {
   const edge = await authenticateRequest({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, deps);
-  return { ...edge, forward: forwardedHeaders(req, requestId, edge, deps.clientCertSerialHeader), subgraphHeaders: {} };
+  const idempotency: Record<string, string> = {};
+  for (const name of IDEMPOTENCY_HEADERS) {
+    const value = single(req.headers[name]);
+    if (value !== undefined) idempotency[name] = value;
+  }
+  return { ...edge, forward: forwardedHeaders(req, requestId, edge, deps.clientCertSerialHeader), idempotency, subgraphHeaders: {} };
 }

@@ -96,7 +96,9 @@ export async function createFront(options: FrontOptions): Promise<Front> {
   // Our schema prepares and documents the bridge's operations; they run through the gateway.
   const schema = buildSchema({ production: config.production });
   const edgeAccess = new EdgeAccess(schema);
-  const idempotency = new Idempotency(db, clock);
+  // The service records Idempotency-Key in the transaction of the write it guards (http/idempotency.ts): the
+  // front only checks the key's form (the bridge does) and passes it on with the mutation (data-source.ts).
+  const idempotency: Pick<Idempotency, 'run'> = { run: (_scope, _key, _request, execute) => execute() };
   const bridge = new RestBridge<FrontContext>({
     schema,
     routes: ROUTES,
@@ -147,10 +149,8 @@ export async function createFront(options: FrontOptions): Promise<Front> {
       // The documented 401, at the edge, before the gateway parses, validates or plans anything.
       const { query, operationName } = requestedOperation(method, url, body);
       if (!ctx.viewer && query !== undefined && edgeAccess.needsViewer(query, operationName)) throw unauthorized(ctx.authFailure ?? 'NO_SESSION');
-      const execute = () => runApollo(apollo, req, url, body, ctx);
-      const key = method === 'POST' && ctx.viewer ? Idempotency.keyOf(req.headers) : undefined;
-      if (key && ctx.viewer) return await idempotency.run(`${ctx.viewer.kind}:${ctx.viewer.id}`, key, { method, path: '/graphql', body: raw }, execute);
-      return await execute();
+      if (method === 'POST' && ctx.viewer) Idempotency.keyOf(req.headers);
+      return await runApollo(apollo, req, url, body, ctx);
     } catch (error) {
       const appError = error instanceof AppError ? error : toAppError(error, requestId);
       if (appError.code === 'internal_server_error') logger.error('front graphql request failed', { requestId, error });

@@ -35,7 +35,8 @@ export interface BridgeDeps<C extends BridgeContext = RequestContext> {
   buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<C>;
   /** FEDERATION SEAM: see BridgeExecutor; undefined = the local schema. */
   execute?: BridgeExecutor<C>;
-  idempotency: Idempotency;
+  /** FEDERATION SEAM: the front passes the key on to the service instead (gateway/front.ts). */
+  idempotency: Pick<Idempotency, 'run'>;
   docsBaseUrl: () => string;
   maxBodyBytes: number;
   logger: Logger;

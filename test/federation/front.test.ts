@@ -15,6 +15,7 @@ import { DEMO_IDS } from '../support/ids';
 import { startTestServer, type TestServer } from '../support/server';
 import { startCrmSubgraph, type CrmSubgraph } from './crm-subgraph';
 import { ROUTES } from '../../rest-bridge/routes';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
 
 // One public documentation base for the service and the front, as deployed: doc_url is the same whoever answers.
 const DOCS = 'https://docs.example.test';
@@ -155,6 +156,27 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
       expect((await same('/v1/subscription/subscribers/not-an-id', bearer())).status).toBe(400);
       const answer = await same(`/v1/total-surrender/policies/${DEMO_IDS.policies.aliceAv}/declarations`, { method: 'POST', ...bearer(), json: { reason: 'client-request', requestedAt: '31/12/2026' } });
       expect(answer.status).toBe(400);
+    });
+
+    it('writes through the front once per Idempotency-Key, and the service reads what was written', async () => {
+      const path = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
+      const init = { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'idempotency-key': 'front-write-1' }, json: { amount: scaledEur(100_000), requestedAt: parisToday(service.clock), reason: 'client-request' } };
+      const declared = await call(`${url}${path}`, init);
+      expect({ status: declared.status, body: declared.json }).toEqual({ status: 201, body: expect.objectContaining({ id: expect.any(String) }) });
+      const replayed = await call(`${url}${path}`, init);
+      expect({ status: replayed.status, body: replayed.json }).toEqual({ status: 201, body: declared.json });
+      const read = await same(`${path}/${declared.json.id}`, bearer());
+      expect(read.json).toEqual(declared.json);
+    });
+
+    it('a partner platform: a certificate-bound token through the front, its serial forwarded', async () => {
+      const serial = { 'x-client-certificate-serial': '01:23:45:67:89:AB:CD:EF' };
+      const token = await call(`${url}/v1/auth/token`, { method: 'POST', headers: { ...serial, 'x-forwarded-for': '10.52.0.30' }, json: { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' } });
+      expect(token.status).toBe(200);
+      const me = await same('/v1/auth/me', { headers: { authorization: `Bearer ${token.json.access_token}`, ...serial } });
+      expect(me.json).toMatchObject({ kind: 'machine' });
+      // Without its certificate the token is refused, at the edge as at the service.
+      expect((await same('/v1/auth/me', { headers: { authorization: `Bearer ${token.json.access_token}` } })).status).toBe(401);
     });
 
     it('signs in through the front: a token and the session cookie', async () => {
