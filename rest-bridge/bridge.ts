@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { execute, getNamedType, isEnumType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { execute, getNamedType, isEnumType, type ExecutionResult, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { CATALOG } from '../errors/catalog';
@@ -18,11 +18,25 @@ import type { Route } from './route';
 import { RouteMatcher } from './route-matcher';
 import { invert, renameKeys, restEnumValue, restEnumValues } from './wire-names';
 
-export interface BridgeDeps {
+/** What the bridge reads of a request's context: the caller, its credentials, the response effects. */
+export type BridgeContext = Pick<RequestContext, 'requestId' | 'viewer' | 'authFailure' | 'credentials' | 'response'>;
+
+/**
+ * FEDERATION SEAM (gateway/): how a route's named operation is executed. Unset, it runs on the local
+ * schema with the full RequestContext; the GraphQL front sets it to run through the gateway's
+ * executor. Its errors must carry the AppError behind them as `originalError` (toAppError reads it).
+ */
+export type BridgeExecutor<C extends BridgeContext> = (operation: PreparedOperation, variables: Record<string, unknown>, context: C) => Promise<ExecutionResult>;
+
+export interface BridgeDeps<C extends BridgeContext = RequestContext> {
+  /** Our schema: the operations are prepared and documented (OpenAPI) from it, wherever they run. */
   schema: GraphQLSchema;
   routes: readonly Route[];
-  buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<RequestContext>;
-  idempotency: Idempotency;
+  buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<C>;
+  /** FEDERATION SEAM: see BridgeExecutor; undefined = the local schema. */
+  execute?: BridgeExecutor<C>;
+  /** FEDERATION SEAM: the front passes the key on to the service instead (gateway/front.ts). */
+  idempotency: Pick<Idempotency, 'run'>;
   docsBaseUrl: () => string;
   maxBodyBytes: number;
   logger: Logger;
@@ -33,11 +47,11 @@ export interface BridgeDeps {
  * builder as `/graphql`. Order of checks: route (404/405), credentials (401), body (413/400),
  * then the operation, whose errors map to the catalog's status.
  */
-export class RestBridge {
+export class RestBridge<C extends BridgeContext = RequestContext> {
   private readonly matcher: RouteMatcher;
   private readonly operations: Map<string, PreparedOperation>;
 
-  constructor(private readonly deps: BridgeDeps) {
+  constructor(private readonly deps: BridgeDeps<C>) {
     this.matcher = new RouteMatcher(deps.routes);
     this.operations = loadOperations(deps.schema);
     for (const route of deps.routes) {
@@ -90,8 +104,11 @@ export class RestBridge {
     return run();
   }
 
-  private async run(operation: PreparedOperation, route: Route, variables: Record<string, unknown>, context: RequestContext): Promise<Reply> {
-    const result = await execute({ schema: this.deps.schema, document: operation.document, variableValues: variables, contextValue: context });
+  private async run(operation: PreparedOperation, route: Route, variables: Record<string, unknown>, context: C): Promise<Reply> {
+    // FEDERATION SEAM: the front's executor, else the local schema (the single process).
+    const result = this.deps.execute
+      ? await this.deps.execute(operation, variables, context)
+      : await execute({ schema: this.deps.schema, document: operation.document, variableValues: variables, contextValue: context });
     const cookies: Record<string, string[]> = context.response.cookies.length ? { 'set-cookie': context.response.cookies } : {};
     if (result.errors?.length) {
       const errors = result.errors.map((e) => toAppError(e, context.requestId, route.bodyVariable));
@@ -154,7 +171,7 @@ export class RestBridge {
   }
 
   /** Cookie-authenticated writes need a header a cross-site form cannot send (docs/SECURITY.md 8). */
-  private checkCsrf(req: IncomingMessage, context: RequestContext): void {
+  private checkCsrf(req: IncomingMessage, context: C): void {
     const write = req.method !== 'GET' && req.method !== 'HEAD';
     const byCookie = context.credentials.bearer === undefined && context.credentials.sessionCookie !== undefined;
     if (write && byCookie && mediaType(req) !== 'json' && !req.headers['x-requested-with']) {
