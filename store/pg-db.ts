@@ -19,6 +19,7 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
   await pool.query('select 1');
   const listeners = new Set<Client>();
   let closing = false;
+  const retries = new Set<NodeJS.Timeout>();
   const ambient = withUnitOfWork({
     query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
     async transaction(work) {
@@ -56,8 +57,15 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
           listeners.delete(client);
           if (closing) return;
           onGap?.();
-          const retry = () => connect().then(() => onGap?.(), () => setTimeout(retry, 1_000).unref());
-          setTimeout(retry, 1_000).unref();
+          // A pending retry must not outlive close(): it would open a connection nobody ends.
+          const later = () => {
+            const timer = setTimeout(() => {
+              retries.delete(timer);
+              if (!closing) connect().then(() => onGap?.(), later);
+            }, 1_000).unref();
+            retries.add(timer);
+          };
+          later();
         });
         await client.connect();
         await client.query(`listen "${channel.replace(/"/g, '')}"`);
@@ -67,6 +75,8 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
     },
     async close() {
       closing = true;
+      for (const timer of retries) clearTimeout(timer);
+      retries.clear();
       await Promise.all([...listeners].map((client) => client.end().catch(() => undefined)));
       await pool.end();
     },
