@@ -26,7 +26,7 @@ export function errorPage(code: ErrorCode, docsBaseUrl: string): string {
 <h1><code>${code}</code></h1>
 <h2>Description</h2><p>${inline(entry.description)}</p>
 <h2>HTTP Status</h2><p>${entry.status} ${escape(entry.title)}</p>
-<h2>doc_url Format</h2><p>The <code>doc_url</code> value is an absolute URL and changes by environment:</p><pre>&lt;docs-base-url&gt;/errors/${code}</pre>
+<h2>doc_url Format</h2><p>Every error names this page in <code>doc_url</code>, an absolute URL whose base is the deployment's (<code>DOCS_BASE_URL</code>):</p><pre>&lt;docs-base-url&gt;/errors/${code}</pre>
 <h2>Typical Causes</h2><ul>${entry.causes.map((c) => `<li>${inline(c)}</li>`).join('')}</ul>
 <h2>Example</h2><p>Response:</p><pre>${escape(example)}</pre>
 <h2>How To Fix</h2><ul>${entry.fixes.map((f) => `<li>${inline(f)}</li>`).join('')}</ul>`,

@@ -21,8 +21,8 @@ class NotFinal {
 /**
  * `Idempotency-Key` for POST and PATCH, REST and GraphQL alike: the first request runs and its response
  * is stored; the same key and body replays that response with `Idempotent-Replayed: true`; another
- * body is 422; a retry while the first still runs is 409 with `Retry-After` (the documented contract:
- * "still being processed, retry with the same key"). Keys are scoped to the caller.
+ * body is 422; a retry while the first still runs is 409 with `Retry-After` (as the public docs promise: the
+ * client waits and tries again with the same key). Keys are scoped to the caller.
  *
  * The record lives and dies with the write: the key is claimed, the operation runs and its answer is
  * stored in one transaction (`Db.unitOfWork`, which every transaction and query of the operation

@@ -4,6 +4,7 @@ import { BillingService, type StatementFormat } from '../domain/billing/billing-
 import type { CommissionType } from '../domain/billing/commission-rules';
 import type { CommissionLine, CommissionStatement } from '../domain/billing/commission-statement';
 import { money } from './adapt';
+import { connection } from './connection';
 
 
 // Per-request batching of lines, kept here rather than in the shared loaders: one lines query for a page
@@ -39,11 +40,10 @@ export const billingResolvers = {
         first: args.first, after: args.after ?? null, page: args.page ?? null, perPage: args.perPage ?? null,
         brokerId: args.brokerId ?? null, from: args.from ?? null, to: args.to ?? null, type: args.type ?? null,
       });
-      const last = page.rows.at(-1);
+      // Page numbers: every page past the first has one before it.
+      const paged = connection(page, BillingService.cursorOf, Boolean(args.after) || (page.page ?? 1) > 1);
       return {
-        edges: page.rows.map((node) => ({ cursor: BillingService.cursorOf(node), node })),
-        nodes: page.rows,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? BillingService.cursorOf(last) : null },
+        ...paged,
         page: page.page,
         perPage: page.perPage,
       };

@@ -8,6 +8,7 @@ import { deathSettlementResolvers } from './death-settlement';
 import { surrenderResolvers } from './surrender';
 import { payOutResolvers } from './pay-out';
 import { evidenceResolvers } from './evidence';
+import { linkResolvers } from './links';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, linkResolvers];

@@ -2,17 +2,16 @@ import type { RequestContext } from '../context/context';
 import type { CompartmentAction } from '../domain/policy/compartment-lifecycle';
 import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
 import type { Compartment, Policy } from '../domain/policy/policy';
+import { PolicyService } from '../domain/policy/policy-service';
 import { acting } from './adapt';
+import { connection } from './connection';
 
 
 export const policyResolvers = {
   Query: {
     async policies(_: unknown, args: { first: number; after?: string | null }, ctx: RequestContext) {
       const page = await ctx.services.policies.page(ctx.viewer!, args.first, args.after ?? null);
-      return {
-        edges: page.rows.map((node) => ({ cursor: node.id, node })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.id ?? null },
-      };
+      return connection(page, PolicyService.cursorOf, Boolean(args.after));
     },
     policy: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.policies.policy(ctx.viewer!, args.id),
     policyCompartments: async (_: unknown, args: { policyId: string }, ctx: RequestContext) => {

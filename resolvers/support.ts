@@ -3,21 +3,15 @@ import type { SupportRequestInput, SupportStatus } from '../domain/support/suppo
 import { SupportService, type SupportPage } from '../domain/support/support-service';
 import type { Subscriber } from '../domain/subscription/subscriber';
 import { acting } from './adapt';
+import { connection } from './connection';
 
 
-function connection(page: SupportPage) {
-  const last = page.rows.at(-1);
-  return {
-    edges: page.rows.map((node) => ({ cursor: SupportService.cursorOf(node), node })),
-    nodes: page.rows,
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? SupportService.cursorOf(last) : null },
-  };
-}
+const requests = (page: SupportPage, after: string | null | undefined) => connection(page, SupportService.cursorOf, Boolean(after));
 
 export const supportResolvers = {
   Query: {
     supportRequests: async (_: unknown, args: { status?: SupportStatus | null; first: number; after?: string | null }, ctx: RequestContext) =>
-      connection(await ctx.services.support.queue(ctx.viewer!, args.status ?? null, args.first, args.after ?? null)),
+      requests(await ctx.services.support.queue(ctx.viewer!, args.status ?? null, args.first, args.after ?? null), args.after),
   },
   Mutation: {
     openSupportRequest: (_: unknown, args: { subscriberId: string; input: SupportRequestInput }, ctx: RequestContext) =>
@@ -27,6 +21,6 @@ export const supportResolvers = {
   },
   Subscriber: {
     supportRequests: async (s: Subscriber, args: { first: number; after?: string | null }, ctx: RequestContext) =>
-      connection(await ctx.services.support.ofSubscriber(ctx.viewer!, s, args.first, args.after ?? null)),
+      requests(await ctx.services.support.ofSubscriber(ctx.viewer!, s, args.first, args.after ?? null), args.after),
   },
 };

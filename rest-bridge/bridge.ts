@@ -16,7 +16,7 @@ import { loadOperations, type PreparedOperation } from './operations';
 import { documentPreconditions, etagHeader, ifMatchVersion } from './preconditions';
 import type { Route } from './route';
 import { RouteMatcher } from './route-matcher';
-import { invert, renameKeys, restEnumValues } from './wire-names';
+import { invert, renameKeys, restEnumValue, restEnumValues } from './wire-names';
 
 export interface BridgeDeps {
   schema: GraphQLSchema;
@@ -198,7 +198,7 @@ function wireFields(error: AppError, names: Readonly<Record<string, string>>): A
  */
 function coerceText(value: string, type: GraphQLInputType): unknown {
   const named = getNamedType(type);
-  if (isEnumType(named)) return value.replaceAll('-', '_');
+  if (isEnumType(named)) return restEnumValue(value, named);
   const scalar = named.name;
   if (scalar === 'Int' && /^-?\d+$/.test(value)) return Number(value);
   if (scalar === 'Boolean' && (value === 'true' || value === 'false')) return value === 'true';

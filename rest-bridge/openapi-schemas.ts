@@ -12,6 +12,7 @@ import {
   type GraphQLOutputType,
   type SelectionSetNode,
 } from 'graphql';
+import { wireEnumValues } from './wire-names';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -89,7 +90,7 @@ export class SchemaRegistry {
     const inner = isNonNullType(type) ? type.ofType : type;
     if (isListType(inner)) return { type: 'array', items: this.inputField(inner.ofType) };
     if (isScalarType(inner)) return scalarSchema(inner.name, inner.description);
-    if (isEnumType(inner)) return this.enumRef(inner.name, inner.getValues().map((v) => v.name), inner.description);
+    if (isEnumType(inner)) return this.enumRef(inner.name, wireEnumValues(inner), inner.description);
     if (isInputObjectType(inner)) {
       if (!this.inputs.has(inner.name)) {
         // An input type keeps its GraphQL name; were a response shape to hold it, the document would lie.
@@ -133,7 +134,7 @@ export class SchemaRegistry {
     if (isNonNullType(type)) return this.output(type, selection, context);
     if (isListType(type)) return { type: 'array', items: this.output(type.ofType, selection, context) };
     if (isScalarType(type)) return scalarSchema(type.name, type.description);
-    if (isEnumType(type)) return this.enumRef(type.name, type.getValues().map((v) => v.name), type.description);
+    if (isEnumType(type)) return this.enumRef(type.name, wireEnumValues(type), type.description);
     if ((isObjectType(type) || isInterfaceType(type)) && selection) {
       const fragment = onlyFragment(selection, context.fragments);
       const fragmentName = fragment ? fragmentSchemaName(fragment) : undefined;

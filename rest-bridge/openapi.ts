@@ -3,6 +3,7 @@ import type { PreparedOperation } from './operations';
 import { ERROR_SCHEMAS, ERROR_STATUSES, errorResponseRef, errorResponses } from './openapi-errors';
 import { pascal, ref, requiredList, SchemaRegistry, type JsonSchema } from './openapi-schemas';
 import type { Route } from './route';
+import { wireEnumValues } from './wire-names';
 
 /**
  * OpenAPI 3.1 for every bridge route, generated from the route table and the named operations it runs:
@@ -72,7 +73,7 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
       return { name, in: 'path', required: true, schema: variable ? registry.input(variable.type) : { type: 'string' } };
     });
     if (!route.body) {
-      // Query strings are text: an enum value's `_` may also be written `-` (`business-commission`).
+      // Query strings are text: an enum value's `_` may also be written `-`; the enums the docs spell with `-` take only that (`business-commission`).
       for (const [name, v] of free) parameters.push({ name: names(name), in: 'query', required: v.required, schema: queryValueSchema(v.type, registry) });
     }
 
@@ -203,7 +204,7 @@ function uniqueOperationIds(routes: readonly Route[]): string[] {
 function queryValueSchema(type: GraphQLInputType, registry: SchemaRegistry): JsonSchema {
   const named = getNamedType(type);
   if (isEnumType(named)) {
-    const values = named.getValues().map((v) => v.name);
+    const values = wireEnumValues(named);
     return { type: 'string', enum: [...new Set([...values, ...values.map((v) => v.replaceAll('_', '-'))])] };
   }
   return registry.input(type);

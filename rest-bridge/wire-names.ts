@@ -1,4 +1,4 @@
-import { isEnumType, isInputObjectType, isListType, isNonNullType, type GraphQLInputType } from 'graphql';
+import { isEnumType, isInputObjectType, isListType, isNonNullType, type GraphQLEnumType, type GraphQLInputType } from 'graphql';
 
 /**
  * `/v1` bodies and query parameters carry the GraphQL field names as they are (camelCase): the bridge
@@ -26,7 +26,7 @@ export function invert(names: Readonly<Record<string, string>>): Record<string, 
 export function restEnumValues(value: unknown, type: GraphQLInputType): unknown {
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) return Array.isArray(value) ? value.map((item) => restEnumValues(item, inner.ofType)) : restEnumValues(value, inner.ofType);
-  if (isEnumType(inner)) return typeof value === 'string' ? value.replaceAll('-', '_') : value;
+  if (isEnumType(inner)) return typeof value === 'string' ? restEnumValue(value, inner) : value;
   if (isInputObjectType(inner) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const fields = inner.getFields();
     const out: Record<string, unknown> = {};
@@ -34,4 +34,23 @@ export function restEnumValues(value: unknown, type: GraphQLInputType): unknown 
     return out;
   }
   return value;
+}
+
+/**
+ * The enums whose values the public REST docs spell with '-' (`client-request`, `business-commission`).
+ * For them the '-' spelling is the only one: `business_commission` is not a documented value and must be
+ * the 400 the docs promise, so its '_' goes to GraphQL as '-', which no enum value holds.
+ */
+const DASHED_ON_THE_WIRE: ReadonlySet<string> = new Set(['SurrenderReason', 'CommissionType']);
+
+/** One enum value as REST sent it, in GraphQL's spelling ('-' read as '_'). */
+export function restEnumValue(value: string, type: GraphQLEnumType): string {
+  if (DASHED_ON_THE_WIRE.has(type.name) && value.includes('_')) return value.replaceAll('_', '-');
+  return value.replaceAll('-', '_');
+}
+
+/** An enum's values as `/v1` spells them (for OpenAPI): dashed for the enums the docs spell so. */
+export function wireEnumValues(type: GraphQLEnumType): string[] {
+  const names = type.getValues().map((v) => v.name);
+  return DASHED_ON_THE_WIRE.has(type.name) ? names.map((name) => name.replaceAll('_', '-')) : names;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { CountryCodeResolver, CurrencyResolver, EmailAddressResolver, IBANResolver, PhoneNumberResolver, SafeIntResolver } from 'graphql-scalars';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import { entityResolvers } from '../resolvers/entities';
 import { enforceAccess } from './access';
@@ -24,15 +24,24 @@ export function loadTypeDefs(): string[] {
   return files.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
+/**
+ * A scalar's behaviour only: its description and `@specifiedBy` URL stay those of the SDL (money.graphql,
+ * base.graphql), which name the public specs; graphql-tools would otherwise copy the library's over them.
+ */
+function behaviour(scalar: GraphQLScalarType) {
+  const { serialize, parseValue, parseLiteral, extensions } = scalar.toConfig();
+  return { serialize, parseValue, parseLiteral, extensions };
+}
+
 const SCALARS = {
-  DateTime: BoundedDateTime,
-  EmailAddress: EmailAddressResolver,
-  SafeInt: SafeIntResolver,
-  Currency: CurrencyResolver,
-  LocalDate: BoundedLocalDate,
-  PhoneNumber: PhoneNumberResolver,
-  CountryCode: CountryCodeResolver,
-  IBAN: IBANResolver,
+  DateTime: behaviour(BoundedDateTime),
+  EmailAddress: behaviour(EmailAddressResolver),
+  SafeInt: behaviour(SafeIntResolver),
+  Currency: behaviour(CurrencyResolver),
+  LocalDate: behaviour(BoundedLocalDate),
+  PhoneNumber: behaviour(PhoneNumberResolver),
+  CountryCode: behaviour(CountryCodeResolver),
+  IBAN: behaviour(IBANResolver),
 };
 
 /**

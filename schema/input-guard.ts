@@ -121,7 +121,7 @@ export class InputGuard {
     const text = textProblem(value, rule);
     if (text) problems.push({ field, reason: text });
     else if (type.name === 'ID' && !isUuid(value)) problems.push({ field, reason: 'INVALID_ID' });
-    // Most lists page with an encoded sort key (paging.ts); policies page with the last id.
+    // Lists page with an encoded sort key (paging.ts); policies still take the bare id their cursors once were.
     else if (cursor && !isCursorShaped(value) && !isUuid(value)) problems.push({ field, reason: 'INVALID_CURSOR' });
   }
 }

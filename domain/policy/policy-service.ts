@@ -5,8 +5,8 @@ import type { PolicyStore } from '../../store/policy-store';
 import type { Viewer } from '../auth/viewer';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
-import { newUuid } from '../shared/ids';
-import { checkPageSize } from '../shared/paging';
+import { isUuid, newUuid } from '../shared/ids';
+import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
@@ -50,8 +50,13 @@ export class PolicyService {
             ? ({ kind: 'distributor', id: viewer.distributorId } as const)
             : undefined;
     if (!scope) return { rows: [], hasNextPage: false };
-    const rows = await this.store.page(scope, after, first + 1);
+    const rows = await this.store.page(scope, after === null ? null : positionOf(after), first + 1);
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+
+  /** The opaque cursor of a policy in the list order (by id). */
+  static cursorOf(policy: Policy): string {
+    return encodeCursor([policy.id]);
   }
 
   /** Compartments of many policies in one query (the per-request DataLoader batches through here). */
@@ -165,4 +170,12 @@ export class PolicyService {
     await this.store.appendMovements(tx, withdrawalMovements(money, { policyId: w.policyId, subscriptionId: w.subscriptionId, refundId: w.refundId, amount, at }));
     return { amount, currency: money.currency };
   }
+}
+
+// A policy id alone was the cursor before cursors were opaque: one a client kept still pages.
+function positionOf(cursor: string): string {
+  if (isUuid(cursor)) return cursor;
+  const [id] = decodeCursor(cursor, 1);
+  if (!isUuid(id!)) throw new AppError('parameter_invalid', 'INVALID_CURSOR', { field: 'after' });
+  return id!;
 }

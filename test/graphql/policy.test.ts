@@ -7,7 +7,7 @@ import { DEMO_IDS, testId } from '../support/ids';
 const PAGE = `query Page($first: Int, $after: String) {
   policies(first: $first, after: $after) {
     edges { cursor node { id product { kind } compartments { code status value { amount currency } } } }
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`;
 
@@ -46,6 +46,23 @@ describe.each(EACH_DATABASE)('GraphQL policies on %s', (_name, database) => {
     const ids = [...first.json.data.policies.edges, ...rest.json.data.policies.edges].map((e: { node: { id: string } }) => e.node.id);
     expect(ids).toEqual([DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.policies.bobPer]);
     expect(rest.json.data.policies.pageInfo.hasNextPage).toBe(false);
+    // Relay-complete PageInfo, with cursors that are not the ids they stand for (opaque: a client cannot build one).
+    const cursors = first.json.data.policies.edges.map((e: { cursor: string }) => e.cursor);
+    expect(first.json.data.policies.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: cursors[0], endCursor: cursors[2] });
+    expect(rest.json.data.policies.pageInfo.hasPreviousPage).toBe(true);
+    expect(cursors.filter((c: string) => ids.includes(c))).toEqual([]);
+    // A bare policy id, the cursor before cursors were opaque, still pages; anything else is a 400.
+    const legacy = await gql(server.url, PAGE, { token: tokens.broker, variables: { first: 3, after: ids[2] } });
+    expect(legacy.json.data.policies.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([ids[3]]);
+    const forged = await gql(server.url, PAGE, { token: tokens.broker, variables: { first: 3, after: Buffer.from('not-an-id').toString('base64url') } });
+    expect(forged.json.errors[0]).toMatchObject({ extensions: { code: 'parameter_invalid', reason: 'INVALID_CURSOR', field: 'after' } });
+  });
+
+  it('links a policy to its subscriber and subscription, and a compartment back to its policy', async () => {
+    const answer = await gql(server.url, `{ policy(id: "${DEMO_IDS.policies.aliceAv}") { id status subscriberId subscriber { id } subscription { policy { id } } compartments { status policy { id } } } }`, { token: tokens.alice });
+    const policy = answer.json.data.policy;
+    expect(policy).toMatchObject({ id: DEMO_IDS.policies.aliceAv, status: 'active', subscriber: { id: policy.subscriberId }, subscription: { policy: { id: DEMO_IDS.policies.aliceAv } } });
+    expect(policy.compartments).toEqual([{ status: 'active', policy: { id: DEMO_IDS.policies.aliceAv } }]);
   });
 
   it('the page size is capped', async () => {

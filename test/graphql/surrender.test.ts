@@ -8,7 +8,7 @@ import { DEMO_IDS, testId } from '../support/ids';
 
 // ---- documents -------------------------------------------------------------------------------------
 
-const FIELDS = `id policyId kind compartmentId status amount { amount currency } paidAmount { amount currency }
+const FIELDS = `id policyId policy { id } compartment { id code } kind compartmentId status amount { amount currency } paidAmount { amount currency }
   reason earlyReleaseCase payoutIban payoutIbanSource requestedAt paymentDueBy paidAt rejectionReason declaredBy
   requiredDocuments { item status }
   history { fromStatus toStatus actorKind note }`;
@@ -55,7 +55,7 @@ describe.each(EACH_DATABASE)('GraphQL surrender declarations on %s', (_name, dat
     expect(answer.json.errors).toBeUndefined();
     const declared = answer.json.data.declarePartialSurrender;
     expect(declared).toMatchObject({
-      policyId, kind: 'partial', compartmentId: compartments.C1, status: 'awaiting_documents', amount: eur(75_000), paidAmount: null, earlyReleaseCase: 'main_residence_purchase',
+      policyId, policy: { id: policyId }, compartment: { id: compartments.C1, code: 'C1' }, kind: 'partial', compartmentId: compartments.C1, status: 'awaiting_documents', amount: eur(75_000), paidAmount: null, earlyReleaseCase: 'main_residence_purchase',
       payoutIban: DEMO_IBAN_MASKED, payoutIbanSource: 'subscription_debit', declaredBy: 'subscriber', history: [{ fromStatus: null, toStatus: 'awaiting_documents', actorKind: 'subscriber', note: null }],
       paymentDueBy: null, requiredDocuments: [{ item: 'purchase_agreement_or_deed', status: 'missing' }],
     });

@@ -282,7 +282,7 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expect(second).toEqual({ status: 201, body: '{"run":1}', headers: { 'content-type': 'application/json', 'idempotent-replayed': 'true' } });
     });
 
-    // The documented contract: "409 Conflict: the original request is still being processed".
+    // The documented contract: a retry that comes while the first request with its key is still at work is a 409.
     it('answers a retry that arrives while the first request still runs with 409 and Retry-After, and runs nothing', async () => {
       const key = newKey();
       let finish!: (r: Reply) => void;

@@ -1,5 +1,5 @@
-import { buildSchema } from 'graphql';
-import { invert, renameKeys, restEnumValues } from '../../../rest-bridge/wire-names';
+import { buildSchema, type GraphQLEnumType } from 'graphql';
+import { invert, renameKeys, restEnumValue, restEnumValues, wireEnumValues } from '../../../rest-bridge/wire-names';
 
 const schema = buildSchema(`
   enum Reason { client_request regulatory }
@@ -29,5 +29,28 @@ describe('renameKeys: a route\'s own wire names', () => {
   it('renames top-level keys both ways and passes the others', () => {
     expect(renameKeys({ client_id: 'a', scope: 'b' }, names)).toEqual({ clientId: 'a', scope: 'b' });
     expect(renameKeys({ accessToken: 't', expiresIn: 1 }, invert(names))).toEqual({ access_token: 't', expiresIn: 1 });
+  });
+});
+
+describe('restEnumValue: the enums the public docs spell with -', () => {
+  const documented = buildSchema(`
+    enum SurrenderReason { client_request regulatory }
+    enum CommissionType { inducement business_commission }
+    enum EvidenceKind { iban_proof }
+    type Query { x(r: SurrenderReason, c: CommissionType, e: EvidenceKind): Int }
+  `);
+  const arg = (name: string) => documented.getQueryType()!.getFields().x.args.find((a) => a.name === name)!.type as GraphQLEnumType;
+
+  it('reads their - spelling and turns the _ one into a value no enum holds (a 400, as documented)', () => {
+    expect(restEnumValue('client-request', arg('r'))).toBe('client_request');
+    expect(restEnumValue('business-commission', arg('c'))).toBe('business_commission');
+    expect(restEnumValue('client_request', arg('r'))).toBe('client-request');
+    expect(restEnumValue('business_commission', arg('c'))).toBe('business-commission');
+    expect(wireEnumValues(arg('c'))).toEqual(['inducement', 'business-commission']);
+  });
+
+  it('leaves our other enums as they are spelled, _ included', () => {
+    expect(restEnumValue('iban_proof', arg('e'))).toBe('iban_proof');
+    expect(wireEnumValues(arg('e'))).toEqual(['iban_proof']);
   });
 });
