@@ -15,7 +15,7 @@ const JSON_ONLY_DEVIATIONS = ['572B', 'FDE2', '7B9B'];
 describe('GraphQL over HTTP', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(DATABASES[0], { demoPortfolio: true });
+    server = await startTestServer(DATABASES[0], { demoPortfolio: true, throttle: { windowSeconds: 900, failuresPerAccount: 3, attemptsPerAddress: 50 } });
   });
   afterAll(() => server?.close());
 
@@ -72,6 +72,20 @@ describe('GraphQL over HTTP', () => {
       expect(get.json).toEqual({ data: { me: { id: DEMO_IDS.users.alice } } });
       const put = await call(`${server.url}/graphql`, { method: 'PUT', json: { query: '{ __typename }' } });
       expect({ status: put.status, allow: put.headers.get('allow') }).toEqual({ status: 405, allow: 'GET, POST' });
+    });
+
+    it('a throttled login is 200 with the error and Retry-After, and not kept under an Idempotency-Key (not a final answer)', async () => {
+      const attempt = (password: string, headers: Record<string, string> = {}) =>
+        gql(server.url, `mutation { login(email: "broker@demo.test", password: "${password}") { tokenType } }`, { token: alice, headers: { 'x-forwarded-for': '10.61.0.4', ...headers } });
+      for (let i = 0; i < 3; i++) expect((await attempt(`wrong${i}`)).json.errors[0].message).toBe('INVALID_CREDENTIALS');
+      const key = { 'idempotency-key': 'throttled-login-1' };
+      const throttled = await attempt('demo-password-2026', key);
+      expect({ status: throttled.status, data: throttled.json.data, code: throttled.json.errors[0].extensions.code }).toEqual({ status: 200, data: null, code: 'rate_limited' });
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Nothing was stored under the key: another body with it runs (a stored answer would make it 422).
+      const again = await attempt('another-body', key);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+      expect(again.json.errors[0].extensions.code).toBe('rate_limited');
     });
 
     it('a session cookie goes out only with an answer without errors', async () => {
