@@ -32,8 +32,8 @@ export interface BridgeDeps {
 
 /**
  * Legacy `/v1` paths, each run as one named GraphQL operation on the execution pipeline `/graphql`
- * uses (execution/pipeline.ts), with the same context builder. Order of checks: route (404/405), credentials (401), body (413/400),
- * then the operation, whose errors map to the catalog's status.
+ * uses (execution/pipeline.ts), with the same context builder. Order of checks: route (404/405),
+ * credentials (401), body (413/400), then the operation, whose errors map to the catalog's status.
  */
 export class RestBridge {
   private readonly matcher: RouteMatcher;
