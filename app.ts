@@ -4,10 +4,9 @@ import type { Config } from './config';
 import { buildContext, type Services } from './context/context';
 import { ProxyTrust } from './context/proxy-trust';
 import { SessionCookie } from './context/session-cookie';
-import { AuthService } from './domain/auth/auth-service';
-import { KeyRing } from './domain/auth/key-ring';
-import { SignedRequests } from './domain/auth/signed-request';
-import { DEFAULT_THROTTLE, LoginThrottle, type ThrottlePolicy } from './domain/auth/login-throttle';
+import type { KeyRing } from './domain/auth/key-ring';
+import type { ThrottlePolicy } from './domain/auth/login-throttle';
+import { createAuthentication, followRevocations } from './context/authentication';
 import { AuditTrail } from './domain/shared/audit-trail';
 import { systemClock, type Clock } from './domain/shared/clock';
 import { WebhookInbox } from './domain/webhooks/inbox';
@@ -20,11 +19,7 @@ import { RestBridge } from './rest-bridge/bridge';
 import { ROUTES } from './rest-bridge/routes';
 import { buildSchema } from './schema';
 import { AuditStore } from './store/audit-store';
-import { AuthStore, SESSION_REVOKED_CHANNEL } from './store/auth-store';
 import type { Db } from './store/db';
-import { RateLimitStore } from './store/rate-limit-store';
-import { SignedRequestStore } from './store/signed-request-store';
-import { SigningKeyStore } from './store/signing-key-store';
 import { WebhookStore } from './store/webhook-store';
 import { CatalogueStore } from './store/catalogue-store';
 import { SubscriptionStore } from './store/subscription-store';
@@ -148,8 +143,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const logger = options.logger ?? consoleLogger;
   let docsBaseUrl = config.docsBaseUrl ?? `http://${config.host}:${config.port}/docs`;
 
-  const keys = new KeyRing(new SigningKeyStore(db), clock, { issuer: config.issuer, audience: config.audience, maxTokenSeconds: config.accessTokenTtl });
-  await keys.init();
+  const { keys, auth } = await createAuthentication(db, config, clock, options.throttle);
   const audit = new AuditTrail(new AuditStore(db), clock);
   const secrets = { ...(options.defaultWebhookSecrets ?? {}), ...config.webhookSecrets };
   let baseUrl = `http://${config.host}:${config.port}`;
@@ -177,10 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
   });
   const services: Services = {
-    auth: new AuthService(new AuthStore(db), keys, new LoginThrottle(new RateLimitStore(db), clock, options.throttle ?? DEFAULT_THROTTLE), clock, {
-      accessTokenSeconds: config.accessTokenTtl,
-      sessionSeconds: config.sessionTtl,
-    }, new SignedRequests(new SignedRequestStore(db), clock, config.apiHost)),
+    auth,
     audit,
     ...journey,
     policies,
@@ -192,12 +183,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
     clock,
   };
-  await db.listen(
-    SESSION_REVOKED_CHANNEL,
-    (sessionId) => services.auth.sessionRevoked(sessionId),
-    // A revocation may have been missed: forget every cached session rather than trust one.
-    () => services.auth.forgetCachedSessions(),
-  );
+  await followRevocations(db, auth);
   const housekeepingStore = new HousekeepingStore(db);
   const webhooks = new WebhookRegistry();
   for (const [type, outcome] of [['signature.completed', 'completed'], ['signature.declined', 'declined'], ['signature.expired', 'expired']] as const) {

@@ -65,13 +65,18 @@ export interface RequestContext {
   loaders: Loaders;
 }
 
-export interface ContextDeps {
-  services: Services;
+/** What the edge needs to authenticate a request: no domain service beyond authentication. */
+export interface EdgeDeps {
+  auth: Pick<AuthService, 'authenticate'>;
   sessionCookie: SessionCookie;
   clientCertSerialHeader: string;
   trustProxy: boolean;
   /** Proxy headers (certificate serial, X-Forwarded-For) count only from these peers. */
   proxies: ProxyTrust;
+}
+
+export interface ContextDeps extends Omit<EdgeDeps, 'auth'> {
+  services: Services;
 }
 
 export interface IncomingRequestInfo {
@@ -85,13 +90,19 @@ export interface IncomingRequestInfo {
   body: () => Promise<Buffer>;
 }
 
+/**
+ * The part of the context that a GraphQL front (gateway/) builds at the edge, before any planning:
+ * who the caller is, or why there is none. Resolvers get it inside the full RequestContext.
+ */
+export type EdgeContext = Pick<RequestContext, 'requestId' | 'viewer' | 'authFailure' | 'address' | 'certificateSerial' | 'credentials' | 'response'>;
+
 /** Reads credentials off the request and resolves them to a viewer (one database round trip at most). */
-export async function buildContext(request: IncomingRequestInfo, deps: ContextDeps): Promise<RequestContext> {
+export async function authenticateRequest(request: IncomingRequestInfo, deps: EdgeDeps): Promise<EdgeContext> {
   // Headers only our proxy may set are ignored from anyone else, so a client cannot claim a certificate.
   const viaProxy = deps.proxies.trusts(request.remoteAddress);
   const credentials = presentedCredentials(request.headers, deps, viaProxy);
   if (credentials.bearer !== undefined) credentials.request = { method: request.method, target: request.target, body: request.body };
-  const authentication = await deps.services.auth.authenticate(credentials);
+  const authentication = await deps.auth.authenticate(credentials);
   return {
     requestId: request.requestId,
     viewer: 'viewer' in authentication ? authentication.viewer : null,
@@ -99,9 +110,17 @@ export async function buildContext(request: IncomingRequestInfo, deps: ContextDe
     address: deps.proxies.clientAddress(request.remoteAddress, single(request.headers['x-forwarded-for']), deps.trustProxy),
     certificateSerial: credentials.certificateSerial,
     credentials,
+    response: { cookies: [] },
+  };
+}
+
+/** The edge's context plus what resolvers need: the services, the cookie codec, per-request loaders. */
+export async function buildContext(request: IncomingRequestInfo, deps: ContextDeps): Promise<RequestContext> {
+  const edge = await authenticateRequest(request, { ...deps, auth: deps.services.auth });
+  return {
+    ...edge,
     services: deps.services,
     sessionCookie: deps.sessionCookie,
-    response: { cookies: [] },
     // Built lazily: most requests never touch a loader.
     get loaders() {
       const loaders = createLoaders(deps.services);
@@ -115,7 +134,7 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function presentedCredentials(headers: IncomingHttpHeaders, deps: ContextDeps, viaProxy: boolean): PresentedCredentials {
+function presentedCredentials(headers: IncomingHttpHeaders, deps: Omit<EdgeDeps, 'auth'>, viaProxy: boolean): PresentedCredentials {
   const credentials: PresentedCredentials = { certificateSerial: viaProxy ? single(headers[deps.clientCertSerialHeader]) : undefined };
   const authorization = headers.authorization;
   if (authorization !== undefined) {

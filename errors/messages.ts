@@ -219,6 +219,7 @@ const SENTENCES: Record<string, Sentence> = {
   TOO_MANY_OTP_REQUESTS: 'Too many one-time codes were asked for; wait for the time given in Retry-After.',
   INTERNAL_ERROR: 'An unexpected error occurred. Quote the requestId to support if it persists.',
   DATABASE_UNAVAILABLE: 'The service is unavailable for a moment; retry shortly.',
+  SUBGRAPH_UNAVAILABLE: 'A part of the API behind the GraphQL front did not answer; its fields are null for now. Retry shortly.',
 };
 
 const words = (upper: string) => upper.toLowerCase().replaceAll('_', ' ');

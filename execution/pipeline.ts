@@ -7,6 +7,7 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
+  type ExecutionResult,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SourceLocation,
@@ -114,24 +115,7 @@ export class ExecutionPipeline {
     }
     if (analysis.needsViewer && !context.viewer) return notRun([{ error: unauthorized(context.authFailure ?? 'NO_SESSION') }]);
     const result = await execute({ schema: this.schema, document, variableValues: request.variables ?? undefined, operationName, contextValue: context });
-    const errors = (result.errors ?? []).map((e): OutcomeError => {
-      const error = toAppError(e, context.requestId, options.bodyVariable);
-      if (error.code === 'internal_server_error') this.options.logger.error('graphql operation failed', { requestId: context.requestId, operation: analysis.operation.name?.value, path: e.path, error: e });
-      return { error, path: e.path, locations: e.locations };
-    });
-    // graphql-js answers without `data` when the operation never started (variables that do not coerce).
-    if (!('data' in result)) return notRun(errors);
-    const final = errors.every((e) => e.error.code !== 'rate_limited' && CATALOG[e.error.code].status < 500);
-    const retryAfter = errors.find((e) => e.error.extra.headers?.['Retry-After'])?.error.extra.headers?.['Retry-After'];
-    return {
-      executed: true,
-      data: result.data as Record<string, unknown> | null,
-      errors,
-      status: 200,
-      headers: retryAfter ? { 'Retry-After': retryAfter } : {},
-      cookies: errors.length ? [] : context.response.cookies,
-      final,
-    };
+    return outcomeOf(result, context, { bodyVariable: options.bodyVariable, logger: this.options.logger, operation: analysis.operation.name?.value });
   }
 
   /** The parsed and validated document for a query text, or the errors that stop it (cached when it passes). */
@@ -179,6 +163,35 @@ export class ExecutionPipeline {
     }
     return analysis;
   }
+}
+
+/**
+ * The outcome of an execution result by the pipeline's rules (status, cookies, finality). `run` uses it;
+ * so does a front that executes elsewhere (the gateway's executor behind the REST bridge).
+ */
+export function outcomeOf(
+  result: ExecutionResult,
+  context: { requestId: string; response: { cookies: string[] } },
+  options: { bodyVariable?: string; logger: Logger; operation?: string },
+): ExecutionOutcome {
+  const errors = (result.errors ?? []).map((e): OutcomeError => {
+    const error = toAppError(e, context.requestId, options.bodyVariable);
+    if (error.code === 'internal_server_error') options.logger.error('graphql operation failed', { requestId: context.requestId, operation: options.operation, path: e.path, error: e });
+    return { error, path: e.path, locations: e.locations };
+  });
+  // graphql-js answers without `data` when the operation never started (variables that do not coerce).
+  if (!('data' in result)) return notRun(errors);
+  const final = errors.every((e) => e.error.code !== 'rate_limited' && CATALOG[e.error.code].status < 500);
+  const retryAfter = errors.find((e) => e.error.extra.headers?.['Retry-After'])?.error.extra.headers?.['Retry-After'];
+  return {
+    executed: true,
+    data: result.data as Record<string, unknown> | null,
+    errors,
+    status: 200,
+    headers: retryAfter ? { 'Retry-After': retryAfter } : {},
+    cookies: errors.length ? [] : context.response.cookies,
+    final,
+  };
 }
 
 /** The outcome of a request that could not run: no data, the decisive error's status and headers. */

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { getNamedType, isEnumType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isEnumType, type ExecutionResult, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { decisiveError, toAppError } from '../errors/graphql-errors';
-import type { ExecutionPipeline } from '../execution/pipeline';
+import { outcomeOf, type ExecutionPipeline } from '../execution/pipeline';
 import { isUuid } from '../domain/shared/ids';
 import { bodyReader, mediaType, parseBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
@@ -18,13 +18,27 @@ import type { Route } from './route';
 import { RouteMatcher } from './route-matcher';
 import { invert, renameKeys, restEnumValue, restEnumValues } from './wire-names';
 
-export interface BridgeDeps {
+/** What the bridge reads of a request's context: the caller, its credentials, the response effects. */
+export type BridgeContext = Pick<RequestContext, 'requestId' | 'viewer' | 'authFailure' | 'credentials' | 'response'>;
+
+/**
+ * FEDERATION SEAM (gateway/): how a route's named operation is executed. Unset, it runs on the local
+ * schema with the full RequestContext; the GraphQL front sets it to run through the gateway's
+ * executor. Its errors must carry the AppError behind them as `originalError` (toAppError reads it).
+ */
+export type BridgeExecutor<C extends BridgeContext> = (operation: PreparedOperation, variables: Record<string, unknown>, context: C) => Promise<ExecutionResult>;
+
+export interface BridgeDeps<C extends BridgeContext = RequestContext> {
+  /** Our schema: the operations are prepared and documented (OpenAPI) from it, wherever they run. */
   schema: GraphQLSchema;
-  /** The one execution pipeline, shared with /graphql. */
-  pipeline: ExecutionPipeline;
+  /** The one execution pipeline, shared with /graphql (the single process); unset only where `execute` is set. */
+  pipeline?: ExecutionPipeline;
   routes: readonly Route[];
-  buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<RequestContext>;
-  idempotency: Idempotency;
+  buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<C>;
+  /** FEDERATION SEAM: see BridgeExecutor; undefined = the local schema. */
+  execute?: BridgeExecutor<C>;
+  /** FEDERATION SEAM: the front passes the key on to the service instead (gateway/front.ts). */
+  idempotency: Pick<Idempotency, 'run'>;
   docsBaseUrl: () => string;
   maxBodyBytes: number;
   logger: Logger;
@@ -35,11 +49,12 @@ export interface BridgeDeps {
  * uses (execution/pipeline.ts), with the same context builder. Order of checks: route (404/405),
  * credentials (401), body (413/400), then the operation, whose errors map to the catalog's status.
  */
-export class RestBridge {
+export class RestBridge<C extends BridgeContext = RequestContext> {
   private readonly matcher: RouteMatcher;
   private readonly operations: Map<string, PreparedOperation>;
 
-  constructor(private readonly deps: BridgeDeps) {
+  constructor(private readonly deps: BridgeDeps<C>) {
+    if (!deps.pipeline && !deps.execute) throw new Error('the REST bridge needs the execution pipeline (or a front\'s executor)');
     this.matcher = new RouteMatcher(deps.routes);
     this.operations = loadOperations(deps.schema);
     for (const route of deps.routes) {
@@ -92,8 +107,12 @@ export class RestBridge {
     return run();
   }
 
-  private async run(operation: PreparedOperation, route: Route, variables: Record<string, unknown>, context: RequestContext): Promise<Reply> {
-    const outcome = await this.deps.pipeline.run({ document: operation.document, variables }, context, { bodyVariable: route.bodyVariable });
+  private async run(operation: PreparedOperation, route: Route, variables: Record<string, unknown>, context: C): Promise<Reply> {
+    // FEDERATION SEAM: the front's executor (its result read by the pipeline's rules), else the pipeline.
+    const outcome = this.deps.execute
+      ? outcomeOf(await this.deps.execute(operation, variables, context), context, { bodyVariable: route.bodyVariable, logger: this.deps.logger, operation: operation.name })
+      : // Without a front's executor the context is the service's own RequestContext (app.ts).
+        await this.deps.pipeline!.run({ document: operation.document, variables }, context as unknown as RequestContext, { bodyVariable: route.bodyVariable });
     if (outcome.errors.length) {
       // REST keeps one error and its catalog status (errors/graphql-errors.ts `decisiveError`), where /graphql answers 200 with partial data.
       const decisive = decisiveError(outcome.errors.map((e) => e.error));
@@ -152,7 +171,7 @@ export class RestBridge {
   }
 
   /** Cookie-authenticated writes need a header a cross-site form cannot send (docs/SECURITY.md 8). */
-  private checkCsrf(req: IncomingMessage, context: RequestContext): void {
+  private checkCsrf(req: IncomingMessage, context: C): void {
     const write = req.method !== 'GET' && req.method !== 'HEAD';
     const byCookie = context.credentials.bearer === undefined && context.credentials.sessionCookie !== undefined;
     if (write && byCookie && mediaType(req) !== 'json' && !req.headers['x-requested-with']) {

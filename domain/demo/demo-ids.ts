@@ -54,7 +54,7 @@ export const DEMO_IDS = {
     aliceDebit: '00000000-0000-7000-8000-000000000701',
     bobDebit: '00000000-0000-7000-8000-000000000702',
   },
-  /** The demo catalogue (surrender terms for them come with migration 007, re-keyed by 019). */
+  /** The demo catalogue (surrender terms for them come with migration 007, re-keyed by 018). */
   products: {
     av: '00000000-0000-7000-8000-000000000801',
     per: '00000000-0000-7000-8000-000000000802',

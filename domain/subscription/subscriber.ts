@@ -6,12 +6,8 @@ export interface Address {
   country: string;
 }
 
-/** A policyholder: the person a subscription is made for, sold by a distributor, maybe with a login. */
-export interface Subscriber {
-  id: string;
-  /** The login that owns the profile, when the subscriber has one. */
-  userId: string | null;
-  distributorId: string | null;
+/** A subscriber's civil identity: what a client sends and what the profile keeps. */
+export interface CivilIdentity {
   civility: 'M' | 'MME';
   firstName: string;
   lastName: string;
@@ -23,6 +19,14 @@ export interface Subscriber {
   email: string;
   phone: string;
   taxResidence: string;
+}
+
+/** A policyholder: the person a subscription is made for, sold by a distributor, maybe with a login. */
+export interface Subscriber extends CivilIdentity {
+  id: string;
+  /** The login that owns the profile, when the subscriber has one. */
+  userId: string | null;
+  distributorId: string | null;
   createdAt: Date;
 }
 

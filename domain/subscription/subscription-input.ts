@@ -1,17 +1,7 @@
-import type { Address } from './subscriber';
+import type { CivilIdentity } from './subscriber';
 
 /** A subscriber's civil identity as a client sends it. */
-export interface SubscriberInput {
-  civility: 'M' | 'MME';
-  firstName: string;
-  lastName: string;
-  birthDate: string;
-  birthPlace: string;
-  nationality: string;
-  address: Address;
-  email: string;
-  phone: string;
-  taxResidence: string;
+export interface SubscriberInput extends CivilIdentity {
   /** Back-office only: the distributor selling to this subscriber. */
   distributorId?: string | null;
 }

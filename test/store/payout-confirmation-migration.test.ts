@@ -31,7 +31,7 @@ describe(`${MIGRATION} on existing data`, () => {
     db = await openPgliteDb(undefined);
     const files = readdirSync(DIR).filter((f) => f.endsWith('.sql')).sort();
     await apply(db, files.filter((f) => f < MIGRATION));
-    // The demo store names the default clause by the UUID migration 019 gives it; this database stops before 019.
+    // The demo store names the default clause by the UUID migration 018 gives it; this database stops before 018.
     await db.query(`insert into standard_clauses (id, title, text) values ($1, 'Default', 'Default')`, [DEMO_IDS.standardClauses.spouseChildren]);
     const at = new Date('2025-01-15T10:00:00Z');
     await db.query(`insert into distributors (id, name, created_at) values ('${testId('dst_m')}', 'M', $1)`, [at]);

@@ -1,4 +1,4 @@
-// uuids-codemod: skip (writes the ids a database held before migration 019 on purpose)
+// uuids-codemod: skip (writes the ids a database held before migration 018 on purpose)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../../store/db';
@@ -7,7 +7,7 @@ import { openPgliteDb } from '../../store/pglite-db';
 import { DEMO_IDS } from '../support/ids';
 
 const DIR = join(__dirname, '..', '..', 'store', 'migrations');
-const MIGRATION = '019-uuid-ids.sql';
+const MIGRATION = '018-uuid-ids.sql';
 
 async function apply(db: Db, files: string[]): Promise<void> {
   await db.transaction(async (tx) => {

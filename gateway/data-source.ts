@@ -1,0 +1,69 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { AppError } from '../errors/app-error';
+import type { FrontContext } from './front-context';
+
+type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<FrontContext>['didReceiveResponse']>>[0];
+
+/** Headers a subgraph's error implies, kept so the front's reply can carry them as the service's does. */
+const ERROR_HEADERS = ['retry-after', 'www-authenticate'];
+
+/**
+ * A GraphQL answer is passed on whatever its HTTP status. Our service answers 401/403/404 when a
+ * request yields no data; Apollo's data source would turn that into "401: Unauthorized" and drop the
+ * body, so the client would lose our code, message and doc_url. Anything that is not a GraphQL JSON
+ * body (a proxy's 502 page) stays an HTTP failure: the subgraph is then unavailable.
+ */
+const passErrorsThrough: Fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+  const response = await fetch(url, init as RequestInit);
+  const type = response.headers.get('content-type') ?? '';
+  if (response.ok || !/application\/(graphql-response\+)?json/.test(type)) return response as unknown as FetcherResponse;
+  return new Response(await response.arrayBuffer(), { status: 200, headers: response.headers }) as unknown as FetcherResponse;
+};
+
+/**
+ * One subgraph as the front sees it: each request carries the caller's credentials (FrontContext.forward),
+ * the cookies a subgraph sets (sign-in, sign-out) go back to the client, and a subgraph that cannot be
+ * reached gives its fields a `service_unavailable` error instead of failing the whole request.
+ */
+export class ForwardingDataSource extends RemoteGraphQLDataSource<FrontContext> {
+  constructor(
+    private readonly subgraphName: string,
+    url: string,
+  ) {
+    super({ url, fetcher: passErrorsThrough });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<FrontContext>): void {
+    // Schema loading and health checks run without a caller: nothing to forward.
+    const forward = (context as Partial<FrontContext>).forward;
+    if (!forward || !request.http) return;
+    for (const [name, value] of Object.entries(forward)) request.http.headers.set(name, value);
+    // Only the write carries the key: a plan's other fetches (entities) are queries with bodies of their own,
+    // which the service would refuse as the same key reused.
+    const idempotency = (context as Partial<FrontContext>).idempotency;
+    if (idempotency && /^\s*mutation\b/.test(request.query ?? '')) {
+      for (const [name, value] of Object.entries(idempotency)) request.http.headers.set(name, value);
+    }
+  }
+
+  override async didReceiveResponse({ response, context }: ReceivedResponse): Promise<typeof response> {
+    const headers = (response.http as unknown as { headers?: Headers } | undefined)?.headers;
+    if (headers && context.response) {
+      context.response.cookies.push(...headers.getSetCookie());
+      for (const name of ERROR_HEADERS) {
+        const value = headers.get(name);
+        if (value !== null) context.subgraphHeaders[name] = value;
+      }
+    }
+    return response;
+  }
+
+  override didEncounterError(error: Error): void {
+    throw new GraphQLError(`subgraph ${this.subgraphName} unavailable`, {
+      originalError: new AppError('service_unavailable', 'SUBGRAPH_UNAVAILABLE', { detail: `${this.subgraphName}: ${error.message}` }),
+      extensions: { code: 'service_unavailable', serviceName: this.subgraphName },
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { IncomingMessage } from 'node:http';
+import { authenticateRequest, type EdgeContext, type EdgeDeps } from '../context/context';
+import type { GraphQLError } from 'graphql';
+
+/** The standard header and the legacy alias (http/idempotency.ts reads both). */
+const IDEMPOTENCY_HEADERS = ['idempotency-key', 'x-quarzo-life-idempotency-key'];
+
+/**
+ * A request's context on the GraphQL front: the caller as the edge authenticated it (the same code
+ * and database as the service), the credentials to forward to every subgraph, and what the subgraphs
+ * answered beside their data (cookies, the headers an error implies).
+ */
+export interface FrontContext extends EdgeContext {
+  /** Headers each subgraph request carries: the caller's credentials, the request id, the client's address. */
+  forward: Record<string, string>;
+  /**
+   * The caller's Idempotency-Key (and its legacy alias), sent with the mutations only: the service keeps
+   * the record in the transaction of the write, so the key travels to where the write happens.
+   */
+  idempotency: Record<string, string>;
+  /** `Retry-After` / `WWW-Authenticate` a subgraph answered with, lower-case names. */
+  subgraphHeaders: Record<string, string>;
+  /** Set by the REST bridge's executor: the raw errors of the run are left here, not shaped for /graphql. */
+  rawErrors?: GraphQLError[];
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The credentials, request id and client address a subgraph needs to see the same caller we did. */
+function forwardedHeaders(req: IncomingMessage, requestId: string, edge: EdgeContext, serialHeader: string): Record<string, string> {
+  const forward: Record<string, string> = { 'x-request-id': requestId };
+  const authorization = single(req.headers.authorization);
+  const cookie = single(req.headers.cookie);
+  if (authorization !== undefined) forward.authorization = authorization;
+  if (cookie !== undefined) forward.cookie = cookie;
+  // Only a serial the edge believed (it came from our TLS proxy) goes on: the subgraph trusts the front as its proxy.
+  if (edge.certificateSerial !== undefined) forward[serialHeader] = edge.certificateSerial;
+  // The subgraph (TRUST_PROXY=1, the front among TRUSTED_PROXIES) reads the client as the hop we append.
+  const chain = single(req.headers['x-forwarded-for']);
+  const peer = req.socket.remoteAddress ?? '';
+  forward['x-forwarded-for'] = chain ? `${chain}, ${peer}` : peer;
+  return forward;
+}
+
+/** Builds the front's context for one request (401 decisions are the callers', from `viewer`/`authFailure`). */
+export async function buildFrontContext(req: IncomingMessage, requestId: string, body: () => Promise<Buffer>, deps: EdgeDeps): Promise<FrontContext> {
+  const edge = await authenticateRequest({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, deps);
+  const idempotency: Record<string, string> = {};
+  for (const name of IDEMPOTENCY_HEADERS) {
+    const value = single(req.headers[name]);
+    if (value !== undefined) idempotency[name] = value;
+  }
+  return { ...edge, forward: forwardedHeaders(req, requestId, edge, deps.clientCertSerialHeader), idempotency, subgraphHeaders: {} };
+}

@@ -1,0 +1,283 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { getVariableValues, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { GatewayConfig } from '../config/gateway';
+import { followRevocations, createAuthentication } from '../context/authentication';
+import type { EdgeDeps } from '../context/context';
+import { ProxyTrust } from '../context/proxy-trust';
+import { SessionCookie } from '../context/session-cookie';
+import { systemClock, type Clock } from '../domain/shared/clock';
+import { newRequestId } from '../domain/shared/ids';
+import { AppError, unauthorized } from '../errors/app-error';
+import { errorIndexPage, errorPage, isErrorCode } from '../errors/docs-pages';
+import { toAppError } from '../errors/graphql-errors';
+import { bodyReader, mediaType, parseBody } from '../http/body';
+import { graphqlErrorReply } from '../http/graphql-http';
+import { MAX_TOKENS } from '../execution/pipeline';
+import { Idempotency } from '../http/idempotency';
+import { consoleLogger, type Logger } from '../http/logger';
+import { errorReply, jsonReply, writeReply, type Reply } from '../http/reply';
+import { RequestTarget } from '../http/target';
+import { RestBridge, type BridgeExecutor } from '../rest-bridge/bridge';
+import { ROUTES } from '../rest-bridge/routes';
+import { buildSchema } from '../schema';
+import { DocumentLimitsRule } from '../schema/limits';
+import type { Db } from '../store/db';
+import { ForwardingDataSource } from './data-source';
+import { EdgeAccess } from './edge-access';
+import { buildFrontContext, type FrontContext } from './front-context';
+import { bridgeError, shapeFrontErrors } from './subgraph-errors';
+
+export interface FrontOptions {
+  config: GatewayConfig;
+  /** The service's database: the edge checks tokens, cookies and sessions against it. */
+  db: Db;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface Front {
+  server: Server;
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+
+/**
+ * The GraphQL front (`npm run gateway`): `/graphql` over a supergraph with `@apollo/gateway`, and the
+ * `/v1` REST bridge whose named operations run through the same gateway. Callers are authenticated
+ * here, at the edge, with the service's own code and database; their credentials travel on to every
+ * subgraph, which checks them again (a subgraph never trusts the front blindly).
+ */
+export async function createFront(options: FrontOptions): Promise<Front> {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
+  let docsBaseUrl = config.docsBaseUrl ?? `http://${config.host}:${config.port}/docs`;
+
+  const { keys, auth } = await createAuthentication(db, config, clock);
+  await followRevocations(db, auth);
+  const edgeDeps: EdgeDeps = {
+    auth,
+    sessionCookie: new SessionCookie(config.production),
+    clientCertSerialHeader: config.clientCertSerialHeader,
+    trustProxy: config.trustProxy,
+    proxies: new ProxyTrust(config.trustedProxies),
+  };
+  const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => buildFrontContext(req, requestId, body, edgeDeps);
+
+  const gateway = new ApolloGateway({
+    ...(config.supergraphPath
+      ? { supergraphSdl: readFileSync(config.supergraphPath, 'utf8') }
+      : { supergraphSdl: new IntrospectAndCompose({ subgraphs: config.subgraphs! }) }),
+    buildService: ({ name, url }) => new ForwardingDataSource(name, url!),
+    logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.info('gateway', { message: String(m) }), error: (m: unknown) => logger.error('gateway', { message: String(m) }) },
+  });
+  const apollo = new ApolloServer<FrontContext>({
+    gateway,
+    introspection: !config.production,
+    hideSchemaDetailsFromClientErrors: config.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: [DocumentLimitsRule],
+    plugins: [ApolloServerPluginLandingPageDisabled(), frontErrors(() => docsBaseUrl, logger)],
+  });
+  await apollo.start();
+
+  // Our schema prepares and documents the bridge's operations; they run through the gateway.
+  const schema = buildSchema({ production: config.production });
+  const edgeAccess = new EdgeAccess(schema);
+  // The service records Idempotency-Key in the transaction of the write it guards (http/idempotency.ts): the
+  // front only checks the key's form (the bridge does) and passes it on with the mutation (data-source.ts).
+  const idempotency: Pick<Idempotency, 'run'> = { run: (_scope, _key, _request, execute) => execute() };
+  const bridge = new RestBridge<FrontContext>({
+    schema,
+    routes: ROUTES,
+    buildContext: context,
+    execute: gatewayExecutor(apollo, schema),
+    idempotency,
+    docsBaseUrl: () => docsBaseUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+  });
+  let openapi: unknown;
+
+  const routes = async (req: IncomingMessage, requestId: string): Promise<Reply> => {
+    const url = new RequestTarget(req.url ?? '/');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path === '/graphql') return graphql(req, url, requestId);
+    if (path === '/v1/openapi.json' && method === 'GET') return jsonReply(200, (openapi ??= bridge.openapi()));
+    // Webhooks are the service's own (signed for it, applied in its transactions): routed to it directly.
+    if (path.startsWith('/v1/') && !path.startsWith('/v1/webhooks/')) return bridge.handle(req, url, requestId);
+    if (method !== 'GET' && method !== 'HEAD') throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
+    if (path === '/healthz') return jsonReply(200, { status: 'ok' });
+    if (path === '/readyz') return readiness(db, docsBaseUrl);
+    if (path === '/.well-known/jwks.json') {
+      await keys.refreshIfStale();
+      return jsonReply(200, keys.jwks(), { 'cache-control': 'public, max-age=300' });
+    }
+    if (path === '/docs' || path === '/docs/' || path === '/docs/errors') return html(errorIndexPage(docsBaseUrl));
+    if (path.startsWith('/docs/errors/')) {
+      const code = path.slice('/docs/errors/'.length);
+      if (isErrorCode(code)) return html(errorPage(code, docsBaseUrl));
+    }
+    throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
+  };
+
+  const graphql = async (req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> => {
+    const method = req.method ?? 'GET';
+    try {
+      let body: unknown;
+      let raw: Buffer = Buffer.alloc(0);
+      const readRaw = bodyReader(req, config.maxBodyBytes);
+      if (method === 'POST') {
+        raw = await readRaw();
+        if (mediaType(req) !== 'json') throw new AppError('parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
+        body = parseBody(raw, 'json');
+      }
+      const ctx = await context(req, requestId, readRaw);
+      // The documented 401, at the edge, before the gateway parses, validates or plans anything.
+      const { query, operationName } = requestedOperation(method, url, body);
+      if (!ctx.viewer && query !== undefined && edgeAccess.needsViewer(query, operationName)) throw unauthorized(ctx.authFailure ?? 'NO_SESSION');
+      if (method === 'POST' && ctx.viewer) Idempotency.keyOf(req.headers);
+      return await runApollo(apollo, req, url, body, ctx);
+    } catch (error) {
+      const appError = error instanceof AppError ? error : toAppError(error, requestId);
+      if (appError.code === 'internal_server_error') logger.error('front graphql request failed', { requestId, error });
+      const accept = req.headers.accept;
+      return graphqlErrorReply(appError, Array.isArray(accept) ? accept.join(',') : accept, docsBaseUrl);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error('reply failed', { path: req.url, error: error instanceof Error ? error.message : 'unknown' });
+      res.destroy();
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && /^[\w.:-]{1,64}$/.test(incoming) ? incoming : newRequestId();
+    let reply: Reply;
+    try {
+      reply = await routes(req, requestId);
+    } catch (error) {
+      const appError = error instanceof AppError ? error : toAppError(error, requestId);
+      if (appError.code === 'internal_server_error') logger.error('front request failed', { requestId, path: (req.url ?? '/').split('?')[0], error });
+      reply = errorReply(appError, docsBaseUrl);
+    }
+    if (!res.headersSent) writeReply(res, reply, { 'x-request-id': requestId, ...SECURITY_HEADERS });
+  };
+
+  return {
+    server,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+          if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
+          resolve(base);
+        });
+      });
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(deadline);
+      await apollo.stop();
+    },
+  };
+}
+
+/** The document and operation name of a GraphQL request, wherever it carries them (GET or POST). */
+function requestedOperation(method: string, url: RequestTarget, body: unknown): { query?: string; operationName?: string } {
+  if (method === 'POST') {
+    const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    return { query: typeof fields.query === 'string' ? fields.query : undefined, operationName: typeof fields.operationName === 'string' ? fields.operationName : undefined };
+  }
+  return { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined };
+}
+
+async function runApollo(apollo: ApolloServer<FrontContext>, req: IncomingMessage, url: RequestTarget, body: unknown, context: FrontContext): Promise<Reply> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: async () => context,
+  });
+  let text = '';
+  if (response.body.kind === 'complete') text = response.body.string;
+  else for await (const chunk of response.body.asyncIterator) text += chunk;
+  const replyHeaders: Record<string, string | string[]> = Object.fromEntries(response.headers);
+  // A session is handed out only by a request that succeeded as a whole, as on the service.
+  if (context.response.cookies.length && (response.status ?? 200) < 300 && !text.includes('"errors"')) replyHeaders['set-cookie'] = context.response.cookies;
+  return { status: response.status ?? 200, headers: replyHeaders, body: text };
+}
+
+/** FEDERATION SEAM (rest-bridge/bridge.ts): a route's named operation runs through the gateway. */
+function gatewayExecutor(apollo: ApolloServer<FrontContext>, schema: GraphQLSchema): BridgeExecutor<FrontContext> {
+  return async (operation, variables, context) => {
+    // Variables are coerced against our schema here, as the single process does before executing, so a
+    // malformed value is the same 400 naming the field as REST spells it (graphql-js's error, read by the
+    // bridge); the supergraph's copies of our scalars cannot tell a bad date from a good one.
+    const definition = operation.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    const coerced = getVariableValues(schema, definition.variableDefinitions ?? [], variables);
+    if (coerced.errors) return { errors: coerced.errors };
+    context.rawErrors = [];
+    const response = await apollo.executeOperation({ query: operation.document, variables }, { contextValue: context });
+    const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+    const errors = context.rawErrors.map((e) => bridgeError(e, context.subgraphHeaders));
+    return { data: (result?.data ?? null) as Record<string, unknown> | null, ...(errors.length ? { errors } : {}) };
+  };
+}
+
+/** Shapes every /graphql answer's errors (subgraph-errors.ts) and sets its status; hands the bridge its raw errors. */
+function frontErrors(docsBaseUrl: () => string, logger: Logger): ApolloServerPlugin<FrontContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, errors, contextValue }) {
+          if (!errors?.length || response.body.kind !== 'single') return;
+          if (contextValue.rawErrors) {
+            contextValue.rawErrors.push(...errors);
+            return;
+          }
+          const result = response.body.singleResult;
+          const shaped = shapeFrontErrors(errors, result.data !== undefined && result.data !== null, contextValue.requestId, docsBaseUrl(), contextValue.subgraphHeaders, logger);
+          result.errors = shaped.errors;
+          response.http.status = shaped.status;
+          for (const [name, value] of Object.entries(shaped.headers)) response.http.headers.set(name.toLowerCase(), value);
+        },
+      };
+    },
+  };
+}
+
+function html(page: string): Reply {
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }, body: page };
+}
+
+async function readiness(db: Db, docsBaseUrl: string): Promise<Reply> {
+  try {
+    await db.query('select 1');
+    return jsonReply(200, { status: 'ready' });
+  } catch {
+    return errorReply(new AppError('service_unavailable', 'DATABASE_UNAVAILABLE'), docsBaseUrl);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The GraphQL front (gateway/front.ts) with two parts behind it: our service (in-process, as
+ * test/support/server.ts starts it) and another team's subgraph (crm-subgraph.ts).
+ *
+ * The front runs in this process too and shares the service's database object: the edge checks
+ * tokens and sessions in the service's database, and PGlite serves one process only. In production
+ * both processes point DATABASE_URL at the same PostgreSQL (README, "GraphQL front").
+ */
+import { loadGatewayConfig } from '../../config/gateway';
+import { silentLogger } from '../../http/logger';
+import { createFront, type Front } from '../../gateway/front';
+import { EACH_DATABASE } from '../support/databases';
+import { call, gql, login } from '../support/http';
+import { DEMO_IDS } from '../support/ids';
+import { startTestServer, type TestServer } from '../support/server';
+import { startCrmSubgraph, type CrmSubgraph } from './crm-subgraph';
+import { ROUTES } from '../../rest-bridge/routes';
+import { parisToday, scaledEur } from '../support/surrender-fixtures';
+
+// One public documentation base for the service and the front, as deployed: doc_url is the same whoever answers.
+const DOCS = 'https://docs.example.test';
+
+describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgraph on %s', (_name, database) => {
+  let service: TestServer;
+  let crm: CrmSubgraph;
+  let front: Front;
+  let url: string;
+  let alice: string;
+
+  beforeAll(async () => {
+    service = await startTestServer(database, { demoPortfolio: true, env: { DOCS_BASE_URL: DOCS } });
+    crm = await startCrmSubgraph();
+    const config = loadGatewayConfig({ PORT: '0', TRUST_PROXY: '1', DOCS_BASE_URL: DOCS, SUBGRAPHS: `insurance=${service.url}/graphql crm=${crm.url}` });
+    front = await createFront({ config, db: service.db, clock: service.clock, logger: silentLogger });
+    url = await front.listen(0, '127.0.0.1');
+    alice = (await login(service.url, 'alice@demo.test', '10.52.0.1')).token;
+  }, 60_000);
+  afterAll(async () => {
+    await front?.close();
+    await crm?.stop();
+    await service?.close();
+  });
+
+  it('answers a query mixing our fields and the foreign ones with both', async () => {
+    const answer = await gql(url, '{ mySubscriberProfile { id lastName crmSegment openCases { id title } } policies { edges { node { id adviserName } } } }', { token: alice, headers: { 'x-request-id': 'front-test-1', 'x-forwarded-for': '10.52.0.7' } });
+    expect(answer.status).toBe(200);
+    // Each subgraph sees the caller as the front did: credentials, request id, the client's address appended.
+    expect(crm.lastHeaders).toMatchObject({ authorization: `Bearer ${alice}`, 'x-request-id': 'front-test-1', 'x-forwarded-for': '10.52.0.7, 127.0.0.1' });
+    expect(answer.json.errors).toBeUndefined();
+    expect(answer.json.data.mySubscriberProfile).toEqual({ id: DEMO_IDS.subscribers.alice, lastName: expect.any(String), crmSegment: 'gold', openCases: [{ id: 'case-1', title: 'Address change' }] });
+    const policies = answer.json.data.policies.edges.map((e: { node: unknown }) => e.node);
+    expect(policies).toContainEqual({ id: DEMO_IDS.policies.aliceAv, adviserName: 'Camille Martin' });
+  });
+
+  it("nulls another customer's policy with our resource_not_found, code, message and doc_url intact, and keeps the foreign data", async () => {
+    const answer = await gql(url, '{ crmCases { id title policy { id status } } }', { token: alice });
+    expect(answer.status).toBe(200);
+    expect(answer.json.data.crmCases).toEqual([
+      { id: 'case-1', title: 'Address change', policy: { id: DEMO_IDS.policies.aliceAv, status: expect.any(String) } },
+      { id: 'case-2', title: 'Beneficiary question', policy: null },
+    ]);
+    expect(answer.json.errors).toEqual([
+      expect.objectContaining({ path: ['crmCases', 1, 'policy'], extensions: expect.objectContaining({ code: 'resource_not_found', doc_url: `${DOCS}/errors/resource_not_found` }) }),
+    ]);
+    expect(answer.json.errors[0].extensions.serviceName).toBeUndefined();
+    // The message is our service's own sentence, not "404: Not Found".
+    const direct = await gql(service.url, 'query ($id: ID!) { policy(id: $id) { id } }', { token: alice, variables: { id: DEMO_IDS.policies.bobAv } });
+    expect(answer.json.errors[0].message).toBe(direct.json.errors[0].message);
+  });
+
+  it('answers our documented 401 at the edge, before any planning, when our fields are asked for without credentials', async () => {
+    const before = crm.requests;
+    const query = '{ mySubscriberProfile { id crmSegment } crmCases { id } }';
+    const answer = await gql(url, query);
+    const direct = await gql(service.url, '{ mySubscriberProfile { id } }');
+    expect(answer.status).toBe(401);
+    // The service's own error, as a request-level 401 (no data: the request did not run).
+    expect(answer.json).toEqual({ errors: [{ message: 'NO_SESSION', extensions: { code: 'unauthorized', doc_url: `${DOCS}/errors/unauthorized` } }] });
+    expect(direct.status).toBe(401);
+    expect(direct.json.errors[0]).toMatchObject({ message: 'NO_SESSION', extensions: { code: 'unauthorized', doc_url: `${DOCS}/errors/unauthorized` } });
+    expect(answer.headers.get('www-authenticate')).toBe(direct.headers.get('www-authenticate'));
+    expect(answer.json.data).toBeUndefined();
+    expect(crm.requests).toBe(before);
+    // A token that is not ours: the same 401, naming the reason.
+    expect((await gql(url, query, { token: 'not-a-token' })).json.errors[0].message).toBe('INVALID_BEARER_TOKEN');
+  });
+
+  it('keeps our fields answering while the foreign subgraph is down, and heals when it is back, without restarting the front', async () => {
+    const query = '{ mySubscriberProfile { id lastName crmSegment } }';
+    await crm.stop();
+    try {
+      const down = await gql(url, query, { token: alice });
+      expect(down.status).toBe(200);
+      expect(down.json.data.mySubscriberProfile).toEqual({ id: DEMO_IDS.subscribers.alice, lastName: expect.any(String), crmSegment: null });
+      expect(down.json.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'service_unavailable', reason: 'SUBGRAPH_UNAVAILABLE' }) })]);
+      // Where the part lives stays ours to know.
+      expect(down.text).not.toContain(crm.url);
+    } finally {
+      await crm.start();
+    }
+    const healed = await gql(url, query, { token: alice });
+    expect(healed.status).toBe(200);
+    expect(healed.json.errors).toBeUndefined();
+    expect(healed.json.data.mySubscriberProfile.crmSegment).toBe('gold');
+  });
+
+  describe('the REST bridge through the front answers as the service does', () => {
+    const same = async (path: string, init: Parameters<typeof call>[1] = {}) => {
+      const direct = await call(`${service.url}${path}`, init);
+      const viaFront = await call(`${url}${path}`, init);
+      expect({ status: viaFront.status, body: viaFront.json }).toEqual({ status: direct.status, body: direct.json });
+      return viaFront;
+    };
+    const bearer = () => ({ headers: { authorization: `Bearer ${alice}` } });
+
+    // Every GET seed route, for three roles, with the demo ids a caller would use (or an unknown one).
+    const PARAMS: Record<string, string> = {
+      policyId: DEMO_IDS.policies.alicePer,
+      compartmentId: DEMO_IDS.compartments.alicePerC2,
+      subscriberId: DEMO_IDS.subscribers.alice,
+      subscriptionId: DEMO_IDS.subscriptions.aliceAv,
+      iban: DEMO_IDS.payoutIbans.aliceDebit,
+    };
+    const UNKNOWN = '00000000-0000-7000-8000-00000000f999';
+    const GETS = ROUTES.filter((r) => r.method === 'GET').map((r) => r.path.replace(/\{(\w+)\}/g, (_m, name: string) => PARAMS[name] ?? UNKNOWN));
+    it.each(['alice', 'broker', 'backoffice'])('every GET seed route as %s: the same status, body and ETag', async (who) => {
+      const { token } = await login(service.url, `${who}@demo.test`, '10.52.0.20');
+      expect(GETS.length).toBeGreaterThan(15);
+      const statuses = new Set<number>();
+      for (const path of GETS) {
+        const init = { headers: { authorization: `Bearer ${token}` } };
+        const direct = await call(`${service.url}${path}`, init);
+        const viaFront = await call(`${url}${path}`, init);
+        const seen = (a: typeof direct) => ({ path, status: a.status, body: a.json ?? a.text.length, type: a.headers.get('content-type'), etag: a.headers.get('etag') });
+        expect(seen(viaFront)).toEqual(seen(direct));
+        statuses.add(direct.status);
+      }
+      // The sweep reaches answers and refusals alike.
+      expect(statuses.has(200)).toBe(true);
+      expect([...statuses].some((s) => s >= 400)).toBe(true);
+    });
+
+    it('GET /v1/auth/me: 200 with the caller', async () => {
+      expect((await same('/v1/auth/me', bearer())).status).toBe(200);
+    });
+
+    it('without credentials: the documented 401', async () => {
+      expect((await same('/v1/auth/me')).status).toBe(401);
+    });
+
+    it("another customer's subscriber: 404", async () => {
+      expect((await same(`/v1/subscription/subscribers/${DEMO_IDS.subscribers.bob}`, bearer())).status).toBe(404);
+    });
+
+    it('a malformed path id and a malformed body date: 400 naming the field', async () => {
+      expect((await same('/v1/subscription/subscribers/not-an-id', bearer())).status).toBe(400);
+      const answer = await same(`/v1/total-surrender/policies/${DEMO_IDS.policies.aliceAv}/declarations`, { method: 'POST', ...bearer(), json: { reason: 'client-request', requestedAt: '31/12/2026' } });
+      expect(answer.status).toBe(400);
+    });
+
+    it('writes through the front once per Idempotency-Key, and the service reads what was written', async () => {
+      const path = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
+      const init = { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'idempotency-key': 'front-write-1' }, json: { amount: scaledEur(100_000), requestedAt: parisToday(service.clock), reason: 'client-request' } };
+      const declared = await call(`${url}${path}`, init);
+      expect({ status: declared.status, body: declared.json }).toEqual({ status: 201, body: expect.objectContaining({ id: expect.any(String) }) });
+      const replayed = await call(`${url}${path}`, init);
+      expect({ status: replayed.status, body: replayed.json }).toEqual({ status: 201, body: declared.json });
+      const read = await same(`${path}/${declared.json.id}`, bearer());
+      expect(read.json).toEqual(declared.json);
+    });
+
+    it('a partner platform: a certificate-bound token through the front, its serial forwarded', async () => {
+      const serial = { 'x-client-certificate-serial': '01:23:45:67:89:AB:CD:EF' };
+      const token = await call(`${url}/v1/auth/token`, { method: 'POST', headers: { ...serial, 'x-forwarded-for': '10.52.0.30' }, json: { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' } });
+      expect(token.status).toBe(200);
+      const me = await same('/v1/auth/me', { headers: { authorization: `Bearer ${token.json.access_token}`, ...serial } });
+      expect(me.json).toMatchObject({ kind: 'machine' });
+      // Without its certificate the token is refused, at the edge as at the service.
+      expect((await same('/v1/auth/me', { headers: { authorization: `Bearer ${token.json.access_token}` } })).status).toBe(401);
+    });
+
+    it('signs in through the front: a token and the session cookie', async () => {
+      const answer = await call(`${url}/v1/auth/login`, { method: 'POST', json: { email: 'bob@demo.test', password: 'demo-password-2026' }, headers: { 'x-forwarded-for': '10.52.0.9' } });
+      expect(answer.status).toBe(200);
+      expect(answer.json.access_token).toEqual(expect.any(String));
+      expect(answer.headers.get('set-cookie')).toMatch(/session/i);
+      const me = await call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${answer.json.access_token}` } });
+      expect(me.json.id).toBe(DEMO_IDS.users.bob);
+      // Signed out at the service: the edge knows at once (it follows the service's revocations).
+      expect((await call(`${service.url}/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${answer.json.access_token}` } })).status).toBe(204);
+      let after = await call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${answer.json.access_token}` } });
+      for (let i = 0; i < 40 && after.status !== 401; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${answer.json.access_token}` } });
+      }
+      expect(after.status).toBe(401);
+    });
+  });
+});
