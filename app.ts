@@ -11,7 +11,7 @@ import { AuditTrail } from './domain/shared/audit-trail';
 import { systemClock, type Clock } from './domain/shared/clock';
 import { WebhookInbox } from './domain/webhooks/inbox';
 import { WebhookRegistry } from './domain/webhooks/registry';
-import { GraphqlEndpoint } from './http/graphql-endpoint';
+import { ExecutionPipeline } from './execution/pipeline';
 import { Idempotency } from './http/idempotency';
 import { consoleLogger, type Logger } from './http/logger';
 import { createHttpServer, type Playground } from './http/server';
@@ -205,12 +205,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) =>
     buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, contextDeps);
   const idempotency = new Idempotency(db, clock);
-  const graphql = new GraphqlEndpoint({ schema, production: config.production, docsBaseUrl: () => docsBaseUrl, logger });
-  await graphql.start();
-  const bridge = new RestBridge({ schema, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
+  const pipeline = new ExecutionPipeline(schema, { production: config.production, logger });
+  const bridge = new RestBridge({ schema, pipeline, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
   let openapi: unknown;
   const server = createHttpServer({
-    graphql,
+    pipeline,
     bridge,
     webhooks: inbox,
     keys,
@@ -258,7 +257,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       const deadline = setTimeout(() => server.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(deadline);
-      await graphql.stop();
     },
   };
 }

@@ -37,18 +37,24 @@ export function formatAppError(appError: AppError, docsBaseUrl: string, base: Pi
 }
 
 /**
- * The HTTP status for a GraphQL response: authentication decides first (401), then throttling (429);
- * a request that produced no data takes its error's status; field errors beside data stay 200.
+ * The error that decides a failed request's HTTP status, for every front: authentication first (401),
+ * then a fault of ours (5xx), then a throttle (429), else the client's mistake, several malformed values
+ * merged into one 400 naming each field.
  */
-export function statusFor(errors: readonly AppError[], hasData: boolean): number {
-  if (errors.some((e) => e.code === 'unauthorized')) return 401;
-  if (errors.some((e) => e.code === 'rate_limited')) return 429;
-  if (!hasData && errors.length) return CATALOG[errors[0].code].status;
-  return 200;
+export function decisiveError(errors: readonly AppError[]): AppError {
+  return (
+    errors.find((e) => e.code === 'unauthorized') ??
+    errors.find((e) => CATALOG[e.code].status >= 500) ??
+    errors.find((e) => e.code === 'rate_limited') ??
+    mergeInvalid(errors)
+  );
 }
 
-/** Response headers the errors imply (`WWW-Authenticate`, `Retry-After`), from the error that sets the status. */
-export function headersFor(errors: readonly AppError[], status: number): Record<string, string> {
-  const decisive = errors.find((e) => CATALOG[e.code].status === status);
-  return decisive?.extra.headers ?? {};
+/** Several malformed values (input coercion reports each) become one 400 naming every field. */
+function mergeInvalid(errors: readonly AppError[]): AppError {
+  const invalid = errors.filter((e) => e.code === 'parameter_invalid');
+  if (invalid.length < 2 || invalid.length !== errors.length) return errors[0];
+  const [first, ...rest] = invalid;
+  const details = [...(first.extra.details ?? []), ...rest.flatMap((e) => [{ reason: e.reason, field: e.extra.field, expected: e.extra.expected }, ...(e.extra.details ?? [])])];
+  return new AppError('parameter_invalid', first.reason, { ...first.extra, details });
 }

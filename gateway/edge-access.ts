@@ -1,6 +1,6 @@
 import { getOperationAST, Kind, parse, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { accessOf, rootTypeNames } from '../schema/access';
-import { MAX_TOKENS } from '../http/graphql-direct';
+import { MAX_TOKENS } from '../execution/pipeline';
 
 const MAX_CACHED = 1000;
 

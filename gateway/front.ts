@@ -13,12 +13,11 @@ import { SessionCookie } from '../context/session-cookie';
 import { systemClock, type Clock } from '../domain/shared/clock';
 import { newRequestId } from '../domain/shared/ids';
 import { AppError, unauthorized } from '../errors/app-error';
-import { CATALOG } from '../errors/catalog';
 import { errorIndexPage, errorPage, isErrorCode } from '../errors/docs-pages';
 import { toAppError } from '../errors/graphql-errors';
 import { bodyReader, mediaType, parseBody } from '../http/body';
-import { graphqlErrorReply } from '../http/graphql-endpoint';
-import { MAX_TOKENS } from '../http/graphql-direct';
+import { graphqlErrorReply } from '../http/graphql-http';
+import { MAX_TOKENS } from '../execution/pipeline';
 import { Idempotency } from '../http/idempotency';
 import { consoleLogger, type Logger } from '../http/logger';
 import { errorReply, jsonReply, writeReply, type Reply } from '../http/reply';
@@ -154,7 +153,8 @@ export async function createFront(options: FrontOptions): Promise<Front> {
     } catch (error) {
       const appError = error instanceof AppError ? error : toAppError(error, requestId);
       if (appError.code === 'internal_server_error') logger.error('front graphql request failed', { requestId, error });
-      return graphqlErrorReply(appError, CATALOG[appError.code].status, docsBaseUrl);
+      const accept = req.headers.accept;
+      return graphqlErrorReply(appError, Array.isArray(accept) ? accept.join(',') : accept, docsBaseUrl);
     }
   };
 

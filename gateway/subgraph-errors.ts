@@ -1,8 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, UNAUTHORIZED_REASONS, unauthorized, type ErrorDetail } from '../errors/app-error';
-import { isErrorCode } from '../errors/catalog';
-import { formatAppError, headersFor, statusFor, toAppError } from '../errors/graphql-errors';
-import type { ShapedErrors } from '../http/graphql-results';
+import { CATALOG, isErrorCode } from '../errors/catalog';
+import { formatAppError, toAppError } from '../errors/graphql-errors';
 import type { Logger } from '../http/logger';
 
 /**
@@ -51,7 +50,31 @@ export function bridgeError(error: GraphQLError, subgraphHeaders: Record<string,
   return appError ? new GraphQLError(error.message, { path: error.path, extensions: error.extensions, originalError: appError }) : error;
 }
 
-/** For /graphql: subgraph errors untouched, the front's own shaped; the HTTP status by the service's rule (statusFor). */
+/** The errors of one front answer in the catalog's shape, with the HTTP status and headers they imply. */
+export interface ShapedErrors {
+  errors: GraphQLFormattedError[];
+  status: number;
+  headers: Record<string, string>;
+}
+
+/**
+ * The front's HTTP status, as the service's was before its execution pipeline (execution/pipeline.ts):
+ * 401 first, then 429; an answer without data takes its first error's status; else 200. To be replaced
+ * by the pipeline's rule (a request that ran is 200) when the front runs on it.
+ */
+function frontStatus(errors: readonly AppError[], hasData: boolean): number {
+  if (errors.some((e) => e.code === 'unauthorized')) return 401;
+  if (errors.some((e) => e.code === 'rate_limited')) return 429;
+  if (!hasData && errors.length) return CATALOG[errors[0].code].status;
+  return 200;
+}
+
+/** Response headers the errors imply (`WWW-Authenticate`, `Retry-After`), from the error that sets the status. */
+function frontHeaders(errors: readonly AppError[], status: number): Record<string, string> {
+  return errors.find((e) => CATALOG[e.code].status === status)?.extra.headers ?? {};
+}
+
+/** For /graphql: subgraph errors untouched, the front's own shaped; the HTTP status by frontStatus. */
 export function shapeFrontErrors(errors: readonly GraphQLError[], hasData: boolean, requestId: string, docsBaseUrl: string, subgraphHeaders: Record<string, string>, logger: Logger): ShapedErrors {
   const formatted: GraphQLFormattedError[] = [];
   const appErrors: AppError[] = [];
@@ -68,6 +91,6 @@ export function shapeFrontErrors(errors: readonly GraphQLError[], hasData: boole
     appErrors.push(appError);
     formatted.push(formatAppError(appError, docsBaseUrl, { locations: error.locations, path: error.path }));
   }
-  const status = statusFor(appErrors, hasData);
-  return { errors: formatted, status, headers: headersFor(appErrors, status) };
+  const status = frontStatus(appErrors, hasData);
+  return { errors: formatted, status, headers: frontHeaders(appErrors, status) };
 }

@@ -82,7 +82,7 @@ export class Idempotency {
         const reply = await execute();
         // A fault of ours or a throttle is not a final answer: the whole unit rolls back, the write with
         // the key, so the retry (after Retry-After) runs again on the state before this attempt.
-        if (reply.status >= 500 || reply.status === 429) throw new NotFinal(reply);
+        if (reply.status >= 500 || reply.status === 429 || reply.final === false) throw new NotFinal(reply);
         const headers = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => REPLAYED_HEADERS.includes(name.toLowerCase())));
         await store.complete(scope, key, { status: reply.status, headers, body: reply.body.toString() });
         return reply;

@@ -7,6 +7,11 @@ export interface Reply {
   status: number;
   headers: Record<string, string | string[]>;
   body: string | Buffer;
+  /**
+   * `false` when the answer is not final although its status is below 500: a GraphQL answer whose
+   * errors include a fault of ours or a throttle (GraphQL over HTTP answers those 200). Not stored.
+   */
+  final?: false;
 }
 
 export function jsonReply(status: number, value: unknown, headers: Record<string, string | string[]> = {}): Reply {

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RequestContext } from '../context/context';
 import { AppError } from '../errors/app-error';
-import { CATALOG } from '../errors/catalog';
 import { errorIndexPage, errorPage, isErrorCode } from '../errors/docs-pages';
 import { toAppError } from '../errors/graphql-errors';
 import type { WebhookInbox } from '../domain/webhooks/inbox';
@@ -9,7 +8,8 @@ import type { KeyRing } from '../domain/auth/key-ring';
 import { newRequestId } from '../domain/shared/ids';
 import type { Db } from '../store/db';
 import { bodyReader, mediaType, parseBody, readBody } from './body';
-import { graphqlErrorReply, type GraphqlEndpoint } from './graphql-endpoint';
+import type { ExecutionPipeline } from '../execution/pipeline';
+import { graphqlErrorReply, graphqlReply, graphqlRequest } from './graphql-http';
 import type { Playground as LoadedPlayground } from '../playground/playground';
 import type { ESignPages } from './esign-page';
 import { Idempotency } from './idempotency';
@@ -22,7 +22,8 @@ import type { RestBridge } from '../rest-bridge/bridge';
 export type Playground = LoadedPlayground & { csp: string };
 
 export interface HttpDeps {
-  graphql: GraphqlEndpoint;
+  /** The one execution pipeline, shared with the REST bridge. */
+  pipeline: ExecutionPipeline;
   bridge: RestBridge;
   webhooks: WebhookInbox;
   keys: KeyRing;
@@ -124,21 +125,26 @@ async function readiness(db: Db, docsBaseUrl: string): Promise<Reply> {
 
 async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> {
   const method = req.method ?? 'GET';
-  const wantsPage = method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+  const accept = Array.isArray(req.headers.accept) ? req.headers.accept.join(',') : req.headers.accept;
+  const wantsPage = method === 'GET' && !url.searchParams.has('query') && (accept ?? '').includes('text/html');
   if (wantsPage && deps.playground) {
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': deps.playground.csp }, body: deps.playground.page };
   }
   try {
+    if (method !== 'GET' && method !== 'POST') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: 'GET, POST' } });
     let body: unknown;
     let raw: Buffer = Buffer.alloc(0);
     const readRaw = bodyReader(req, deps.maxBodyBytes);
     if (method === 'POST') {
       raw = await readRaw();
+      // A JSON body only: a cross-site form cannot send one without a preflight (CSRF, docs/SECURITY.md 8).
       if (mediaType(req) !== 'json') throw new AppError('parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
       body = parseBody(raw, 'json');
     }
+    const request = graphqlRequest(method, url, body);
     const context = await deps.buildContext(req, requestId, readRaw);
-    const execute = () => deps.graphql.execute({ method, search: url.search, headers: req.headers, body }, context);
+    // GET runs queries only (a link or an image cannot write), POST anything.
+    const execute = async () => graphqlReply(await deps.pipeline.run(request, context, { readOnly: method === 'GET' }), accept, deps.docsBaseUrl());
     // Keys are the caller's: looked at only once there is one, so an anonymous caller learns nothing from them.
     const key = method === 'POST' && context.viewer ? Idempotency.keyOf(req.headers) : undefined;
     if (key && context.viewer) {
@@ -146,10 +152,10 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
     }
     return await execute();
   } catch (error) {
-    // Failures outside Apollo (body, idempotency, a database down) still answer in GraphQL's shape.
+    // Failures outside the pipeline (body, parameters, idempotency, a database down) still answer in GraphQL's shape.
     const appError = error instanceof AppError ? error : toAppError(error, requestId);
     if (appError.code === 'internal_server_error') deps.logger.error('graphql request failed', { requestId, error });
-    return graphqlErrorReply(appError, CATALOG[appError.code].status, deps.docsBaseUrl());
+    return graphqlErrorReply(appError, accept, deps.docsBaseUrl());
   }
 }
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { execute, getNamedType, isEnumType, type ExecutionResult, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isEnumType, type ExecutionResult, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
-import { CATALOG } from '../errors/catalog';
-import { toAppError } from '../errors/graphql-errors';
+import { decisiveError, toAppError } from '../errors/graphql-errors';
+import { outcomeOf, type ExecutionPipeline } from '../execution/pipeline';
 import { isUuid } from '../domain/shared/ids';
 import { bodyReader, mediaType, parseBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
@@ -31,6 +31,8 @@ export type BridgeExecutor<C extends BridgeContext> = (operation: PreparedOperat
 export interface BridgeDeps<C extends BridgeContext = RequestContext> {
   /** Our schema: the operations are prepared and documented (OpenAPI) from it, wherever they run. */
   schema: GraphQLSchema;
+  /** The one execution pipeline, shared with /graphql (the single process); unset only where `execute` is set. */
+  pipeline?: ExecutionPipeline;
   routes: readonly Route[];
   buildContext: (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => Promise<C>;
   /** FEDERATION SEAM: see BridgeExecutor; undefined = the local schema. */
@@ -43,15 +45,16 @@ export interface BridgeDeps<C extends BridgeContext = RequestContext> {
 }
 
 /**
- * Legacy `/v1` paths, each run as one named GraphQL operation in-process with the same context
- * builder as `/graphql`. Order of checks: route (404/405), credentials (401), body (413/400),
- * then the operation, whose errors map to the catalog's status.
+ * Legacy `/v1` paths, each run as one named GraphQL operation on the execution pipeline `/graphql`
+ * uses (execution/pipeline.ts), with the same context builder. Order of checks: route (404/405),
+ * credentials (401), body (413/400), then the operation, whose errors map to the catalog's status.
  */
 export class RestBridge<C extends BridgeContext = RequestContext> {
   private readonly matcher: RouteMatcher;
   private readonly operations: Map<string, PreparedOperation>;
 
   constructor(private readonly deps: BridgeDeps<C>) {
+    if (!deps.pipeline && !deps.execute) throw new Error('the REST bridge needs the execution pipeline (or a front\'s executor)');
     this.matcher = new RouteMatcher(deps.routes);
     this.operations = loadOperations(deps.schema);
     for (const route of deps.routes) {
@@ -105,22 +108,19 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
   }
 
   private async run(operation: PreparedOperation, route: Route, variables: Record<string, unknown>, context: C): Promise<Reply> {
-    // FEDERATION SEAM: the front's executor, else the local schema (the single process).
-    const result = this.deps.execute
-      ? await this.deps.execute(operation, variables, context)
-      : await execute({ schema: this.deps.schema, document: operation.document, variableValues: variables, contextValue: context });
-    const cookies: Record<string, string[]> = context.response.cookies.length ? { 'set-cookie': context.response.cookies } : {};
-    if (result.errors?.length) {
-      const errors = result.errors.map((e) => toAppError(e, context.requestId, route.bodyVariable));
-      errors.forEach((e, i) => {
-        if (e.code === 'internal_server_error') this.deps.logger.error('bridge operation failed', { requestId: context.requestId, operation: operation.name, error: result.errors![i] });
-      });
-      // Authentication decides first, then the most severe client error, as for /graphql.
-      const decisive = errors.find((e) => e.code === 'unauthorized') ?? errors.find((e) => CATALOG[e.code].status >= 500) ?? mergeInvalid(errors);
+    // FEDERATION SEAM: the front's executor (its result read by the pipeline's rules), else the pipeline.
+    const outcome = this.deps.execute
+      ? outcomeOf(await this.deps.execute(operation, variables, context), context, { bodyVariable: route.bodyVariable, logger: this.deps.logger, operation: operation.name })
+      : // Without a front's executor the context is the service's own RequestContext (app.ts).
+        await this.deps.pipeline!.run({ document: operation.document, variables }, context as unknown as RequestContext, { bodyVariable: route.bodyVariable });
+    if (outcome.errors.length) {
+      // REST keeps one error and its catalog status (errors/graphql-errors.ts `decisiveError`), where /graphql answers 200 with partial data.
+      const decisive = decisiveError(outcome.errors.map((e) => e.error));
       const reply = errorReply(route.wireNames ? wireFields(decisive, invert(route.wireNames)) : decisive, this.deps.docsBaseUrl());
-      return { ...reply, headers: { ...reply.headers, ...cookies } };
+      return outcome.final ? reply : { ...reply, final: false };
     }
-    const value = (result.data as Record<string, unknown> | null | undefined)?.[operation.rootField];
+    const cookies: Record<string, string[]> = outcome.cookies.length ? { 'set-cookie': outcome.cookies } : {};
+    const value = outcome.data?.[operation.rootField];
     if (route.file) return fileReply(value as { fileName: string; contentType: string; contentBase64: string });
     // route.etag: the result's version goes out as the ETag a later If-Match sends back.
     const body = route.status === 204 ? null : route.wireNames && value !== null && typeof value === 'object' ? renameKeys(value as Record<string, unknown>, invert(route.wireNames)) : value;
@@ -197,15 +197,6 @@ function fileReply(file: { fileName: string; contentType: string; contentBase64:
 /** Whether an operation variable holds an id (GraphQL `ID`, nullable or not). */
 function isIdVariable(operation: PreparedOperation, name: string): boolean {
   return operation.variables.get(name)?.scalar === 'ID';
-}
-
-/** Several malformed values (input coercion reports each) become one 400 naming every field. */
-function mergeInvalid(errors: AppError[]): AppError {
-  const invalid = errors.filter((e) => e.code === 'parameter_invalid');
-  if (invalid.length < 2 || invalid.length !== errors.length) return errors[0];
-  const [first, ...rest] = invalid;
-  const details = [...(first.extra.details ?? []), ...rest.flatMap((e) => [{ reason: e.reason, field: e.extra.field, expected: e.extra.expected }, ...(e.extra.details ?? [])])];
-  return new AppError('parameter_invalid', first.reason, { ...first.extra, details });
 }
 
 /** A route with its own wire names (OAuth 2.0) hears about its fields as the caller spelled them. */

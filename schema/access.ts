@@ -1,5 +1,5 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLField, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
 import { unauthorized, insufficientRoles } from '../errors/app-error';
 import type { RequestContext } from '../context/context';
 import type { Role } from '../domain/auth/viewer';
@@ -8,7 +8,7 @@ import type { Role } from '../domain/auth/viewer';
 export type Access = { public: true } | { public: false; roles: Role[] | null };
 
 /** Reads a field's access declaration from its directives. */
-export function accessOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown>): Access | undefined {
+export function accessOf(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, unknown> | GraphQLField<unknown, unknown>): Access | undefined {
   if (getDirective(schema, field, 'public')?.length) return { public: true };
   const signedIn = getDirective(schema, field, 'signedIn')?.[0] as { roles?: Role[] } | undefined;
   if (signedIn) return { public: false, roles: signedIn.roles ?? null };

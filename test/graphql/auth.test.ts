@@ -13,13 +13,20 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
   });
   afterAll(() => server.close());
 
-  it('{ me } without credentials: HTTP 401, extensions.code unauthorized, doc_url, the REST reason', async () => {
+  it('{ me } without credentials cannot run: HTTP 401 without data, extensions.code unauthorized, doc_url, the REST reason', async () => {
     const answer = await gql(base, '{ me { id } }');
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toBe('Bearer');
-    expect(answer.json.errors).toEqual([
-      expect.objectContaining({ message: 'NO_SESSION', path: ['me'], extensions: { code: 'unauthorized', doc_url: `${base}/docs/errors/unauthorized` } }),
-    ]);
+    expect(answer.json).toEqual({ errors: [{ message: 'NO_SESSION', extensions: { code: 'unauthorized', doc_url: `${base}/docs/errors/unauthorized` } }] });
+  });
+
+  it('a protected field anywhere in the document is 401 before anything runs, fragments and nested fields included', async () => {
+    for (const query of ['{ __typename ...F } fragment F on Query { me { id } }', '{ __typename ... on Query { policies { edges { cursor } } } }', 'mutation { logout }']) {
+      const answer = await gql(base, query);
+      expect({ query, status: answer.status, data: answer.json.data, message: answer.json.errors[0].message }).toEqual({ query, status: 401, data: undefined, message: 'NO_SESSION' });
+    }
+    // Public fields alone run without credentials, and with bad ones (a stale cookie must not lock anyone out of login).
+    expect((await gql(base, '{ __typename }', { token: 'not-a-jwt' })).json).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('{ me } with a bad or expired token gives the same reasons as REST', async () => {
@@ -44,9 +51,11 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     expect(viaToken.json.data.me.id).toBe(DEMO_IDS.users.alice);
   });
 
-  it('a wrong password is 401 INVALID_CREDENTIALS and sets no cookie', async () => {
+  it('a wrong password is a field error (200, data null) INVALID_CREDENTIALS and sets no cookie', async () => {
     const answer = await gql(base, 'mutation { login(email: "alice@demo.test", password: "wrong") { accessToken } }', { headers: { 'x-forwarded-for': '10.9.0.3' } });
-    expect(answer.status).toBe(401);
+    // The request ran: the login field refused, so by GraphQL over HTTP it is 200 with the error (REST answers 401).
+    expect(answer.status).toBe(200);
+    expect(answer.json.data).toBeNull();
     expect(answer.json.errors[0]).toMatchObject({ message: 'INVALID_CREDENTIALS', extensions: { code: 'unauthorized' } });
     expect(answer.headers.get('set-cookie')).toBeNull();
   });
@@ -57,10 +66,11 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     const packed = await gql(base, `mutation { ${attempts} }`, { headers: { 'x-forwarded-for': '10.9.0.4' } });
     expect(packed.json.data).toBeNull();
     expect(packed.json.errors.map((e: { message: string }) => e.message)).toEqual(['INVALID_CREDENTIALS']);
-    for (let i = 0; i < 2; i++) expect((await gql(base, `mutation { ${attempts} }`, { headers: { 'x-forwarded-for': '10.9.0.4' } })).status).toBe(401);
+    for (let i = 0; i < 2; i++) expect((await gql(base, `mutation { ${attempts} }`, { headers: { 'x-forwarded-for': '10.9.0.4' } })).json.errors.map((e: { message: string }) => e.message)).toEqual(['INVALID_CREDENTIALS']);
     // Three failures: the right password is refused too while the account is throttled, from any address.
     const real = await gql(base, `mutation { login(email: "backoffice@demo.test", password: "${DEMO_PASSWORD}") { accessToken } }`, { headers: { 'x-forwarded-for': '10.9.0.5' } });
-    expect(real.status).toBe(429);
+    expect(real.status).toBe(200);
+    expect(real.json.data).toBeNull();
     expect(Number(real.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(real.json.errors[0]).toMatchObject({ extensions: { reason: 'TOO_MANY_LOGIN_ATTEMPTS', code: 'rate_limited' } });
   });
@@ -84,10 +94,13 @@ describe.each(EACH_DATABASE)('GraphQL auth on %s', (_name, database) => {
     expect(answer.json.errors[0]).toMatchObject({ extensions: { code: 'parameter_invalid', doc_url: `${base}/docs/errors/parameter_invalid` } });
   });
 
-  it('cookie-authenticated mutations need a preflighted request (CSRF prevention)', async () => {
+  it('mutations never run over GET (CSRF prevention: a link or an image cannot write): 405 with Allow: POST', async () => {
     const { cookie } = await login(base, 'bob@demo.test', '10.9.0.8');
     const simple = await call(`${base}/graphql?query=${encodeURIComponent('mutation { logout }')}`, { headers: { cookie } });
-    expect(simple.status).toBe(400);
+    expect(simple.status).toBe(405);
+    expect(simple.headers.get('allow')).toBe('POST');
+    expect(simple.json.data).toBeUndefined();
+    expect((await call(`${base}/graphql?query=${encodeURIComponent('{ me { id } }')}`, { headers: { cookie } })).json.data.me.id).toBe(DEMO_IDS.users.bob);
     expect((await gql(base, '{ me { id } }', { headers: { cookie } })).json.data.me.id).toBe(DEMO_IDS.users.bob);
   });
 });

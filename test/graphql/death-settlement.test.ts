@@ -65,7 +65,8 @@ describe.each(EACH_DATABASE)('GraphQL death settlement on %s', (_name, database)
 
   it('a stale expectedVersion is refused with precondition_failed', async () => {
     const answer = await designate('alice', DEMO_IDS.policies.aliceAv, 0, { standardClauseId: DEMO_IDS.standardClauses.heirs });
-    expect(answer.json.data).toBeNull();
+    expect(answer.status).toBe(200);
+    expect(answer.json.data).toEqual({ designateBeneficiaries: null });
     expect(error(answer)).toMatchObject({ path: ['designateBeneficiaries'], extensions: { reason: 'STALE_VERSION', code: 'precondition_failed', doc_url: `${server.url}/docs/errors/precondition_failed` } });
   });
 

@@ -34,7 +34,9 @@ type Row = Record<string, any>;
 
 function expectError(answer: Answer, code: string, reason: string): void {
   expect(answer.json.errors).toEqual([expect.objectContaining({ message: graphqlMessage(code, reason), extensions: expect.objectContaining({ code, ...graphqlReason(code, reason), doc_url: expect.stringMatching(new RegExp(`/errors/${code}$`)) }) })]);
-  expect(answer.json.data ?? null).toBeNull();
+  // The request ran: 200 (GraphQL over HTTP), the refused root field null, the error at its path.
+  expect(answer.status).toBe(200);
+  expect(Object.values(answer.json.data)).toEqual([null]);
 }
 
 describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) => {
@@ -83,7 +85,6 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
 
     it('the same IBAN again is conflict IBAN_ALREADY_REGISTERED (status 409)', async () => {
       const answer = await register(alice, DEMO_IDS.subscribers.alice, { iban: IBAN_PRINT, holderName: 'Alice Martin' });
-      expect(answer.status).toBe(409);
       expectError(answer, 'conflict', 'IBAN_ALREADY_REGISTERED');
     });
 
@@ -173,7 +174,6 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
   describe('makePayoutIbanDefault', () => {
     it('an IBAN awaiting its proof: unprocessable PAYOUT_IBAN_NOT_CONFIRMED (422)', async () => {
       const answer = await makeDefault(alice, DEMO_IDS.subscribers.alice, IBAN_DE);
-      expect(answer.status).toBe(422);
       expectError(answer, 'unprocessable_content', 'PAYOUT_IBAN_NOT_CONFIRMED');
     });
 
@@ -195,7 +195,6 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
       for (const token of [broker, machine]) {
         for (const iban of [DEMO_IDS.payoutIbans.aliceDebit, testId('pib_nothing'), IBAN, IBAN_GB]) {
           const answer = await makeDefault(token, DEMO_IDS.subscribers.alice, iban);
-          expect(answer.status).toBe(403);
           expectError(answer, 'forbidden', 'INSUFFICIENT_ROLES');
         }
       }
@@ -203,7 +202,6 @@ describe.each(EACH_DATABASE)('GraphQL pay-out IBANs on %s', (_name, database) =>
 
     it('an IBAN the subscriber has not registered: not_found PAYOUT_IBAN_NOT_FOUND', async () => {
       const answer = await makeDefault(alice, DEMO_IDS.subscribers.alice, IBAN_GB);
-      expect(answer.status).toBe(404);
       expectError(answer, 'resource_not_found', 'PAYOUT_IBAN_NOT_FOUND');
     });
 
