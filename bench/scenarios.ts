@@ -13,9 +13,15 @@
 
 import { randomUUID } from 'node:crypto';
 import { DEMO_IDS } from '../domain/demo/demo-ids';
+import { parisDate } from '../domain/shared/paris-calendar';
 import { largePolicy } from './fixtures';
 
 const ALICE_AV_DECLARATIONS = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
+
+/** The documented partial-surrender body: `cents` EUR (value with scale 2), asked today in Paris. */
+function partialSurrender(cents: number): string {
+  return JSON.stringify({ amount: { value: cents, scale: 2, currency: 'EUR' }, requestedAt: parisDate(new Date()) });
+}
 
 export type Server = 'raw' | 'service';
 
@@ -97,7 +103,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const created = await fetch(`${baseUrl}${ALICE_AV_DECLARATIONS}`, {
         method: 'POST',
         headers: { ...json, authorization: `Bearer ${token}` },
-        body: JSON.stringify({ amount: { amount: 60_000, currency: 'EUR' }, reason: 'bench' }),
+        body: partialSurrender(60_000),
       });
       const { id } = (await created.json()) as { id: string };
       return { path: `${ALICE_AV_DECLARATIONS}/${id}` };
@@ -113,7 +119,7 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/v1/partial-surrender/policies/{policy}/compartments/{compartment}/declarations',
     auth: true,
     headers: json,
-    body: JSON.stringify({ amount: { amount: 50_000, currency: 'EUR' }, reason: 'bench' }),
+    body: partialSurrender(50_000),
     expectStatus: 201,
     perRequestHeaders: () => ({ 'idempotency-key': randomUUID() }),
     prepare: async (baseUrl, token) => {
