@@ -3,7 +3,7 @@ import type { RequestContext } from '../context/context';
 /**
  * `__resolveReference` of each entity of schema/federation.graphql: the same service call as the root
  * field that reads the object, so a representation the caller may not see fails as that field would
- * (404 `not_found`, the item null in `_entities`), never with data. `_entities` guarantees a viewer
+ * (404 `resource_not_found`, the item null in `_entities`), never with data. `_entities` guarantees a viewer
  * (schema/federation.ts) and that each key field is an id-shaped string.
  */
 export const entityResolvers = {

@@ -16,7 +16,7 @@ import { invalidFields } from '../errors/app-error';
  *   (`npm run subgraph-sdl`, `npm run compose`), and the field answers 404 as if it did not exist,
  *   like introspection, which production turns off.
  * - `_entities` takes representations only of our entities, each with its key fields as ids: anything
- *   else is one 400 `invalid_request` naming each offending representation (input-guard.ts cannot:
+ *   else is one 400 `parameter_invalid` naming each offending representation (input-guard.ts cannot:
  *   `_Any` is opaque to it).
  * - Every entity must have a `__resolveReference`: without one `@apollo/subgraph` would answer with the
  *   caller's representation as the object, and its field resolvers would load our data for any id.
