@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { buildContext, type Services } from './context/context';
 import { ProxyTrust } from './context/proxy-trust';
@@ -13,6 +12,7 @@ import { WebhookInbox } from './domain/webhooks/inbox';
 import { WebhookRegistry } from './domain/webhooks/registry';
 import { ExecutionPipeline } from './execution/pipeline';
 import { Idempotency } from './http/idempotency';
+import { listenAt } from './http/lifecycle';
 import { consoleLogger, type Logger } from './http/logger';
 import { createHttpServer, type Playground } from './http/server';
 import { RestBridge } from './rest-bridge/bridge';
@@ -237,16 +237,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     keys,
     webhooks,
     listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-          if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
-          baseUrl = base;
-          resolve(base);
-        });
+      return listenAt(server, port, host).then((base) => {
+        if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
+        baseUrl = base;
+        return base;
       });
     },
     async close() {

@@ -5,6 +5,7 @@ import { DEMO, demoDataPredatesUuids, seedDemoData, seedDemoPortfolio } from './
 import { DEMO_IDS } from './domain/demo/demo-ids';
 import { seedDemoBilling } from './domain/demo/demo-billing';
 import { systemClock } from './domain/shared/clock';
+import { stopOnSignals } from './http/lifecycle';
 import { consoleLogger } from './http/logger';
 import { loadPlayground, PLAYGROUND_CSP } from './playground/playground';
 import { DemoStore } from './store/demo-store';
@@ -43,19 +44,10 @@ async function main(): Promise<void> {
   }
   process.stdout.write(lines.join('\n') + '\n');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    consoleLogger.info('shutting down', { signal });
-    // A connection or a query that will not finish must not keep a stopped replica alive.
-    setTimeout(() => process.exit(1), 10_000).unref();
+  stopOnSignals(async () => {
     await app.close();
     await db.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 let loaded: Config | undefined;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -21,6 +20,8 @@ import { MAX_TOKENS } from '../execution/pipeline';
 import { Idempotency } from '../http/idempotency';
 import { consoleLogger, type Logger } from '../http/logger';
 import { errorReply, jsonReply, writeReply, type Reply } from '../http/reply';
+import { htmlReply, readiness } from '../http/service-pages';
+import { listenAt } from '../http/lifecycle';
 import { RequestTarget } from '../http/target';
 import { RestBridge, type BridgeExecutor } from '../rest-bridge/bridge';
 import { ROUTES } from '../rest-bridge/routes';
@@ -125,10 +126,10 @@ export async function createFront(options: FrontOptions): Promise<Front> {
       await keys.refreshIfStale();
       return jsonReply(200, keys.jwks(), { 'cache-control': 'public, max-age=300' });
     }
-    if (path === '/docs' || path === '/docs/' || path === '/docs/errors') return html(errorIndexPage(docsBaseUrl));
+    if (path === '/docs' || path === '/docs/' || path === '/docs/errors') return htmlReply(errorIndexPage(docsBaseUrl));
     if (path.startsWith('/docs/errors/')) {
       const code = path.slice('/docs/errors/'.length);
-      if (isErrorCode(code)) return html(errorPage(code, docsBaseUrl));
+      if (isErrorCode(code)) return htmlReply(errorPage(code, docsBaseUrl));
     }
     throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
   };
@@ -181,15 +182,9 @@ export async function createFront(options: FrontOptions): Promise<Front> {
   return {
     server,
     listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-          if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
-          resolve(base);
-        });
+      return listenAt(server, port, host).then((base) => {
+        if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
+        return base;
       });
     },
     async close() {
@@ -269,15 +264,3 @@ function frontErrors(docsBaseUrl: () => string, logger: Logger): ApolloServerPlu
   };
 }
 
-function html(page: string): Reply {
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }, body: page };
-}
-
-async function readiness(db: Db, docsBaseUrl: string): Promise<Reply> {
-  try {
-    await db.query('select 1');
-    return jsonReply(200, { status: 'ready' });
-  } catch {
-    return errorReply(new AppError('service_unavailable', 'DATABASE_UNAVAILABLE'), docsBaseUrl);
-  }
-}

@@ -5,6 +5,7 @@
 import { ConfigError } from '../config';
 import { loadGatewayConfig, type GatewayConfig } from '../config/gateway';
 import { describeStartupFailure } from '../config/startup-errors';
+import { stopOnSignals } from '../http/lifecycle';
 import { consoleLogger } from '../http/logger';
 import { openDatabase } from '../store/open';
 import { createFront } from './front';
@@ -20,18 +21,10 @@ async function main(): Promise<void> {
   const base = await front.listen();
   const source = config.supergraphPath ? `supergraph ${config.supergraphPath}` : `subgraphs ${config.subgraphs!.map((s) => `${s.name}=${s.url}`).join(' ')}`;
   process.stdout.write(`insurance-gateway front listening on ${base} (${source})\n  GraphQL ${base}/graphql   REST ${base}/v1/...\n`);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    consoleLogger.info('shutting down', { signal });
-    setTimeout(() => process.exit(1), 10_000).unref();
+  stopOnSignals(async () => {
     await front.close();
     await db.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,7 @@ import type { KeyRing } from '../domain/auth/key-ring';
 import { newRequestId } from '../domain/shared/ids';
 import type { Db } from '../store/db';
 import { bodyReader, mediaType, parseBody, readBody } from './body';
+import { htmlReply, readiness } from './service-pages';
 import type { ExecutionPipeline } from '../execution/pipeline';
 import { graphqlErrorReply, graphqlReply, graphqlRequest } from './graphql-http';
 import type { Playground as LoadedPlayground } from '../playground/playground';
@@ -97,11 +98,11 @@ async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): P
     case '/docs':
     case '/docs/':
     case '/docs/errors':
-      return html(errorIndexPage(deps.docsBaseUrl()));
+      return htmlReply(errorIndexPage(deps.docsBaseUrl()));
   }
   if (path.startsWith('/docs/errors/')) {
     const code = path.slice('/docs/errors/'.length);
-    if (isErrorCode(code)) return html(errorPage(code, deps.docsBaseUrl()));
+    if (isErrorCode(code)) return htmlReply(errorPage(code, deps.docsBaseUrl()));
   }
   if (deps.playground && path.startsWith(PLAYGROUND_ASSETS)) {
     const asset = deps.playground.assets.get(path.slice(PLAYGROUND_ASSETS.length));
@@ -110,18 +111,6 @@ async function route(deps: HttpDeps, req: IncomingMessage, requestId: string): P
   throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
 }
 
-function html(page: string): Reply {
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" }, body: page };
-}
-
-async function readiness(db: Db, docsBaseUrl: string): Promise<Reply> {
-  try {
-    await db.query('select 1');
-    return jsonReply(200, { status: 'ready' });
-  } catch {
-    return errorReply(new AppError('service_unavailable', 'DATABASE_UNAVAILABLE'), docsBaseUrl);
-  }
-}
 
 async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> {
   const method = req.method ?? 'GET';

@@ -1,4 +1,5 @@
 import type { SubscriberOwnership } from '../shared/access';
+import type { StatusChange } from '../shared/status-change';
 
 /** An issued policy: what a signed subscription becomes. */
 export interface Policy {
@@ -25,13 +26,8 @@ export interface Compartment {
 }
 
 /** One step of a compartment's status history. */
-export interface CompartmentEvent {
+export interface CompartmentEvent extends StatusChange {
   compartmentId: string;
-  at: Date;
-  fromStatus: string | null;
-  toStatus: string;
-  actorKind: string;
-  actorId: string | null;
   reason: string;
 }
 

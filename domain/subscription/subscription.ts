@@ -1,3 +1,5 @@
+import type { StatusChange } from '../shared/status-change';
+
 export interface AllocationLine {
   isin: string;
   basisPoints: number;
@@ -29,12 +31,7 @@ export interface Subscription {
 }
 
 /** One step of a subscription's status history. */
-export interface SubscriptionEvent {
+export interface SubscriptionEvent extends StatusChange {
   subscriptionId: string;
-  at: Date;
-  fromStatus: string | null;
-  toStatus: string;
-  actorKind: string;
-  actorId: string | null;
   note: string | null;
 }

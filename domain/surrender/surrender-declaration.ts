@@ -1,4 +1,5 @@
 import type { SurrenderStatus } from './surrender-rules';
+import type { StatusChange } from '../shared/status-change';
 
 export type SurrenderKind = 'total' | 'partial';
 
@@ -37,12 +38,7 @@ export interface SurrenderDeclaration {
 }
 
 /** One step of a declaration's status history. */
-export interface SurrenderEvent {
+export interface SurrenderEvent extends StatusChange {
   declarationId: string;
-  at: Date;
-  fromStatus: string | null;
-  toStatus: string;
-  actorKind: string;
-  actorId: string | null;
   note: string | null;
 }
