@@ -13,6 +13,8 @@ import { WebhookRegistry } from './domain/webhooks/registry';
 import { ExecutionPipeline } from './execution/pipeline';
 import { Idempotency } from './http/idempotency';
 import { listenAt } from './http/lifecycle';
+import { Dispatcher } from './outbox/dispatcher';
+import type { Lane } from './outbox/lane';
 import { consoleLogger, type Logger } from './http/logger';
 import { createHttpServer, type Playground } from './http/server';
 import { RestBridge } from './rest-bridge/bridge';
@@ -69,6 +71,11 @@ export interface AppOptions {
   /** Webhook secrets used when the environment sets none (demo mode). */
   defaultWebhookSecrets?: Record<string, string[]>;
   playground?: Playground;
+  /**
+   * `auto` (default): the outbox dispatcher starts with `listen` and stops with `close`. `manual`: it
+   * never runs by itself; tests send the outbox with `app.outbox.drain()` at the moment they choose.
+   */
+  outbox?: 'auto' | 'manual';
 }
 
 export interface App {
@@ -76,6 +83,8 @@ export interface App {
   services: Services;
   keys: KeyRing;
   webhooks: WebhookRegistry;
+  /** Sends what the outbox holds: webhook deliveries and e-mail. */
+  outbox: Dispatcher;
   /** Starts listening; resolves with the base URL (`http://host:port`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -231,20 +240,26 @@ export async function createApp(options: AppOptions): Promise<App> {
   }, 10 * 60_000);
   housekeeping.unref();
 
+  // Each lane is one kind of work leaving the database after its change committed.
+  const lanes: Array<Lane<unknown>> = [];
+  const outbox = new Dispatcher(lanes, { db, clock, logger, concurrency: config.outbox.concurrency, pollMs: config.outbox.pollMs });
+
   return {
     server,
     services,
     keys,
     webhooks,
-    listen(port = config.port, host = config.host) {
-      return listenAt(server, port, host).then((base) => {
-        if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
-        baseUrl = base;
-        return base;
-      });
+    outbox,
+    async listen(port = config.port, host = config.host) {
+      const base = await listenAt(server, port, host);
+      if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
+      baseUrl = base;
+      if (options.outbox !== 'manual') await outbox.start();
+      return base;
     },
     async close() {
       clearInterval(housekeeping);
+      await outbox.stop();
       // Stop accepting, let requests in flight finish (5 s at most), then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -40,6 +40,25 @@ export interface Config {
   audience: string;
   /** Our public host name: the `aud` a partner's signed request must carry (docs/SECURITY.md 27). */
   apiHost: string;
+  /** Sending the outbox: webhook deliveries and e-mail (docs/WEBHOOKS.md, docs/EMAIL.md). */
+  outbox: OutboxConfig;
+}
+
+export interface OutboxConfig {
+  /** Attempts in flight at once per lane on this replica (`OUTBOX_CONCURRENCY`). */
+  concurrency: number;
+  /** Due work is looked for at least this often, besides notifications (`OUTBOX_POLL_MS`). */
+  pollMs: number;
+  /** A webhook attempt not answered 2xx within this is a failure (`WEBHOOK_TIMEOUT_MS`). */
+  webhookTimeoutMs: number;
+  /** First retry delay's ceiling, doubled at each attempt, with full jitter (`WEBHOOK_RETRY_BASE_MS`). */
+  webhookRetryBaseMs: number;
+  /** Attempts before a delivery is `failed` (`WEBHOOK_MAX_ATTEMPTS`). */
+  webhookMaxAttempts: number;
+  /** `smtp://` or `smtps://` server for e-mail; undefined writes each message as an .eml file (`SMTP_URL`). */
+  smtpUrl: string | undefined;
+  /** Folder of the .eml files without SMTP (`MAIL_DIR`, default `<DATA_DIR>/mail`). */
+  mailDir: string;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +151,18 @@ function apiHost(env: Env): string {
   return raw.toLowerCase();
 }
 
+function outboxConfig(env: Env): OutboxConfig {
+  return {
+    concurrency: integer(env, 'OUTBOX_CONCURRENCY', 16, 1, 256),
+    pollMs: integer(env, 'OUTBOX_POLL_MS', 1000, 10, 600_000),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, 3_600_000),
+    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 50),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailDir: env.MAIL_DIR || `${env.DATA_DIR || '.data'}/mail`,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? '';
   // A typo ("prod") must not quietly run with the playground, introspection and published demo logins.
@@ -165,5 +196,6 @@ export function loadConfig(env: Env = process.env): Config {
     issuer: env.JWT_ISSUER || 'urn:insurance-gateway',
     audience: env.JWT_AUDIENCE || 'urn:insurance-gateway:api',
     apiHost: apiHost(env),
+    outbox: outboxConfig(env),
   };
 }

@@ -35,10 +35,10 @@ create table webhook_endpoint_secrets (
   primary key (endpoint_id, created_at)
 );
 
--- An event, written in the transaction of the change. `resource` holds the variables of the REST read
--- that returns the resource; `data` is that read's answer, rendered once just after commit, so every
+-- An event for partners (outbound: `webhook_events` records the inbound ones), written in the
+-- transaction of the change. `resource` holds the variables of the REST read that returns the resource; `data` is that read's answer, rendered once just after commit, so every
 -- delivery and every retry of the event sends the same body.
-create table webhook_events (
+create table outbound_events (
   id text primary key,
   type text not null,
   created_at timestamptz not null,
@@ -48,12 +48,12 @@ create table webhook_events (
   data jsonb,
   rendered_at timestamptz
 );
-create index webhook_events_unrendered on webhook_events (created_at) where rendered_at is null;
+create index outbound_events_unrendered on outbound_events (created_at) where rendered_at is null;
 
 -- One event to one endpoint, fanned out in the event's transaction to the endpoints enabled then.
 create table webhook_deliveries (
   id uuid primary key,
-  event_id text not null references webhook_events (id),
+  event_id text not null references outbound_events (id),
   endpoint_id uuid not null references webhook_endpoints (id) on delete cascade,
   status text not null check (status in ('pending', 'succeeded', 'failed')),
   attempts integer not null default 0,
