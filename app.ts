@@ -61,6 +61,8 @@ import { EvidenceStore } from './store/evidence-store';
 import { ibanProofHandler } from './domain/pay-out/iban-proof';
 import { earlyReleaseProofHandler } from './domain/surrender/early-release-proof';
 import { policyEvidenceHandler } from './domain/death-settlement/acceptance-evidence';
+import { WebhookEndpointService } from './domain/webhook-endpoints/webhook-endpoint-service';
+import { WebhookEndpointStore } from './store/webhook-endpoint-store';
 
 export interface AppOptions {
   config: Config;
@@ -190,6 +192,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
+    webhookEndpoints: new WebhookEndpointService(db, new WebhookEndpointStore(db), audit, clock, config.production),
     clock,
   };
   await followRevocations(db, auth);

@@ -17,6 +17,7 @@ import type { PayOutService } from '../domain/pay-out/pay-out-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
+import type { WebhookEndpointService } from '../domain/webhook-endpoints/webhook-endpoint-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
 import type { SessionCookie } from './session-cookie';
@@ -38,6 +39,7 @@ export interface Services {
   billing: BillingService;
   support: SupportService;
   evidence: EvidenceService;
+  webhookEndpoints: WebhookEndpointService;
   clock: Clock;
 }
 

@@ -180,6 +180,12 @@ const SENTENCES: Record<string, Sentence> = {
   WITHDRAWAL_PERIOD_ENDED: 'The withdrawal period of this subscription has ended.',
   SUPPORTING_DOCUMENT_LIMIT_REACHED: 'This subscription already has the largest number of supporting documents allowed.',
   UNKNOWN_SIGNATURE: 'The signature this event names is not one we started.',
+  URL_NOT_ABSOLUTE_HTTP: (f) => `${f} must be an absolute http or https URL, such as https://partner.example/webhooks.`,
+  URL_HAS_CREDENTIALS: (f) => `${f} must not carry a user name or password; authenticate our requests by their signature instead.`,
+  URL_MUST_BE_HTTPS: (f) => `${f} must use https.`,
+  URL_HOST_NOT_ALLOWED: (f) => `${f} names a loopback, private, link-local or metadata address; use a public host.`,
+  EVENT_TYPES_EMPTY: (f) => `${f} must name at least one event type; send null (or leave it out) for every type.`,
+  UNKNOWN_EVENT_TYPE: (f) => `${f} is not an event type of the catalogue (GET /v1/webhook-endpoints/event-types).`,
 
   // State conflicts (409 conflict)
   IDEMPOTENT_REQUEST_IN_PROGRESS: 'A request with this idempotency key is still running; retry once it has finished.',
@@ -203,6 +209,8 @@ const SENTENCES: Record<string, Sentence> = {
   BENEFICIARY_ALREADY_ACCEPTED: 'This beneficiary has already accepted.',
   SUPPORT_REQUEST_CHANGED_CONCURRENTLY: 'The support request changed while this request ran; read it again and retry.',
   EVIDENCE_ALREADY_REVIEWED: 'This evidence has already been reviewed.',
+  WEBHOOK_ENDPOINT_DISABLED: 'This endpoint is disabled: enable it before replaying its deliveries.',
+  WEBHOOK_DELIVERY_IN_FLIGHT: 'An attempt of this delivery is under way; replay it once the attempt has ended.',
   NO_POLICY_ISSUED: 'No policy has been issued for this subscription yet.',
   NO_PENDING_OTP_SIGNATURE: 'This subscription has no one-time-code signature waiting for a code.',
   SUBSCRIBER_PROFILE_ALREADY_EXISTS: 'This login already has a subscriber profile.',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
 
 /**
  * Resource ids (policies, subscribers, declarations, products, clauses...) are UUIDs, as the public API
@@ -69,4 +70,14 @@ let requestCounter = 0;
 export function newRequestId(): string {
   requestCounter = (requestCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `req_${processPrefix}-${requestCounter.toString(36)}`;
+}
+
+// ULIDs (ulid/spec) for event ids, as the webhook envelope we are compatible with shows them
+// (`evt_01J3K9Z2XQ4R8T5V6W7Y0A1B2C`): they sort by time, and within one millisecond the monotonic
+// factory counts up, so one process hands out increasing ids.
+const nextUlid = monotonicFactory();
+
+/** An event id, `evt_` and a ULID whose time part is `at`. */
+export function newEventId(at: Date): string {
+  return `evt_${nextUlid(at.getTime())}`;
 }

@@ -1,0 +1,36 @@
+import { EVENT_TYPES, type EventType } from '../shared/events';
+
+/** One event type as partners see it listed (`GET /v1/webhook-endpoints/event-types`). */
+export interface EventTypeEntry {
+  type: EventType;
+  description: string;
+  /** The GraphQL type of `data`. */
+  resource: string;
+  /**
+   * The REST reads (`GET /v1/...`) whose answer is `data`. An event names its resource by exactly the
+   * path parameters of one of them; a surrender is read by the total or the partial route.
+   */
+  reads: readonly string[];
+}
+
+const SUBSCRIPTION = 'GET /v1/subscription/subscriptions/{subscriptionId}';
+const SURRENDERS = ['GET /v1/total-surrender/policies/{policyId}/declarations/{declarationId}', 'GET /v1/partial-surrender/policies/{policyId}/compartments/{compartmentId}/declarations/{declarationId}'];
+
+const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
+  'subscription.signed': { description: 'The subscriber signed the subscription (OTP or e-signature).', resource: 'SubscriptionContract', reads: [SUBSCRIPTION] },
+  'policy.issued': { description: 'A policy was issued from a signed subscription.', resource: 'Policy', reads: ['GET /v1/policies/{policyId}'] },
+  'subscription.withdrawn': { description: 'The subscriber withdrew within the legal period; the sums paid are refunded.', resource: 'SubscriptionContract', reads: [SUBSCRIPTION] },
+  'surrender.declared': { description: 'A total or partial surrender was declared.', resource: 'SurrenderDeclaration', reads: SURRENDERS },
+  'surrender.paid': { description: 'The payment provider paid a surrender out.', resource: 'SurrenderDeclaration', reads: SURRENDERS },
+  'beneficiary_designation.updated': { description: "A policy's beneficiary designation changed (a new version, or a beneficiary's acceptance).", resource: 'BeneficiaryDesignation', reads: ['GET /v1/death-settlement/policies/{policyId}/beneficiary-designation'] },
+  'payout_iban.confirmed': { description: 'A pay-out IBAN became confirmed and may receive pay-outs.', resource: 'PayoutIban', reads: ['GET /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}'] },
+  'compartment.transitioned': { description: 'A compartment changed status (suspended, resumed, liquidated, closed, activated).', resource: 'Compartment', reads: ['GET /v1/compartment-lifecycle/policies/{policyId}/compartments/{compartmentId}'] },
+  'support_request.created': { description: 'A support request was opened for a subscriber.', resource: 'SupportRequest', reads: ['GET /v1/support/requests/{requestId}'] },
+};
+
+/** Every event type, in the catalogue's order. */
+export const EVENT_CATALOGUE: readonly EventTypeEntry[] = EVENT_TYPES.map((type) => ({ type, ...ENTRIES[type] }));
+
+export function catalogueEntry(type: string): EventTypeEntry | undefined {
+  return EVENT_CATALOGUE.find((e) => e.type === type);
+}
