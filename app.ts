@@ -13,7 +13,7 @@ import { WebhookRegistry } from './domain/webhooks/registry';
 import { ExecutionPipeline } from './execution/pipeline';
 import { Idempotency } from './http/idempotency';
 import { listenAt } from './http/lifecycle';
-import { Dispatcher } from './outbox/dispatcher';
+import { Dispatcher, OUTBOX_CHANNEL } from './outbox/dispatcher';
 import type { Lane } from './outbox/lane';
 import { consoleLogger, type Logger } from './http/logger';
 import { createHttpServer, type Playground } from './http/server';
@@ -63,6 +63,9 @@ import { earlyReleaseProofHandler } from './domain/surrender/early-release-proof
 import { policyEvidenceHandler } from './domain/death-settlement/acceptance-evidence';
 import { WebhookEndpointService } from './domain/webhook-endpoints/webhook-endpoint-service';
 import { WebhookEndpointStore } from './store/webhook-endpoint-store';
+import { WebhookEventStore } from './store/webhook-event-store';
+import { EventRenderer } from './rest-bridge/event-renderer';
+import type { EventPublisher } from './domain/shared/events';
 
 export interface AppOptions {
   config: Config;
@@ -87,13 +90,15 @@ export interface App {
   webhooks: WebhookRegistry;
   /** Sends what the outbox holds: webhook deliveries and e-mail. */
   outbox: Dispatcher;
+  /** Fills events' `data` from their REST read (the webhook lane calls `renderPending` before delivering). */
+  eventRenderer: EventRenderer;
   /** Starts listening; resolves with the base URL (`http://host:port`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /** The subscription journey's services, sharing one transition recorder. */
-function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ESignProvider, policyService: PolicyService, onPolicyIssued: ConstructorParameters<typeof SigningService>[10]) {
+function subscriptionServices(db: Db, audit: AuditTrail, events: EventPublisher, clock: Clock, esign: ESignProvider, policyService: PolicyService, onPolicyIssued: ConstructorParameters<typeof SigningService>[11]) {
   const subscriptionStore = new SubscriptionStore(db);
   const catalogue = new CatalogueStore(db);
   const policies = new PolicyStore(db);
@@ -103,8 +108,8 @@ function subscriptionServices(db: Db, audit: AuditTrail, clock: Clock, esign: ES
   return {
     subscription,
     documents: new DocumentService(db, subscription, subscriptionStore, catalogue, new DocumentStore(db), transitions, audit, clock),
-    signing: new SigningService(db, subscription, subscriptionStore, catalogue, new SignatureStore(db), policies, outbox, transitions, esign, clock, onPolicyIssued),
-    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, policyService, outbox, transitions, clock),
+    signing: new SigningService(db, subscription, subscriptionStore, catalogue, new SignatureStore(db), policies, outbox, events, transitions, esign, clock, onPolicyIssued),
+    withdrawal: new WithdrawalService(db, subscription, subscriptionStore, policies, policyService, outbox, events, transitions, clock),
   };
 }
 
@@ -123,15 +128,15 @@ interface SurrenderNeighbours {
 }
 
 /** Surrender declarations, their early-release files and the payment provider's outcomes for them. */
-function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: PolicyService, neighbours: SurrenderNeighbours) {
+function surrenderServices(db: Db, audit: AuditTrail, events: EventPublisher, clock: Clock, policies: PolicyService, neighbours: SurrenderNeighbours) {
   const store = new SurrenderStore(db);
   const policyStore = new PolicyStore(db);
   const catalogue = new CatalogueStore(db);
   const outbox = new OutboxStore();
   const earlyReleaseFile = new EarlyReleaseFile(store, policyStore, neighbours.proofs, audit, outbox, clock);
   return {
-    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, clock),
-    surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, clock),
+    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, events, clock),
+    surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, events, clock),
     earlyReleaseFile,
   };
 }
@@ -156,25 +161,27 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const { keys, auth } = await createAuthentication(db, config, clock, options.throttle);
   const audit = new AuditTrail(new AuditStore(db), clock);
+  // Events for partners' endpoints, published by the services in the transaction of each change.
+  const events = new WebhookEventStore(db);
   const secrets = { ...(options.defaultWebhookSecrets ?? {}), ...config.webhookSecrets };
   let baseUrl = `http://${config.host}:${config.port}`;
   const esignSecret = secrets.esign?.[0];
   const esign: ESignProvider = esignSecret ? new BuiltInESignProvider(() => baseUrl, esignSecret) : new UnconfiguredESignProvider();
   // One instance of each service, shared by the others that need it.
-  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock);
-  const journey = subscriptionServices(db, audit, clock, esign, policies, async (tx, issued) => {
+  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock, events);
+  const journey = subscriptionServices(db, audit, events, clock, esign, policies, async (tx, issued) => {
     if (issued.standardClauseId) await services.deathSettlement.initialDesignation(tx, issued.policyId, issued.standardClauseId);
     // No silent fallback to the debit IBAN at pay-out time: it becomes a confirmed pay-out IBAN here.
     await services.payOut.adoptDebitIban(tx, issued);
   });
-  const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), audit, clock);
+  const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), events, audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
     accept: async (tx, acting, id) => void (await services.evidence.acceptWithin(tx, acting, id)),
   };
-  const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), audit, clock);
-  const surrender = surrenderServices(db, audit, clock, policies, {
+  const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), events, audit, clock);
+  const surrender = surrenderServices(db, audit, events, clock, policies, {
     // A payout goes to a confirmed pay-out IBAN: the one named, else the subscriber's default.
     payoutIbans: { find: (tx, subscriberId, ibanId) => payOut.payoutAccount(tx, subscriberId, ibanId) },
     // An accepted beneficiary's consent, read from the policy's current designation.
@@ -190,7 +197,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     payOut,
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
-    support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
+    support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), events, audit, clock),
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
     webhookEndpoints: new WebhookEndpointService(db, new WebhookEndpointStore(db), audit, clock, config.production),
     clock,
@@ -219,7 +226,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const idempotency = new Idempotency(db, clock);
   const pipeline = new ExecutionPipeline(schema, { production: config.production, logger });
   const bridge = new RestBridge({ schema, pipeline, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
+  const eventRenderer = new EventRenderer({ schema, pipeline, routes: ROUTES, services, store: events, clock, logger });
   let openapi: unknown;
+  let closing = false;
   const server = createHttpServer({
     pipeline,
     bridge,
@@ -253,8 +262,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     keys,
     webhooks,
     outbox,
+    eventRenderer,
     async listen(port = config.port, host = config.host) {
       const base = await listenAt(server, port, host);
+      // Events are rendered just after their change commits (its NOTIFY), so `data` is the resource as the change left it.
+      await db.listen(OUTBOX_CHANNEL, (payload) => {
+        if (payload === 'webhook' && !closing) eventRenderer.renderPending().catch((error: unknown) => logger.error('event rendering failed', { error }));
+      });
       if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
       baseUrl = base;
       if (options.outbox !== 'manual') await outbox.start();
@@ -262,7 +276,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       clearInterval(housekeeping);
+      closing = true;
       await outbox.stop();
+      await eventRenderer.settle();
       // Stop accepting, let requests in flight finish (5 s at most), then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

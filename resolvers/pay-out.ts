@@ -27,6 +27,7 @@ function ibansBySubscriber(ctx: RequestContext): DataLoader<string, PayoutIban[]
 export const payOutResolvers = {
   Query: {
     payoutIbans: (_: unknown, args: { subscriberId: string }, ctx: RequestContext) => ctx.services.payOut.list(ctx.viewer!, args.subscriberId),
+    payoutIban: (_: unknown, args: { subscriberId: string; iban: string }, ctx: RequestContext) => ctx.services.payOut.one(ctx.viewer!, args.subscriberId, args.iban),
   },
   Mutation: {
     registerPayoutIban: (_: unknown, args: { subscriberId: string; input: PayoutIbanInput }, ctx: RequestContext) =>

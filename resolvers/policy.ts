@@ -14,6 +14,7 @@ export const policyResolvers = {
       return connection(page, PolicyService.cursorOf, Boolean(args.after));
     },
     policy: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.policies.policy(ctx.viewer!, args.id),
+    policyCompartment: (_: unknown, args: { policyId: string; id: string }, ctx: RequestContext) => ctx.services.policies.compartment(ctx.viewer!, args.policyId, args.id),
     policyCompartments: async (_: unknown, args: { policyId: string }, ctx: RequestContext) => {
       const policy = await ctx.services.policies.policy(ctx.viewer!, args.policyId);
       return ctx.loaders.compartmentsByPolicy.load(policy.id);

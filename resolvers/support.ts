@@ -10,6 +10,7 @@ const requests = (page: SupportPage, after: string | null | undefined) => connec
 
 export const supportResolvers = {
   Query: {
+    supportRequest: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.support.request(ctx.viewer!, args.id),
     supportRequests: async (_: unknown, args: { status?: SupportStatus | null; first: number; after?: string | null }, ctx: RequestContext) =>
       requests(await ctx.services.support.queue(ctx.viewer!, args.status ?? null, args.first, args.after ?? null), args.after),
   },

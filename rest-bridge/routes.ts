@@ -2,6 +2,7 @@ import type { Route } from './route';
 import { AUTH_ROUTES } from './routes/auth';
 import { BILLING_ROUTES } from './routes/billing';
 import { SUPPORT_ROUTES } from './routes/support';
+import { POLICY_ROUTES } from './routes/policy';
 import { COMPARTMENT_LIFECYCLE_ROUTES } from './routes/compartment-lifecycle';
 import { DEATH_SETTLEMENT_ROUTES } from './routes/death-settlement';
 import { PAY_OUT_ROUTES } from './routes/pay-out';
@@ -16,4 +17,4 @@ import { WEBHOOK_ENDPOINT_ROUTES } from './routes/webhook-endpoints';
  * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
  * (`Route.wireNames`).
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES];

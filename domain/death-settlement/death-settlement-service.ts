@@ -1,4 +1,5 @@
 import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
+import type { EventPublisher } from '../shared/events';
 import type { BeneficiaryStore } from '../../store/beneficiary-store';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { StandardClause } from '../subscription/catalogue';
@@ -31,6 +32,7 @@ export class DeathSettlementService {
     private readonly catalogue: CatalogueStore,
     private readonly documents: PolicyDocuments,
     private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
   ) {}
@@ -106,6 +108,7 @@ export class DeathSettlementService {
           consentsOf: consents.map((c) => c.beneficiaryId),
         },
       });
+      await this.events.publish(tx, { type: 'beneficiary_designation.updated', distributorId: policy.distributorId, resource: { policyId: policy.id } }, now);
       await this.outbox.enqueue(
         tx,
         { recipientUserId: policy.userId, channel: 'email', template: 'beneficiary_designation_changed', payload: { policyId: policy.id, subscriberId: policy.subscriberId, version: saved.version, changedBy: viewer.kind } },
@@ -154,6 +157,7 @@ export class DeathSettlementService {
         actor: viewer, action: 'beneficiary_acceptance.recorded', target: { type: 'beneficiary_designation', id: policy.id }, requestId,
         details: { beneficiaryId: beneficiary.id, beneficiary: `${beneficiary.firstName} ${beneficiary.lastName}`, acceptedAt: input.acceptedAt, endorsementId: endorsement.id, fromVersion: current.version, toVersion: saved.version },
       });
+      await this.events.publish(tx, { type: 'beneficiary_designation.updated', distributorId: policy.distributorId, resource: { policyId: policy.id } }, now);
       await this.outbox.enqueue(
         tx,
         { recipientUserId: policy.userId, channel: 'email', template: 'beneficiary_acceptance_recorded', payload: { policyId: policy.id, subscriberId: policy.subscriberId, beneficiaryId: beneficiary.id, acceptedAt: input.acceptedAt, version: saved.version } },

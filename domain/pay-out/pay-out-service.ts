@@ -1,4 +1,5 @@
 import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
+import type { EventPublisher } from '../shared/events';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PayOutStore } from '../../store/pay-out-store';
@@ -61,6 +62,7 @@ export class PayOutService {
     /** The hooks (policy issue, evidence review) act for nobody: they read the subscriber directly. */
     private readonly subscribers: Pick<SubscriptionStore, 'subscriber'>,
     private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
   ) {}
@@ -69,6 +71,14 @@ export class PayOutService {
   async list(viewer: Viewer, subscriberId: string): Promise<PayoutIban[]> {
     const subscriber = await this.subscriptions.subscriber(viewer, subscriberId);
     return (await this.store.ofSubscribers([subscriber.id])).map((row) => present(row, viewer));
+  }
+
+  /** One of a reachable subscriber's IBANs, by id (or by the IBAN, for the subscriber and back-office); 404 otherwise. */
+  async one(viewer: Viewer, subscriberId: string, reference: string): Promise<PayoutIban> {
+    const subscriber = await this.subscriptions.subscriber(viewer, subscriberId);
+    const target = findByReference(await this.store.ofSubscribers([subscriber.id]), reference, viewer);
+    if (!target) throw notFound('payout_iban');
+    return present(target, viewer);
   }
 
   /**
@@ -271,6 +281,7 @@ export class PayOutService {
       holderMatches: holderNameMatches(issued.debitHolder, subscriber), isDefault: !rows.some((r) => r.isDefault), at: now,
     });
     await this.store.insert(tx, row);
+    await this.events.publish(tx, { type: 'payout_iban.confirmed', distributorId: subscriber.distributorId, resource: { subscriberId: subscriber.id, iban: row.id } }, now);
     const masked = maskIban(row.iban);
     await this.audit.record(tx, { ...by, action: 'iban.registered', target: { type: 'payout_iban', id: row.id }, details: { subscriberId: subscriber.id, iban: masked, country: row.country, status: row.status, origin: row.origin, policyId: issued.policyId } });
     await this.notify(tx, subscriber, 'payout_iban_registered', { payoutIbanId: row.id, iban: masked, status: row.status, registeredBy: 'system', isDefault: row.isDefault }, now);
@@ -318,6 +329,9 @@ export class PayOutService {
     await this.store.update(tx, target.id, { ...change, status: next.status });
     const masked = maskIban(target.iban);
     await this.audit.record(tx, { ...by, action, target: { type: 'payout_iban', id: target.id }, details: { subscriberId: subscriber.id, iban: masked, previousStatus: target.status, status: next.status, ...details } });
+    if (next.status !== target.status && next.status === 'confirmed') {
+      await this.events.publish(tx, { type: 'payout_iban.confirmed', distributorId: subscriber.distributorId, resource: { subscriberId: subscriber.id, iban: target.id } }, change.updatedAt);
+    }
     if (next.status !== target.status) {
       await this.notify(tx, subscriber, 'payout_iban_status_changed', { payoutIbanId: target.id, iban: masked, previousStatus: target.status, status: next.status, reason: next.refusalReason }, change.updatedAt);
     }

@@ -1,4 +1,5 @@
 import { AppError } from '../../errors/app-error';
+import type { EventPublisher } from '../shared/events';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
 import type { PolicyStore } from '../../store/policy-store';
@@ -29,6 +30,7 @@ export class PolicyService {
     private readonly catalogue: CatalogueStore,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    private readonly events: EventPublisher,
   ) {}
 
   /** The policy if this viewer reaches its subscriber; otherwise 404, as if it did not exist. */
@@ -96,13 +98,14 @@ export class PolicyService {
   async changeCompartment({ viewer, requestId }: Acting, policyId: string, compartmentId: string, action: CompartmentAction, reason: string): Promise<Compartment> {
     if (reason.trim() === '' || reason.length > 500) throw new AppError('parameter_invalid', 'REASON_REQUIRED', { field: 'reason' });
     return this.db.transaction(async (tx) => {
-      await this.policy(viewer, policyId, tx);
+      const policy = await this.policy(viewer, policyId, tx);
       const compartment = await this.store.compartment(policyId, compartmentId, tx, { forUpdate: true });
       if (!compartment) throw notFound('compartment');
       const to = compartmentTransition(compartment.status, action);
       if (!(await this.store.changeCompartmentStatus(tx, compartment.id, compartment.status, to))) throw new AppError('conflict', 'COMPARTMENT_CHANGED_CONCURRENTLY');
       const now = this.clock.now();
       await this.store.appendCompartmentEvent(tx, { compartmentId: compartment.id, at: now, from: compartment.status, to, actorKind: viewer.kind, actorId: viewer.id, reason });
+      await this.transitioned(tx, policy, compartment.id, now);
       await this.audit.record(tx, { actor: viewer, action: `compartment.${action}`, target: { type: 'compartment', id: compartment.id }, requestId, details: { policyId, from: compartment.status, to, reason } });
       return { ...compartment, status: to };
     });
@@ -131,8 +134,10 @@ export class PolicyService {
       .filter((c) => c.value > 0)
       .map((c) => movement('surrender_payout', c.value, { policyId: s.policyId, compartmentId: c.id, currency: c.currency, causeType: 'surrender_declaration', causeId: s.declarationId, at }));
     await this.store.close(tx, s.policyId, 'closed');
+    const policy = (await this.store.policy(s.policyId, tx))!;
     for (const c of compartments) {
       await this.store.appendCompartmentEvent(tx, { compartmentId: c.id, at, from: c.status, to: 'closed', actorKind: s.by.kind, actorId: s.by.id, reason: `total surrender ${s.declarationId} paid` });
+      await this.transitioned(tx, policy, c.id, at);
     }
     await this.store.appendMovements(tx, payouts);
     return compartments.reduce((sum, c) => sum + c.value, 0);
@@ -166,9 +171,15 @@ export class PolicyService {
     await this.store.close(tx, w.policyId, 'withdrawn');
     for (const c of compartments) {
       await this.store.appendCompartmentEvent(tx, { compartmentId: c.id, at, from: c.status, to: 'closed', actorKind: w.by.kind, actorId: w.by.id, reason: 'contract withdrawn' });
+      await this.transitioned(tx, policy, c.id, at);
     }
     await this.store.appendMovements(tx, withdrawalMovements(money, { policyId: w.policyId, subscriptionId: w.subscriptionId, refundId: w.refundId, amount, at }));
     return { amount, currency: money.currency };
+  }
+
+  /** Partners hear of every change of a compartment's status, whoever or whatever made it. */
+  private async transitioned(tx: Queryable, policy: OwnedPolicy, compartmentId: string, at: Date): Promise<void> {
+    await this.events.publish(tx, { type: 'compartment.transitioned', distributorId: policy.distributorId, resource: { policyId: policy.id, compartmentId } }, at);
   }
 }
 

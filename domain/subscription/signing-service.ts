@@ -1,4 +1,5 @@
 import { AppError } from '../../errors/app-error';
+import type { EventPublisher } from '../shared/events';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
@@ -47,6 +48,7 @@ export class SigningService {
     private readonly store: SignatureStore,
     private readonly policies: PolicyStore,
     private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
     private readonly transitions: Transitions,
     private readonly esign: ESignProvider,
     private readonly clock: Clock,
@@ -174,6 +176,9 @@ export class SigningService {
     await this.policies.appendMovements(tx, movements);
     await this.onPolicyIssued(tx, { policyId, subscriberId: subscription.subscriberId, standardClauseId: subscription.standardClauseId, debitIban: subscription.debitIban, debitHolder: subscription.debitHolder });
     const subscriber = await this.subscriptionStore.subscriber(subscription.subscriberId, tx);
+    const distributorId = subscriber?.distributorId ?? null;
+    await this.events.publish(tx, { type: 'subscription.signed', distributorId, resource: { subscriptionId: subscription.id } }, now);
+    await this.events.publish(tx, { type: 'policy.issued', distributorId, resource: { policyId } }, now);
     await this.outbox.enqueue(tx, { recipientUserId: subscriber?.userId ?? null, channel: 'email', template: 'policy_issued', payload: { subscriptionId: subscription.id, policyId, withdrawalDeadline: subscription.withdrawalDeadline } }, now);
   }
 }

@@ -1,4 +1,5 @@
 import { AppError, insufficientRoles } from '../../errors/app-error';
+import type { EventPublisher } from '../shared/events';
 import type { Db } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
@@ -36,6 +37,7 @@ export class WithdrawalService {
     private readonly policies: PolicyStore,
     private readonly policyService: PolicyService,
     private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
     private readonly transitions: Transitions,
     private readonly clock: Clock,
   ) {}
@@ -62,6 +64,7 @@ export class WithdrawalService {
       const refund = await this.policyService.voidForWithdrawal(tx, { policyId: policy.id, subscriptionId: subscription.id, refundId, by: { kind: viewer.kind, id: viewer.id } });
       await this.policies.insertRefund(tx, { id: refundId, subscriptionId: subscription.id, amount: refund.amount, currency: refund.currency, recordedAt: now, dueBy: refundDueBy(noticeAt) });
       const subscriber = await this.subscriptionStore.subscriber(subscription.subscriberId, tx);
+      await this.events.publish(tx, { type: 'subscription.withdrawn', distributorId: subscriber?.distributorId ?? null, resource: { subscriptionId: subscription.id } }, now);
       await this.outbox.enqueue(tx, { recipientUserId: subscriber?.userId ?? null, channel: 'email', template: 'withdrawal_confirmed', payload: { subscriptionId: subscription.id, refund: refund.amount, currency: refund.currency } }, now);
       return subscription;
     });

@@ -1,4 +1,5 @@
 import { AppError, invalidFields, insufficientRoles } from '../../errors/app-error';
+import type { EventPublisher } from '../shared/events';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { SupportRequestFilter, SupportStore } from '../../store/support-store';
@@ -32,6 +33,7 @@ export class SupportService {
     private readonly store: SupportStore,
     private readonly subscriptions: SubscriptionService,
     private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
   ) {}
@@ -63,9 +65,24 @@ export class SupportService {
       await this.store.insert(tx, row);
       // The message stays out of the audit trail: it is the customer's free text, not a record of who did what.
       await this.audit.record(tx, { actor: viewer, action: 'support_request.opened', target: { type: 'support_request', id: row.id }, requestId, details: { subscriberId: subscriber.id, reference: row.reference, category: row.category } });
+      await this.events.publish(tx, { type: 'support_request.created', distributorId: subscriber.distributorId, resource: { requestId: row.id } }, now);
       await this.notify(tx, subscriber, 'support_request_opened', row, now);
       return row;
     });
+  }
+
+  /** A request about a subscriber the viewer reaches; anyone else's answers 404, as a missing one. */
+  async request(viewer: Viewer, id: string): Promise<SupportRequest> {
+    assertRole(viewer, OPENERS);
+    const row = await this.store.request(id);
+    if (!row) throw notFound('support_request');
+    try {
+      await this.subscriptions.subscriber(viewer, row.subscriberId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'resource_not_found') throw notFound('support_request');
+      throw error;
+    }
+    return row;
   }
 
   /** Back-office's queue: oldest first, optionally one status. */

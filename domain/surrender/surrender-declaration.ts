@@ -42,3 +42,8 @@ export interface SurrenderEvent extends StatusChange {
   declarationId: string;
   note: string | null;
 }
+
+/** The variables of the REST read of a declaration: the total route's, or the partial route's with its compartment. */
+export function declarationResource(d: Pick<SurrenderDeclaration, 'id' | 'policyId' | 'kind' | 'compartmentId'>): Record<string, string> {
+  return d.kind === 'partial' && d.compartmentId !== null ? { policyId: d.policyId, compartmentId: d.compartmentId, declarationId: d.id } : { policyId: d.policyId, declarationId: d.id };
+}

@@ -1,4 +1,6 @@
 import { AppError } from '../../errors/app-error';
+import { declarationResource } from './surrender-declaration';
+import type { EventPublisher } from '../shared/events';
 import type { Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
@@ -24,6 +26,7 @@ export class SurrenderPayments {
     private readonly policies: PolicyStore,
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
     private readonly clock: Clock,
   ) {}
 
@@ -45,6 +48,7 @@ export class SurrenderPayments {
       details: { webhookId: event.id, policyId: declaration.policyId, kind: declaration.kind, from: declaration.status, to, paidAmount: paidAmount ?? null, rejectionReason: reason },
     });
     const owner = await this.policies.policy(declaration.policyId, tx);
+    if (to === 'paid') await this.events.publish(tx, { type: 'surrender.paid', distributorId: owner?.distributorId ?? null, resource: declarationResource(declaration) }, now);
     await this.outbox.enqueue(tx, {
       recipientUserId: owner?.userId ?? null, channel: 'email', template: `surrender_${to}`,
       payload: { declarationId: declaration.id, policyId: declaration.policyId, kind: declaration.kind, paidAmount: paidAmount ?? null, currency: declaration.currency, payoutIban: declaration.payoutIban, rejectionReason: reason },

@@ -1,4 +1,6 @@
 import { AppError } from '../../errors/app-error';
+import { declarationResource } from './surrender-declaration';
+import type { EventPublisher } from '../shared/events';
 import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Product } from '../subscription/catalogue';
 import type { Db, Queryable } from '../../store/db';
@@ -81,6 +83,7 @@ export class SurrenderService {
     private readonly earlyReleaseFile: EarlyReleaseFile,
     private readonly audit: AuditTrail,
     private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
     private readonly clock: Clock,
   ) {}
 
@@ -188,6 +191,7 @@ export class SurrenderService {
         actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
         details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, earlyReleaseCase: row.earlyReleaseCase, requestedAt: row.requestedAt.toISOString(), payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
       });
+      await this.events.publish(tx, { type: 'surrender.declared', distributorId: policy.distributorId, resource: declarationResource(row) }, now);
       await this.outbox.enqueue(tx, {
         recipientUserId: policy.userId, channel: 'email', template: 'surrender_declared',
         payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, declaredBy: viewer.kind },

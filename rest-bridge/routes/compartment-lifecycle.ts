@@ -5,6 +5,7 @@ const BASE = '/v1/compartment-lifecycle/policies/{policyId}/compartments';
 
 export const COMPARTMENT_LIFECYCLE_ROUTES: Route[] = [
   { method: 'GET', path: BASE, operation: 'ListCompartments', auth: 'required', status: 200, tag: 'compartment-lifecycle', summary: 'The compartments of a policy with their lifecycle (back-office, partners)' },
+  { method: 'GET', path: `${BASE}/{compartmentId}`, operation: 'GetCompartment', auth: 'required', status: 200, tag: 'compartment-lifecycle', summary: 'One compartment of a policy with its lifecycle (back-office, partners)' },
   { method: 'POST', path: BASE, operation: 'OpenCompartment', auth: 'required', status: 201, body: ['json'], tag: 'compartment-lifecycle', summary: 'Open a compartment (C1, C2, C3 on a PER) with a reason' },
   ...COMPARTMENT_ACTIONS.map(
     (action): Route => ({

@@ -5,6 +5,7 @@ const BASE = '/v1/pay-out/subscribers/{subscriberId}/ibans';
 export const PAY_OUT_ROUTES: Route[] = [
   { method: 'GET', path: BASE, operation: 'ListPayoutIbans', auth: 'required', status: 200, tag: 'pay-out', summary: "A subscriber's pay-out IBANs (masked for brokers and partners)" },
   { method: 'POST', path: BASE, operation: 'RegisterPayoutIban', auth: 'required', status: 201, body: ['json'], bodyVariable: 'input', tag: 'pay-out', summary: 'Register a pay-out IBAN (SEPA, with its holder name); it waits for the subscriber, a RIB proof and, for another holder, back-office' },
+  { method: 'GET', path: `${BASE}/{iban}`, operation: 'GetPayoutIban', auth: 'required', status: 200, tag: 'pay-out', summary: "One of a subscriber's pay-out IBANs (`{iban}`: its id; masked for brokers and partners)" },
   {
     method: 'PATCH',
     // `{iban}`: electronic format, print format URL-encoded, or the IBAN's id (brokers and partners see masked IBANs).
