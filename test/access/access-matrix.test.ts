@@ -127,6 +127,11 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     ]);
     for (const actor of ACTORS) as[actor] = await signIn(actor);
 
+    // An endpoint of alice's distributor first, so the events of the setup below are delivered to it.
+    fixtures.webhookEndpointId = (await expectCreated(post('machine', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/access-matrix' }), 'webhook endpoint')).id;
+    fixtures.disposableEndpointIds = [];
+    for (let i = 0; i < 2 * ACTORS.length; i++) fixtures.disposableEndpointIds.push((await expectCreated(post('machine', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/disposable' }), 'webhook endpoint')).id);
+
     // Alice's objects the matrix targets.
     const [statement] = await server.db.query<{ id: string }>(`select id from commission_statements where broker_id = '${DEMO_IDS.users.broker}' order by period desc limit 1`);
     fixtures.commissionId = statement.id;
@@ -145,6 +150,8 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
       post('subscriber', `/v1/evidence/subscribers/${DEMO_IDS.subscribers.alice}/documents`, { kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv, fileName: 'consent.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }),
       'evidence',
     )).id;
+    const [delivery] = await server.db.query<{ id: string }>('select id from webhook_deliveries where endpoint_id = $1 order by id limit 1', [fixtures.webhookEndpointId]);
+    fixtures.webhookDeliveryId = delivery.id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
   });
   afterAll(async () => {

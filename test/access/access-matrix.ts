@@ -62,6 +62,12 @@ export interface Fixtures {
   pngBase64: string;
   /** A proof alice uploaded about `pol_alice_av` (a beneficiary's consent), not reviewed. */
   evidenceId: string;
+  /** A webhook endpoint of the demo distributor (made by demo-partner before the other fixtures, so it has deliveries). */
+  webhookEndpointId: string;
+  /** One of its deliveries. */
+  webhookDeliveryId: string;
+  /** Endpoints of the demo distributor for the delete rows: each call takes the next one. */
+  disposableEndpointIds: string[];
 }
 
 export interface RestRequest {
@@ -113,6 +119,10 @@ const BILLING_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', '
 const BILLING_ITEM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'forbidden');
 /** Compartment lifecycle on alice's policy: back-office and the distributor's partner platform. */
 const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
+/** Webhook endpoints: brokers and partner platforms (their distributor's), back-office (all); never subscribers. */
+const ENDPOINT_MANAGERS = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'ok');
+/** An endpoint of alice's distributor: another distributor's broker does not find it. */
+const DISTRIBUTORS_ENDPOINT = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'ok');
 /** Back-office only. */
 const BACKOFFICE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'forbidden');
 /** A subscriber login's own profile. */
@@ -233,6 +243,9 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   // policy and compartment lifecycle
   { kind: 'graphql', key: 'Query.policies', expect: SIGNED_IN },
   { kind: 'graphql', key: 'Query.policy', expect: ALICES, request: () => ({ variables: { id: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: 'GET /v1/policies/{policyId}', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: `GET ${LIFE}/{compartmentId}`, expect: LIFECYCLE, request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC2 } }) },
+  { kind: 'graphql', key: 'Query.policyCompartment', expect: LIFECYCLE, request: () => ({ variables: { policyId: DEMO_IDS.policies.alicePer, id: DEMO_IDS.compartments.alicePerC2 } }) },
   { kind: 'rest', key: `GET ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer } }) },
   // C2 already exists on alice's PER: 409 once past access control.
   { kind: 'rest', key: `POST ${LIFE}`, expect: LIFECYCLE, request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer }, body: { code: 'C2', reason: 'access matrix' } }) },
@@ -265,6 +278,8 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: { category: 'other', subject: 'Access matrix', message: 'Checking who may open a request.' } }),
   },
   { kind: 'rest', key: 'GET /v1/support/requests', expect: BACKOFFICE },
+  { kind: 'rest', key: 'GET /v1/support/requests/{requestId}', expect: ALICES_NO_MACHINE, request: (f) => ({ params: { requestId: f.supportRequestId } }) },
+  { kind: 'graphql', key: 'Query.supportRequest', expect: ALICES_NO_MACHINE, request: (f) => ({ variables: { id: f.supportRequestId } }) },
   // open -> in_progress here, in_progress -> closed through GraphQL; a third move would be 409 (still ok).
   { kind: 'rest', key: 'PATCH /v1/support/requests/{requestId}', expect: BACKOFFICE, request: (f) => ({ params: { requestId: f.supportRequestId }, body: { status: 'in_progress' } }) },
   { kind: 'graphql', key: 'Query.supportRequests', expect: BACKOFFICE },
@@ -334,6 +349,8 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   // pay-out IBANs: alice registered hers (409 again, awaiting its proof: not pending confirmation, not
   // confirmed, not awaiting review), so confirmation, code, default and review are refused on their rules
   { kind: 'rest', key: 'GET /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'rest', key: 'GET /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}', expect: ALICES, request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
+  { kind: 'graphql', key: 'Query.payoutIban', expect: ALICES, request: (f) => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
   { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: { iban: ALICE_IBAN, holderName: 'Alice Martin' } }) },
   { kind: 'rest', key: 'PATCH /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/make-default', expect: ALICES_OWN_ACT, request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
   { kind: 'rest', key: 'POST /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}/confirmation-code', expect: ALICES, request: (f) => ({ params: { subscriberId: DEMO_IDS.subscribers.alice, iban: f.payoutIbanId } }) },
@@ -392,6 +409,25 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'http', key: 'GET /.well-known/jwks.json', expect: PUBLIC },
   { kind: 'http', key: 'POST /v1/webhooks/esign', expect: SIGNED, request: () => ({ body: WEBHOOK_BODY }) },
   { kind: 'http', key: 'POST /v1/webhooks/payments', expect: SIGNED, request: () => ({ body: WEBHOOK_BODY }) },
+  // outbound webhook endpoints (docs/WEBHOOKS.md); writes keep the fixture endpoint enabled and its URL valid
+  { kind: 'rest', key: 'POST /v1/webhook-endpoints', expect: ENDPOINT_MANAGERS, request: () => ({ body: { url: 'http://127.0.0.1:9/access-matrix', eventTypes: ['policy.issued'] } }) },
+  { kind: 'rest', key: 'GET /v1/webhook-endpoints', expect: ENDPOINT_MANAGERS },
+  { kind: 'rest', key: 'GET /v1/webhook-endpoints/event-types', expect: ENDPOINT_MANAGERS },
+  { kind: 'rest', key: 'GET /v1/webhook-endpoints/{endpointId}', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ params: { endpointId: f.webhookEndpointId } }) },
+  { kind: 'rest', key: 'PATCH /v1/webhook-endpoints/{endpointId}', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ params: { endpointId: f.webhookEndpointId }, body: { description: 'access matrix' } }) },
+  { kind: 'rest', key: 'DELETE /v1/webhook-endpoints/{endpointId}', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ params: { endpointId: f.disposableEndpointIds.shift()! } }) },
+  { kind: 'rest', key: 'POST /v1/webhook-endpoints/{endpointId}/rotate-secret', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ params: { endpointId: f.webhookEndpointId } }) },
+  { kind: 'rest', key: 'GET /v1/webhook-endpoints/{endpointId}/deliveries', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ params: { endpointId: f.webhookEndpointId } }) },
+  { kind: 'rest', key: 'POST /v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ params: { endpointId: f.webhookEndpointId, deliveryId: f.webhookDeliveryId } }) },
+  { kind: 'graphql', key: 'Query.webhookEndpoints', expect: ENDPOINT_MANAGERS },
+  { kind: 'graphql', key: 'Query.webhookEndpoint', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ variables: { id: f.webhookEndpointId } }) },
+  { kind: 'graphql', key: 'Query.webhookEventTypes', expect: ENDPOINT_MANAGERS },
+  { kind: 'graphql', key: 'Query.webhookDeliveries', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ variables: { endpointId: f.webhookEndpointId } }) },
+  { kind: 'graphql', key: 'Mutation.createWebhookEndpoint', expect: ENDPOINT_MANAGERS, request: () => ({ variables: { input: { url: 'http://127.0.0.1:9/access-matrix', eventTypes: ['policy.issued'] } } }) },
+  { kind: 'graphql', key: 'Mutation.updateWebhookEndpoint', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ variables: { id: f.webhookEndpointId, input: { description: 'access matrix' } } }) },
+  { kind: 'graphql', key: 'Mutation.deleteWebhookEndpoint', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ variables: { id: f.disposableEndpointIds.shift()! } }) },
+  { kind: 'graphql', key: 'Mutation.rotateWebhookEndpointSecret', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ variables: { id: f.webhookEndpointId } }) },
+  { kind: 'graphql', key: 'Mutation.replayWebhookDelivery', expect: DISTRIBUTORS_ENDPOINT, request: (f) => ({ variables: { endpointId: f.webhookEndpointId, deliveryId: f.webhookDeliveryId } }) },
 ];
 
 /** The IBAN the setup registers for alice (the matrix re-registers it: 409 for her and back-office, a new request for brokers and partners). */

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUuid, newUuid } from '../../../domain/shared/ids';
+import { decodeTime } from 'ulid';
+import { isUuid, newEventId, newUuid } from '../../../domain/shared/ids';
 import { DEMO_IDS, UUID_V7 } from '../../support/ids';
 
 describe('resource ids', () => {
@@ -36,5 +37,16 @@ describe('resource ids', () => {
     expect(new Set(all).size).toBe(all.length);
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
     expect(all.filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
+  });
+});
+
+describe('event ids', () => {
+  it('are evt_ and a ULID whose time part is the event time, increasing within one millisecond', () => {
+    const at = new Date('2026-07-06T14:32:00Z');
+    const ids = Array.from({ length: 1000 }, () => newEventId(at));
+    for (const id of ids) expect(id).toMatch(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(decodeTime(ids[0].slice(4))).toBe(at.getTime());
   });
 });
