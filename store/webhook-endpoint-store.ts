@@ -101,6 +101,8 @@ export class WebhookEndpointStore {
    * are keyed by creation time: two rotations within one clock tick are kept a millisecond apart.
    */
   async rotate(tx: Queryable, endpointId: string, secret: string, at: Date, previousUntil: Date): Promise<void> {
+    // Secrets whose overlap has ended sign nothing any more: they go.
+    await tx.query('delete from webhook_endpoint_secrets where endpoint_id = $1 and expires_at <= $2', [endpointId, at]);
     await tx.query('update webhook_endpoint_secrets set expires_at = $2 where endpoint_id = $1 and expires_at is null', [endpointId, previousUntil]);
     await tx.query(
       `insert into webhook_endpoint_secrets (endpoint_id, secret, created_at)

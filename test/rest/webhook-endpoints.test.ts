@@ -195,3 +195,38 @@ describe.each(EACH_DATABASE)('REST webhook endpoints on %s', (_name, database) =
     }
   });
 });
+
+describe.each(EACH_DATABASE)('GraphQL webhook endpoints on %s', (_name, database) => {
+  let server: TestServer;
+  let partner: Record<string, string>;
+  const query = (q: string, variables: Record<string, unknown> = {}, headers = partner) => call(`${server.url}/graphql`, { method: 'POST', headers, json: { query: q, variables } });
+
+  beforeAll(async () => {
+    server = await startTestServer(database, { demoPortfolio: true });
+    partner = await partnerHeaders(server.url, '10.64.2.9');
+  });
+  afterAll(() => server?.close());
+
+  it('creates, lists by connection, updates (an absent field stays, null eventTypes means every type) and rotates', async () => {
+    const created = await query('mutation($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id url eventTypes status secret } }', { input: { url: 'https://partner.example/gql', eventTypes: ['surrender.paid'] } });
+    expect(created.json.errors).toBeUndefined();
+    const endpoint = created.json.data.createWebhookEndpoint;
+    expect(endpoint).toMatchObject({ url: 'https://partner.example/gql', eventTypes: ['surrender.paid'], status: 'enabled', secret: expect.stringMatching(SECRET) });
+    const list = await query('{ webhookEndpoints(first: 10) { edges { cursor node { id } } pageInfo { hasNextPage } } webhookEventTypes { type } }');
+    expect(list.json.data.webhookEndpoints.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(endpoint.id);
+    expect(list.json.data.webhookEventTypes).toHaveLength(9);
+    const described = await query('mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "gql" }) { description eventTypes url } }', { id: endpoint.id });
+    expect(described.json.data.updateWebhookEndpoint).toEqual({ description: 'gql', eventTypes: ['surrender.paid'], url: 'https://partner.example/gql' });
+    const everything = await query('mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { eventTypes: null }) { description eventTypes } }', { id: endpoint.id });
+    expect(everything.json.data.updateWebhookEndpoint).toEqual({ description: 'gql', eventTypes: null });
+    const rotated = await query('mutation($id: ID!) { rotateWebhookEndpointSecret(id: $id) { id secret } }', { id: endpoint.id });
+    expect(rotated.json.data.rotateWebhookEndpointSecret.secret).toMatch(SECRET);
+    const refused = await query('mutation($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }', { input: { url: 'gopher://x' } });
+    expect(refused.json.errors[0].extensions).toMatchObject({ code: 'parameter_invalid' });
+    const alice = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', '10.64.2.1')).token}` };
+    const forbidden = await query('{ webhookEndpoints { nodes { id } } }', {}, alice);
+    expect(forbidden.json.errors[0].extensions.code).toBe('forbidden');
+    const deleted = await query('mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', { id: endpoint.id });
+    expect(deleted.json.data.deleteWebhookEndpoint).toBe(endpoint.id);
+  });
+});
