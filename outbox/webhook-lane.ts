@@ -67,17 +67,16 @@ export class WebhookLane implements Lane<LeasedDelivery> {
 
   async attempt(job: LeasedDelivery, owner: string): Promise<void> {
     const { store, transport, clock } = this.options;
-    const event = await this.renderedEvent(job.eventId);
+    const event = job.event.data !== null ? job.event : await this.rendered(job.event.id);
     if (!event) {
-      this.options.logger.error('webhook event not rendered yet', { eventId: job.eventId });
+      this.options.logger.error('webhook event not rendered yet', { eventId: job.event.id });
       await store.release(job.deliveryId, owner, new Date(clock.now().getTime() + UNRENDERED_WAIT_MS));
       return;
     }
     const attemptedAt = clock.now();
     const body = JSON.stringify({ id: event.id, type: event.type, created_at: event.createdAt.toISOString(), data: event.data });
     const timestamp = Math.floor(attemptedAt.getTime() / 1000);
-    const secrets = await store.liveSecrets(job.endpointId, attemptedAt);
-    const signature = secrets.map((secret) => signStandardWebhook({ id: event.id, timestamp, rawBody: body, secret })).join(' ');
+    const signature = job.secrets.map((secret) => signStandardWebhook({ id: event.id, timestamp, rawBody: body, secret })).join(' ');
     const answer = await transport.post({
       url: job.url,
       body,
@@ -102,9 +101,9 @@ export class WebhookLane implements Lane<LeasedDelivery> {
     if (outcome.disabled) this.options.logger.info('webhook endpoint disabled after failing for 5 days', { endpointId: outcome.disabled.endpointId });
   }
 
-  private async renderedEvent(eventId: string): Promise<OutboundEventBody | undefined> {
-    const event = await this.options.store.event(eventId);
-    if (!event || event.data !== null || !this.options.bodies) return event?.data === null ? undefined : event;
+  /** An event claimed before its body was rendered: rendered now, if a renderer was given. */
+  private async rendered(eventId: string): Promise<OutboundEventBody | undefined> {
+    if (!this.options.bodies) return undefined;
     await this.options.bodies.render(eventId);
     const rendered = await this.options.store.event(eventId);
     return rendered?.data === null ? undefined : rendered;

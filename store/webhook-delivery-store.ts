@@ -1,13 +1,15 @@
 import type { Db, Queryable } from './db';
 
-/** A delivery leased to this replica: what one attempt needs to go out. */
+/** A delivery leased to this replica, with all one attempt needs to go out. */
 export interface LeasedDelivery {
   deliveryId: string;
   endpointId: string;
-  eventId: string;
   url: string;
   /** Attempts made before this one. */
   attempts: number;
+  event: OutboundEventBody;
+  /** The endpoint's secrets live at the claim, newest first (two during a rotation). */
+  secrets: string[];
 }
 
 /** An outbound event as it is sent; `data` null until the renderer has filled it. */
@@ -38,9 +40,13 @@ export interface DisabledEndpoint {
 interface LeasedRow {
   id: string;
   endpoint_id: string;
-  event_id: string;
   url: string;
   attempts: number;
+  event_id: string;
+  type: string;
+  created_at: Date;
+  data: unknown;
+  secrets: string[] | null;
 }
 
 /** Candidates read per claimed job: several due deliveries may share one endpoint, and only one of them goes. */
@@ -57,13 +63,13 @@ export class WebhookDeliveryStore {
 
   /**
    * Leases due deliveries of enabled endpoints to `owner`, at most one per endpoint and none of
-   * `busyEndpoints`. Rows another replica is claiming right now are skipped (SKIP LOCKED); rows under a
-   * live lease are not due.
+   * `busyEndpoints`, and reads what their attempts send. One statement (its own transaction): rows
+   * another replica is claiming right now are skipped (SKIP LOCKED); rows under a live lease are not due.
    */
   async claim(request: { owner: string; limit: number; now: Date; leaseUntil: Date; busyEndpoints: readonly string[] }): Promise<LeasedDelivery[]> {
-    return this.db.transaction(async (tx) => {
-      const candidates = await tx.query<LeasedRow>(
-        `select d.id, d.endpoint_id, d.event_id, e.url, d.attempts
+    const rows = await this.db.query<LeasedRow>(
+      `with candidates as (
+         select d.id, d.endpoint_id, d.next_attempt_at
            from webhook_deliveries d
            join webhook_endpoints e on e.id = d.endpoint_id
           where d.status = 'pending' and d.next_attempt_at <= $1
@@ -72,34 +78,38 @@ export class WebhookDeliveryStore {
             and not (d.endpoint_id = any($2::uuid[]))
           order by d.next_attempt_at
           limit $3
-          for update of d skip locked`,
-        [request.now, uuidArray(request.busyEndpoints), request.limit * CANDIDATES_PER_SLOT],
-      );
-      const chosen = new Map<string, LeasedRow>();
-      for (const row of candidates) {
-        if (chosen.size >= request.limit) break;
-        if (!chosen.has(row.endpoint_id)) chosen.set(row.endpoint_id, row);
-      }
-      if (chosen.size === 0) return [];
-      const ids = [...chosen.values()].map((row) => row.id);
-      await tx.query('update webhook_deliveries set lease_owner = $1, lease_until = $2 where id = any($3::uuid[])', [request.owner, request.leaseUntil, uuidArray(ids)]);
-      return [...chosen.values()].map((row) => ({ deliveryId: row.id, endpointId: row.endpoint_id, eventId: row.event_id, url: row.url, attempts: Number(row.attempts) }));
-    });
+          for update of d skip locked
+       ), one_per_endpoint as (
+         select id from (select distinct on (endpoint_id) id, next_attempt_at from candidates order by endpoint_id, next_attempt_at) firsts
+          order by next_attempt_at
+          limit $4
+       ), leased as (
+         update webhook_deliveries d set lease_owner = $5, lease_until = $6
+           from one_per_endpoint c where d.id = c.id
+         returning d.id, d.endpoint_id, d.event_id, d.attempts
+       )
+       select l.id, l.endpoint_id, e.url, l.attempts, v.id as event_id, v.type, v.created_at, v.data,
+              (select array_agg(s.secret order by s.created_at desc) from webhook_endpoint_secrets s
+                where s.endpoint_id = l.endpoint_id and (s.expires_at is null or s.expires_at > $1)) as secrets
+         from leased l
+         join webhook_endpoints e on e.id = l.endpoint_id
+         join outbound_events v on v.id = l.event_id`,
+      [request.now, uuidArray(request.busyEndpoints), request.limit * CANDIDATES_PER_SLOT, request.limit, request.owner, request.leaseUntil],
+    );
+    return rows.map((row) => ({
+      deliveryId: row.id,
+      endpointId: row.endpoint_id,
+      url: row.url,
+      attempts: Number(row.attempts),
+      event: { id: row.event_id, type: row.type, createdAt: new Date(row.created_at), data: row.data },
+      secrets: row.secrets ?? [],
+    }));
   }
 
   async event(eventId: string): Promise<OutboundEventBody | undefined> {
     const rows = await this.db.query<{ id: string; type: string; created_at: Date; data: unknown }>('select id, type, created_at, data from outbound_events where id = $1', [eventId]);
     const row = rows[0];
     return row && { id: row.id, type: row.type, createdAt: new Date(row.created_at), data: row.data };
-  }
-
-  /** The secrets that sign at `at`: the current one, and a rotated-out one until it expires. Newest first. */
-  async liveSecrets(endpointId: string, at: Date): Promise<string[]> {
-    const rows = await this.db.query<{ secret: string }>(
-      'select secret from webhook_endpoint_secrets where endpoint_id = $1 and (expires_at is null or expires_at > $2) order by created_at desc',
-      [endpointId, at],
-    );
-    return rows.map((row) => row.secret);
   }
 
   /** Gives the delivery back unattempted, due at `at` (nothing was sent: no attempt is counted). */
@@ -114,17 +124,21 @@ export class WebhookDeliveryStore {
    * no longer holds the lease (it expired and another took the delivery): then nothing is written.
    */
   async recordSuccess(deliveryId: string, owner: string, attempt: AttemptRecord): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const updated = await tx.query<{ endpoint_id: string }>(
-        `update webhook_deliveries set status = 'succeeded', attempts = attempts + 1, lease_owner = null, lease_until = null, updated_at = $3
-          where id = $1 and lease_owner = $2 and status = 'pending' returning endpoint_id`,
-        [deliveryId, owner, attempt.attemptedAt],
-      );
-      if (updated.length === 0) return false;
-      await this.insertAttempt(tx, deliveryId, attempt);
-      await tx.query('update webhook_endpoints set failing_since = null where id = $1 and failing_since is not null', [updated[0].endpoint_id]);
-      return true;
-    });
+    // One statement, atomic on its own: the commonest write of the lane, kept to one round trip.
+    const rows = await this.db.query<{ id: string }>(
+      `with done as (
+         update webhook_deliveries set status = 'succeeded', attempts = attempts + 1, lease_owner = null, lease_until = null, updated_at = $3
+          where id = $1 and lease_owner = $2 and status = 'pending' returning id, endpoint_id
+       ), logged as (
+         insert into webhook_delivery_attempts (delivery_id, attempt, attempted_at, status_code, duration_ms, error)
+         select done.id, (select coalesce(max(attempt), 0) + 1 from webhook_delivery_attempts where delivery_id = $1), $3, $4, $5, null from done
+       ), recovered as (
+         update webhook_endpoints set failing_since = null where id = (select endpoint_id from done) and failing_since is not null
+       )
+       select id from done`,
+      [deliveryId, owner, attempt.attemptedAt, attempt.statusCode, attempt.durationMs],
+    );
+    return rows.length > 0;
   }
 
   /**
