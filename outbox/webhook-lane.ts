@@ -33,7 +33,7 @@ export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3600_000;
 /** The longest wait between two attempts, whatever the backoff's doubling reaches. */
 export const RETRY_CAP_MS = 6 * 3600_000;
 
-/** How long a delivery whose event is not rendered yet waits before it is looked at again. */
+/** How long a delivery that cannot go yet (event not rendered, no live secret) waits before it is looked at again. */
 const UNRENDERED_WAIT_MS = 1_000;
 
 /** Time for recording an attempt's outcome after the transport's timeout, inside the lease. */
@@ -68,8 +68,9 @@ export class WebhookLane implements Lane<LeasedDelivery> {
   async attempt(job: LeasedDelivery, owner: string): Promise<void> {
     const { store, transport, clock } = this.options;
     const event = job.event.data !== null ? job.event : await this.rendered(job.event.id);
-    if (!event) {
-      this.options.logger.error('webhook event not rendered yet', { eventId: job.event.id });
+    // Our faults, not the endpoint's: nothing is sent, no attempt is counted, the delivery waits.
+    if (!event || job.secrets.length === 0) {
+      this.options.logger.error(event ? 'webhook endpoint has no live secret: nothing sent unsigned' : 'webhook event not rendered yet', { eventId: job.event.id, endpointId: job.endpointId });
       await store.release(job.deliveryId, owner, new Date(clock.now().getTime() + UNRENDERED_WAIT_MS));
       return;
     }
