@@ -146,9 +146,11 @@ export async function measureDeliveries(settings: DeliverySettings, progress: (l
           const at = new Date();
           const eventId = `evt_${randomBytes(13).toString('hex').toUpperCase()}`;
           await tx.query('insert into outbound_events (id, type, created_at, resource, data, rendered_at) values ($1, $2, $3, $4, $5, $3)', [eventId, 'subscription.signed', at, '{}', data]);
-          for (const endpointId of endpoints) {
-            await tx.query(`insert into webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, created_at, updated_at) values ($1, $2, $3, 'pending', $4, $4, $4)`, [newUuid(), eventId, endpointId, at]);
-          }
+          // The fan-out in one statement, as a publisher writing many endpoints' deliveries would.
+          const rows = endpoints.map((_, i) => `($${3 + 2 * i}::uuid, $1, $${4 + 2 * i}::uuid, 'pending', $2, $2, $2)`).join(', ');
+          await tx.query(`insert into webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, created_at, updated_at) values ${rows}`, [
+            eventId, at, ...endpoints.flatMap((endpointId) => [newUuid(), endpointId]),
+          ]);
           await tx.query(`select pg_notify('outbox', 'webhook')`);
         });
         produced += endpoints.length;
