@@ -15,6 +15,10 @@ import { Idempotency } from './http/idempotency';
 import { listenAt } from './http/lifecycle';
 import { Dispatcher, OUTBOX_CHANNEL } from './outbox/dispatcher';
 import type { Lane } from './outbox/lane';
+import { addressPolicy } from './outbox/address-policy';
+import { RETRY_CAP_MS, WebhookLane } from './outbox/webhook-lane';
+import { HttpWebhookTransport, type Resolver } from './outbox/webhook-transport';
+import { WebhookDeliveryStore } from './store/webhook-delivery-store';
 import { consoleLogger, type Logger } from './http/logger';
 import { createHttpServer, type Playground } from './http/server';
 import { RestBridge } from './rest-bridge/bridge';
@@ -81,6 +85,8 @@ export interface AppOptions {
    * never runs by itself; tests send the outbox with `app.outbox.drain()` at the moment they choose.
    */
   outbox?: 'auto' | 'manual';
+  /** Resolves webhook host names (the system's DNS by default); the address policy applies to its answers. */
+  webhookResolver?: Resolver;
 }
 
 export interface App {
@@ -253,7 +259,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   housekeeping.unref();
 
   // Each lane is one kind of work leaving the database after its change committed.
-  const lanes: Array<Lane<unknown>> = [];
+  const webhookTransport = new HttpWebhookTransport(addressPolicy(config.production), options.webhookResolver);
+  const webhookLane = new WebhookLane({
+    store: new WebhookDeliveryStore(db),
+    outbox: new OutboxStore(),
+    transport: webhookTransport,
+    clock,
+    logger,
+    timeoutMs: config.outbox.webhookTimeoutMs,
+    retry: { baseMs: config.outbox.webhookRetryBaseMs, maxAttempts: config.outbox.webhookMaxAttempts, capMs: RETRY_CAP_MS },
+    bodies: eventRenderer,
+  });
+  const lanes: Array<Lane<unknown>> = [webhookLane as Lane<unknown>];
   const outbox = new Dispatcher(lanes, { db, clock, logger, concurrency: config.outbox.concurrency, pollMs: config.outbox.pollMs });
 
   return {
@@ -279,6 +296,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       closing = true;
       await outbox.stop();
       await eventRenderer.settle();
+      webhookTransport.close();
       // Stop accepting, let requests in flight finish (5 s at most), then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

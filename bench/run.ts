@@ -18,6 +18,11 @@
  *                       shell quoting), run from the repository root with the same environment
  *                       (PORT, HOST, DATA_DIR, DEMO_DATA…); meant for testing the harness itself
  *   BENCH_VERBOSE=1     echo the children's output to stderr (otherwise shown only on failure)
+ *   BENCH_SCENARIOS     comma-separated names to run (default: all, webhook_deliveries included)
+ *   BENCH_WEBHOOK_ENDPOINTS  endpoints each event fans out to in webhook_deliveries (default 10)
+ *
+ * After the HTTP scenarios, `webhook_deliveries` (bench/deliveries.ts) measures sustained webhook
+ * deliveries per second to a local receiver and the delay from the business write to the arrival.
  *
  * Exit status: 0 report printed (targets met or not: this is a report, not a gate);
  * 1 report printed but a scenario had more than 1 % unexpected answers;
@@ -27,9 +32,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { measureDeliveries, type DeliveryResult } from './deliveries';
 import { measure, type LoadSettings, type ScenarioResult } from './load';
 import { Child, freePort } from './processes';
-import { BASELINE, SCENARIOS, type Server } from './scenarios';
+import { BASELINE, SCENARIOS, type Scenario, type Server } from './scenarios';
 import { TokenSource } from './session';
 
 /** dist/bench/run.js -> repository root, where `dist/main.js` lives. */
@@ -63,6 +69,19 @@ function readSettings(): LoadSettings {
     durationS: intSetting('BENCH_DURATION', 10, 1),
     warmupS: intSetting('BENCH_WARMUP', 2, 0),
   };
+}
+
+/** The delivery benchmark's name in BENCH_SCENARIOS and in the report. */
+const DELIVERIES = 'webhook_deliveries';
+
+/** Names from BENCH_SCENARIOS; undefined runs everything. */
+function selectedNames(): Set<string> | undefined {
+  const raw = process.env.BENCH_SCENARIOS?.trim();
+  if (!raw) return undefined;
+  const names = new Set(raw.split(/[\s,]+/).filter(Boolean));
+  const known = new Set([...SCENARIOS.map((s) => s.name), DELIVERIES]);
+  for (const name of names) if (!known.has(name)) throw new SettingsError(`BENCH_SCENARIOS names an unknown scenario "${name}" (known: ${[...known].join(', ')})`);
+  return names;
 }
 
 function serviceCommand(): string[] {
@@ -100,10 +119,43 @@ interface Report {
   scenarios: Record<string, ScenarioResult & { ratio_to_raw?: number }>;
   targets: Record<string, number>;
   met: Record<string, boolean>;
+  webhook_deliveries?: DeliveryResult;
 }
 
 async function main(): Promise<number> {
   const settings = readSettings();
+  const selected = selectedNames();
+  const scenarios = SCENARIOS.filter((s) => !selected || selected.has(s.name));
+  const results: Record<string, ScenarioResult> = {};
+  let coldStartMs = 0;
+  if (scenarios.length > 0) coldStartMs = await runScenarios(scenarios, settings, results);
+
+  let deliveries: DeliveryResult | undefined;
+  if (!selected || selected.has(DELIVERIES)) {
+    const endpoints = intSetting('BENCH_WEBHOOK_ENDPOINTS', 10, 1);
+    deliveries = await measureDeliveries({ endpoints, durationS: settings.durationS, warmupS: settings.warmupS }, progress, children);
+    progress(`${DELIVERIES}: ${deliveries.deliveries_per_s} deliveries/s, delay from the write p50 ${deliveries.p50_delay_ms} ms, p99 ${deliveries.p99_delay_ms} ms, ${deliveries.failed_attempts} failed attempts`);
+  }
+
+  const report = buildReport(settings, coldStartMs, results, scenarios);
+  if (deliveries) report.webhook_deliveries = deliveries;
+  await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(report)}\n`, () => done()));
+
+  const failing = scenarios.filter((s) => (results[s.name]?.error_rate ?? 1) > MAX_ERROR_RATE);
+  for (const s of failing) {
+    const r = results[s.name];
+    progress(
+      `${s.name}: ${r?.errors} errors (expected status ${s.expectStatus}${s.verifyBody ? ' and a valid body' : ''}), ` +
+        `got statuses ${JSON.stringify(r?.statuses)}`,
+    );
+  }
+  const deliveryFaults = deliveries !== undefined && deliveries.failed_attempts > MAX_ERROR_RATE * Math.max(1, deliveries.deliveries);
+  if (deliveryFaults) progress(`${DELIVERIES}: ${deliveries?.failed_attempts} attempts not acknowledged by a receiver that always answers 204`);
+  return failing.length > 0 || deliveryFaults ? 1 : 0;
+}
+
+/** The HTTP scenarios, against the service and the baseline (both started here); returns the service's cold start. */
+async function runScenarios(scenarios: readonly Scenario[], settings: LoadSettings, results: Record<string, ScenarioResult>): Promise<number> {
   const command = serviceCommand();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'insurance-gateway-bench-'));
@@ -131,9 +183,8 @@ async function main(): Promise<number> {
     service: { child: service, url: serviceUrl },
   };
   const tokens = new TokenSource(serviceUrl);
-  const results: Record<string, ScenarioResult> = {};
 
-  for (const listed of SCENARIOS) {
+  for (const listed of scenarios) {
     const { child, url } = servers[listed.server];
     const token = listed.auth
       ? await tokens.validFor((settings.warmupS + settings.durationS) * 1000)
@@ -147,22 +198,12 @@ async function main(): Promise<number> {
     results[scenario.name] = result;
     progress(`${scenario.name}: ${result.req_per_s} req/s, p99 ${result.p99_ms} ms, ${result.errors} errors`);
   }
-
-  const report = buildReport(settings, coldStartMs, results);
-  await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(report)}\n`, () => done()));
-
-  const failing = SCENARIOS.filter((s) => (results[s.name]?.error_rate ?? 1) > MAX_ERROR_RATE);
-  for (const s of failing) {
-    const r = results[s.name];
-    progress(
-      `${s.name}: ${r?.errors} errors (expected status ${s.expectStatus}${s.verifyBody ? ' and a valid body' : ''}), ` +
-        `got statuses ${JSON.stringify(r?.statuses)}`,
-    );
-  }
-  return failing.length > 0 ? 1 : 0;
+  // The HTTP servers are done: they must not take CPU from the delivery benchmark.
+  await Promise.all([service.stop(), raw.stop()]);
+  return coldStartMs;
 }
 
-function buildReport(settings: LoadSettings, coldStartMs: number, results: Record<string, ScenarioResult>): Report {
+function buildReport(settings: LoadSettings, coldStartMs: number, results: Record<string, ScenarioResult>, scenarios: readonly Scenario[]): Report {
   const baseline = results[BASELINE]?.req_per_s ?? 0;
   const report: Report = {
     connections: settings.connections,
@@ -174,7 +215,7 @@ function buildReport(settings: LoadSettings, coldStartMs: number, results: Recor
     targets: {},
     met: {},
   };
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     const result = results[scenario.name];
     if (result === undefined) continue;
     if (scenario.name === BASELINE) {

@@ -13,5 +13,6 @@ export interface RetryPolicy {
 export function nextAttemptAt(policy: RetryPolicy, attempts: number, now: Date, random: () => number = Math.random): Date | null {
   if (attempts >= policy.maxAttempts) return null;
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
-  return new Date(now.getTime() + Math.floor(random() * ceiling));
+  // One millisecond at least: a retry is never due at the very instant of the failure it follows.
+  return new Date(now.getTime() + 1 + Math.floor(random() * ceiling));
 }

@@ -24,8 +24,8 @@ interface LaneState {
   /** Targets with a job in flight here, with how many. */
   inFlight: Map<string, number>;
   running: Set<Promise<void>>;
-  /** A pass is running; another request for one sets `again` instead of overlapping. */
-  filling: boolean;
+  /** The pass running, if any; another request for one sets `again` instead of overlapping. */
+  filling: Promise<void> | undefined;
   again: boolean;
 }
 
@@ -43,7 +43,7 @@ export class Dispatcher {
 
   constructor(lanes: ReadonlyArray<Lane<unknown>>, private readonly options: DispatcherOptions) {
     this.owner = options.owner ?? `replica-${randomUUID()}`;
-    for (const lane of lanes) this.lanes.set(lane.name, { lane, inFlight: new Map(), running: new Set(), filling: false, again: false });
+    for (const lane of lanes) this.lanes.set(lane.name, { lane, inFlight: new Map(), running: new Set(), filling: undefined, again: false });
   }
 
   async start(): Promise<void> {
@@ -63,11 +63,16 @@ export class Dispatcher {
     for (const state of states) void this.fill(state);
   }
 
-  /** Stops claiming, and waits for the attempts in flight (their leases would make them run again otherwise). */
+  /**
+   * Stops claiming, and waits for the attempts in flight (their leases would make them run again
+   * otherwise), including those of a claim that was under way: its jobs are leased to us already.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.all([...this.lanes.values()].flatMap((state) => [...state.running]));
+    const states = [...this.lanes.values()];
+    await Promise.all(states.map((state) => state.filling));
+    await Promise.all(states.flatMap((state) => [...state.running]));
   }
 
   /**
@@ -84,12 +89,18 @@ export class Dispatcher {
     }
   }
 
-  private async fill(state: LaneState): Promise<void> {
+  private fill(state: LaneState): Promise<void> {
     if (state.filling) {
       state.again = true;
-      return;
+      return state.filling;
     }
-    state.filling = true;
+    state.filling = this.pass(state).finally(() => {
+      state.filling = undefined;
+    });
+    return state.filling;
+  }
+
+  private async pass(state: LaneState): Promise<void> {
     try {
       do {
         state.again = false;
@@ -97,8 +108,6 @@ export class Dispatcher {
       } while (state.again && !this.stopped);
     } catch (error) {
       this.options.logger.error('outbox claim failed', { lane: state.lane.name, error });
-    } finally {
-      state.filling = false;
     }
   }
 

@@ -6,6 +6,7 @@ import { ManualClock } from '../../domain/shared/clock';
 import type { ThrottlePolicy } from '../../domain/auth/login-throttle';
 import { silentLogger } from '../../http/logger';
 import type { Playground } from '../../http/server';
+import type { Resolver } from '../../outbox/webhook-transport';
 import type { Db } from '../../store/db';
 import { DemoStore } from '../../store/demo-store';
 import type { TestDatabase } from './databases';
@@ -31,6 +32,10 @@ export interface TestServerOptions {
   host?: string;
   /** Wraps the database the app uses (a query counter, for instance). */
   wrapDb?: (db: Db) => Db;
+  /** `manual`: the outbox is sent only by `app.outbox.drain()`. */
+  outbox?: 'auto' | 'manual';
+  /** Resolves webhook host names instead of the system's DNS. */
+  webhookResolver?: Resolver;
 }
 
 /** The real HTTP server on a random port, on a fresh database with the demo data, with a movable clock. */
@@ -50,6 +55,8 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     throttle: options.throttle,
     defaultWebhookSecrets: options.webhookSecrets,
     playground: options.playground,
+    outbox: options.outbox,
+    webhookResolver: options.webhookResolver,
   });
   const url = await app.listen(0, options.host ?? '127.0.0.1');
   return {

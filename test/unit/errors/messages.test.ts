@@ -13,10 +13,11 @@ const ROOT = join(__dirname, '../../..');
 const SKIPPED_DIRECTORIES = new Set(['node_modules', 'test', 'bench', 'config', 'scripts', 'dist', '.git']);
 
 /**
- * Upper-snake literals that are not reasons a client can receive: environment variable names, and the
- * webhook verifier's details, which only reach the log (the client gets 401 INVALID_SIGNATURE).
+ * Upper-snake literals that are not reasons a client can receive: environment variable names, the
+ * webhook verifier's details, which only reach the log (the client gets 401 INVALID_SIGNATURE), and
+ * the DNS error code the outbound webhook transport turns into its attempt log's words.
  */
-const NOT_REASONS = new Set(['API_HOST', 'TRUST_PROXY', 'TRUSTED_PROXIES', 'PLAYGROUND_CSP', 'MISSING_HEADERS', 'MALFORMED_HEADERS', 'TIMESTAMP_OUT_OF_TOLERANCE', 'NO_MATCHING_SIGNATURE']);
+const NOT_REASONS = new Set(['API_HOST', 'TRUST_PROXY', 'TRUSTED_PROXIES', 'PLAYGROUND_CSP', 'MISSING_HEADERS', 'MALFORMED_HEADERS', 'TIMESTAMP_OUT_OF_TOLERANCE', 'NO_MATCHING_SIGNATURE', 'EAI_AGAIN']);
 /** Their documented message is the reason itself: no sentence. */
 const MESSAGE_IS_REASON = new Set<string>([...UNAUTHORIZED_REASONS, INSUFFICIENT_ROLES]);
 
