@@ -76,7 +76,8 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer(database, { demoPortfolio: true, webhookSecrets: { payments: [PAYMENTS_SECRET] } });
+    // Publication only: the deliveries stay as published (test/outbox sends them).
+    server = await startTestServer(database, { demoPortfolio: true, webhookSecrets: { payments: [PAYMENTS_SECRET] }, outbox: 'manual' });
     for (const [i, who] of ['alice', 'broker', 'backoffice'].entries()) as[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, `10.65.0.${i + 1}`)).token}` };
     as.partner = await partnerHeaders(server.url, '10.65.0.9');
     const otherId = testId(`usr_${randomBytes(6).toString('hex')}`);
