@@ -14,6 +14,10 @@ import { ExecutionPipeline } from './execution/pipeline';
 import { Idempotency } from './http/idempotency';
 import { listenAt } from './http/lifecycle';
 import { Dispatcher } from './outbox/dispatcher';
+import { EmailLane } from './outbox/email-lane';
+import { mailTransport } from './outbox/mail-transport';
+import { MailTemplates } from './domain/emailing/mail-templates';
+import { EmailingService } from './domain/emailing/emailing-service';
 import type { Lane } from './outbox/lane';
 import { consoleLogger, type Logger } from './http/logger';
 import { createHttpServer, type Playground } from './http/server';
@@ -85,6 +89,8 @@ export interface App {
   webhooks: WebhookRegistry;
   /** Sends what the outbox holds: webhook deliveries and e-mail. */
   outbox: Dispatcher;
+  /** Where e-mail goes, for the start-up banner: an SMTP server or a folder of .eml files. */
+  mailDestination: string;
   /** Starts listening; resolves with the base URL (`http://host:port`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -149,6 +155,8 @@ function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyRel
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
   const clock = options.clock ?? systemClock;
+  // The repository's mail templates, read once: the e-mailing route checks messages against them, the e-mail lane renders them.
+  const mailTemplates = new MailTemplates();
   const logger = options.logger ?? consoleLogger;
   let docsBaseUrl = config.docsBaseUrl ?? `http://${config.host}:${config.port}/docs`;
 
@@ -189,6 +197,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
+    emailing: new EmailingService(db, new OutboxStore(), mailTemplates, config.outbox.mailSenders, audit, clock),
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
     clock,
   };
@@ -242,6 +251,11 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Each lane is one kind of work leaving the database after its change committed.
   const lanes: Array<Lane<unknown>> = [];
+  const mail = mailTransport(config.outbox);
+  lanes.push(new EmailLane({
+    db, store: new OutboxStore(), templates: mailTemplates, transport: mail, clock, logger, from: config.outbox.mailFrom,
+    retry: { baseMs: config.outbox.mailRetryBaseMs, maxAttempts: config.outbox.mailMaxAttempts, capMs: 6 * 3600_000 },
+  }) as Lane<unknown>);
   const outbox = new Dispatcher(lanes, { db, clock, logger, concurrency: config.outbox.concurrency, pollMs: config.outbox.pollMs });
 
   return {
@@ -250,6 +264,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     keys,
     webhooks,
     outbox,
+    mailDestination: mail.description,
     async listen(port = config.port, host = config.host) {
       const base = await listenAt(server, port, host);
       if (!config.docsBaseUrl) docsBaseUrl = `${base}/docs`;
@@ -260,6 +275,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       clearInterval(housekeeping);
       await outbox.stop();
+      mail.close();
       // Stop accepting, let requests in flight finish (5 s at most), then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -100,6 +100,10 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
     // route.acceptVariable: the Accept header picks a variable (a download's format) the query string left unset.
     applyAcceptVariable(route, req, variables);
     const run = () => this.run(operation, route, variables, context);
+    if (route.idempotencyKeyVariable) {
+      variables[route.idempotencyKeyVariable] = Idempotency.sentKeyOf(req.headers);
+      return run();
+    }
     const key = method === 'POST' || method === 'PATCH' ? Idempotency.keyOf(req.headers) : undefined;
     if (key && context.viewer) {
       return this.deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: url.pathname, body: raw }, run);

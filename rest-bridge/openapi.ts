@@ -45,6 +45,7 @@ const TAGS: Record<string, string> = {
   'partial-surrender': 'Partial surrender declarations',
   'pay-out': 'Pay-out IBANs',
   evidence: 'Proofs uploaded by or for a subscriber, and their review',
+  emailing: 'Templated e-mails queued by back-office and partner platforms',
   webhooks: 'Events sent to us by providers',
 };
 

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp, type App } from '../../app';
 import { loadConfig, type Config } from '../../config';
 import { seedDemoData, seedDemoPortfolio } from '../../domain/demo/demo-data';
@@ -31,6 +34,8 @@ export interface TestServerOptions {
   host?: string;
   /** Wraps the database the app uses (a query counter, for instance). */
   wrapDb?: (db: Db) => Db;
+  /** `manual`: the outbox is sent only when the test calls `app.outbox.drain()`. */
+  outbox?: 'auto' | 'manual';
 }
 
 /** The real HTTP server on a random port, on a fresh database with the demo data, with a movable clock. */
@@ -41,7 +46,9 @@ export async function startTestServer(database: TestDatabase, options: TestServe
   if (options.demoPortfolio) await seedDemoPortfolio(db, clock);
   // A year of commission statements for the demo broker, on those policies.
   if (options.demoPortfolio) await seedDemoBilling(db, clock);
-  const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', ...options.env });
+  // Without SMTP_URL the e-mail lane writes .eml files: into a folder of this server's own, not the checkout.
+  const mailDir = options.env?.MAIL_DIR ?? (await mkdtemp(join(tmpdir(), 'ig-mail-')));
+  const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', MAIL_DIR: mailDir, ...options.env });
   const app = await createApp({
     config,
     db: options.wrapDb ? options.wrapDb(db) : db,
@@ -50,6 +57,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     throttle: options.throttle,
     defaultWebhookSecrets: options.webhookSecrets,
     playground: options.playground,
+    outbox: options.outbox,
   });
   const url = await app.listen(0, options.host ?? '127.0.0.1');
   return {
@@ -61,6 +69,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     async close() {
       await app.close();
       await drop();
+      if (!options.env?.MAIL_DIR) await rm(mailDir, { recursive: true, force: true });
     },
   };
 }
