@@ -14,7 +14,7 @@ export interface EmailLaneOptions {
   transport: MailTransport;
   clock: Clock;
   logger: Logger;
-  /** Sender of the domain's notifications (`MAIL_FROM`). */
+  /** Sender of the domain's notifications (MAIL_FROM). */
   from: string;
   retry: RetryPolicy;
 }

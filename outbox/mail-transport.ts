@@ -39,7 +39,7 @@ const options = (mail: OutgoingMail): Mail.Options => ({
 });
 
 /**
- * nodemailer over SMTP (`SMTP_URL`: `smtp://user:pass@host:587`, `smtps://...` for TLS from the start).
+ * nodemailer over SMTP (SMTP_URL: `smtp://user:pass@host:587`, `smtps://...` for TLS from the start).
  * One connection per message: a relay takes our volume easily, and a broken connection never holds
  * the next message. Timeouts stay well under the lane's lease.
  */
@@ -76,7 +76,7 @@ export function emlTransport(dir: string): MailTransport {
   };
 }
 
-/** SMTP when `SMTP_URL` is set, else .eml files under `MAIL_DIR`. */
+/** SMTP when SMTP_URL is set, else .eml files under MAIL_DIR. */
 export function mailTransport(settings: { smtpUrl: string | undefined; mailDir: string }): MailTransport {
   return settings.smtpUrl ? smtpTransport(settings.smtpUrl) : emlTransport(settings.mailDir);
 }
