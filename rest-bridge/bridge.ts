@@ -39,6 +39,11 @@ export interface BridgeDeps<C extends BridgeContext = RequestContext> {
   execute?: BridgeExecutor<C>;
   /** FEDERATION SEAM: the front passes the key on to the service instead (gateway/front.ts). */
   idempotency: Pick<Idempotency, 'run'>;
+  /**
+   * FEDERATION SEAM: a route took the idempotency key into its operation (Route.idempotencyKeyVariable);
+   * the front must not also pass the header on, or the service's generic layer would replay instead.
+   */
+  keyTakenByOperation?: (context: C) => void;
   docsBaseUrl: () => string;
   maxBodyBytes: number;
   logger: Logger;
@@ -102,6 +107,7 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
     const run = () => this.run(operation, route, variables, context);
     if (route.idempotencyKeyVariable) {
       variables[route.idempotencyKeyVariable] = Idempotency.sentKeyOf(req.headers);
+      this.deps.keyTakenByOperation?.(context);
       return run();
     }
     const key = method === 'POST' || method === 'PATCH' ? Idempotency.keyOf(req.headers) : undefined;
