@@ -255,7 +255,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   lanes.push(new EmailLane({
     db, store: new OutboxStore(), templates: mailTemplates, transport: mail, clock, logger, from: config.outbox.mailFrom,
     retry: { baseMs: config.outbox.mailRetryBaseMs, maxAttempts: config.outbox.mailMaxAttempts, capMs: 6 * 3600_000 },
-  }) as Lane<unknown>);
+  }));
   const outbox = new Dispatcher(lanes, { db, clock, logger, concurrency: config.outbox.concurrency, pollMs: config.outbox.pollMs });
 
   return {

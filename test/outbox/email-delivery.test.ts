@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { createApp } from '../../app';
+import { silentLogger } from '../../http/logger';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
@@ -146,6 +148,19 @@ describe.each(EACH_DATABASE)('e-mail delivery over SMTP on %s', (_name, database
     await server.app.outbox.drain();
     expect(smtp.received[1].text).toContain('Votre attestation fiscale est disponible.');
     expect(smtp.received[1].html).toBe(false);
+  });
+
+  it('two replicas on one database send each message once', async () => {
+    const other = await createApp({ config: server.config, db: server.db, clock: server.clock, logger: silentLogger, outbox: 'manual' });
+    try {
+      const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => queued({ subject: `Message ${i}` })));
+      await Promise.all([server.app.outbox.drain(), other.outbox.drain()]);
+      expect(smtp.offered).toBe(12);
+      expect(smtp.received.map((m) => m.subject).sort()).toEqual(ids.map((_, i) => `Message ${i}`).sort());
+      for (const id of ids) expect(await status(id)).toMatchObject({ status: 'sent', attempts: 1 });
+    } finally {
+      await other.close();
+    }
   });
 });
 
