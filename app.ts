@@ -14,6 +14,10 @@ import { ExecutionPipeline } from './execution/pipeline';
 import { Idempotency } from './http/idempotency';
 import { listenAt } from './http/lifecycle';
 import { Dispatcher, OUTBOX_CHANNEL } from './outbox/dispatcher';
+import { EmailLane } from './outbox/email-lane';
+import { mailTransport } from './outbox/mail-transport';
+import { MailTemplates } from './domain/emailing/mail-templates';
+import { EmailingService } from './domain/emailing/emailing-service';
 import type { Lane } from './outbox/lane';
 import { addressPolicy } from './outbox/address-policy';
 import { RETRY_CAP_MS, WebhookLane } from './outbox/webhook-lane';
@@ -98,6 +102,8 @@ export interface App {
   outbox: Dispatcher;
   /** Fills events' `data` from their REST read (the webhook lane calls `renderPending` before delivering). */
   eventRenderer: EventRenderer;
+  /** Where e-mail goes, for the start-up banner: an SMTP server or a folder of .eml files. */
+  mailDestination: string;
   /** Starts listening; resolves with the base URL (`http://host:port`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -162,6 +168,8 @@ function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyRel
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, db } = options;
   const clock = options.clock ?? systemClock;
+  // The repository's mail templates, read once: the e-mailing route checks messages against them, the e-mail lane renders them.
+  const mailTemplates = new MailTemplates();
   const logger = options.logger ?? consoleLogger;
   let docsBaseUrl = config.docsBaseUrl ?? `http://${config.host}:${config.port}/docs`;
 
@@ -204,6 +212,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), events, audit, clock),
+    emailing: new EmailingService(db, new OutboxStore(), mailTemplates, config.outbox.mailSenders, audit, clock),
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
     webhookEndpoints: new WebhookEndpointService(db, new WebhookEndpointStore(db), audit, clock, config.production),
     clock,
@@ -271,6 +280,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     bodies: eventRenderer,
   });
   const lanes: Array<Lane<unknown>> = [webhookLane as Lane<unknown>];
+  const mail = mailTransport(config.outbox);
+  lanes.push(new EmailLane({
+    db, store: new OutboxStore(), templates: mailTemplates, transport: mail, clock, logger, from: config.outbox.mailFrom,
+    retry: { baseMs: config.outbox.mailRetryBaseMs, maxAttempts: config.outbox.mailMaxAttempts, capMs: 6 * 3600_000 },
+  }));
   const outbox = new Dispatcher(lanes, { db, clock, logger, concurrency: config.outbox.concurrency, pollMs: config.outbox.pollMs });
 
   return {
@@ -280,6 +294,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     webhooks,
     outbox,
     eventRenderer,
+    mailDestination: mail.description,
     async listen(port = config.port, host = config.host) {
       const base = await listenAt(server, port, host);
       // Events are rendered just after their change commits (its NOTIFY), so `data` is the resource as the change left it.
@@ -297,6 +312,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await outbox.stop();
       await eventRenderer.settle();
       webhookTransport.close();
+      mail.close();
       // Stop accepting, let requests in flight finish (5 s at most), then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     `  REST        ${base}/v1/...    OpenAPI ${base}/v1/openapi.json`,
     `  Error docs  ${config.docsBaseUrl ?? `${base}/docs`}`,
     `  JWKS        ${base}/.well-known/jwks.json   health ${base}/healthz   ready ${base}/readyz`,
+    `  E-mail      ${app.mailDestination}${config.outbox.smtpUrl ? '' : '   (set SMTP_URL to send them)'}`,
   ];
   if (demoMode) {
     lines.push(`  Demo data ${seeded ? 'loaded' : 'kept from an earlier start'}; password for every login: ${DEMO.password}`);

@@ -59,6 +59,14 @@ export interface OutboxConfig {
   smtpUrl: string | undefined;
   /** Folder of the .eml files without SMTP (`MAIL_DIR`, default `<DATA_DIR>/mail`). */
   mailDir: string;
+  /** Sender of the notifications we write (`MAIL_FROM`). */
+  mailFrom: string;
+  /** Addresses a caller of POST /v1/emailing/messages may send from, lower-case (`MAIL_SENDERS`, comma-separated). */
+  mailSenders: string[];
+  /** First retry of a message refused for now is within this (`MAIL_RETRY_BASE_MS`), doubling each time. */
+  mailRetryBaseMs: number;
+  /** Attempts before a message is `failed` (`MAIL_MAX_ATTEMPTS`). */
+  mailMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +168,10 @@ function outboxConfig(env: Env): OutboxConfig {
     webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 50),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailDir: env.MAIL_DIR || `${env.DATA_DIR || '.data'}/mail`,
+    mailFrom: env.MAIL_FROM || 'Quarzo Life <no-reply@quarzo-life.com>',
+    mailSenders: (env.MAIL_SENDERS || 'hello@quarzo-life.com,no-reply@quarzo-life.com').split(',').map((a) => a.trim().toLowerCase()).filter(Boolean),
+    mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 30_000, 1, 3_600_000),
+    mailMaxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 50),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EvidenceService } from '../domain/evidence/evidence-service';
+import type { EmailingService } from '../domain/emailing/emailing-service';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { UnauthorizedReason } from '../errors/app-error';
 import type { AuthService, PresentedCredentials } from '../domain/auth/auth-service';
@@ -40,6 +41,7 @@ export interface Services {
   support: SupportService;
   evidence: EvidenceService;
   webhookEndpoints: WebhookEndpointService;
+  emailing: EmailingService;
   clock: Clock;
 }
 

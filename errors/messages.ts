@@ -26,6 +26,7 @@ const EXPECTED_FORM: Record<string, string> = {
   CountryCode: 'an ISO 3166 two-letter country code',
   EmailAddress: 'an e-mail address',
   PhoneNumber: 'a phone number in international form, such as +33612345678',
+  EmailVariables: 'an object of at most 50 values (text, numbers, true/false or null), named with letters, digits and _',
 };
 
 function mustBe(field: string, expected?: string): string {
@@ -61,6 +62,12 @@ const SENTENCES: Record<string, Sentence> = {
   TOO_MANY_ALIASES: 'The GraphQL document uses more aliases than allowed.',
   QUERY_TOO_COSTLY: 'The GraphQL document selects more fields than allowed once fragments are expanded.',
   INVALID_GRAPHQL_REQUEST: 'The GraphQL request is not valid.',
+  // The e-mailing route's documented messages, word for word.
+  EMAIL_IDEMPOTENCY_KEY_INVALID: 'The provided idempotency key is invalid.',
+  EMAIL_SUBJECT_INVALID: 'The provided subject is invalid.',
+  EMAIL_TEMPLATE_RENDERING_FAILED: (f) => `The template cannot be rendered with ${f}: a variable it uses is missing.`,
+  UNKNOWN_EMAIL_TEMPLATE: (f) => `${f} does not name one of our e-mail templates.`,
+  SENDER_NOT_ALLOWED: (f) => `${f} must be one of our sender addresses.`,
   INVALID_IDEMPOTENCY_KEY: 'The idempotency key must be 1 to 255 visible ASCII characters once trimmed, and the same in both headers when both are sent.',
   UNSUPPORTED_GRANT_TYPE: (f) => `${f} must be client_credentials.`,
   SIGNATURE_ID_MISSING: (f) => `${f} is required: the event must name the signature.`,
@@ -188,6 +195,7 @@ const SENTENCES: Record<string, Sentence> = {
   UNKNOWN_EVENT_TYPE: (f) => `${f} is not an event type of the catalogue (GET /v1/webhook-endpoints/event-types).`,
 
   // State conflicts (409 conflict)
+  IDEMPOTENCY_KEY_ALREADY_USED: 'Idempotency key already used',
   IDEMPOTENT_REQUEST_IN_PROGRESS: 'A request with this idempotency key is still running; retry once it has finished.',
   IBAN_ALREADY_REGISTERED: (f) => `${f} is already registered for this subscriber.`,
   PAYOUT_IBAN_NOT_PENDING_CONFIRMATION: 'This payout IBAN is not waiting for confirmation.',

@@ -105,6 +105,10 @@ export async function createFront(options: FrontOptions): Promise<Front> {
     buildContext: context,
     execute: gatewayExecutor(apollo, schema),
     idempotency,
+    // The e-mailing route's key travels as its operation's argument, never as the header the service would replay on.
+    keyTakenByOperation: (ctx) => {
+      ctx.idempotency = {};
+    },
     docsBaseUrl: () => docsBaseUrl,
     maxBodyBytes: config.maxBodyBytes,
     logger,

@@ -57,6 +57,18 @@ export class Idempotency {
     return keys[0];
   }
 
+  /**
+   * The key as sent, for an operation that applies its own rules to it (POST /v1/emailing/messages):
+   * null without either header; two different keys are no usable key, passed on blank for the
+   * operation to refuse.
+   */
+  static sentKeyOf(headers: Record<string, string | string[] | undefined>): string | null {
+    const sent = IDEMPOTENCY_HEADERS.map((name) => headers[name]).filter((value) => value !== undefined);
+    if (sent.length === 0) return null;
+    const keys = sent.map((value) => (Array.isArray(value) ? value.join(',') : value));
+    return keys.every((key) => key.trim() === keys[0].trim()) ? keys[0] : '';
+  }
+
   async run(scope: string, key: string, request: { method: string; path: string; body: Buffer }, execute: () => Promise<Reply>): Promise<Reply> {
     const fingerprint = createHash('sha256').update(request.method).update('\0').update(request.path).update('\0').update(request.body).digest('base64url');
     const local = `${scope}\0${key}`;

@@ -39,6 +39,11 @@ export interface BridgeDeps<C extends BridgeContext = RequestContext> {
   execute?: BridgeExecutor<C>;
   /** FEDERATION SEAM: the front passes the key on to the service instead (gateway/front.ts). */
   idempotency: Pick<Idempotency, 'run'>;
+  /**
+   * FEDERATION SEAM: a route took the idempotency key into its operation (Route.idempotencyKeyVariable);
+   * the front must not also pass the header on, or the service's generic layer would replay instead.
+   */
+  keyTakenByOperation?: (context: C) => void;
   docsBaseUrl: () => string;
   maxBodyBytes: number;
   logger: Logger;
@@ -100,6 +105,11 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
     // route.acceptVariable: the Accept header picks a variable (a download's format) the query string left unset.
     applyAcceptVariable(route, req, variables);
     const run = () => this.run(operation, route, variables, context);
+    if (route.idempotencyKeyVariable) {
+      variables[route.idempotencyKeyVariable] = Idempotency.sentKeyOf(req.headers);
+      this.deps.keyTakenByOperation?.(context);
+      return run();
+    }
     const key = method === 'POST' || method === 'PATCH' ? Idempotency.keyOf(req.headers) : undefined;
     if (key && context.viewer) {
       return this.deps.idempotency.run(`${context.viewer.kind}:${context.viewer.id}`, key, { method, path: url.pathname, body: raw }, run);

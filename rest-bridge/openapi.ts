@@ -45,6 +45,7 @@ const TAGS: Record<string, string> = {
   'partial-surrender': 'Partial surrender declarations',
   'pay-out': 'Pay-out IBANs',
   evidence: 'Proofs uploaded by or for a subscriber, and their review',
+  emailing: 'Templated e-mails queued by back-office and partner platforms',
   webhooks: 'Events sent to us by providers',
 };
 
@@ -98,8 +99,14 @@ export function buildOpenApi(schema: GraphQLSchema, routes: readonly Route[], op
       requestBody = { required, content: Object.fromEntries(route.body.map((t) => [MEDIA_TYPES[t], { schema: bodySchema }])) };
     }
 
-    const idempotent = route.auth === 'required' && (route.method === 'POST' || route.method === 'PATCH');
+    // A route that takes the key itself (the e-mailing route) documents its own rule: a key names one request, never replayed.
+    const ownKey = route.idempotencyKeyVariable !== undefined;
+    const idempotent = !ownKey && route.auth === 'required' && (route.method === 'POST' || route.method === 'PATCH');
     if (idempotent) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' }, { $ref: '#/components/parameters/IdempotencyKeyAlias' });
+    if (ownKey) {
+      const description = 'Optional. Names the request once for the caller: a key already used is 409 conflict, never a replay. 1 to 255 characters once trimmed; the two headers, when both are sent, must be equal.';
+      for (const name of ['Idempotency-Key', 'X-Quarzo-Life-Idempotency-Key']) parameters.push({ name, in: 'header', required: false, description, schema: { type: 'string', minLength: 1, maxLength: 255 } });
+    }
 
     let success: JsonSchema;
     if (route.status === 204) success = { description: 'Done, no content' };

@@ -32,6 +32,12 @@ export interface Route {
   acceptVariable?: { name: string; map: Record<string, string> };
   /** A larger body limit than the server's default (uploads). */
   maxBodyBytes?: number;
+  /**
+   * The route reads the idempotency key itself, into this variable (the header's value, null without
+   * one), instead of the generic replay of http/idempotency.ts: its documented rules differ (a key
+   * already used is refused with 409, and a blank key has the route's own code).
+   */
+  idempotencyKeyVariable?: string;
   /** Variables the path implies (`{ action: 'suspend' }` for `.../suspend`). */
   constants?: Record<string, unknown>;
   /** OpenAPI tag: the domain the route belongs to. */

@@ -10,6 +10,7 @@ import { SUBSCRIPTION_ROUTES } from './routes/subscription';
 import { SURRENDER_ROUTES } from './routes/surrender';
 import { EVIDENCE_ROUTES } from './routes/evidence';
 import { WEBHOOK_ENDPOINT_ROUTES } from './routes/webhook-endpoints';
+import { EMAILING_ROUTES } from './routes/emailing';
 
 /**
  * Every legacy REST route, one file per domain in `routes/`. Variables come from path parameters, the
@@ -17,4 +18,4 @@ import { WEBHOOK_ENDPOINT_ROUTES } from './routes/webhook-endpoints';
  * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
  * (`Route.wireNames`).
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES];

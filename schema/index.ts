@@ -9,7 +9,7 @@ import { entityResolvers } from '../resolvers/entities';
 import { enforceAccess } from './access';
 import { completeFederationFields } from './federation';
 import { guardInput } from './input-guard';
-import { BoundedDateTime, BoundedLocalDate } from './scalars';
+import { BoundedDateTime, BoundedLocalDate, EmailVariablesScalar } from './scalars';
 
 // SDL files stay beside their source; the compiled code in dist/ reads them from the project root.
 function sdlDir(): string {
@@ -42,6 +42,7 @@ const SCALARS = {
   PhoneNumber: behaviour(PhoneNumberResolver),
   CountryCode: behaviour(CountryCodeResolver),
   IBAN: behaviour(IBANResolver),
+  EmailVariables: behaviour(EmailVariablesScalar),
 };
 
 /**

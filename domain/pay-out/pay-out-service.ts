@@ -174,7 +174,8 @@ export class PayOutService {
       await this.store.update(tx, target.id, change);
       const masked = maskIban(target.iban);
       await this.audit.record(tx, { actor: viewer, action: 'iban.confirmation_code_sent', target: { type: 'payout_iban', id: target.id }, requestId, details: { subscriberId: subscriber.id, iban: masked } });
-      // The code travels by SMS only; the message names the IBAN (masked) and who registered it.
+      // The code is for the subscriber's phone (an `sms` row: by e-mail to them until there is an SMS
+      // provider, docs/EMAIL.md); the message names the IBAN (masked) and who registered it.
       await this.outbox.enqueue(tx, {
         recipientUserId: subscriber.userId,
         channel: 'sms',

@@ -68,6 +68,8 @@ export interface Fixtures {
   webhookDeliveryId: string;
   /** Endpoints of the demo distributor for the delete rows: each call takes the next one. */
   disposableEndpointIds: string[];
+  /** A message the partner platform queued on the e-mailing route (back-office reads any, a platform its own). */
+  emailMessageId: string;
 }
 
 export interface RestRequest {
@@ -123,6 +125,8 @@ const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'fo
 const ENDPOINT_MANAGERS = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'ok');
 /** An endpoint of alice's distributor: another distributor's broker does not find it. */
 const DISTRIBUTORS_ENDPOINT = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'ok');
+/** The e-mailing route: back-office and partner platforms, refused to people before any lookup. */
+const EMAILING = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
 /** Back-office only. */
 const BACKOFFICE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'forbidden');
 /** A subscriber login's own profile. */
@@ -137,6 +141,7 @@ const ALICES_OWN_ACT = row('unauthorized', 'ok', 'not_found', 'forbidden', 'forb
 
 const PNG = (f: Fixtures) => ({ kind: 'proof_of_address', fileName: 'bill.png', contentType: 'image/png', contentBase64: f.pngBase64 });
 const ALICE_IBAN = 'FR7630004000030000000077706';
+export const EMAIL_MESSAGE = { from: 'hello@quarzo-life.com', to: 'alice@demo.test', subject: 'Access matrix', content: { template_name: 'information', variables: { body: 'Checking who may queue a message.' } } };
 const SUBSCRIBER_BODY = {
   civility: 'MME',
   firstName: 'Claire',
@@ -269,6 +274,17 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Query.commissionStatements', expect: BILLING_LIST },
   { kind: 'graphql', key: 'Query.commissionStatement', expect: BILLING_ITEM, request: (f) => ({ variables: { id: f.commissionId } }) },
   { kind: 'graphql', key: 'Query.commissionStatementFile', expect: BILLING_ITEM, request: (f) => ({ variables: { id: f.commissionId, format: 'csv' } }) },
+
+  // e-mailing: no idempotency key, so each call that passes queues one more message
+  {
+    kind: 'rest',
+    key: 'POST /v1/emailing/messages',
+    expect: EMAILING,
+    request: () => ({ body: EMAIL_MESSAGE }),
+  },
+  { kind: 'rest', key: 'GET /v1/emailing/messages/{messageId}', expect: EMAILING, request: (f) => ({ params: { messageId: f.emailMessageId } }) },
+  { kind: 'graphql', key: 'Mutation.queueEmailMessage', expect: EMAILING, request: () => ({ variables: { input: EMAIL_MESSAGE } }) },
+  { kind: 'graphql', key: 'Query.emailMessage', expect: EMAILING, request: (f) => ({ variables: { id: f.emailMessageId } }) },
 
   // support
   {

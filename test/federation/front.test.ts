@@ -169,6 +169,17 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
       expect(read.json).toEqual(declared.json);
     });
 
+    it('the e-mailing route through the front keeps its documented key rules: a reused key is 409, a blank one its own 400', async () => {
+      const { token } = await login(service.url, 'backoffice@demo.test', '10.52.0.21');
+      const json = { from: 'hello@quarzo-life.com', to: 'test@quarzo-life.com', subject: 'Front', content: { template_name: 'information', variables: { body: 'Par la façade.' } } };
+      const send = (key: string) => call(`${url}/v1/emailing/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'idempotency-key': key }, json });
+      expect((await send('front-mail-1')).status).toBe(202);
+      const again = await send('front-mail-1');
+      expect({ status: again.status, error: again.json.errors?.[0] }).toEqual({ status: 409, error: expect.objectContaining({ code: 'conflict', message: 'Idempotency key already used' }) });
+      const blank = await send('  ');
+      expect({ status: blank.status, error: blank.json.errors?.[0] }).toEqual({ status: 400, error: expect.objectContaining({ code: 'queue_email_message_invalid_idempotency_key' }) });
+    });
+
     it('a partner platform: a certificate-bound token through the front, its serial forwarded', async () => {
       const serial = { 'x-client-certificate-serial': '01:23:45:67:89:AB:CD:EF' };
       const token = await call(`${url}/v1/auth/token`, { method: 'POST', headers: { ...serial, 'x-forwarded-for': '10.52.0.30' }, json: { grant_type: 'client_credentials', client_id: 'demo-partner', client_secret: 'demo-partner-secret' } });

@@ -25,6 +25,8 @@ const execFileAsync = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
 const OAUTH_PATHS = ['/v1/auth/login', '/v1/auth/token'];
 const OAUTH_NAMES = ['grant_type', 'client_id', 'client_secret', 'access_token', 'token_type', 'expires_in'];
+/** The e-mailing route's body as the public docs spell it: `content.template_name`. */
+const DOCUMENTED_SNAKE_NAMES = ['template_name'];
 
 type Doc = Record<string, any>;
 
@@ -146,12 +148,12 @@ describe('GET /v1/openapi.json', () => {
     });
   });
 
-  it('speaks camelCase, but for the error envelope and the OAuth 2.0 names of login and token', () => {
+  it('speaks camelCase, but for the error envelope, the OAuth 2.0 names of login and token and the e-mailing route\'s template_name', () => {
     const camel = /^[a-z][a-zA-Z0-9]*$/;
     for (const [name, schema] of Object.entries(doc.components.schemas as Record<string, Doc>)) {
       for (const key of Object.keys(schema.properties ?? {})) {
         if (name === 'Error' && key === 'doc_url') continue;
-        if (OAUTH_NAMES.includes(key)) continue;
+        if (OAUTH_NAMES.includes(key) || (name === 'EmailContentInput' && DOCUMENTED_SNAKE_NAMES.includes(key))) continue;
         expect({ schema: name, key }).toEqual({ schema: name, key: expect.stringMatching(camel) });
       }
     }
@@ -187,10 +189,19 @@ describe('GET /v1/openapi.json', () => {
     expect(Object.keys(commission).sort()).toEqual(['application/pdf', 'text/csv']);
   });
 
+  it('documents the e-mailing route\'s own key rule: both headers, no replay marker, 409 for a key already used', () => {
+    const operation = doc.paths['/v1/emailing/messages'].post;
+    const headers = operation.parameters.filter((p: Doc) => p.in === 'header');
+    expect(headers.map((p: Doc) => p.name)).toEqual(['Idempotency-Key', 'X-Quarzo-Life-Idempotency-Key']);
+    expect(headers[0].description).toMatch(/409 conflict, never a replay/);
+    expect(operation.responses['202'].headers?.['Idempotent-Replayed']).toBeUndefined();
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '409']));
+  });
+
   it('documents the idempotency headers on every POST and PATCH that takes credentials, and the replay marker', () => {
     expect(doc.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false });
     expect(doc.components.parameters.IdempotencyKeyAlias).toMatchObject({ name: 'X-Quarzo-Life-Idempotency-Key', in: 'header', required: false });
-    for (const route of ROUTES.filter((r) => r.auth === 'required' && (r.method === 'POST' || r.method === 'PATCH'))) {
+    for (const route of ROUTES.filter((r) => r.auth === 'required' && (r.method === 'POST' || r.method === 'PATCH') && !r.idempotencyKeyVariable)) {
       const operation = doc.paths[route.path][route.method.toLowerCase()];
       const refs = operation.parameters.map((p: Doc) => p.$ref).filter(Boolean);
       expect({ route: route.path, refs }).toEqual({ route: route.path, refs: expect.arrayContaining(['#/components/parameters/IdempotencyKey', '#/components/parameters/IdempotencyKeyAlias']) });

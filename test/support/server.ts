@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp, type App } from '../../app';
 import { loadConfig, type Config } from '../../config';
 import { seedDemoData, seedDemoPortfolio } from '../../domain/demo/demo-data';
@@ -46,7 +49,9 @@ export async function startTestServer(database: TestDatabase, options: TestServe
   if (options.demoPortfolio) await seedDemoPortfolio(db, clock);
   // A year of commission statements for the demo broker, on those policies.
   if (options.demoPortfolio) await seedDemoBilling(db, clock);
-  const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', ...options.env });
+  // Without SMTP_URL the e-mail lane writes .eml files: into a folder of this server's own, not the checkout.
+  const mailDir = options.env?.MAIL_DIR ?? (await mkdtemp(join(tmpdir(), 'ig-mail-')));
+  const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', MAIL_DIR: mailDir, ...options.env });
   const app = await createApp({
     config,
     db: options.wrapDb ? options.wrapDb(db) : db,
@@ -68,6 +73,7 @@ export async function startTestServer(database: TestDatabase, options: TestServe
     async close() {
       await app.close();
       await drop();
+      if (!options.env?.MAIL_DIR) await rm(mailDir, { recursive: true, force: true });
     },
   };
 }
