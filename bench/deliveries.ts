@@ -5,8 +5,9 @@
  * The dispatcher runs here with the real webhook lane, transport and database (a fresh PGlite in
  * memory, or a schema of its own on BENCH_DATABASE_URL); the receiver is a child process. Business
  * writes are made as the events' publisher makes them: one transaction per event writing the event and
- * one pending delivery per endpoint, then the NOTIFY. The writer keeps a bounded backlog (twice the
- * dispatcher's concurrency) so the run measures steady throughput, not a queue growing without end.
+ * one pending delivery per endpoint, then the NOTIFY. Two phases: the throughput with a bounded backlog
+ * (the dispatcher never waits for work, and the queue does not grow without end), then the delay at
+ * half that rate, where a saturated queue's waiting time does not swamp what the delivery path costs.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -38,8 +39,11 @@ export interface DeliverySettings {
 }
 
 export interface DeliveryResult {
+  /** Sustained rate with the dispatcher never short of work. */
   deliveries_per_s: number;
-  /** Delay from the business write to the arrival at the receiver. */
+  /** The rate at which the delay is measured: half the sustained one, written at even intervals. */
+  load_per_s: number;
+  /** Delay from the business write to the arrival at the receiver, at `load_per_s`. */
   p50_delay_ms: number;
   p99_delay_ms: number;
   max_delay_ms: number;
@@ -132,50 +136,71 @@ export async function measureDeliveries(settings: DeliverySettings, progress: (l
     }
     await dispatcher.start();
 
-    const backlog = 2 * config.concurrency;
-    let produced = 0;
-    let writing = true;
     const data = JSON.stringify({ id: newUuid(), status: 'signed', amount: { value: 1500000, scale: 2, currency: 'EUR' } });
-    const writer = (async () => {
-      while (writing) {
-        if (produced - counting.acknowledged - counting.failed >= backlog) {
-          await sleep(1);
-          continue;
-        }
-        await db.transaction(async (tx) => {
-          const at = new Date();
-          const eventId = `evt_${randomBytes(13).toString('hex').toUpperCase()}`;
-          await tx.query('insert into outbound_events (id, type, created_at, resource, data, rendered_at) values ($1, $2, $3, $4, $5, $3)', [eventId, 'subscription.signed', at, '{}', data]);
-          // The fan-out in one statement, as a publisher writing many endpoints' deliveries would.
-          const rows = endpoints.map((_, i) => `($${3 + 2 * i}::uuid, $1, $${4 + 2 * i}::uuid, 'pending', $2, $2, $2)`).join(', ');
-          await tx.query(`insert into webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, created_at, updated_at) values ${rows}`, [
-            eventId, at, ...endpoints.flatMap((endpointId) => [newUuid(), endpointId]),
-          ]);
-          await tx.query(`select pg_notify('outbox', 'webhook')`);
-        });
-        produced += endpoints.length;
+    let produced = 0;
+    // One business write: the event and its fan-out in one transaction, then the NOTIFY.
+    const writeEvent = async () => {
+      await db.transaction(async (tx) => {
+        const at = new Date();
+        const eventId = `evt_${randomBytes(13).toString('hex').toUpperCase()}`;
+        await tx.query('insert into outbound_events (id, type, created_at, resource, data, rendered_at) values ($1, $2, $3, $4, $5, $3)', [eventId, 'subscription.signed', at, '{}', data]);
+        const rows = endpoints.map((_, i) => `($${3 + 2 * i}::uuid, $1, $${4 + 2 * i}::uuid, 'pending', $2, $2, $2)`).join(', ');
+        await tx.query(`insert into webhook_deliveries (id, event_id, endpoint_id, status, next_attempt_at, created_at, updated_at) values ${rows}`, [
+          eventId, at, ...endpoints.flatMap((endpointId) => [newUuid(), endpointId]),
+        ]);
+        await tx.query(`select pg_notify('outbox', 'webhook')`);
+      });
+      produced += endpoints.length;
+    };
+    const outstanding = () => produced - counting.acknowledged - counting.failed;
+    const stats = async () => ((await (await fetch(`${receiverUrl}/stats`)).json()) as { delays: number[] }).delays;
+    const reset = () => fetch(`${receiverUrl}/reset`, { method: 'POST' });
+
+    // Throughput: the writer keeps a backlog of a full claim per endpoint, so the dispatcher never waits for work.
+    const backlog = settings.endpoints * 8;
+    let saturating = true;
+    const saturate = (async () => {
+      while (saturating) {
+        if (outstanding() >= backlog) await sleep(1);
+        else await writeEvent();
       }
     })();
-
-    progress(`webhook_deliveries: ${settings.endpoints} endpoints, concurrency ${config.concurrency}, warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
+    progress(`webhook_deliveries: ${settings.endpoints} endpoints, concurrency ${config.concurrency}, saturated: warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
     await sleep(settings.warmupS * 1000);
-    await fetch(`${receiverUrl}/reset`, { method: 'POST' });
+    await reset();
     const failedBefore = counting.failed;
-    const started = performance.now();
+    let started = performance.now();
     await sleep(settings.durationS * 1000);
-    const stats = (await (await fetch(`${receiverUrl}/stats`)).json()) as { delays: number[] };
-    const elapsedS = (performance.now() - started) / 1000;
-    writing = false;
-    await writer;
+    const delivered = (await stats()).length;
+    const perSecond = delivered / ((performance.now() - started) / 1000);
+    saturating = false;
+    await saturate;
+    // Let the backlog drain before the delay is measured on an idle queue.
+    while (outstanding() > 0) await sleep(10);
+
+    // Delay: business writes at half the measured throughput, at even intervals, for the same duration.
+    const eventsPerSecond = Math.max(1, perSecond / 2 / settings.endpoints);
+    progress(`webhook_deliveries: delay at ${Math.round(eventsPerSecond * settings.endpoints)} deliveries/s (half the sustained rate), measuring ${settings.durationS} s`);
+    await reset();
+    started = performance.now();
+    let written = 0;
+    while (performance.now() - started < settings.durationS * 1000) {
+      const due = started + (written * 1000) / eventsPerSecond;
+      if (performance.now() < due) await sleep(due - performance.now());
+      await writeEvent();
+      written++;
+    }
+    while (outstanding() > 0 && performance.now() - started < (settings.durationS + 30) * 1000) await sleep(10);
+    const sorted = [...(await stats())].sort((a, b) => a - b);
     await dispatcher.stop();
 
-    const sorted = [...stats.delays].sort((a, b) => a - b);
     return {
-      deliveries_per_s: Math.round(sorted.length / elapsedS),
+      deliveries_per_s: Math.round(perSecond),
+      load_per_s: Math.round(eventsPerSecond * settings.endpoints),
       p50_delay_ms: percentile(sorted, 50),
       p99_delay_ms: percentile(sorted, 99),
       max_delay_ms: sorted.at(-1) ?? 0,
-      deliveries: sorted.length,
+      deliveries: delivered + sorted.length,
       endpoints: settings.endpoints,
       concurrency: config.concurrency,
       failed_attempts: counting.failed - failedBefore,

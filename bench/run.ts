@@ -134,7 +134,7 @@ async function main(): Promise<number> {
   if (!selected || selected.has(DELIVERIES)) {
     const endpoints = intSetting('BENCH_WEBHOOK_ENDPOINTS', 10, 1);
     deliveries = await measureDeliveries({ endpoints, durationS: settings.durationS, warmupS: settings.warmupS }, progress, children);
-    progress(`${DELIVERIES}: ${deliveries.deliveries_per_s} deliveries/s, delay from the write p50 ${deliveries.p50_delay_ms} ms, p99 ${deliveries.p99_delay_ms} ms, ${deliveries.failed_attempts} failed attempts`);
+    progress(`${DELIVERIES}: ${deliveries.deliveries_per_s} deliveries/s sustained; at ${deliveries.load_per_s}/s, delay from the write p50 ${deliveries.p50_delay_ms} ms, p99 ${deliveries.p99_delay_ms} ms; ${deliveries.failed_attempts} failed attempts`);
   }
 
   const report = buildReport(settings, coldStartMs, results, scenarios);

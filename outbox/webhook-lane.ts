@@ -40,6 +40,20 @@ const UNRENDERED_WAIT_MS = 1_000;
 /** Time for recording an attempt's outcome after the transport's timeout, inside the lease. */
 const RECORDING_MARGIN_MS = 5_000;
 
+/**
+ * Deliveries of one endpoint leased together and sent one after the other: one claim feeds several
+ * attempts, since the claim, not the HTTP call, bounds a replica's throughput. Each attempt starts only
+ * if it can finish within the lease; what cannot is given back.
+ */
+const DELIVERIES_PER_CLAIM = 8;
+
+/** Deliveries of one endpoint leased together, in due order. */
+export interface DeliveryBatch {
+  endpointId: string;
+  deliveries: LeasedDelivery[];
+  leaseUntil: Date;
+}
+
 export const WEBHOOK_LANE = 'webhook';
 
 export const USER_AGENT = 'insurance-gateway-webhooks/1';
@@ -50,30 +64,63 @@ export const USER_AGENT = 'insurance-gateway-webhooks/1';
  * time succeeds; anything else is retried after the backoff, until the attempts run out (`failed`).
  * An endpoint failing five days in a row is disabled and its owner told by e-mail.
  */
-export class WebhookLane implements Lane<LeasedDelivery> {
+export class WebhookLane implements Lane<DeliveryBatch> {
   readonly name = WEBHOOK_LANE;
+  /** Room for two attempts that run to the timeout: a batch goes on while its next attempt fits. */
   readonly leaseMs: number;
 
   constructor(private readonly options: WebhookLaneOptions) {
-    this.leaseMs = options.timeoutMs + RECORDING_MARGIN_MS;
+    this.leaseMs = 2 * options.timeoutMs + RECORDING_MARGIN_MS;
   }
 
-  claim(request: ClaimRequest): Promise<LeasedDelivery[]> {
-    return this.options.store.claim({ ...request, busyEndpoints: request.busyTargets });
+  async claim(request: ClaimRequest): Promise<DeliveryBatch[]> {
+    const leased = await this.options.store.claim({
+      owner: request.owner,
+      endpoints: request.limit,
+      perEndpoint: DELIVERIES_PER_CLAIM,
+      now: request.now,
+      leaseUntil: request.leaseUntil,
+      busyEndpoints: request.busyTargets,
+    });
+    const batches = new Map<string, DeliveryBatch>();
+    for (const delivery of leased) {
+      const batch = batches.get(delivery.endpointId) ?? { endpointId: delivery.endpointId, deliveries: [], leaseUntil: request.leaseUntil };
+      batch.deliveries.push(delivery);
+      batches.set(delivery.endpointId, batch);
+    }
+    return [...batches.values()];
   }
 
-  targetOf(job: LeasedDelivery): string {
+  targetOf(job: DeliveryBatch): string {
     return job.endpointId;
   }
 
-  async attempt(job: LeasedDelivery, owner: string): Promise<void> {
+  /**
+   * Sends the batch's deliveries in due order. After a failure the rest are given back untried (the
+   * endpoint is failing: each is retried on its own); so is any that could not finish within the lease.
+   */
+  async attempt(batch: DeliveryBatch, owner: string): Promise<void> {
+    const latestStart = batch.leaseUntil.getTime() - this.options.timeoutMs - RECORDING_MARGIN_MS;
+    for (const [i, delivery] of batch.deliveries.entries()) {
+      const rest = batch.deliveries.slice(i).map((d) => d.deliveryId);
+      if (i > 0 && this.options.clock.now().getTime() > latestStart) return this.options.store.release(rest, owner);
+      const acknowledged = await this.attemptOne(delivery, owner).catch(async (error: unknown) => {
+        await this.options.store.release(rest.slice(1), owner);
+        throw error;
+      });
+      if (!acknowledged) return this.options.store.release(rest.slice(1), owner);
+    }
+  }
+
+  /** One delivery's attempt, recorded under the lease; true when acknowledged. */
+  private async attemptOne(job: LeasedDelivery, owner: string): Promise<boolean> {
     const { store, transport, clock } = this.options;
     const event = job.event.data !== null ? job.event : await this.rendered(job.event.id);
     // Our faults, not the endpoint's: nothing is sent, no attempt is counted, the delivery waits.
     if (!event || job.secrets.length === 0) {
       this.options.logger.error(event ? 'webhook endpoint has no live secret: nothing sent unsigned' : 'webhook event not rendered yet', { eventId: job.event.id, endpointId: job.endpointId });
-      await store.release(job.deliveryId, owner, new Date(clock.now().getTime() + UNRENDERED_WAIT_MS));
-      return;
+      await store.release([job.deliveryId], owner, new Date(clock.now().getTime() + UNRENDERED_WAIT_MS));
+      return false;
     }
     const attemptedAt = clock.now();
     const body = JSON.stringify({ id: event.id, type: event.type, created_at: event.createdAt.toISOString(), data: event.data });
@@ -94,13 +141,14 @@ export class WebhookLane implements Lane<LeasedDelivery> {
     const record = { attemptedAt, statusCode: answer.statusCode, durationMs: answer.durationMs, error: answer.error };
     if (answer.error === null) {
       if (!(await store.recordSuccess(job.deliveryId, owner, record))) this.leaseLost(job);
-      return;
+      return true;
     }
     const next = nextAttemptAt(this.options.retry, job.attempts + 1, attemptedAt, this.options.random);
     const disableIfFailingSince = new Date(attemptedAt.getTime() - DISABLE_AFTER_FAILING_MS);
     const outcome = await store.recordFailure(job.deliveryId, owner, record, next, disableIfFailingSince, (tx, endpoint) => this.notifyDisabled(tx, endpoint, attemptedAt));
     if (!outcome.recorded) this.leaseLost(job);
     if (outcome.disabled) this.options.logger.info('webhook endpoint disabled after failing for 5 days', { endpointId: outcome.disabled.endpointId });
+    return false;
   }
 
   /** An event claimed before its body was rendered: rendered now, if a renderer was given. */

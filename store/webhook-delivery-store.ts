@@ -49,9 +49,6 @@ interface LeasedRow {
   secrets: string[] | null;
 }
 
-/** Candidates read per claimed job: several due deliveries may share one endpoint, and only one of them goes. */
-const CANDIDATES_PER_SLOT = 4;
-
 /** A uuid[] literal: the ids are our own uuids, so no element needs quoting. */
 function uuidArray(ids: readonly string[]): string {
   return `{${ids.join(',')}}`;
@@ -62,11 +59,14 @@ export class WebhookDeliveryStore {
   constructor(private readonly db: Db) {}
 
   /**
-   * Leases due deliveries of enabled endpoints to `owner`, at most one per endpoint and none of
-   * `busyEndpoints`, and reads what their attempts send. One statement (its own transaction): rows
-   * another replica is claiming right now are skipped (SKIP LOCKED); rows under a live lease are not due.
+   * Leases due deliveries of enabled endpoints to `owner`: those of at most `endpoints` endpoints, none
+   * of `busyEndpoints`, at most `perEndpoint` each (the oldest due first), and reads what their attempts
+   * send. One statement (its own transaction): rows another replica is claiming right now are skipped
+   * (SKIP LOCKED); rows under a live lease are not due. Answers in due order within each endpoint.
    */
-  async claim(request: { owner: string; limit: number; now: Date; leaseUntil: Date; busyEndpoints: readonly string[] }): Promise<LeasedDelivery[]> {
+  async claim(request: { owner: string; endpoints: number; perEndpoint: number; now: Date; leaseUntil: Date; busyEndpoints: readonly string[] }): Promise<LeasedDelivery[]> {
+    // Enough candidates for every endpoint asked, even when one endpoint's backlog comes first.
+    const candidates = request.endpoints * request.perEndpoint + request.endpoints * 4;
     const rows = await this.db.query<LeasedRow>(
       `with candidates as (
          select d.id, d.endpoint_id, d.next_attempt_at
@@ -79,22 +79,25 @@ export class WebhookDeliveryStore {
           order by d.next_attempt_at
           limit $3
           for update of d skip locked
-       ), one_per_endpoint as (
-         select id from (select distinct on (endpoint_id) id, next_attempt_at from candidates order by endpoint_id, next_attempt_at) firsts
-          order by next_attempt_at
-          limit $4
+       ), ranked as (
+         select id, endpoint_id, next_attempt_at, row_number() over (partition by endpoint_id order by next_attempt_at, id) as n from candidates
+       ), first_endpoints as (
+         select endpoint_id from ranked where n = 1 order by next_attempt_at limit $4
+       ), chosen as (
+         select r.id from ranked r join first_endpoints f on f.endpoint_id = r.endpoint_id where r.n <= $5
        ), leased as (
-         update webhook_deliveries d set lease_owner = $5, lease_until = $6
-           from one_per_endpoint c where d.id = c.id
-         returning d.id, d.endpoint_id, d.event_id, d.attempts
+         update webhook_deliveries d set lease_owner = $6, lease_until = $7
+           from chosen c where d.id = c.id
+         returning d.id, d.endpoint_id, d.event_id, d.attempts, d.next_attempt_at
        )
        select l.id, l.endpoint_id, e.url, l.attempts, v.id as event_id, v.type, v.created_at, v.data,
               (select array_agg(s.secret order by s.created_at desc) from webhook_endpoint_secrets s
                 where s.endpoint_id = l.endpoint_id and (s.expires_at is null or s.expires_at > $1)) as secrets
          from leased l
          join webhook_endpoints e on e.id = l.endpoint_id
-         join outbound_events v on v.id = l.event_id`,
-      [request.now, uuidArray(request.busyEndpoints), request.limit * CANDIDATES_PER_SLOT, request.limit, request.owner, request.leaseUntil],
+         join outbound_events v on v.id = l.event_id
+        order by l.endpoint_id, l.next_attempt_at, l.id`,
+      [request.now, uuidArray(request.busyEndpoints), candidates, request.endpoints, request.perEndpoint, request.owner, request.leaseUntil],
     );
     return rows.map((row) => ({
       deliveryId: row.id,
@@ -112,11 +115,14 @@ export class WebhookDeliveryStore {
     return row && { id: row.id, type: row.type, createdAt: new Date(row.created_at), data: row.data };
   }
 
-  /** Gives the delivery back unattempted, due at `at` (nothing was sent: no attempt is counted). */
-  async release(deliveryId: string, owner: string, at: Date): Promise<void> {
-    await this.db.query('update webhook_deliveries set lease_owner = null, lease_until = null, next_attempt_at = $3 where id = $1 and lease_owner = $2 and status = $4', [
-      deliveryId, owner, at, 'pending',
-    ]);
+  /** Gives deliveries back unattempted (nothing was sent: no attempt is counted), due at `at` or when they were. */
+  async release(deliveryIds: readonly string[], owner: string, at?: Date): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.db.query(
+      `update webhook_deliveries set lease_owner = null, lease_until = null, next_attempt_at = coalesce($3::timestamptz, next_attempt_at)
+        where id = any($1::uuid[]) and lease_owner = $2 and status = 'pending'`,
+      [uuidArray(deliveryIds), owner, at ?? null],
+    );
   }
 
   /**

@@ -91,6 +91,24 @@ describe.each(EACH_DATABASE)('webhook deliveries (%s)', (_name, database: TestDa
     expect((await server.db.query<{ failing_since: Date | null }>('select failing_since from webhook_endpoints where id = $1', [endpoint.id]))[0].failing_since).toBeNull();
   });
 
+  it('sends one endpoint’s backlog in due order; after a failure the rest are given back untried, not counted', async () => {
+    receiver.behaviour = (n) => (n === 1 ? 500 : 200);
+    const endpoint = await insertEndpoint(server.db, { url: receiver.url, at: server.clock.now() });
+    const published = [];
+    for (let i = 0; i < 5; i++) {
+      published.push(await publishEvent(server.db, { at: server.clock.now(), endpoints: [endpoint.id] }));
+      server.clock.advance(1);
+    }
+
+    await drainWithRetries(server, 3);
+
+    const attempts = await Promise.all(published.map(async ({ deliveryIds }) => (await attemptsOf(server, deliveryIds[0])).map((a) => a.status_code)));
+    expect(attempts).toEqual([[200], [500, 200], [200], [200], [200]]);
+    // The first two went in due order, before the failure; the retry came after the others.
+    expect(receiver.received.slice(0, 2).map((r) => r.headers['webhook-id'])).toEqual([published[0].eventId, published[1].eventId]);
+    expect(receiver.received).toHaveLength(6);
+  });
+
   it('times out on one that never answers, is failed after the last attempt, and goes again when replayed', async () => {
     receiver.behaviour = () => 'hang';
     const endpoint = await insertEndpoint(server.db, { url: receiver.url, at: server.clock.now() });
