@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { MailTemplates, TemplateError } from '../../../domain/emailing/mail-templates';
 import { SURRENDER_PAYMENT_EVENTS } from '../../../domain/surrender/payment-events';
 
-const DOMAIN = join(__dirname, '../../../domain');
+/** Where outbox messages are written: the domain services, and the outbox's own lanes (a disabled webhook endpoint). */
+const WRITERS = [join(__dirname, '../../../domain'), join(__dirname, '../../../outbox')];
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
@@ -14,7 +15,7 @@ function sourceFiles(directory: string): string[] {
 /** Every template name the domain writes to the outbox: `template: '...'` and the services' `notify(tx, subscriber, '...')`. */
 function templatesWritten(): Set<string> {
   const names = new Set<string>();
-  for (const file of sourceFiles(DOMAIN)) {
+  for (const file of WRITERS.flatMap(sourceFiles)) {
     const text = readFileSync(file, 'utf8');
     for (const [, name] of text.matchAll(/template: '(\w+)'/g)) names.add(name);
     for (const [, name] of text.matchAll(/notify\(tx, subscriber, '(\w+)'/g)) names.add(name);
@@ -43,6 +44,7 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
   surrender_paid: { declarationId: 'd', policyId: 'p', kind: 'total', paidAmount: 100, currency: 'EUR', payoutIban: 'FR76...', rejectionReason: null },
   surrender_rejected: { declarationId: 'd', policyId: 'p', kind: 'total', paidAmount: null, currency: 'EUR', payoutIban: 'FR76...', rejectionReason: 'compte clos' },
   beneficiary_designation_changed: { policyId: 'p', subscriberId: 'x', version: 2, changedBy: 'subscriber' },
+  webhook_endpoint_disabled: { endpointId: 'e', url: 'https://partner.test/hooks', failingSince: '2026-03-01T08:00:00.000Z', disabledAt: '2026-03-06T08:00:00.000Z' },
   beneficiary_acceptance_recorded: { policyId: 'p', subscriberId: 'x', beneficiaryId: 'b', acceptedAt: '2026-03-01', version: 3 },
 };
 
