@@ -42,6 +42,8 @@ import { DeathSettlementService } from './domain/death-settlement/death-settleme
 import { BeneficiaryStore } from './store/beneficiary-store';
 import { PayOutService } from './domain/pay-out/pay-out-service';
 import { PayOutStore } from './store/pay-out-store';
+import { PayerService } from './domain/premiums/payer-service';
+import { PayerStore } from './store/payer-store';
 import { SignatureStore } from './store/signature-store';
 import { BillingService } from './domain/billing/billing-service';
 import { BillingStore } from './store/billing-store';
@@ -166,6 +168,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await services.payOut.adoptDebitIban(tx, issued);
   });
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), audit, clock);
+  const payers = new PayerService(db, new PayerStore(db), new SubscriptionStore(db), audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
@@ -186,6 +189,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     policies,
     deathSettlement,
     payOut,
+    payers,
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),

@@ -14,6 +14,7 @@ import type { BillingService } from '../domain/billing/billing-service';
 import type { SupportService } from '../domain/support/support-service';
 import type { DeathSettlementService } from '../domain/death-settlement/death-settlement-service';
 import type { PayOutService } from '../domain/pay-out/pay-out-service';
+import type { PayerService } from '../domain/premiums/payer-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
@@ -32,6 +33,7 @@ export interface Services {
   policies: PolicyService;
   deathSettlement: DeathSettlementService;
   payOut: PayOutService;
+  payers: PayerService;
   surrender: SurrenderService;
   surrenderPayments: SurrenderPayments;
   earlyReleaseFile: EarlyReleaseFile;

@@ -153,9 +153,17 @@ const SENTENCES: Record<string, Sentence> = {
 
   // Business rules (422 unprocessable_content)
   IDEMPOTENCY_KEY_REUSED: 'This idempotency key was already used for a different request; use a new key for a new operation.',
+  PAYER_LIMIT_REACHED: 'This subscriber already has the largest number of payers allowed.',
+  PAYER_IBAN_LIMIT_REACHED: 'This payer already has the largest number of IBANs allowed.',
+  PAYER_SELF_ALREADY_EXISTS: 'The subscriber already pays as a payer of their own (relationship self).',
+  PAYER_DEFAULT_IBAN_CANNOT_BE_DELETED: (f) => `${f} is the payer's default IBAN: make another IBAN the default before deleting it.`,
+  NOT_ALLOWED_FOR_RELATIONSHIP: (f) => `${f} does not apply to a payer of this relationship: leave it out (self takes the subscriber's identity, a company only its name).`,
   PAYOUT_IBAN_LIMIT_REACHED: 'This subscriber already has the largest number of payout IBANs allowed.',
   CONFIRMATION_CODE_LIMIT_REACHED: 'No more confirmation codes can be sent for this IBAN.',
   PAYOUT_IBAN_NOT_CONFIRMED: 'This payout IBAN is not confirmed yet.',
+  PAYER_IBAN_NOT_FOUND: (f) => `${f} does not name an IBAN of this payer.`,
+  PAYER_NOT_FOUND: 'No payer with this id exists, or you may not see it.',
+  PAYER_SUBSCRIBER_NOT_FOUND: 'No subscriber with this id exists, or you may not see it: a payer can only be created for an existing subscriber.',
   PAYOUT_IBAN_NOT_FOUND: (f) => `${f} does not name a payout IBAN of this subscriber.`,
   NO_CONFIRMED_PAYOUT_IBAN: 'The subscriber has no confirmed payout IBAN to pay the surrender to.',
   NOT_AN_EARLY_RELEASE_DECLARATION: (f) => `${f} does not name a surrender declared as an early release.`,

@@ -62,6 +62,8 @@ export interface Fixtures {
   pngBase64: string;
   /** A proof alice uploaded about `pol_alice_av` (a beneficiary's consent), not reviewed. */
   evidenceId: string;
+  /** A payer of alice's (her mother), whose only IBAN, ALICE_PAYER_IBAN, is its default. */
+  payerId: string;
 }
 
 export interface RestRequest {
@@ -127,6 +129,8 @@ const ALICES_OWN_ACT = row('unauthorized', 'ok', 'not_found', 'forbidden', 'forb
 
 const PNG = (f: Fixtures) => ({ kind: 'proof_of_address', fileName: 'bill.png', contentType: 'image/png', contentBase64: f.pngBase64 });
 const ALICE_IBAN = 'FR7630004000030000000077706';
+const ALICE_PAYER_IBAN = 'FR7630006000011234567890189';
+export const PAYER_BODY = { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' };
 const SUBSCRIBER_BODY = {
   civility: 'MME',
   firstName: 'Claire',
@@ -367,6 +371,21 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
   { kind: 'graphql', key: 'Mutation.reviewEvidence', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.evidenceId, input: { decision: 'refuse', reason: 'access matrix' } } }) },
 
+  // payers: re-registering the payer's IBAN is 409 and deleting its default 409 (both pass access
+  // control); making the default the default answers it as it is
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/subscribers/{subscriberId}/payers', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/subscribers/{subscriberId}/payers', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: PAYER_BODY }) },
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/payers/{payerId}', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/payers/{payerId}/ibans', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId }, body: { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' } }) },
+  { kind: 'rest', key: 'PATCH /v1/premium-scheduling/payers/{payerId}/ibans/{iban}/make-default', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+  { kind: 'rest', key: 'DELETE /v1/premium-scheduling/payers/{payerId}/ibans/{iban}', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+  { kind: 'graphql', key: 'Query.payers', expect: ALICES, request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'graphql', key: 'Query.payer', expect: ALICES, request: (f) => ({ variables: { id: f.payerId } }) },
+  { kind: 'graphql', key: 'Mutation.createPayer', expect: ALICES, request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, input: PAYER_BODY } }) },
+  { kind: 'graphql', key: 'Mutation.addPayerIban', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, input: { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' } } }) },
+  { kind: 'graphql', key: 'Mutation.makePayerIbanDefault', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+  { kind: 'graphql', key: 'Mutation.deletePayerIban', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+
   // federation (schema/federation.graphql): the SDL is public outside production; each of alice's
   // entities resolves for exactly those who read it through its root field (every cell fails if one does not)
   { kind: 'graphql', key: 'Query._service', expect: PUBLIC },
@@ -396,3 +415,5 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
 /** The IBAN the setup registers for alice (the matrix re-registers it: 409 for her and back-office, a new request for brokers and partners). */
 export const ALICE_PAYOUT_IBAN = ALICE_IBAN;
+/** The IBAN the setup registers for alice's payer, its default. */
+export { ALICE_PAYER_IBAN };

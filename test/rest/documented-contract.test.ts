@@ -26,6 +26,9 @@ const DOCUMENTED_STATUS: Readonly<Record<string, number>> = {
   resource_not_found: 404,
   compartment_not_found: 404,
   conflict: 409,
+  payer_not_found: 404,
+  payer_subscriber_not_found: 404,
+  delete_payer_personal_iban_default_iban: 409,
   unprocessable_content: 422,
   internal_server_error: 500,
 };
@@ -38,6 +41,10 @@ const TOTAL = (policyId: string) => `/v1/total-surrender/policies/${policyId}/de
 const TOTAL_ONE = (policyId: string, declarationId: string) => `${TOTAL(policyId)}/${declarationId}`;
 const PARTIAL = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
 const PARTIAL_ONE = (policyId: string, compartmentId: string, declarationId: string) => `${PARTIAL(policyId, compartmentId)}/${declarationId}`;
+
+const PAYERS = (subscriberId: string) => `/v1/premium-scheduling/subscribers/${subscriberId}/payers`;
+const PAYER_IBANS = (payerId: string) => `/v1/premium-scheduling/payers/${payerId}/ibans`;
+const PAYER_IBAN = (payerId: string, iban: string) => `${PAYER_IBANS(payerId)}/${iban}`;
 
 const ALICE_AV = DEMO_IDS.policies.aliceAv;
 const ALICE_MAIN = DEMO_IDS.compartments.aliceAvMain;
@@ -583,6 +590,45 @@ describe.each(EACH_DATABASE)('the documented /v1 contract on %s', (_name, databa
       for (const [who, path] of [['broker', `${COMMISSIONS}?perPage=5`], ['alice', '/v1/auth/me'], ['alice', `/v1/death-settlement/policies/${ALICE_AV}/beneficiary-designation`], ['alice', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`], ['alice', `/v1/subscription/subscriptions/${DEMO_IDS.subscriptions.aliceAv}`]]) {
         expect((await send('GET', path, { as: who })).status).toBe(200);
       }
+    });
+  });
+
+  describe('payers (/errors/payer_subscriber_not_found, /errors/payer_not_found, /errors/delete_payer_personal_iban_default_iban)', () => {
+    const PARENT = { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' };
+    const IBAN_A = 'FR7630006000011234567890189';
+    const IBAN_B = 'DE89370400440532013000';
+
+    it('payer_subscriber_not_found: 404 when the subscriberId in the path matches no subscriber', async () => {
+      const answer = await send('POST', PAYERS(NOBODY), { as: 'backoffice', json: PARENT });
+      expectError(answer, 404, 'payer_subscriber_not_found');
+    });
+
+    it('creating the payer for an existing subscriber then succeeds (201)', async () => {
+      const answer = await send('POST', PAYERS(DEMO_IDS.subscribers.alice), { as: 'alice', json: PARENT });
+      expect(answer.status).toBe(201);
+      expect(answer.json.id).toEqual(expect.any(String));
+    });
+
+    it('payer_not_found: 404 when the payerId in the path matches no payer', async () => {
+      expectError(await send('GET', `/v1/premium-scheduling/payers/${NOBODY}`, { as: 'backoffice' }), 404, 'payer_not_found');
+      expectError(await send('POST', PAYER_IBANS(NOBODY), { as: 'backoffice', json: { iban: IBAN_A, holderName: 'Jeanne Martin' } }), 404, 'payer_not_found');
+      expectError(await send('PATCH', `${PAYER_IBAN(NOBODY, IBAN_A)}/make-default`, { as: 'backoffice' }), 404, 'payer_not_found');
+      expectError(await send('DELETE', PAYER_IBAN(NOBODY, IBAN_A), { as: 'backoffice' }), 404, 'payer_not_found');
+    });
+
+    it('delete_payer_personal_iban_default_iban: 409 for the default IBAN; once another is the default, the deletion goes through', async () => {
+      const payer = (await send('POST', PAYERS(DEMO_IDS.subscribers.alice), { as: 'alice', json: PARENT })).json;
+      expect((await send('POST', PAYER_IBANS(payer.id), { as: 'alice', json: { iban: IBAN_A, holderName: 'Jeanne Martin' } })).status).toBe(201);
+      expect((await send('POST', PAYER_IBANS(payer.id), { as: 'alice', json: { iban: IBAN_B, holderName: 'Jeanne Martin' } })).status).toBe(201);
+      expectError(await send('DELETE', PAYER_IBAN(payer.id, IBAN_A), { as: 'alice' }), 409, 'delete_payer_personal_iban_default_iban');
+      // How To Fix: set a different IBAN as the default first, then retry the deletion.
+      expect((await send('PATCH', `${PAYER_IBAN(payer.id, IBAN_B)}/make-default`, { as: 'alice' })).status).toBe(200);
+      expect((await send('DELETE', PAYER_IBAN(payer.id, IBAN_A), { as: 'alice' })).status).toBeLessThan(300);
+    });
+
+    it('401 unauthorized before any of these', async () => {
+      expectError(await send('POST', PAYERS(NOBODY), { json: PARENT }), 401, 'unauthorized', 'NO_SESSION');
+      expectError(await send('DELETE', PAYER_IBAN(NOBODY, IBAN_A)), 401, 'unauthorized', 'NO_SESSION');
     });
   });
 

@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../context/context';
+import type { PayoutIbanInput } from '../domain/pay-out/payout-rules';
+import type { Payer, PayerIban, PayerInput } from '../domain/premiums/payer';
+import { acting } from './adapt';
+
+// Per-request batching of `ibans` under a list of payers: keyed by the context, so it lives exactly as long as the request.
+const loaders = new WeakMap<RequestContext, DataLoader<string, PayerIban[]>>();
+
+function ibansByPayer(ctx: RequestContext): DataLoader<string, PayerIban[]> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (payerIds) => {
+      const ibans = await ctx.services.payers.ibansOfReached(ctx.viewer!, payerIds);
+      return payerIds.map((id) => ibans.filter((iban) => iban.payerId === id));
+    });
+    loaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+export const premiumsResolvers = {
+  Query: {
+    payers: (_: unknown, args: { subscriberId: string }, ctx: RequestContext) => ctx.services.payers.list(ctx.viewer!, args.subscriberId),
+    payer: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.payers.payer(ctx.viewer!, args.id),
+  },
+  Mutation: {
+    createPayer: (_: unknown, args: { subscriberId: string; input: PayerInput }, ctx: RequestContext) => ctx.services.payers.create(acting(ctx), args.subscriberId, args.input),
+    addPayerIban: (_: unknown, args: { payerId: string; input: PayoutIbanInput }, ctx: RequestContext) => ctx.services.payers.addIban(acting(ctx), args.payerId, args.input),
+    makePayerIbanDefault: (_: unknown, args: { payerId: string; iban: string }, ctx: RequestContext) => ctx.services.payers.makeDefault(acting(ctx), args.payerId, args.iban),
+    deletePayerIban: (_: unknown, args: { payerId: string; iban: string }, ctx: RequestContext) => ctx.services.payers.deleteIban(acting(ctx), args.payerId, args.iban),
+  },
+  // The payer was reached through its own access check; its IBANs follow it.
+  Payer: {
+    ibans: (p: Payer, _: unknown, ctx: RequestContext) => ibansByPayer(ctx).load(p.id),
+  },
+};
