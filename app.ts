@@ -44,6 +44,9 @@ import { PayOutService } from './domain/pay-out/pay-out-service';
 import { PayOutStore } from './store/pay-out-store';
 import { PayerService } from './domain/premiums/payer-service';
 import { PayerStore } from './store/payer-store';
+import { SinglePremiumService } from './domain/premiums/single-premium-service';
+import { PremiumStore } from './store/premium-store';
+import { fundsOriginProofHandler } from './domain/premiums/funds-origin-proof';
 import { SignatureStore } from './store/signature-store';
 import { BillingService } from './domain/billing/billing-service';
 import { BillingStore } from './store/billing-store';
@@ -137,13 +140,14 @@ function surrenderServices(db: Db, audit: AuditTrail, clock: Clock, policies: Po
 }
 
 /** Each kind of evidence, handled by the domain that owns its subject. */
-function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyReleaseFile): EvidenceKinds {
+function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyReleaseFile, singlePremiums: SinglePremiumService): EvidenceKinds {
   const kinds = new EvidenceKinds();
   kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db), payOut));
   kinds.register('early_release_proof', earlyReleaseProofHandler(new SurrenderStore(db), new PolicyStore(db), earlyReleaseFile));
   const policyEvidence = policyEvidenceHandler(new PolicyStore(db), new BeneficiaryStore(db));
   kinds.register('acceptance_endorsement', policyEvidence);
   kinds.register('beneficiary_consent', policyEvidence);
+  kinds.register('funds_origin_proof', fundsOriginProofHandler(singlePremiums));
   return kinds;
 }
 
@@ -169,6 +173,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), audit, clock);
   const payers = new PayerService(db, new PayerStore(db), new SubscriptionStore(db), audit, clock);
+  const singlePremiums = new SinglePremiumService(db, new PremiumStore(db), policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers, audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
@@ -190,10 +195,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     deathSettlement,
     payOut,
     payers,
+    singlePremiums,
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
-    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
+    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile, singlePremiums), journey.subscription, audit, clock),
     clock,
   };
   await followRevocations(db, auth);

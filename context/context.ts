@@ -15,6 +15,7 @@ import type { SupportService } from '../domain/support/support-service';
 import type { DeathSettlementService } from '../domain/death-settlement/death-settlement-service';
 import type { PayOutService } from '../domain/pay-out/pay-out-service';
 import type { PayerService } from '../domain/premiums/payer-service';
+import type { SinglePremiumService } from '../domain/premiums/single-premium-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
@@ -34,6 +35,7 @@ export interface Services {
   deathSettlement: DeathSettlementService;
   payOut: PayOutService;
   payers: PayerService;
+  singlePremiums: SinglePremiumService;
   surrender: SurrenderService;
   surrenderPayments: SurrenderPayments;
   earlyReleaseFile: EarlyReleaseFile;

@@ -153,6 +153,14 @@ const SENTENCES: Record<string, Sentence> = {
 
   // Business rules (422 unprocessable_content)
   IDEMPOTENCY_KEY_REUSED: 'This idempotency key was already used for a different request; use a new key for a new operation.',
+  SINGLE_PREMIUM_NOT_OFFERED: (f) => `${f} names a policy whose product takes no single premium.`,
+  SINGLE_PREMIUM_BELOW_PRODUCT_MINIMUM: (f) => `${f} is below the smallest single premium this product takes.`,
+  IBAN_NOT_A_PAYER_IBAN: (f) => `${f} is not one of the payer's IBANs: register it for the payer first.`,
+  PAYER_HAS_NO_IBAN: (f) => `${f} is required: the payer has no IBAN yet (register one, it becomes the default).`,
+  NO_COMPARTMENT_TAKES_PREMIUMS: (f) => `${f} cannot default to the policy's allocation: none of its compartments takes premiums now.`,
+  COMPARTMENT_NOT_IN_POLICY: (f) => `${f} is not a compartment of this policy.`,
+  COMPARTMENT_TAKES_NO_PREMIUMS: (f) => `${f} names a compartment that takes no voluntary premium (assurance-vie MAIN and PER C1 do, while open or active).`,
+  SINGLE_PREMIUM_ALREADY_COLLECTED: 'This premium has already been collected: it can no longer be cancelled.',
   PAYER_LIMIT_REACHED: 'This subscriber already has the largest number of payers allowed.',
   PAYER_IBAN_LIMIT_REACHED: 'This payer already has the largest number of IBANs allowed.',
   PAYER_SELF_ALREADY_EXISTS: 'The subscriber already pays as a payer of their own (relationship self).',

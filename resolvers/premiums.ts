@@ -2,7 +2,9 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../context/context';
 import type { PayoutIbanInput } from '../domain/pay-out/payout-rules';
 import type { Payer, PayerIban, PayerInput } from '../domain/premiums/payer';
-import { acting } from './adapt';
+import type { SinglePremiumRequest } from '../domain/premiums/single-premium';
+import type { SinglePremiumInput } from '../domain/premiums/single-premium-service';
+import { acting, money } from './adapt';
 
 // Per-request batching of `ibans` under a list of payers: keyed by the context, so it lives exactly as long as the request.
 const loaders = new WeakMap<RequestContext, DataLoader<string, PayerIban[]>>();
@@ -23,15 +25,23 @@ export const premiumsResolvers = {
   Query: {
     payers: (_: unknown, args: { subscriberId: string }, ctx: RequestContext) => ctx.services.payers.list(ctx.viewer!, args.subscriberId),
     payer: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.payers.payer(ctx.viewer!, args.id),
+    singlePremiumRequest: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.singlePremiums.get(ctx.viewer!, args.id),
+    singlePremiumRequests: (_: unknown, args: { policyId: string }, ctx: RequestContext) => ctx.services.singlePremiums.ofPolicy(ctx.viewer!, args.policyId),
   },
   Mutation: {
     createPayer: (_: unknown, args: { subscriberId: string; input: PayerInput }, ctx: RequestContext) => ctx.services.payers.create(acting(ctx), args.subscriberId, args.input),
     addPayerIban: (_: unknown, args: { payerId: string; input: PayoutIbanInput }, ctx: RequestContext) => ctx.services.payers.addIban(acting(ctx), args.payerId, args.input),
     makePayerIbanDefault: (_: unknown, args: { payerId: string; iban: string }, ctx: RequestContext) => ctx.services.payers.makeDefault(acting(ctx), args.payerId, args.iban),
     deletePayerIban: (_: unknown, args: { payerId: string; iban: string }, ctx: RequestContext) => ctx.services.payers.deleteIban(acting(ctx), args.payerId, args.iban),
+    createSinglePremiumRequest: (_: unknown, args: { input: SinglePremiumInput }, ctx: RequestContext) => ctx.services.singlePremiums.request(acting(ctx), args.input),
+    cancelSinglePremiumRequest: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.singlePremiums.cancel(acting(ctx), args.id),
   },
   // The payer was reached through its own access check; its IBANs follow it.
   Payer: {
     ibans: (p: Payer, _: unknown, ctx: RequestContext) => ibansByPayer(ctx).load(p.id),
+  },
+
+  SinglePremiumRequest: {
+    amount: (r: SinglePremiumRequest) => money(r.amount, r.currency),
   },
 };

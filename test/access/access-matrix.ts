@@ -64,6 +64,8 @@ export interface Fixtures {
   evidenceId: string;
   /** A payer of alice's (her mother), whose only IBAN, ALICE_PAYER_IBAN, is its default. */
   payerId: string;
+  /** A single-premium request alice's payer makes into `pol_alice_av`, pending collection. */
+  singlePremiumRequestId: string;
 }
 
 export interface RestRequest {
@@ -130,6 +132,8 @@ const ALICES_OWN_ACT = row('unauthorized', 'ok', 'not_found', 'forbidden', 'forb
 const PNG = (f: Fixtures) => ({ kind: 'proof_of_address', fileName: 'bill.png', contentType: 'image/png', contentBase64: f.pngBase64 });
 const ALICE_IBAN = 'FR7630004000030000000077706';
 const ALICE_PAYER_IBAN = 'FR7630006000011234567890189';
+/** A single premium of alice's payer into `pol_alice_av`, from its default IBAN. */
+export const singlePremiumBody = (f: Pick<Fixtures, 'payerId'>) => ({ policyId: DEMO_IDS.policies.aliceAv, payerId: f.payerId, method: 'sepa_direct_debit', amount: { value: 150_000, currency: 'EUR' } });
 export const PAYER_BODY = { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' };
 const SUBSCRIBER_BODY = {
   civility: 'MME',
@@ -385,6 +389,15 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Mutation.addPayerIban', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, input: { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' } } }) },
   { kind: 'graphql', key: 'Mutation.makePayerIbanDefault', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
   { kind: 'graphql', key: 'Mutation.deletePayerIban', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+
+  // single premiums: each request is a new one (harmless); cancelling one already cancelled answers it as it is
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/single-premium-requests', expect: ALICES, request: (f) => ({ body: singlePremiumBody(f) }) },
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/single-premium-requests/{requestId}', expect: ALICES, request: (f) => ({ params: { requestId: f.singlePremiumRequestId } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/single-premium-requests/{requestId}/cancel', expect: ALICES, request: (f) => ({ params: { requestId: f.singlePremiumRequestId } }) },
+  { kind: 'graphql', key: 'Query.singlePremiumRequest', expect: ALICES, request: (f) => ({ variables: { id: f.singlePremiumRequestId } }) },
+  { kind: 'graphql', key: 'Query.singlePremiumRequests', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Mutation.createSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { input: singlePremiumBody(f) } }) },
+  { kind: 'graphql', key: 'Mutation.cancelSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { id: f.singlePremiumRequestId } }) },
 
   // federation (schema/federation.graphql): the SDL is public outside production; each of alice's
   // entities resolves for exactly those who read it through its root field (every cell fails if one does not)

@@ -632,6 +632,54 @@ describe.each(EACH_DATABASE)('the documented /v1 contract on %s', (_name, databa
     });
   });
 
+  describe('POST /v1/premium-scheduling/single-premium-requests (/errors/parameter_invalid, /errors)', () => {
+    const SINGLE = '/v1/premium-scheduling/single-premium-requests';
+    /** The request body as the parameter_invalid page shows it, with ids of ours. */
+    const documented = (policyId: string, payerId: string, method: string) => ({ policyId, payerId, method, amount: { value: 100, currency: 'EUR' }, iban: 'FR7630006000011234567890189' });
+    let policyId: string;
+    let payerId: string;
+
+    beforeAll(async () => {
+      policyId = (await freshPolicy(server, 'alice', 'av')).policyId;
+      payerId = (await send('POST', PAYERS(DEMO_IDS.subscribers.alice), { as: 'alice', json: { relationship: 'self' } })).json.id;
+      expect((await send('POST', PAYER_IBANS(payerId), { as: 'alice', json: { iban: 'FR7630006000011234567890189', holderName: 'Alice Martin' } })).status).toBe(201);
+    });
+
+    it('the documented example, method "CASH": 400 parameter_invalid, the message naming the parameter', async () => {
+      expectInvalid(await send('POST', SINGLE, { as: 'alice', json: documented(policyId, payerId, 'CASH') }), 'method');
+    });
+
+    it('the example body as written, ids not matching anything: still 400 for CASH (the form is checked first)', async () => {
+      const answer = await send('POST', SINGLE, { as: 'alice', json: { ...documented('8f68c04d-42b6-4375-bec9-1dcf0ff0f385', '4b7f6518-c699-4d8f-ad6d-f8ff9bf25ed8', 'CASH') } });
+      expectInvalid(answer, 'method');
+    });
+
+    it('an invalid UUID is parameter_invalid naming the field; an unknown payer is 404 payer_not_found', async () => {
+      expectInvalid(await send('POST', SINGLE, { as: 'alice', json: documented(NOT_A_UUID, payerId, 'sepa_direct_debit') }), 'policyId');
+      expectError(await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, NOBODY, 'sepa_direct_debit'), amount: { value: 150000, currency: 'EUR' } } }), 404, 'payer_not_found');
+    });
+
+    it('201 Created for a request; 200 OK for its cancellation; 409 Conflict once it cannot be cancelled', async () => {
+      const created = await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, payerId, 'sepa_direct_debit'), amount: { value: 150000, currency: 'EUR' } } });
+      expect(created.status).toBe(201);
+      expect(created.json.amount).toEqual({ amount: 150000, currency: 'EUR' });
+      const cancelled = await send('POST', `${SINGLE}/${created.json.id}/cancel`, { as: 'alice' });
+      expect(cancelled.status).toBe(200);
+      const other = await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, payerId, 'sepa_direct_debit'), amount: { value: 150000, currency: 'EUR' } } });
+      await server.db.transaction((tx) => server.app.services.singlePremiums.recordCollection(tx, other.json.id, { actor: { kind: 'system', id: 'contract-test' }, requestId: null }));
+      expectError(await send('POST', `${SINGLE}/${other.json.id}/cancel`, { as: 'alice' }), 409, 'conflict');
+      expectError(await send('POST', `${SINGLE}/${NOBODY}/cancel`, { as: 'alice' }), 404, 'resource_not_found');
+    });
+
+    it('amounts are integers: a float value is parameter_invalid', async () => {
+      expectInvalid(await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, payerId, 'sepa_direct_debit'), amount: { value: 1000.5, currency: 'EUR' } } }), 'amount');
+    });
+
+    it('401 before the body is looked at', async () => {
+      expectError(await send('POST', SINGLE, { json: documented(policyId, payerId, 'CASH') }), 401, 'unauthorized', 'NO_SESSION');
+    });
+  });
+
   describe('money (/topics/money)', () => {
     it('amounts in answers are integers of the smallest unit with a currency', async () => {
       const list = await send('GET', `${COMMISSIONS}?perPage=20`, { as: 'broker' });
