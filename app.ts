@@ -45,6 +45,9 @@ import { PayOutStore } from './store/pay-out-store';
 import { PayerService } from './domain/premiums/payer-service';
 import { PayerStore } from './store/payer-store';
 import { SinglePremiumService } from './domain/premiums/single-premium-service';
+import { PremiumFunding } from './domain/premiums/premium-funding';
+import { PremiumScheduleService } from './domain/premiums/premium-schedule-service';
+import { ScheduleStore } from './store/schedule-store';
 import { PremiumStore } from './store/premium-store';
 import { fundsOriginProofHandler } from './domain/premiums/funds-origin-proof';
 import { SignatureStore } from './store/signature-store';
@@ -173,7 +176,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), audit, clock);
   const payers = new PayerService(db, new PayerStore(db), new SubscriptionStore(db), audit, clock);
-  const singlePremiums = new SinglePremiumService(db, new PremiumStore(db), policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers, audit, clock);
+  const funding = new PremiumFunding(policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers);
+  const singlePremiums = new SinglePremiumService(db, new PremiumStore(db), policies, new PolicyStore(db), funding, audit, clock);
+  const premiumSchedules = new PremiumScheduleService(db, new ScheduleStore(db), policies, funding, audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
@@ -196,6 +201,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     payOut,
     payers,
     singlePremiums,
+    premiumSchedules,
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
@@ -250,6 +256,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   }, 10 * 60_000);
   housekeeping.unref();
 
+  // Each due date of a premium schedule becomes one collection; every replica may run this (the unique
+  // key on schedule and date keeps it to one), so no leader is needed.
+  const premiumRun = setInterval(() => {
+    services.premiumSchedules.runDue().catch((error: unknown) => logger.error('premium schedule run failed', { error }));
+  }, 15 * 60_000);
+  premiumRun.unref();
+
   // Each lane is one kind of work leaving the database after its change committed.
   const lanes: Array<Lane<unknown>> = [];
   const outbox = new Dispatcher(lanes, { db, clock, logger, concurrency: config.outbox.concurrency, pollMs: config.outbox.pollMs });
@@ -269,6 +282,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       clearInterval(housekeeping);
+      clearInterval(premiumRun);
       await outbox.stop();
       // Stop accepting, let requests in flight finish (5 s at most), then cut what is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

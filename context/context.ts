@@ -16,6 +16,7 @@ import type { DeathSettlementService } from '../domain/death-settlement/death-se
 import type { PayOutService } from '../domain/pay-out/pay-out-service';
 import type { PayerService } from '../domain/premiums/payer-service';
 import type { SinglePremiumService } from '../domain/premiums/single-premium-service';
+import type { PremiumScheduleService } from '../domain/premiums/premium-schedule-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
@@ -36,6 +37,7 @@ export interface Services {
   payOut: PayOutService;
   payers: PayerService;
   singlePremiums: SinglePremiumService;
+  premiumSchedules: PremiumScheduleService;
   surrender: SurrenderService;
   surrenderPayments: SurrenderPayments;
   earlyReleaseFile: EarlyReleaseFile;

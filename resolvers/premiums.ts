@@ -3,6 +3,8 @@ import type { RequestContext } from '../context/context';
 import type { PayoutIbanInput } from '../domain/pay-out/payout-rules';
 import type { Payer, PayerIban, PayerInput } from '../domain/premiums/payer';
 import type { SinglePremiumRequest } from '../domain/premiums/single-premium';
+import type { PremiumSchedule, ScheduledCollection } from '../domain/premiums/premium-schedule';
+import type { ScheduleChangeInput, ScheduleInput } from '../domain/premiums/premium-schedule-service';
 import type { SinglePremiumInput } from '../domain/premiums/single-premium-service';
 import { acting, money } from './adapt';
 
@@ -27,6 +29,7 @@ export const premiumsResolvers = {
     payer: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.payers.payer(ctx.viewer!, args.id),
     singlePremiumRequest: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.singlePremiums.get(ctx.viewer!, args.id),
     singlePremiumRequests: (_: unknown, args: { policyId: string }, ctx: RequestContext) => ctx.services.singlePremiums.ofPolicy(ctx.viewer!, args.policyId),
+    premiumSchedule: (_: unknown, args: { policyId: string }, ctx: RequestContext) => ctx.services.premiumSchedules.get(ctx.viewer!, args.policyId),
   },
   Mutation: {
     createPayer: (_: unknown, args: { subscriberId: string; input: PayerInput }, ctx: RequestContext) => ctx.services.payers.create(acting(ctx), args.subscriberId, args.input),
@@ -35,6 +38,10 @@ export const premiumsResolvers = {
     deletePayerIban: (_: unknown, args: { payerId: string; iban: string }, ctx: RequestContext) => ctx.services.payers.deleteIban(acting(ctx), args.payerId, args.iban),
     createSinglePremiumRequest: (_: unknown, args: { input: SinglePremiumInput }, ctx: RequestContext) => ctx.services.singlePremiums.request(acting(ctx), args.input),
     cancelSinglePremiumRequest: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.singlePremiums.cancel(acting(ctx), args.id),
+    createPremiumSchedule: (_: unknown, args: { policyId: string; input: ScheduleInput }, ctx: RequestContext) => ctx.services.premiumSchedules.create(acting(ctx), args.policyId, args.input),
+    changePremiumSchedule: (_: unknown, args: { policyId: string; input: ScheduleChangeInput }, ctx: RequestContext) => ctx.services.premiumSchedules.change(acting(ctx), args.policyId, args.input),
+    suspendPremiumSchedule: (_: unknown, args: { policyId: string }, ctx: RequestContext) => ctx.services.premiumSchedules.suspend(acting(ctx), args.policyId),
+    resumePremiumSchedule: (_: unknown, args: { policyId: string }, ctx: RequestContext) => ctx.services.premiumSchedules.resume(acting(ctx), args.policyId),
   },
   // The payer was reached through its own access check; its IBANs follow it.
   Payer: {
@@ -43,5 +50,14 @@ export const premiumsResolvers = {
 
   SinglePremiumRequest: {
     amount: (r: SinglePremiumRequest) => money(r.amount, r.currency),
+  },
+
+  // The schedule was reached through its policy's access check; its collections follow it.
+  PremiumSchedule: {
+    amount: (s: PremiumSchedule) => money(s.amount, s.currency),
+    collections: (s: PremiumSchedule, _: unknown, ctx: RequestContext) => ctx.services.premiumSchedules.collectionsOfReached([s.id]),
+  },
+  ScheduledPremiumCollection: {
+    amount: (c: ScheduledCollection) => money(c.amount, c.currency),
   },
 };

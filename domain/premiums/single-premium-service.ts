@@ -1,9 +1,7 @@
 import { AppError, invalidFields } from '../../errors/app-error';
-import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
 import type { PolicyStore } from '../../store/policy-store';
 import type { PremiumStore, RequestChange } from '../../store/premium-store';
-import type { SubscriptionStore } from '../../store/subscription-store';
 import type { Viewer } from '../auth/viewer';
 import type { PolicyService } from '../policy/policy-service';
 import type { Actor, AuditTrail } from '../shared/audit-trail';
@@ -12,28 +10,17 @@ import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import { maskIban } from '../shared/iban';
 import { newUuid } from '../shared/ids';
-import { toMinorUnits } from '../shared/scaled-money';
-import { findPayerIban } from './payer';
-import { payerNotFound, type PayerService } from './payer-service';
-import { presentRequest, type PremiumAllocationLine, type PremiumMethod, type SinglePremiumRequest } from './single-premium';
-import { checkAllocation, needsFundsOriginProof, takesPremiums } from './single-premium-rules';
+import { premiumAmount, type PremiumAmount } from './premium-amount';
+import type { FundingInput, PremiumFunding } from './premium-funding';
+import { presentRequest, type PremiumMethod, type SinglePremiumRequest } from './single-premium';
+import { needsFundsOriginProof } from './single-premium-rules';
 
-/** Premiums are paid in euros: the products' currency. */
-const PREMIUM_CURRENCIES = ['EUR'];
-/** EUR's minor-unit digits: an amount sent without `scale` counts cents (the money topic's integers). */
-const CENTS_SCALE = 2;
 
 /** What a client sends to request a single premium. */
-export interface SinglePremiumInput {
-  policyId: string;
-  payerId: string;
+export interface SinglePremiumInput extends FundingInput {
   method: PremiumMethod;
   /** `value` x 10^-`scale` units of `currency`; without `scale`, `value` is in minor units (cents). */
-  amount: { value: number; scale?: number | null; currency: string };
-  /** One of the payer's IBANs (electronic or print format, or its id); the payer's default when absent. */
-  iban?: string | null;
-  /** Absent: the policy's current allocation, into the compartment that takes premiums. */
-  allocation?: PremiumAllocationLine[] | null;
+  amount: PremiumAmount;
 }
 
 type Who = { actor: Actor; requestId: string | null };
@@ -53,46 +40,21 @@ export class SinglePremiumService {
     private readonly db: Db,
     private readonly store: PremiumStore,
     private readonly policies: PolicyService,
-    private readonly policyStore: Pick<PolicyStore, 'compartments' | 'policy'>,
-    private readonly subscriptions: Pick<SubscriptionStore, 'subscription'>,
-    private readonly catalogue: CatalogueStore,
-    private readonly payers: PayerService,
+    private readonly policyStore: Pick<PolicyStore, 'policy'>,
+    private readonly funding: PremiumFunding,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
   ) {}
 
   async request({ viewer, requestId }: Acting, input: SinglePremiumInput): Promise<SinglePremiumRequest> {
     // Positive, exact and within the limit: 400 naming amount.value, amount.scale or amount.currency otherwise.
-    const { amount, currency } = toMinorUnits({ value: input.amount.value, scale: input.amount.scale ?? CENTS_SCALE, currency: input.amount.currency }, PREMIUM_CURRENCIES);
+    const { amount, currency } = premiumAmount(input.amount);
     return this.db.transaction(async (tx) => {
-      const policy = await this.policies.policy(viewer, input.policyId, tx);
-      const { payer, ibans } = await this.payers.forPremium(tx, viewer, input.payerId, 'payerId');
-      // A payer of another subscriber is not one of this policy's payers: the same 404 as no payer at all.
-      if (payer.subscriberId !== policy.subscriberId) throw payerNotFound('payerId');
-      if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
-      const product = (await this.catalogue.product(policy.productId, tx))!;
+      const { policy, product, payer, iban, allocation } = await this.funding.resolve(tx, viewer, input);
       const terms = await this.store.terms(product.id, tx);
       if (!terms) throw new AppError('unprocessable_content', 'SINGLE_PREMIUM_NOT_OFFERED', { field: 'policyId' });
       if (currency !== product.currency) throw invalidFields([{ field: 'amount.currency', reason: 'CURRENCY_NOT_ACCEPTED' }]);
       if (amount < terms.minSinglePremium) throw new AppError('unprocessable_content', 'SINGLE_PREMIUM_BELOW_PRODUCT_MINIMUM', { field: 'amount.value' });
-
-      const iban = input.iban ? findPayerIban(ibans, input.iban) : ibans.find((row) => row.isDefault);
-      if (!iban) throw new AppError('unprocessable_content', input.iban ? 'IBAN_NOT_A_PAYER_IBAN' : 'PAYER_HAS_NO_IBAN', { field: 'iban' });
-
-      const compartments = await this.policyStore.compartments([policy.id], tx);
-      let allocation: PremiumAllocationLine[];
-      if (input.allocation) {
-        const offered = new Set((await this.catalogue.fundsOf([product.id], tx)).map((f) => f.isin));
-        const problems = checkAllocation(input.allocation, compartments, product.kind, offered);
-        if (problems.length) throw invalidFields(problems);
-        allocation = input.allocation.map((l) => ({ compartmentId: l.compartmentId, isin: l.isin, basisPoints: l.basisPoints }));
-      } else {
-        // The policy's current allocation is the one signed at subscription; it goes to the compartment that takes premiums.
-        const target = compartments.find((c) => takesPremiums(product.kind, c));
-        if (!target) throw new AppError('unprocessable_content', 'NO_COMPARTMENT_TAKES_PREMIUMS', { field: 'allocation' });
-        const subscription = (await this.subscriptions.subscription(policy.subscriptionId, tx))!;
-        allocation = subscription.allocation.map((l) => ({ compartmentId: target.id, isin: l.isin, basisPoints: l.basisPoints }));
-      }
 
       const now = this.clock.now();
       const proof = needsFundsOriginProof(amount, terms);

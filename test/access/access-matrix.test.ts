@@ -14,7 +14,7 @@ import { buildSchema } from '../../schema/index';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
-import { ACCESS_MATRIX, ACTORS, ALICE_PAYER_IBAN, ALICE_PAYOUT_IBAN, PAYER_BODY, SUBSCRIPTION_BODY, singlePremiumBody, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
+import { ACCESS_MATRIX, ACTORS, ALICE_PAYER_IBAN, ALICE_PAYOUT_IBAN, PAYER_BODY, SUBSCRIPTION_BODY, scheduleBody, singlePremiumBody, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
 import { tinyPng } from '../support/files';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { DEMO_IDS, testId } from '../support/ids';
@@ -149,6 +149,7 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     fixtures.payerId = (await expectCreated(post('subscriber', `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, PAYER_BODY), 'payer')).id;
     await expectCreated(post('subscriber', `/v1/premium-scheduling/payers/${fixtures.payerId}/ibans`, { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' }), 'payer IBAN');
     fixtures.singlePremiumRequestId = (await expectCreated(post('subscriber', '/v1/premium-scheduling/single-premium-requests', singlePremiumBody(fixtures)), 'single premium')).id;
+    await expectCreated(post('subscriber', `/v1/premium-scheduling/policies/${DEMO_IDS.policies.aliceAv}/schedule`, scheduleBody(fixtures)), 'premium schedule');
   });
   afterAll(async () => {
     await server?.close();

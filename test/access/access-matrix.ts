@@ -134,6 +134,8 @@ const ALICE_IBAN = 'FR7630004000030000000077706';
 const ALICE_PAYER_IBAN = 'FR7630006000011234567890189';
 /** A single premium of alice's payer into `pol_alice_av`, from its default IBAN. */
 export const singlePremiumBody = (f: Pick<Fixtures, 'payerId'>) => ({ policyId: DEMO_IDS.policies.aliceAv, payerId: f.payerId, method: 'sepa_direct_debit', amount: { value: 150_000, currency: 'EUR' } });
+/** A monthly premium of alice's payer into `pol_alice_av`. */
+export const scheduleBody = (f: Pick<Fixtures, 'payerId'>) => ({ payerId: f.payerId, frequency: 'monthly', amount: { value: 10_000, currency: 'EUR' }, dayOfMonth: 5 });
 export const PAYER_BODY = { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' };
 const SUBSCRIBER_BODY = {
   civility: 'MME',
@@ -398,6 +400,19 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Query.singlePremiumRequests', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
   { kind: 'graphql', key: 'Mutation.createSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { input: singlePremiumBody(f) } }) },
   { kind: 'graphql', key: 'Mutation.cancelSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { id: f.singlePremiumRequestId } }) },
+
+  // premium schedule of `pol_alice_av` (set up by the setup): setting it up again is 409; suspend and
+  // resume alternate between 200 and 409, both past access control
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/policies/{policyId}/schedule', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/policies/{policyId}/schedule', expect: ALICES, request: (f) => ({ params: { policyId: DEMO_IDS.policies.aliceAv }, body: scheduleBody(f) }) },
+  { kind: 'rest', key: 'PATCH /v1/premium-scheduling/policies/{policyId}/schedule', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv }, body: { dayOfMonth: 10 } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/policies/{policyId}/schedule/suspend', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/policies/{policyId}/schedule/resume', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Query.premiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Mutation.createPremiumSchedule', expect: ALICES, request: (f) => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, input: scheduleBody(f) } }) },
+  { kind: 'graphql', key: 'Mutation.changePremiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, input: { dayOfMonth: 10 } } }) },
+  { kind: 'graphql', key: 'Mutation.suspendPremiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Mutation.resumePremiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
 
   // federation (schema/federation.graphql): the SDL is public outside production; each of alice's
   // entities resolves for exactly those who read it through its root field (every cell fails if one does not)
