@@ -50,6 +50,14 @@ import { DeathSettlementService } from './domain/death-settlement/death-settleme
 import { BeneficiaryStore } from './store/beneficiary-store';
 import { PayOutService } from './domain/pay-out/pay-out-service';
 import { PayOutStore } from './store/pay-out-store';
+import { PayerService } from './domain/premiums/payer-service';
+import { PayerStore } from './store/payer-store';
+import { SinglePremiumService } from './domain/premiums/single-premium-service';
+import { PremiumFunding } from './domain/premiums/premium-funding';
+import { PremiumScheduleService } from './domain/premiums/premium-schedule-service';
+import { ScheduleStore } from './store/schedule-store';
+import { PremiumStore } from './store/premium-store';
+import { fundsOriginProofHandler } from './domain/premiums/funds-origin-proof';
 import { SignatureStore } from './store/signature-store';
 import { BillingService } from './domain/billing/billing-service';
 import { BillingStore } from './store/billing-store';
@@ -154,13 +162,14 @@ function surrenderServices(db: Db, audit: AuditTrail, events: EventPublisher, cl
 }
 
 /** Each kind of evidence, handled by the domain that owns its subject. */
-function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyReleaseFile): EvidenceKinds {
+function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyReleaseFile, singlePremiums: SinglePremiumService): EvidenceKinds {
   const kinds = new EvidenceKinds();
   kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db), payOut));
   kinds.register('early_release_proof', earlyReleaseProofHandler(new SurrenderStore(db), new PolicyStore(db), earlyReleaseFile));
   const policyEvidence = policyEvidenceHandler(new PolicyStore(db), new BeneficiaryStore(db));
   kinds.register('acceptance_endorsement', policyEvidence);
   kinds.register('beneficiary_consent', policyEvidence);
+  kinds.register('funds_origin_proof', fundsOriginProofHandler(singlePremiums));
   return kinds;
 }
 
@@ -189,6 +198,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     await services.payOut.adoptDebitIban(tx, issued);
   });
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), events, audit, clock);
+  const payers = new PayerService(db, new PayerStore(db), new SubscriptionStore(db), audit, clock);
+  const funding = new PremiumFunding(policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers);
+  const singlePremiums = new SinglePremiumService(db, new PremiumStore(db), policies, new PolicyStore(db), funding, audit, clock);
+  const premiumSchedules = new PremiumScheduleService(db, new ScheduleStore(db), policies, funding, audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
@@ -209,11 +222,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     policies,
     deathSettlement,
     payOut,
+    payers,
+    singlePremiums,
+    premiumSchedules,
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), events, audit, clock),
     emailing: new EmailingService(db, new OutboxStore(), mailTemplates, config.outbox.mailSenders, audit, clock),
-    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
+    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile, singlePremiums), journey.subscription, audit, clock),
     webhookEndpoints: new WebhookEndpointService(db, new WebhookEndpointStore(db), audit, clock, config.production),
     clock,
   };
@@ -267,6 +283,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   }, 10 * 60_000);
   housekeeping.unref();
 
+  // Each due date of a premium schedule becomes one collection; every replica may run this (the unique
+  // key on schedule and date keeps it to one), so no leader is needed.
+  const premiumRun = setInterval(() => {
+    services.premiumSchedules.runDue().catch((error: unknown) => logger.error('premium schedule run failed', { error }));
+  }, 15 * 60_000);
+  premiumRun.unref();
+
   // Each lane is one kind of work leaving the database after its change committed.
   const webhookTransport = new HttpWebhookTransport(addressPolicy(config.production), options.webhookResolver);
   const webhookLane = new WebhookLane({
@@ -309,6 +332,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       clearInterval(housekeeping);
       closing = true;
+      clearInterval(premiumRun);
       await outbox.stop();
       await eventRenderer.settle();
       webhookTransport.close();

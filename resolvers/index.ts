@@ -11,6 +11,7 @@ import { evidenceResolvers } from './evidence';
 import { linkResolvers } from './links';
 import { webhookEndpointResolvers } from './webhook-endpoints';
 import { emailingResolvers } from './emailing';
+import { premiumsResolvers } from './premiums';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, linkResolvers];

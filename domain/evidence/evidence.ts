@@ -1,8 +1,9 @@
 /**
  * What a document proves: who owns a pay-out IBAN (a RIB), the case of a PER early release, the signed
- * endorsement of a beneficiary's acceptance, or an accepted beneficiary's written consent to a change.
+ * endorsement of a beneficiary's acceptance, an accepted beneficiary's written consent to a change, or
+ * the origin of the funds of a single premium above the anti-money-laundering threshold.
  */
-export const EVIDENCE_KINDS = ['iban_proof', 'early_release_proof', 'acceptance_endorsement', 'beneficiary_consent'] as const;
+export const EVIDENCE_KINDS = ['iban_proof', 'early_release_proof', 'acceptance_endorsement', 'beneficiary_consent', 'funds_origin_proof'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 export type EvidenceStatus = 'received' | 'accepted' | 'refused';
 

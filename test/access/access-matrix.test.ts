@@ -14,7 +14,7 @@ import { buildSchema } from '../../schema/index';
 import { EACH_DATABASE } from '../support/databases';
 import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
-import { ACCESS_MATRIX, ACTORS, ALICE_PAYOUT_IBAN, EMAIL_MESSAGE, SUBSCRIPTION_BODY, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
+import { ACCESS_MATRIX, ACTORS, ALICE_PAYER_IBAN, ALICE_PAYOUT_IBAN, EMAIL_MESSAGE, PAYER_BODY, SUBSCRIPTION_BODY, scheduleBody, singlePremiumBody, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
 import { tinyPng } from '../support/files';
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { DEMO_IDS, testId } from '../support/ids';
@@ -74,7 +74,7 @@ function classify(row: MatrixRow, expected: Outcome, answer: Answer): string {
     const code: string | undefined = error?.extensions?.code;
     if (!error && answer.json?.data) return expected === 'public' ? 'public' : 'ok';
     if (code === 'unauthorized' || code === 'forbidden') return code;
-    if (code === 'resource_not_found' || code === 'compartment_not_found') return 'not_found';
+    if (code === 'resource_not_found' || code === 'compartment_not_found' || code === 'payer_not_found' || code === 'payer_subscriber_not_found') return 'not_found';
     // Passes access control, refused by a business rule: `ok` for writes (see access-matrix.ts).
     if (write && code && code !== 'internal_server_error') return 'ok';
     return `${code ?? 'no code'} (${answer.status} ${error?.message ?? answer.text.slice(0, 200)})`;
@@ -154,6 +154,10 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     fixtures.webhookDeliveryId = delivery.id;
     fixtures.emailMessageId = (await expectCreated(post('machine', '/v1/emailing/messages', EMAIL_MESSAGE), 'e-mail message')).id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
+    fixtures.payerId = (await expectCreated(post('subscriber', `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, PAYER_BODY), 'payer')).id;
+    await expectCreated(post('subscriber', `/v1/premium-scheduling/payers/${fixtures.payerId}/ibans`, { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' }), 'payer IBAN');
+    fixtures.singlePremiumRequestId = (await expectCreated(post('subscriber', '/v1/premium-scheduling/single-premium-requests', singlePremiumBody(fixtures)), 'single premium')).id;
+    await expectCreated(post('subscriber', `/v1/premium-scheduling/policies/${DEMO_IDS.policies.aliceAv}/schedule`, scheduleBody(fixtures)), 'premium schedule');
   });
   afterAll(async () => {
     await server?.close();

@@ -70,6 +70,10 @@ export interface Fixtures {
   disposableEndpointIds: string[];
   /** A message the partner platform queued on the e-mailing route (back-office reads any, a platform its own). */
   emailMessageId: string;
+  /** A payer of alice's (her mother), whose only IBAN, ALICE_PAYER_IBAN, is its default. */
+  payerId: string;
+  /** A single-premium request alice's payer makes into `pol_alice_av`, pending collection. */
+  singlePremiumRequestId: string;
 }
 
 export interface RestRequest {
@@ -142,6 +146,12 @@ const ALICES_OWN_ACT = row('unauthorized', 'ok', 'not_found', 'forbidden', 'forb
 const PNG = (f: Fixtures) => ({ kind: 'proof_of_address', fileName: 'bill.png', contentType: 'image/png', contentBase64: f.pngBase64 });
 const ALICE_IBAN = 'FR7630004000030000000077706';
 export const EMAIL_MESSAGE = { from: 'hello@quarzo-life.com', to: 'alice@demo.test', subject: 'Access matrix', content: { template_name: 'information', variables: { body: 'Checking who may queue a message.' } } };
+const ALICE_PAYER_IBAN = 'FR7630006000011234567890189';
+/** A single premium of alice's payer into `pol_alice_av`, from its default IBAN. */
+export const singlePremiumBody = (f: Pick<Fixtures, 'payerId'>) => ({ policyId: DEMO_IDS.policies.aliceAv, payerId: f.payerId, method: 'sepa_direct_debit', amount: { value: 150_000, currency: 'EUR' } });
+/** A monthly premium of alice's payer into `pol_alice_av`. */
+export const scheduleBody = (f: Pick<Fixtures, 'payerId'>) => ({ payerId: f.payerId, frequency: 'monthly', amount: { value: 10_000, currency: 'EUR' }, dayOfMonth: 5 });
+export const PAYER_BODY = { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' };
 const SUBSCRIBER_BODY = {
   civility: 'MME',
   firstName: 'Claire',
@@ -400,6 +410,43 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
   { kind: 'graphql', key: 'Mutation.reviewEvidence', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.evidenceId, input: { decision: 'refuse', reason: 'access matrix' } } }) },
 
+  // payers: re-registering the payer's IBAN is 409 and deleting its default 409 (both pass access
+  // control); making the default the default answers it as it is
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/subscribers/{subscriberId}/payers', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/subscribers/{subscriberId}/payers', expect: ALICES, request: () => ({ params: { subscriberId: DEMO_IDS.subscribers.alice }, body: PAYER_BODY }) },
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/payers/{payerId}', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/payers/{payerId}/ibans', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId }, body: { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' } }) },
+  { kind: 'rest', key: 'PATCH /v1/premium-scheduling/payers/{payerId}/ibans/{iban}/make-default', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+  { kind: 'rest', key: 'DELETE /v1/premium-scheduling/payers/{payerId}/ibans/{iban}', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+  { kind: 'graphql', key: 'Query.payers', expect: ALICES, request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice } }) },
+  { kind: 'graphql', key: 'Query.payer', expect: ALICES, request: (f) => ({ variables: { id: f.payerId } }) },
+  { kind: 'graphql', key: 'Mutation.createPayer', expect: ALICES, request: () => ({ variables: { subscriberId: DEMO_IDS.subscribers.alice, input: PAYER_BODY } }) },
+  { kind: 'graphql', key: 'Mutation.addPayerIban', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, input: { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' } } }) },
+  { kind: 'graphql', key: 'Mutation.makePayerIbanDefault', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+  { kind: 'graphql', key: 'Mutation.deletePayerIban', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId, iban: ALICE_PAYER_IBAN } }) },
+
+  // single premiums: each request is a new one (harmless); cancelling one already cancelled answers it as it is
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/single-premium-requests', expect: ALICES, request: (f) => ({ body: singlePremiumBody(f) }) },
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/single-premium-requests/{requestId}', expect: ALICES, request: (f) => ({ params: { requestId: f.singlePremiumRequestId } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/single-premium-requests/{requestId}/cancel', expect: ALICES, request: (f) => ({ params: { requestId: f.singlePremiumRequestId } }) },
+  { kind: 'graphql', key: 'Query.singlePremiumRequest', expect: ALICES, request: (f) => ({ variables: { id: f.singlePremiumRequestId } }) },
+  { kind: 'graphql', key: 'Query.singlePremiumRequests', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Mutation.createSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { input: singlePremiumBody(f) } }) },
+  { kind: 'graphql', key: 'Mutation.cancelSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { id: f.singlePremiumRequestId } }) },
+
+  // premium schedule of `pol_alice_av` (set up by the setup): setting it up again is 409; suspend and
+  // resume alternate between 200 and 409, both past access control
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/policies/{policyId}/schedule', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/policies/{policyId}/schedule', expect: ALICES, request: (f) => ({ params: { policyId: DEMO_IDS.policies.aliceAv }, body: scheduleBody(f) }) },
+  { kind: 'rest', key: 'PATCH /v1/premium-scheduling/policies/{policyId}/schedule', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv }, body: { dayOfMonth: 10 } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/policies/{policyId}/schedule/suspend', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/policies/{policyId}/schedule/resume', expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Query.premiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Mutation.createPremiumSchedule', expect: ALICES, request: (f) => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, input: scheduleBody(f) } }) },
+  { kind: 'graphql', key: 'Mutation.changePremiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv, input: { dayOfMonth: 10 } } }) },
+  { kind: 'graphql', key: 'Mutation.suspendPremiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'graphql', key: 'Mutation.resumePremiumSchedule', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
+
   // federation (schema/federation.graphql): the SDL is public outside production; each of alice's
   // entities resolves for exactly those who read it through its root field (every cell fails if one does not)
   { kind: 'graphql', key: 'Query._service', expect: PUBLIC },
@@ -448,3 +495,5 @@ export const ACCESS_MATRIX: MatrixRow[] = [
 
 /** The IBAN the setup registers for alice (the matrix re-registers it: 409 for her and back-office, a new request for brokers and partners). */
 export const ALICE_PAYOUT_IBAN = ALICE_IBAN;
+/** The IBAN the setup registers for alice's payer, its default. */
+export { ALICE_PAYER_IBAN };

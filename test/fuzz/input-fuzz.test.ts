@@ -20,7 +20,7 @@ import { buildSchema } from '../../schema/index';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
-import { DEMO_IDS } from '../support/ids';
+import { DEMO_IDS, testId } from '../support/ids';
 
 /**
  * Property-based fuzzing of every REST route and every GraphQL field that takes arguments: generated
@@ -38,6 +38,10 @@ const SCHEMA = buildSchema();
 const OPERATIONS = loadOperations(SCHEMA);
 
 /** Real ids of the demo portfolio: a generated request sometimes reaches an object that exists. */
+/** A payer of alice's with one IBAN (the default), inserted by the setup: the demo data has none. */
+const FUZZ_PAYER = testId('payer_fuzz');
+/** A single-premium request of that payer's, inserted by the setup. */
+const FUZZ_PREMIUM = testId('premium_fuzz');
 const REAL_IDS = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob, DEMO_IDS.users.broker, DEMO_IDS.distributor, DEMO_IDS.products.av, DEMO_IDS.products.per, DEMO_IDS.standardClauses.children];
 
 const HOSTILE = [
@@ -64,6 +68,8 @@ const anyJson = fc.oneof(text, integer, fc.boolean(), fc.constant(null), fc.cons
  * coercion and the domain's rules down to SQL, so the one hostile value among them is what is tested.
  */
 const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
+  payerId: fc.constant(FUZZ_PAYER),
+  requestId: fc.constant(FUZZ_PREMIUM),
   subscriberId: fc.constantFrom(DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob),
   policyId: fc.constantFrom(DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv),
   subscriptionId: fc.constantFrom(DEMO_IDS.subscriptions.aliceAv, DEMO_IDS.subscriptions.alicePer),
@@ -281,6 +287,14 @@ describe.each(EACH_DATABASE)('input fuzzing on %s', (_name, database) => {
     headers.subscriber = { authorization: `Bearer ${(await login(server.url, 'alice@demo.test', '10.9.0.1')).token}` };
     headers.broker = { authorization: `Bearer ${(await login(server.url, 'broker@demo.test', '10.9.0.2')).token}` };
     headers.backoffice = { authorization: `Bearer ${(await login(server.url, 'backoffice@demo.test', '10.9.0.3')).token}` };
+    const now = server.clock.now();
+    await server.db.query("insert into payers (id, subscriber_id, relationship, first_name, last_name, birth_date, created_by_kind, created_at) values ($1, $2, 'parent', 'Fuzz', 'Payer', '1950-01-01', 'backoffice', $3)", [FUZZ_PAYER, DEMO_IDS.subscribers.alice, now]);
+    await server.db.query("insert into payer_ibans (id, payer_id, iban, holder_name, country, is_default, created_by_kind, created_at) values ($1, $2, 'FR7630006000011234567890189', 'Fuzz Payer', 'FR', true, 'backoffice', $3)", [testId('payer_iban_fuzz'), FUZZ_PAYER, now]);
+    await server.db.query(
+      `insert into single_premium_requests (id, policy_id, payer_id, method, amount, currency, iban, holder_name, allocation, status, funds_origin_proof_required, created_by_kind, created_at, updated_at)
+       values ($1, $2, $3, 'sepa_direct_debit', 150000, 'EUR', 'FR7630006000011234567890189', 'Fuzz Payer', $4, 'pending_collection', false, 'backoffice', $5, $5)`,
+      [FUZZ_PREMIUM, DEMO_IDS.policies.aliceAv, FUZZ_PAYER, JSON.stringify([{ compartmentId: DEMO_IDS.compartments.aliceAvMain, isin: 'FR0000000001', basisPoints: 10_000 }]), now],
+    );
   }, 60_000);
   afterAll(() => server?.close());
 

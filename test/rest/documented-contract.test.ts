@@ -26,6 +26,9 @@ const DOCUMENTED_STATUS: Readonly<Record<string, number>> = {
   resource_not_found: 404,
   compartment_not_found: 404,
   conflict: 409,
+  payer_not_found: 404,
+  payer_subscriber_not_found: 404,
+  delete_payer_personal_iban_default_iban: 409,
   unprocessable_content: 422,
   internal_server_error: 500,
 };
@@ -38,6 +41,10 @@ const TOTAL = (policyId: string) => `/v1/total-surrender/policies/${policyId}/de
 const TOTAL_ONE = (policyId: string, declarationId: string) => `${TOTAL(policyId)}/${declarationId}`;
 const PARTIAL = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
 const PARTIAL_ONE = (policyId: string, compartmentId: string, declarationId: string) => `${PARTIAL(policyId, compartmentId)}/${declarationId}`;
+
+const PAYERS = (subscriberId: string) => `/v1/premium-scheduling/subscribers/${subscriberId}/payers`;
+const PAYER_IBANS = (payerId: string) => `/v1/premium-scheduling/payers/${payerId}/ibans`;
+const PAYER_IBAN = (payerId: string, iban: string) => `${PAYER_IBANS(payerId)}/${iban}`;
 
 const ALICE_AV = DEMO_IDS.policies.aliceAv;
 const ALICE_MAIN = DEMO_IDS.compartments.aliceAvMain;
@@ -583,6 +590,93 @@ describe.each(EACH_DATABASE)('the documented /v1 contract on %s', (_name, databa
       for (const [who, path] of [['broker', `${COMMISSIONS}?perPage=5`], ['alice', '/v1/auth/me'], ['alice', `/v1/death-settlement/policies/${ALICE_AV}/beneficiary-designation`], ['alice', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`], ['alice', `/v1/subscription/subscriptions/${DEMO_IDS.subscriptions.aliceAv}`]]) {
         expect((await send('GET', path, { as: who })).status).toBe(200);
       }
+    });
+  });
+
+  describe('payers (/errors/payer_subscriber_not_found, /errors/payer_not_found, /errors/delete_payer_personal_iban_default_iban)', () => {
+    const PARENT = { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' };
+    const IBAN_A = 'FR7630006000011234567890189';
+    const IBAN_B = 'DE89370400440532013000';
+
+    it('payer_subscriber_not_found: 404 when the subscriberId in the path matches no subscriber', async () => {
+      const answer = await send('POST', PAYERS(NOBODY), { as: 'backoffice', json: PARENT });
+      expectError(answer, 404, 'payer_subscriber_not_found');
+    });
+
+    it('creating the payer for an existing subscriber then succeeds (201)', async () => {
+      const answer = await send('POST', PAYERS(DEMO_IDS.subscribers.alice), { as: 'alice', json: PARENT });
+      expect(answer.status).toBe(201);
+      expect(answer.json.id).toEqual(expect.any(String));
+    });
+
+    it('payer_not_found: 404 when the payerId in the path matches no payer', async () => {
+      expectError(await send('GET', `/v1/premium-scheduling/payers/${NOBODY}`, { as: 'backoffice' }), 404, 'payer_not_found');
+      expectError(await send('POST', PAYER_IBANS(NOBODY), { as: 'backoffice', json: { iban: IBAN_A, holderName: 'Jeanne Martin' } }), 404, 'payer_not_found');
+      expectError(await send('PATCH', `${PAYER_IBAN(NOBODY, IBAN_A)}/make-default`, { as: 'backoffice' }), 404, 'payer_not_found');
+      expectError(await send('DELETE', PAYER_IBAN(NOBODY, IBAN_A), { as: 'backoffice' }), 404, 'payer_not_found');
+    });
+
+    it('delete_payer_personal_iban_default_iban: 409 for the default IBAN; once another is the default, the deletion goes through', async () => {
+      const payer = (await send('POST', PAYERS(DEMO_IDS.subscribers.alice), { as: 'alice', json: PARENT })).json;
+      expect((await send('POST', PAYER_IBANS(payer.id), { as: 'alice', json: { iban: IBAN_A, holderName: 'Jeanne Martin' } })).status).toBe(201);
+      expect((await send('POST', PAYER_IBANS(payer.id), { as: 'alice', json: { iban: IBAN_B, holderName: 'Jeanne Martin' } })).status).toBe(201);
+      expectError(await send('DELETE', PAYER_IBAN(payer.id, IBAN_A), { as: 'alice' }), 409, 'delete_payer_personal_iban_default_iban');
+      // How To Fix: set a different IBAN as the default first, then retry the deletion.
+      expect((await send('PATCH', `${PAYER_IBAN(payer.id, IBAN_B)}/make-default`, { as: 'alice' })).status).toBe(200);
+      expect((await send('DELETE', PAYER_IBAN(payer.id, IBAN_A), { as: 'alice' })).status).toBeLessThan(300);
+    });
+
+    it('401 unauthorized before any of these', async () => {
+      expectError(await send('POST', PAYERS(NOBODY), { json: PARENT }), 401, 'unauthorized', 'NO_SESSION');
+      expectError(await send('DELETE', PAYER_IBAN(NOBODY, IBAN_A)), 401, 'unauthorized', 'NO_SESSION');
+    });
+  });
+
+  describe('POST /v1/premium-scheduling/single-premium-requests (/errors/parameter_invalid, /errors)', () => {
+    const SINGLE = '/v1/premium-scheduling/single-premium-requests';
+    /** The request body as the parameter_invalid page shows it, with ids of ours. */
+    const documented = (policyId: string, payerId: string, method: string) => ({ policyId, payerId, method, amount: { value: 100, currency: 'EUR' }, iban: 'FR7630006000011234567890189' });
+    let policyId: string;
+    let payerId: string;
+
+    beforeAll(async () => {
+      policyId = (await freshPolicy(server, 'alice', 'av')).policyId;
+      payerId = (await send('POST', PAYERS(DEMO_IDS.subscribers.alice), { as: 'alice', json: { relationship: 'self' } })).json.id;
+      expect((await send('POST', PAYER_IBANS(payerId), { as: 'alice', json: { iban: 'FR7630006000011234567890189', holderName: 'Alice Martin' } })).status).toBe(201);
+    });
+
+    it('the documented example, method "CASH": 400 parameter_invalid, the message naming the parameter', async () => {
+      expectInvalid(await send('POST', SINGLE, { as: 'alice', json: documented(policyId, payerId, 'CASH') }), 'method');
+    });
+
+    it('the example body as written, ids not matching anything: still 400 for CASH (the form is checked first)', async () => {
+      const answer = await send('POST', SINGLE, { as: 'alice', json: { ...documented('8f68c04d-42b6-4375-bec9-1dcf0ff0f385', '4b7f6518-c699-4d8f-ad6d-f8ff9bf25ed8', 'CASH') } });
+      expectInvalid(answer, 'method');
+    });
+
+    it('an invalid UUID is parameter_invalid naming the field; an unknown payer is 404 payer_not_found', async () => {
+      expectInvalid(await send('POST', SINGLE, { as: 'alice', json: documented(NOT_A_UUID, payerId, 'sepa_direct_debit') }), 'policyId');
+      expectError(await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, NOBODY, 'sepa_direct_debit'), amount: { value: 150000, currency: 'EUR' } } }), 404, 'payer_not_found');
+    });
+
+    it('201 Created for a request; 200 OK for its cancellation; 409 Conflict once it cannot be cancelled', async () => {
+      const created = await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, payerId, 'sepa_direct_debit'), amount: { value: 150000, currency: 'EUR' } } });
+      expect(created.status).toBe(201);
+      expect(created.json.amount).toEqual({ amount: 150000, currency: 'EUR' });
+      const cancelled = await send('POST', `${SINGLE}/${created.json.id}/cancel`, { as: 'alice' });
+      expect(cancelled.status).toBe(200);
+      const other = await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, payerId, 'sepa_direct_debit'), amount: { value: 150000, currency: 'EUR' } } });
+      await server.db.transaction((tx) => server.app.services.singlePremiums.recordCollection(tx, other.json.id, { actor: { kind: 'system', id: 'contract-test' }, requestId: null }));
+      expectError(await send('POST', `${SINGLE}/${other.json.id}/cancel`, { as: 'alice' }), 409, 'conflict');
+      expectError(await send('POST', `${SINGLE}/${NOBODY}/cancel`, { as: 'alice' }), 404, 'resource_not_found');
+    });
+
+    it('amounts are integers: a float value is parameter_invalid', async () => {
+      expectInvalid(await send('POST', SINGLE, { as: 'alice', json: { ...documented(policyId, payerId, 'sepa_direct_debit'), amount: { value: 1000.5, currency: 'EUR' } } }), 'amount');
+    });
+
+    it('401 before the body is looked at', async () => {
+      expectError(await send('POST', SINGLE, { json: documented(policyId, payerId, 'CASH') }), 401, 'unauthorized', 'NO_SESSION');
     });
   });
 

@@ -1,0 +1,53 @@
+import type { Viewer } from '../auth/viewer';
+import { seesFullIban } from '../shared/access';
+import { maskIban } from '../shared/iban';
+
+/**
+ * awaiting_funds_origin_proof -> pending_collection -> collected; cancelled from either of the first two.
+ * Above the product's anti-money-laundering threshold a request starts awaiting an accepted proof of the
+ * origin of funds (evidence kind funds_origin_proof) and cannot be collected before.
+ */
+export type SinglePremiumStatus = 'awaiting_funds_origin_proof' | 'pending_collection' | 'collected' | 'cancelled';
+
+/** How a premium is paid in. Only SEPA direct debit from the payer's IBAN is supported (no cash, no cheque). */
+export type PremiumMethod = 'sepa_direct_debit';
+
+/** Where a premium goes: a share, in basis points, of one fund in one compartment of the policy. */
+export interface PremiumAllocationLine {
+  compartmentId: string;
+  isin: string;
+  basisPoints: number;
+}
+
+/** A single premium a payer pays into a policy; `amount` in integer minor units of `currency`. */
+export interface SinglePremiumRequest {
+  id: string;
+  policyId: string;
+  payerId: string;
+  method: PremiumMethod;
+  amount: number;
+  currency: string;
+  /** Electronic format, copied from the payer's IBANs when the request was made. */
+  iban: string;
+  holderName: string;
+  allocation: PremiumAllocationLine[];
+  status: SinglePremiumStatus;
+  fundsOriginProofRequired: boolean;
+  createdByKind: string;
+  createdById: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  cancelledAt: Date | null;
+  collectedAt: Date | null;
+}
+
+/** The contractual premium figures of a product, in minor units of its currency. */
+export interface PremiumTerms {
+  minSinglePremium: number;
+  fundsOriginProofThreshold: number;
+}
+
+/** Full IBANs for the subscriber and back-office only, as everywhere else. */
+export function presentRequest(request: SinglePremiumRequest, viewer: Viewer): SinglePremiumRequest {
+  return seesFullIban(viewer) ? request : { ...request, iban: maskIban(request.iban) };
+}
