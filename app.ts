@@ -59,6 +59,11 @@ import { EvidenceStore } from './store/evidence-store';
 import { ibanProofHandler } from './domain/pay-out/iban-proof';
 import { earlyReleaseProofHandler } from './domain/surrender/early-release-proof';
 import { policyEvidenceHandler } from './domain/death-settlement/acceptance-evidence';
+import { FundService } from './domain/investments/fund-service';
+import { PositionService } from './domain/investments/position-service';
+import { FundStore } from './store/fund-store';
+import { PositionStore } from './store/position-store';
+import { ValuationStore } from './store/valuation-store';
 
 export interface AppOptions {
   config: Config;
@@ -170,6 +175,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
   });
+  const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock);
   const services: Services = {
     auth,
     audit,
@@ -181,6 +187,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
+    funds,
+    positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
     clock,
   };
   await followRevocations(db, auth);

@@ -17,6 +17,8 @@ import type { PayOutService } from '../domain/pay-out/pay-out-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
+import type { FundService } from '../domain/investments/fund-service';
+import type { PositionService } from '../domain/investments/position-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
 import type { SessionCookie } from './session-cookie';
@@ -38,6 +40,8 @@ export interface Services {
   billing: BillingService;
   support: SupportService;
   evidence: EvidenceService;
+  funds: FundService;
+  positions: PositionService;
   clock: Clock;
 }
 

@@ -9,6 +9,7 @@ import { surrenderResolvers } from './surrender';
 import { payOutResolvers } from './pay-out';
 import { evidenceResolvers } from './evidence';
 import { linkResolvers } from './links';
+import { investmentResolvers } from './investments';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, investmentResolvers, linkResolvers];

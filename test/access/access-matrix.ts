@@ -1,5 +1,7 @@
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { DEMO_IDS, testId } from '../support/ids';
+import { DEMO_FUNDS, DEMO_VALUATION_RANGE, demoValuations } from '../../domain/demo/demo-investments';
+import { formatDecimal } from '../../domain/investments/decimal';
 /**
  * Function-level access matrix (docs/SECURITY.md 16) and committed inventory (docs/SECURITY.md 18).
  *
@@ -113,6 +115,8 @@ const BILLING_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', '
 const BILLING_ITEM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'forbidden');
 /** Compartment lifecycle on alice's policy: back-office and the distributor's partner platform. */
 const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
+/** Market data (fund valuations): back-office and partner platforms, for any fund. */
+const MARKET_DATA = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
 /** Back-office only. */
 const BACKOFFICE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'forbidden');
 /** A subscriber login's own profile. */
@@ -175,6 +179,13 @@ const lifecycleTransition = (action: string): MatrixRow => ({
   expect: LIFECYCLE,
   request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC3 }, body: { reason: `access matrix ${action}` } }),
 });
+
+const INVEST = '/v1/investments';
+/** The demo's last NAV of a fund alice holds: loading it again changes nothing. */
+const DEMO_LAST_NAV = demoValuations(new Date()).find((v) => v.isin === DEMO_FUNDS.europeEquity.isin && v.valuedOn === DEMO_VALUATION_RANGE.to)!.nav;
+/** A fund already catalogued: registering it again is 409 once past access control. */
+const CATALOGUED_FUND = { ...DEMO_FUNDS.worldEquity };
+const ALICE_MAIN = { policyId: DEMO_IDS.policies.aliceAv, compartmentId: DEMO_IDS.compartments.aliceAvMain };
 
 // ---- the table -------------------------------------------------------------------------------------
 
@@ -385,6 +396,44 @@ export const ACCESS_MATRIX: MatrixRow[] = [
         ],
       },
     }),
+  },
+
+  // investments: the catalogue and its valuations are market data; positions are alice's
+  { kind: 'rest', key: `GET ${INVEST}/funds`, expect: SIGNED_IN },
+  { kind: 'rest', key: `POST ${INVEST}/funds`, expect: BACKOFFICE, request: () => ({ body: CATALOGUED_FUND }) },
+  { kind: 'rest', key: `GET ${INVEST}/funds/{isin}`, expect: SIGNED_IN, request: () => ({ params: { isin: DEMO_FUNDS.europeEquity.isin } }) },
+  { kind: 'rest', key: `GET ${INVEST}/funds/{isin}/valuations`, expect: SIGNED_IN, request: () => ({ params: { isin: DEMO_FUNDS.europeEquity.isin }, query: { from: '2026-11-01', to: DEMO_VALUATION_RANGE.to } }) },
+  {
+    kind: 'rest',
+    key: `PUT ${INVEST}/funds/{isin}/valuations/{valuedOn}`,
+    expect: MARKET_DATA,
+    request: () => ({ params: { isin: DEMO_FUNDS.europeEquity.isin, valuedOn: DEMO_VALUATION_RANGE.to }, body: { nav: DEMO_LAST_NAV } }),
+  },
+  {
+    kind: 'rest',
+    key: `POST ${INVEST}/valuation-files`,
+    expect: MARKET_DATA,
+    request: () => ({ body: { csv: `isin,valuedOn,nav,currency\n${DEMO_FUNDS.europeEquity.isin},${DEMO_VALUATION_RANGE.to},${formatDecimal(DEMO_LAST_NAV)},EUR\n` } }),
+  },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/positions`, expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/value-history`, expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/compartments/{compartmentId}/positions`, expect: ALICES, request: () => ({ params: ALICE_MAIN }) },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/compartments/{compartmentId}/value-history`, expect: ALICES, request: () => ({ params: ALICE_MAIN }) },
+  { kind: 'graphql', key: 'Query.funds', expect: SIGNED_IN },
+  { kind: 'graphql', key: 'Query.fund', expect: SIGNED_IN, request: () => ({ variables: { isin: DEMO_FUNDS.europeEquity.isin } }) },
+  { kind: 'graphql', key: 'Query.compartment', expect: ALICES, request: () => ({ variables: { policyId: ALICE_MAIN.policyId, id: ALICE_MAIN.compartmentId } }) },
+  { kind: 'graphql', key: 'Mutation.registerFund', expect: BACKOFFICE, request: () => ({ variables: { input: CATALOGUED_FUND } }) },
+  {
+    kind: 'graphql',
+    key: 'Mutation.loadFundValuation',
+    expect: MARKET_DATA,
+    request: () => ({ variables: { isin: DEMO_FUNDS.europeEquity.isin, input: { valuedOn: DEMO_VALUATION_RANGE.to, nav: DEMO_LAST_NAV } } }),
+  },
+  {
+    kind: 'graphql',
+    key: 'Mutation.loadFundValuationFile',
+    expect: MARKET_DATA,
+    request: () => ({ variables: { csv: `isin,valuedOn,nav,currency\n${DEMO_FUNDS.europeEquity.isin},${DEMO_VALUATION_RANGE.to},${formatDecimal(DEMO_LAST_NAV)},EUR\n` } }),
   },
 
   // outside the bridge
