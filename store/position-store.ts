@@ -1,3 +1,4 @@
+import type { Valuation } from '../domain/investments/fund';
 import type { PositionMovement } from '../domain/investments/position';
 import type { Queryable } from './db';
 
@@ -34,6 +35,29 @@ export class PositionStore {
       [compartmentIds],
     );
     return rows.map(toMovement);
+  }
+
+  /**
+   * The movements of many compartments and the latest valuation of each fund they moved, in one
+   * query: a page of policies with their positions costs one round trip for all of them.
+   */
+  async movementsWithLatestNav(compartmentIds: readonly string[]): Promise<{ movements: PositionMovement[]; latest: Valuation[] }> {
+    const rows = await this.db.query<MovementRow & { nav_on: string | null; nav_value: number | null; nav_scale: number | null; nav_currency: string | null; loaded_at: Date | null; corrected_at: Date | null; correction_reason: string | null }>(
+      `select m.compartment_id, m.isin, m.effective_on::text as effective_on, m.shares_value, m.shares_scale, m.amount, m.cause_type, m.cause_id, m.at,
+              v.valued_on::text as nav_on, v.nav_value, v.nav_scale, v.currency as nav_currency, v.loaded_at, v.corrected_at, v.correction_reason
+         from position_movements m
+         left join lateral (select * from fund_valuations f where f.isin = m.isin order by f.valued_on desc limit 1) v on true
+        where m.compartment_id = any($1::text[]) order by m.compartment_id, m.effective_on, m.id`,
+      [compartmentIds],
+    );
+    const latest = new Map<string, Valuation>();
+    for (const r of rows) {
+      if (r.nav_on === null || latest.has(r.isin)) continue;
+      latest.set(r.isin, {
+        isin: r.isin, valuedOn: r.nav_on, nav: { value: Number(r.nav_value), scale: r.nav_scale!, currency: r.nav_currency! }, loadedAt: r.loaded_at!, correctedAt: r.corrected_at, correctionReason: r.correction_reason,
+      });
+    }
+    return { movements: rows.map(toMovement), latest: [...latest.values()] };
   }
 
   async append(tx: Queryable, movements: readonly PositionMovement[]): Promise<void> {

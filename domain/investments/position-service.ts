@@ -45,14 +45,12 @@ export class PositionService {
   /** Many compartments valued with one read of movements, funds and NAVs (the DataLoader batches through here). */
   async valuationsOf(compartments: readonly Compartment[]): Promise<CompartmentValuation[]> {
     if (!compartments.length) return [];
-    const movements = await this.positions.movements(compartments.map((c) => c.id));
-    const isins = [...new Set(movements.map((m) => m.isin))];
-    const [funds, latest] = isins.length ? await Promise.all([this.funds.byIsins(isins), this.valuations.latest(isins)]) : [[], []];
-    const fundMap = new Map(funds.map((f) => [f.isin, f]));
+    // Whether a holding is in shares or in an amount says whether it is unit-linked or the euro fund: no fund read needed.
+    const { movements, latest } = await this.positions.movementsWithLatestNav(compartments.map((c) => c.id));
     const latestMap = new Map(latest.map((v) => [v.isin, v]));
     return compartments.map((compartment) => {
       const own = movements.filter((m) => m.compartmentId === compartment.id);
-      const positions = valuePositions(compartment, own, fundMap, latestMap, minorUnitDigits(compartment.currency));
+      const positions = valuePositions(compartment, own, new Map(), latestMap, minorUnitDigits(compartment.currency));
       return { compartment, positions, value: own.length ? totalValue(positions) : compartment.value, valuedOn: valuedAsOf(positions) };
     });
   }
