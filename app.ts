@@ -64,6 +64,8 @@ import { PositionService } from './domain/investments/position-service';
 import { FundStore } from './store/fund-store';
 import { PositionStore } from './store/position-store';
 import { ValuationStore } from './store/valuation-store';
+import { SwitchService } from './domain/investments/switch-service';
+import { SwitchStore } from './store/switch-store';
 
 export interface AppOptions {
   config: Config;
@@ -175,7 +177,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
   });
-  const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock);
+  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock);
+  // Loading a NAV may complete what a waiting switch needs to be priced (forward pricing).
+  const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, () => switches.executeDue());
   const services: Services = {
     auth,
     audit,
@@ -188,6 +192,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), audit, clock),
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile), journey.subscription, audit, clock),
     funds,
+    switches,
     positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
     clock,
   };

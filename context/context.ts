@@ -19,6 +19,7 @@ import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
 import type { FundService } from '../domain/investments/fund-service';
 import type { PositionService } from '../domain/investments/position-service';
+import type { SwitchService } from '../domain/investments/switch-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
 import type { SessionCookie } from './session-cookie';
@@ -42,6 +43,7 @@ export interface Services {
   evidence: EvidenceService;
   funds: FundService;
   positions: PositionService;
+  switches: SwitchService;
   clock: Clock;
 }
 

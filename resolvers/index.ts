@@ -10,6 +10,7 @@ import { payOutResolvers } from './pay-out';
 import { evidenceResolvers } from './evidence';
 import { linkResolvers } from './links';
 import { investmentResolvers } from './investments';
+import { switchResolvers } from './switches';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, investmentResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, investmentResolvers, switchResolvers, linkResolvers];

@@ -9,6 +9,7 @@ import { SUBSCRIPTION_ROUTES } from './routes/subscription';
 import { SURRENDER_ROUTES } from './routes/surrender';
 import { EVIDENCE_ROUTES } from './routes/evidence';
 import { INVESTMENT_ROUTES } from './routes/investments';
+import { SWITCH_ROUTES } from './routes/switches';
 
 /**
  * Every legacy REST route, one file per domain in `routes/`. Variables come from path parameters, the
@@ -16,4 +17,4 @@ import { INVESTMENT_ROUTES } from './routes/investments';
  * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
  * (`Route.wireNames`).
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...INVESTMENT_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...INVESTMENT_ROUTES, ...SWITCH_ROUTES];

@@ -61,6 +61,8 @@ export class FundService {
     private readonly valuations: ValuationStore,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    /** Runs after valuations are written (switches waiting for those NAVs execute). */
+    private readonly afterLoad: () => Promise<unknown> = async () => undefined,
   ) {}
 
   catalogue(): Promise<CatalogueFund[]> {
@@ -129,11 +131,13 @@ export class FundService {
     if (problems.length) throw invalidFields(problems);
     const correction = correctionReason(input.correctionReason, 'correctionReason');
     const by: LoadedBy = { kind: viewer.kind, id: viewer.id };
-    return this.db.transaction(async (tx) => {
-      const loaded = await this.write(tx, { isin: fund.isin, valuedOn: input.valuedOn, nav: input.nav, correction }, by, 'nav');
-      if (loaded.outcome !== 'unchanged') await this.audit.record(tx, { actor: viewer, action: `valuation.${loaded.outcome}`, target: { type: 'fund', id: fund.isin }, requestId, details: loaded.details });
-      return { valuation: loaded.valuation, outcome: loaded.outcome };
+    const loaded = await this.db.transaction(async (tx) => {
+      const written = await this.write(tx, { isin: fund.isin, valuedOn: input.valuedOn, nav: input.nav, correction }, by, 'nav');
+      if (written.outcome !== 'unchanged') await this.audit.record(tx, { actor: viewer, action: `valuation.${written.outcome}`, target: { type: 'fund', id: fund.isin }, requestId, details: written.details });
+      return { valuation: written.valuation, outcome: written.outcome };
     });
+    if (loaded.outcome !== 'unchanged') await this.afterLoad();
+    return loaded;
   }
 
   /**
@@ -168,7 +172,7 @@ export class FundService {
     }
     if (problems.length) throw invalidFields(problems.slice(0, 50));
     const by: LoadedBy = { kind: viewer.kind, id: viewer.id };
-    return this.db.transaction(async (tx) => {
+    const loaded = await this.db.transaction(async (tx) => {
       const outcome: ValuationFileOutcome = { rows: rows.length, created: 0, unchanged: 0, corrected: 0 };
       for (const row of rows) {
         const loaded = await this.write(tx, { isin: row.isin, valuedOn: row.valuedOn, nav: row.nav, correction: row.correctionReason?.trim() ?? null }, by, rowField(row.line, 'nav'));
@@ -178,6 +182,8 @@ export class FundService {
       await this.audit.record(tx, { actor: viewer, action: 'valuation.file_loaded', target: { type: 'valuation_file', id: null }, requestId, details: { ...outcome } });
       return outcome;
     });
+    if (loaded.created + loaded.corrected > 0) await this.afterLoad();
+    return loaded;
   }
 
   /** Writes one valuation by the idempotency rule (decideLoad); a 409 names `field`. */

@@ -145,6 +145,12 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
       post('subscriber', `/v1/evidence/subscribers/${DEMO_IDS.subscribers.alice}/documents`, { kind: 'acceptance_endorsement', subjectId: DEMO_IDS.policies.aliceAv, fileName: 'consent.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }),
       'evidence',
     )).id;
+    fixtures.switchRequestId = (await expectCreated(
+      post('subscriber', `/v1/switches/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/requests`, {
+        legs: [{ isin: 'FR0010315770', direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 1_000 }, { isin: 'LU0290358497', direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 }],
+      }),
+      'switch request',
+    )).id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
   });
   afterAll(async () => {

@@ -64,6 +64,8 @@ export interface Fixtures {
   pngBase64: string;
   /** A proof alice uploaded about `pol_alice_av` (a beneficiary's consent), not reviewed. */
   evidenceId: string;
+  /** A switch alice asked on `pol_alice_av`'s compartment MAIN. */
+  switchRequestId: string;
 }
 
 export interface RestRequest {
@@ -186,6 +188,10 @@ const DEMO_LAST_NAV = demoValuations(new Date()).find((v) => v.isin === DEMO_FUN
 /** A fund already catalogued: registering it again is 409 once past access control. */
 const CATALOGUED_FUND = { ...DEMO_FUNDS.worldEquity };
 const ALICE_MAIN = { policyId: DEMO_IDS.policies.aliceAv, compartmentId: DEMO_IDS.compartments.aliceAvMain };
+const TWICE_THE_SAME_FUND = [
+  { isin: DEMO_FUNDS.europeEquity.isin, direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 1_000 },
+  { isin: DEMO_FUNDS.europeEquity.isin, direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 },
+];
 
 // ---- the table -------------------------------------------------------------------------------------
 
@@ -435,6 +441,17 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     expect: MARKET_DATA,
     request: () => ({ variables: { csv: `isin,valuedOn,nav,currency\n${DEMO_FUNDS.europeEquity.isin},${DEMO_VALUATION_RANGE.to},${formatDecimal(DEMO_LAST_NAV)},EUR\n` } }),
   },
+
+  // switches: a fund twice is refused by the rules (400) once past access control
+  {
+    kind: 'rest',
+    key: 'POST /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests',
+    expect: ALICES,
+    request: () => ({ params: ALICE_MAIN, body: { legs: TWICE_THE_SAME_FUND } }),
+  },
+  { kind: 'rest', key: 'GET /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests/{requestId}', expect: ALICES, request: (f) => ({ params: { ...ALICE_MAIN, requestId: f.switchRequestId } }) },
+  { kind: 'graphql', key: 'Query.switchRequest', expect: ALICES, request: (f) => ({ variables: { ...ALICE_MAIN, id: f.switchRequestId } }) },
+  { kind: 'graphql', key: 'Mutation.requestSwitch', expect: ALICES, request: () => ({ variables: { ...ALICE_MAIN, input: { legs: TWICE_THE_SAME_FUND } } }) },
 
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },

@@ -88,7 +88,7 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
   scale: fc.constantFrom(2, 4),
   riskIndicator: fc.constantFrom(1, 4, 7),
   csv: fc.constantFrom('isin,valuedOn,nav,currency\nFR0010315770,2026-11-30,101.5,EUR\n', 'valuedOn,isin,nav,currency,correctionReason\r\n2026-11-27,LU0290358497,150,EUR,fix\r\n'),
-  basisPoints: fc.constant(10_000),
+  basisPoints: fc.constantFrom(10_000, 5_000, 1_000),
   shareBasisPoints: fc.constant(10_000),
   rank: fc.constant(1),
   amount: fc.constantFrom(100_000, 150_000, 60_000),

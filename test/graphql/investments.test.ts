@@ -77,4 +77,17 @@ describe.each(EACH_DATABASE)('investments over GraphQL on %s', (_name, database)
     const answer = await gql(server.url, '{ products { funds { isin currency assetClass } } }', { token: tokens.alice });
     expect(answer.json.data.products[0].funds).toContainEqual({ isin: DEMO_FUNDS.euro.isin, currency: 'EUR', assetClass: 'guaranteed' });
   });
+
+  it('asks for a switch: refused with the documented code in extensions, or requested and listed on the compartment', async () => {
+    const mutation = `mutation($p: ID!, $c: ID!, $input: SwitchRequestInput!) { requestSwitch(policyId: $p, compartmentId: $c, input: $input) { id status receivedOn legs { isin direction unit basisPoints amount { amount } } } }`;
+    const ids = { p: DEMO_IDS.policies.aliceAv, c: DEMO_IDS.compartments.aliceAvMain };
+    const twice = [{ isin: DEMO_FUNDS.europeEquity.isin, direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 2_000 }, { isin: DEMO_FUNDS.europeEquity.isin, direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 }];
+    const refused = await gql(server.url, mutation, { token: tokens.alice, variables: { ...ids, input: { legs: twice } } });
+    expect(refused.json.errors[0].extensions).toMatchObject({ code: 'duplicate_fund_in_switch', reason: 'DUPLICATE_FUND_IN_SWITCH', field: 'legs[1].isin' });
+    const legs = [twice[0], { ...twice[1], isin: DEMO_FUNDS.worldBonds.isin }];
+    const asked = await gql(server.url, mutation, { token: tokens.alice, variables: { ...ids, input: { legs } } });
+    expect(asked.json.data.requestSwitch).toMatchObject({ status: 'requested', receivedOn: '2026-12-02', legs: [{ direction: 'SELL', basisPoints: 2_000, amount: null }, { direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED' }] });
+    const listed = await gql(server.url, 'query($p: ID!, $c: ID!) { compartment(policyId: $p, id: $c) { switchRequests { id status } } }', { token: tokens.alice, variables: ids });
+    expect(listed.json.data.compartment.switchRequests).toEqual([{ id: asked.json.data.requestSwitch.id, status: 'requested' }]);
+  });
 });

@@ -16,7 +16,11 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', 'test', 'bench', 'config', 
  * Upper-snake literals that are not reasons a client can receive: environment variable names, and the
  * webhook verifier's details, which only reach the log (the client gets 401 INVALID_SIGNATURE).
  */
-const NOT_REASONS = new Set(['API_HOST', 'TRUST_PROXY', 'TRUSTED_PROXIES', 'PLAYGROUND_CSP', 'MISSING_HEADERS', 'MALFORMED_HEADERS', 'TIMESTAMP_OUT_OF_TOLERANCE', 'NO_MATCHING_SIGNATURE']);
+const NOT_REASONS = new Set([
+  'API_HOST', 'TRUST_PROXY', 'TRUSTED_PROXIES', 'PLAYGROUND_CSP', 'MISSING_HEADERS', 'MALFORMED_HEADERS', 'TIMESTAMP_OUT_OF_TOLERANCE', 'NO_MATCHING_SIGNATURE',
+  // The documented units of switch legs: enum values a client sends, never a reason.
+  'BASIS_POINT_OF_CURRENT_POSITION', 'BASIS_POINT_OF_SELL_PROCEED',
+]);
 /** Their documented message is the reason itself: no sentence. */
 const MESSAGE_IS_REASON = new Set<string>([...UNAUTHORIZED_REASONS, INSUFFICIENT_ROLES]);
 
