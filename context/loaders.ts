@@ -18,6 +18,7 @@ export interface Loaders {
   latestValuationByIsin: DataLoader<string, Valuation | null>;
   /** A page of policies with their positions costs one movements query and one NAV query. */
   valuationByCompartment: DataLoader<Compartment, CompartmentValuation, string>;
+  managementByCompartment: DataLoader<string, 'self_invested' | 'managed' | undefined>;
 }
 
 export function createLoaders(services: Services): Loaders {
@@ -44,5 +45,9 @@ export function createLoaders(services: Services): Loaders {
       return isins.map((isin) => latest.find((v) => v.isin === isin) ?? null);
     }),
     valuationByCompartment: new DataLoader((compartments) => services.positions.valuationsOf(compartments), { cacheKeyFn: (c) => c.id }),
+    managementByCompartment: new DataLoader(async (ids) => {
+      const rows = await services.policies.managementOf(ids);
+      return ids.map((id) => rows.find((r) => r.compartmentId === id)?.management);
+    }),
   };
 }

@@ -44,6 +44,7 @@ export const investmentResolvers = {
   Compartment: {
     // A compartment holding positions is worth their sum; before it holds any, what its record says.
     value: async (c: Compartment, _: unknown, ctx: RequestContext) => money((await ctx.loaders.valuationByCompartment.load(c)).value, c.currency),
+    management: (c: Compartment, _: unknown, ctx: RequestContext) => ctx.loaders.managementByCompartment.load(c.id),
     positions: async (c: Compartment, _: unknown, ctx: RequestContext) => (await ctx.loaders.valuationByCompartment.load(c)).positions,
     valuedOn: async (c: Compartment, _: unknown, ctx: RequestContext) => (await ctx.loaders.valuationByCompartment.load(c)).valuedOn,
     valueHistory: async (c: Compartment, args: History, ctx: RequestContext) => points(await ctx.services.positions.valueHistoryOf([c], args.from ?? null, args.to ?? null), c.currency),

@@ -122,7 +122,8 @@ describe.each(EACH_DATABASE)('investments over REST on %s', (_name, database) =>
   it("values alice's self-invested compartment: three unit-linked funds and the euro fund, summing to the compartment's value", async () => {
     const answer = await send('alice', 'GET', positions(DEMO_IDS.policies.aliceAv, DEMO_IDS.compartments.aliceAvMain));
     expect(answer.status).toBe(200);
-    const { value, valuedOn, positions: held } = answer.json;
+    const { value, valuedOn, positions: held, management } = answer.json;
+    expect(management).toBe('self_invested');
     expect(value).toEqual({ amount: 1_287_450, currency: 'EUR' });
     expect(valuedOn).toBe(DEMO_VALUATION_RANGE.to);
     expect(held.map((p: { isin: string }) => p.isin)).toEqual([DEMO_FUNDS.europeEquity.isin, DEMO_FUNDS.worldBonds.isin, DEMO_FUNDS.worldEquity.isin, DEMO_FUNDS.euro.isin]);
