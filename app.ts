@@ -82,6 +82,13 @@ import { WebhookEndpointStore } from './store/webhook-endpoint-store';
 import { WebhookEventStore } from './store/webhook-event-store';
 import { EventRenderer } from './rest-bridge/event-renderer';
 import type { EventPublisher } from './domain/shared/events';
+import { FundService } from './domain/investments/fund-service';
+import { PositionService } from './domain/investments/position-service';
+import { FundStore } from './store/fund-store';
+import { PositionStore } from './store/position-store';
+import { ValuationStore } from './store/valuation-store';
+import { SwitchService } from './domain/investments/switch-service';
+import { SwitchStore } from './store/switch-store';
 
 export interface AppOptions {
   config: Config;
@@ -215,6 +222,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
   });
+  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock);
+  // Loading a NAV may complete what a waiting switch needs to be priced (forward pricing).
+  const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, () => switches.executeDue());
   const services: Services = {
     auth,
     audit,
@@ -231,6 +241,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     emailing: new EmailingService(db, new OutboxStore(), mailTemplates, config.outbox.mailSenders, audit, clock),
     evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile, singlePremiums), journey.subscription, audit, clock),
     webhookEndpoints: new WebhookEndpointService(db, new WebhookEndpointStore(db), audit, clock, config.production),
+    funds,
+    switches,
+    positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
     clock,
   };
   await followRevocations(db, auth);

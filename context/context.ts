@@ -22,6 +22,9 @@ import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import type { EarlyReleaseFile } from '../domain/surrender/early-release-file';
 import type { WebhookEndpointService } from '../domain/webhook-endpoints/webhook-endpoint-service';
+import type { FundService } from '../domain/investments/fund-service';
+import type { PositionService } from '../domain/investments/position-service';
+import type { SwitchService } from '../domain/investments/switch-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
 import type { SessionCookie } from './session-cookie';
@@ -48,6 +51,9 @@ export interface Services {
   evidence: EvidenceService;
   webhookEndpoints: WebhookEndpointService;
   emailing: EmailingService;
+  funds: FundService;
+  positions: PositionService;
+  switches: SwitchService;
   clock: Clock;
 }
 

@@ -3,6 +3,8 @@ import type { Product } from '../domain/subscription/catalogue';
 import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
 import type { Services } from './context';
 import type { Compartment, Policy } from '../domain/policy/policy';
+import type { CatalogueFund, Valuation } from '../domain/investments/fund';
+import type { CompartmentValuation } from '../domain/investments/position-service';
 
 /** Per-request batching: a page of policies with their compartments costs one compartments query. */
 export interface Loaders {
@@ -12,6 +14,11 @@ export interface Loaders {
   movementsByPolicy: DataLoader<string, MoneyMovement[]>;
   /** The catalogue is small: one read serves every product a request touches. */
   productById: DataLoader<string, Product | undefined>;
+  fundByIsin: DataLoader<string, CatalogueFund | undefined>;
+  latestValuationByIsin: DataLoader<string, Valuation | null>;
+  /** A page of policies with their positions costs one movements query and one NAV query. */
+  valuationByCompartment: DataLoader<Compartment, CompartmentValuation, string>;
+  managementByCompartment: DataLoader<string, 'self_invested' | 'managed' | undefined>;
 }
 
 export function createLoaders(services: Services): Loaders {
@@ -28,6 +35,19 @@ export function createLoaders(services: Services): Loaders {
     productById: new DataLoader(async (ids) => {
       const products = await services.subscription.products();
       return ids.map((id) => products.find((p) => p.id === id));
+    }),
+    fundByIsin: new DataLoader(async (isins) => {
+      const funds = await services.funds.fundsByIsin(isins);
+      return isins.map((isin) => funds.find((f) => f.isin === isin));
+    }),
+    latestValuationByIsin: new DataLoader(async (isins) => {
+      const latest = await services.funds.latestValuations(isins);
+      return isins.map((isin) => latest.find((v) => v.isin === isin) ?? null);
+    }),
+    valuationByCompartment: new DataLoader((compartments) => services.positions.valuationsOf(compartments), { cacheKeyFn: (c) => c.id }),
+    managementByCompartment: new DataLoader(async (ids) => {
+      const rows = await services.policies.managementOf(ids);
+      return ids.map((id) => rows.find((r) => r.compartmentId === id)?.management);
     }),
   };
 }

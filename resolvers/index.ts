@@ -12,6 +12,8 @@ import { linkResolvers } from './links';
 import { webhookEndpointResolvers } from './webhook-endpoints';
 import { emailingResolvers } from './emailing';
 import { premiumsResolvers } from './premiums';
+import { investmentResolvers } from './investments';
+import { switchResolvers } from './switches';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, investmentResolvers, switchResolvers, linkResolvers];

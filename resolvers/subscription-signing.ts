@@ -2,7 +2,7 @@ import type { RequestContext } from '../context/context';
 import type { SupportingDocumentInput } from '../domain/subscription/document-service';
 import { OTP_MAX_ATTEMPTS } from '../domain/subscription/signing-service';
 import type { Signature } from '../domain/subscription/signature';
-import type { Compartment, Refund } from '../domain/policy/policy';
+import type { Refund } from '../domain/policy/policy';
 import type { Subscription } from '../domain/subscription/subscription';
 import { acting } from './adapt';
 
@@ -32,9 +32,6 @@ export const subscriptionSigningResolvers = {
   Signature: {
     signingUrl: (s: Signature, _: unknown, ctx: RequestContext) => ctx.services.signing.signingUrlFor(ctx.viewer!, s),
     otpAttemptsLeft: (s: Signature) => (s.method === 'otp' ? Math.max(0, OTP_MAX_ATTEMPTS - s.otpAttempts) : null),
-  },
-  Compartment: {
-    value: (c: Compartment) => ({ amount: c.value, currency: c.currency }),
   },
   Refund: {
     amount: (r: Refund) => ({ amount: r.amount, currency: r.currency }),

@@ -12,6 +12,8 @@ import { EVIDENCE_ROUTES } from './routes/evidence';
 import { WEBHOOK_ENDPOINT_ROUTES } from './routes/webhook-endpoints';
 import { EMAILING_ROUTES } from './routes/emailing';
 import { PREMIUMS_ROUTES } from './routes/premiums';
+import { INVESTMENT_ROUTES } from './routes/investments';
+import { SWITCH_ROUTES } from './routes/switches';
 
 /**
  * Every legacy REST route, one file per domain in `routes/`. Variables come from path parameters, the
@@ -19,4 +21,4 @@ import { PREMIUMS_ROUTES } from './routes/premiums';
  * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
  * (`Route.wireNames`).
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES, ...INVESTMENT_ROUTES, ...SWITCH_ROUTES];

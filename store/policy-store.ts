@@ -164,6 +164,12 @@ export class PolicyStore {
     return row && toCompartment(row);
   }
 
+  /** Who manages each compartment's investments: `self_invested` or `managed` (a mandate). */
+  async managementOf(compartmentIds: readonly string[]): Promise<Array<{ compartmentId: string; management: 'self_invested' | 'managed' }>> {
+    const rows = await this.db.query<{ id: string; management: 'self_invested' | 'managed' }>('select id, management from compartments where id = any($1::text[])', [compartmentIds]);
+    return rows.map((r) => ({ compartmentId: r.id, management: r.management }));
+  }
+
   async insertCompartment(tx: Queryable, c: Compartment): Promise<void> {
     await tx.query('insert into compartments (id, policy_id, code, status, value, currency, created_at) values ($1, $2, $3, $4, $5, $6, $7)', [
       c.id, c.policyId, c.code, c.status, c.value, c.currency, c.createdAt,

@@ -13,6 +13,7 @@ import type { Clock } from '../shared/clock';
 import { withdrawalDeadline } from '../subscription/withdrawal-period';
 import { premiumMovements, type MoneyMovement } from '../policy/policy-money';
 import { DEMO_IDS } from './demo-ids';
+import { DEMO_FUNDS, seedDemoFunds, seedDemoPositions, seedDemoValuations } from './demo-investments';
 
 /** The published demo logins (README): anyone can try the API at once. Never loaded in production. */
 export const DEMO = {
@@ -47,10 +48,7 @@ export function demoPartnerCertificate(): { pem: string; thumbprint: string } {
   throw new Error('demo/partner-certificate.pem is missing');
 }
 
-const EURO_FUND = { isin: 'FR0000000001', name: 'Fonds Euro Démo', kind: 'euro', riskIndicator: 1 } as const;
-const EQUITY_FUND = { isin: 'FR0010315770', name: 'Actions Europe Démo', kind: 'unit_linked', riskIndicator: 5 } as const;
-const BOND_FUND = { isin: 'LU0290358497', name: 'Obligations Monde Démo', kind: 'unit_linked', riskIndicator: 2 } as const;
-const BALANCED_FUND = { isin: 'FR0011550185', name: 'Patrimoine Équilibré Démo', kind: 'unit_linked', riskIndicator: 3 } as const;
+const { euro: EURO_FUND, europeEquity: EQUITY_FUND, worldBonds: BOND_FUND, balanced: BALANCED_FUND } = DEMO_FUNDS;
 
 /** The demo catalogue: one assurance-vie and one PER; minimums and fees are product data, not code. */
 export const DEMO_PRODUCTS: Array<{ product: Product; funds: Array<Omit<Fund, 'productId'>> }> = [
@@ -102,7 +100,10 @@ export async function seedDemoData(db: Db, store: DemoStore, clock: Clock): Prom
       certificate,
       createdAt: now,
     });
+    // The catalogue's funds first, with their currency and asset class; then the products that offer them, and a year of their prices.
+    await seedDemoFunds(tx);
     for (const { product, funds } of DEMO_PRODUCTS) await catalogue.insertProduct(tx, product, funds);
+    await seedDemoValuations(tx, now);
   });
   return true;
 }
@@ -197,6 +198,8 @@ export async function seedDemoPortfolio(db: Db, clock: Clock): Promise<boolean> 
         holderMatches: true, isDefault: true, at: policies[0].signedAt,
       }));
     }
+    // Their assurance-vie compartments are self-invested in funds valued by the demo's year of prices.
+    await seedDemoPositions(tx, now);
   });
   return true;
 }

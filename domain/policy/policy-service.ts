@@ -66,6 +66,11 @@ export class PolicyService {
     return this.store.compartments(policyIds);
   }
 
+  /** How each compartment's investments are managed (the per-request DataLoader batches through here). */
+  managementOf(compartmentIds: readonly string[]): Promise<Array<{ compartmentId: string; management: 'self_invested' | 'managed' }>> {
+    return this.store.managementOf(compartmentIds);
+  }
+
   compartmentEvents(compartmentIds: readonly string[]): Promise<CompartmentEvent[]> {
     return this.store.compartmentEvents(compartmentIds);
   }

@@ -26,8 +26,8 @@ export function formatBasisPoints(basisPoints: number): string {
 
 const minorDigitsCache = new Map<string, number>();
 
-// ISO 4217 exponents differ (JPY 0, KWD 3): ICU knows them, and rejects malformed codes.
-function minorUnitDigits(code: string): number {
+/** Digits of a currency's minor unit. ISO 4217 exponents differ (JPY 0, KWD 3): ICU knows them, and rejects malformed codes. */
+export function minorUnitDigits(code: string): number {
   if (!/^[A-Z]{3}$/.test(code)) throw new RangeError(`currency must be an ISO 4217 code, got "${code}"`);
   let digits = minorDigitsCache.get(code);
   if (digits === undefined) {

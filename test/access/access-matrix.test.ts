@@ -153,6 +153,12 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     const [delivery] = await server.db.query<{ id: string }>('select id from webhook_deliveries where endpoint_id = $1 order by id limit 1', [fixtures.webhookEndpointId]);
     fixtures.webhookDeliveryId = delivery.id;
     fixtures.emailMessageId = (await expectCreated(post('machine', '/v1/emailing/messages', EMAIL_MESSAGE), 'e-mail message')).id;
+    fixtures.switchRequestId = (await expectCreated(
+      post('subscriber', `/v1/switches/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/requests`, {
+        legs: [{ isin: 'FR0010315770', direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 1_000 }, { isin: 'LU0290358497', direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 }],
+      }),
+      'switch request',
+    )).id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
     fixtures.payerId = (await expectCreated(post('subscriber', `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, PAYER_BODY), 'payer')).id;
     await expectCreated(post('subscriber', `/v1/premium-scheduling/payers/${fixtures.payerId}/ibans`, { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' }), 'payer IBAN');

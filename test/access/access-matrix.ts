@@ -1,5 +1,7 @@
 import { parisToday, scaledEur } from '../support/surrender-fixtures';
 import { DEMO_IDS, testId } from '../support/ids';
+import { DEMO_FUNDS, DEMO_VALUATION_RANGE, demoValuations } from '../../domain/demo/demo-investments';
+import { formatDecimal } from '../../domain/investments/decimal';
 /**
  * Function-level access matrix (docs/SECURITY.md 16) and committed inventory (docs/SECURITY.md 18).
  *
@@ -74,6 +76,8 @@ export interface Fixtures {
   payerId: string;
   /** A single-premium request alice's payer makes into `pol_alice_av`, pending collection. */
   singlePremiumRequestId: string;
+  /** A switch alice asked on `pol_alice_av`'s compartment MAIN. */
+  switchRequestId: string;
 }
 
 export interface RestRequest {
@@ -131,6 +135,8 @@ const ENDPOINT_MANAGERS = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'o
 const DISTRIBUTORS_ENDPOINT = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'ok');
 /** The e-mailing route: back-office and partner platforms, refused to people before any lookup. */
 const EMAILING = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
+/** Market data (fund valuations): back-office and partner platforms, for any fund. */
+const MARKET_DATA = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
 /** Back-office only. */
 const BACKOFFICE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'forbidden');
 /** A subscriber login's own profile. */
@@ -200,6 +206,17 @@ const lifecycleTransition = (action: string): MatrixRow => ({
   expect: LIFECYCLE,
   request: () => ({ params: { policyId: DEMO_IDS.policies.alicePer, compartmentId: DEMO_IDS.compartments.alicePerC3 }, body: { reason: `access matrix ${action}` } }),
 });
+
+const INVEST = '/v1/investments';
+/** The demo's last NAV of a fund alice holds: loading it again changes nothing. */
+const DEMO_LAST_NAV = demoValuations(new Date()).find((v) => v.isin === DEMO_FUNDS.europeEquity.isin && v.valuedOn === DEMO_VALUATION_RANGE.to)!.nav;
+/** A fund already catalogued: registering it again is 409 once past access control. */
+const CATALOGUED_FUND = { ...DEMO_FUNDS.worldEquity };
+const ALICE_MAIN = { policyId: DEMO_IDS.policies.aliceAv, compartmentId: DEMO_IDS.compartments.aliceAvMain };
+const TWICE_THE_SAME_FUND = [
+  { isin: DEMO_FUNDS.europeEquity.isin, direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 1_000 },
+  { isin: DEMO_FUNDS.europeEquity.isin, direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 },
+];
 
 // ---- the table -------------------------------------------------------------------------------------
 
@@ -466,6 +483,55 @@ export const ACCESS_MATRIX: MatrixRow[] = [
       },
     }),
   },
+
+  // investments: the catalogue and its valuations are market data; positions are alice's
+  { kind: 'rest', key: `GET ${INVEST}/funds`, expect: SIGNED_IN },
+  { kind: 'rest', key: `POST ${INVEST}/funds`, expect: BACKOFFICE, request: () => ({ body: CATALOGUED_FUND }) },
+  { kind: 'rest', key: `GET ${INVEST}/funds/{isin}`, expect: SIGNED_IN, request: () => ({ params: { isin: DEMO_FUNDS.europeEquity.isin } }) },
+  { kind: 'rest', key: `GET ${INVEST}/funds/{isin}/valuations`, expect: SIGNED_IN, request: () => ({ params: { isin: DEMO_FUNDS.europeEquity.isin }, query: { from: '2026-11-01', to: DEMO_VALUATION_RANGE.to } }) },
+  {
+    kind: 'rest',
+    key: `PUT ${INVEST}/funds/{isin}/valuations/{valuedOn}`,
+    expect: MARKET_DATA,
+    request: () => ({ params: { isin: DEMO_FUNDS.europeEquity.isin, valuedOn: DEMO_VALUATION_RANGE.to }, body: { nav: DEMO_LAST_NAV } }),
+  },
+  {
+    kind: 'rest',
+    key: `POST ${INVEST}/valuation-files`,
+    expect: MARKET_DATA,
+    request: () => ({ body: { csv: `isin,valuedOn,nav,currency\n${DEMO_FUNDS.europeEquity.isin},${DEMO_VALUATION_RANGE.to},${formatDecimal(DEMO_LAST_NAV)},EUR\n` } }),
+  },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/positions`, expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/value-history`, expect: ALICES, request: () => ({ params: { policyId: DEMO_IDS.policies.aliceAv } }) },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/compartments/{compartmentId}/positions`, expect: ALICES, request: () => ({ params: ALICE_MAIN }) },
+  { kind: 'rest', key: `GET ${INVEST}/policies/{policyId}/compartments/{compartmentId}/value-history`, expect: ALICES, request: () => ({ params: ALICE_MAIN }) },
+  { kind: 'graphql', key: 'Query.funds', expect: SIGNED_IN },
+  { kind: 'graphql', key: 'Query.fund', expect: SIGNED_IN, request: () => ({ variables: { isin: DEMO_FUNDS.europeEquity.isin } }) },
+  { kind: 'graphql', key: 'Query.compartment', expect: ALICES, request: () => ({ variables: { policyId: ALICE_MAIN.policyId, id: ALICE_MAIN.compartmentId } }) },
+  { kind: 'graphql', key: 'Mutation.registerFund', expect: BACKOFFICE, request: () => ({ variables: { input: CATALOGUED_FUND } }) },
+  {
+    kind: 'graphql',
+    key: 'Mutation.loadFundValuation',
+    expect: MARKET_DATA,
+    request: () => ({ variables: { isin: DEMO_FUNDS.europeEquity.isin, input: { valuedOn: DEMO_VALUATION_RANGE.to, nav: DEMO_LAST_NAV } } }),
+  },
+  {
+    kind: 'graphql',
+    key: 'Mutation.loadFundValuationFile',
+    expect: MARKET_DATA,
+    request: () => ({ variables: { csv: `isin,valuedOn,nav,currency\n${DEMO_FUNDS.europeEquity.isin},${DEMO_VALUATION_RANGE.to},${formatDecimal(DEMO_LAST_NAV)},EUR\n` } }),
+  },
+
+  // switches: a fund twice is refused by the rules (400) once past access control
+  {
+    kind: 'rest',
+    key: 'POST /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests',
+    expect: ALICES,
+    request: () => ({ params: ALICE_MAIN, body: { legs: TWICE_THE_SAME_FUND } }),
+  },
+  { kind: 'rest', key: 'GET /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests/{requestId}', expect: ALICES, request: (f) => ({ params: { ...ALICE_MAIN, requestId: f.switchRequestId } }) },
+  { kind: 'graphql', key: 'Query.switchRequest', expect: ALICES, request: (f) => ({ variables: { ...ALICE_MAIN, id: f.switchRequestId } }) },
+  { kind: 'graphql', key: 'Mutation.requestSwitch', expect: ALICES, request: () => ({ variables: { ...ALICE_MAIN, input: { legs: TWICE_THE_SAME_FUND } } }) },
 
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },

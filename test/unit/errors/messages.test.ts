@@ -17,7 +17,11 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', 'test', 'bench', 'config', 
  * webhook verifier's details, which only reach the log (the client gets 401 INVALID_SIGNATURE), and
  * the DNS error code the outbound webhook transport turns into its attempt log's words.
  */
-const NOT_REASONS = new Set(['API_HOST', 'TRUST_PROXY', 'TRUSTED_PROXIES', 'PLAYGROUND_CSP', 'MISSING_HEADERS', 'MALFORMED_HEADERS', 'TIMESTAMP_OUT_OF_TOLERANCE', 'NO_MATCHING_SIGNATURE', 'EAI_AGAIN']);
+const NOT_REASONS = new Set([
+  'API_HOST', 'TRUST_PROXY', 'TRUSTED_PROXIES', 'PLAYGROUND_CSP', 'MISSING_HEADERS', 'MALFORMED_HEADERS', 'TIMESTAMP_OUT_OF_TOLERANCE', 'NO_MATCHING_SIGNATURE', 'EAI_AGAIN',
+  // The documented units of switch legs: enum values a client sends, never a reason.
+  'BASIS_POINT_OF_CURRENT_POSITION', 'BASIS_POINT_OF_SELL_PROCEED',
+]);
 /** Their documented message is the reason itself: no sentence. */
 const MESSAGE_IS_REASON = new Set<string>([...UNAUTHORIZED_REASONS, INSUFFICIENT_ROLES]);
 
