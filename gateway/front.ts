@@ -6,7 +6,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { getVariableValues, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { GatewayConfig } from '../config/gateway';
 import { followRevocations, createAuthentication } from '../context/authentication';
-import type { EdgeDeps } from '../context/context';
 import { ProxyTrust } from '../context/proxy-trust';
 import { SessionCookie } from '../context/session-cookie';
 import { systemClock, type Clock } from '../domain/shared/clock';
@@ -30,7 +29,7 @@ import { DocumentLimitsRule } from '../schema/limits';
 import type { Db } from '../store/db';
 import { ForwardingDataSource } from './data-source';
 import { EdgeAccess } from './edge-access';
-import { buildFrontContext, type FrontContext } from './front-context';
+import { buildFrontContext, type FrontContext, type FrontEdgeDeps } from './front-context';
 import { bridgeError, shapeFrontErrors } from './subgraph-errors';
 
 export interface FrontOptions {
@@ -63,12 +62,14 @@ export async function createFront(options: FrontOptions): Promise<Front> {
 
   const { keys, auth } = await createAuthentication(db, config, clock);
   await followRevocations(db, auth);
-  const edgeDeps: EdgeDeps = {
+  const edgeDeps: FrontEdgeDeps = {
     auth,
     sessionCookie: new SessionCookie(config.production),
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
     proxies: new ProxyTrust(config.trustedProxies),
+    // The front's callers are the public: an edge assertion is ours to make, never to accept.
+    edgeAssertions: false,
   };
   const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => buildFrontContext(req, requestId, body, edgeDeps);
 
