@@ -6,6 +6,7 @@
  * tokens and sessions in the service's database, and PGlite serves one process only. In production
  * both processes point DATABASE_URL at the same PostgreSQL (README, "GraphQL front").
  */
+import { serverAudits } from 'graphql-http';
 import { loadGatewayConfig } from '../../config/gateway';
 import { silentLogger } from '../../http/logger';
 import { createFront, type Front } from '../../gateway/front';
@@ -102,6 +103,59 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
     expect(healed.status).toBe(200);
     expect(healed.json.errors).toBeUndefined();
     expect(healed.json.data.mySubscriberProfile.crmSegment).toBe('gold');
+  });
+
+  describe("/graphql on the front follows the execution pipeline's one rule, as the service does", () => {
+    const responseJson = { accept: 'application/graphql-response+json' };
+    /** Status, whether data came, and the errors' codes, messages and doc_urls: the same at the front as at the service. */
+    const seen = (a: Awaited<ReturnType<typeof gql>>) => ({
+      status: a.status,
+      type: a.headers.get('content-type'),
+      data: a.json.data,
+      hasData: 'data' in a.json,
+      errors: (a.json.errors ?? []).map((e: { message: string; path?: unknown; extensions: Record<string, unknown> }) => ({ message: e.message, path: e.path, code: e.extensions.code, doc_url: e.extensions.doc_url, reason: e.extensions.reason })),
+      wwwAuthenticate: a.headers.get('www-authenticate'),
+    });
+
+    it('passes graphql-http’s server audit with the same three application/json deviations as the service', async () => {
+      const results = await Promise.all(serverAudits({ url: `${url}/graphql` }).map((audit) => audit.fn()));
+      const deviations = ['572B', 'FDE2', '7B9B'];
+      expect(results.filter((r) => r.status !== 'ok' && !deviations.includes(r.id)).map((r) => `${r.id} ${r.status} ${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
+    });
+
+    it.each([
+      ['field errors beside data: 200 with the data read', `{ me { id } mine: policy(id: "${DEMO_IDS.policies.aliceAv}") { id } theirs: policy(id: "${DEMO_IDS.policies.bobPer}") { id } }`, undefined, 'alice'],
+      ['no credentials for a protected field: 401 without data', '{ me { id } }', undefined, 'none'],
+      ['a token that is not ours: 401 without data', '{ me { id } }', undefined, 'bad'],
+      ['a document that does not parse: 400 without data', '{ me { id }', undefined, 'none'],
+      ['a document that does not validate: 400 without data', '{ nope }', undefined, 'alice'],
+      ['variables that do not coerce: 400 without data', 'query($id: ID!) { policy(id: $id) { id } }', { id: { nested: true } }, 'alice'],
+      ['a rule refusing, at the root: 200 with data null', `mutation { login(email: "nobody@demo.test", password: "wrong") { tokenType } }`, undefined, 'none'],
+    ])('%s', async (_label, query, variables, who) => {
+      const token = who === 'alice' ? alice : who === 'bad' ? 'not-a-token' : undefined;
+      for (const headers of [{ 'x-forwarded-for': '10.52.0.40' }, { ...responseJson, 'x-forwarded-for': '10.52.0.41' }]) {
+        const direct = await gql(service.url, query, { token, variables, headers });
+        const viaFront = await gql(url, query, { token, variables, headers });
+        expect(seen(viaFront)).toEqual(seen(direct));
+      }
+    });
+
+    it('GET runs queries and refuses a mutation with 405 (Allow: POST); another method is 405', async () => {
+      const mutation = encodeURIComponent('mutation { logout }');
+      const direct = await call(`${service.url}/graphql?query=${mutation}`, { headers: { authorization: `Bearer ${alice}` } });
+      const viaFront = await call(`${url}/graphql?query=${mutation}`, { headers: { authorization: `Bearer ${alice}` } });
+      expect({ status: viaFront.status, allow: viaFront.headers.get('allow'), body: viaFront.json }).toEqual({ status: 405, allow: 'POST', body: direct.json });
+      const get = await call(`${url}/graphql?query=${encodeURIComponent('{ me { id } }')}`, { headers: { authorization: `Bearer ${alice}` } });
+      expect(get.json).toEqual({ data: { me: { id: DEMO_IDS.users.alice } } });
+      expect((await call(`${url}/graphql`, { method: 'PUT', json: { query: '{ __typename }' } })).status).toBe(405);
+    });
+
+    it('a session cookie goes out only with an answer without errors', async () => {
+      const ok = await gql(url, 'mutation { login(email: "bob@demo.test", password: "demo-password-2026") { tokenType } }', { headers: { 'x-forwarded-for': '10.52.0.42' } });
+      expect(ok.headers.get('set-cookie')).toMatch(/session/i);
+      const mixed = await gql(url, 'mutation { a: login(email: "bob@demo.test", password: "demo-password-2026") { tokenType } b: login(email: "bob@demo.test", password: "wrong") { tokenType } }', { headers: { 'x-forwarded-for': '10.52.0.43' } });
+      expect({ status: mixed.status, code: mixed.json.errors[0].extensions.code, cookie: mixed.headers.get('set-cookie') }).toEqual({ status: 200, code: 'unauthorized', cookie: null });
+    });
   });
 
   describe('the REST bridge through the front answers as the service does', () => {
