@@ -9,8 +9,11 @@ import type { FrontContext } from './front-context';
 
 type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<FrontContext>['didReceiveResponse']>>[0];
 
-/** Headers a subgraph's error implies, kept so the front's reply can carry them as the service's does. */
-const ERROR_HEADERS = ['retry-after', 'www-authenticate'];
+/**
+ * Headers kept so the front's reply can carry them as the service's does: those a subgraph's error
+ * implies, and the service's mark on an answer it replayed for an Idempotency-Key.
+ */
+const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'idempotent-replayed'];
 
 /**
  * A GraphQL answer is passed on whatever its HTTP status. Our service answers 401/403/404 when a
@@ -82,7 +85,7 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<FrontContext> 
     const headers = (response.http as unknown as { headers?: Headers } | undefined)?.headers;
     if (headers && context.response) {
       context.response.cookies.push(...headers.getSetCookie());
-      for (const name of ERROR_HEADERS) {
+      for (const name of KEPT_HEADERS) {
         const value = headers.get(name);
         if (value !== null) context.subgraphHeaders[name] = value;
       }

@@ -19,7 +19,7 @@ export interface FrontContext extends EdgeContext {
    * the record in the transaction of the write, so the key travels to where the write happens.
    */
   idempotency: Record<string, string>;
-  /** `Retry-After` / `WWW-Authenticate` a subgraph answered with, lower-case names. */
+  /** `Retry-After` / `WWW-Authenticate` / `Idempotent-Replayed` a subgraph answered with, lower-case names. */
   subgraphHeaders: Record<string, string>;
   /**
    * Set when the caller is a partner's signed request the edge verified: its `jti` is spent, so each

@@ -158,7 +158,10 @@ export async function createFront(options: FrontOptions): Promise<Front> {
       const request = graphqlRequest(method, url, body);
       const ctx = await context(req, requestId, readRaw);
       if (method === 'POST' && ctx.viewer) Idempotency.keyOf(req.headers);
-      return graphqlReply(await runOnGateway(request, ctx, method === 'GET'), accept, docsBaseUrl);
+      const reply = graphqlReply(await runOnGateway(request, ctx, method === 'GET'), accept, docsBaseUrl);
+      // The service replayed its stored answer for the Idempotency-Key: the client hears it as from the service.
+      if (ctx.subgraphHeaders['idempotent-replayed'] === 'true') reply.headers['idempotent-replayed'] = 'true';
+      return reply;
     } catch (error) {
       const appError = error instanceof AppError ? error : toAppError(error, requestId);
       if (appError.code === 'internal_server_error') logger.error('front graphql request failed', { requestId, error });
@@ -240,7 +243,8 @@ function gatewayExecutor(apollo: ApolloServer<FrontContext>, schema: GraphQLSche
     const response = await apollo.executeOperation({ query: operation.document, variables }, { contextValue: context });
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     const errors = context.rawErrors.map((e) => bridgeError(e, context.subgraphHeaders));
-    return { data: (result?.data ?? null) as Record<string, unknown> | null, ...(errors.length ? { errors } : {}) };
+    const replayed = context.subgraphHeaders['idempotent-replayed'] === 'true';
+    return { data: (result?.data ?? null) as Record<string, unknown> | null, ...(errors.length ? { errors } : {}), ...(replayed ? { replayed } : {}) };
   };
 }
 

@@ -212,15 +212,45 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
       expect(answer.status).toBe(400);
     });
 
-    it('writes through the front once per Idempotency-Key, and the service reads what was written', async () => {
+    it('writes through the front once per Idempotency-Key, and a replay looks exactly as on the service', async () => {
       const path = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
-      const init = { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'idempotency-key': 'front-write-1' }, json: { amount: scaledEur(100_000), requestedAt: parisToday(service.clock), reason: 'client-request' } };
-      const declared = await call(`${url}${path}`, init);
+      const body = { amount: scaledEur(100_000), requestedAt: parisToday(service.clock), reason: 'client-request' };
+      const post = (base: string, key: string, json: unknown = body) => call(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'idempotency-key': key }, json });
+      const headers = (a: Awaited<ReturnType<typeof call>>) => Object.fromEntries(['content-type', 'location', 'etag', 'idempotent-replayed'].map((name) => [name, a.headers.get(name)]));
+      const declared = await post(url, 'front-write-1');
       expect({ status: declared.status, body: declared.json }).toEqual({ status: 201, body: expect.objectContaining({ id: expect.any(String) }) });
-      const replayed = await call(`${url}${path}`, init);
-      expect({ status: replayed.status, body: replayed.json }).toEqual({ status: 201, body: declared.json });
+      expect(declared.headers.get('idempotent-replayed')).toBeNull();
+      const replayed = await post(url, 'front-write-1');
+      expect({ status: replayed.status, body: replayed.json, headers: headers(replayed) }).toEqual({ status: 201, body: declared.json, headers: { ...headers(declared), 'idempotent-replayed': 'true' } });
+      // The single process, the same write and its replay: the same status and headers (the body names its own declaration).
+      const direct = await post(service.url, 'front-write-2');
+      const directReplay = await post(service.url, 'front-write-2');
+      expect({ status: replayed.status, headers: headers(replayed) }).toEqual({ status: directReplay.status, headers: headers(directReplay) });
+      expect(directReplay.json).toEqual(direct.json);
+      // The key with another body: the same 422 as on the service, not a replay.
+      const other = { ...body, amount: scaledEur(90_000) };
+      const reused = await post(url, 'front-write-1', other);
+      const directReused = await post(service.url, 'front-write-2', other);
+      expect({ status: reused.status, body: reused.json, replayed: reused.headers.get('idempotent-replayed') }).toEqual({ status: directReused.status, body: directReused.json, replayed: null });
+      expect(reused.status).toBe(422);
       const read = await same(`${path}/${declared.json.id}`, bearer());
       expect(read.json).toEqual(declared.json);
+    });
+
+    it('GraphQL through the front: a replayed mutation is the same answer with Idempotent-Replayed, as on the service', async () => {
+      const mutation = 'mutation { login(email: "alice@demo.test", password: "demo-password-2026") { accessToken tokenType } }';
+      const send = (base: string, key: string) => gql(base, mutation, { token: alice, headers: { 'idempotency-key': key, 'x-forwarded-for': '10.52.0.51' } });
+      const seen = (a: Awaited<ReturnType<typeof gql>>) => ({ status: a.status, replayed: a.headers.get('idempotent-replayed'), cookie: a.headers.get('set-cookie') === null ? 'none' : 'set' });
+      const first = await send(url, 'front-gql-1');
+      expect(seen(first)).toEqual({ status: 200, replayed: null, cookie: 'set' });
+      const replay = await send(url, 'front-gql-1');
+      expect(replay.json).toEqual(first.json);
+      const directFirst = await send(service.url, 'front-gql-2');
+      const directReplay = await send(service.url, 'front-gql-2');
+      expect(directReplay.json).toEqual(directFirst.json);
+      // Cookies belong to the response that created them: neither replay hands the session out again.
+      expect(seen(replay)).toEqual(seen(directReplay));
+      expect(seen(replay)).toEqual({ status: 200, replayed: 'true', cookie: 'none' });
     });
 
     it('a partner platform: a certificate-bound token through the front, its serial forwarded', async () => {
