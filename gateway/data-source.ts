@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { EDGE_ASSERTION_HEADER } from '../context/context';
 import type { EdgeAssertionMinter } from '../domain/auth/auth-service';
 import { AppError } from '../errors/app-error';
+import { keepAliveFetch } from './keep-alive-fetch';
 import type { FrontContext } from './front-context';
 
 type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<FrontContext>['didReceiveResponse']>>[0];
@@ -22,7 +23,7 @@ const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'idempotent-replayed'];
  * body (a proxy's 502 page) stays an HTTP failure: the subgraph is then unavailable.
  */
 const passErrorsThrough: Fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
-  const response = await fetch(url, init as RequestInit);
+  const response = await keepAliveFetch(url, init);
   const type = response.headers.get('content-type') ?? '';
   if (response.ok || !/application\/(graphql-response\+)?json/.test(type)) return response as unknown as FetcherResponse;
   return new Response(await response.arrayBuffer(), { status: 200, headers: response.headers }) as unknown as FetcherResponse;
