@@ -37,6 +37,14 @@ export const linkResolvers = {
   SupportRequest: {
     subscriber: (r: OfSubscriber, _: unknown, ctx: RequestContext) => subscriber(r.subscriberId, ctx),
   },
+  CommissionLine: {
+    policy: (l: OfPolicy, _: unknown, ctx: RequestContext) => policy(l.policyId, ctx),
+  },
+  BeneficiaryClause: {
+    // The published clauses are a short catalogue, the same for every caller (the `standardClauses` root field).
+    standardClause: async (c: { standardClauseId: string | null }, _: unknown, ctx: RequestContext) =>
+      c.standardClauseId === null ? null : ((await ctx.services.subscription.standardClauses()).find((s) => s.id === c.standardClauseId) ?? null),
+  },
   Insuree: {
     subscriber: (i: OfSubscriber, _: unknown, ctx: RequestContext) => subscriber(i.subscriberId, ctx),
   },
