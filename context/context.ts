@@ -131,7 +131,7 @@ export async function buildContext(request: IncomingRequestInfo, deps: ContextDe
     sessionCookie: deps.sessionCookie,
     // Built lazily: most requests never touch a loader.
     get loaders() {
-      const loaders = createLoaders(deps.services);
+      const loaders = createLoaders(deps.services, edge.viewer);
       Object.defineProperty(this, 'loaders', { value: loaders });
       return loaders;
     },

@@ -5,7 +5,8 @@ import type { RequestContext } from '../context/context';
  * Each goes through the same access-checked service call as the root field that reads the object, so a
  * link never shows what the caller could not read by its id: such a link is null with the field's error.
  */
-const policy = (id: string, ctx: RequestContext) => ctx.services.policies.policy(ctx.viewer!, id);
+// Batched per request (context/loaders.ts): a page of items linking to policies costs one query.
+const policy = (id: string, ctx: RequestContext) => ctx.loaders.policyById.load(id);
 const subscriber = (id: string, ctx: RequestContext) => ctx.services.subscription.subscriber(ctx.viewer!, id);
 const compartment = (policyId: string, id: string | null, ctx: RequestContext) => (id === null ? null : ctx.services.policies.compartment(ctx.viewer!, policyId, id));
 

@@ -33,7 +33,7 @@ describe.each(EACH_DATABASE)('signed partner requests through the GraphQL front 
     service.clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
     crm = await startCrmSubgraph();
     ({ front, url } = await frontOver(service, crm));
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await front?.close();
     await crm?.stop();
@@ -110,7 +110,7 @@ describe.each(EACH_DATABASE)('signed partner requests through the GraphQL front 
       strict = await startTestServer(database, { env: { DOCS_BASE_URL: DOCS, TRUSTED_PROXIES: '10.9.9.9' } });
       strict.clock.set(service.clock.now());
       ({ front: strictFront, url: strictUrl } = await frontOver(strict, crm));
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await strictFront?.close();
       await strict?.close();

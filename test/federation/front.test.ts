@@ -35,7 +35,7 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
     front = await createFront({ config, db: service.db, clock: service.clock, logger: silentLogger });
     url = await front.listen(0, '127.0.0.1');
     alice = (await login(service.url, 'alice@demo.test', '10.52.0.1')).token;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await front?.close();
     await crm?.stop();
