@@ -8,12 +8,26 @@ import type { FetcherRequestInit } from '@apollo/utils.fetcher';
  * `front_graphql_me`), and Apollo's default (node-fetch without an agent) opens a connection per request.
  * Answers as a standard `Response`, whole (subgraph answers are small JSON documents).
  */
-const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+// Idle connections are dropped after 4 s, before a Node server's default keep-alive timeout (5 s) closes them.
+const agents = { http: new HttpAgent({ keepAlive: true, timeout: 4_000 }), https: new HttpsAgent({ keepAlive: true, timeout: 4_000 }) };
 
 /** Statuses a `Response` may not carry a body with. */
 const NO_BODY = new Set([204, 205, 304]);
 
-export function keepAliveFetch(url: string, init: FetcherRequestInit = {}): Promise<Response> {
+export async function keepAliveFetch(url: string, init: FetcherRequestInit = {}): Promise<Response> {
+  try {
+    return await send(url, init);
+  } catch (error) {
+    // A pooled connection the subgraph closed as we reused it: the request never reached it (Node's
+    // documented keep-alive race), so it goes once more, on a new connection.
+    if (error instanceof StaleConnection) return send(url, init);
+    throw error;
+  }
+}
+
+class StaleConnection extends Error {}
+
+function send(url: string, init: FetcherRequestInit): Promise<Response> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
@@ -32,7 +46,7 @@ export function keepAliveFetch(url: string, init: FetcherRequestInit = {}): Prom
         }
       });
     });
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection(error.message) : error));
     request.end(init.body);
   });
 }
