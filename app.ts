@@ -264,6 +264,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
     proxies: new ProxyTrust(config.trustedProxies),
+    // Behind a GraphQL front (among TRUSTED_PROXIES), a partner's signed request arrives as its edge assertion.
+    edgeAssertions: true,
   };
   const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) =>
     buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, contextDeps);

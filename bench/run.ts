@@ -4,9 +4,12 @@
  *   npm run bench                          # build, then run with the defaults
  *   node dist/bench/run.js                 # run an existing build
  *
- * Starts two child processes (a raw node:http hello server and the real service with a fresh
- * embedded database and demo data), logs in as the demo user, then loads each scenario of
- * bench/scenarios.ts in turn with autocannon (same settings for all, warm-up first).
+ * Starts child processes (a raw node:http hello server, the real service with a fresh embedded
+ * database and demo data, and the GraphQL front over a service), logs in as the demo user, then loads
+ * each scenario of bench/scenarios.ts in turn with autocannon (same settings for all, warm-up first).
+ * The front: on PostgreSQL, `dist/gateway/main.js` beside the service, on the same database (the
+ * deployment); on PGlite, which serves one process, bench/front-stack.ts (a service and the front in
+ * one process, on a database of their own).
  * stdout gets exactly one JSON object (the report); progress and diagnostics go to stderr.
  *
  * Environment:
@@ -104,6 +107,13 @@ function serviceEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The front stack on PGlite: its own fresh data directory, the service on `port`, the front on `frontPort`. */
+function frontStackEnv(port: number, frontPort: number): NodeJS.ProcessEnv {
+  const dataDir = mkdtempSync(join(tmpdir(), 'insurance-gateway-bench-front-'));
+  tempDirs.push(dataDir);
+  return { ...serviceEnv(port, dataDir), FRONT_PORT: String(frontPort) };
+}
+
 function start(name: string, command: string[], env: NodeJS.ProcessEnv): Child {
   const child = new Child(name, command, env, ROOT);
   children.push(child);
@@ -116,6 +126,7 @@ interface Report {
   warmup_s: number;
   node: string;
   cold_start_ms: number;
+  /** Each scenario's figures, `ratio_to_raw`, and `ratio_to_<versus>` for one compared with another scenario. */
   scenarios: Record<string, ScenarioResult & { ratio_to_raw?: number }>;
   targets: Record<string, number>;
   met: Record<string, boolean>;
@@ -178,16 +189,26 @@ async function runScenarios(scenarios: readonly Scenario[], settings: LoadSettin
   });
   await raw.waitForStatus(`${rawUrl}/`, 200, 10_000);
 
+  const frontPort = await freePort(HOST);
+  const frontUrl = `http://${HOST}:${frontPort}`;
+  const front = process.env.BENCH_DATABASE_URL
+    ? start('front', [process.execPath, 'dist/gateway/main.js'], { ...serviceEnv(frontPort, dataDir), SUBGRAPHS: `insurance=${serviceUrl}/graphql` })
+    : start('front stack', [process.execPath, join(__dirname, 'front-stack.js')], frontStackEnv(await freePort(HOST), frontPort));
+  await front.waitForStatus(`${frontUrl}/readyz`, 200, READY_TIMEOUT_MS);
+  progress(`front ready on ${frontUrl}`);
+
   const servers: Record<Server, { child: Child; url: string }> = {
     raw: { child: raw, url: rawUrl },
     service: { child: service, url: serviceUrl },
+    front: { child: front, url: frontUrl },
   };
-  const tokens = new TokenSource(serviceUrl);
+  // Each server's own login: on PGlite the front stack has a database of its own.
+  const tokens = Object.fromEntries(Object.entries(servers).map(([name, { url }]) => [name, new TokenSource(url)])) as Record<Server, TokenSource>;
 
   for (const listed of scenarios) {
     const { child, url } = servers[listed.server];
     const token = listed.auth
-      ? await tokens.validFor((settings.warmupS + settings.durationS) * 1000)
+      ? await tokens[listed.server].validFor((settings.warmupS + settings.durationS) * 1000)
       : undefined;
     // Scenarios reading a resource create it first (through the API) and aim at its id.
     const scenario = listed.prepare ? { ...listed, ...(await listed.prepare(url, token)) } : listed;
@@ -222,8 +243,14 @@ function buildReport(settings: LoadSettings, coldStartMs: number, results: Recor
       report.scenarios[scenario.name] = result;
       continue;
     }
-    const ratio = baseline > 0 ? Math.round((result.req_per_s / baseline) * 100) / 100 : 0;
+    const ratioTo = (reqPerS: number) => (reqPerS > 0 ? Math.round((result.req_per_s / reqPerS) * 100) / 100 : 0);
+    let ratio = ratioTo(baseline);
     report.scenarios[scenario.name] = { ...result, ratio_to_raw: ratio };
+    if (scenario.versus !== undefined) {
+      // The front beside the single process it fronts: its target is that ratio.
+      ratio = ratioTo(results[scenario.versus]?.req_per_s ?? 0);
+      report.scenarios[scenario.name] = { ...result, ratio_to_raw: report.scenarios[scenario.name].ratio_to_raw, [`ratio_to_${scenario.versus}`]: ratio };
+    }
     if (scenario.target !== undefined) {
       report.targets[scenario.name] = scenario.target;
       // Fast wrong answers must not count as a met target.

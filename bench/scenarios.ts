@@ -23,7 +23,8 @@ function partialSurrender(cents: number): string {
   return JSON.stringify({ amount: { value: cents, scale: 2, currency: 'EUR' }, requestedAt: parisDate(new Date()) });
 }
 
-export type Server = 'raw' | 'service';
+/** `front`: the GraphQL front (`npm run gateway`) with our service behind it as its subgraph. */
+export type Server = 'raw' | 'service' | 'front';
 
 export interface Scenario {
   /** Key in the JSON report. */
@@ -43,8 +44,10 @@ export interface Scenario {
    * alone proves nothing, e.g. GraphQL answers 200 even when the query failed.
    */
   readonly verifyBody?: (body: string) => boolean;
-  /** Required req/s as a fraction of the baseline's; omitted for the baseline itself. */
+  /** Required req/s as a fraction of the baseline's (or of `versus`'s); omitted for the baseline itself. */
   readonly target?: number;
+  /** Another scenario this one is compared with (`ratio_to_<name>`); `target` then applies to that ratio. */
+  readonly versus?: string;
   /**
    * Headers computed afresh for every single request (e.g. Idempotency-Key on writes, where a
    * repeated key would be answered from the idempotency cache and measure the wrong thing).
@@ -58,6 +61,8 @@ export interface Scenario {
 export const BASELINE = 'raw';
 
 const json = { 'content-type': 'application/json' } as const;
+const ME = JSON.stringify({ query: '{ me { id } }' });
+const meAnswered = (body: string) => body.includes('"me"') && !body.includes('"errors"');
 
 export const SCENARIOS: readonly Scenario[] = [
   // Floor of what Node can do on this machine: everything else is reported relative to it.
@@ -74,11 +79,16 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/graphql',
     auth: true,
     headers: json,
-    body: JSON.stringify({ query: '{ me { id } }' }),
+    body: ME,
     expectStatus: 200,
-    verifyBody: (body) => body.includes('"me"') && !body.includes('"errors"'),
+    verifyBody: meAnswered,
     target: 0.35,
   },
+  // The same query through the GraphQL front: the edge's authentication, the gateway's plan, one fetch to
+  // our service, which authenticates again. Issue 15 item 6: at least half the single process's rate.
+  { name: 'front_graphql_me', server: 'front', method: 'POST', path: '/graphql', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered, versus: 'graphql_me', target: 0.5 },
+  // REST through the front: the bridge's named operation, run by the gateway on our service.
+  { name: 'front_rest_me', server: 'front', method: 'GET', path: '/v1/auth/me', auth: true, expectStatus: 200, versus: 'rest_me' },
   // A policy with its compartments (DataLoader-batched): a typical servicing read.
   {
     name: 'graphql_policy',

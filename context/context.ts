@@ -89,7 +89,15 @@ export interface EdgeDeps {
   trustProxy: boolean;
   /** Proxy headers (certificate serial, X-Forwarded-For) count only from these peers. */
   proxies: ProxyTrust;
+  /**
+   * Whether the front's edge assertion (EDGE_ASSERTION_HEADER) counts, from a trusted proxy only: the
+   * service behind a front, yes; the front itself never (its callers are the public).
+   */
+  edgeAssertions: boolean;
 }
+
+/** The header carrying the front's edge assertion to the service (docs/SECURITY.md 31). */
+export const EDGE_ASSERTION_HEADER = 'x-edge-assertion';
 
 export interface ContextDeps extends Omit<EdgeDeps, 'auth'> {
   services: Services;
@@ -117,7 +125,7 @@ export async function authenticateRequest(request: IncomingRequestInfo, deps: Ed
   // Headers only our proxy may set are ignored from anyone else, so a client cannot claim a certificate.
   const viaProxy = deps.proxies.trusts(request.remoteAddress);
   const credentials = presentedCredentials(request.headers, deps, viaProxy);
-  if (credentials.bearer !== undefined) credentials.request = { method: request.method, target: request.target, body: request.body };
+  if (credentials.bearer !== undefined || credentials.edgeAssertion !== undefined) credentials.request = { method: request.method, target: request.target, body: request.body };
   const authentication = await deps.auth.authenticate(credentials);
   return {
     requestId: request.requestId,
@@ -139,7 +147,7 @@ export async function buildContext(request: IncomingRequestInfo, deps: ContextDe
     sessionCookie: deps.sessionCookie,
     // Built lazily: most requests never touch a loader.
     get loaders() {
-      const loaders = createLoaders(deps.services);
+      const loaders = createLoaders(deps.services, edge.viewer);
       Object.defineProperty(this, 'loaders', { value: loaders });
       return loaders;
     },
@@ -158,6 +166,9 @@ function presentedCredentials(headers: IncomingHttpHeaders, deps: Omit<EdgeDeps,
     if (match) credentials.bearer = match[1];
     else credentials.malformedAuthorization = true;
   }
+  // Like the certificate serial, an assertion from anyone but our proxies (the front) is not even read.
+  const assertion = deps.edgeAssertions && viaProxy ? single(headers[EDGE_ASSERTION_HEADER]) : undefined;
+  if (assertion !== undefined) credentials.edgeAssertion = assertion;
   const cookie = deps.sessionCookie.read(headers.cookie);
   if (cookie !== undefined) credentials.sessionCookie = cookie;
   return credentials;

@@ -2,9 +2,11 @@ import DataLoader from 'dataloader';
 import type { Product } from '../domain/subscription/catalogue';
 import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
 import type { Services } from './context';
-import type { Compartment, Policy } from '../domain/policy/policy';
 import type { CatalogueFund, Valuation } from '../domain/investments/fund';
 import type { CompartmentValuation } from '../domain/investments/position-service';
+import type { Compartment, OwnedPolicy, Policy } from '../domain/policy/policy';
+import type { Viewer } from '../domain/auth/viewer';
+import { notFound } from '../domain/shared/access';
 
 /** Per-request batching: a page of policies with their compartments costs one compartments query. */
 export interface Loaders {
@@ -12,6 +14,11 @@ export interface Loaders {
   /** A page of policies with their money costs one ledger query. */
   moneyByPolicy: DataLoader<Policy, PolicyMoney, string>;
   movementsByPolicy: DataLoader<string, MoneyMovement[]>;
+  /**
+   * Policies the caller reaches, by id, each with the same 404 as the `policy` root field: the links to a
+   * policy (a page of statement lines, of declarations) and `_entities` cost one query per request.
+   */
+  policyById: DataLoader<string, OwnedPolicy>;
   /** The catalogue is small: one read serves every product a request touches. */
   productById: DataLoader<string, Product | undefined>;
   fundByIsin: DataLoader<string, CatalogueFund | undefined>;
@@ -21,8 +28,11 @@ export interface Loaders {
   managementByCompartment: DataLoader<string, 'self_invested' | 'managed' | undefined>;
 }
 
-export function createLoaders(services: Services): Loaders {
+export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
   return {
+    // Without a viewer nothing is reached (the fields that link are signed-in only anyway).
+    // Batching only, no cache: a mutation earlier in the same document may have changed the policy.
+    policyById: new DataLoader<string, OwnedPolicy>(async (ids) => (viewer ? services.policies.policiesFor(viewer, ids) : ids.map(() => notFound('policy'))), { cache: false }),
     compartmentsByPolicy: new DataLoader(async (policyIds) => {
       const rows = await services.policies.compartmentsOf(policyIds);
       return policyIds.map((id) => rows.filter((c) => c.policyId === id));

@@ -302,6 +302,7 @@ const SENTENCES: Record<string, Sentence> = {
   INTERNAL_ERROR: 'An unexpected error occurred. Quote the requestId to support if it persists.',
   DATABASE_UNAVAILABLE: 'The service is unavailable for a moment; retry shortly.',
   SUBGRAPH_UNAVAILABLE: 'A part of the API behind the GraphQL front did not answer; its fields are null for now. Retry shortly.',
+  SUBGRAPH_ERROR: 'Another part of the API behind the GraphQL front reported an error for these fields; its own message and code say what.',
 };
 
 const words = (upper: string) => upper.toLowerCase().replaceAll('_', ' ');

@@ -8,6 +8,7 @@ import {
   validate,
   type DocumentNode,
   type ExecutionResult,
+  type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SourceLocation,
@@ -44,10 +45,19 @@ export interface RunOptions {
 
 /** One error of an outcome, where it happened in the document and the result. */
 export interface OutcomeError {
+  /** The error by our catalog: what the rules (status, headers, cookies, finality) read. */
   error: AppError;
   path?: ReadonlyArray<string | number>;
   locations?: readonly SourceLocation[];
+  /**
+   * The error as another part wrote it (a subgraph behind the GraphQL front): written to the client
+   * untouched, its code, message and doc_url the part's own; `error` stands for it in the rules.
+   */
+  asSent?: GraphQLFormattedError;
 }
+
+/** How a front reads an error another part wrote: its AppError for the rules, and the error as sent; undefined when it is not one. */
+export type ForwardedError = (error: GraphQLError) => { error: AppError; asSent: GraphQLFormattedError } | undefined;
 
 /** A request's result with what it means for HTTP, the same for every front. */
 export interface ExecutionOutcome {
@@ -142,11 +152,7 @@ export class ExecutionPipeline {
   private requestError(error: unknown): OutcomeError {
     if (!(error instanceof GraphQLError)) return { error: toAppError(error, 'none') };
     const appError = toAppError(error, 'none');
-    const message = appError.extra.message;
-    if (this.options.production && message !== undefined && appError.reason === 'INVALID_GRAPHQL_REQUEST') {
-      return { error: new AppError(appError.code, appError.reason, { ...appError.extra, message: message.replace(/ ?Did you mean(.+?)\?$/, '') }), locations: error.locations };
-    }
-    return { error: appError, locations: error.locations };
+    return { error: this.options.production ? withoutSuggestions(appError) : appError, locations: error.locations };
   }
 
   /** The operation to run and whether it touches a field that needs a signed-in caller (kept per document). */
@@ -165,16 +171,27 @@ export class ExecutionPipeline {
   }
 }
 
+/** A document error without graphql-js's "Did you mean" (in production it would reveal the schema). */
+export function withoutSuggestions(appError: AppError): AppError {
+  const message = appError.extra.message;
+  if (message === undefined || appError.reason !== 'INVALID_GRAPHQL_REQUEST') return appError;
+  return new AppError(appError.code, appError.reason, { ...appError.extra, message: message.replace(/ ?Did you mean(.+?)\?$/, '') });
+}
+
 /**
  * The outcome of an execution result by the pipeline's rules (status, cookies, finality). `run` uses it;
- * so does a front that executes elsewhere (the gateway's executor behind the REST bridge).
+ * so does a front that executes elsewhere (the GraphQL front, for /graphql and behind the REST bridge),
+ * whose `forwarded` keeps the errors its subgraphs wrote as they wrote them. A result without `data`
+ * did not run (a document the front's gateway could not parse or validate).
  */
 export function outcomeOf(
   result: ExecutionResult,
   context: { requestId: string; response: { cookies: string[] } },
-  options: { bodyVariable?: string; logger: Logger; operation?: string },
+  options: { bodyVariable?: string; logger: Logger; operation?: string; forwarded?: ForwardedError },
 ): ExecutionOutcome {
   const errors = (result.errors ?? []).map((e): OutcomeError => {
+    const forwarded = options.forwarded?.(e);
+    if (forwarded) return { ...forwarded, path: e.path, locations: e.locations };
     const error = toAppError(e, context.requestId, options.bodyVariable);
     if (error.code === 'internal_server_error') options.logger.error('graphql operation failed', { requestId: context.requestId, operation: options.operation, path: e.path, error: e });
     return { error, path: e.path, locations: e.locations };
@@ -195,7 +212,7 @@ export function outcomeOf(
 }
 
 /** The outcome of a request that could not run: no data, the decisive error's status and headers. */
-function notRun(errors: OutcomeError[]): ExecutionOutcome {
+export function notRun(errors: OutcomeError[]): ExecutionOutcome {
   const decisive = decisiveError(errors.map((e) => e.error));
   const status = CATALOG[decisive.code].status;
   return { executed: false, errors, status, headers: decisive.extra.headers ?? {}, cookies: [], final: status < 500 && status !== 429 };

@@ -1,8 +1,14 @@
-import { getOperationAST, Kind, parse, type DocumentNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { getOperationAST, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationTypeNode, type SelectionSetNode } from 'graphql';
 import { accessOf, rootTypeNames } from '../schema/access';
 import { MAX_TOKENS } from '../execution/pipeline';
 
 const MAX_CACHED = 1000;
+
+/** What the edge knows of an operation before it runs. */
+export interface EdgeVerdict {
+  operation: OperationTypeNode;
+  needsViewer: boolean;
+}
 
 /**
  * Which of a document's root fields need a signed-in caller, read from our schema's own access
@@ -11,7 +17,7 @@ const MAX_CACHED = 1000;
  */
 export class EdgeAccess {
   private readonly protectedFields = new Set<string>();
-  private readonly verdicts = new Map<string, boolean>();
+  private readonly verdicts = new Map<string, EdgeVerdict>();
 
   constructor(schema: GraphQLSchema) {
     for (const typeName of rootTypeNames(schema)) {
@@ -25,8 +31,12 @@ export class EdgeAccess {
     }
   }
 
-  /** Whether running `query` (the operation `operationName`) needs a signed-in caller. */
-  needsViewer(query: string, operationName: string | undefined): boolean {
+  /**
+   * What the edge must know of `query` (the operation `operationName`) before it runs: its kind (GET
+   * runs queries only) and whether it needs a signed-in caller. Undefined when the document does not
+   * parse or names no such operation: the gateway then refuses it (400) as any other.
+   */
+  analyse(query: string, operationName: string | undefined): EdgeVerdict | undefined {
     const key = `${operationName ?? ''}\n${query}`;
     const known = this.verdicts.get(key);
     if (known !== undefined) return known;
@@ -34,12 +44,13 @@ export class EdgeAccess {
     try {
       document = parse(query, { maxTokens: MAX_TOKENS });
     } catch {
-      return false;
+      return undefined;
     }
     const operation = getOperationAST(document, operationName);
-    if (!operation) return false;
+    if (!operation) return undefined;
     const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
-    const verdict = this.rootFields(operation.selectionSet, fragments, new Set()).some((name) => this.protectedFields.has(`${operation.operation}.${name}`));
+    const needsViewer = this.rootFields(operation.selectionSet, fragments, new Set()).some((name) => this.protectedFields.has(`${operation.operation}.${name}`));
+    const verdict = { operation: operation.operation, needsViewer };
     if (this.verdicts.size >= MAX_CACHED) this.verdicts.delete(this.verdicts.keys().next().value!);
     this.verdicts.set(key, verdict);
     return verdict;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { authenticateRequest, type EdgeContext, type EdgeDeps } from '../context/context';
+import type { AuthService, EdgeAssertionMinter } from '../domain/auth/auth-service';
 import type { GraphQLError } from 'graphql';
 
 /** The standard header and the legacy alias (http/idempotency.ts reads both). */
@@ -18,8 +19,13 @@ export interface FrontContext extends EdgeContext {
    * the record in the transaction of the write, so the key travels to where the write happens.
    */
   idempotency: Record<string, string>;
-  /** `Retry-After` / `WWW-Authenticate` a subgraph answered with, lower-case names. */
+  /** `Retry-After` / `WWW-Authenticate` / `Idempotent-Replayed` a subgraph answered with, lower-case names. */
   subgraphHeaders: Record<string, string>;
+  /**
+   * Set when the caller is a partner's signed request the edge verified: its `jti` is spent, so each
+   * request to a subgraph carries an edge assertion minted for it instead (docs/SECURITY.md 31).
+   */
+  edgeAssertion?: EdgeAssertionMinter;
   /** Set by the REST bridge's executor: the raw errors of the run are left here, not shaped for /graphql. */
   rawErrors?: GraphQLError[];
 }
@@ -44,13 +50,22 @@ function forwardedHeaders(req: IncomingMessage, requestId: string, edge: EdgeCon
   return forward;
 }
 
+/** The edge's dependencies: authentication that can also mint edge assertions. */
+export interface FrontEdgeDeps extends EdgeDeps {
+  auth: Pick<AuthService, 'authenticate' | 'edgeAssertions'>;
+}
+
 /** Builds the front's context for one request (401 decisions are the callers', from `viewer`/`authFailure`). */
-export async function buildFrontContext(req: IncomingMessage, requestId: string, body: () => Promise<Buffer>, deps: EdgeDeps): Promise<FrontContext> {
+export async function buildFrontContext(req: IncomingMessage, requestId: string, body: () => Promise<Buffer>, deps: FrontEdgeDeps): Promise<FrontContext> {
   const edge = await authenticateRequest({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, deps);
+  const edgeAssertion = edge.viewer ? deps.auth.edgeAssertions(edge.credentials, edge.viewer, requestId) : undefined;
+  const forward = forwardedHeaders(req, requestId, edge, deps.clientCertSerialHeader);
+  // The signed request is spent here; the assertion stands in for it (ForwardingDataSource.sendRequest).
+  if (edgeAssertion) delete forward.authorization;
   const idempotency: Record<string, string> = {};
   for (const name of IDEMPOTENCY_HEADERS) {
     const value = single(req.headers[name]);
     if (value !== undefined) idempotency[name] = value;
   }
-  return { ...edge, forward: forwardedHeaders(req, requestId, edge, deps.clientCertSerialHeader), idempotency, subgraphHeaders: {} };
+  return { ...edge, forward, idempotency, subgraphHeaders: {}, ...(edgeAssertion ? { edgeAssertion } : {}) };
 }

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { getVariableValues, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { GatewayConfig } from '../config/gateway';
 import { followRevocations, createAuthentication } from '../context/authentication';
-import type { EdgeDeps } from '../context/context';
 import { ProxyTrust } from '../context/proxy-trust';
 import { SessionCookie } from '../context/session-cookie';
 import { systemClock, type Clock } from '../domain/shared/clock';
@@ -15,8 +14,8 @@ import { AppError, unauthorized } from '../errors/app-error';
 import { errorIndexPage, errorPage, isErrorCode } from '../errors/docs-pages';
 import { toAppError } from '../errors/graphql-errors';
 import { bodyReader, mediaType, parseBody } from '../http/body';
-import { graphqlErrorReply } from '../http/graphql-http';
-import { MAX_TOKENS } from '../execution/pipeline';
+import { graphqlErrorReply, graphqlReply, graphqlRequest } from '../http/graphql-http';
+import { MAX_TOKENS, notRun, outcomeOf, withoutSuggestions, type ExecutionOutcome, type OperationRequest } from '../execution/pipeline';
 import { Idempotency } from '../http/idempotency';
 import { consoleLogger, type Logger } from '../http/logger';
 import { errorReply, jsonReply, writeReply, type Reply } from '../http/reply';
@@ -30,8 +29,8 @@ import { DocumentLimitsRule } from '../schema/limits';
 import type { Db } from '../store/db';
 import { ForwardingDataSource } from './data-source';
 import { EdgeAccess } from './edge-access';
-import { buildFrontContext, type FrontContext } from './front-context';
-import { bridgeError, shapeFrontErrors } from './subgraph-errors';
+import { buildFrontContext, type FrontContext, type FrontEdgeDeps } from './front-context';
+import { bridgeError, forwardedErrors } from './subgraph-errors';
 
 export interface FrontOptions {
   config: GatewayConfig;
@@ -53,7 +52,12 @@ const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy
  * The GraphQL front (`npm run gateway`): `/graphql` over a supergraph with `@apollo/gateway`, and the
  * `/v1` REST bridge whose named operations run through the same gateway. Callers are authenticated
  * here, at the edge, with the service's own code and database; their credentials travel on to every
- * subgraph, which checks them again (a subgraph never trusts the front blindly).
+ * subgraph, which checks them again (a subgraph never trusts the front blindly; a partner's signed
+ * request, spent here, goes on as an edge assertion: docs/SECURITY.md 31).
+ *
+ * Apollo Server stays only as the gateway's executor (`executeOperation`: parsing and validating against
+ * the supergraph, query plans and their cache, the subgraph fetches): HTTP is ours, the service's
+ * (http/graphql-http.ts), and every result is read by the execution pipeline's one rule (`outcomeOf`).
  */
 export async function createFront(options: FrontOptions): Promise<Front> {
   const { config, db } = options;
@@ -63,12 +67,14 @@ export async function createFront(options: FrontOptions): Promise<Front> {
 
   const { keys, auth } = await createAuthentication(db, config, clock);
   await followRevocations(db, auth);
-  const edgeDeps: EdgeDeps = {
+  const edgeDeps: FrontEdgeDeps = {
     auth,
     sessionCookie: new SessionCookie(config.production),
     clientCertSerialHeader: config.clientCertSerialHeader,
     trustProxy: config.trustProxy,
     proxies: new ProxyTrust(config.trustedProxies),
+    // The front's callers are the public: an edge assertion is ours to make, never to accept.
+    edgeAssertions: false,
   };
   const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => buildFrontContext(req, requestId, body, edgeDeps);
 
@@ -84,12 +90,10 @@ export async function createFront(options: FrontOptions): Promise<Front> {
     introspection: !config.production,
     hideSchemaDetailsFromClientErrors: config.production,
     includeStacktraceInErrorResponses: false,
-    allowBatchedHttpRequests: false,
-    csrfPrevention: true,
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     validationRules: [DocumentLimitsRule],
-    plugins: [ApolloServerPluginLandingPageDisabled(), frontErrors(() => docsBaseUrl, logger)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), frontErrors()],
   });
   await apollo.start();
 
@@ -138,29 +142,57 @@ export async function createFront(options: FrontOptions): Promise<Front> {
     throw new AppError('resource_not_found', 'ROUTE_NOT_FOUND');
   };
 
+  /**
+   * `/graphql` as the service answers it (http/graphql-http.ts): the same request reading, the pipeline's
+   * refusals before anything runs (401 at the edge, a mutation over GET), then the gateway, and the
+   * result read by the pipeline's one rule for statuses, headers and cookies (`outcomeOf`).
+   */
   const graphql = async (req: IncomingMessage, url: RequestTarget, requestId: string): Promise<Reply> => {
     const method = req.method ?? 'GET';
+    const accept = Array.isArray(req.headers.accept) ? req.headers.accept.join(',') : req.headers.accept;
     try {
+      if (method !== 'GET' && method !== 'POST') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: 'GET, POST' } });
       let body: unknown;
-      let raw: Buffer = Buffer.alloc(0);
       const readRaw = bodyReader(req, config.maxBodyBytes);
       if (method === 'POST') {
-        raw = await readRaw();
+        const raw = await readRaw();
         if (mediaType(req) !== 'json') throw new AppError('parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
         body = parseBody(raw, 'json');
       }
+      const request = graphqlRequest(method, url, body);
       const ctx = await context(req, requestId, readRaw);
-      // The documented 401, at the edge, before the gateway parses, validates or plans anything.
-      const { query, operationName } = requestedOperation(method, url, body);
-      if (!ctx.viewer && query !== undefined && edgeAccess.needsViewer(query, operationName)) throw unauthorized(ctx.authFailure ?? 'NO_SESSION');
       if (method === 'POST' && ctx.viewer) Idempotency.keyOf(req.headers);
-      return await runApollo(apollo, req, url, body, ctx);
+      const reply = graphqlReply(await runOnGateway(request, ctx, method === 'GET'), accept, docsBaseUrl);
+      // The service replayed its stored answer for the Idempotency-Key: the client hears it as from the service.
+      if (ctx.subgraphHeaders['idempotent-replayed'] === 'true') reply.headers['idempotent-replayed'] = 'true';
+      return reply;
     } catch (error) {
       const appError = error instanceof AppError ? error : toAppError(error, requestId);
       if (appError.code === 'internal_server_error') logger.error('front graphql request failed', { requestId, error });
-      const accept = req.headers.accept;
-      return graphqlErrorReply(appError, Array.isArray(accept) ? accept.join(',') : accept, docsBaseUrl);
+      return graphqlErrorReply(appError, accept, docsBaseUrl);
     }
+  };
+
+  const runOnGateway = async (request: OperationRequest, ctx: FrontContext, readOnly: boolean): Promise<ExecutionOutcome> => {
+    const query = request.query!;
+    const operationName = request.operationName ?? undefined;
+    const verdict = edgeAccess.analyse(query, operationName);
+    if (verdict && readOnly && verdict.operation !== 'query') {
+      return notRun([{ error: new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { message: 'Only queries run over GET; send mutations with POST.', headers: { Allow: 'POST' } }) }]);
+    }
+    // The documented 401, at the edge, before the gateway plans anything.
+    if (verdict?.needsViewer && !ctx.viewer) return notRun([{ error: unauthorized(ctx.authFailure ?? 'NO_SESSION') }]);
+    ctx.rawErrors = [];
+    const response = await apollo.executeOperation({ query, variables: request.variables ?? undefined, operationName }, { contextValue: ctx });
+    const single = response.body.kind === 'single' ? response.body.singleResult : { errors: [] };
+    const ran = single.data !== undefined;
+    // The gateway's own document errors, in production without graphql-js's suggestions, as the pipeline words them.
+    const errors = ctx.rawErrors.map((e) => (config.production && !e.path ? new GraphQLError(e.message, { originalError: withoutSuggestions(toAppError(e, ctx.requestId)) }) : e));
+    const outcome = outcomeOf(ran ? { data: single.data as Record<string, unknown> | null, errors } : { errors }, ctx, { logger, forwarded: forwardedErrors(ctx.subgraphHeaders) });
+    for (const { error } of outcome.errors) {
+      if (error.reason === 'SUBGRAPH_UNAVAILABLE') logger.info('subgraph unavailable', { requestId: ctx.requestId, detail: error.extra.detail });
+    }
+    return outcome;
   };
 
   const server = createServer((req, res) => {
@@ -202,33 +234,6 @@ export async function createFront(options: FrontOptions): Promise<Front> {
   };
 }
 
-/** The document and operation name of a GraphQL request, wherever it carries them (GET or POST). */
-function requestedOperation(method: string, url: RequestTarget, body: unknown): { query?: string; operationName?: string } {
-  if (method === 'POST') {
-    const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-    return { query: typeof fields.query === 'string' ? fields.query : undefined, operationName: typeof fields.operationName === 'string' ? fields.operationName : undefined };
-  }
-  return { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined };
-}
-
-async function runApollo(apollo: ApolloServer<FrontContext>, req: IncomingMessage, url: RequestTarget, body: unknown, context: FrontContext): Promise<Reply> {
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => context,
-  });
-  let text = '';
-  if (response.body.kind === 'complete') text = response.body.string;
-  else for await (const chunk of response.body.asyncIterator) text += chunk;
-  const replyHeaders: Record<string, string | string[]> = Object.fromEntries(response.headers);
-  // A session is handed out only by a request that succeeded as a whole, as on the service.
-  if (context.response.cookies.length && (response.status ?? 200) < 300 && !text.includes('"errors"')) replyHeaders['set-cookie'] = context.response.cookies;
-  return { status: response.status ?? 200, headers: replyHeaders, body: text };
-}
-
 /** FEDERATION SEAM (rest-bridge/bridge.ts): a route's named operation runs through the gateway. */
 function gatewayExecutor(apollo: ApolloServer<FrontContext>, schema: GraphQLSchema): BridgeExecutor<FrontContext> {
   return async (operation, variables, context) => {
@@ -242,29 +247,20 @@ function gatewayExecutor(apollo: ApolloServer<FrontContext>, schema: GraphQLSche
     const response = await apollo.executeOperation({ query: operation.document, variables }, { contextValue: context });
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     const errors = context.rawErrors.map((e) => bridgeError(e, context.subgraphHeaders));
-    return { data: (result?.data ?? null) as Record<string, unknown> | null, ...(errors.length ? { errors } : {}) };
+    const replayed = context.subgraphHeaders['idempotent-replayed'] === 'true';
+    return { data: (result?.data ?? null) as Record<string, unknown> | null, ...(errors.length ? { errors } : {}), ...(replayed ? { replayed } : {}) };
   };
 }
 
-/** Shapes every /graphql answer's errors (subgraph-errors.ts) and sets its status; hands the bridge its raw errors. */
-function frontErrors(docsBaseUrl: () => string, logger: Logger): ApolloServerPlugin<FrontContext> {
+/** Leaves every run's raw errors in its context: the pipeline's rule reads them (/graphql, the REST bridge). */
+function frontErrors(): ApolloServerPlugin<FrontContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response, errors, contextValue }) {
-          if (!errors?.length || response.body.kind !== 'single') return;
-          if (contextValue.rawErrors) {
-            contextValue.rawErrors.push(...errors);
-            return;
-          }
-          const result = response.body.singleResult;
-          const shaped = shapeFrontErrors(errors, result.data !== undefined && result.data !== null, contextValue.requestId, docsBaseUrl(), contextValue.subgraphHeaders, logger);
-          result.errors = shaped.errors;
-          response.http.status = shaped.status;
-          for (const [name, value] of Object.entries(shaped.headers)) response.http.headers.set(name.toLowerCase(), value);
+        async willSendResponse({ errors, contextValue }) {
+          if (errors?.length && contextValue.rawErrors) contextValue.rawErrors.push(...errors);
         },
       };
     },
   };
 }
-

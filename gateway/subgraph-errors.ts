@@ -1,14 +1,14 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, UNAUTHORIZED_REASONS, unauthorized, type ErrorDetail } from '../errors/app-error';
-import { CATALOG, isErrorCode } from '../errors/catalog';
-import { formatAppError, toAppError } from '../errors/graphql-errors';
-import type { Logger } from '../http/logger';
+import { isErrorCode } from '../errors/catalog';
+import type { ForwardedError } from '../execution/pipeline';
 
 /**
  * Errors on the GraphQL front. A subgraph's error is the subgraph's answer: it reaches the client
  * untouched (its code, message, doc_url, reason, path), only without the gateway's `serviceName`,
  * which would tell the world how we are deployed. Errors the front makes itself (a document that does
  * not validate, a subgraph that does not answer) are shaped by the catalog as the service shapes them.
+ * Statuses, headers and cookies follow the execution pipeline's one rule (execution/pipeline.ts).
  */
 
 /** The gateway marks every error that came from a subgraph's response with the subgraph's name. */
@@ -50,47 +50,16 @@ export function bridgeError(error: GraphQLError, subgraphHeaders: Record<string,
   return appError ? new GraphQLError(error.message, { path: error.path, extensions: error.extensions, originalError: appError }) : error;
 }
 
-/** The errors of one front answer in the catalog's shape, with the HTTP status and headers they imply. */
-export interface ShapedErrors {
-  errors: GraphQLFormattedError[];
-  status: number;
-  headers: Record<string, string>;
-}
-
 /**
- * The front's HTTP status, as the service's was before its execution pipeline (execution/pipeline.ts):
- * 401 first, then 429; an answer without data takes its first error's status; else 200. To be replaced
- * by the pipeline's rule (a request that ran is 200) when the front runs on it.
+ * For the execution pipeline's rules (execution/pipeline.ts `outcomeOf`): an error a subgraph wrote
+ * reaches the client as written (without `serviceName`); ours stands in the rules as the AppError it
+ * names, another team's as a failure of that part (`SUBGRAPH_ERROR`, never shown). The front's own
+ * errors (a document that does not validate, a subgraph that does not answer) are left to the pipeline.
  */
-function frontStatus(errors: readonly AppError[], hasData: boolean): number {
-  if (errors.some((e) => e.code === 'unauthorized')) return 401;
-  if (errors.some((e) => e.code === 'rate_limited')) return 429;
-  if (!hasData && errors.length) return CATALOG[errors[0].code].status;
-  return 200;
-}
-
-/** Response headers the errors imply (`WWW-Authenticate`, `Retry-After`), from the error that sets the status. */
-function frontHeaders(errors: readonly AppError[], status: number): Record<string, string> {
-  return errors.find((e) => CATALOG[e.code].status === status)?.extra.headers ?? {};
-}
-
-/** For /graphql: subgraph errors untouched, the front's own shaped; the HTTP status by frontStatus. */
-export function shapeFrontErrors(errors: readonly GraphQLError[], hasData: boolean, requestId: string, docsBaseUrl: string, subgraphHeaders: Record<string, string>, logger: Logger): ShapedErrors {
-  const formatted: GraphQLFormattedError[] = [];
-  const appErrors: AppError[] = [];
-  for (const error of errors) {
-    if (fromSubgraphResponse(error)) {
-      formatted.push(withoutServiceName(error));
-      const appError = appErrorOf(error.message, error.extensions, subgraphHeaders);
-      if (appError) appErrors.push(appError);
-      continue;
-    }
-    const appError = toAppError(error, requestId);
-    if (appError.code === 'internal_server_error') logger.error('front request failed', { requestId, error });
-    else if (appError.extra.detail) logger.info('subgraph unavailable', { requestId, detail: appError.extra.detail });
-    appErrors.push(appError);
-    formatted.push(formatAppError(appError, docsBaseUrl, { locations: error.locations, path: error.path }));
-  }
-  const status = frontStatus(appErrors, hasData);
-  return { errors: formatted, status, headers: frontHeaders(appErrors, status) };
+export function forwardedErrors(subgraphHeaders: Record<string, string>): ForwardedError {
+  return (error) => {
+    if (!fromSubgraphResponse(error)) return undefined;
+    const appError = appErrorOf(error.message, error.extensions, subgraphHeaders) ?? new AppError('service_unavailable', 'SUBGRAPH_ERROR');
+    return { error: appError, asSent: withoutServiceName(error) };
+  };
 }

@@ -33,7 +33,7 @@ export function graphqlRequest(method: string, url: RequestTarget, body: unknown
 
 /** The outcome as the HTTP reply: `data` only when the operation ran; the errors in the catalog's shape. */
 export function graphqlReply(outcome: ExecutionOutcome, accept: string | undefined, docsBaseUrl: string): Reply {
-  const errors = outcome.errors.map(({ error, path, locations }) => formatAppError(error, docsBaseUrl, { path, locations }));
+  const errors = outcome.errors.map(({ error, path, locations, asSent }) => asSent ?? formatAppError(error, docsBaseUrl, { path, locations }));
   const payload = { ...(errors.length ? { errors } : {}), ...(outcome.executed ? { data: outcome.data } : {}) };
   const headers: Record<string, string | string[]> = { 'content-type': contentType(accept), ...outcome.headers };
   if (outcome.cookies.length) headers['set-cookie'] = outcome.cookies;

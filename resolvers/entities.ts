@@ -8,7 +8,8 @@ import type { RequestContext } from '../context/context';
  */
 export const entityResolvers = {
   Policy: {
-    __resolveReference: (ref: { id: string }, ctx: RequestContext) => ctx.services.policies.policy(ctx.viewer!, ref.id),
+    // Batched: every Policy of one `_entities` call is read in one query, each with its own 404.
+    __resolveReference: (ref: { id: string }, ctx: RequestContext) => ctx.loaders.policyById.load(ref.id),
   },
   Subscriber: {
     __resolveReference: (ref: { id: string }, ctx: RequestContext) => ctx.services.subscription.subscriber(ctx.viewer!, ref.id),

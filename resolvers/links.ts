@@ -5,7 +5,8 @@ import type { RequestContext } from '../context/context';
  * Each goes through the same access-checked service call as the root field that reads the object, so a
  * link never shows what the caller could not read by its id: such a link is null with the field's error.
  */
-const policy = (id: string, ctx: RequestContext) => ctx.services.policies.policy(ctx.viewer!, id);
+// Batched per request (context/loaders.ts): a page of items linking to policies costs one query.
+const policy = (id: string, ctx: RequestContext) => ctx.loaders.policyById.load(id);
 const subscriber = (id: string, ctx: RequestContext) => ctx.services.subscription.subscriber(ctx.viewer!, id);
 const compartment = (policyId: string, id: string | null, ctx: RequestContext) => (id === null ? null : ctx.services.policies.compartment(ctx.viewer!, policyId, id));
 
@@ -36,6 +37,14 @@ export const linkResolvers = {
   },
   SupportRequest: {
     subscriber: (r: OfSubscriber, _: unknown, ctx: RequestContext) => subscriber(r.subscriberId, ctx),
+  },
+  CommissionLine: {
+    policy: (l: OfPolicy, _: unknown, ctx: RequestContext) => policy(l.policyId, ctx),
+  },
+  BeneficiaryClause: {
+    // The published clauses are a short catalogue, the same for every caller (the `standardClauses` root field).
+    standardClause: async (c: { standardClauseId: string | null }, _: unknown, ctx: RequestContext) =>
+      c.standardClauseId === null ? null : ((await ctx.services.subscription.standardClauses()).find((s) => s.id === c.standardClauseId) ?? null),
   },
   Insuree: {
     subscriber: (i: OfSubscriber, _: unknown, ctx: RequestContext) => subscriber(i.subscriberId, ctx),

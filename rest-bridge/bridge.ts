@@ -3,7 +3,7 @@ import { getNamedType, isEnumType, type ExecutionResult, type GraphQLInputType, 
 import type { RequestContext } from '../context/context';
 import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { decisiveError, toAppError } from '../errors/graphql-errors';
-import { outcomeOf, type ExecutionPipeline } from '../execution/pipeline';
+import { outcomeOf, type ExecutionOutcome, type ExecutionPipeline } from '../execution/pipeline';
 import { isUuid } from '../domain/shared/ids';
 import { bodyReader, mediaType, parseBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
@@ -26,7 +26,13 @@ export type BridgeContext = Pick<RequestContext, 'requestId' | 'viewer' | 'authF
  * schema with the full RequestContext; the GraphQL front sets it to run through the gateway's
  * executor. Its errors must carry the AppError behind them as `originalError` (toAppError reads it).
  */
-export type BridgeExecutor<C extends BridgeContext> = (operation: PreparedOperation, variables: Record<string, unknown>, context: C) => Promise<ExecutionResult>;
+export type BridgeExecutor<C extends BridgeContext> = (operation: PreparedOperation, variables: Record<string, unknown>, context: C) => Promise<FrontResult>;
+
+/**
+ * A front's result. `replayed`: the service answered with the response it stored for the request's
+ * Idempotency-Key (its `Idempotent-Replayed: true`); the reply then says so, as the single process's does.
+ */
+export type FrontResult = ExecutionResult & { replayed?: boolean };
 
 export interface BridgeDeps<C extends BridgeContext = RequestContext> {
   /** Our schema: the operations are prepared and documented (OpenAPI) from it, wherever they run. */
@@ -119,10 +125,16 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
 
   private async run(operation: PreparedOperation, route: Route, variables: Record<string, unknown>, context: C): Promise<Reply> {
     // FEDERATION SEAM: the front's executor (its result read by the pipeline's rules), else the pipeline.
-    const outcome = this.deps.execute
-      ? outcomeOf(await this.deps.execute(operation, variables, context), context, { bodyVariable: route.bodyVariable, logger: this.deps.logger, operation: operation.name })
+    const result = this.deps.execute ? await this.deps.execute(operation, variables, context) : undefined;
+    const outcome = result
+      ? outcomeOf(result, context, { bodyVariable: route.bodyVariable, logger: this.deps.logger, operation: operation.name })
       : // Without a front's executor the context is the service's own RequestContext (app.ts).
         await this.deps.pipeline!.run({ document: operation.document, variables }, context as unknown as RequestContext, { bodyVariable: route.bodyVariable });
+    const reply = this.reply(operation, route, outcome);
+    return result?.replayed ? { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } } : reply;
+  }
+
+  private reply(operation: PreparedOperation, route: Route, outcome: ExecutionOutcome): Reply {
     if (outcome.errors.length) {
       // REST keeps one error and its catalog status (errors/graphql-errors.ts `decisiveError`), where /graphql answers 200 with partial data.
       const decisive = decisiveError(outcome.errors.map((e) => e.error));

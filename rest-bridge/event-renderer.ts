@@ -125,7 +125,7 @@ export class EventRenderer {
       services,
       sessionCookie: new SessionCookie(true),
       response: { cookies: [] },
-      loaders: createLoaders(services),
+      loaders: createLoaders(services, viewer),
     };
   }
 

@@ -145,6 +145,11 @@ export class PolicyStore {
     return row && toOwnedPolicy(row);
   }
 
+  /** Many policies with their owners in one query (unknown ids are left out). */
+  async policies(ids: readonly string[], tx: Queryable = this.db): Promise<OwnedPolicy[]> {
+    return (await tx.query<PolicyRow & OwnerRow>(`${POLICY_WITH_OWNER} where p.id = any($1::text[])`, [ids])).map(toOwnedPolicy);
+  }
+
   /**
    * A page of the policies a viewer reaches, by id order after `after`: all (back-office), those of a
    * distributor (brokers, partners), or those of a subscriber login.

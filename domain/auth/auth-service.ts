@@ -9,7 +9,7 @@ import type { KeyRing } from './key-ring';
 import type { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './passwords';
 import { SessionCache } from './session-cache';
-import { isSignedRequestToken, type SignedRequest, type SignedRequests } from './signed-request';
+import { bodyDigest, isSignedRequestToken, signedRequestThumbprint, type SignedRequest, type SignedRequests } from './signed-request';
 import type { Viewer } from './viewer';
 
 export interface IssuedToken {
@@ -33,9 +33,17 @@ export interface PresentedCredentials {
   certificateSerial?: string;
   /** The request itself, which a partner's signed-request token must describe (docs/SECURITY.md 27). */
   request?: SignedRequest;
+  /** The front's edge assertion, read only from a peer among our trusted proxies (docs/SECURITY.md 31). */
+  edgeAssertion?: string;
 }
 
+/** Signs an edge assertion for one request the front sends on to the service (method, target, exact body). */
+export type EdgeAssertionMinter = (request: { method: string; target: string; body: string }) => Promise<string>;
+
 export type Authentication = { viewer: Viewer } | { failure: UnauthorizedReason };
+
+/** An edge assertion lives this long: one request's fetches from the front to the service. */
+const EDGE_ASSERTION_SECONDS = 30;
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 
@@ -94,6 +102,13 @@ export class AuthService {
 
   /** Turns presented credentials into a viewer, or the reason there is none. A bearer wins over a cookie. */
   async authenticate(credentials: PresentedCredentials): Promise<Authentication> {
+    if (credentials.edgeAssertion !== undefined) {
+      // The front replaces the credential it verified; an assertion beside a bearer is not something it sends.
+      if (credentials.bearer !== undefined || credentials.malformedAuthorization) return { failure: 'INVALID_BEARER_TOKEN' };
+      const claims = await this.keys.verifyEdgeAssertion(credentials.edgeAssertion);
+      const viewer = claims && credentials.request ? await this.signedRequests.viewerOfAssertion(claims, credentials.request) : undefined;
+      return viewer ? { viewer } : { failure: 'INVALID_BEARER_TOKEN' };
+    }
     if (credentials.malformedAuthorization) return { failure: 'INVALID_BEARER_TOKEN' };
     if (credentials.bearer !== undefined) {
       // A partner may sign each request instead of holding a token: the bearer is then that signature.
@@ -117,6 +132,24 @@ export class AuthService {
       return session ? this.fromSession(session) : { failure: 'SESSION_EXPIRED' };
     }
     return { failure: 'NO_SESSION' };
+  }
+
+  /**
+   * What the GraphQL front hands the service in place of a partner's signed request it verified (the
+   * request's `jti` is spent: the service cannot verify it again): a minter of edge assertions signed
+   * with our keys, one per request the front sends on, naming the client, its certificate, that
+   * request's method, target and body digest (docs/SECURITY.md 31). Undefined for every other
+   * credential, which the service checks again itself.
+   */
+  edgeAssertions(credentials: PresentedCredentials, viewer: Viewer, requestId: string): EdgeAssertionMinter | undefined {
+    if (credentials.bearer === undefined || viewer.kind !== 'machine' || !isSignedRequestToken(credentials.bearer)) return undefined;
+    const thumbprint = signedRequestThumbprint(credentials.bearer);
+    if (!thumbprint) return undefined;
+    return (request) =>
+      this.keys.signEdgeAssertion(
+        { sub: viewer.id, sid: viewer.sessionId, jti: newId('jti'), 'x5t#S256': thumbprint, req: `${request.method} ${request.target}`, 'dig#S256': bodyDigest(request.body), rid: requestId },
+        EDGE_ASSERTION_SECONDS,
+      );
   }
 
   async logout(viewer: Viewer): Promise<void> {

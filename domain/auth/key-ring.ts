@@ -7,6 +7,11 @@ const ALG = 'ES256';
 /** Tolerated clock skew between us and whoever issued or holds a token (docs/SECURITY.md 3). */
 export const CLOCK_SKEW_SECONDS = 60;
 
+/** The `typ` of the front's edge assertions: distinct from access tokens' `at+jwt`. */
+const EDGE_ASSERTION_TYPE = 'edge-assertion+jwt';
+/** The audience of edge assertions: the service behind the front, never a public API audience. */
+const edgeAudience = (audience: string) => `${audience}:behind-front`;
+
 export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; expired: boolean };
 
 export interface AccessTokenClaims extends JWTPayload {
@@ -88,6 +93,42 @@ export class KeyRing {
       .setIssuedAt(now)
       .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .sign(this.signer.privateKey);
+  }
+
+  /**
+   * An edge assertion (docs/SECURITY.md 31): what the GraphQL front tells the service about a caller it
+   * authenticated itself. Its own `typ` and audience, so it is never taken for an access token, nor one
+   * for it; it lives seconds, long enough for one request's subgraph fetches.
+   */
+  async signEdgeAssertion(claims: { sub: string; sid: string; jti: string; [claim: string]: unknown }, lifetimeSeconds: number): Promise<string> {
+    await this.refreshIfStale();
+    if (!this.signer?.privateKey) throw new Error('no active signing key');
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: ALG, typ: EDGE_ASSERTION_TYPE, kid: this.signer.kid })
+      .setIssuer(this.options.issuer)
+      .setAudience(edgeAudience(this.options.audience))
+      .setIssuedAt(now)
+      .setExpirationTime(now + lifetimeSeconds)
+      .sign(this.signer.privateKey);
+  }
+
+  /** The claims of an edge assertion we signed, or undefined (bad signature, type, audience, expired). Never throws. */
+  async verifyEdgeAssertion(token: string): Promise<AccessTokenClaims | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header.kid), {
+        algorithms: [ALG],
+        typ: EDGE_ASSERTION_TYPE,
+        issuer: this.options.issuer,
+        audience: edgeAudience(this.options.audience),
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: this.clock.now(),
+        requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
+      });
+      return payload as AccessTokenClaims;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Checks signature (pinned algorithm), type, issuer, audience and expiry. Never throws. */

@@ -27,6 +27,19 @@ const SECRET_CACHE_SIZE = 1_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 const MIN_RSA_BITS = 2048;
+/** The session id a signed request's viewer carries: no session stands behind it, the request is the credential. */
+const SIGNED_SESSION_PREFIX = 'signed-request:';
+const SIGNED_SESSION = /^signed-request:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The certificate thumbprint a signed-request token names (call only once the token was verified). */
+export function signedRequestThumbprint(token: string): string | undefined {
+  try {
+    const thumbprint = decodeProtectedHeader(token)['x5t#S256'];
+    return typeof thumbprint === 'string' ? thumbprint : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Whether a bearer token is a partner's signed request rather than one of our access tokens: only a
@@ -105,8 +118,30 @@ export class SignedRequests {
       clientId: certificate.clientId,
       distributorId: certificate.distributorId,
       // No session stands behind a signed request: the request itself is the credential.
-      sessionId: `signed-request:${jti}`,
+      sessionId: `${SIGNED_SESSION_PREFIX}${jti}`,
     };
+  }
+
+  /**
+   * The machine client an edge assertion names (docs/SECURITY.md 31). The front verified the partner's
+   * signed request and minted the assertion for one request to the service: its method and target
+   * (`req`), the digest of its body (`dig#S256`), a `jti` spent here like a partner's. The client is
+   * taken from our certificate table again (a certificate removed meanwhile, or a client that does not
+   * hold it, is refused), not from the claims alone.
+   */
+  async viewerOfAssertion(claims: { sub: string; sid: string; jti: string; [claim: string]: unknown }, request: SignedRequest): Promise<Viewer | undefined> {
+    const thumbprint = claims['x5t#S256'];
+    if (typeof thumbprint !== 'string' || !THUMBPRINT.test(thumbprint) || !SIGNED_SESSION.test(claims.sid)) return undefined;
+    if (claims.req !== `${request.method} ${request.target}`) return undefined;
+    const certificate = await this.store.certificateByThumbprint(thumbprint);
+    if (!certificate || certificate.clientId !== claims.sub) return undefined;
+    const now = this.clock.now();
+    const loaded = this.load(certificate);
+    if (!loaded || now < loaded.validFrom || now > loaded.validTo) return undefined;
+    // Our ids (`jti_...`) never collide with a partner's UUIDs in the same table.
+    if (!(await this.store.recordRequestId(certificate.clientId, claims.jti, new Date(now.getTime() + REMEMBER_REQUEST_ID_MS)))) return undefined;
+    if (!bodyMatches(await request.body(), claims['dig#S256'])) return undefined;
+    return { id: certificate.clientId, kind: 'machine', email: null, clientId: certificate.clientId, distributorId: certificate.distributorId, sessionId: claims.sid };
   }
 
   private claimsHold(claims: Record<string, unknown>, request: SignedRequest, now: Date): boolean {
@@ -152,6 +187,11 @@ export class SignedRequests {
     this.secrets.set(key, Date.now() + SECRET_CACHE_MS);
     return true;
   }
+}
+
+/** The base64url SHA-256 of a body, as `dig#S256` carries it. */
+export function bodyDigest(body: string | Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64url');
 }
 
 /** With a body, `dig#S256` must be its base64url SHA-256; without one it may be absent (or the digest of nothing). */

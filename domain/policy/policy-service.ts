@@ -40,6 +40,18 @@ export class PolicyService {
     return row;
   }
 
+  /**
+   * Many policies for one viewer in one query, each in the order asked or its 404 as `policy` would
+   * throw it (the per-request DataLoader batches links and `_entities` through here).
+   */
+  async policiesFor(viewer: Viewer, ids: readonly string[]): Promise<Array<OwnedPolicy | AppError>> {
+    const rows = new Map((await this.store.policies(ids)).map((row) => [row.id, row]));
+    return ids.map((id) => {
+      const row = rows.get(id);
+      return row && canReachSubscriber(viewer, row) ? row : notFound('policy');
+    });
+  }
+
   /** One page of the viewer's policies (own, distributed, or all for back-office), by id. */
   async page(viewer: Viewer, first: number, after: string | null): Promise<{ rows: OwnedPolicy[]; hasNextPage: boolean }> {
     checkPageSize(first);

@@ -4,6 +4,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { gql, login } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { DEMO_IDS } from '../support/ids';
+import { QueryCounter } from '../support/query-counter';
 
 const ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) {
@@ -20,8 +21,9 @@ const POLICY = 'query ($id: ID!) { policy(id: $id) { id } }';
 describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
   let server: TestServer;
   const tokens: Record<string, string> = {};
+  const counter = new QueryCounter();
   beforeAll(async () => {
-    server = await startTestServer(database, { demoPortfolio: true });
+    server = await startTestServer(database, { demoPortfolio: true, wrapDb: counter.wrap });
     for (const [i, who] of ['alice', 'bob', 'broker', 'backoffice'].entries()) tokens[who] = (await login(server.url, `${who}@demo.test`, `10.41.0.${i + 1}`)).token;
   });
   afterAll(() => server?.close());
@@ -60,12 +62,33 @@ describe.each(EACH_DATABASE)('Federation subgraph on %s', (_name, database) => {
     });
     expect(answer.status).toBe(200);
     expect(answer.json.data._entities).toEqual([null, { __typename: 'Policy', id: DEMO_IDS.policies.bobAv, status: 'active', subscriberId: DEMO_IDS.subscribers.bob }, null]);
-    expect(answer.json.errors.map((e: { path: unknown; message: string; extensions: { code: string } }) => ({ path: e.path, code: e.extensions.code }))).toEqual([
+    // Errors come in the order they happen (batched policies after the subscriber), not the items'.
+    const errors = [...answer.json.errors].sort((a: { path: number[] }, b: { path: number[] }) => a.path[1] - b.path[1]);
+    expect(errors.map((e: { path: unknown; message: string; extensions: { code: string } }) => ({ path: e.path, code: e.extensions.code }))).toEqual([
       { path: ['_entities', 0], code: rootError.extensions.code },
       { path: ['_entities', 2], code: rootError.extensions.code },
     ]);
-    expect(answer.json.errors[0].message).toBe(rootError.message);
+    expect(errors[0].message).toBe(rootError.message);
     expect(answer.text).not.toContain(DEMO_IDS.subscribers.alice);
+  });
+
+  it('reads the policies of one `_entities` call in one query, each item with its own access check', async () => {
+    const policies = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.bobAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobPer];
+    const representations = policies.map((id) => ({ __typename: 'Policy', id }));
+    const cost = async (count: number) => {
+      counter.count = 0;
+      const answer = await gql(server.url, '{ __typename }', { token: tokens.alice });
+      const base = counter.count;
+      counter.count = 0;
+      const batched = await gql(server.url, ENTITIES, { token: tokens.alice, variables: { representations: representations.slice(0, count) } });
+      expect(answer.status).toBe(200);
+      return { answer: batched, queries: counter.count - base };
+    };
+    const one = await cost(1);
+    const four = await cost(4);
+    expect(four.answer.json.data._entities.map((e: { id: string } | null) => e?.id ?? null)).toEqual([DEMO_IDS.policies.aliceAv, null, DEMO_IDS.policies.alicePer, null]);
+    expect(four.answer.json.errors.map((e: { path: unknown[] }) => e.path)).toEqual(expect.arrayContaining([['_entities', 1], ['_entities', 3]]));
+    expect(four.queries).toBe(one.queries);
   });
 
   it('answers 401 without credentials, exactly as a protected root field does', async () => {

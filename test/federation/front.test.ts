@@ -6,6 +6,7 @@
  * tokens and sessions in the service's database, and PGlite serves one process only. In production
  * both processes point DATABASE_URL at the same PostgreSQL (README, "GraphQL front").
  */
+import { serverAudits } from 'graphql-http';
 import { loadGatewayConfig } from '../../config/gateway';
 import { silentLogger } from '../../http/logger';
 import { createFront, type Front } from '../../gateway/front';
@@ -34,7 +35,7 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
     front = await createFront({ config, db: service.db, clock: service.clock, logger: silentLogger });
     url = await front.listen(0, '127.0.0.1');
     alice = (await login(service.url, 'alice@demo.test', '10.52.0.1')).token;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await front?.close();
     await crm?.stop();
@@ -104,6 +105,59 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
     expect(healed.json.data.mySubscriberProfile.crmSegment).toBe('gold');
   });
 
+  describe("/graphql on the front follows the execution pipeline's one rule, as the service does", () => {
+    const responseJson = { accept: 'application/graphql-response+json' };
+    /** Status, whether data came, and the errors' codes, messages and doc_urls: the same at the front as at the service. */
+    const seen = (a: Awaited<ReturnType<typeof gql>>) => ({
+      status: a.status,
+      type: a.headers.get('content-type'),
+      data: a.json.data,
+      hasData: 'data' in a.json,
+      errors: (a.json.errors ?? []).map((e: { message: string; path?: unknown; extensions: Record<string, unknown> }) => ({ message: e.message, path: e.path, code: e.extensions.code, doc_url: e.extensions.doc_url, reason: e.extensions.reason })),
+      wwwAuthenticate: a.headers.get('www-authenticate'),
+    });
+
+    it('passes graphql-http’s server audit with the same three application/json deviations as the service', async () => {
+      const results = await Promise.all(serverAudits({ url: `${url}/graphql` }).map((audit) => audit.fn()));
+      const deviations = ['572B', 'FDE2', '7B9B'];
+      expect(results.filter((r) => r.status !== 'ok' && !deviations.includes(r.id)).map((r) => `${r.id} ${r.status} ${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
+    });
+
+    it.each([
+      ['field errors beside data: 200 with the data read', `{ me { id } mine: policy(id: "${DEMO_IDS.policies.aliceAv}") { id } theirs: policy(id: "${DEMO_IDS.policies.bobPer}") { id } }`, undefined, 'alice'],
+      ['no credentials for a protected field: 401 without data', '{ me { id } }', undefined, 'none'],
+      ['a token that is not ours: 401 without data', '{ me { id } }', undefined, 'bad'],
+      ['a document that does not parse: 400 without data', '{ me { id }', undefined, 'none'],
+      ['a document that does not validate: 400 without data', '{ nope }', undefined, 'alice'],
+      ['variables that do not coerce: 400 without data', 'query($id: ID!) { policy(id: $id) { id } }', { id: { nested: true } }, 'alice'],
+      ['a rule refusing, at the root: 200 with data null', `mutation { login(email: "nobody@demo.test", password: "wrong") { tokenType } }`, undefined, 'none'],
+    ])('%s', async (_label, query, variables, who) => {
+      const token = who === 'alice' ? alice : who === 'bad' ? 'not-a-token' : undefined;
+      for (const headers of [{ 'x-forwarded-for': '10.52.0.40' }, { ...responseJson, 'x-forwarded-for': '10.52.0.41' }]) {
+        const direct = await gql(service.url, query, { token, variables, headers });
+        const viaFront = await gql(url, query, { token, variables, headers });
+        expect(seen(viaFront)).toEqual(seen(direct));
+      }
+    });
+
+    it('GET runs queries and refuses a mutation with 405 (Allow: POST); another method is 405', async () => {
+      const mutation = encodeURIComponent('mutation { logout }');
+      const direct = await call(`${service.url}/graphql?query=${mutation}`, { headers: { authorization: `Bearer ${alice}` } });
+      const viaFront = await call(`${url}/graphql?query=${mutation}`, { headers: { authorization: `Bearer ${alice}` } });
+      expect({ status: viaFront.status, allow: viaFront.headers.get('allow'), body: viaFront.json }).toEqual({ status: 405, allow: 'POST', body: direct.json });
+      const get = await call(`${url}/graphql?query=${encodeURIComponent('{ me { id } }')}`, { headers: { authorization: `Bearer ${alice}` } });
+      expect(get.json).toEqual({ data: { me: { id: DEMO_IDS.users.alice } } });
+      expect((await call(`${url}/graphql`, { method: 'PUT', json: { query: '{ __typename }' } })).status).toBe(405);
+    });
+
+    it('a session cookie goes out only with an answer without errors', async () => {
+      const ok = await gql(url, 'mutation { login(email: "bob@demo.test", password: "demo-password-2026") { tokenType } }', { headers: { 'x-forwarded-for': '10.52.0.42' } });
+      expect(ok.headers.get('set-cookie')).toMatch(/session/i);
+      const mixed = await gql(url, 'mutation { a: login(email: "bob@demo.test", password: "demo-password-2026") { tokenType } b: login(email: "bob@demo.test", password: "wrong") { tokenType } }', { headers: { 'x-forwarded-for': '10.52.0.43' } });
+      expect({ status: mixed.status, code: mixed.json.errors[0].extensions.code, cookie: mixed.headers.get('set-cookie') }).toEqual({ status: 200, code: 'unauthorized', cookie: null });
+    });
+  });
+
   describe('the REST bridge through the front answers as the service does', () => {
     const same = async (path: string, init: Parameters<typeof call>[1] = {}) => {
       const direct = await call(`${service.url}${path}`, init);
@@ -158,13 +212,27 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
       expect(answer.status).toBe(400);
     });
 
-    it('writes through the front once per Idempotency-Key, and the service reads what was written', async () => {
+    it('writes through the front once per Idempotency-Key, and a replay looks exactly as on the service', async () => {
       const path = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
-      const init = { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'idempotency-key': 'front-write-1' }, json: { amount: scaledEur(100_000), requestedAt: parisToday(service.clock), reason: 'client-request' } };
-      const declared = await call(`${url}${path}`, init);
+      const body = { amount: scaledEur(100_000), requestedAt: parisToday(service.clock), reason: 'client-request' };
+      const post = (base: string, key: string, json: unknown = body) => call(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'idempotency-key': key }, json });
+      const headers = (a: Awaited<ReturnType<typeof call>>) => Object.fromEntries(['content-type', 'location', 'etag', 'idempotent-replayed'].map((name) => [name, a.headers.get(name)]));
+      const declared = await post(url, 'front-write-1');
       expect({ status: declared.status, body: declared.json }).toEqual({ status: 201, body: expect.objectContaining({ id: expect.any(String) }) });
-      const replayed = await call(`${url}${path}`, init);
-      expect({ status: replayed.status, body: replayed.json }).toEqual({ status: 201, body: declared.json });
+      expect(declared.headers.get('idempotent-replayed')).toBeNull();
+      const replayed = await post(url, 'front-write-1');
+      expect({ status: replayed.status, body: replayed.json, headers: headers(replayed) }).toEqual({ status: 201, body: declared.json, headers: { ...headers(declared), 'idempotent-replayed': 'true' } });
+      // The single process, the same write and its replay: the same status and headers (the body names its own declaration).
+      const direct = await post(service.url, 'front-write-2');
+      const directReplay = await post(service.url, 'front-write-2');
+      expect({ status: replayed.status, headers: headers(replayed) }).toEqual({ status: directReplay.status, headers: headers(directReplay) });
+      expect(directReplay.json).toEqual(direct.json);
+      // The key with another body: the same 422 as on the service, not a replay.
+      const other = { ...body, amount: scaledEur(90_000) };
+      const reused = await post(url, 'front-write-1', other);
+      const directReused = await post(service.url, 'front-write-2', other);
+      expect({ status: reused.status, body: reused.json, replayed: reused.headers.get('idempotent-replayed') }).toEqual({ status: directReused.status, body: directReused.json, replayed: null });
+      expect(reused.status).toBe(422);
       const read = await same(`${path}/${declared.json.id}`, bearer());
       expect(read.json).toEqual(declared.json);
     });
@@ -178,6 +246,22 @@ describe.each(EACH_DATABASE)('GraphQL front over our service and a foreign subgr
       expect({ status: again.status, error: again.json.errors?.[0] }).toEqual({ status: 409, error: expect.objectContaining({ code: 'conflict', message: 'Idempotency key already used' }) });
       const blank = await send('  ');
       expect({ status: blank.status, error: blank.json.errors?.[0] }).toEqual({ status: 400, error: expect.objectContaining({ code: 'queue_email_message_invalid_idempotency_key' }) });
+    });
+
+    it('GraphQL through the front: a replayed mutation is the same answer with Idempotent-Replayed, as on the service', async () => {
+      const mutation = 'mutation { login(email: "alice@demo.test", password: "demo-password-2026") { accessToken tokenType } }';
+      const send = (base: string, key: string) => gql(base, mutation, { token: alice, headers: { 'idempotency-key': key, 'x-forwarded-for': '10.52.0.51' } });
+      const seen = (a: Awaited<ReturnType<typeof gql>>) => ({ status: a.status, replayed: a.headers.get('idempotent-replayed'), cookie: a.headers.get('set-cookie') === null ? 'none' : 'set' });
+      const first = await send(url, 'front-gql-1');
+      expect(seen(first)).toEqual({ status: 200, replayed: null, cookie: 'set' });
+      const replay = await send(url, 'front-gql-1');
+      expect(replay.json).toEqual(first.json);
+      const directFirst = await send(service.url, 'front-gql-2');
+      const directReplay = await send(service.url, 'front-gql-2');
+      expect(directReplay.json).toEqual(directFirst.json);
+      // Cookies belong to the response that created them: neither replay hands the session out again.
+      expect(seen(replay)).toEqual(seen(directReplay));
+      expect(seen(replay)).toEqual({ status: 200, replayed: 'true', cookie: 'none' });
     });
 
     it('a partner platform: a certificate-bound token through the front, its serial forwarded', async () => {

@@ -167,6 +167,18 @@ describe.each(EACH_DATABASE)('GraphQL billing commissions on %s', (_name, databa
     expect(all[0]).toMatchObject({ lineCount: 4, premiumTotal: { amount: 77_345, currency: 'EUR' }, commissionTotal: { amount: 2_070, currency: 'EUR' } });
   });
 
+  it('a line links to its policy, read with the caller\'s own access to policies', async () => {
+    const query = '{ commissionStatements(first: 1) { nodes { lines { policyId policy { id } } } } }';
+    for (const who of ['broker', 'backoffice']) {
+      const answer = await gqlAs(who, query);
+      const lines = answer.json.data.commissionStatements.nodes[0]?.lines ?? [];
+      if (who === 'backoffice' && lines.length === 0) continue;
+      expect({ who, errors: answer.json.errors }).toEqual({ who, errors: undefined });
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line.policy).toEqual({ id: line.policyId });
+    }
+  });
+
   it('the lines of a whole page cost one query, whatever the page size', async () => {
     const cost = async (first: number) => {
       counter.count = 0;

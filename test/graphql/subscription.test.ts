@@ -74,7 +74,7 @@ const SUBSCRIPTION_FIELDS = `id status
   initialPayment { amount currency }
   scheduledPayment { amount { amount currency } frequency }
   allocation { isin basisPoints }
-  beneficiaryClause { standardClauseId text }
+  beneficiaryClause { standardClauseId standardClause { id } text }
   debitIban debitHolder signedAt withdrawalDeadline withdrawnAt createdAt updatedAt
   history { at fromStatus toStatus actorKind note }`;
 
@@ -243,7 +243,7 @@ describe.each(EACH_DATABASE)('GraphQL subscription on %s', (_name, database) => 
           { isin: FUND.euro, basisPoints: 7_000 },
           { isin: FUND.balanced, basisPoints: 3_000 },
         ],
-        beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.children, text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' },
+        beneficiaryClause: { standardClauseId: DEMO_IDS.standardClauses.children, standardClause: { id: DEMO_IDS.standardClauses.children }, text: 'Mes enfants nés ou à naître, vivants ou représentés, par parts égales, à défaut mes héritiers.' },
         debitIban: IBAN,
         debitHolder: 'Alice Martin',
         signedAt: null,
