@@ -36,8 +36,9 @@ create table webhook_endpoint_secrets (
 );
 
 -- An event for partners (outbound: `webhook_events` records the inbound ones), written in the
--- transaction of the change. `resource` holds the variables of the REST read that returns the resource; `data` is that read's answer, rendered once just after commit, so every
--- delivery and every retry of the event sends the same body.
+-- transaction of the change. `resource` holds the variables of the REST read that returns the
+-- resource; `data` is that read's answer, rendered once just after commit, so every delivery and every
+-- retry of the event sends the same body.
 create table outbound_events (
   id text primary key,
   type text not null,
