@@ -222,7 +222,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
   });
-  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock);
+  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock, new PolicyStore(db), new OutboxStore(), events);
   // Loading a NAV may complete what a waiting switch needs to be priced (forward pricing).
   const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, () => switches.executeDue());
   const services: Services = {
