@@ -1,4 +1,5 @@
 import type { RequestContext } from '../context/context';
+import type { Compartment } from '../domain/policy/policy';
 import type { MandateInput, TargetAllocationLine } from '../domain/investments/mandate';
 import { acting } from './adapt';
 
@@ -12,5 +13,8 @@ export const mandateResolvers = {
     setMandateTargetAllocation: (_: unknown, args: { id: string; lines: TargetAllocationLine[] }, ctx: RequestContext) => ctx.services.mandates.setTargetAllocation(acting(ctx), args.id, args.lines),
     delegateCompartmentToMandate: (_: unknown, args: { policyId: string; compartmentId: string; mandateId: string }, ctx: RequestContext) =>
       ctx.services.mandates.delegate(acting(ctx), args.policyId, args.compartmentId, args.mandateId),
+  },
+  Compartment: {
+    mandateId: (c: Compartment, _: unknown, ctx: RequestContext) => ctx.services.mandates.ofCompartment(ctx.viewer!, c.policyId, c.id),
   },
 };

@@ -107,6 +107,8 @@ describe.each(EACH_DATABASE)('mandates on %s', (_name, database) => {
     expect(after.map((p: { isin: string }) => p.isin).sort()).toEqual([E, EURO].sort());
     const audit = await server.db.query<{ action: string }>("select action from audit_log where target_type = 'compartment' and target_id = $1 and action = 'compartment.delegated'", [compartmentId]);
     expect(audit).toHaveLength(1);
+    const gql = await send('bob', 'POST', '/graphql', { query: 'query($p: ID!, $c: ID!) { compartment(policyId: $p, id: $c) { mandateId } }', variables: { p: policyId, c: compartmentId } });
+    expect(gql.json.data.compartment).toEqual({ mandateId: id });
   });
 
   it('a compartment holding no position is delegated without a switch', async () => {
