@@ -87,6 +87,8 @@ import { PositionService } from './domain/investments/position-service';
 import { FundStore } from './store/fund-store';
 import { PositionStore } from './store/position-store';
 import { ValuationStore } from './store/valuation-store';
+import { MandateService } from './domain/investments/mandate-service';
+import { MandateStore } from './store/mandate-store';
 import { SwitchService } from './domain/investments/switch-service';
 import { SwitchStore } from './store/switch-store';
 
@@ -222,8 +224,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
   });
-  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock);
+  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock, new PolicyStore(db), new OutboxStore(), events);
   // Loading a NAV may complete what a waiting switch needs to be priced (forward pricing).
+  const mandates = new MandateService(db, new MandateStore(db), policies, new SwitchStore(db), switches, new PositionStore(db), new FundStore(db), audit, clock);
   const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, () => switches.executeDue());
   const services: Services = {
     auth,
@@ -243,6 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     webhookEndpoints: new WebhookEndpointService(db, new WebhookEndpointStore(db), audit, clock, config.production),
     funds,
     switches,
+    mandates,
     positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
     clock,
   };

@@ -25,6 +25,7 @@ import type { WebhookEndpointService } from '../domain/webhook-endpoints/webhook
 import type { FundService } from '../domain/investments/fund-service';
 import type { PositionService } from '../domain/investments/position-service';
 import type { SwitchService } from '../domain/investments/switch-service';
+import type { MandateService } from '../domain/investments/mandate-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
 import type { SessionCookie } from './session-cookie';
@@ -54,6 +55,7 @@ export interface Services {
   funds: FundService;
   positions: PositionService;
   switches: SwitchService;
+  mandates: MandateService;
   clock: Clock;
 }
 

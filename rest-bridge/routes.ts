@@ -14,6 +14,7 @@ import { EMAILING_ROUTES } from './routes/emailing';
 import { PREMIUMS_ROUTES } from './routes/premiums';
 import { INVESTMENT_ROUTES } from './routes/investments';
 import { SWITCH_ROUTES } from './routes/switches';
+import { MANDATE_ROUTES } from './routes/mandates';
 
 /**
  * Every legacy REST route, one file per domain in `routes/`. Variables come from path parameters, the
@@ -21,4 +22,4 @@ import { SWITCH_ROUTES } from './routes/switches';
  * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
  * (`Route.wireNames`).
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES, ...INVESTMENT_ROUTES, ...SWITCH_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES, ...INVESTMENT_ROUTES, ...MANDATE_ROUTES, ...SWITCH_ROUTES];

@@ -49,3 +49,8 @@ export interface SwitchRequest {
   executedAt: Date | null;
   execution: ExecutedLeg[] | null;
 }
+
+/** The path parameters of the switch request's REST read, by which its webhook event names it. */
+export function switchResource(r: Pick<SwitchRequest, 'id' | 'policyId' | 'compartmentId'>): Record<string, string> {
+  return { policyId: r.policyId, compartmentId: r.compartmentId, requestId: r.id };
+}

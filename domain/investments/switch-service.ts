@@ -1,6 +1,8 @@
 import { AppError, invalidFields } from '../../errors/app-error';
 import type { Db } from '../../store/db';
 import type { FundStore } from '../../store/fund-store';
+import type { OutboxStore } from '../../store/outbox-store';
+import type { PolicyStore } from '../../store/policy-store';
 import type { PositionStore } from '../../store/position-store';
 import type { SwitchStore } from '../../store/switch-store';
 import type { ValuationStore } from '../../store/valuation-store';
@@ -10,6 +12,7 @@ import type { Acting } from '../shared/acting';
 import { notFound } from '../shared/access';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
+import type { EventPublisher } from '../shared/events';
 import { newUuid } from '../shared/ids';
 import { minorUnitDigits } from '../shared/money-format';
 import { parisDate } from '../shared/paris-calendar';
@@ -17,7 +20,7 @@ import { valueInMinorUnits } from './decimal';
 import type { CatalogueFund, Valuation } from './fund';
 import { isIsin } from './isin';
 import { holdings } from './position';
-import type { SwitchLegInput, SwitchRequest } from './switch-request';
+import { switchResource, type SwitchLegInput, type SwitchRequest } from './switch-request';
 import { checkLegShapes, checkSwitch, executeSwitch, type HeldPosition } from './switch-rules';
 
 /** A switch as asked: its legs, and the date the subscriber asked (today when absent). */
@@ -44,6 +47,9 @@ export class SwitchService {
     private readonly valuations: ValuationStore,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    private readonly policyStore: PolicyStore,
+    private readonly outbox: OutboxStore,
+    private readonly events: EventPublisher,
   ) {}
 
   async request({ viewer, requestId }: Acting, policyId: string, compartmentId: string, input: SwitchInput): Promise<SwitchRequest> {
@@ -140,6 +146,15 @@ export class SwitchService {
         actor: { kind: 'system', id: 'forward-pricing' }, action: 'switch.executed', target: { type: 'switch_request', id: request.id }, requestId: null,
         details: { policyId: request.policyId, compartmentId: request.compartmentId, executedOn, legs: executed },
       });
+      // The subscriber and their distributor learn of it in the same transaction: no execution goes unannounced.
+      const owner = await this.policyStore.policy(request.policyId, tx);
+      await this.events.publish(tx, { type: 'switch.executed', distributorId: owner?.distributorId ?? null, resource: switchResource(request) }, now);
+      if (owner) {
+        await this.outbox.enqueue(tx, {
+          recipientUserId: owner.userId, channel: 'email', template: 'switch_executed',
+          payload: { switchRequestId: request.id, policyId: request.policyId, compartmentId: request.compartmentId, executedOn, legs: executed.length },
+        }, now);
+      }
       return true;
     });
   }

@@ -20,4 +20,14 @@ export const COMPARTMENT_LIFECYCLE_ROUTES: Route[] = [
       summary: `${action[0].toUpperCase()}${action.slice(1)} a compartment, with a reason`,
     }),
   ),
+  {
+    method: 'POST',
+    path: `${BASE}/{compartmentId}/delegate`,
+    operation: 'DelegateCompartmentToMandate',
+    auth: 'required',
+    status: 200,
+    body: ['json'],
+    tag: 'compartment-lifecycle',
+    summary: 'Delegate a self-invested compartment to a mandate ({mandateId}): it becomes managed, and a switch rebalancing it to the target allocation is asked (forward pricing)',
+  },
 ];

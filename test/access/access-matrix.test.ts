@@ -159,6 +159,7 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
       }),
       'switch request',
     )).id;
+    fixtures.mandateId = (await expectCreated(post('backoffice', '/v1/investments/mandates', { name: 'Access matrix', riskLevel: 3 }), 'mandate')).id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
     fixtures.payerId = (await expectCreated(post('subscriber', `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, PAYER_BODY), 'payer')).id;
     await expectCreated(post('subscriber', `/v1/premium-scheduling/payers/${fixtures.payerId}/ibans`, { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' }), 'payer IBAN');

@@ -78,6 +78,8 @@ export interface Fixtures {
   singlePremiumRequestId: string;
   /** A switch alice asked on `pol_alice_av`'s compartment MAIN. */
   switchRequestId: string;
+  /** A mandate without a target allocation: delegating to it is refused (422) once past access control. */
+  mandateId: string;
 }
 
 export interface RestRequest {
@@ -216,6 +218,12 @@ const ALICE_MAIN = { policyId: DEMO_IDS.policies.aliceAv, compartmentId: DEMO_ID
 const TWICE_THE_SAME_FUND = [
   { isin: DEMO_FUNDS.europeEquity.isin, direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 1_000 },
   { isin: DEMO_FUNDS.europeEquity.isin, direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 },
+];
+
+/** A fund twice: a target allocation refused by the rules (400) once past access control. */
+const DUPLICATE_ALLOCATION = [
+  { isin: DEMO_FUNDS.euro.isin, basisPoints: 5_000 },
+  { isin: DEMO_FUNDS.euro.isin, basisPoints: 5_000 },
 ];
 
 // ---- the table -------------------------------------------------------------------------------------
@@ -532,6 +540,18 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'rest', key: 'GET /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests/{requestId}', expect: ALICES, request: (f) => ({ params: { ...ALICE_MAIN, requestId: f.switchRequestId } }) },
   { kind: 'graphql', key: 'Query.switchRequest', expect: ALICES, request: (f) => ({ variables: { ...ALICE_MAIN, id: f.switchRequestId } }) },
   { kind: 'graphql', key: 'Mutation.requestSwitch', expect: ALICES, request: () => ({ variables: { ...ALICE_MAIN, input: { legs: TWICE_THE_SAME_FUND } } }) },
+
+  // mandates: back-office manages them, anyone signed in reads them; delegation is refused by the rules (no target allocation) once past access control
+  { kind: 'rest', key: `GET ${INVEST}/mandates`, expect: SIGNED_IN },
+  { kind: 'rest', key: `POST ${INVEST}/mandates`, expect: BACKOFFICE, request: () => ({ body: { name: 'Access matrix', riskLevel: 3 } }) },
+  { kind: 'rest', key: `GET ${INVEST}/mandates/{mandateId}`, expect: SIGNED_IN, request: (f) => ({ params: { mandateId: f.mandateId } }) },
+  { kind: 'rest', key: `PUT ${INVEST}/mandates/{mandateId}/target-allocation`, expect: BACKOFFICE, request: (f) => ({ params: { mandateId: f.mandateId }, body: { lines: DUPLICATE_ALLOCATION } }) },
+  { kind: 'rest', key: `POST ${LIFE}/{compartmentId}/delegate`, expect: ALICES, request: (f) => ({ params: ALICE_MAIN, body: { mandateId: f.mandateId } }) },
+  { kind: 'graphql', key: 'Query.mandates', expect: SIGNED_IN },
+  { kind: 'graphql', key: 'Query.mandate', expect: SIGNED_IN, request: (f) => ({ variables: { id: f.mandateId } }) },
+  { kind: 'graphql', key: 'Mutation.createMandate', expect: BACKOFFICE, request: () => ({ variables: { input: { name: 'Access matrix', riskLevel: 3 } } }) },
+  { kind: 'graphql', key: 'Mutation.setMandateTargetAllocation', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.mandateId, lines: DUPLICATE_ALLOCATION } }) },
+  { kind: 'graphql', key: 'Mutation.delegateCompartmentToMandate', expect: ALICES, request: (f) => ({ variables: { ...ALICE_MAIN, mandateId: f.mandateId } }) },
 
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },

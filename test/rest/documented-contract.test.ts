@@ -29,6 +29,11 @@ const DOCUMENTED_STATUS: Readonly<Record<string, number>> = {
   payer_not_found: 404,
   payer_subscriber_not_found: 404,
   delete_payer_personal_iban_default_iban: 409,
+  mandate_not_found: 404,
+  duplicate_fund_in_target_allocation: 400,
+  invalid_target_allocation: 400,
+  delegate_compartment_to_mandate_compartment_is_not_self_invested: 409,
+  delegate_compartment_to_mandate_mandate_has_no_target_allocation: 422,
   unprocessable_content: 422,
   internal_server_error: 500,
 };
@@ -677,6 +682,59 @@ describe.each(EACH_DATABASE)('the documented /v1 contract on %s', (_name, databa
 
     it('401 before the body is looked at', async () => {
       expectError(await send('POST', SINGLE, { json: documented(policyId, payerId, 'CASH') }), 401, 'unauthorized', 'NO_SESSION');
+    });
+  });
+
+  describe('mandates and delegation (/errors/mandate_not_found, duplicate_fund_in_target_allocation, invalid_target_allocation, delegate_compartment_to_mandate_*)', () => {
+    const MANDATES = '/v1/investments/mandates';
+    const DELEGATE = (policyId: string, compartmentId: string) => `/v1/compartment-lifecycle/policies/${policyId}/compartments/${compartmentId}/delegate`;
+    const EURO_FUND = 'FR0000000001';
+    const BONDS = 'LU0290358497';
+    async function aMandate(lines?: Array<{ isin: string; basisPoints: number }>): Promise<string> {
+      const created = await send('POST', MANDATES, { as: 'backoffice', json: { name: 'Contract', riskLevel: 3 } });
+      expect(created.status).toBe(201);
+      if (lines) expect((await send('PUT', `${MANDATES}/${created.json.id}/target-allocation`, { as: 'backoffice', json: { lines } })).status).toBe(200);
+      return created.json.id;
+    }
+
+    it('mandate_not_found (404): a mandate ID that is wrong or never created', async () => {
+      const stale = testId('contract_stale_mandate');
+      expectError(await send('GET', `${MANDATES}/${stale}`, { as: 'alice' }), 404, 'mandate_not_found');
+      expectError(await send('PUT', `${MANDATES}/${stale}/target-allocation`, { as: 'backoffice', json: { lines: [{ isin: EURO_FUND, basisPoints: 10000 }] } }), 404, 'mandate_not_found');
+      expectError(await send('POST', DELEGATE(ALICE_AV, ALICE_MAIN), { as: 'alice', json: { mandateId: stale } }), 404, 'mandate_not_found');
+    });
+
+    it('duplicate_fund_in_target_allocation (400): the allocation repeats the same fund', async () => {
+      const id = await aMandate();
+      const answer = await send('PUT', `${MANDATES}/${id}/target-allocation`, { as: 'backoffice', json: { lines: [{ isin: BONDS, basisPoints: 5000 }, { isin: BONDS, basisPoints: 5000 }] } });
+      expectError(answer, 400, 'duplicate_fund_in_target_allocation');
+    });
+
+    it('invalid_target_allocation (400): a percentage outside the allowed range (the example: 1250 on one ISIN), or one that does not fit the rule', async () => {
+      const id = await aMandate();
+      const put = (lines: unknown) => send('PUT', `${MANDATES}/${id}/target-allocation`, { as: 'backoffice', json: { lines } });
+      expectError(await put([{ isin: BONDS, basisPoints: 12500 }]), 400, 'invalid_target_allocation');
+      expectError(await put([{ isin: BONDS, basisPoints: 0 }, { isin: EURO_FUND, basisPoints: 10000 }]), 400, 'invalid_target_allocation');
+      expectError(await put([{ isin: BONDS, basisPoints: 1250 }, { isin: EURO_FUND, basisPoints: 1250 }]), 400, 'invalid_target_allocation');
+      // A valid allocation then passes.
+      expect((await put([{ isin: BONDS, basisPoints: 1250 }, { isin: EURO_FUND, basisPoints: 8750 }])).status).toBe(200);
+    });
+
+    it('delegate_compartment_to_mandate_mandate_has_no_target_allocation (422): the mandate was created without a target allocation', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      expectError(await send('POST', DELEGATE(policyId, compartments.MAIN), { as: 'alice', json: { mandateId: await aMandate() } }), 422, 'delegate_compartment_to_mandate_mandate_has_no_target_allocation');
+    });
+
+    it('delegate_compartment_to_mandate_compartment_is_not_self_invested (409): the compartment was already delegated to a mandate', async () => {
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      const mandateId = await aMandate([{ isin: EURO_FUND, basisPoints: 10000 }]);
+      expect((await send('POST', DELEGATE(policyId, compartments.MAIN), { as: 'alice', json: { mandateId } })).status).toBe(200);
+      expectError(await send('POST', DELEGATE(policyId, compartments.MAIN), { as: 'alice', json: { mandateId } }), 409, 'delegate_compartment_to_mandate_compartment_is_not_self_invested');
+    });
+
+    it('delegating a compartment that does not exist is 404 compartment_not_found', async () => {
+      const mandateId = await aMandate([{ isin: EURO_FUND, basisPoints: 10000 }]);
+      expectError(await send('POST', DELEGATE(ALICE_AV, NOBODY), { as: 'alice', json: { mandateId } }), 404, 'compartment_not_found');
     });
   });
 

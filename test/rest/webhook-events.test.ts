@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { DEMO_FUNDS } from '../../domain/demo/demo-investments';
 import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { insertBroker, partnerHeaders } from '../support/actors';
@@ -185,11 +186,35 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     for (const name of ['other', 'disabled']) expect(await server.db.query('select 1 from webhook_deliveries where endpoint_id = $1', [endpoints[name]])).toEqual([]);
   });
 
+  it('switch.executed when forward pricing executes a switch; the subscriber gets its e-mail', async () => {
+    const policyId = DEMO_IDS.policies.aliceAv;
+    const compartmentId = DEMO_IDS.compartments.aliceAvMain;
+    const path = `/v1/switches/policies/${policyId}/compartments/${compartmentId}/requests`;
+    const positions = await ok(send('alice', 'GET', `/v1/investments/policies/${policyId}/compartments/${compartmentId}/positions`), 'positions');
+    const from = positions.positions.find((p: { isin: string }) => p.isin !== DEMO_FUNDS.euro.isin).isin;
+    const requested = await ok(send('alice', 'POST', path, { legs: [
+      { isin: from, direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 5_000 },
+      { isin: DEMO_FUNDS.euro.isin, direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 },
+    ] }), 'switch');
+    // Executed at once when the day's NAV is already known (the demo's last day), else when it is loaded.
+    if (requested.status === 'requested') {
+      expect((await newEvents()).filter((e) => e.type === 'switch.executed')).toEqual([]);
+      await ok(send('partner', 'PUT', `/v1/investments/funds/${from}/valuations/${requested.receivedOn}`, { nav: { value: 1_234_567, scale: 4, currency: 'EUR' } }), 'nav');
+    }
+    const event = expectEvent(await newEvents(), 'switch.executed', { policyId, compartmentId, requestId: requested.id });
+    await expectFannedOut(event);
+    await expectRendered(event, `${path}/${requested.id}`);
+    const [row] = await server.db.query<{ data: { status: string } }>('select data from outbound_events where id = $1', [event.id]);
+    expect(row.data.status).toBe('executed');
+    const mails = await server.db.query<{ recipient_user_id: string; payload: Record<string, unknown> }>("select recipient_user_id, payload from notification_outbox where template = 'switch_executed' and payload->>'switchRequestId' = $1", [requested.id]);
+    expect(mails).toEqual([{ recipient_user_id: DEMO_IDS.users.alice, payload: expect.objectContaining({ policyId, compartmentId }) }]);
+  });
+
   it('shows the deliveries to their endpoint and replays one with a fresh budget, keeping its attempt log', async () => {
     const list = await send('partner', 'GET', `/v1/webhook-endpoints/${endpoints.all}/deliveries?first=100`);
     expect(list.status).toBe(200);
     const types = new Set(list.json.items.map((d: { eventType: string }) => d.eventType));
-    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created']));
+    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed']));
     const delivery = list.json.items[0];
     // As the dispatcher would leave it: two attempts, given up.
     const at = server.clock.now();
