@@ -85,7 +85,8 @@ export class Dispatcher {
       for (const state of this.lanes.values()) claimed += await this.claimInto(state);
       const running = [...this.lanes.values()].flatMap((state) => [...state.running]);
       if (claimed === 0 && running.length === 0) return;
-      await Promise.race(running);
+      // Attempts claimed just now may all have finished already: racing no promise would wait forever.
+      if (running.length > 0) await Promise.race(running);
     }
   }
 
