@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'payout_iban.confirmed',
   'compartment.transitioned',
   'support_request.created',
+  'death_claim.notified',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -26,6 +26,7 @@ const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
   'payout_iban.confirmed': { description: 'A pay-out IBAN became confirmed and may receive pay-outs.', resource: 'PayoutIban', reads: ['GET /v1/pay-out/subscribers/{subscriberId}/ibans/{iban}'] },
   'compartment.transitioned': { description: 'A compartment changed status (suspended, resumed, liquidated, closed, activated).', resource: 'Compartment', reads: ['GET /v1/compartment-lifecycle/policies/{policyId}/compartments/{compartmentId}'] },
   'support_request.created': { description: 'A support request was opened for a subscriber.', resource: 'SupportRequest', reads: ['GET /v1/support/requests/{requestId}'] },
+  'death_claim.notified': { description: "An insured's death was recorded: a claim was opened on the policy, which is frozen from now on.", resource: 'DeathClaim', reads: ['GET /v1/death-claims/{claimId}'] },
 };
 
 /** Every event type, in the catalogue's order. */
