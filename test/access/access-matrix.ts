@@ -78,6 +78,8 @@ export interface Fixtures {
   singlePremiumRequestId: string;
   /** A switch alice asked on `pol_alice_av`'s compartment MAIN. */
   switchRequestId: string;
+  /** A death claim on a policy of alice's made for it alone (her demo policies stay unfrozen). */
+  deathClaimId: string;
 }
 
 export interface RestRequest {
@@ -127,6 +129,12 @@ const ALICES_NO_MACHINE = row('unauthorized', 'ok', 'not_found', 'ok', 'not_foun
 const BILLING_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'forbidden');
 /** A statement of broker@demo.test: another broker does not find it. */
 const BILLING_ITEM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'forbidden');
+/** Death claims read: back-office, the insured's distributor's broker and partner; never a subscriber. */
+const DEATH_CLAIM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'ok');
+/** Death claims listed: back-office all, brokers and partners their distributor's (another broker's list is empty). */
+const DEATH_CLAIM_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'ok');
+/** A notice of death: back-office and partner platforms record it; the date in the future keeps alice alive (422). */
+const ALIVE_NOTICE = { subscriberId: DEMO_IDS.subscribers.alice, dateOfDeath: '2199-01-01', source: 'backoffice', deathCertificateReference: 'ACCESS-MATRIX' };
 /** Compartment lifecycle on alice's policy: back-office and the distributor's partner platform. */
 const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
 /** Webhook endpoints: brokers and partner platforms (their distributor's), back-office (all); never subscribers. */
@@ -533,6 +541,13 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Query.switchRequest', expect: ALICES, request: (f) => ({ variables: { ...ALICE_MAIN, id: f.switchRequestId } }) },
   { kind: 'graphql', key: 'Mutation.requestSwitch', expect: ALICES, request: () => ({ variables: { ...ALICE_MAIN, input: { legs: TWICE_THE_SAME_FUND } } }) },
 
+  // death claims (docs/DEATH-CLAIMS.md)
+  { kind: 'rest', key: 'POST /v1/death-claims', expect: LIFECYCLE, request: () => ({ body: ALIVE_NOTICE }) },
+  { kind: 'rest', key: 'GET /v1/death-claims', expect: DEATH_CLAIM_LIST },
+  { kind: 'rest', key: 'GET /v1/death-claims/{claimId}', expect: DEATH_CLAIM, request: (f) => ({ params: { claimId: f.deathClaimId } }) },
+  { kind: 'graphql', key: 'Mutation.notifyDeath', expect: LIFECYCLE, request: () => ({ variables: { input: ALIVE_NOTICE } }) },
+  { kind: 'graphql', key: 'Query.deathClaims', expect: DEATH_CLAIM_LIST },
+  { kind: 'graphql', key: 'Query.deathClaim', expect: DEATH_CLAIM, request: (f) => ({ variables: { id: f.deathClaimId } }) },
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },
   { kind: 'http', key: 'GET /.well-known/jwks.json', expect: PUBLIC },

@@ -91,7 +91,7 @@ describe.each(EACH_DATABASE)('REST webhook endpoints on %s', (_name, database) =
     expect(answer.status).toBe(200);
     expect(answer.json.map((e: { type: string }) => e.type)).toEqual([
       'subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid',
-      'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created',
+      'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'death_claim.notified',
     ]);
     expect(answer.json[1]).toEqual({ type: 'policy.issued', description: expect.any(String), resource: 'Policy', reads: ['GET /v1/policies/{policyId}'] });
   });
