@@ -90,6 +90,9 @@ import { ValuationStore } from './store/valuation-store';
 import { MandateService } from './domain/investments/mandate-service';
 import { MandateStore } from './store/mandate-store';
 import { SwitchService } from './domain/investments/switch-service';
+import { DeathClaimService } from './domain/death-claims/death-claim-service';
+import { DeathClaimStore } from './store/death-claim-store';
+import type { PolicyFreeze } from './domain/shared/policy-freeze';
 import { SwitchStore } from './store/switch-store';
 
 export interface AppOptions {
@@ -157,14 +160,14 @@ interface SurrenderNeighbours {
 }
 
 /** Surrender declarations, their early-release files and the payment provider's outcomes for them. */
-function surrenderServices(db: Db, audit: AuditTrail, events: EventPublisher, clock: Clock, policies: PolicyService, neighbours: SurrenderNeighbours) {
+function surrenderServices(db: Db, audit: AuditTrail, events: EventPublisher, clock: Clock, policies: PolicyService, neighbours: SurrenderNeighbours, freeze: PolicyFreeze) {
   const store = new SurrenderStore(db);
   const policyStore = new PolicyStore(db);
   const catalogue = new CatalogueStore(db);
   const outbox = new OutboxStore();
   const earlyReleaseFile = new EarlyReleaseFile(store, policyStore, neighbours.proofs, audit, outbox, clock);
   return {
-    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, events, clock),
+    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, events, clock, freeze),
     surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, events, clock),
     earlyReleaseFile,
   };
@@ -206,9 +209,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     // No silent fallback to the debit IBAN at pay-out time: it becomes a confirmed pay-out IBAN here.
     await services.payOut.adoptDebitIban(tx, issued);
   });
+  // A death claim freezes its policy: every act on a policy's money or beneficiaries asks it.
+  const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), events, audit, clock);
   const payers = new PayerService(db, new PayerStore(db), new SubscriptionStore(db), audit, clock);
-  const funding = new PremiumFunding(policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers);
+  const funding = new PremiumFunding(policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers, deathClaims);
   const singlePremiums = new SinglePremiumService(db, new PremiumStore(db), policies, new PolicyStore(db), funding, audit, clock);
   const premiumSchedules = new PremiumScheduleService(db, new ScheduleStore(db), policies, funding, audit, clock);
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
@@ -216,15 +221,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
     accept: async (tx, acting, id) => void (await services.evidence.acceptWithin(tx, acting, id)),
   };
-  const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), events, audit, clock);
+  const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), events, audit, clock, deathClaims);
   const surrender = surrenderServices(db, audit, events, clock, policies, {
     // A payout goes to a confirmed pay-out IBAN: the one named, else the subscriber's default.
     payoutIbans: { find: (tx, subscriberId, ibanId) => payOut.payoutAccount(tx, subscriberId, ibanId) },
     // An accepted beneficiary's consent, read from the policy's current designation.
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
-  });
-  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock, new PolicyStore(db), new OutboxStore(), events);
+  }, deathClaims);
+  const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock, new PolicyStore(db), new OutboxStore(), events, deathClaims);
   // Loading a NAV may complete what a waiting switch needs to be priced (forward pricing).
   const mandates = new MandateService(db, new MandateStore(db), policies, new SwitchStore(db), switches, new PositionStore(db), new FundStore(db), audit, clock);
   const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, () => switches.executeDue());
@@ -234,6 +239,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...journey,
     policies,
     deathSettlement,
+    deathClaims,
     payOut,
     payers,
     singlePremiums,

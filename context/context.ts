@@ -28,6 +28,7 @@ import type { SwitchService } from '../domain/investments/switch-service';
 import type { MandateService } from '../domain/investments/mandate-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
+import type { DeathClaimService } from '../domain/death-claims/death-claim-service';
 import type { SessionCookie } from './session-cookie';
 
 /** Domain services, built once in app.ts and shared by every request. */
@@ -40,6 +41,7 @@ export interface Services {
   withdrawal: WithdrawalService;
   policies: PolicyService;
   deathSettlement: DeathSettlementService;
+  deathClaims: DeathClaimService;
   payOut: PayOutService;
   payers: PayerService;
   singlePremiums: SinglePremiumService;

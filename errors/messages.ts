@@ -299,6 +299,12 @@ const SENTENCES: Record<string, Sentence> = {
   VALUATION_ALREADY_LOADED_WITH_ANOTHER_NAV: (f) => `${f} differs from the NAV already loaded for this fund and date; to replace it, send a correctionReason.`,
   SWITCH_ALREADY_PENDING: 'A switch of this compartment is still waiting for its NAVs; it must be executed first.',
   CHANGED_CONCURRENTLY: 'Another request changed the same data at the same moment; read it again and retry.',
+  POLICY_UNDER_DEATH_CLAIM: 'The insured of this policy has died and a death claim is open: the policy is frozen, so no surrender, switch, premium or beneficiary change can go through.',
+  INSURED_DECEASED: 'The insured died before this could be carried out: it was stopped when the death claim was opened.',
+  DEATH_ALREADY_NOTIFIED: "This insured's death is already recorded: their policies already have death claims.",
+  INSURED_HAS_NO_POLICY: 'This insured holds no policy: there is nothing to open a death claim on.',
+  DATE_OF_DEATH_IN_FUTURE: (f) => `${f} is after today: a death is recorded once it has happened.`,
+  DEATH_NOTICE_SOURCE_UNKNOWN: (f) => `${f} is not one of the sources of a notice of death (backoffice, partner_platform, agira, family).`,
 
   // Other statuses our own codes cover
   METHOD_NOT_ALLOWED: 'This path does not accept this HTTP method; the Allow header lists those it does.',

@@ -14,7 +14,8 @@ import { emailingResolvers } from './emailing';
 import { premiumsResolvers } from './premiums';
 import { investmentResolvers } from './investments';
 import { switchResolvers } from './switches';
+import { deathClaimResolvers } from './death-claims';
 import { mandateResolvers } from './mandates';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, investmentResolvers, switchResolvers, mandateResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, deathClaimResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, investmentResolvers, switchResolvers, mandateResolvers, linkResolvers];

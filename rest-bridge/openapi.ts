@@ -41,6 +41,7 @@ const TAGS: Record<string, string> = {
   billing: 'Commission statements for distributors',
   support: 'Support requests',
   'death-settlement': 'Beneficiary designations',
+  'death-claims': 'Death claims: the notice of death, the claims it opens, their beneficiaries',
   'total-surrender': 'Total surrender declarations',
   'partial-surrender': 'Partial surrender declarations',
   'pay-out': 'Pay-out IBANs',

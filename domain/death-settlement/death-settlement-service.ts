@@ -15,6 +15,7 @@ import { checkAcceptanceDate } from './acceptance-rules';
 import { DEFAULT_STANDARD_CLAUSE_ID, defaultDesignation, type AcceptanceInput, type ConsentInput, type Designation, type DesignationInput, type DesignationView } from './designation';
 import { consentDocumentProblem, consentsMissing, designationProblems, nextDesignation } from './designation-rules';
 import type { PolicyDocuments } from './policy-documents';
+import type { PolicyFreeze } from '../shared/policy-freeze';
 
 const stale = () => new AppError('precondition_failed', 'STALE_VERSION');
 const consentRequired = () => new AppError('conflict', 'ACCEPTED_BENEFICIARY_CONSENT_REQUIRED', { field: 'consents' });
@@ -35,6 +36,7 @@ export class DeathSettlementService {
     private readonly events: EventPublisher,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    private readonly freeze: PolicyFreeze,
   ) {}
 
   /**
@@ -79,6 +81,7 @@ export class DeathSettlementService {
   async designate({ viewer, requestId }: Acting, policyId: string, expectedVersion: number, input: DesignationInput): Promise<DesignationView> {
     return this.db.transaction(async (tx) => {
       const policy = await this.policies.policy(viewer, policyId, tx);
+      await this.freeze.assertNotFrozen(tx, policy.id);
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_DESIGNATE_BENEFICIARIES_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
       const current = await this.current(policy.id, tx);
       if (current.version !== expectedVersion) throw stale();

@@ -39,7 +39,7 @@ export interface SwitchRequest {
   id: string;
   policyId: string;
   compartmentId: string;
-  status: 'requested' | 'executed';
+  status: 'requested' | 'executed' | 'stopped';
   requestedAt: string;
   receivedOn: string;
   currency: string;

@@ -21,6 +21,7 @@ import type { CatalogueFund, Valuation } from './fund';
 import { isIsin } from './isin';
 import { holdings } from './position';
 import { switchResource, type SwitchLegInput, type SwitchRequest } from './switch-request';
+import type { PolicyFreeze } from '../shared/policy-freeze';
 import { checkLegShapes, checkSwitch, executeSwitch, type HeldPosition } from './switch-rules';
 
 /** A switch as asked: its legs, and the date the subscriber asked (today when absent). */
@@ -50,6 +51,7 @@ export class SwitchService {
     private readonly policyStore: PolicyStore,
     private readonly outbox: OutboxStore,
     private readonly events: EventPublisher,
+    private readonly freeze: PolicyFreeze,
   ) {}
 
   async request({ viewer, requestId }: Acting, policyId: string, compartmentId: string, input: SwitchInput): Promise<SwitchRequest> {
@@ -68,6 +70,7 @@ export class SwitchService {
     const created = await this.db.transaction(async (tx) => {
       const locked = await this.switches.lockCompartment(tx, compartment.id);
       if (!locked) throw notFound('compartment');
+      await this.freeze.assertNotFrozen(tx, policy.id);
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_SWITCH_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
       if (locked.status !== 'active') throw new AppError('conflict', `CANNOT_SWITCH_IN_STATE_${locked.status.toUpperCase()}`);
       if (locked.management !== 'self_invested') throw new AppError('self_investment_switch_compartment_is_not_self_invested', 'COMPARTMENT_NOT_SELF_INVESTED');

@@ -9,6 +9,7 @@ import type { Product } from '../subscription/catalogue';
 import { findPayerIban, type Payer, type PayerIbanRecord } from './payer';
 import { payerNotFound, type PayerService } from './payer-service';
 import type { PremiumAllocationLine } from './single-premium';
+import type { PolicyFreeze } from '../shared/policy-freeze';
 import { checkAllocation, takesPremiums } from './single-premium-rules';
 
 /** Who pays into which policy, from which IBAN, into what: what a premium request or schedule names. */
@@ -43,11 +44,18 @@ export class PremiumFunding {
     private readonly subscriptions: Pick<SubscriptionStore, 'subscription'>,
     private readonly catalogue: CatalogueStore,
     private readonly payers: PayerService,
+    private readonly freeze: PolicyFreeze,
   ) {}
+
+  /** 409 POLICY_UNDER_DEATH_CLAIM: no premium act on a policy whose insured died. */
+  notFrozen(tx: Queryable, policyId: string): Promise<void> {
+    return this.freeze.assertNotFrozen(tx, policyId);
+  }
 
   /** The policy the viewer reaches, active (a premium goes into a live contract only). */
   async activePolicy(tx: Queryable, viewer: Viewer, policyId: string): Promise<OwnedPolicy> {
     const policy = await this.policies.policy(viewer, policyId, tx);
+    await this.freeze.assertNotFrozen(tx, policy.id);
     if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
     return policy;
   }
@@ -57,6 +65,7 @@ export class PremiumFunding {
     const { payer, ibans } = await this.payers.forPremium(tx, viewer, input.payerId, 'payerId');
     // A payer of another subscriber is not one of this policy's payers: the same 404 as no payer at all.
     if (payer.subscriberId !== policy.subscriberId) throw payerNotFound('payerId');
+    await this.freeze.assertNotFrozen(tx, policy.id);
     if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
     const product = (await this.catalogue.product(policy.productId, tx))!;
 

@@ -167,6 +167,7 @@ export class PremiumScheduleService {
   private async move({ viewer, requestId }: Acting, policyId: string, action: 'suspend' | 'resume'): Promise<PremiumSchedule> {
     return this.db.transaction(async (tx) => {
       const current = await this.locked(tx, viewer, policyId);
+      await this.funding.notFrozen(tx, current.policyId);
       const from = action === 'suspend' ? 'active' : 'suspended';
       if (current.status !== from) throw new AppError('conflict', `CANNOT_${action.toUpperCase()}_IN_STATE_${current.status.toUpperCase()}`);
       if (action === 'resume') await this.funding.activePolicy(tx, viewer, policyId);

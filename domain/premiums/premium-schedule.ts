@@ -4,7 +4,7 @@ import { maskIban } from '../shared/iban';
 import type { PremiumAllocationLine } from './single-premium';
 
 export type ScheduleFrequency = 'monthly' | 'quarterly' | 'annual';
-export type ScheduleStatus = 'active' | 'suspended';
+export type ScheduleStatus = 'active' | 'suspended' | 'ended';
 
 const MONTHS: Record<ScheduleFrequency, number> = { monthly: 1, quarterly: 3, annual: 12 };
 

@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'compartment.transitioned',
   'support_request.created',
   'switch.executed',
+  'death_claim.notified',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -15,6 +15,7 @@ import { maskIban } from '../shared/iban';
 import { newUuid } from '../shared/ids';
 import { notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
+import type { PolicyFreeze } from '../shared/policy-freeze';
 import type { AcceptedBeneficiaryConsents } from './accepted-beneficiaries';
 import { checkEarlyReleaseSources, EARLY_RELEASE_DOCUMENTS, perEarlyReleaseCase, type PerEarlyReleaseCase, type RequiredDocumentState } from './early-release';
 import type { EarlyReleaseFile } from './early-release-file';
@@ -85,6 +86,7 @@ export class SurrenderService {
     private readonly outbox: OutboxStore,
     private readonly events: EventPublisher,
     private readonly clock: Clock,
+    private readonly freeze: PolicyFreeze,
   ) {}
 
   /** Declares the surrender of the whole policy; the policy closes when the payment is confirmed. */
@@ -164,7 +166,10 @@ export class SurrenderService {
       const policy = await this.policies.policy(viewer, policyId, tx);
       const compartment = compartmentId === null ? null : ((await this.policyStore.compartment(policy.id, compartmentId, tx)) ?? null);
       if (compartmentId !== null && !compartment) throw notFound('compartment');
-      checkPolicySurrenderable((await this.store.lockPolicy(tx, policy.id)) ?? policy.status);
+      const status = (await this.store.lockPolicy(tx, policy.id)) ?? policy.status;
+      // After the lock: a notice of death being recorded lands before this declaration, or after it.
+      await this.freeze.assertNotFrozen(tx, policy.id);
+      checkPolicySurrenderable(status);
       const product = (await this.catalogue.product(policy.productId, tx))!;
       const open = await this.store.open(tx, policy.id, OPEN_STATUSES);
       checkNoOpenTotalSurrender(open.map(openView));

@@ -27,6 +27,7 @@ const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
   'compartment.transitioned': { description: 'A compartment changed status (suspended, resumed, liquidated, closed, activated).', resource: 'Compartment', reads: ['GET /v1/compartment-lifecycle/policies/{policyId}/compartments/{compartmentId}'] },
   'support_request.created': { description: 'A support request was opened for a subscriber.', resource: 'SupportRequest', reads: ['GET /v1/support/requests/{requestId}'] },
   'switch.executed': { description: 'A switch between the funds of a compartment was executed at forward prices (asked, or the rebalancing of a delegation to a mandate).', resource: 'SwitchRequest', reads: ['GET /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests/{requestId}'] },
+  'death_claim.notified': { description: "An insured's death was recorded: a claim was opened on the policy, which is frozen from now on.", resource: 'DeathClaim', reads: ['GET /v1/death-claims/{claimId}'] },
 };
 
 /** Every event type, in the catalogue's order. */

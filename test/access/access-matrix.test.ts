@@ -16,7 +16,9 @@ import { call, DEMO_PASSWORD, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { ACCESS_MATRIX, ACTORS, ALICE_PAYER_IBAN, ALICE_PAYOUT_IBAN, EMAIL_MESSAGE, PAYER_BODY, SUBSCRIPTION_BODY, scheduleBody, singlePremiumBody, type Actor, type Fixtures, type MatrixRow, type Outcome } from './access-matrix';
 import { tinyPng } from '../support/files';
-import { parisToday, scaledEur } from '../support/surrender-fixtures';
+import { freshPolicy, parisToday, scaledEur } from '../support/surrender-fixtures';
+import { DeathClaimStore } from '../../store/death-claim-store';
+import { newUuid } from '../../domain/shared/ids';
 import { DEMO_IDS, testId } from '../support/ids';
 
 const SERIAL = '01:23:45:67:89:AB:CD:EF';
@@ -165,6 +167,14 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     await expectCreated(post('subscriber', `/v1/premium-scheduling/payers/${fixtures.payerId}/ibans`, { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' }), 'payer IBAN');
     fixtures.singlePremiumRequestId = (await expectCreated(post('subscriber', '/v1/premium-scheduling/single-premium-requests', singlePremiumBody(fixtures)), 'single premium')).id;
     await expectCreated(post('subscriber', `/v1/premium-scheduling/policies/${DEMO_IDS.policies.aliceAv}/schedule`, scheduleBody(fixtures)), 'premium schedule');
+    // A notice freezes every policy of the insured: the claim is written for one fresh policy of alice's only.
+    const { policyId } = await freshPolicy(server, 'alice', 'av');
+    fixtures.deathClaimId = newUuid();
+    await new DeathClaimStore(server.db).insert(server.db, {
+      id: fixtures.deathClaimId, policyId, subscriberId: DEMO_IDS.subscribers.alice, noticeId: newUuid(), status: 'notified', dateOfDeath: '2026-01-02', source: 'backoffice',
+      certificateReference: 'ACCESS-MATRIX', valueAmount: 0, valueCurrency: 'EUR', valueBasis: 'recorded_value_at_notice', designationVersion: 0, beneficiaries: [],
+      notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: new Date(),
+    });
   });
   afterAll(async () => {
     await server?.close();

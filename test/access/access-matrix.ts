@@ -80,6 +80,8 @@ export interface Fixtures {
   switchRequestId: string;
   /** A mandate without a target allocation: delegating to it is refused (422) once past access control. */
   mandateId: string;
+  /** A death claim on a policy of alice's made for it alone (her demo policies stay unfrozen). */
+  deathClaimId: string;
 }
 
 export interface RestRequest {
@@ -129,6 +131,12 @@ const ALICES_NO_MACHINE = row('unauthorized', 'ok', 'not_found', 'ok', 'not_foun
 const BILLING_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'forbidden');
 /** A statement of broker@demo.test: another broker does not find it. */
 const BILLING_ITEM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'forbidden');
+/** Death claims read: back-office, the insured's distributor's broker and partner; never a subscriber. */
+const DEATH_CLAIM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_found', 'ok', 'ok');
+/** Death claims listed: back-office all, brokers and partners their distributor's (another broker's list is empty). */
+const DEATH_CLAIM_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'ok');
+/** A notice of death: back-office and partner platforms record it; the date in the future keeps alice alive (422). */
+const ALIVE_NOTICE = { subscriberId: DEMO_IDS.subscribers.alice, dateOfDeath: '2199-01-01', source: 'backoffice', deathCertificateReference: 'ACCESS-MATRIX' };
 /** Compartment lifecycle on alice's policy: back-office and the distributor's partner platform. */
 const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
 /** Webhook endpoints: brokers and partner platforms (their distributor's), back-office (all); never subscribers. */
@@ -553,6 +561,13 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Mutation.setMandateTargetAllocation', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.mandateId, lines: DUPLICATE_ALLOCATION } }) },
   { kind: 'graphql', key: 'Mutation.delegateCompartmentToMandate', expect: ALICES, request: (f) => ({ variables: { ...ALICE_MAIN, mandateId: f.mandateId } }) },
 
+  // death claims (docs/DEATH-CLAIMS.md)
+  { kind: 'rest', key: 'POST /v1/death-claims', expect: LIFECYCLE, request: () => ({ body: ALIVE_NOTICE }) },
+  { kind: 'rest', key: 'GET /v1/death-claims', expect: DEATH_CLAIM_LIST },
+  { kind: 'rest', key: 'GET /v1/death-claims/{claimId}', expect: DEATH_CLAIM, request: (f) => ({ params: { claimId: f.deathClaimId } }) },
+  { kind: 'graphql', key: 'Mutation.notifyDeath', expect: LIFECYCLE, request: () => ({ variables: { input: ALIVE_NOTICE } }) },
+  { kind: 'graphql', key: 'Query.deathClaims', expect: DEATH_CLAIM_LIST },
+  { kind: 'graphql', key: 'Query.deathClaim', expect: DEATH_CLAIM, request: (f) => ({ variables: { id: f.deathClaimId } }) },
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },
   { kind: 'http', key: 'GET /.well-known/jwks.json', expect: PUBLIC },

@@ -143,9 +143,9 @@ describe.each(EACH_DATABASE)('REST premium schedules on %s', (_name, database) =
     const { policyId } = await freshPolicy(server, 'alice', 'av');
     const schedule = await created(create(alice, policyId, monthly({ dayOfMonth: 5 })));
     // Three replicas: services of their own over the same database, running concurrently (PostgreSQL gives each its connection).
-    const { policies, payers, audit } = server.app.services;
+    const { policies, payers, audit, deathClaims } = server.app.services;
     const replicas = [0, 1, 2].map(() => {
-      const funding = new PremiumFunding(policies, new PolicyStore(server.db), new SubscriptionStore(server.db), new CatalogueStore(server.db), payers);
+      const funding = new PremiumFunding(policies, new PolicyStore(server.db), new SubscriptionStore(server.db), new CatalogueStore(server.db), payers, deathClaims);
       return new PremiumScheduleService(server.db, new ScheduleStore(server.db), policies, funding, audit, server.clock);
     });
     server.clock.set(new Date('2026-07-06T09:00:00Z'));

@@ -210,11 +210,21 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     expect(mails).toEqual([{ recipient_user_id: DEMO_IDS.users.alice, payload: expect.objectContaining({ policyId, compartmentId }) }]);
   });
 
+  it('death_claim.notified per claim of the notice, read as its distributor reads it', async () => {
+    const notice = await ok(send('partner', 'POST', '/v1/death-claims', { subscriberId: DEMO_IDS.subscribers.bob, dateOfDeath: parisToday(server.clock), source: 'partner_platform', deathCertificateReference: 'ACTE-42' }), 'death notice');
+    const events = await newEvents();
+    for (const claim of notice.claims) {
+      const event = expectEvent(events, 'death_claim.notified', { claimId: claim.id });
+      await expectFannedOut(event);
+      await expectRendered(event, `/v1/death-claims/${claim.id}`, 'broker');
+    }
+  });
+
   it('shows the deliveries to their endpoint and replays one with a fresh budget, keeping its attempt log', async () => {
     const list = await send('partner', 'GET', `/v1/webhook-endpoints/${endpoints.all}/deliveries?first=100`);
     expect(list.status).toBe(200);
     const types = new Set(list.json.items.map((d: { eventType: string }) => d.eventType));
-    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed']));
+    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified']));
     const delivery = list.json.items[0];
     // As the dispatcher would leave it: two attempts, given up.
     const at = server.clock.now();
