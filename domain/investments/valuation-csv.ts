@@ -11,7 +11,7 @@ const OPTIONAL_COLUMNS = ['correctionReason'] as const;
 export const MAX_VALUATION_ROWS = 10_000;
 
 /** One row of a valuation file, its NAV read exactly; `line` counts the header as line 1. */
-export interface ValuationRow {
+export interface ValuationLine {
   line: number;
   isin: string;
   valuedOn: string;
@@ -27,7 +27,7 @@ export const rowField = (line: number, column: string) => `csv.line${line}.${col
  * one valuation per row with the NAV as a plain decimal (`123.4567`, a dot, no thousands separator).
  * Every unreadable row is reported at once (400, each field named by line); nothing is loaded then.
  */
-export function readValuationCsv(text: string): ValuationRow[] {
+export function readValuationCsv(text: string): ValuationLine[] {
   let records: string[][];
   try {
     // Files pass through editors and spreadsheets: line ends may be CRLF or LF, even mixed.
@@ -45,7 +45,7 @@ export function readValuationCsv(text: string): ValuationRow[] {
   if (rows.length > MAX_VALUATION_ROWS) throw new AppError('parameter_invalid', 'CSV_TOO_MANY_ROWS', { field: 'csv' });
   const at = (row: string[], column: string) => row[header.indexOf(column)] ?? '';
   const problems: FieldProblem[] = [];
-  const out = rows.map((row, index): ValuationRow => {
+  const out = rows.map((row, index): ValuationLine => {
     const line = index + 2;
     const nav = parseDecimal(at(row, 'nav'));
     if (!nav) problems.push({ field: rowField(line, 'nav'), reason: 'NAV_NOT_A_DECIMAL' });
