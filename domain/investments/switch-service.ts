@@ -68,6 +68,10 @@ export class SwitchService {
     if (badIsins.length) throw invalidFields(badIsins);
 
     const created = await this.db.transaction(async (tx) => {
+      // The policy row first (as a surrender, and a notice of death, lock it): a notice being recorded
+      // lands wholly before this request (409 below) or after it (and stops it); never a switch left
+      // waiting on a frozen policy. Policy before compartment, the order every locker keeps.
+      await this.policyStore.lock(tx, policy.id);
       const locked = await this.switches.lockCompartment(tx, compartment.id);
       if (!locked) throw notFound('compartment');
       await this.freeze.assertNotFrozen(tx, policy.id);

@@ -40,22 +40,32 @@ export interface Funding {
 export class PremiumFunding {
   constructor(
     private readonly policies: PolicyService,
-    private readonly policyStore: Pick<PolicyStore, 'compartments'>,
+    private readonly policyStore: Pick<PolicyStore, 'compartments' | 'lock'>,
     private readonly subscriptions: Pick<SubscriptionStore, 'subscription'>,
     private readonly catalogue: CatalogueStore,
     private readonly payers: PayerService,
     private readonly freeze: PolicyFreeze,
   ) {}
 
-  /** 409 POLICY_UNDER_DEATH_CLAIM: no premium act on a policy whose insured died. */
-  notFrozen(tx: Queryable, policyId: string): Promise<void> {
-    return this.freeze.assertNotFrozen(tx, policyId);
+  /**
+   * 409 POLICY_UNDER_DEATH_CLAIM: no premium act on a policy whose insured died. The policy row is locked
+   * first (as a surrender and a notice of death lock it): a notice being recorded lands wholly before the
+   * act (refused here) or after it (and stops what it left pending).
+   */
+  async notFrozen(tx: Queryable, policyId: string): Promise<void> {
+    await this.lockPolicy(tx, policyId);
+    await this.freeze.assertNotFrozen(tx, policyId);
+  }
+
+  /** Locks the policy row: whoever also locks a row of the policy (a schedule) takes this one first, as a notice does. */
+  async lockPolicy(tx: Queryable, policyId: string): Promise<void> {
+    await this.policyStore.lock(tx, policyId);
   }
 
   /** The policy the viewer reaches, active (a premium goes into a live contract only). */
   async activePolicy(tx: Queryable, viewer: Viewer, policyId: string): Promise<OwnedPolicy> {
     const policy = await this.policies.policy(viewer, policyId, tx);
-    await this.freeze.assertNotFrozen(tx, policy.id);
+    await this.notFrozen(tx, policy.id);
     if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
     return policy;
   }
@@ -65,7 +75,7 @@ export class PremiumFunding {
     const { payer, ibans } = await this.payers.forPremium(tx, viewer, input.payerId, 'payerId');
     // A payer of another subscriber is not one of this policy's payers: the same 404 as no payer at all.
     if (payer.subscriberId !== policy.subscriberId) throw payerNotFound('payerId');
-    await this.freeze.assertNotFrozen(tx, policy.id);
+    await this.notFrozen(tx, policy.id);
     if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
     const product = (await this.catalogue.product(policy.productId, tx))!;
 

@@ -185,6 +185,8 @@ export class PremiumScheduleService {
   /** The policy's schedule, if the viewer reaches the policy, held for this transaction. */
   private async locked(tx: Queryable, viewer: Viewer, policyId: string): Promise<PremiumSchedule> {
     const policy = await this.policies.policy(viewer, policyId, tx);
+    // Policy row, then schedule row: the notice of death's order (it ends the schedule), so the two never deadlock.
+    await this.funding.lockPolicy(tx, policy.id);
     const schedule = await this.store.ofPolicy(policy.id, tx, { forUpdate: true });
     if (!schedule) throw scheduleNotFound();
     return schedule;
