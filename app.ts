@@ -231,7 +231,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }, deathClaims);
   const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock, new PolicyStore(db), new OutboxStore(), events, deathClaims);
   // Loading a NAV may complete what a waiting switch needs to be priced (forward pricing).
-  const mandates = new MandateService(db, new MandateStore(db), policies, new SwitchStore(db), switches, new PositionStore(db), new FundStore(db), audit, clock);
+  const mandates = new MandateService(db, new MandateStore(db), policies, new SwitchStore(db), switches, new PositionStore(db), new FundStore(db), audit, clock, new PolicyStore(db), deathClaims);
   const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, () => switches.executeDue());
   const services: Services = {
     auth,

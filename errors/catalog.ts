@@ -155,11 +155,20 @@ export const CATALOG = {
   invalid_target_allocation: {
     status: 400,
     title: 'Bad Request',
-    description: 'A target-allocation percentage does not satisfy the rules: each fund 1 to 10000 basis points, 10000 in all.',
-    causes: ['A basisPoints outside 1 to 10000, or not a whole number.', 'Lines whose basisPoints do not add up to 10000 (100 %), or no line at all.'],
-    fixes: ['Check the basis points of the fund named in `field`, or their total, and send the allocation again.'],
+    description: 'A target-allocation percentage does not satisfy the rules: each fund 1 to 10000 basis points.',
+    causes: ['A basisPoints outside 1 to 10000, or not a whole number.'],
+    fixes: ['Check the basis points of the fund named in `field` and send the allocation again.'],
     exampleReason: 'TARGET_ALLOCATION_BASIS_POINTS_OUT_OF_RANGE',
     exampleField: 'lines[0].basisPoints',
+  },
+  percentage_target_allocation_is_not_10000_basis_points: {
+    status: 400,
+    title: 'Bad Request',
+    description: 'The target allocation does not add up to 10000 basis points (100 %).',
+    causes: ['Lines whose basisPoints add up to less or more than 10000.', 'No line at all.'],
+    fixes: ['Share the whole compartment among the funds: the basisPoints of the lines must total 10000.'],
+    exampleReason: 'TARGET_ALLOCATION_NOT_10000_BASIS_POINTS',
+    exampleField: 'lines',
   },
   delegate_compartment_to_mandate_compartment_is_not_self_invested: {
     status: 409,

@@ -185,6 +185,7 @@ const SENTENCES: Record<string, Sentence> = {
   TARGET_ALLOCATION_BASIS_POINTS_OUT_OF_RANGE: (f) => `${f} must be a whole number of basis points from 1 to 10000.`,
   TARGET_ALLOCATION_NOT_10000_BASIS_POINTS: (f) => `${f}: the basis points of the target allocation must add up to 10000.`,
   TOO_MANY_TARGET_ALLOCATION_LINES: (f) => `${f} may hold at most 100 funds.`,
+  COMPARTMENT_NOT_MANAGED: 'The compartment is self-invested (delegated to no mandate): there is no delegation to revoke.',
   COMPARTMENT_ALREADY_MANAGED: 'The compartment is not self-invested (it is already delegated to a mandate) and cannot be delegated to a mandate.',
   MANDATE_HAS_NO_TARGET_ALLOCATION: (f) => `${f} names a mandate without a target allocation: no switch can be computed to delegate to it.`,
   DUPLICATE_FUND_IN_SWITCH: (f) => `${f} names a fund already named by another leg of this switch.`,

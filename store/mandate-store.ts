@@ -50,9 +50,26 @@ export class MandateStore {
     return rows.length === 1;
   }
 
+  /** Renames a mandate or changes its risk level. */
+  async update(tx: Queryable, id: string, input: { name: string; riskLevel: number }, at: Date): Promise<void> {
+    await tx.query('update mandates set name = $2, risk_level = $3, updated_at = $4 where id = $1', [id, input.name, input.riskLevel, at]);
+  }
+
+  /** Returns a managed compartment to self-invested; false when it was not managed. */
+  async revoke(tx: Queryable, compartmentId: string): Promise<boolean> {
+    const rows = await tx.query("update compartments set management = 'self_invested', mandate_id = null where id = $1 and management = 'managed' returning id", [compartmentId]);
+    return rows.length === 1;
+  }
+
+  /** The compartments delegated to the mandate, by policy then id (the order their policies are locked in). */
+  async delegatedTo(tx: Queryable, mandateId: string): Promise<Array<{ id: string; policyId: string; currency: string }>> {
+    const rows = await tx.query<{ id: string; policy_id: string; currency: string }>('select id, policy_id, currency from compartments where mandate_id = $1 order by policy_id, id', [mandateId]);
+    return rows.map((r) => ({ id: r.id, policyId: r.policy_id, currency: r.currency }));
+  }
+
   /** The mandate each of the compartments is delegated to (absent: self-invested). */
-  async mandateOf(compartmentIds: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.db.query<{ id: string; mandate_id: string }>('select id, mandate_id from compartments where id = any($1::text[]) and mandate_id is not null', [compartmentIds]);
+  async mandateOf(compartmentIds: readonly string[], tx: Queryable = this.db): Promise<Map<string, string>> {
+    const rows = await tx.query<{ id: string; mandate_id: string }>('select id, mandate_id from compartments where id = any($1::text[]) and mandate_id is not null', [compartmentIds]);
     return new Map(rows.map((r) => [r.id, r.mandate_id]));
   }
 }

@@ -36,6 +36,12 @@ export class SwitchStore {
     return (await tx.query<{ status: string; management: string }>('select status, management from compartments where id = $1 for update', [compartmentId]))[0];
   }
 
+  /** Stops a waiting request before it is priced (`stopped`, with the reason); false when it was no longer waiting. */
+  async stop(tx: Queryable, id: string, reason: string): Promise<boolean> {
+    const rows = await tx.query("update switch_requests set status = 'stopped', stopped_reason = $2 where id = $1 and status = 'requested' returning id", [id, reason]);
+    return rows.length === 1;
+  }
+
   async insert(tx: Queryable, s: SwitchRequest): Promise<void> {
     await tx.query(
       `insert into switch_requests (id, policy_id, compartment_id, status, requested_at, received_on, currency, legs, requested_by_kind, requested_by_id, created_at)

@@ -23,7 +23,19 @@ export interface MandateInput {
   riskLevel: number;
 }
 
+/** A change of a mandate: only the fields sent. */
+export interface MandatePatch {
+  name?: string | null;
+  riskLevel?: number | null;
+}
+
 export const FULL_ALLOCATION = 10_000;
+
+/** The same funds with the same shares, in whatever order. */
+export function sameAllocation(a: readonly TargetAllocationLine[], b: readonly TargetAllocationLine[]): boolean {
+  const shares = new Map(a.map((l) => [l.isin, l.basisPoints]));
+  return a.length === b.length && b.every((l) => shares.get(l.isin) === l.basisPoints);
+}
 
 /** The name trimmed and the risk level checked, every bad field at once. */
 export function checkMandateInput(input: MandateInput): MandateInput {
@@ -37,11 +49,11 @@ export function checkMandateInput(input: MandateInput): MandateInput {
 
 /**
  * The documented target-allocation rules, in order: each fund once (`duplicate_fund_in_target_allocation`),
- * each share a whole number of basis points from 1 to 10000, then all of them 10000
- * (`invalid_target_allocation`). ISINs are checked against the catalogue by the caller.
+ * each share a whole number of basis points from 1 to 10000 (`invalid_target_allocation`),
+ * then all of them 10000 (`percentage_target_allocation_is_not_10000_basis_points`). ISINs are checked against the catalogue by the caller.
  */
 export function checkTargetAllocation(lines: readonly TargetAllocationLine[]): TargetAllocationLine[] {
-  if (lines.length === 0) throw new AppError('invalid_target_allocation', 'TARGET_ALLOCATION_NOT_10000_BASIS_POINTS', { field: 'lines' });
+  if (lines.length === 0) throw new AppError('percentage_target_allocation_is_not_10000_basis_points', 'TARGET_ALLOCATION_NOT_10000_BASIS_POINTS', { field: 'lines' });
   if (lines.length > 100) throw new AppError('parameter_invalid', 'TOO_MANY_TARGET_ALLOCATION_LINES', { field: 'lines' });
   const seen = new Set<string>();
   lines.forEach((l, i) => {
@@ -53,6 +65,6 @@ export function checkTargetAllocation(lines: readonly TargetAllocationLine[]): T
       throw new AppError('invalid_target_allocation', 'TARGET_ALLOCATION_BASIS_POINTS_OUT_OF_RANGE', { field: `lines[${i}].basisPoints` });
     }
   });
-  if (lines.reduce((sum, l) => sum + l.basisPoints, 0) !== FULL_ALLOCATION) throw new AppError('invalid_target_allocation', 'TARGET_ALLOCATION_NOT_10000_BASIS_POINTS', { field: 'lines' });
+  if (lines.reduce((sum, l) => sum + l.basisPoints, 0) !== FULL_ALLOCATION) throw new AppError('percentage_target_allocation_is_not_10000_basis_points', 'TARGET_ALLOCATION_NOT_10000_BASIS_POINTS', { field: 'lines' });
   return lines.map((l) => ({ isin: l.isin, basisPoints: l.basisPoints }));
 }

@@ -30,4 +30,13 @@ export const COMPARTMENT_LIFECYCLE_ROUTES: Route[] = [
     tag: 'compartment-lifecycle',
     summary: 'Delegate a self-invested compartment to a mandate ({mandateId}): it becomes managed, and a switch rebalancing it to the target allocation is asked (forward pricing)',
   },
+  {
+    method: 'POST',
+    path: `${BASE}/{compartmentId}/revoke-delegation`,
+    operation: 'RevokeCompartmentDelegation',
+    auth: 'required',
+    status: 200,
+    tag: 'compartment-lifecycle',
+    summary: 'Return a managed compartment to self-invested, keeping its positions (a rebalancing still waiting for its NAVs is stopped)',
+  },
 ];

@@ -553,13 +553,18 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'rest', key: `GET ${INVEST}/mandates`, expect: SIGNED_IN },
   { kind: 'rest', key: `POST ${INVEST}/mandates`, expect: BACKOFFICE, request: () => ({ body: { name: 'Access matrix', riskLevel: 3 } }) },
   { kind: 'rest', key: `GET ${INVEST}/mandates/{mandateId}`, expect: SIGNED_IN, request: (f) => ({ params: { mandateId: f.mandateId } }) },
+  { kind: 'rest', key: `PATCH ${INVEST}/mandates/{mandateId}`, expect: BACKOFFICE, request: (f) => ({ params: { mandateId: f.mandateId }, body: { riskLevel: 9 } }) },
   { kind: 'rest', key: `PUT ${INVEST}/mandates/{mandateId}/target-allocation`, expect: BACKOFFICE, request: (f) => ({ params: { mandateId: f.mandateId }, body: { lines: DUPLICATE_ALLOCATION } }) },
   { kind: 'rest', key: `POST ${LIFE}/{compartmentId}/delegate`, expect: ALICES, request: (f) => ({ params: ALICE_MAIN, body: { mandateId: f.mandateId } }) },
+  // Alice's MAIN is self-invested: revoking is refused by the rules (409) once past access control.
+  { kind: 'rest', key: `POST ${LIFE}/{compartmentId}/revoke-delegation`, expect: ALICES, request: () => ({ params: ALICE_MAIN }) },
   { kind: 'graphql', key: 'Query.mandates', expect: SIGNED_IN },
   { kind: 'graphql', key: 'Query.mandate', expect: SIGNED_IN, request: (f) => ({ variables: { id: f.mandateId } }) },
   { kind: 'graphql', key: 'Mutation.createMandate', expect: BACKOFFICE, request: () => ({ variables: { input: { name: 'Access matrix', riskLevel: 3 } } }) },
+  { kind: 'graphql', key: 'Mutation.updateMandate', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.mandateId, input: { riskLevel: 9 } } }) },
   { kind: 'graphql', key: 'Mutation.setMandateTargetAllocation', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.mandateId, lines: DUPLICATE_ALLOCATION } }) },
   { kind: 'graphql', key: 'Mutation.delegateCompartmentToMandate', expect: ALICES, request: (f) => ({ variables: { ...ALICE_MAIN, mandateId: f.mandateId } }) },
+  { kind: 'graphql', key: 'Mutation.revokeCompartmentDelegation', expect: ALICES, request: () => ({ variables: ALICE_MAIN }) },
 
   // death claims (docs/DEATH-CLAIMS.md)
   { kind: 'rest', key: 'POST /v1/death-claims', expect: LIFECYCLE, request: () => ({ body: ALIVE_NOTICE }) },

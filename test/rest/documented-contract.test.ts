@@ -32,6 +32,7 @@ const DOCUMENTED_STATUS: Readonly<Record<string, number>> = {
   mandate_not_found: 404,
   duplicate_fund_in_target_allocation: 400,
   invalid_target_allocation: 400,
+  percentage_target_allocation_is_not_10000_basis_points: 400,
   delegate_compartment_to_mandate_compartment_is_not_self_invested: 409,
   delegate_compartment_to_mandate_mandate_has_no_target_allocation: 422,
   unprocessable_content: 422,
@@ -118,7 +119,7 @@ describe.each(EACH_DATABASE)('the documented /v1 contract on %s', (_name, databa
       expect(answer.json).toEqual({ errors: expect.any(Array) });
       expect(answer.json.errors.length).toBeGreaterThan(0);
       for (const error of answer.json.errors) {
-        expect(error).toMatchObject({ code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String), doc_url: `${base}/docs/errors/${error.code}` });
+        expect(error).toMatchObject({ code: expect.stringMatching(/^[a-z][a-z0-9_]*$/), message: expect.any(String), doc_url: `${base}/docs/errors/${error.code}` });
         expect(error.message.length).toBeGreaterThan(0);
         if (error.code in DOCUMENTED_STATUS) expect(answer.status).toBe(DOCUMENTED_STATUS[error.code]);
         docUrls.add(error.doc_url);
@@ -685,7 +686,7 @@ describe.each(EACH_DATABASE)('the documented /v1 contract on %s', (_name, databa
     });
   });
 
-  describe('mandates and delegation (/errors/mandate_not_found, duplicate_fund_in_target_allocation, invalid_target_allocation, delegate_compartment_to_mandate_*)', () => {
+  describe('mandates and delegation (/errors/mandate_not_found, duplicate_fund_in_target_allocation, invalid_target_allocation, percentage_target_allocation_is_not_10000_basis_points, delegate_compartment_to_mandate_*)', () => {
     const MANDATES = '/v1/investments/mandates';
     const DELEGATE = (policyId: string, compartmentId: string) => `/v1/compartment-lifecycle/policies/${policyId}/compartments/${compartmentId}/delegate`;
     const EURO_FUND = 'FR0000000001';
@@ -715,9 +716,22 @@ describe.each(EACH_DATABASE)('the documented /v1 contract on %s', (_name, databa
       const put = (lines: unknown) => send('PUT', `${MANDATES}/${id}/target-allocation`, { as: 'backoffice', json: { lines } });
       expectError(await put([{ isin: BONDS, basisPoints: 12500 }]), 400, 'invalid_target_allocation');
       expectError(await put([{ isin: BONDS, basisPoints: 0 }, { isin: EURO_FUND, basisPoints: 10000 }]), 400, 'invalid_target_allocation');
-      expectError(await put([{ isin: BONDS, basisPoints: 1250 }, { isin: EURO_FUND, basisPoints: 1250 }]), 400, 'invalid_target_allocation');
       // A valid allocation then passes.
       expect((await put([{ isin: BONDS, basisPoints: 1250 }, { isin: EURO_FUND, basisPoints: 8750 }])).status).toBe(200);
+    });
+
+    it('percentage_target_allocation_is_not_10000_basis_points (400): the allocation does not add up to 10000 basis points', async () => {
+      const id = await aMandate();
+      const put = (lines: unknown) => send('PUT', `${MANDATES}/${id}/target-allocation`, { as: 'backoffice', json: { lines } });
+      expectError(await put([{ isin: BONDS, basisPoints: 1250 }, { isin: EURO_FUND, basisPoints: 1250 }]), 400, 'percentage_target_allocation_is_not_10000_basis_points');
+      expectError(await put([]), 400, 'percentage_target_allocation_is_not_10000_basis_points');
+    });
+
+    it('revoking the delegation of a compartment that does not exist is 404 compartment_not_found; of a self-invested one, 409 conflict', async () => {
+      const REVOKE = (policyId: string, compartmentId: string) => `/v1/compartment-lifecycle/policies/${policyId}/compartments/${compartmentId}/revoke-delegation`;
+      expectError(await send('POST', REVOKE(ALICE_AV, NOBODY), { as: 'alice' }), 404, 'compartment_not_found');
+      const { policyId, compartments } = await freshPolicy(server, 'alice', 'av');
+      expectError(await send('POST', REVOKE(policyId, compartments.MAIN), { as: 'alice' }), 409, 'conflict');
     });
 
     it('delegate_compartment_to_mandate_mandate_has_no_target_allocation (422): the mandate was created without a target allocation', async () => {
