@@ -70,8 +70,9 @@ function options(
   // A fresh request object per run: autocannon caches the built request buffer on it.
   const request: autocannon.Request = {};
   const perRequest = scenario.perRequestHeaders;
-  if (perRequest !== undefined) {
-    request.setupRequest = (req) => ({ ...req, headers: { ...req.headers, ...perRequest() } });
+  const perTarget = scenario.perRequest;
+  if (perRequest !== undefined || perTarget !== undefined) {
+    request.setupRequest = (req) => ({ ...req, ...(perTarget?.() ?? {}), headers: { ...req.headers, ...(perRequest?.() ?? {}) } });
   }
   // Body checks only for responses with the expected status, so that one bad response is never
   // counted twice (wrong status and wrong body).

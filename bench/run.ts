@@ -40,6 +40,7 @@ import { measure, type LoadSettings, type ScenarioResult } from './load';
 import { Child, freePort } from './processes';
 import { BASELINE, SCENARIOS, type Scenario, type Server } from './scenarios';
 import { TokenSource } from './session';
+import { openDatabase } from '../store/open';
 
 /** dist/bench/run.js -> repository root, where `dist/main.js` lives. */
 const ROOT = resolve(__dirname, '..', '..');
@@ -166,8 +167,9 @@ async function main(): Promise<number> {
 }
 
 /** The HTTP scenarios, against the service and the baseline (both started here); returns the service's cold start. */
-async function runScenarios(scenarios: readonly Scenario[], settings: LoadSettings, results: Record<string, ScenarioResult>): Promise<number> {
+async function runScenarios(selected: readonly Scenario[], settings: LoadSettings, results: Record<string, ScenarioResult>): Promise<number> {
   const command = serviceCommand();
+  let scenarios = selected;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'insurance-gateway-bench-'));
   tempDirs.push(dataDir);
@@ -175,10 +177,32 @@ async function runScenarios(scenarios: readonly Scenario[], settings: LoadSettin
   const servicePort = await freePort(HOST);
   const serviceUrl = `http://${HOST}:${servicePort}`;
   progress(`starting service: ${command.join(' ')} on ${serviceUrl} (data in ${dataDir})`);
-  const service = start('service', command, serviceEnv(servicePort, dataDir));
+  let service = start('service', command, serviceEnv(servicePort, dataDir));
   // Measured before the baseline server exists, so nothing else competes for the CPU.
   const coldStartMs = await service.waitForStatus(`${serviceUrl}/readyz`, 200, READY_TIMEOUT_MS);
   progress(`service ready in ${Math.round(coldStartMs)} ms`);
+
+  // Scenarios needing data the API cannot make (bench/seed.ts): written once the service has seeded the
+  // demo. PGlite serves one process: the service stops meanwhile and starts again on the same data.
+  const seeding = scenarios.filter((s) => s.seed !== undefined);
+  if (seeding.length > 0) {
+    const databaseUrl = process.env.BENCH_DATABASE_URL;
+    if (!databaseUrl) await service.stop();
+    const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir });
+    try {
+      for (const s of seeding) {
+        const seeded = await s.seed!(db);
+        scenarios = scenarios.map((listed) => (listed === s ? { ...listed, ...seeded } : listed));
+      }
+    } finally {
+      await db.close();
+    }
+    progress(`seeded ${seeding.map((s) => s.name).join(', ')}`);
+    if (!databaseUrl) {
+      service = start('service', command, serviceEnv(servicePort, dataDir));
+      await service.waitForStatus(`${serviceUrl}/readyz`, 200, READY_TIMEOUT_MS);
+    }
+  }
 
   const rawPort = await freePort(HOST);
   const rawUrl = `http://${HOST}:${rawPort}`;
@@ -191,11 +215,15 @@ async function runScenarios(scenarios: readonly Scenario[], settings: LoadSettin
 
   const frontPort = await freePort(HOST);
   const frontUrl = `http://${HOST}:${frontPort}`;
-  const front = process.env.BENCH_DATABASE_URL
-    ? start('front', [process.execPath, 'dist/gateway/main.js'], { ...serviceEnv(frontPort, dataDir), SUBGRAPHS: `insurance=${serviceUrl}/graphql` })
-    : start('front stack', [process.execPath, join(__dirname, 'front-stack.js')], frontStackEnv(await freePort(HOST), frontPort));
-  await front.waitForStatus(`${frontUrl}/readyz`, 200, READY_TIMEOUT_MS);
-  progress(`front ready on ${frontUrl}`);
+  // The front only when a selected scenario loads it: on PGlite it is a whole second stack to start.
+  let front = raw;
+  if (scenarios.some((s) => s.server === 'front')) {
+    front = process.env.BENCH_DATABASE_URL
+      ? start('front', [process.execPath, 'dist/gateway/main.js'], { ...serviceEnv(frontPort, dataDir), SUBGRAPHS: `insurance=${serviceUrl}/graphql` })
+      : start('front stack', [process.execPath, join(__dirname, 'front-stack.js')], frontStackEnv(await freePort(HOST), frontPort));
+    await front.waitForStatus(`${frontUrl}/readyz`, 200, READY_TIMEOUT_MS);
+    progress(`front ready on ${frontUrl}`);
+  }
 
   const servers: Record<Server, { child: Child; url: string }> = {
     raw: { child: raw, url: rawUrl },

@@ -14,7 +14,9 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_IDS } from '../domain/demo/demo-ids';
 import { parisDate } from '../domain/shared/paris-calendar';
+import type { Db } from '../store/db';
 import { largePolicy } from './fixtures';
+import { seedSwitchPolicies, SWITCH_FUND, type SeededCompartment } from './seed';
 
 const ALICE_AV_DECLARATIONS = `/v1/partial-surrender/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/declarations`;
 
@@ -53,9 +55,50 @@ export interface Scenario {
    * repeated key would be answered from the idempotency cache and measure the wrong thing).
    */
   readonly perRequestHeaders?: () => Record<string, string>;
+  /**
+   * Path and body computed afresh for every single request (e.g. a write spread over many resources);
+   * they replace `path` and `body`.
+   */
+  readonly perRequest?: () => { path: string; body?: string };
+  /**
+   * Writes what the scenario needs straight into the service's database, once, before any scenario
+   * runs (bench/seed.ts says when and why); may set the scenario's per-request path and body.
+   */
+  readonly seed?: (db: Db) => Promise<Partial<Pick<Scenario, 'path' | 'perRequest'>>>;
   /** Runs once before the scenario (creating what it reads, say) and may set its path or body. */
   readonly prepare?: (baseUrl: string, token: string | undefined) => Promise<Partial<Pick<Scenario, 'path' | 'body'>>>;
 }
+
+/** Policies the switch scenario spreads its requests over (issue 12: at least 100). */
+const SWITCH_POLICIES = 120;
+const EURO_FUND = 'FR0000000001';
+
+/**
+ * Switch requests over the seeded policies, round robin: on each policy, half the euro fund into
+ * SWITCH_FUND, then half of SWITCH_FUND back, and so on, so both positions stay well above one share.
+ * Each is priced at once (the seed loads today's NAV), so the next one on the compartment is not refused.
+ */
+function switchRequests(compartments: readonly SeededCompartment[]): () => { path: string; body: string } {
+  const leg = (sell: string, buy: string) =>
+    JSON.stringify({
+      legs: [
+        { isin: sell, direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 5_000 },
+        { isin: buy, direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 },
+      ],
+    });
+  const bodies = [leg(EURO_FUND, SWITCH_FUND), leg(SWITCH_FUND, EURO_FUND)];
+  let sent = 0;
+  return () => {
+    const c = compartments[sent % compartments.length];
+    const body = bodies[Math.floor(sent / compartments.length) % 2];
+    sent += 1;
+    return { path: `/v1/switches/policies/${c.policyId}/compartments/${c.compartmentId}/requests`, body };
+  };
+}
+
+const POLICY_WITH_POSITIONS = `{ policy(id: "${DEMO_IDS.policies.aliceAv}") { id status value { amount currency }
+  compartments { code status management valuedOn value { amount currency }
+    positions { isin shares { value scale } nav { value scale currency } valuedOn value { amount currency } } } } }`;
 
 /** The scenario every other one is compared with (`ratio_to_raw`); must come first in the table. */
 export const BASELINE = 'raw';
@@ -100,6 +143,32 @@ export const SCENARIOS: readonly Scenario[] = [
     body: JSON.stringify({ query: `{ policy(id: "${DEMO_IDS.policies.alicePer}") { id status compartments { code status value { amount currency } } } }` }),
     expectStatus: 200,
     verifyBody: (body) => body.includes('"C3"') && !body.includes('"errors"'),
+  },
+  // A policy with its compartments, their positions (shares, NAV) and values: the investments read
+  // (issue 12). alice's assurance-vie holds three unit-linked funds and the euro fund.
+  {
+    name: 'graphql_policy_positions',
+    server: 'service',
+    method: 'POST',
+    path: '/graphql',
+    auth: true,
+    headers: json,
+    body: JSON.stringify({ query: POLICY_WITH_POSITIONS }),
+    expectStatus: 200,
+    verifyBody: (body) => body.includes('"positions":[{') && body.includes('"nav":{') && !body.includes('"errors"'),
+  },
+  // Writes: switch requests spread over SWITCH_POLICIES policies (each its own Idempotency-Key), each
+  // priced at once. Policies holding positions cannot be made through the API yet: bench/seed.ts.
+  {
+    name: 'rest_switch_write',
+    server: 'service',
+    method: 'POST',
+    path: '/v1/switches/policies/{policy}/compartments/{compartment}/requests',
+    auth: true,
+    headers: json,
+    expectStatus: 201,
+    perRequestHeaders: () => ({ 'idempotency-key': randomUUID() }),
+    seed: async (db) => ({ perRequest: switchRequests(await seedSwitchPolicies(db, SWITCH_POLICIES)) }),
   },
   // An authenticated read of a surrender declaration over REST (created once through the API).
   {
