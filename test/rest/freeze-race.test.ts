@@ -87,6 +87,16 @@ describe.each(EACH_DATABASE)('a notice of death racing servicing acts on %s', (_
       const schedules = await server.db.query<{ status: string }>('select status from premium_schedules where policy_id = $1', [policyId]);
       expect(schedules).toEqual(scheduled.status === 201 ? [{ status: 'ended' }] : []);
     }
+    // A frozen policy's compartment is neither delegated to a mandate (that would ask a rebalancing) nor taken back.
+    const { subscriberId, policyId, compartmentId } = await insured(ROUNDS);
+    expect((await send('POST', '/v1/death-claims', { subscriberId, dateOfDeath: '2026-12-01', source: 'backoffice', deathCertificateReference: 'ACTE-M' })).status).toBe(201);
+    const mandate = await send('POST', '/v1/investments/mandates', { name: 'Prudent', riskLevel: 2 });
+    expect((await send('PUT', `/v1/investments/mandates/${mandate.json.id}/target-allocation`, { lines: [{ isin: EURO, basisPoints: 10_000 }] })).status).toBe(200);
+    const lifecycle = `/v1/compartment-lifecycle/policies/${policyId}/compartments/${compartmentId}`;
+    for (const answer of [await send('POST', `${lifecycle}/delegate`, { mandateId: mandate.json.id }), await send('POST', `${lifecycle}/revoke-delegation`)]) {
+      expect([answer.status, answer.json.errors[0].reason]).toEqual([409, 'POLICY_UNDER_DEATH_CLAIM']);
+    }
+
     expect(outcomes.switchRefused + outcomes.switchStopped).toBe(ROUNDS);
     expect(outcomes.scheduleRefused + outcomes.scheduleEnded).toBe(ROUNDS);
   });
