@@ -87,8 +87,9 @@ export class SinglePremiumService {
   }
 
   /**
-   * Cancels a request that has not been collected (200, also when it already was cancelled: nothing
-   * more is recorded); a collected one is 409: the money is in the policy.
+   * Cancels a request that has not been submitted to the bank (200, also when it already was cancelled:
+   * nothing more is recorded; one in an open SEPA batch leaves it when the batch closes); a submitted or
+   * collected one is 409.
    */
   async cancel({ viewer, requestId }: Acting, id: string): Promise<SinglePremiumRequest> {
     return this.db.transaction(async (tx) => {
@@ -97,6 +98,8 @@ export class SinglePremiumService {
       await this.reach(tx, viewer, request);
       if (request.status === 'cancelled') return presentRequest(request, viewer);
       if (request.status === 'collected') throw new AppError('conflict', 'SINGLE_PREMIUM_ALREADY_COLLECTED');
+      // In a closed SEPA batch: the file is at the bank (or on its way), only a rejection can undo it.
+      if (request.status === 'submitted' || request.status === 'rejected') throw new AppError('conflict', 'SINGLE_PREMIUM_ALREADY_SUBMITTED');
       const now = this.clock.now();
       const change: RequestChange = { status: 'cancelled', updatedAt: now, cancelledAt: now };
       await this.store.update(tx, id, change);
