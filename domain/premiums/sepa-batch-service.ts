@@ -143,7 +143,8 @@ export class SepaBatchService {
 
   private async batchFor(tx: Queryable, kind: SepaBatchKind, date: string, now: Date, touched: Map<string, SepaBatch>): Promise<SepaBatch> {
     const id = newUuid();
-    const batch = await this.store.openBatch(tx, { id, kind, requestedDate: date, messageId: `QL${id.replace(/-/g, '').toUpperCase().slice(8)}`, createdAt: now });
+    // QL and the UUID's last 24 hex digits: short enough to suffix the payment blocks' ids within 35 characters.
+    const batch = await this.store.openBatch(tx, { id, kind, requestedDate: date, messageId: referenceFromUuid('QL', id.slice(9)), createdAt: now });
     touched.set(batch.id, batch);
     return batch;
   }
