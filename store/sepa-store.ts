@@ -98,9 +98,20 @@ const toEntry = (r: EntryRow): SepaBatchEntry => ({
 const NOT_IN_A_BATCH = (kind: SepaSourceKind, alias: string) =>
   `not exists (select 1 from sepa_batch_entries x where x.source_kind = '${kind}' and x.source_id = ${alias}.id)`;
 
+// Advisory lock namespace of the SEPA runs (the migration's number, as the other stores do).
+const SEPA_RUN_LOCK_NAMESPACE = 5_029;
+
 /** SEPA mandates, batches and their entries; reads what is due to be collected or paid out. */
 export class SepaStore {
   constructor(private readonly db: Queryable) {}
+
+  /**
+   * Runs one at a time across replicas: two runs taking mandates and batches in different orders could
+   * otherwise deadlock. The entries' unique key stays the guarantee that a source is added once.
+   */
+  async lockRuns(tx: Queryable): Promise<void> {
+    await tx.query('select pg_advisory_xact_lock($1::int, 0)', [SEPA_RUN_LOCK_NAMESPACE]);
+  }
 
   /** The mandates of a payer, oldest first. */
   async mandatesOf(payerId: string, tx: Queryable = this.db): Promise<SepaMandate[]> {

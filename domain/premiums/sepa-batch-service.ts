@@ -77,6 +77,7 @@ export class SepaBatchService {
 
   async runAs(by: { actor: Viewer | { kind: 'system'; id: string }; requestId: string | null }): Promise<SepaRunResult> {
     return this.db.transaction(async (tx) => {
+      await this.store.lockRuns(tx);
       const now = this.clock.now();
       const today = parisDate(now);
       const touched = new Map<string, SepaBatch>();
