@@ -117,9 +117,9 @@ export class SinglePremiumService {
   }
 
   /**
-   * The collection run's step for one request, in its transaction (the SEPA direct-debit batch that calls
-   * it is not built yet): only a request pending collection is collected; one still waiting for its
-   * proof of the origin of funds, or cancelled, is refused (409).
+   * Recording a collection, in the caller's transaction (settling the bank's reports on submitted SEPA
+   * batches is not built yet and will call it): only a request pending collection is collected; one
+   * still waiting for its proof of the origin of funds, or cancelled, is refused (409).
    */
   async recordCollection(tx: Queryable, id: string, by: Who): Promise<SinglePremiumRequest> {
     const request = await this.store.request(id, tx, { forUpdate: true });
