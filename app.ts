@@ -57,6 +57,8 @@ import { PremiumFunding } from './domain/premiums/premium-funding';
 import { PremiumScheduleService } from './domain/premiums/premium-schedule-service';
 import { ScheduleStore } from './store/schedule-store';
 import { PremiumStore } from './store/premium-store';
+import { SepaBatchService } from './domain/premiums/sepa-batch-service';
+import { SepaStore } from './store/sepa-store';
 import { fundsOriginProofHandler } from './domain/premiums/funds-origin-proof';
 import { SignatureStore } from './store/signature-store';
 import { BillingService } from './domain/billing/billing-service';
@@ -244,6 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     payers,
     singlePremiums,
     premiumSchedules,
+    sepaBatches: new SepaBatchService(db, new SepaStore(db), payers, new OutboxStore(), config.sepa, audit, clock),
     ...surrender,
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), events, audit, clock),

@@ -3,6 +3,8 @@
  * A bad value throws `ConfigError` whose message is one line naming the variable.
  */
 import { isAddressOrRange, LOOPBACK, type TrustedProxies } from '../context/proxy-trust';
+import { checkIban } from '../domain/shared/iban';
+import { checkCreditorId, sepaText } from '../domain/premiums/sepa-identifiers';
 
 export interface Config {
   /** TCP port to listen on. */
@@ -42,6 +44,20 @@ export interface Config {
   apiHost: string;
   /** Sending the outbox: webhook deliveries and e-mail (docs/WEBHOOKS.md, docs/EMAIL.md). */
   outbox: OutboxConfig;
+  /** The creditor our SEPA files name (docs/DOMAIN.md, "Premiums and payers"). */
+  sepa: SepaCreditor;
+}
+
+/** Us, as the SEPA files name us: the creditor of direct debits and the debtor of pay-outs. */
+export interface SepaCreditor {
+  /** SEPA creditor identifier (ICS), checked by its check digits (`SEPA_CREDITOR_ID`). */
+  creditorId: string;
+  /** Our name in the files, SEPA characters, at most 70 (`SEPA_CREDITOR_NAME`). */
+  name: string;
+  /** The account collections are credited to and pay-outs debited from, electronic format (`SEPA_CREDITOR_IBAN`). */
+  iban: string;
+  /** Its bank's BIC, or null: the files then say NOTPROVIDED, as IBAN-only SEPA allows (`SEPA_CREDITOR_BIC`). */
+  bic: string | null;
 }
 
 export interface OutboxConfig {
@@ -175,6 +191,49 @@ function outboxConfig(env: Env): OutboxConfig {
   };
 }
 
+/** Public demo values (README): a creditor id and IBAN that pass their checks and belong to nobody. */
+export const DEMO_SEPA_CREDITOR: SepaCreditor = { creditorId: 'FR72ZZZ123456', name: 'Quarzo Life', iban: 'FR1420041010050500013M02606', bic: null };
+
+/**
+ * The SEPA creditor fails closed: in production every file would carry it to the bank, so production
+ * refuses to start without SEPA_CREDITOR_ID, _NAME and _IBAN; elsewhere the demo creditor fills what is
+ * not set. A value that is set is always checked.
+ */
+function sepaCreditor(env: Env, production: boolean): SepaCreditor {
+  const raw = (name: string) => (env[name] ?? '').trim();
+  if (production) {
+    for (const name of ['SEPA_CREDITOR_ID', 'SEPA_CREDITOR_NAME', 'SEPA_CREDITOR_IBAN']) {
+      if (raw(name) === '') throw new ConfigError(`${name} must be set with NODE_ENV=production: it goes into every SEPA file sent to the bank`);
+    }
+  }
+  let creditorId = DEMO_SEPA_CREDITOR.creditorId;
+  if (raw('SEPA_CREDITOR_ID') !== '') {
+    const checked = checkCreditorId(raw('SEPA_CREDITOR_ID'));
+    if (!checked) throw new ConfigError(`SEPA_CREDITOR_ID must be a SEPA creditor identifier with valid check digits (FRkkZZZnnnnnn), got "${raw('SEPA_CREDITOR_ID')}"`);
+    creditorId = checked;
+  }
+  let name = DEMO_SEPA_CREDITOR.name;
+  if (raw('SEPA_CREDITOR_NAME') !== '') {
+    if (raw('SEPA_CREDITOR_NAME').length > 70 || sepaText(raw('SEPA_CREDITOR_NAME'), 70) !== raw('SEPA_CREDITOR_NAME')) {
+      throw new ConfigError('SEPA_CREDITOR_NAME must be at most 70 characters of the SEPA set (letters, digits, space and / - ? : ( ) . , \' +)');
+    }
+    name = raw('SEPA_CREDITOR_NAME');
+  }
+  let iban = DEMO_SEPA_CREDITOR.iban;
+  if (raw('SEPA_CREDITOR_IBAN') !== '') {
+    const checked = checkIban(raw('SEPA_CREDITOR_IBAN'));
+    if (!checked.ok) throw new ConfigError(`SEPA_CREDITOR_IBAN must be a valid IBAN in the SEPA area, got "${raw('SEPA_CREDITOR_IBAN')}"`);
+    iban = checked.iban;
+  }
+  let bic: string | null = null;
+  if (raw('SEPA_CREDITOR_BIC') !== '') {
+    const value = raw('SEPA_CREDITOR_BIC').toUpperCase();
+    if (!/^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$/.test(value)) throw new ConfigError(`SEPA_CREDITOR_BIC must be a BIC of 8 or 11 characters, got "${raw('SEPA_CREDITOR_BIC')}"`);
+    bic = value;
+  }
+  return { creditorId, name, iban, bic };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? '';
   // A typo ("prod") must not quietly run with the playground, introspection and published demo logins.
@@ -209,5 +268,6 @@ export function loadConfig(env: Env = process.env): Config {
     audience: env.JWT_AUDIENCE || 'urn:insurance-gateway:api',
     apiHost: apiHost(env),
     outbox: outboxConfig(env),
+    sepa: sepaCreditor(env, production),
   };
 }

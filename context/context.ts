@@ -17,6 +17,7 @@ import type { DeathSettlementService } from '../domain/death-settlement/death-se
 import type { PayOutService } from '../domain/pay-out/pay-out-service';
 import type { PayerService } from '../domain/premiums/payer-service';
 import type { SinglePremiumService } from '../domain/premiums/single-premium-service';
+import type { SepaBatchService } from '../domain/premiums/sepa-batch-service';
 import type { PremiumScheduleService } from '../domain/premiums/premium-schedule-service';
 import type { SurrenderService } from '../domain/surrender/surrender-service';
 import type { SurrenderPayments } from '../domain/surrender/surrender-payments';
@@ -46,6 +47,7 @@ export interface Services {
   payers: PayerService;
   singlePremiums: SinglePremiumService;
   premiumSchedules: PremiumScheduleService;
+  sepaBatches: SepaBatchService;
   surrender: SurrenderService;
   surrenderPayments: SurrenderPayments;
   earlyReleaseFile: EarlyReleaseFile;

@@ -12,10 +12,11 @@ import { linkResolvers } from './links';
 import { webhookEndpointResolvers } from './webhook-endpoints';
 import { emailingResolvers } from './emailing';
 import { premiumsResolvers } from './premiums';
+import { sepaResolvers } from './sepa';
 import { investmentResolvers } from './investments';
 import { switchResolvers } from './switches';
 import { deathClaimResolvers } from './death-claims';
 import { mandateResolvers } from './mandates';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, deathClaimResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, investmentResolvers, switchResolvers, mandateResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, deathClaimResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, sepaResolvers, investmentResolvers, switchResolvers, mandateResolvers, linkResolvers];

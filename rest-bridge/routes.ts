@@ -13,6 +13,7 @@ import { EVIDENCE_ROUTES } from './routes/evidence';
 import { WEBHOOK_ENDPOINT_ROUTES } from './routes/webhook-endpoints';
 import { EMAILING_ROUTES } from './routes/emailing';
 import { PREMIUMS_ROUTES } from './routes/premiums';
+import { SEPA_ROUTES } from './routes/sepa';
 import { INVESTMENT_ROUTES } from './routes/investments';
 import { SWITCH_ROUTES } from './routes/switches';
 import { MANDATE_ROUTES } from './routes/mandates';
@@ -23,4 +24,4 @@ import { MANDATE_ROUTES } from './routes/mandates';
  * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
  * (`Route.wireNames`).
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...DEATH_CLAIM_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES, ...INVESTMENT_ROUTES, ...SWITCH_ROUTES, ...MANDATE_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...DEATH_CLAIM_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES, ...SEPA_ROUTES, ...INVESTMENT_ROUTES, ...SWITCH_ROUTES, ...MANDATE_ROUTES];

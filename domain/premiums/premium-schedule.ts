@@ -40,7 +40,7 @@ export interface ScheduledCollection {
   currency: string;
   iban: string;
   allocation: PremiumAllocationLine[];
-  status: 'pending_collection' | 'collected' | 'rejected';
+  status: 'pending_collection' | 'submitted' | 'collected' | 'rejected';
   createdAt: Date;
 }
 

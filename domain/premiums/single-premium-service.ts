@@ -87,8 +87,9 @@ export class SinglePremiumService {
   }
 
   /**
-   * Cancels a request that has not been collected (200, also when it already was cancelled: nothing
-   * more is recorded); a collected one is 409: the money is in the policy.
+   * Cancels a request that has not been submitted to the bank (200, also when it already was cancelled:
+   * nothing more is recorded; one in an open SEPA batch leaves it when the batch closes); a submitted or
+   * collected one is 409.
    */
   async cancel({ viewer, requestId }: Acting, id: string): Promise<SinglePremiumRequest> {
     return this.db.transaction(async (tx) => {
@@ -97,6 +98,8 @@ export class SinglePremiumService {
       await this.reach(tx, viewer, request);
       if (request.status === 'cancelled') return presentRequest(request, viewer);
       if (request.status === 'collected') throw new AppError('conflict', 'SINGLE_PREMIUM_ALREADY_COLLECTED');
+      // In a closed SEPA batch: the file is at the bank (or on its way), only a rejection can undo it.
+      if (request.status === 'submitted' || request.status === 'rejected') throw new AppError('conflict', 'SINGLE_PREMIUM_ALREADY_SUBMITTED');
       const now = this.clock.now();
       const change: RequestChange = { status: 'cancelled', updatedAt: now, cancelledAt: now };
       await this.store.update(tx, id, change);
@@ -114,9 +117,9 @@ export class SinglePremiumService {
   }
 
   /**
-   * The collection run's step for one request, in its transaction (the SEPA direct-debit batch that calls
-   * it is not built yet): only a request pending collection is collected; one still waiting for its
-   * proof of the origin of funds, or cancelled, is refused (409).
+   * Recording a collection, in the caller's transaction (settling the bank's reports on submitted SEPA
+   * batches is not built yet and will call it): only a request pending collection is collected; one
+   * still waiting for its proof of the origin of funds, or cancelled, is refused (409).
    */
   async recordCollection(tx: Queryable, id: string, by: Who): Promise<SinglePremiumRequest> {
     const request = await this.store.request(id, tx, { forUpdate: true });

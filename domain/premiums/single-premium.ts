@@ -3,11 +3,12 @@ import { seesFullIban } from '../shared/access';
 import { maskIban } from '../shared/iban';
 
 /**
- * awaiting_funds_origin_proof -> pending_collection -> collected; cancelled from either of the first two.
+ * awaiting_funds_origin_proof -> pending_collection -> submitted (in a closed SEPA batch) -> collected or
+ * rejected; cancelled from either of the first two.
  * Above the product's anti-money-laundering threshold a request starts awaiting an accepted proof of the
  * origin of funds (evidence kind funds_origin_proof) and cannot be collected before.
  */
-export type SinglePremiumStatus = 'awaiting_funds_origin_proof' | 'pending_collection' | 'collected' | 'cancelled';
+export type SinglePremiumStatus = 'awaiting_funds_origin_proof' | 'pending_collection' | 'submitted' | 'collected' | 'rejected' | 'cancelled';
 
 /** How a premium is paid in. Only SEPA direct debit from the payer's IBAN is supported (no cash, no cheque). */
 export type PremiumMethod = 'sepa_direct_debit';

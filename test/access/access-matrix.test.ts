@@ -165,6 +165,11 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
     fixtures.payerId = (await expectCreated(post('subscriber', `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, PAYER_BODY), 'payer')).id;
     await expectCreated(post('subscriber', `/v1/premium-scheduling/payers/${fixtures.payerId}/ibans`, { iban: ALICE_PAYER_IBAN, holderName: 'Jeanne Martin' }), 'payer IBAN');
+    // A closed SEPA batch holding one premium of alice's payer (its file downloads), before the fixture request exists.
+    await expectCreated(post('subscriber', '/v1/premium-scheduling/single-premium-requests', singlePremiumBody(fixtures)), 'single premium for a SEPA batch');
+    const run = await expectCreated(post('backoffice', '/v1/premium-scheduling/sepa-batches/runs'), 'SEPA run');
+    fixtures.sepaBatchId = run.batches.find((b: { kind: string }) => b.kind === 'collection').id;
+    await expectCreated(post('backoffice', `/v1/premium-scheduling/sepa-batches/${fixtures.sepaBatchId}/close`), 'SEPA batch close');
     fixtures.singlePremiumRequestId = (await expectCreated(post('subscriber', '/v1/premium-scheduling/single-premium-requests', singlePremiumBody(fixtures)), 'single premium')).id;
     await expectCreated(post('subscriber', `/v1/premium-scheduling/policies/${DEMO_IDS.policies.aliceAv}/schedule`, scheduleBody(fixtures)), 'premium schedule');
     // A notice freezes every policy of the insured: the claim is written for one fresh policy of alice's only.

@@ -76,6 +76,8 @@ export interface Fixtures {
   payerId: string;
   /** A single-premium request alice's payer makes into `pol_alice_av`, pending collection. */
   singlePremiumRequestId: string;
+  /** A closed SEPA collection batch holding a premium of alice's payer (the setup runs and closes it). */
+  sepaBatchId: string;
   /** A switch alice asked on `pol_alice_av`'s compartment MAIN. */
   switchRequestId: string;
   /** A mandate without a target allocation: delegating to it is refused (422) once past access control. */
@@ -466,6 +468,20 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Query.singlePremiumRequests', expect: ALICES, request: () => ({ variables: { policyId: DEMO_IDS.policies.aliceAv } }) },
   { kind: 'graphql', key: 'Mutation.createSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { input: singlePremiumBody(f) } }) },
   { kind: 'graphql', key: 'Mutation.cancelSinglePremiumRequest', expect: ALICES, request: (f) => ({ variables: { id: f.singlePremiumRequestId } }) },
+
+  // SEPA: mandates follow the payer; batches are back-office's alone (a run adds what is due, closing a closed batch answers it)
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/payers/{payerId}/sepa-mandates', expect: ALICES, request: (f) => ({ params: { payerId: f.payerId } }) },
+  { kind: 'graphql', key: 'Query.sepaMandates', expect: ALICES, request: (f) => ({ variables: { payerId: f.payerId } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/sepa-batches/runs', expect: BACKOFFICE },
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/sepa-batches', expect: BACKOFFICE },
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/sepa-batches/{batchId}', expect: BACKOFFICE, request: (f) => ({ params: { batchId: f.sepaBatchId } }) },
+  { kind: 'rest', key: 'POST /v1/premium-scheduling/sepa-batches/{batchId}/close', expect: BACKOFFICE, request: (f) => ({ params: { batchId: f.sepaBatchId } }) },
+  { kind: 'rest', key: 'GET /v1/premium-scheduling/sepa-batches/{batchId}/file', expect: BACKOFFICE, request: (f) => ({ params: { batchId: f.sepaBatchId } }) },
+  { kind: 'graphql', key: 'Query.sepaBatches', expect: BACKOFFICE },
+  { kind: 'graphql', key: 'Query.sepaBatch', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.sepaBatchId } }) },
+  { kind: 'graphql', key: 'Query.sepaBatchFile', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.sepaBatchId } }) },
+  { kind: 'graphql', key: 'Mutation.runSepaBatches', expect: BACKOFFICE },
+  { kind: 'graphql', key: 'Mutation.closeSepaBatch', expect: BACKOFFICE, request: (f) => ({ variables: { id: f.sepaBatchId } }) },
 
   // premium schedule of `pol_alice_av` (set up by the setup): setting it up again is 409; suspend and
   // resume alternate between 200 and 409, both past access control

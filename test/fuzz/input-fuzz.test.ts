@@ -42,6 +42,8 @@ const OPERATIONS = loadOperations(SCHEMA);
 const FUZZ_PAYER = testId('payer_fuzz');
 /** A single-premium request of that payer's, inserted by the setup. */
 const FUZZ_PREMIUM = testId('premium_fuzz');
+/** An open SEPA batch, inserted by the setup (a run puts the request above in a batch of its own). */
+const FUZZ_BATCH = testId('sepa_batch_fuzz');
 const REAL_IDS = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob, DEMO_IDS.users.broker, DEMO_IDS.distributor, DEMO_IDS.products.av, DEMO_IDS.products.per, DEMO_IDS.standardClauses.children];
 
 const HOSTILE = [
@@ -70,6 +72,7 @@ const anyJson = fc.oneof(text, integer, fc.boolean(), fc.constant(null), fc.cons
 const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
   payerId: fc.constant(FUZZ_PAYER),
   requestId: fc.constant(FUZZ_PREMIUM),
+  batchId: fc.constant(FUZZ_BATCH),
   subscriberId: fc.constantFrom(DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob),
   policyId: fc.constantFrom(DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv),
   subscriptionId: fc.constantFrom(DEMO_IDS.subscriptions.aliceAv, DEMO_IDS.subscriptions.alicePer),
@@ -299,6 +302,7 @@ describe.each(EACH_DATABASE)('input fuzzing on %s', (_name, database) => {
        values ($1, $2, $3, 'sepa_direct_debit', 150000, 'EUR', 'FR7630006000011234567890189', 'Fuzz Payer', $4, 'pending_collection', false, 'backoffice', $5, $5)`,
       [FUZZ_PREMIUM, DEMO_IDS.policies.aliceAv, FUZZ_PAYER, JSON.stringify([{ compartmentId: DEMO_IDS.compartments.aliceAvMain, isin: 'FR0000000001', basisPoints: 10_000 }]), now],
     );
+    await server.db.query("insert into sepa_batches (id, kind, requested_date, status, message_id, created_at) values ($1, 'collection', '2026-12-15', 'open', 'QLFUZZ', $2)", [FUZZ_BATCH, now]);
   }, 60_000);
   afterAll(() => server?.close());
 

@@ -178,7 +178,7 @@ describe('GET /v1/openapi.json', () => {
 
   it('describes each download as the bytes it is, of its media types', () => {
     const files = ROUTES.filter((r) => r.file);
-    expect(files.map((r) => r.operation).sort()).toEqual(['DownloadCommissionStatement', 'DownloadEvidence', 'DownloadSubscriptionDocument']);
+    expect(files.map((r) => r.operation).sort()).toEqual(['DownloadCommissionStatement', 'DownloadEvidence', 'DownloadSepaBatchFile', 'DownloadSubscriptionDocument']);
     for (const route of files) {
       const success = doc.paths[route.path].get.responses[String(route.status)];
       expect(Object.keys(success.content).sort()).toEqual([...route.file!.contentTypes].sort());
@@ -187,6 +187,8 @@ describe('GET /v1/openapi.json', () => {
     }
     const commission = doc.paths['/v1/billing/commissions/{commissionId}/download'].get.responses['200'].content;
     expect(Object.keys(commission).sort()).toEqual(['application/pdf', 'text/csv']);
+    const sepa = doc.paths['/v1/premium-scheduling/sepa-batches/{batchId}/file'].get.responses['200'].content;
+    expect(Object.keys(sepa)).toEqual(['application/xml']);
   });
 
   it('documents the e-mailing route\'s own key rule: both headers, no replay marker, 409 for a key already used', () => {

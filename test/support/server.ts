@@ -1,3 +1,4 @@
+import { TEST_SEPA_ENV } from './sepa-env';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,8 @@ export async function startTestServer(database: TestDatabase, options: TestServe
   if (options.demoPortfolio) await seedDemoBilling(db, clock);
   // Without SMTP_URL the e-mail lane writes .eml files: into a folder of this server's own, not the checkout.
   const mailDir = options.env?.MAIL_DIR ?? (await mkdtemp(join(tmpdir(), 'ig-mail-')));
-  const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', MAIL_DIR: mailDir, ...options.env });
+  // A production server refuses to start without a SEPA creditor: the tests' is a valid, made-up one.
+  const config = loadConfig({ PORT: '0', TRUST_PROXY: '1', MAIL_DIR: mailDir, ...TEST_SEPA_ENV, ...options.env });
   const app = await createApp({
     config,
     db: options.wrapDb ? options.wrapDb(db) : db,

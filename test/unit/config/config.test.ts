@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../../config';
+import { TEST_SEPA_ENV as SEPA } from '../../support/sepa-env';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -46,8 +47,8 @@ describe('loadConfig', () => {
   });
 
   it('production turns demo data off and refuses DEMO_DATA=1', () => {
-    expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.5' })).toMatchObject({ production: true, demoData: false });
-    expect(() => loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.5', DEMO_DATA: '1' })).toThrow(/DEMO_DATA/);
+    expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.5', ...SEPA })).toMatchObject({ production: true, demoData: false });
+    expect(() => loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: '10.0.0.5', DEMO_DATA: '1', ...SEPA })).toThrow(/DEMO_DATA/);
   });
 
   it.each([
@@ -106,7 +107,7 @@ describe('loadConfig', () => {
     });
 
     it('takes `any` as the statement that the network lets only the proxy in', () => {
-      expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: 'any' }).trustedProxies).toBe('any');
+      expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: 'any', ...SEPA }).trustedProxies).toBe('any');
     });
 
     it('reads addresses and CIDR ranges; outside production it defaults to loopback', () => {
@@ -118,4 +119,37 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ TRUSTED_PROXIES: entry })).toThrow(/^TRUSTED_PROXIES must list IP addresses or CIDR ranges/);
     });
   });
+
+  describe('SEPA creditor', () => {
+    it('refuses to start in production without the creditor id, name and IBAN, in one line naming the variable', () => {
+      for (const missing of ['SEPA_CREDITOR_ID', 'SEPA_CREDITOR_NAME', 'SEPA_CREDITOR_IBAN']) {
+        const env: Record<string, string> = { NODE_ENV: 'production', TRUSTED_PROXIES: 'any', ...SEPA };
+        delete env[missing];
+        expect(() => loadConfig(env)).toThrow(new RegExp(`^${missing} must be set with NODE_ENV=production`));
+      }
+    });
+
+    it('takes the configured creditor, upper-casing the identifier and the BIC', () => {
+      expect(loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: 'any', ...SEPA, SEPA_CREDITOR_ID: 'de98zzz09999999999', SEPA_CREDITOR_BIC: 'bnpafrpp' }).sepa).toEqual({
+        creditorId: 'DE98ZZZ09999999999', name: 'Quarzo Life SA', iban: 'FR1420041010050500013M02606', bic: 'BNPAFRPP',
+      });
+    });
+
+    it('falls back to the public demo creditor outside production', () => {
+      expect(loadConfig({}).sepa).toEqual({ creditorId: 'FR72ZZZ123456', name: 'Quarzo Life', iban: 'FR1420041010050500013M02606', bic: null });
+    });
+
+    it.each([
+      ['SEPA_CREDITOR_ID', 'FR73ZZZ123456'],
+      ['SEPA_CREDITOR_ID', 'FR72ZZZ'],
+      ['SEPA_CREDITOR_NAME', 'x'.repeat(71)],
+      ['SEPA_CREDITOR_NAME', 'Quarzo & Co'],
+      ['SEPA_CREDITOR_IBAN', 'FR1420041010050500013M02607'],
+      ['SEPA_CREDITOR_BIC', 'BNPA'],
+    ])('refuses %s=%s, in production or not', (name, value) => {
+      expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} must`));
+      expect(() => loadConfig({ NODE_ENV: 'production', TRUSTED_PROXIES: 'any', ...SEPA, [name]: value })).toThrow(new RegExp(`^${name} must`));
+    });
+  });
 });
+

@@ -42,6 +42,10 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
   surrender_document_refused: { declarationId: 'd', policyId: 'p', item: 'death_certificate', reason: 'illisible' },
   surrender_documents_complete: { declarationId: 'd', policyId: 'p', kind: 'partial', amount: 100, currency: 'EUR', dueBy: '2026-04-01T00:00:00.000Z' },
   surrender_processing: { declarationId: 'd', policyId: 'p', kind: 'total', paidAmount: null, currency: 'EUR', payoutIban: 'FR76...', rejectionReason: null },
+  sepa_pre_notification: {
+    policyId: 'p', amount: '1500,01', currency: 'EUR', collectionDate: '2026-03-30', mandateReference: 'QLM0195F5A27C1E7ABC8DEF0123456789AB', creditorId: 'FR72ZZZ123456',
+    creditorName: 'Quarzo Life', iban: 'FR76 **** **** **** **** ***0 189', debtorName: 'Jeanne Martin',
+  },
   surrender_paid: { declarationId: 'd', policyId: 'p', kind: 'total', paidAmount: 100, currency: 'EUR', payoutIban: 'FR76...', rejectionReason: null },
   surrender_rejected: { declarationId: 'd', policyId: 'p', kind: 'total', paidAmount: null, currency: 'EUR', payoutIban: 'FR76...', rejectionReason: 'compte clos' },
   beneficiary_designation_changed: { policyId: 'p', subscriberId: 'x', version: 2, changedBy: 'subscriber' },
