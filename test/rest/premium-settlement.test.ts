@@ -116,6 +116,15 @@ describe.each(EACH_DATABASE)('premium settlement on %s', (_name, database) => {
     expect(retry).toMatchObject({ status: 'pending_collection', retryOf: request.id, attempt: 2, dueDate: addDays(parisToday(server.clock), 7), amount: { amount: 80_000, currency: 'EUR' } });
     expect(await mails(request.id)).toEqual([]);
     expect(await ledger(request.id)).toEqual([]);
+    // GraphQL reads the same settlement, for the subscriber and for their broker.
+    for (const caller of [alice, broker]) {
+      const gql = await ok(call(`${server.url}/graphql`, { method: 'POST', headers: caller, json: {
+        query: 'query($id: ID!) { singlePremiumRequest(id: $id) { status collectedAt rejection { code label reason } retryOf attempt dueDate } }', variables: { id: retry.id },
+      } }));
+      expect(gql.data.singlePremiumRequest).toEqual({ status: 'pending_collection', collectedAt: null, rejection: null, retryOf: request.id, attempt: 2, dueDate: retry.dueDate });
+    }
+    const rejectedGql = await ok(call(`${server.url}/graphql`, { method: 'POST', headers: broker, json: { query: 'query($id: ID!) { singlePremiumRequest(id: $id) { status rejection { code label reason } } }', variables: { id: request.id } } }));
+    expect(rejectedGql.data.singlePremiumRequest).toEqual({ status: 'rejected', rejection: { code: 'AM04', label: 'provision insuffisante', reason: 'Provision insuffisante' } });
     expect(await events('premium.rejected', { requestId: request.id })).toHaveLength(1);
 
     server.clock.advance(7 * 86_400_000);
