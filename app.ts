@@ -69,6 +69,9 @@ import { SurrenderStore } from './store/surrender-store';
 import { SurrenderService } from './domain/surrender/surrender-service';
 import { SurrenderPayments } from './domain/surrender/surrender-payments';
 import { SURRENDER_PAYMENT_EVENTS } from './domain/surrender/payment-events';
+import { PREMIUM_PAYMENT_EVENTS } from './domain/premiums/premium-payment-events';
+import { PremiumSettlement } from './domain/premiums/premium-settlement';
+import { RecordedAmountInvestment } from './domain/premiums/premium-investment';
 import type { PayoutIbans } from './domain/surrender/payout-account';
 import type { AcceptedBeneficiaryConsents } from './domain/surrender/accepted-beneficiaries';
 import { EarlyReleaseFile, type EarlyReleaseProofs } from './domain/surrender/early-release-file';
@@ -218,6 +221,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const funding = new PremiumFunding(policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers, deathClaims);
   const singlePremiums = new SinglePremiumService(db, new PremiumStore(db), policies, new PolicyStore(db), funding, audit, clock);
   const premiumSchedules = new PremiumScheduleService(db, new ScheduleStore(db), policies, funding, audit, clock);
+  // Until position orders exist, a collected premium is invested into its compartments' recorded amounts.
+  const premiumSettlement = new PremiumSettlement(
+    new PremiumStore(db), new ScheduleStore(db), new PayerStore(db), policies, new PolicyStore(db), new RecordedAmountInvestment(new PolicyStore(db)), audit, new OutboxStore(), events, clock,
+  );
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
     ofPolicy: (tx, kind, policyId) => services.evidence.ofSubject(tx, kind, policyId),
@@ -245,6 +252,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     payOut,
     payers,
     singlePremiums,
+    premiumSettlement,
     premiumSchedules,
     sepaBatches: new SepaBatchService(db, new SepaStore(db), payers, new OutboxStore(), config.sepa, audit, clock),
     ...surrender,
@@ -267,6 +275,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   for (const [type, outcome] of SURRENDER_PAYMENT_EVENTS) {
     webhooks.register('payments', type, (event, tx) => services.surrenderPayments.apply(tx, outcome, event));
+  }
+  for (const [type, outcome] of PREMIUM_PAYMENT_EVENTS) {
+    webhooks.register('payments', type, (event, tx) => services.premiumSettlement.apply(tx, outcome, event));
   }
   const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);
 

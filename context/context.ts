@@ -1,3 +1,4 @@
+import type { PremiumSettlement } from '../domain/premiums/premium-settlement';
 import type { EvidenceService } from '../domain/evidence/evidence-service';
 import type { EmailingService } from '../domain/emailing/emailing-service';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -46,6 +47,8 @@ export interface Services {
   payOut: PayOutService;
   payers: PayerService;
   singlePremiums: SinglePremiumService;
+  /** The payment provider's outcomes for premium collections (`payments` webhook). */
+  premiumSettlement: PremiumSettlement;
   premiumSchedules: PremiumScheduleService;
   sepaBatches: SepaBatchService;
   surrender: SurrenderService;

@@ -73,6 +73,10 @@ const SENTENCES: Record<string, Sentence> = {
   SIGNATURE_ID_MISSING: (f) => `${f} is required: the event must name the signature.`,
   DECLARATION_ID_MISSING: (f) => `${f} is required: the event must name the surrender declaration.`,
   REJECTION_REASON_MISSING: (f) => `${f} is required when a payment is rejected.`,
+  COLLECTION_TYPE_INVALID: (f) => `${f} must be single_premium_request or scheduled_premium_collection.`,
+  COLLECTION_ID_MISSING: (f) => `${f} is required: the event must name the premium collection.`,
+  REJECTION_CODE_INVALID: (f) => `${f} must be the ISO 20022 reason code of the rejection (four capital letters or digits, e.g. AM04).`,
+  REJECTION_REASON_INVALID: (f) => `${f} must be text when sent.`,
   WEBHOOK_TYPE_MISSING: (f) => `${f} is required: the event must say what it reports.`,
 
   // Field rules
@@ -249,6 +253,7 @@ const SENTENCES: Record<string, Sentence> = {
   PARTIAL_SURRENDER_BELOW_MINIMUM_REMAINING_BALANCE: (f) => `${f} would leave less in the compartment than the product's minimum balance.`,
   NOTHING_TO_SURRENDER: 'There is nothing to surrender: the policy holds no value.',
   UNKNOWN_SURRENDER_DECLARATION: (f) => `${f} does not name a surrender declaration.`,
+  UNKNOWN_PREMIUM_COLLECTION: (f) => `${f} does not name a premium collection of that collection_type.`,
   PER_EARLY_RELEASE_CASE_REQUIRED: (f) => `${f} is required for a PER: it must name the early-release case.`,
   PER_EARLY_RELEASE_CASE_NOT_ALLOWED: (f) => `${f} is not an early-release case the law allows.`,
   MAIN_RESIDENCE_NOT_FROM_C3: (f) => `${f}: buying the main residence can only be paid from voluntary payments (compartment C3).`,

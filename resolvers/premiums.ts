@@ -7,6 +7,10 @@ import type { PremiumSchedule, ScheduledCollection } from '../domain/premiums/pr
 import type { ScheduleChangeInput, ScheduleInput } from '../domain/premiums/premium-schedule-service';
 import type { SinglePremiumInput } from '../domain/premiums/single-premium-service';
 import { acting, money } from './adapt';
+import { rejectionLabel } from '../domain/premiums/rejection-codes';
+
+const rejectionOf = (r: { rejectedAt: Date | null; rejectionCode: string | null; rejectionReason: string | null }) =>
+  r.rejectedAt && r.rejectionCode ? { at: r.rejectedAt, code: r.rejectionCode, label: rejectionLabel(r.rejectionCode), reason: r.rejectionReason } : null;
 
 // Per-request batching of `ibans` under a list of payers: keyed by the context, so it lives exactly as long as the request.
 const loaders = new WeakMap<RequestContext, DataLoader<string, PayerIban[]>>();
@@ -50,6 +54,7 @@ export const premiumsResolvers = {
 
   SinglePremiumRequest: {
     amount: (r: SinglePremiumRequest) => money(r.amount, r.currency),
+    rejection: (r: SinglePremiumRequest) => rejectionOf(r),
   },
 
   // The schedule was reached through its policy's access check; its collections follow it.
@@ -59,5 +64,6 @@ export const premiumsResolvers = {
   },
   ScheduledPremiumCollection: {
     amount: (c: ScheduledCollection) => money(c.amount, c.currency),
+    rejection: (c: ScheduledCollection) => rejectionOf(c),
   },
 };

@@ -111,6 +111,11 @@ export class PolicyStore {
   }
 
   /** Takes an amount out of a compartment; false (nothing written) when its value no longer covers it. */
+  /** A premium's share invested into a compartment without positions raises its recorded amount. */
+  async raiseCompartmentValue(tx: Queryable, compartmentId: string, amount: number): Promise<void> {
+    await tx.query('update compartments set value = value + $2 where id = $1', [compartmentId, amount]);
+  }
+
   async lowerCompartmentValue(tx: Queryable, compartmentId: string, amount: number): Promise<boolean> {
     return (await tx.query('update compartments set value = value - $2 where id = $1 and value >= $2 returning id', [compartmentId, amount])).length === 1;
   }

@@ -33,12 +33,19 @@ interface CollectionRow {
   allocation: PremiumAllocationLine[];
   status: ScheduledCollection['status'];
   created_at: Date;
+  collected_at: Date | null;
+  rejected_at: Date | null;
+  rejection_code: string | null;
+  rejection_reason: string | null;
+  retry_of: string | null;
+  attempt: number;
 }
 
 // Dates as text: a date read as a JavaScript Date would shift with the server's zone.
 const COLUMNS = `id, policy_id, payer_id, frequency, amount, currency, day_of_month, iban, holder_name, allocation, status, next_due_date::text as next_due_date,
   created_by_kind, created_by_id, created_at, updated_at`;
-const COLLECTION_COLUMNS = 'id, schedule_id, policy_id, due_date::text as due_date, amount, currency, iban, allocation, status, created_at';
+const COLLECTION_COLUMNS = `id, schedule_id, policy_id, due_date::text as due_date, amount, currency, iban, allocation, status, created_at,
+  collected_at, rejected_at, rejection_code, rejection_reason, retry_of, attempt`;
 
 const toSchedule = (r: ScheduleRow): PremiumSchedule => ({
   id: r.id, policyId: r.policy_id, payerId: r.payer_id, frequency: r.frequency, amount: Number(r.amount), currency: r.currency, dayOfMonth: r.day_of_month,
@@ -48,7 +55,8 @@ const toSchedule = (r: ScheduleRow): PremiumSchedule => ({
 
 const toCollection = (r: CollectionRow): ScheduledCollection => ({
   id: r.id, scheduleId: r.schedule_id, policyId: r.policy_id, dueDate: r.due_date, amount: Number(r.amount), currency: r.currency, iban: r.iban,
-  allocation: r.allocation, status: r.status, createdAt: r.created_at,
+  allocation: r.allocation, status: r.status, createdAt: r.created_at, collectedAt: r.collected_at, rejectedAt: r.rejected_at, rejectionCode: r.rejection_code,
+  rejectionReason: r.rejection_reason, retryOf: r.retry_of, attempt: r.attempt,
 });
 
 /** What a change to a schedule writes: every field it may change, as it now is. */
@@ -97,12 +105,15 @@ export class ScheduleStore {
     )).map(toSchedule);
   }
 
-  /** Writes the due date's collection unless it exists (the unique key): true when this call wrote it. */
+  /**
+   * Writes the due date's collection unless it exists (the unique key (schedule, due date) of first
+   * attempts; a retry's is the attempt it follows): true when this call wrote it.
+   */
   async insertCollection(tx: Queryable, c: ScheduledCollection): Promise<boolean> {
     const rows = await tx.query<{ id: string }>(
-      `insert into scheduled_premium_collections (id, schedule_id, policy_id, due_date, amount, currency, iban, allocation, status, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (schedule_id, due_date) do nothing returning id`,
-      [c.id, c.scheduleId, c.policyId, c.dueDate, c.amount, c.currency, c.iban, JSON.stringify(c.allocation), c.status, c.createdAt],
+      `insert into scheduled_premium_collections (id, schedule_id, policy_id, due_date, amount, currency, iban, allocation, status, created_at, retry_of, attempt)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing returning id`,
+      [c.id, c.scheduleId, c.policyId, c.dueDate, c.amount, c.currency, c.iban, JSON.stringify(c.allocation), c.status, c.createdAt, c.retryOf, c.attempt],
     );
     return rows.length === 1;
   }
@@ -113,5 +124,29 @@ export class ScheduleStore {
 
   async collections(scheduleIds: readonly string[], tx: Queryable = this.db): Promise<ScheduledCollection[]> {
     return (await tx.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from scheduled_premium_collections where schedule_id = any($1::text[]) order by schedule_id, due_date`, [scheduleIds])).map(toCollection);
+  }
+
+  /** One collection; `forUpdate` holds its row until the transaction ends, so settlements are serialised. */
+  async collection(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<ScheduledCollection | undefined> {
+    const [row] = await tx.query<CollectionRow>(`select ${COLLECTION_COLUMNS} from scheduled_premium_collections where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+    return row && toCollection(row);
+  }
+
+  /** One schedule by id; `forUpdate` as above. */
+  async schedule(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<PremiumSchedule | undefined> {
+    const [row] = await tx.query<ScheduleRow>(`select ${COLUMNS} from premium_schedules where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+    return row && toSchedule(row);
+  }
+
+  async settleCollection(tx: Queryable, id: string, s: { status: 'collected' | 'rejected'; at: Date; code?: string; reason?: string | null }): Promise<void> {
+    await tx.query(
+      `update scheduled_premium_collections set status = $2, collected_at = case when $2 = 'collected' then $3::timestamptz end,
+         rejected_at = case when $2 = 'rejected' then $3::timestamptz end, rejection_code = $4, rejection_reason = $5 where id = $1`,
+      [id, s.status, s.at, s.code ?? null, s.reason ?? null],
+    );
+  }
+
+  async suspend(tx: Queryable, id: string, at: Date): Promise<void> {
+    await tx.query(`update premium_schedules set status = 'suspended', updated_at = $2 where id = $1 and status = 'active'`, [id, at]);
   }
 }

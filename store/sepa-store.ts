@@ -147,7 +147,7 @@ export class SepaStore {
   async dueDebits(tx: Queryable, limit: number): Promise<DueDebit[]> {
     const singles = await tx.query<DueDebitRow>(
       `select 'single_premium_request' as source_kind, r.id as source_id, r.policy_id, r.payer_id, r.amount, r.currency, r.iban, r.holder_name as debtor_name,
-              null as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id
+              r.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id
          from single_premium_requests r
          join policies p on p.id = r.policy_id
          join subscribers s on s.id = p.subscriber_id

@@ -11,7 +11,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
 import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
-import { movement, policyMoney, withdrawalMovements, withdrawalRefund, type MoneyMovement, type PolicyMoney } from './policy-money';
+import { movement, policyMoney, premiumMovements, withdrawalMovements, withdrawalRefund, type MoneyMovement, type PolicyMoney } from './policy-money';
 import type { Compartment, CompartmentEvent, OwnedPolicy, Policy } from './policy';
 
 export type { OwnedPolicy } from './policy';
@@ -158,6 +158,25 @@ export class PolicyService {
     }
     await this.store.appendMovements(tx, payouts);
     return compartments.reduce((sum, c) => sum + c.value, 0);
+  }
+
+  /**
+   * A collected premium enters the ledger: per compartment, the payment in and the product's entry fee out
+   * of it (the rule issue applies, `premiumMovements`), caused by the payment `collectionId`. Returns what
+   * is left to invest. The unique key of the ledger refuses a second settlement of the same payment.
+   */
+  async settlePremium(tx: Queryable, p: { policyId: string; collectionId: string; grossByCompartment: ReadonlyMap<string, number>; currency: string }): Promise<number> {
+    const policy = (await this.store.policy(p.policyId, tx))!;
+    const product = (await this.catalogue.product(policy.productId, tx))!;
+    const at = this.clock.now();
+    let invested = 0;
+    for (const [compartmentId, amount] of p.grossByCompartment) {
+      if (amount <= 0) continue;
+      const premium = premiumMovements({ policyId: p.policyId, compartmentId, cause: { type: 'payment', id: p.collectionId }, amount, entryFeeBasisPoints: product.entryFeeBasisPoints, currency: p.currency, at });
+      await this.store.appendMovements(tx, premium.movements);
+      invested += premium.invested;
+    }
+    return invested;
   }
 
   /** A paid partial surrender leaves its compartment (409 if its value no longer covers it), recorded in the ledger. */

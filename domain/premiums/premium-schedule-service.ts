@@ -148,7 +148,8 @@ export class PremiumScheduleService {
           while (date <= today) {
             const collection: ScheduledCollection = {
               id: newUuid(), scheduleId: schedule.id, policyId: schedule.policyId, dueDate: date, amount: schedule.amount, currency: schedule.currency, iban: schedule.iban,
-              allocation: schedule.allocation, status: 'pending_collection', createdAt: this.clock.now(),
+              allocation: schedule.allocation, status: 'pending_collection', createdAt: this.clock.now(), collectedAt: null, rejectedAt: null, rejectionCode: null,
+              rejectionReason: null, retryOf: null, attempt: 1,
             };
             if (await this.store.insertCollection(tx, collection)) {
               produced += 1;

@@ -40,8 +40,16 @@ export interface ScheduledCollection {
   currency: string;
   iban: string;
   allocation: PremiumAllocationLine[];
+  /** pending_collection -> submitted (in a SEPA batch) -> collected or rejected. */
   status: 'pending_collection' | 'submitted' | 'collected' | 'rejected';
   createdAt: Date;
+  collectedAt: Date | null;
+  rejectedAt: Date | null;
+  rejectionCode: string | null;
+  rejectionReason: string | null;
+  /** The rejected collection this one retries (null for a due date's own), and its number from 1. */
+  retryOf: string | null;
+  attempt: number;
 }
 
 export const MIN_DAY_OF_MONTH = 1;

@@ -61,7 +61,7 @@ export class SinglePremiumService {
       const request: SinglePremiumRequest = {
         id: newUuid(), policyId: policy.id, payerId: payer.id, method: input.method, amount, currency, iban: iban.iban, holderName: iban.holderName, allocation,
         status: proof ? 'awaiting_funds_origin_proof' : 'pending_collection', fundsOriginProofRequired: proof, createdByKind: viewer.kind, createdById: viewer.id,
-        createdAt: now, updatedAt: now, cancelledAt: null, collectedAt: null,
+        createdAt: now, updatedAt: now, cancelledAt: null, collectedAt: null, rejectedAt: null, rejectionCode: null, rejectionReason: null, retryOf: null, attempt: 1, dueDate: null,
       };
       await this.store.insert(tx, request);
       await this.audit.record(tx, {
@@ -98,8 +98,9 @@ export class SinglePremiumService {
       await this.reach(tx, viewer, request);
       if (request.status === 'cancelled') return presentRequest(request, viewer);
       if (request.status === 'collected') throw new AppError('conflict', 'SINGLE_PREMIUM_ALREADY_COLLECTED');
-      // In a closed SEPA batch: the file is at the bank (or on its way), only a rejection can undo it.
-      if (request.status === 'submitted' || request.status === 'rejected') throw new AppError('conflict', 'SINGLE_PREMIUM_ALREADY_SUBMITTED');
+      // In a closed SEPA batch the file is at the bank (or on its way); a rejected one is over (its retry, if any, is a request of its own).
+      if (request.status === 'submitted') throw new AppError('conflict', 'SINGLE_PREMIUM_ALREADY_SUBMITTED');
+      if (request.status === 'rejected') throw new AppError('conflict', 'CANNOT_CANCEL_IN_STATE_REJECTED');
       const now = this.clock.now();
       const change: RequestChange = { status: 'cancelled', updatedAt: now, cancelledAt: now };
       await this.store.update(tx, id, change);

@@ -3,8 +3,8 @@ import { seesFullIban } from '../shared/access';
 import { maskIban } from '../shared/iban';
 
 /**
- * awaiting_funds_origin_proof -> pending_collection -> submitted (in a closed SEPA batch) -> collected or
- * rejected; cancelled from either of the first two.
+ * awaiting_funds_origin_proof -> pending_collection -> submitted (in a SEPA batch) -> collected or rejected;
+ * cancelled until submitted. A rejection the product retries makes a new request (`retryOf`).
  * Above the product's anti-money-laundering threshold a request starts awaiting an accepted proof of the
  * origin of funds (evidence kind funds_origin_proof) and cannot be collected before.
  */
@@ -40,6 +40,15 @@ export interface SinglePremiumRequest {
   updatedAt: Date;
   cancelledAt: Date | null;
   collectedAt: Date | null;
+  rejectedAt: Date | null;
+  /** ISO 20022 reason code of the rejection (AM04...), and the provider's words. */
+  rejectionCode: string | null;
+  rejectionReason: string | null;
+  /** The rejected attempt this one retries (null for the first), and its number from 1. */
+  retryOf: string | null;
+  attempt: number;
+  /** YYYY-MM-DD a retry may be collected from; null: at once. */
+  dueDate: string | null;
 }
 
 /** The contractual premium figures of a product, in minor units of its currency. */

@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'support_request.created',
   'switch.executed',
   'death_claim.notified',
+  'premium.collected',
+  'premium.rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -16,6 +16,9 @@ export interface EventTypeEntry {
 const SUBSCRIPTION = 'GET /v1/subscription/subscriptions/{subscriptionId}';
 const SURRENDERS = ['GET /v1/total-surrender/policies/{policyId}/declarations/{declarationId}', 'GET /v1/partial-surrender/policies/{policyId}/compartments/{compartmentId}/declarations/{declarationId}'];
 
+// A single premium is read by its request, a scheduled one by its policy's schedule (which lists its collections).
+const PREMIUMS = ['GET /v1/premium-scheduling/single-premium-requests/{requestId}', 'GET /v1/premium-scheduling/policies/{policyId}/schedule'];
+
 const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
   'subscription.signed': { description: 'The subscriber signed the subscription (OTP or e-signature).', resource: 'SubscriptionContract', reads: [SUBSCRIPTION] },
   'policy.issued': { description: 'A policy was issued from a signed subscription.', resource: 'Policy', reads: ['GET /v1/policies/{policyId}'] },
@@ -28,6 +31,11 @@ const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
   'support_request.created': { description: 'A support request was opened for a subscriber.', resource: 'SupportRequest', reads: ['GET /v1/support/requests/{requestId}'] },
   'switch.executed': { description: 'A switch between the funds of a compartment was executed at forward prices (asked, or the rebalancing of a delegation to a mandate).', resource: 'SwitchRequest', reads: ['GET /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests/{requestId}'] },
   'death_claim.notified': { description: "An insured's death was recorded: a claim was opened on the policy, which is frozen from now on.", resource: 'DeathClaim', reads: ['GET /v1/death-claims/{claimId}'] },
+  'premium.collected': { description: 'A single premium or a scheduled collection was collected by SEPA direct debit; it entered the policy.', resource: 'SinglePremiumRequest | PremiumSchedule', reads: PREMIUMS },
+  'premium.rejected': {
+    description: "A premium's direct debit was rejected (ISO 20022 reason code); the data shows whether a new attempt is due or the schedule is suspended.",
+    resource: 'SinglePremiumRequest | PremiumSchedule', reads: PREMIUMS,
+  },
 };
 
 /** Every event type, in the catalogue's order. */

@@ -160,6 +160,7 @@ describe.each(EACH_DATABASE)('REST premium schedules on %s', (_name, database) =
       // The unique key itself refuses a second collection for a date, whatever a job does.
       const again = await server.db.transaction((tx) => new ScheduleStore(tx).insertCollection(tx, {
         id: testId('collection_again'), scheduleId: schedule.id, policyId, dueDate: '2026-05-05', amount: 10_000, currency: 'EUR', iban: IBAN, allocation: [], status: 'pending_collection', createdAt: server.clock.now(),
+        collectedAt: null, rejectedAt: null, rejectionCode: null, rejectionReason: null, retryOf: null, attempt: 1,
       }));
       expect(again).toBe(false);
       const read = await get(await bearer('alice@demo.test'), policyId);

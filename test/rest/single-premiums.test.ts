@@ -78,7 +78,7 @@ describe.each(EACH_DATABASE)('REST single premiums on %s', (_name, database) => 
       expect(made).toEqual({
         id: expect.any(String), policyId, payerId, method: 'sepa_direct_debit', amount: { amount: 150_000, currency: 'EUR' }, iban: IBAN, holderName: 'Jeanne Martin',
         allocation: [{ compartmentId: mainId, isin: EURO_FUND, basisPoints: 10_000 }], status: 'pending_collection', fundsOriginProofRequired: false,
-        createdAt: expect.any(String), cancelledAt: null, collectedAt: null,
+        createdAt: expect.any(String), cancelledAt: null, collectedAt: null, rejection: null, retryOf: null, attempt: 1, dueDate: null,
       });
       expect((await get(broker, made.id)).json).toEqual({ ...made, iban: IBAN_MASKED });
       const audit = await server.db.query<{ action: string; details: Body }>('select action, details from audit_log where target_id = $1', [made.id]);

@@ -220,11 +220,38 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     }
   });
 
+  it('premium.collected (a single premium, read as its request) and premium.rejected (a scheduled collection, read as its schedule)', async () => {
+    const fresh = await freshPolicy(server, 'alice', 'av');
+    const payer = await ok(send('broker', 'POST', `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' }), 'payer');
+    await ok(send('broker', 'POST', `/v1/premium-scheduling/payers/${payer.id}/ibans`, { iban: 'FR7630006000011234567890189', holderName: 'Jeanne Martin' }), 'iban');
+    const request = await ok(send('alice', 'POST', '/v1/premium-scheduling/single-premium-requests', { policyId: fresh.policyId, payerId: payer.id, method: 'sepa_direct_debit', amount: { value: 150_000, currency: 'EUR' } }, { 'idempotency-key': `key-${randomBytes(6).toString('hex')}` }), 'request');
+    await newEvents();
+    await ok(paymentsEvent(server, 'premium.collected', { collection_type: 'single_premium_request', collection_id: request.id }), 'collected');
+    const collected = expectEvent(await newEvents(), 'premium.collected', { requestId: request.id });
+    await expectFannedOut(collected);
+    await expectRendered(collected, `/v1/premium-scheduling/single-premium-requests/${request.id}`);
+
+    const path = `/v1/premium-scheduling/policies/${fresh.policyId}/schedule`;
+    await ok(send('alice', 'POST', path, { payerId: payer.id, frequency: 'monthly', amount: { value: 10_000, currency: 'EUR' }, dayOfMonth: 5 }, { 'idempotency-key': `key-${randomBytes(6).toString('hex')}` }), 'schedule');
+    const [schedule] = await server.db.query<{ id: string; allocation: unknown }>('select id, allocation from premium_schedules where policy_id = $1', [fresh.policyId]);
+    const collectionId = testId('collection_event');
+    await server.db.query(
+      `insert into scheduled_premium_collections (id, schedule_id, policy_id, due_date, amount, currency, iban, allocation, status, created_at) values ($1, $2, $3, $4, 10000, 'EUR', 'FR7630006000011234567890189', $5, 'submitted', $6)`,
+      [collectionId, schedule.id, fresh.policyId, parisToday(server.clock), JSON.stringify(schedule.allocation), server.clock.now()],
+    );
+    await ok(paymentsEvent(server, 'premium.rejected', { collection_type: 'scheduled_premium_collection', collection_id: collectionId, reason_code: 'AM04' }), 'rejected');
+    const rejected = expectEvent(await newEvents(), 'premium.rejected', { policyId: fresh.policyId });
+    await expectFannedOut(rejected);
+    await expectRendered(rejected, path);
+    const [row] = await server.db.query<{ data: { collections: Array<{ id: string; status: string; retryOf: string | null }> } }>('select data from outbound_events where id = $1', [rejected.id]);
+    expect(row.data.collections.map((c) => [c.status, c.retryOf])).toEqual([['rejected', null], ['pending_collection', collectionId]]);
+  });
+
   it('shows the deliveries to their endpoint and replays one with a fresh budget, keeping its attempt log', async () => {
     const list = await send('partner', 'GET', `/v1/webhook-endpoints/${endpoints.all}/deliveries?first=100`);
     expect(list.status).toBe(200);
     const types = new Set(list.json.items.map((d: { eventType: string }) => d.eventType));
-    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified']));
+    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'premium.collected', 'premium.rejected']));
     const delivery = list.json.items[0];
     // As the dispatcher would leave it: two attempts, given up.
     const at = server.clock.now();

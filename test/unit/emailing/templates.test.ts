@@ -51,6 +51,10 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
   beneficiary_designation_changed: { policyId: 'p', subscriberId: 'x', version: 2, changedBy: 'subscriber' },
   webhook_endpoint_disabled: { endpointId: 'e', url: 'https://partner.test/hooks', failingSince: '2026-03-01T08:00:00.000Z', disabledAt: '2026-03-06T08:00:00.000Z' },
   beneficiary_acceptance_recorded: { policyId: 'p', subscriberId: 'x', beneficiaryId: 'b', acceptedAt: '2026-03-01', version: 3 },
+  premium_rejected: {
+    collectionType: 'scheduled_premium_collection', collectionId: 'c', policyId: 'p', amount: 10000, currency: 'EUR', amountText: '100,00 €', payerName: 'Jeanne Martin',
+    reasonCode: 'MD01', reasonLabel: 'pas de mandat valide', reason: null, scheduleSuspended: true,
+  },
   switch_executed: { switchRequestId: 'w', policyId: 'p', compartmentId: 'c', executedOn: '2026-12-02', legs: 3 },
 };
 
