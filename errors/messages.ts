@@ -317,6 +317,18 @@ const SENTENCES: Record<string, Sentence> = {
   INSURED_HAS_NO_POLICY: 'This insured holds no policy: there is nothing to open a death claim on.',
   DATE_OF_DEATH_IN_FUTURE: (f) => `${f} is after today: a death is recorded once it has happened.`,
   DEATH_NOTICE_SOURCE_UNKNOWN: (f) => `${f} is not one of the sources of a notice of death (backoffice, partner_platform, agira, family).`,
+  NOT_A_CLASS_CLAUSE: 'This beneficiary line is a person, not a class clause: only a clause is resolved into persons.',
+  CLAUSE_ALREADY_IDENTIFIED: 'This class clause was already resolved into persons.',
+  CLAIM_LINE_IS_A_CLAUSE: 'This beneficiary line is a class clause: identify the persons it names first, then act on each of them.',
+  BENEFICIARY_RENOUNCED: 'This beneficiary renounced the benefit: nothing more is recorded for them.',
+  BENEFICIARY_FILE_COMPLETE: "This beneficiary's file is complete: its documents were all accepted.",
+  SEARCH_STEP_IN_FUTURE: (f) => `${f} is after today: a search step is recorded once it has happened.`,
+  RENUNCIATION_IN_FUTURE: (f) => `${f} is after today: a renunciation is recorded once it is signed.`,
+  RENUNCIATION_BEFORE_DEATH: (f) => `${f} is before the date of death: a beneficiary renounces the benefit once the insured has died.`,
+  SHARES_ALL_OR_NONE: (f) => `${f} gives a share to some persons only: give one to every person, or to none for equal shares.`,
+  SHARES_NOT_100_PERCENT: (f) => `${f}: the shares must add up to 10000 basis points.`,
+  CLAIM_DOCUMENT_NOT_REQUIRED: (f) => `${f} is not an item this beneficiary's file needs (see its items).`,
+  CLAIM_DOCUMENT_ALREADY_ACCEPTED: 'A document for this item of the file was already accepted.',
 
   // Other statuses our own codes cover
   METHOD_NOT_ALLOWED: 'This path does not accept this HTTP method; the Allow header lists those it does.',

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'death_claim.notified',
   'premium.collected',
   'premium.rejected',
+  'death_claim.file_completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -36,6 +36,7 @@ const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
     description: "A premium's direct debit was rejected (ISO 20022 reason code); the data shows whether a new attempt is due or the schedule is suspended.",
     resource: 'SinglePremiumRequest | PremiumSchedule', reads: PREMIUMS,
   },
+  'death_claim.file_completed': { description: "Every document a death claim beneficiary's file needs was accepted: the one-month payment period starts.", resource: 'DeathClaimBeneficiaryFile', reads: ['GET /v1/death-claims/{claimId}/beneficiaries/{beneficiaryId}/file'] },
 };
 
 /** Every event type, in the catalogue's order. */

@@ -177,9 +177,18 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     fixtures.deathClaimId = newUuid();
     await new DeathClaimStore(server.db).insert(server.db, {
       id: fixtures.deathClaimId, policyId, subscriberId: DEMO_IDS.subscribers.alice, noticeId: newUuid(), status: 'notified', dateOfDeath: '2026-01-02', source: 'backoffice',
-      certificateReference: 'ACCESS-MATRIX', valueAmount: 0, valueCurrency: 'EUR', valueBasis: 'recorded_value_at_notice', designationVersion: 0, beneficiaries: [],
+      certificateReference: 'ACCESS-MATRIX', valueAmount: 0, valueCurrency: 'EUR', valueBasis: 'recorded_value_at_notice', designationVersion: 0,
+      // A named person (whose file the rows act on) and a class clause still to identify.
+      beneficiaries: [
+        { id: (fixtures.deathClaimBeneficiaryId = newUuid()), rank: 1, kind: 'named', beneficiaryId: null, clauseLineId: null, firstName: 'Paul', lastName: 'Martin', birthDate: '2001-03-04', relationship: null,
+          shareBasisPoints: 10_000, shareOfClaimBasisPoints: null, clause: null, status: 'found', acceptedAt: null, renouncedOn: null, fileCompletedAt: null },
+        { id: newUuid(), rank: 2, kind: 'class_clause', beneficiaryId: null, clauseLineId: null, firstName: null, lastName: null, birthDate: null, relationship: null,
+          shareBasisPoints: null, shareOfClaimBasisPoints: null, clause: 'Mes héritiers', status: 'to_identify', acceptedAt: null, renouncedOn: null, fileCompletedAt: null },
+      ],
       notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: new Date(),
     });
+    fixtures.deathClaimDocumentId = (await expectCreated(post('backoffice', `/v1/death-claims/${fixtures.deathClaimId}/beneficiaries/${fixtures.deathClaimBeneficiaryId}/documents`,
+      { item: 'identity_document', fileName: 'id.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }), 'death claim document')).id;
   });
   afterAll(async () => {
     await server?.close();

@@ -21,6 +21,8 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { DEMO_IDS, testId } from '../support/ids';
+import { freshPolicy } from '../support/surrender-fixtures';
+import { DeathClaimStore } from '../../store/death-claim-store';
 
 /**
  * Property-based fuzzing of every REST route and every GraphQL field that takes arguments: generated
@@ -44,6 +46,10 @@ const FUZZ_PAYER = testId('payer_fuzz');
 const FUZZ_PREMIUM = testId('premium_fuzz');
 /** An open SEPA batch, inserted by the setup (a run puts the request above in a batch of its own). */
 const FUZZ_BATCH = testId('sepa_batch_fuzz');
+/** A death claim on a fresh policy of alice's (her demo policies stay unfrozen), with a named beneficiary and a class clause. */
+const FUZZ_CLAIM = testId('death_claim_fuzz');
+const FUZZ_CLAIM_PERSON = testId('claim_person_fuzz');
+const FUZZ_CLAIM_CLAUSE = testId('claim_clause_fuzz');
 const REAL_IDS = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob, DEMO_IDS.users.broker, DEMO_IDS.distributor, DEMO_IDS.products.av, DEMO_IDS.products.per, DEMO_IDS.standardClauses.children];
 
 const HOSTILE = [
@@ -71,6 +77,8 @@ const anyJson = fc.oneof(text, integer, fc.boolean(), fc.constant(null), fc.cons
  */
 const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
   payerId: fc.constant(FUZZ_PAYER),
+  claimId: fc.constant(FUZZ_CLAIM),
+  beneficiaryId: fc.constantFrom(FUZZ_CLAIM_PERSON, FUZZ_CLAIM_CLAUSE),
   requestId: fc.constant(FUZZ_PREMIUM),
   batchId: fc.constant(FUZZ_BATCH),
   subscriberId: fc.constantFrom(DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob),
@@ -303,6 +311,17 @@ describe.each(EACH_DATABASE)('input fuzzing on %s', (_name, database) => {
       [FUZZ_PREMIUM, DEMO_IDS.policies.aliceAv, FUZZ_PAYER, JSON.stringify([{ compartmentId: DEMO_IDS.compartments.aliceAvMain, isin: 'FR0000000001', basisPoints: 10_000 }]), now],
     );
     await server.db.query("insert into sepa_batches (id, kind, requested_date, status, message_id, created_at) values ($1, 'collection', '2026-12-15', 'open', 'QLFUZZ', $2)", [FUZZ_BATCH, now]);
+    const { policyId } = await freshPolicy(server, 'alice', 'av');
+    const blank = { beneficiaryId: null, clauseLineId: null, relationship: null, shareOfClaimBasisPoints: null, acceptedAt: null, renouncedOn: null, fileCompletedAt: null };
+    await new DeathClaimStore(server.db).insert(server.db, {
+      id: FUZZ_CLAIM, policyId, subscriberId: DEMO_IDS.subscribers.alice, noticeId: testId('notice_fuzz'), status: 'notified', dateOfDeath: '2026-01-02', source: 'backoffice',
+      certificateReference: 'FUZZ', valueAmount: 0, valueCurrency: 'EUR', valueBasis: 'recorded_value_at_notice', designationVersion: 0,
+      beneficiaries: [
+        { ...blank, id: FUZZ_CLAIM_PERSON, rank: 1, kind: 'named', firstName: 'Paul', lastName: 'Martin', birthDate: '2001-03-04', shareBasisPoints: 10_000, clause: null, status: 'found' },
+        { ...blank, id: FUZZ_CLAIM_CLAUSE, rank: 2, kind: 'class_clause', firstName: null, lastName: null, birthDate: null, shareBasisPoints: null, clause: 'Mes enfants', status: 'to_identify' },
+      ],
+      notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: now,
+    });
   }, 60_000);
   afterAll(() => server?.close());
 
