@@ -1,6 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { SepaBatch, SepaBatchEntry } from '../../../domain/premiums/sepa-batch';
 import { pain001, pain008 } from '../../../domain/premiums/sepa-files';
+import { schemaErrors, sepaSchemasAvailable } from '../../support/sepa-xsd';
 import { checkCreditorId, creditorIdFor, decimalAmount, isSepaReference, referenceFromUuid, sepaText } from '../../../domain/premiums/sepa-identifiers';
 
 const US = { creditorId: 'FR72ZZZ123456', name: 'Quarzo Life', iban: 'FR1420041010050500013M02606', bic: null };
@@ -63,5 +64,29 @@ describe('SEPA files', () => {
     expect(root.GrpHdr).toMatchObject({ NbOfTxs: '2', CtrlSum: '7543.71' });
     expect(root.PmtInf[0]).toMatchObject({ PmtMtd: 'TRF', NbOfTxs: '2', CtrlSum: '7543.71', ReqdExctnDt: '2026-04-01', DbtrAgt: { FinInstnId: { BIC: 'BNPAFRPP' } } });
     expect(root.PmtInf[0].CdtTrfTxInf.map((t: any) => t.Amt.InstdAmt['#text'])).toEqual(['6543.21', '1000.50']);
+  });
+});
+
+// CI fetches the schemas (.ci/run), so there a missing one fails; on a laptop without them, skip.
+const schemaTest = sepaSchemasAvailable() || process.env.CI ? it : it.skip;
+
+describe('SEPA files against the SEPA XML schemas (xmllint)', () => {
+  schemaTest('a pain.008.001.02 collection batch validates, FRST and RCUR, with and without our BIC', () => {
+    const entries = [entry(1, 10_001, 'RCUR'), entry(2, 5, 'FRST'), entry(3, 99_999_999, 'RCUR')];
+    expect(schemaErrors(pain008(batch('collection'), entries, US, new Date('2026-03-16T10:00:00Z')), 'pain.008.001.02')).toEqual([]);
+    expect(schemaErrors(pain008(batch('collection'), entries, { ...US, bic: 'BNPAFRPP' }, new Date('2026-03-16T10:00:00Z')), 'pain.008.001.02')).toEqual([]);
+  });
+
+  schemaTest('a pain.001.001.03 pay-out batch validates, with and without our BIC', () => {
+    const entries = [entry(1, 654_321, null), entry(2, 100_050, null)];
+    expect(schemaErrors(pain001(batch('payout'), entries, US, new Date('2026-03-16T10:00:00Z')), 'pain.001.001.03')).toEqual([]);
+    expect(schemaErrors(pain001(batch('payout'), entries, { ...US, bic: 'BNPAFRPP' }, new Date('2026-03-16T10:00:00Z')), 'pain.001.001.03')).toEqual([]);
+  });
+
+  schemaTest('the schemas are not a formality: an amount finer than the cent, a stray element or the wrong message is refused', () => {
+    const xml = pain008(batch('collection'), [entry(1, 10_001, 'RCUR')], US, new Date('2026-03-16T10:00:00Z'));
+    expect(schemaErrors(xml.replace(/(<InstdAmt Ccy="EUR">)100\.01</, '$1100.011<'), 'pain.008.001.02')).not.toEqual([]);
+    expect(schemaErrors(xml.replace('<NbOfTxs>', '<Extra>x</Extra><NbOfTxs>'), 'pain.008.001.02')).not.toEqual([]);
+    expect(schemaErrors(xml, 'pain.001.001.03')).not.toEqual([]);
   });
 });
