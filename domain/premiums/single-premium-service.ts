@@ -117,22 +117,6 @@ export class SinglePremiumService {
     await this.audit.record(tx, { ...by, action: 'single_premium.funds_origin_proven', target: { type: 'single_premium_request', id }, details: { policyId: request.policyId } });
   }
 
-  /**
-   * Recording a collection, in the caller's transaction (settling the bank's reports on submitted SEPA
-   * batches is not built yet and will call it): only a request pending collection is collected; one
-   * still waiting for its proof of the origin of funds, or cancelled, is refused (409).
-   */
-  async recordCollection(tx: Queryable, id: string, by: Who): Promise<SinglePremiumRequest> {
-    const request = await this.store.request(id, tx, { forUpdate: true });
-    if (!request) throw requestNotFound();
-    if (request.status !== 'pending_collection') throw new AppError('conflict', `CANNOT_COLLECT_IN_STATE_${request.status.toUpperCase()}`);
-    const now = this.clock.now();
-    const change: RequestChange = { status: 'collected', updatedAt: now, collectedAt: now };
-    await this.store.update(tx, id, change);
-    await this.audit.record(tx, { ...by, action: 'single_premium.collected', target: { type: 'single_premium_request', id }, details: { policyId: request.policyId, amount: request.amount, currency: request.currency } });
-    return { ...request, ...change };
-  }
-
   /** The request's subject for the evidence kind: its policy if it belongs to this subscriber. */
   async subjectOf(tx: Queryable, subscriberId: string, id: string): Promise<{ policyId: string } | undefined> {
     const request = await this.store.request(id, tx);
