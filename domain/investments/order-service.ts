@@ -195,8 +195,9 @@ export class OrderService {
       if (order.status !== 'pending') return false;
       if (compartment?.status === 'closed') {
         // A withdrawn or closed policy invests nothing more: its money left through the ledger.
-        await this.orders.markCancelled(tx, order.id, 'COMPARTMENT_CLOSED');
-        await this.audited(tx, 'position_order.cancelled', { ...order, status: 'cancelled', cancelledReason: 'COMPARTMENT_CLOSED' });
+        const reason = 'its compartment closed before it was priced';
+        await this.orders.markCancelled(tx, order.id, reason);
+        await this.audited(tx, 'position_order.cancelled', { ...order, status: 'cancelled', cancelledReason: reason });
         return false;
       }
       const now = this.clock.now();
