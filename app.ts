@@ -92,6 +92,7 @@ import { MandateStore } from './store/mandate-store';
 import { SwitchService } from './domain/investments/switch-service';
 import { OrderService } from './domain/investments/order-service';
 import { OrderStore } from './store/order-store';
+import { remainingLines } from './domain/investments/position-order';
 import type { PositionSales } from './domain/surrender/position-sales';
 import { parisDate } from './domain/shared/paris-calendar';
 import { DeathClaimService } from './domain/death-claims/death-claim-service';
@@ -246,7 +247,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       heldValue: (tx, compartment) => orders.heldValue(tx, compartment),
       sell: (tx, input) => orders.sell(tx, input),
       executeDue: (ids) => orders.executeDue(ids),
-      ofDeclarations: async (ids, tx) => (await orders.ofCause('surrender_declaration', ids, tx)).map((o) => ({ id: o.id, compartmentId: o.compartmentId, status: o.status, proceeds: o.proceeds })),
+      reduceBuys: (tx, compartmentId, by, cause) => orders.reduceBuys(tx, compartmentId, by, cause),
+      ofDeclarations: async (ids, tx) => (await orders.ofCause('surrender_declaration', ids, tx)).map((o) => ({
+        id: o.id, compartmentId: o.compartmentId, status: o.status, proceeds: o.proceeds,
+        unsold: o.status === 'pending' ? remainingLines(o).reduce((sum, l) => sum + (l.amount ?? 0), 0) : 0,
+      })),
     },
   }, deathClaims);
   const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock, new PolicyStore(db), new OutboxStore(), events, deathClaims);

@@ -82,6 +82,11 @@ export class OrderStore {
     await tx.query(`update position_orders set status = 'executed', executed_at = $2, execution = $3::jsonb, proceeds = $4 where id = $1 and status = 'pending'`, [id, at, JSON.stringify(execution), proceeds]);
   }
 
+  /** A pending buy now invests less: its amount and lines replaced. */
+  async reduce(tx: Queryable, id: string, amount: number, lines: readonly SwitchLeg[]): Promise<void> {
+    await tx.query(`update position_orders set amount = $2, lines = $3::jsonb where id = $1 and status = 'pending'`, [id, amount, JSON.stringify(lines)]);
+  }
+
   async markCancelled(tx: Queryable, id: string, reason: string): Promise<void> {
     await tx.query(`update position_orders set status = 'cancelled', cancelled_reason = $2 where id = $1 and status = 'pending'`, [id, reason]);
   }

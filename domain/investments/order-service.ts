@@ -145,10 +145,38 @@ export class OrderService {
   }
 
   /**
+   * Money leaving a compartment before its pending buys executed (a surrender of money not yet in
+   * funds): those buys invest that much less, oldest first (each line shrunk in proportion, the cents
+   * left over to the first), or nothing at all (`everything`: cancelled). Locks the compartment.
+   */
+  async reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: OrderCause): Promise<void> {
+    await this.orders.lockCompartment(tx, compartmentId);
+    let left = by;
+    for (const order of await this.orders.ofCompartments([compartmentId], { pendingOnly: true }, tx)) {
+      if (order.direction !== 'buy' || left === 0) continue;
+      const amount = order.amount ?? 0;
+      const taken = left === 'everything' ? amount : Math.min(left, amount);
+      if (left !== 'everything') left -= taken;
+      const remaining = amount - taken;
+      if (remaining === 0) {
+        await this.orders.markCancelled(tx, order.id, `${cause.type} ${cause.id} took its money`);
+        await this.audited(tx, 'position_order.cancelled', { ...order, status: 'cancelled', cancelledReason: `${cause.type} ${cause.id} took its money` });
+        continue;
+      }
+      const shares = distribute(remaining, order.lines.map((l) => l.amount ?? 0));
+      const lines = order.lines.map((l, i) => ({ ...l, amount: shares[i] }));
+      await this.orders.reduce(tx, order.id, remaining, lines);
+      await this.audited(tx, 'position_order.reduced', { ...order, amount: remaining, lines });
+    }
+  }
+
+  /**
    * What a compartment's positions are worth at the latest NAVs, per fund; null when it holds none
-   * (its recorded amount is then money not invested in funds).
+   * (its recorded amount is then money not invested in funds). Locks the compartment first, so an
+   * order executing meanwhile lands before this read or after the caller's transaction.
    */
   async heldValue(tx: Queryable, compartment: { id: string; currency: string }): Promise<HeldValue | null> {
+    await this.orders.lockCompartment(tx, compartment.id);
     const movements = await this.positions.movements([compartment.id], tx);
     if (!movements.length) return null;
     const isins = [...new Set(movements.map((m) => m.isin))];

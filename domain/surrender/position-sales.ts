@@ -7,6 +7,8 @@ export interface PositionSale {
   status: 'pending' | 'executed' | 'cancelled';
   /** What the sale produced, in minor units, once executed. */
   proceeds: number | null;
+  /** What is still to be sold (amount lines not yet executed), in minor units: what it still holds of the positions. */
+  unsold: number;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface PositionSales {
   heldValue(tx: Queryable, compartment: { id: string; currency: string }): Promise<{ value: number; positions: Array<{ isin: string; kind: 'euro' | 'unit_linked'; value: number }> } | null>;
   sell(tx: Queryable, input: { policyId: string; compartmentId: string; currency: string; tradeDate: string; cause: { type: string; id: string }; sell: 'everything' | ReadonlyArray<{ isin: string; amount: number }> }): Promise<{ id: string }>;
   executeDue(ids: readonly string[]): Promise<number>;
+  /** Money leaving a compartment not yet invested: its pending buys invest that much less (or nothing). */
+  reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: { type: string; id: string }): Promise<void>;
   ofDeclarations(declarationIds: readonly string[], tx?: Queryable): Promise<PositionSale[]>;
 }
 

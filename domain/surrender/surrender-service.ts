@@ -71,6 +71,8 @@ interface Draft {
   earlyRelease: PerEarlyReleaseCase | null;
   /** The positions to sell, per compartment holding any: amounts per fund, or everything. */
   sales: Array<{ compartmentId: string; currency: string; sell: 'everything' | Array<{ isin: string; amount: number }> }>;
+  /** Compartments holding no positions, whose money (not yet invested) leaves: what their pending buys no longer invest. */
+  uninvested: Array<{ compartmentId: string; by: number | 'everything' }>;
 }
 
 /**
@@ -105,15 +107,17 @@ export class SurrenderService {
       for (const c of compartments) checkCompartmentSurrenderable('total', c.status);
       // A compartment holding positions is worth them, and sells them all; one holding none, its recorded amount.
       const sales: Draft['sales'] = [];
+      const uninvested: Draft['uninvested'] = [];
       const valued = [];
       for (const c of compartments) {
         const held = c.status === 'closed' ? null : await this.sales.heldValue(tx, c);
         if (held) sales.push({ compartmentId: c.id, currency: c.currency, sell: 'everything' });
+        else if (c.status !== 'closed') uninvested.push({ compartmentId: c.id, by: 'everything' });
         valued.push({ ...c, value: held?.value ?? c.value });
       }
       const amount = totalSurrenderValue(valued);
       const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, valued.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
-      return { kind: 'total', compartment: null, amount, currency: product.currency, earlyRelease, sales };
+      return { kind: 'total', compartment: null, amount, currency: product.currency, earlyRelease, sales, uninvested };
     });
   }
 
@@ -130,14 +134,16 @@ export class SurrenderService {
       const terms = await this.store.terms(product.id, tx);
       // Positions at their latest NAVs when it holds any; its recorded amount otherwise (money not in funds).
       const held = await this.sales.heldValue(tx, compartment);
+      // Against positions, an open declaration holds what its sale has not sold yet (sold parts already left them).
+      const reserved = held ? await this.reservedInPositions(tx, compartment.id, open) : reservedOn(compartment.id, open.map(openView));
       checkPartialAmount(
         requested,
-        { value: held?.value ?? compartment.value, currency: compartment.currency, reserved: reservedOn(compartment.id, open.map(openView)) },
+        { value: held?.value ?? compartment.value, currency: compartment.currency, reserved },
         terms ? { minPartialAmount: terms.minPartialAmount, minRemainingBalance: terms.minRemainingBalance } : NO_TERMS,
       );
       const lines = planPartialSale(requested.amount, held?.positions ?? [], named);
       const sales: Draft['sales'] = held ? [{ compartmentId: compartment.id, currency: compartment.currency, sell: lines }] : [];
-      return { kind: 'partial', compartment, amount: requested.amount, currency: compartment.currency, earlyRelease, sales };
+      return { kind: 'partial', compartment, amount: requested.amount, currency: compartment.currency, earlyRelease, sales, uninvested: held ? [] : [{ compartmentId: compartment.id, by: requested.amount }] };
     });
   }
 
@@ -219,6 +225,8 @@ export class SurrenderService {
         const order = await this.sales.sell(tx, { policyId: policy.id, compartmentId: sale.compartmentId, currency: sale.currency, tradeDate: parisDate(now), cause: { type: 'surrender_declaration', id: row.id }, sell: sale.sell });
         orderIds.push(order.id);
       }
+      // Money not yet in funds leaves at its recorded amount: what was waiting to be invested is invested that much less.
+      for (const u of draft.uninvested) await this.sales.reduceBuys(tx, u.compartmentId, u.by, { type: 'surrender_declaration', id: row.id });
       await this.audit.record(tx, {
         actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
         details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, earlyReleaseCase: row.earlyReleaseCase, requestedAt: row.requestedAt.toISOString(), payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents, saleOrders: orderIds },
@@ -249,6 +257,14 @@ export class SurrenderService {
       actor: { kind: 'system', id: 'forward-pricing' }, action: 'surrender.sale_executed', target: { type: 'surrender_declaration', id: declarationId }, requestId: null,
       details: { proceeds, orders: sales.map((s) => ({ id: s.id, compartmentId: s.compartmentId, proceeds: s.proceeds })) },
     });
+  }
+
+  /** What open partial declarations of a compartment still hold of its positions: their sales' unsold part, or their amount when they sell nothing. */
+  private async reservedInPositions(tx: Queryable, compartmentId: string, open: readonly SurrenderDeclaration[]): Promise<number> {
+    const mine = open.filter((d) => d.kind === 'partial' && d.compartmentId === compartmentId);
+    const pending = mine.filter((d) => d.saleStatus === 'pending').map((d) => d.id);
+    const unsold = pending.length ? (await this.sales.ofDeclarations(pending, tx)).reduce((sum, s) => sum + s.unsold, 0) : 0;
+    return unsold + mine.filter((d) => d.saleStatus === null).reduce((sum, d) => sum + d.amount, 0);
   }
 
   /** The position sales of declarations (one per compartment holding positions), for reads. */

@@ -259,4 +259,43 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
     const money = await server.db.query<{ kind: string; amount: string }>(`select kind, amount::text as amount from policy_money_movements where policy_id = $1 order by id`, [policy.id]);
     expect(money).toEqual([{ kind: 'premium', amount: '150000' }, { kind: 'entry_fee', amount: '-3000' }]);
   });
+
+  it('money not yet invested leaves at its recorded amount: the pending buy invests that much less, or nothing after a total surrender', async () => {
+    await on('2026-12-09');
+    const orders = server.app.services.orders;
+    const invest = (policyId: string, compartmentId: string) =>
+      server.db.transaction((tx) => orders.invest(tx, { policyId, amount: 500_000, currency: 'EUR', tradeDate: '2026-12-09', cause: { type: 'premium', id: `prm_${policyId}` }, allocation: [{ compartmentId, isin: E, basisPoints: 5_000 }, { compartmentId, isin: EURO, basisPoints: 5_000 }] }));
+    const partial = await freshPolicy(server, 'alice', 'av', { MAIN: 500_000 });
+    await invest(partial.policyId, partial.compartments.MAIN);
+    const declared = await send('alice', 'POST', partialPath(partial.policyId, partial.compartments.MAIN), { amount: eur(100_001), requestedAt: '2026-12-09' });
+    expect(declared.json).toMatchObject({ amount: { amount: 100_001 }, sale: null });
+    const waiting = (await send('alice', 'GET', positionsPath(partial.policyId, partial.compartments.MAIN))).json.pendingOrders;
+    expect(waiting).toMatchObject([{ amount: { amount: 399_999 }, lines: [{ isin: E, amount: { amount: 200_000 } }, { isin: EURO, amount: { amount: 199_999 } }] }]);
+
+    const total = await freshPolicy(server, 'alice', 'av', { MAIN: 500_000 });
+    const [buy] = await invest(total.policyId, total.compartments.MAIN);
+    expect((await send('alice', 'POST', totalPath(total.policyId), {})).json).toMatchObject({ amount: { amount: 500_000 }, sale: null });
+    expect((await server.app.services.orders.ofCompartments([total.compartments.MAIN]))[0]).toMatchObject({ id: buy.id, status: 'cancelled' });
+
+    await nav(E, '2026-12-09', 1_000_000);
+    const after = (await send('alice', 'GET', positionsPath(partial.policyId, partial.compartments.MAIN))).json;
+    expect(after.pendingOrders).toEqual([]);
+    expect(new Map(after.positions.map((p: { isin: string; value: { amount: number } }) => [p.isin, p.value.amount]))).toEqual(new Map([[E, 200_000], [EURO, 199_999]]));
+    expect((await send('alice', 'GET', positionsPath(total.policyId, total.compartments.MAIN))).json.positions).toEqual([]);
+  });
+
+  it('against positions, an open declaration holds only what its sale has not sold yet', async () => {
+    await on('2026-12-10');
+    const { policyId, compartmentId } = await portfolio();
+    // Worth about 34,500 EUR; the product keeps 1,000 EUR in it. A first surrender of 30,000 EUR sells.
+    const first = await send('alice', 'POST', partialPath(policyId, compartmentId), { amount: eur(3_000_000), requestedAt: '2026-12-10' });
+    expect(first.status).toBe(201);
+    // While it waits, it holds its unsold part: 5,000 EUR more is more than is left.
+    expect(failure(await send('alice', 'POST', partialPath(policyId, compartmentId), { amount: eur(500_000), requestedAt: '2026-12-10' }))[2]).toBe('PARTIAL_SURRENDER_EXCEEDS_COMPARTMENT_VALUE');
+    for (const [isin, value] of [[E, 1_000_000], [B, 1_500_000], [W, 800_000]] as const) await nav(isin, '2026-12-10', value);
+    expect((await send('alice', 'GET', `${partialPath(policyId, compartmentId)}/${first.json.id}`)).json.sale.status).toBe('executed');
+    // Sold, it holds nothing of the positions any more: what is left (about 4,500 EUR) is not counted twice.
+    const second = await send('alice', 'POST', partialPath(policyId, compartmentId), { amount: eur(300_000), requestedAt: '2026-12-10' });
+    expect(second.status).toBe(201);
+  });
 });
