@@ -114,7 +114,8 @@ export class OrderService {
   /**
    * Places a sell order of one compartment in the caller's transaction (a surrender): amounts per
    * fund, or everything it holds (each position in full, whatever it is worth when priced). Its euro
-   * fund lines move now; when nothing else is left to price, it is executed at once.
+   * fund lines move now; when nothing else is left to price, it is executed at once (without the
+   * `onExecuted` call: the caller knows, and may have more orders to place first).
    */
   async sell(tx: Queryable, input: SellInput): Promise<PositionOrder> {
     const held = holdings(await this.positions.movements([input.compartmentId], tx));
@@ -137,10 +138,8 @@ export class OrderService {
     if (done) Object.assign(order, { status: 'executed', executedAt: order.createdAt, proceeds: saleProceeds(order.execution ?? []) });
     await this.orders.insert(tx, order);
     await this.audited(tx, 'position_order.placed', order);
-    if (done) {
-      await this.audited(tx, 'position_order.executed', order);
-      await this.onExecuted(tx, order);
-    }
+    // Executed at once (euro fund only): the caller, who may be placing several orders, follows up itself.
+    if (done) await this.audited(tx, 'position_order.executed', order);
     return order;
   }
 

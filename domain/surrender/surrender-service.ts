@@ -225,6 +225,8 @@ export class SurrenderService {
         const order = await this.sales.sell(tx, { policyId: policy.id, compartmentId: sale.compartmentId, currency: sale.currency, tradeDate: parisDate(now), cause: { type: 'surrender_declaration', id: row.id }, sell: sale.sell });
         orderIds.push(order.id);
       }
+      // Sales of the euro fund alone executed as they were placed: the declaration may already know its proceeds.
+      if (orderIds.length) await this.saleExecuted(tx, row.id);
       // Money not yet in funds leaves at its recorded amount: what was waiting to be invested is invested that much less.
       for (const u of draft.uninvested) await this.sales.reduceBuys(tx, u.compartmentId, u.by, { type: 'surrender_declaration', id: row.id });
       await this.audit.record(tx, {

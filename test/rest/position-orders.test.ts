@@ -298,4 +298,14 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
     const second = await send('alice', 'POST', partialPath(policyId, compartmentId), { amount: eur(300_000), requestedAt: '2026-12-10' });
     expect(second.status).toBe(201);
   });
+
+  it('a sale of the euro fund alone executes as the declaration is made: paid at once, at its amount', async () => {
+    await on('2026-12-10');
+    const fresh = await freshPolicy(server, 'alice', 'av', { MAIN: 0 });
+    await new PositionStore(server.db).append(server.db, [{ compartmentId: fresh.compartments.MAIN, isin: EURO, effectiveOn: '2026-11-30', shares: null, amount: 500_000, causeType: 'opening', causeId: 'test', at: server.clock.now() }]);
+    const declared = await send('alice', 'POST', totalPath(fresh.policyId), {});
+    expect(declared.json).toMatchObject({ amount: { amount: 500_000 }, sale: { status: 'executed', proceeds: { amount: 500_000 }, orders: [{ status: 'executed' }] } });
+    expect((await paymentsEvent(server, 'surrender.paid', { declaration_id: declared.json.id })).status).toBe(200);
+    expect(await ledger(fresh.policyId)).toEqual([{ kind: 'surrender_payout', amount: '-500000', compartment_id: fresh.compartments.MAIN }]);
+  });
 });
