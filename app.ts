@@ -71,7 +71,7 @@ import { SurrenderPayments } from './domain/surrender/surrender-payments';
 import { SURRENDER_PAYMENT_EVENTS } from './domain/surrender/payment-events';
 import { PREMIUM_PAYMENT_EVENTS } from './domain/premiums/premium-payment-events';
 import { PremiumSettlement } from './domain/premiums/premium-settlement';
-import { RecordedAmountInvestment } from './domain/premiums/premium-investment';
+import { RecordedAmountInvestment, type PremiumInvestment } from './domain/premiums/premium-investment';
 import type { PayoutIbans } from './domain/surrender/payout-account';
 import type { AcceptedBeneficiaryConsents } from './domain/surrender/accepted-beneficiaries';
 import { EarlyReleaseFile, type EarlyReleaseProofs } from './domain/surrender/early-release-file';
@@ -95,6 +95,11 @@ import { ValuationStore } from './store/valuation-store';
 import { MandateService } from './domain/investments/mandate-service';
 import { MandateStore } from './store/mandate-store';
 import { SwitchService } from './domain/investments/switch-service';
+import { OrderService } from './domain/investments/order-service';
+import { OrderStore } from './store/order-store';
+import { remainingLines } from './domain/investments/position-order';
+import type { PositionSales } from './domain/surrender/position-sales';
+import { parisDate } from './domain/shared/paris-calendar';
 import { DeathClaimService } from './domain/death-claims/death-claim-service';
 import { DeathClaimStore } from './store/death-claim-store';
 import { ClaimBeneficiaryService } from './domain/death-claims/claim-beneficiary-service';
@@ -164,6 +169,7 @@ interface SurrenderNeighbours {
   payoutIbans: PayoutIbans;
   acceptedBeneficiaries: AcceptedBeneficiaryConsents;
   proofs: EarlyReleaseProofs;
+  sales: PositionSales;
 }
 
 /** Surrender declarations, their early-release files and the payment provider's outcomes for them. */
@@ -174,8 +180,8 @@ function surrenderServices(db: Db, audit: AuditTrail, events: EventPublisher, cl
   const outbox = new OutboxStore();
   const earlyReleaseFile = new EarlyReleaseFile(store, policyStore, neighbours.proofs, audit, outbox, clock);
   return {
-    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, events, clock, freeze),
-    surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, events, clock),
+    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, events, clock, freeze, neighbours.sales),
+    surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, events, clock, neighbours.sales),
     earlyReleaseFile,
   };
 }
@@ -216,6 +222,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (issued.standardClauseId) await services.deathSettlement.initialDesignation(tx, issued.policyId, issued.standardClauseId);
     // No silent fallback to the debit IBAN at pay-out time: it becomes a confirmed pay-out IBAN here.
     await services.payOut.adoptDebitIban(tx, issued);
+    // The policy's value becomes positions bought by the subscription's allocation at the first NAVs dated on or after payment.
+    if (issued.invested.amount > 0) await services.orders.invest(tx, {
+      policyId: issued.policyId, allocation: issued.invested.allocation.map((l) => ({ compartmentId: issued.invested.compartmentId, ...l })),
+      amount: issued.invested.amount, currency: issued.invested.currency, tradeDate: parisDate(issued.invested.paidAt), cause: { type: 'issue', id: issued.policyId },
+    });
   });
   // A death claim freezes its policy: every act on a policy's money or beneficiaries asks it.
   const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock);
@@ -226,9 +237,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   const funding = new PremiumFunding(policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers, deathClaims);
   const singlePremiums = new SinglePremiumService(db, new PremiumStore(db), policies, new PolicyStore(db), funding, audit, clock);
   const premiumSchedules = new PremiumScheduleService(db, new ScheduleStore(db), policies, funding, audit, clock);
-  // Until position orders exist, a collected premium is invested into its compartments' recorded amounts.
+  // A collected premium counts in its compartments' recorded amounts, as issue's money does, and buys
+  // fund positions at the first NAVs dated on or after its arrival (position orders, below).
+  const recordedAmounts = new RecordedAmountInvestment(new PolicyStore(db));
+  const premiumInvestment: PremiumInvestment = {
+    invest: async (tx, premium) => {
+      await recordedAmounts.invest(tx, premium);
+      if (premium.amount > 0) await services.orders.invest(tx, { ...premium, cause: { type: 'premium', id: premium.cause.id } });
+    },
+  };
   const premiumSettlement = new PremiumSettlement(
-    new PremiumStore(db), new ScheduleStore(db), new PayerStore(db), policies, new PolicyStore(db), new RecordedAmountInvestment(new PolicyStore(db)), audit, new OutboxStore(), events, clock,
+    new PremiumStore(db), new ScheduleStore(db), new PayerStore(db), policies, new PolicyStore(db), premiumInvestment, audit, new OutboxStore(), events, clock,
   );
   // Beneficiary documents are evidence attached to the policy (read when an operation runs, once `services` exists).
   const policyDocuments: PolicyDocuments = {
@@ -236,17 +255,35 @@ export async function createApp(options: AppOptions): Promise<App> {
     accept: async (tx, acting, id) => void (await services.evidence.acceptWithin(tx, acting, id)),
   };
   const deathSettlement = new DeathSettlementService(db, new BeneficiaryStore(db), policies, new CatalogueStore(db), policyDocuments, new OutboxStore(), events, audit, clock, deathClaims);
+  // Position orders: what issue and premiums invest and surrenders sell, executed by forward pricing.
+  const orders = new OrderService(db, new OrderStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), new PolicyStore(db), audit, clock, async (tx, order) => {
+    if (order.cause.type === 'surrender_declaration') await services.surrender.saleExecuted(tx, order.cause.id);
+  });
   const surrender = surrenderServices(db, audit, events, clock, policies, {
     // A payout goes to a confirmed pay-out IBAN: the one named, else the subscriber's default.
     payoutIbans: { find: (tx, subscriberId, ibanId) => payOut.payoutAccount(tx, subscriberId, ibanId) },
     // An accepted beneficiary's consent, read from the policy's current designation.
     acceptedBeneficiaries: { relyOnConsents: (tx, policyId, declarationId) => deathSettlement.relyOnConsents(tx, policyId, declarationId) },
     proofs: { ofDeclaration: (tx, declarationId) => services.evidence.ofSubject(tx, 'early_release_proof', declarationId) },
+    sales: {
+      heldValue: (tx, compartment) => orders.heldValue(tx, compartment),
+      sell: (tx, input) => orders.sell(tx, input),
+      executeDue: (ids) => orders.executeDue(ids),
+      reduceBuys: (tx, compartmentId, by, cause) => orders.reduceBuys(tx, compartmentId, by, cause),
+      ofDeclarations: async (ids, tx) => (await orders.ofCause('surrender_declaration', ids, tx)).map((o) => ({
+        id: o.id, compartmentId: o.compartmentId, status: o.status, proceeds: o.proceeds,
+        unsold: o.status === 'pending' ? remainingLines(o).reduce((sum, l) => sum + (l.amount ?? 0), 0) : 0,
+      })),
+    },
   }, deathClaims);
   const switches = new SwitchService(db, policies, new SwitchStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), audit, clock, new PolicyStore(db), new OutboxStore(), events, deathClaims);
   // Loading a NAV may complete what a waiting switch needs to be priced (forward pricing).
   const mandates = new MandateService(db, new MandateStore(db), policies, new SwitchStore(db), switches, new PositionStore(db), new FundStore(db), audit, clock, new PolicyStore(db), deathClaims);
-  const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, () => switches.executeDue());
+  // Loading NAVs may price waiting switches and position orders alike.
+  const funds = new FundService(db, new FundStore(db), new ValuationStore(db), audit, clock, async () => {
+    await switches.executeDue();
+    await orders.executeDue();
+  });
   const services: Services = {
     auth,
     audit,
@@ -270,7 +307,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     funds,
     switches,
     mandates,
-    positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
+    orders,
+    positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds, new OrderStore(db)),
     clock,
   };
   await followRevocations(db, auth);
@@ -335,6 +373,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   }, 15 * 60_000);
   premiumRun.unref();
 
+  // Orders and switches whose NAVs arrived without a load through us (or while a run failed) are priced here too;
+  // every replica may run it: the compartment lock and each order's status make each execute once.
+  const pricingRun = setInterval(() => {
+    (async () => {
+      await services.switches.executeDue();
+      await services.orders.executeDue();
+    })().catch((error: unknown) => logger.error('forward pricing run failed', { error }));
+  }, 15 * 60_000);
+  pricingRun.unref();
+
   // Each lane is one kind of work leaving the database after its change committed.
   const webhookTransport = new HttpWebhookTransport(addressPolicy(config.production), options.webhookResolver);
   const webhookLane = new WebhookLane({
@@ -378,6 +426,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clearInterval(housekeeping);
       closing = true;
       clearInterval(premiumRun);
+      clearInterval(pricingRun);
       await outbox.stop();
       await eventRenderer.settle();
       webhookTransport.close();

@@ -27,6 +27,7 @@ import type { WebhookEndpointService } from '../domain/webhook-endpoints/webhook
 import type { FundService } from '../domain/investments/fund-service';
 import type { PositionService } from '../domain/investments/position-service';
 import type { SwitchService } from '../domain/investments/switch-service';
+import type { OrderService } from '../domain/investments/order-service';
 import type { MandateService } from '../domain/investments/mandate-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
@@ -65,6 +66,7 @@ export interface Services {
   positions: PositionService;
   switches: SwitchService;
   mandates: MandateService;
+  orders: OrderService;
   clock: Clock;
 }
 

@@ -15,8 +15,9 @@ import { premiumsResolvers } from './premiums';
 import { sepaResolvers } from './sepa';
 import { investmentResolvers } from './investments';
 import { switchResolvers } from './switches';
+import { positionOrderResolvers } from './position-orders';
 import { deathClaimResolvers } from './death-claims';
 import { mandateResolvers } from './mandates';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, deathClaimResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, sepaResolvers, investmentResolvers, switchResolvers, mandateResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, deathClaimResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, sepaResolvers, investmentResolvers, switchResolvers, positionOrderResolvers, mandateResolvers, linkResolvers];

@@ -27,6 +27,11 @@ export const surrenderResolvers = {
     requiredDocuments: (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => ctx.services.surrender.requiredDocuments(d),
     reason: (d: SurrenderDeclaration) => surrenderReasonOf(d.reason),
     // REST spells enum values with '-' (`client-request`), as the public docs do.
+    sale: async (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => {
+      if (d.saleStatus === null) return null;
+      const orders = await ctx.services.orders.ofCause('surrender_declaration', [d.id]);
+      return { status: d.saleStatus, proceeds: d.saleStatus === 'executed' ? money(orders.reduce((sum, o) => sum + (o.proceeds ?? 0), 0), d.currency) : null, orders };
+    },
     reasonCode: (d: SurrenderDeclaration) => surrenderReasonOf(d.reason)?.replaceAll('_', '-') ?? null,
   },
 };

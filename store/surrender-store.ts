@@ -24,6 +24,7 @@ interface SurrenderDeclarationRow {
   paid_at: Date | null;
   rejection_reason: string | null;
   updated_at: Date;
+  sale_status: 'pending' | 'executed' | null;
 }
 
 interface SurrenderEventRow {
@@ -41,12 +42,12 @@ function toDeclaration(r: SurrenderDeclarationRow): SurrenderDeclaration {
     id: r.id, policyId: r.policy_id, kind: r.kind, compartmentId: r.compartment_id, status: r.status, amount: r.amount, currency: r.currency, reason: r.reason,
     earlyReleaseCase: r.early_release_case, payoutIban: r.payout_iban_masked, payoutIbanSource: r.payout_iban_source, payoutIbanId: r.payout_iban_id,
     requestedAt: r.requested_at, paymentDueBy: r.due_by, declaredBy: r.declared_by_kind, declaredById: r.declared_by_id, paidAmount: r.paid_amount,
-    paidAt: r.paid_at, rejectionReason: r.rejection_reason, updatedAt: r.updated_at,
+    paidAt: r.paid_at, rejectionReason: r.rejection_reason, updatedAt: r.updated_at, saleStatus: r.sale_status,
   };
 }
 
 const COLUMNS = `id, policy_id, kind, compartment_id, status, amount, currency, reason, payout_iban_masked, payout_iban_source, payout_iban_id,
-  requested_at, due_by, declared_by_kind, declared_by_id, paid_amount, paid_at, rejection_reason, updated_at, early_release_case`;
+  requested_at, due_by, declared_by_kind, declared_by_id, paid_amount, paid_at, rejection_reason, updated_at, early_release_case, sale_status`;
 
 /**
  * Surrender terms, declarations and their history. What a paid surrender does to the policy (status,
@@ -74,10 +75,10 @@ export class SurrenderStore {
   /** Writes a declaration; a second open total surrender of the policy (its unique index) is the conflict `TOTAL_SURRENDER_ALREADY_OPEN`. */
   async insert(tx: Queryable, d: SurrenderDeclaration): Promise<void> {
     await conflictOnUnique(tx.query(
-      `insert into surrender_declarations (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+      `insert into surrender_declarations (${COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
       [
         d.id, d.policyId, d.kind, d.compartmentId, d.status, d.amount, d.currency, d.reason, d.payoutIban, d.payoutIbanSource, d.payoutIbanId,
-        d.requestedAt, d.paymentDueBy, d.declaredBy, d.declaredById, d.paidAmount, d.paidAt, d.rejectionReason, d.updatedAt, d.earlyReleaseCase,
+        d.requestedAt, d.paymentDueBy, d.declaredBy, d.declaredById, d.paidAmount, d.paidAt, d.rejectionReason, d.updatedAt, d.earlyReleaseCase, d.saleStatus,
       ],
     ), 'TOTAL_SURRENDER_ALREADY_OPEN');
   }
@@ -89,6 +90,12 @@ export class SurrenderStore {
 
   async ofPolicy(policyId: string): Promise<SurrenderDeclaration[]> {
     return (await this.db.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 order by requested_at, id`, [policyId])).map(toDeclaration);
+  }
+
+  /** A declaration's sale executed: its amount becomes what the sale produced. False when it was not waiting for one. */
+  async saleExecuted(tx: Queryable, id: string, proceeds: number, at: Date): Promise<boolean> {
+    const rows = await tx.query(`update surrender_declarations set sale_status = 'executed', amount = $2, updated_at = $3 where id = $1 and sale_status = 'pending' returning id`, [id, proceeds, at]);
+    return rows.length === 1;
   }
 
   /** Moves a declaration only if it is still in `from`; false when another event moved it first. */

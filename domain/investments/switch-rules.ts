@@ -155,7 +155,7 @@ function oneShare(nav: Valuation, minorDigits: number): number {
 }
 
 /** `total` shared by weights, each rounded down, the cents left over going to the first share. */
-function distribute(total: number, weights: readonly number[]): number[] {
+export function distribute(total: number, weights: readonly number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   const shares = weights.map((w) => Number((BigInt(total) * BigInt(w)) / BigInt(sum)));
   shares[0] += total - shares.reduce((a, b) => a + b, 0);
@@ -190,14 +190,15 @@ export function executeSwitch(
   funds: ReadonlyMap<string, CatalogueFund>,
   navs: ReadonlyMap<string, Valuation>,
   minorDigits: number,
-  base: { compartmentId: string; causeId: string; at: Date; executedOn: string },
+  base: { compartmentId: string; causeId: string; at: Date; executedOn: string; causeType?: string; cash?: number },
 ): { movements: PositionMovement[]; executed: ExecutedLeg[] } {
   const movements: PositionMovement[] = [];
   const executed: ExecutedLeg[] = [];
   const movement = (isin: string, effectiveOn: string, m: { shares?: Decimal; amount?: number }): PositionMovement => ({
-    compartmentId: base.compartmentId, isin, effectiveOn, shares: m.shares ?? null, amount: m.amount ?? null, causeType: 'switch', causeId: base.causeId, at: base.at,
+    compartmentId: base.compartmentId, isin, effectiveOn, shares: m.shares ?? null, amount: m.amount ?? null, causeType: base.causeType ?? 'switch', causeId: base.causeId, at: base.at,
   });
-  let proceeds = 0;
+  // A position order buying with money paid in (position-order.ts) starts with that cash; a switch with none.
+  let proceeds = base.cash ?? 0;
   for (const l of legs.filter((x) => x.direction === 'SELL')) {
     const held = holdings.get(l.isin);
     const nav = navs.get(l.isin);
@@ -224,6 +225,7 @@ export function executeSwitch(
     proceeds += amount;
   }
   const buys = legs.filter((x) => x.direction === 'BUY');
+  if (!buys.length) return { movements, executed };
   const amounts = distribute(proceeds, buys.map((l) => l.amount ?? l.basisPoints!));
   buys.forEach((l, k) => {
     const amount = amounts[k];

@@ -144,8 +144,9 @@ export class PolicyService {
    * policy's lock): every compartment pays out its value (one ledger movement each) and closes, each
    * closure recorded in its lifecycle, then the policy closes. Returns what was paid.
    */
-  async settleTotalSurrender(tx: Queryable, s: { policyId: string; declarationId: string; by: MoneyActor }): Promise<number> {
-    const compartments = (await this.store.compartments([s.policyId], tx)).filter((c) => c.status !== 'closed');
+  async settleTotalSurrender(tx: Queryable, s: { policyId: string; declarationId: string; by: MoneyActor; sold?: ReadonlyMap<string, number> }): Promise<number> {
+    // A compartment whose positions were sold pays what the sale produced; the others their recorded amount.
+    const compartments = (await this.store.compartments([s.policyId], tx)).filter((c) => c.status !== 'closed').map((c) => ({ ...c, value: s.sold?.get(c.id) ?? c.value }));
     const at = this.clock.now();
     const payouts = compartments
       .filter((c) => c.value > 0)
@@ -180,8 +181,9 @@ export class PolicyService {
   }
 
   /** A paid partial surrender leaves its compartment (409 if its value no longer covers it), recorded in the ledger. */
-  async settlePartialSurrender(tx: Queryable, s: { policyId: string; compartmentId: string; declarationId: string; amount: number; currency: string }): Promise<number> {
-    if (!(await this.store.lowerCompartmentValue(tx, s.compartmentId, s.amount))) {
+  async settlePartialSurrender(tx: Queryable, s: { policyId: string; compartmentId: string; declarationId: string; amount: number; currency: string; fromPositions?: boolean }): Promise<number> {
+    // Sold positions already left the compartment (position movements); its recorded amount is money not in funds, untouched.
+    if (!s.fromPositions && !(await this.store.lowerCompartmentValue(tx, s.compartmentId, s.amount))) {
       // Cannot happen while declarations reserve their amounts; refusing keeps the books right and the provider retries.
       throw new AppError('conflict', 'COMPARTMENT_VALUE_BELOW_SURRENDER_AMOUNT');
     }

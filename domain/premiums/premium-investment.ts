@@ -15,9 +15,9 @@ export interface PremiumToInvest {
 }
 
 /**
- * The port a premium's settlement invests through, inside its transaction. The investments domain will
- * buy fund positions at the next valuation; until then the implementation wired adds the amount to each
- * compartment's recorded amount, as issue does for a compartment without positions.
+ * The port a premium's settlement invests through, inside its transaction. The wiring (app.ts) adds the
+ * amount to the compartments' recorded amounts, as issue does, and places position orders that buy the
+ * funds at the next valuation.
  */
 export interface PremiumInvestment {
   invest(tx: Queryable, premium: PremiumToInvest): Promise<void>;
@@ -36,7 +36,7 @@ export function amountsByCompartment(allocation: readonly PremiumAllocationLine[
   return byCompartment;
 }
 
-/** Today's honest investment: the compartments' recorded amounts grow by their share. */
+/** The compartments' recorded amounts grow by their share (what a compartment without positions is worth). */
 export class RecordedAmountInvestment implements PremiumInvestment {
   constructor(private readonly compartments: { raiseCompartmentValue(tx: Queryable, compartmentId: string, amount: number): Promise<void> }) {}
 

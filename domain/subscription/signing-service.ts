@@ -33,6 +33,8 @@ export interface IssuedPolicy {
   /** Electronic format, checked at subscription. */
   debitIban: string;
   debitHolder: string;
+  /** What the initial payment left once the entry fee was taken, invested in `compartmentId` by the subscription's allocation. */
+  invested: { compartmentId: string; amount: number; currency: string; allocation: Array<{ isin: string; basisPoints: number }>; paidAt: Date };
 }
 
 /**
@@ -174,7 +176,9 @@ export class SigningService {
       [{ id: compartmentId, policyId, code: product.initialCompartment, status: 'active', value: invested, currency: subscription.currency, createdAt: now }],
     );
     await this.policies.appendMovements(tx, movements);
-    await this.onPolicyIssued(tx, { policyId, subscriberId: subscription.subscriberId, standardClauseId: subscription.standardClauseId, debitIban: subscription.debitIban, debitHolder: subscription.debitHolder });
+    await this.onPolicyIssued(tx, { policyId, subscriberId: subscription.subscriberId, standardClauseId: subscription.standardClauseId, debitIban: subscription.debitIban, debitHolder: subscription.debitHolder,
+      invested: { compartmentId, amount: invested, currency: subscription.currency, allocation: subscription.allocation.map((l) => ({ isin: l.isin, basisPoints: l.basisPoints })), paidAt: now },
+    });
     const subscriber = await this.subscriptionStore.subscriber(subscription.subscriberId, tx);
     const distributorId = subscriber?.distributorId ?? null;
     await this.events.publish(tx, { type: 'subscription.signed', distributorId, resource: { subscriptionId: subscription.id } }, now);

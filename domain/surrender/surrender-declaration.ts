@@ -35,6 +35,11 @@ export interface SurrenderDeclaration {
   paidAt: Date | null;
   rejectionReason: string | null;
   updatedAt: Date;
+  /**
+   * A surrender of positions waits for their sale (position orders, forward pricing): `pending`, then
+   * `executed`, when `amount` becomes what the sale produced. Null: nothing to sell (money not in funds).
+   */
+  saleStatus: 'pending' | 'executed' | null;
 }
 
 /** One step of a declaration's status history. */

@@ -12,6 +12,7 @@ import type { WebhookEvent } from '../webhooks/registry';
 import { parseSurrenderPaymentEvent } from './payment-events';
 import { paymentTransition, type PaymentOutcome } from './surrender-rules';
 import type { SurrenderDeclaration } from './surrender-declaration';
+import type { PositionSales } from './position-sales';
 
 /**
  * The payment provider's outcomes for our declarations (`payments` webhook), applied in the webhook's
@@ -28,6 +29,7 @@ export class SurrenderPayments {
     private readonly outbox: OutboxStore,
     private readonly events: EventPublisher,
     private readonly clock: Clock,
+    private readonly sales: PositionSales,
   ) {}
 
   async apply(tx: Queryable, outcome: PaymentOutcome, event: WebhookEvent): Promise<void> {
@@ -39,6 +41,8 @@ export class SurrenderPayments {
     const declaration = (await this.store.byId(declarationId, tx, { forUpdate: true }))!;
     const to = paymentTransition(declaration.status, outcome);
     if (to === undefined) return;
+    // What is paid is what the sale produces: nothing may move before it is known (the provider retries on 409).
+    if (declaration.saleStatus === 'pending') throw new AppError('conflict', 'SURRENDER_SALE_PENDING');
     const now = this.clock.now();
     const paidAmount = to === 'paid' ? await this.settle(tx, declaration, event.source) : undefined;
     await this.store.changeStatus(tx, declaration.id, declaration.status, { to, at: now, paidAmount, rejectionReason: reason ?? undefined });
@@ -60,12 +64,15 @@ export class SurrenderPayments {
    * compartment, a partial one takes its amount out of its compartment; each payout is a ledger
    * movement. Returns what was paid.
    */
-  private settle(tx: Queryable, declaration: SurrenderDeclaration, source: string): Promise<number> {
+  private async settle(tx: Queryable, declaration: SurrenderDeclaration, source: string): Promise<number> {
+    // A sold compartment pays its sale's proceeds (its positions already moved); one holding no positions, its recorded amount.
+    const sold = declaration.saleStatus === 'executed' ? new Map((await this.sales.ofDeclarations([declaration.id], tx)).map((s) => [s.compartmentId, s.proceeds ?? 0])) : new Map<string, number>();
     if (declaration.kind === 'partial') {
       return this.policyService.settlePartialSurrender(tx, {
         policyId: declaration.policyId, compartmentId: declaration.compartmentId!, declarationId: declaration.id, amount: declaration.amount, currency: declaration.currency,
+        fromPositions: sold.has(declaration.compartmentId!),
       });
     }
-    return this.policyService.settleTotalSurrender(tx, { policyId: declaration.policyId, declarationId: declaration.id, by: { kind: 'system', id: source } });
+    return this.policyService.settleTotalSurrender(tx, { policyId: declaration.policyId, declarationId: declaration.id, by: { kind: 'system', id: source }, sold });
   }
 }

@@ -38,6 +38,9 @@ import {
 import type { Compartment } from '../policy/policy';
 import type { SurrenderDeclaration, SurrenderEvent, SurrenderKind } from './surrender-declaration';
 import { toMinorUnits, type ScaledAmount } from '../shared/scaled-money';
+import { parisDate } from '../shared/paris-calendar';
+import type { PositionSale, PositionSales, SurrenderFundInput } from './position-sales';
+import { checkNamedFunds, planPartialSale } from './surrender-sale';
 
 export interface TotalSurrenderInput {
   /** Why it is asked for; absent: client_request. */
@@ -54,6 +57,8 @@ export interface PartialSurrenderInput extends TotalSurrenderInput {
   /** As the REST contract writes it (value x 10^-scale); converted exactly to minor units. */
   amount: ScaledAmount;
   requestedAt: string;
+  /** The funds to sell (amounts, or basis points of the amount); absent: every position pro rata. */
+  funds?: SurrenderFundInput[] | null;
 }
 
 /** What a declaration needs once the rules of its kind have passed. */
@@ -64,6 +69,10 @@ interface Draft {
   currency: string;
   /** PER: the early-release case, whose supporting documents the declaration waits for. */
   earlyRelease: PerEarlyReleaseCase | null;
+  /** The positions to sell, per compartment holding any: amounts per fund, or everything. */
+  sales: Array<{ compartmentId: string; currency: string; sell: 'everything' | Array<{ isin: string; amount: number }> }>;
+  /** Compartments holding no positions, whose money (not yet invested) leaves: what their pending buys no longer invest. */
+  uninvested: Array<{ compartmentId: string; by: number | 'everything' }>;
 }
 
 /**
@@ -87,6 +96,7 @@ export class SurrenderService {
     private readonly events: EventPublisher,
     private readonly clock: Clock,
     private readonly freeze: PolicyFreeze,
+    private readonly sales: PositionSales,
   ) {}
 
   /** Declares the surrender of the whole policy; the policy closes when the payment is confirmed. */
@@ -95,9 +105,19 @@ export class SurrenderService {
       checkNoOpenPartialSurrender(open.map(openView));
       const compartments = await this.policyStore.compartments([policy.id], tx);
       for (const c of compartments) checkCompartmentSurrenderable('total', c.status);
-      const amount = totalSurrenderValue(compartments);
-      const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, compartments.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
-      return { kind: 'total', compartment: null, amount, currency: product.currency, earlyRelease };
+      // A compartment holding positions is worth them, and sells them all; one holding none, its recorded amount.
+      const sales: Draft['sales'] = [];
+      const uninvested: Draft['uninvested'] = [];
+      const valued = [];
+      for (const c of compartments) {
+        const held = c.status === 'closed' ? null : await this.sales.heldValue(tx, c);
+        if (held) sales.push({ compartmentId: c.id, currency: c.currency, sell: 'everything' });
+        else if (c.status !== 'closed') uninvested.push({ compartmentId: c.id, by: 'everything' });
+        valued.push({ ...c, value: held?.value ?? c.value });
+      }
+      const amount = totalSurrenderValue(valued);
+      const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, valued.filter((c) => c.status !== 'closed' && c.value > 0).map((c) => c.code));
+      return { kind: 'total', compartment: null, amount, currency: product.currency, earlyRelease, sales, uninvested };
     });
   }
 
@@ -105,18 +125,25 @@ export class SurrenderService {
   declarePartial(acting: Acting, policyId: string, compartmentId: string, input: PartialSurrenderInput): Promise<SurrenderDeclaration> {
     // Positive, exact and within the limit: 400 naming amount.value or amount.scale otherwise.
     const requested = toMinorUnits(input.amount, SURRENDER_CURRENCIES);
+    const named = checkNamedFunds(input.funds, requested.amount, SURRENDER_CURRENCIES);
     return this.declare(acting, policyId, compartmentId, input, async (tx, _policy, product, open, found) => {
       // declare() loaded it and answered 404 when the policy has no such compartment.
       const compartment = found!;
       checkCompartmentSurrenderable('partial', compartment.status);
       const earlyRelease = earlyReleaseFor(product, input.earlyReleaseCase, [compartment.code]);
       const terms = await this.store.terms(product.id, tx);
+      // Positions at their latest NAVs when it holds any; its recorded amount otherwise (money not in funds).
+      const held = await this.sales.heldValue(tx, compartment);
+      // Against positions, an open declaration holds what its sale has not sold yet (sold parts already left them).
+      const reserved = held ? await this.reservedInPositions(tx, compartment.id, open) : reservedOn(compartment.id, open.map(openView));
       checkPartialAmount(
         requested,
-        { value: compartment.value, currency: compartment.currency, reserved: reservedOn(compartment.id, open.map(openView)) },
+        { value: held?.value ?? compartment.value, currency: compartment.currency, reserved },
         terms ? { minPartialAmount: terms.minPartialAmount, minRemainingBalance: terms.minRemainingBalance } : NO_TERMS,
       );
-      return { kind: 'partial', compartment, amount: requested.amount, currency: compartment.currency, earlyRelease };
+      const lines = planPartialSale(requested.amount, held?.positions ?? [], named);
+      const sales: Draft['sales'] = held ? [{ compartmentId: compartment.id, currency: compartment.currency, sell: lines }] : [];
+      return { kind: 'partial', compartment, amount: requested.amount, currency: compartment.currency, earlyRelease, sales, uninvested: held ? [] : [{ compartmentId: compartment.id, by: requested.amount }] };
     });
   }
 
@@ -162,7 +189,7 @@ export class SurrenderService {
     rules: (tx: Queryable, policy: OwnedPolicy, product: Product, open: SurrenderDeclaration[], compartment: Compartment | null) => Promise<Draft>,
   ): Promise<SurrenderDeclaration> {
     // Two concurrent total declarations: the store's unique index lets one through; the other gets the rule's answer (409).
-    return this.db.transaction(async (tx) => {
+    const { row, orderIds } = await this.db.transaction(async (tx) => {
       const policy = await this.policies.policy(viewer, policyId, tx);
       const compartment = compartmentId === null ? null : ((await this.policyStore.compartment(policy.id, compartmentId, tx)) ?? null);
       if (compartmentId !== null && !compartment) throw notFound('compartment');
@@ -186,23 +213,65 @@ export class SurrenderService {
         amount: draft.amount, currency: draft.currency, reason, earlyReleaseCase: draft.earlyRelease,
         payoutIban: maskIban(payout.iban), payoutIbanSource: payout.source, payoutIbanId: payout.ibanId,
         requestedAt, paymentDueBy: awaiting ? null : surrenderPaymentDueBy(requestedAt), declaredBy: viewer.kind, declaredById: viewer.id,
-        paidAmount: null, paidAt: null, rejectionReason: null, updatedAt: now,
+        paidAmount: null, paidAt: null, rejectionReason: null, updatedAt: now, saleStatus: draft.sales.length ? 'pending' : null,
       };
       const requiredDocuments = draft.earlyRelease ? EARLY_RELEASE_DOCUMENTS[draft.earlyRelease].map((d) => d.item) : [];
       const dueBy = row.paymentDueBy?.toISOString() ?? null;
       await this.store.insert(tx, row);
       await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null });
+      // The positions are sold by forward pricing from the day we received the declaration, as a switch is.
+      const orderIds: string[] = [];
+      for (const sale of draft.sales) {
+        const order = await this.sales.sell(tx, { policyId: policy.id, compartmentId: sale.compartmentId, currency: sale.currency, tradeDate: parisDate(now), cause: { type: 'surrender_declaration', id: row.id }, sell: sale.sell });
+        orderIds.push(order.id);
+      }
+      // Sales of the euro fund alone executed as they were placed: the declaration may already know its proceeds.
+      if (orderIds.length) await this.saleExecuted(tx, row.id);
+      // Money not yet in funds leaves at its recorded amount: what was waiting to be invested is invested that much less.
+      for (const u of draft.uninvested) await this.sales.reduceBuys(tx, u.compartmentId, u.by, { type: 'surrender_declaration', id: row.id });
       await this.audit.record(tx, {
         actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
-        details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, earlyReleaseCase: row.earlyReleaseCase, requestedAt: row.requestedAt.toISOString(), payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents },
+        details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, earlyReleaseCase: row.earlyReleaseCase, requestedAt: row.requestedAt.toISOString(), payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents, saleOrders: orderIds },
       });
       await this.events.publish(tx, { type: 'surrender.declared', distributorId: policy.distributorId, resource: declarationResource(row) }, now);
       await this.outbox.enqueue(tx, {
         recipientUserId: policy.userId, channel: 'email', template: 'surrender_declared',
         payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, declaredBy: viewer.kind },
       }, now);
-      return row;
+      return { row, orderIds };
     });
+    if (!orderIds.length) return row;
+    // The NAVs of the day may already be known: then the sale executes now.
+    await this.sales.executeDue(orderIds);
+    return (await this.store.byId(row.id))!;
+  }
+
+  /**
+   * A sale of this declaration's positions executed (called in the order's transaction): once every
+   * compartment's sale has, the declaration's amount becomes what they produced, and it may be paid.
+   */
+  async saleExecuted(tx: Queryable, declarationId: string): Promise<void> {
+    const sales = await this.sales.ofDeclarations([declarationId], tx);
+    if (!sales.length || sales.some((s) => s.status === 'pending')) return;
+    const proceeds = sales.reduce((sum, s) => sum + (s.proceeds ?? 0), 0);
+    if (!(await this.store.saleExecuted(tx, declarationId, proceeds, this.clock.now()))) return;
+    await this.audit.record(tx, {
+      actor: { kind: 'system', id: 'forward-pricing' }, action: 'surrender.sale_executed', target: { type: 'surrender_declaration', id: declarationId }, requestId: null,
+      details: { proceeds, orders: sales.map((s) => ({ id: s.id, compartmentId: s.compartmentId, proceeds: s.proceeds })) },
+    });
+  }
+
+  /** What open partial declarations of a compartment still hold of its positions: their sales' unsold part, or their amount when they sell nothing. */
+  private async reservedInPositions(tx: Queryable, compartmentId: string, open: readonly SurrenderDeclaration[]): Promise<number> {
+    const mine = open.filter((d) => d.kind === 'partial' && d.compartmentId === compartmentId);
+    const pending = mine.filter((d) => d.saleStatus === 'pending').map((d) => d.id);
+    const unsold = pending.length ? (await this.sales.ofDeclarations(pending, tx)).reduce((sum, s) => sum + s.unsold, 0) : 0;
+    return unsold + mine.filter((d) => d.saleStatus === null).reduce((sum, d) => sum + d.amount, 0);
+  }
+
+  /** The position sales of declarations (one per compartment holding positions), for reads. */
+  salesOf(declarationIds: readonly string[]): Promise<PositionSale[]> {
+    return this.sales.ofDeclarations(declarationIds);
   }
 
   /**

@@ -143,6 +143,13 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     const documents = await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/documents`), 'documents');
     fixtures.documentId = documents[0].id;
     await expectCreated(post('subscriber', `/v1/subscription/subscriptions/${draft.id}/signing`, { method: 'otp' }), 'signature');
+    // Before the total surrender, which sells alice's positions (position orders).
+    fixtures.switchRequestId = (await expectCreated(
+      post('subscriber', `/v1/switches/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/requests`, {
+        legs: [{ isin: 'FR0010315770', direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 1_000 }, { isin: 'LU0290358497', direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 }],
+      }),
+      'switch request',
+    )).id;
     fixtures.totalDeclarationId = (await expectCreated(post('backoffice', `/v1/total-surrender/policies/${DEMO_IDS.policies.aliceAv}/declarations`, { reason: 'client-request' }), 'total surrender')).id;
     fixtures.partialDeclarationId = (
       await expectCreated(post('backoffice', `/v1/partial-surrender/policies/${DEMO_IDS.policies.alicePer}/compartments/${DEMO_IDS.compartments.alicePerC1}/declarations`, { amount: scaledEur(50_000), requestedAt: parisToday(server.clock), earlyReleaseCase: 'disability_of_holder' }), 'partial surrender')
@@ -155,12 +162,6 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     const [delivery] = await server.db.query<{ id: string }>('select id from webhook_deliveries where endpoint_id = $1 order by id limit 1', [fixtures.webhookEndpointId]);
     fixtures.webhookDeliveryId = delivery.id;
     fixtures.emailMessageId = (await expectCreated(post('machine', '/v1/emailing/messages', EMAIL_MESSAGE), 'e-mail message')).id;
-    fixtures.switchRequestId = (await expectCreated(
-      post('subscriber', `/v1/switches/policies/${DEMO_IDS.policies.aliceAv}/compartments/${DEMO_IDS.compartments.aliceAvMain}/requests`, {
-        legs: [{ isin: 'FR0010315770', direction: 'SELL', unit: 'BASIS_POINT_OF_CURRENT_POSITION', basisPoints: 1_000 }, { isin: 'LU0290358497', direction: 'BUY', unit: 'BASIS_POINT_OF_SELL_PROCEED', basisPoints: 10_000 }],
-      }),
-      'switch request',
-    )).id;
     fixtures.mandateId = (await expectCreated(post('backoffice', '/v1/investments/mandates', { name: 'Access matrix', riskLevel: 3 }), 'mandate')).id;
     fixtures.payoutIbanId = (await expectCreated(post('subscriber', `/v1/pay-out/subscribers/${DEMO_IDS.subscribers.alice}/ibans`, { iban: ALICE_PAYOUT_IBAN, holderName: 'Alice Martin' }), 'payout IBAN')).id;
     fixtures.payerId = (await expectCreated(post('subscriber', `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, PAYER_BODY), 'payer')).id;

@@ -90,6 +90,11 @@ describe.each(EACH_DATABASE)('premium settlement on %s', (_name, database) => {
     expect(fee).toBeGreaterThan(0);
     expect(await ledger(request.id)).toEqual([{ kind: 'premium', amount: 150_000, compartmentId: mainId }, { kind: 'entry_fee', amount: -fee, compartmentId: mainId }]);
     expect(await compartmentValue(mainId)).toBe(before + 150_000 - fee);
+    // The net premium buys fund positions by the request's allocation at the next NAVs: one order, placed once.
+    const orders = await server.db.query<{ direction: string; status: string; amount: string; compartment_id: string }>(
+      "select direction, status, amount::text as amount, compartment_id from position_orders where cause_type = 'premium' and cause_id = $1", [request.id],
+    );
+    expect(orders).toEqual([{ direction: 'buy', status: expect.stringMatching(/^(pending|executed)$/), amount: String(150_000 - fee), compartment_id: mainId }]);
     const read = await ok(get(alice, request.id));
     expect(read).toMatchObject({ id: request.id, status: 'collected', collectedAt: server.clock.now().toISOString(), rejection: null, attempt: 1, retryOf: null });
 

@@ -95,6 +95,7 @@ describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, d
         rejectionReason: null,
         declaredBy: 'subscriber',
         requiredDocuments: [],
+        sale: null,
         history: [{ at: declared.json.requestedAt, fromStatus: null, toStatus: 'received', actorKind: 'subscriber', note: null }],
       });
       const read = await get(as.alice, `${partialPath(policyId, compartments.MAIN)}/${declared.json.id}`);

@@ -1,0 +1,34 @@
+import type { Queryable } from '../../store/db';
+
+/** One compartment's sale for a declaration, as the investments domain placed and executed it. */
+export interface PositionSale {
+  id: string;
+  compartmentId: string;
+  status: 'pending' | 'executed' | 'cancelled';
+  /** What the sale produced, in minor units, once executed. */
+  proceeds: number | null;
+  /** What is still to be sold (amount lines not yet executed), in minor units: what it still holds of the positions. */
+  unsold: number;
+}
+
+/**
+ * What a surrender needs from the investments domain (its position orders): what a compartment's
+ * positions are worth, a sale placed in the declaration's transaction (amounts per fund, or
+ * everything), its execution tried once the declaration is committed, and the sales of a declaration.
+ */
+export interface PositionSales {
+  /** Null when the compartment holds no positions: its recorded amount is then what it is worth. */
+  heldValue(tx: Queryable, compartment: { id: string; currency: string }): Promise<{ value: number; positions: Array<{ isin: string; kind: 'euro' | 'unit_linked'; value: number }> } | null>;
+  sell(tx: Queryable, input: { policyId: string; compartmentId: string; currency: string; tradeDate: string; cause: { type: string; id: string }; sell: 'everything' | ReadonlyArray<{ isin: string; amount: number }> }): Promise<{ id: string }>;
+  executeDue(ids: readonly string[]): Promise<number>;
+  /** Money leaving a compartment not yet invested: its pending buys invest that much less (or nothing). */
+  reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: { type: string; id: string }): Promise<void>;
+  ofDeclarations(declarationIds: readonly string[], tx?: Queryable): Promise<PositionSale[]>;
+}
+
+/** A partial surrender naming its funds: amounts, or basis points of the amount asked (10000 in all). */
+export interface SurrenderFundInput {
+  isin: string;
+  amount?: { value: number; scale: number; currency: string } | null;
+  basisPoints?: number | null;
+}
