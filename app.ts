@@ -92,6 +92,9 @@ import { MandateStore } from './store/mandate-store';
 import { SwitchService } from './domain/investments/switch-service';
 import { DeathClaimService } from './domain/death-claims/death-claim-service';
 import { DeathClaimStore } from './store/death-claim-store';
+import { DeathClaimPaymentService } from './domain/death-claims/claim-payment-service';
+import { DeathClaimPaymentStore } from './store/death-claim-payment-store';
+import { CLAIM_PAYMENT_EVENTS } from './domain/death-claims/claim-payment-events';
 import type { PolicyFreeze } from './domain/shared/policy-freeze';
 import { SwitchStore } from './store/switch-store';
 
@@ -240,6 +243,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     policies,
     deathSettlement,
     deathClaims,
+    deathClaimPayments: new DeathClaimPaymentService(db, new DeathClaimPaymentStore(db), new DeathClaimStore(db), new PolicyStore(db), new OutboxStore(), events, audit, clock),
     payOut,
     payers,
     singlePremiums,
@@ -264,6 +268,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   for (const [type, outcome] of SURRENDER_PAYMENT_EVENTS) {
     webhooks.register('payments', type, (event, tx) => services.surrenderPayments.apply(tx, outcome, event));
+  }
+  for (const [type, outcome] of CLAIM_PAYMENT_EVENTS) {
+    webhooks.register('payments', type, (event, tx) => services.deathClaimPayments.apply(tx, outcome, event));
   }
   const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);
 

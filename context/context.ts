@@ -29,6 +29,7 @@ import type { MandateService } from '../domain/investments/mandate-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
 import type { DeathClaimService } from '../domain/death-claims/death-claim-service';
+import type { DeathClaimPaymentService } from '../domain/death-claims/claim-payment-service';
 import type { SessionCookie } from './session-cookie';
 
 /** Domain services, built once in app.ts and shared by every request. */
@@ -42,6 +43,7 @@ export interface Services {
   policies: PolicyService;
   deathSettlement: DeathSettlementService;
   deathClaims: DeathClaimService;
+  deathClaimPayments: DeathClaimPaymentService;
   payOut: PayOutService;
   payers: PayerService;
   singlePremiums: SinglePremiumService;

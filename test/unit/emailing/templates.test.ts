@@ -47,6 +47,8 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
   beneficiary_designation_changed: { policyId: 'p', subscriberId: 'x', version: 2, changedBy: 'subscriber' },
   webhook_endpoint_disabled: { endpointId: 'e', url: 'https://partner.test/hooks', failingSince: '2026-03-01T08:00:00.000Z', disabledAt: '2026-03-06T08:00:00.000Z' },
   beneficiary_acceptance_recorded: { policyId: 'p', subscriberId: 'x', beneficiaryId: 'b', acceptedAt: '2026-03-01', version: 3 },
+  death_claim_paid: { claimId: 'c', policyId: 'p', paymentId: 'y', capital: '50 000,00 €', interest: '36,55 €', total: '50 036,55 €', daysLate: 1, iban: 'FR76 **** 0189', rejectionReason: null },
+  death_claim_payment_rejected: { claimId: 'c', policyId: 'p', paymentId: 'y', capital: '50 000,00 €', interest: '0,00 €', total: '50 000,00 €', daysLate: 0, iban: 'FR76 **** 0189', rejectionReason: 'compte clos' },
   switch_executed: { switchRequestId: 'w', policyId: 'p', compartmentId: 'c', executedOn: '2026-12-02', legs: 3 },
 };
 
