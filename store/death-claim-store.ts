@@ -1,4 +1,5 @@
 import type { ClaimBeneficiary, DeathClaim, OwnedDeathClaim } from '../domain/death-claims/death-claim';
+import { DeathClaimBeneficiaryStore } from './death-claim-beneficiary-store';
 import type { Designation } from '../domain/death-settlement/designation';
 import type { Queryable } from './db';
 
@@ -15,7 +16,6 @@ interface ClaimRow {
   value_currency: string;
   value_basis: 'recorded_value_at_notice';
   designation_version: number;
-  beneficiaries: ClaimBeneficiary[];
   notified_by_kind: string;
   notified_by_id: string | null;
   request_id: string | null;
@@ -24,17 +24,17 @@ interface ClaimRow {
   distributor_id: string | null;
 }
 
-function toClaim(r: ClaimRow): OwnedDeathClaim {
+function toClaim(r: ClaimRow, beneficiaries: ClaimBeneficiary[]): OwnedDeathClaim {
   return {
     id: r.id, policyId: r.policy_id, subscriberId: r.subscriber_id, noticeId: r.notice_id, status: r.status, dateOfDeath: r.date_of_death, source: r.source,
     certificateReference: r.certificate_reference, valueAmount: Number(r.value_amount), valueCurrency: r.value_currency, valueBasis: r.value_basis,
-    designationVersion: r.designation_version, beneficiaries: r.beneficiaries, notifiedByKind: r.notified_by_kind, notifiedById: r.notified_by_id,
+    designationVersion: r.designation_version, beneficiaries, notifiedByKind: r.notified_by_kind, notifiedById: r.notified_by_id,
     requestId: r.request_id, notifiedAt: r.notified_at, userId: r.user_id, distributorId: r.distributor_id,
   };
 }
 
 const SELECT = `select c.id, c.policy_id, c.subscriber_id, c.notice_id, c.status, to_char(c.date_of_death, 'YYYY-MM-DD') as date_of_death, c.source,
-  c.certificate_reference, c.value_amount, c.value_currency, c.value_basis, c.designation_version, c.beneficiaries, c.notified_by_kind, c.notified_by_id,
+  c.certificate_reference, c.value_amount, c.value_currency, c.value_basis, c.designation_version, c.notified_by_kind, c.notified_by_id,
   c.request_id, c.notified_at, s.user_id, s.distributor_id
   from death_claims c join subscribers s on s.id = c.subscriber_id`;
 
@@ -48,6 +48,8 @@ export interface PolicyAtNotice {
 
 /** Death claims, and what the notice of death stops on the insured's policies. */
 export class DeathClaimStore {
+  private readonly lines = new DeathClaimBeneficiaryStore();
+
   constructor(private readonly db: Queryable) {}
 
   /**
@@ -81,11 +83,12 @@ export class DeathClaimStore {
   async insert(tx: Queryable, c: DeathClaim): Promise<void> {
     await tx.query(
       `insert into death_claims (id, policy_id, subscriber_id, notice_id, status, date_of_death, source, certificate_reference, value_amount, value_currency, value_basis,
-         designation_version, beneficiaries, notified_by_kind, notified_by_id, request_id, notified_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+         designation_version, notified_by_kind, notified_by_id, request_id, notified_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [c.id, c.policyId, c.subscriberId, c.noticeId, c.status, c.dateOfDeath, c.source, c.certificateReference, c.valueAmount, c.valueCurrency, c.valueBasis,
-        c.designationVersion, JSON.stringify(c.beneficiaries), c.notifiedByKind, c.notifiedById, c.requestId, c.notifiedAt],
+        c.designationVersion, c.notifiedByKind, c.notifiedById, c.requestId, c.notifiedAt],
     );
+    for (const [i, b] of c.beneficiaries.entries()) await this.lines.insert(tx, c.id, i + 1, b, c.notifiedAt);
   }
 
   async isFrozen(tx: Queryable, policyId: string): Promise<boolean> {
@@ -94,12 +97,19 @@ export class DeathClaimStore {
   }
 
   async claim(id: string, tx: Queryable = this.db): Promise<OwnedDeathClaim | undefined> {
-    const [row] = await tx.query<ClaimRow>(`${SELECT} where c.id = $1`, [id]);
-    return row && toClaim(row);
+    const [claim] = await this.withBeneficiaries(tx, await tx.query<ClaimRow>(`${SELECT} where c.id = $1`, [id]));
+    return claim;
   }
 
   async ofNotice(tx: Queryable, noticeId: string): Promise<OwnedDeathClaim[]> {
-    return (await tx.query<ClaimRow>(`${SELECT} where c.notice_id = $1 order by c.id`, [noticeId])).map(toClaim);
+    return this.withBeneficiaries(tx, await tx.query<ClaimRow>(`${SELECT} where c.notice_id = $1 order by c.id`, [noticeId]));
+  }
+
+  /** One statement for the lines of every claim read. */
+  private async withBeneficiaries(tx: Queryable, rows: ClaimRow[]): Promise<OwnedDeathClaim[]> {
+    if (rows.length === 0) return [];
+    const lines = await this.lines.ofClaims(tx, rows.map((r) => r.id));
+    return rows.map((r) => toClaim(r, lines.get(r.id) ?? []));
   }
 
   /** A page by id; `distributorId` undefined = every claim (back-office). */
@@ -107,7 +117,7 @@ export class DeathClaimStore {
     const params: unknown[] = [after ?? '', first + 1];
     const where = scope.distributorId === undefined ? '' : ` and s.distributor_id = $3`;
     if (scope.distributorId !== undefined) params.push(scope.distributorId);
-    return (await this.db.query<ClaimRow>(`${SELECT} where c.id > $1${where} order by c.id limit $2`, params)).map(toClaim);
+    return this.withBeneficiaries(this.db, await this.db.query<ClaimRow>(`${SELECT} where c.id > $1${where} order by c.id limit $2`, params));
   }
 
   /**

@@ -1,6 +1,9 @@
 import type { StandardClause } from '../subscription/catalogue';
 import type { Designation } from '../death-settlement/designation';
+import { newUuid } from '../shared/ids';
 import type { ClaimBeneficiary } from './death-claim';
+
+const BLANK = { clauseLineId: null, relationship: null, renouncedOn: null, fileCompletedAt: null } as const;
 
 /**
  * The beneficiaries a designation gives, rank by rank: each named person with their share of the rank
@@ -9,9 +12,9 @@ import type { ClaimBeneficiary } from './death-claim';
  */
 export function beneficiariesFrom(designation: Designation, clause: StandardClause | undefined): ClaimBeneficiary[] {
   if (designation.kind === 'standard') {
-    return [{ rank: 1, kind: 'class_clause', beneficiaryId: null, firstName: null, lastName: null, birthDate: null, shareBasisPoints: null, clause: clause?.text ?? designation.standardClauseId, status: 'to_identify', acceptedAt: null }];
+    return [{ ...BLANK, id: newUuid(), rank: 1, kind: 'class_clause', beneficiaryId: null, firstName: null, lastName: null, birthDate: null, shareBasisPoints: null, clause: clause?.text ?? designation.standardClauseId, status: 'to_identify', acceptedAt: null }];
   }
   return [...designation.beneficiaries]
     .sort((a, b) => a.rank - b.rank)
-    .map((b) => ({ rank: b.rank, kind: 'named', beneficiaryId: b.id, firstName: b.firstName, lastName: b.lastName, birthDate: b.birthDate, shareBasisPoints: b.shareBasisPoints, clause: null, status: 'found', acceptedAt: b.acceptedAt }));
+    .map((b) => ({ ...BLANK, id: newUuid(), rank: b.rank, kind: 'named', beneficiaryId: b.id, firstName: b.firstName, lastName: b.lastName, birthDate: b.birthDate, shareBasisPoints: b.shareBasisPoints, clause: null, status: 'found', acceptedAt: b.acceptedAt }));
 }

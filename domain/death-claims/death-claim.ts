@@ -3,25 +3,42 @@ export const DEATH_NOTICE_SOURCES = ['backoffice', 'partner_platform', 'agira', 
 export type DeathNoticeSource = (typeof DEATH_NOTICE_SOURCES)[number];
 
 /**
- * One line of the beneficiaries found from the designation in force at the date of death: a named person
- * with their share of the rank, or a class clause ("my children") still to be resolved into persons.
+ * Where a beneficiary line stands: `found` (a known person), `to_identify` (a class clause not resolved
+ * yet), `identified` (a class clause resolved into persons, who carry its share), `searching` (a person
+ * who cannot be found yet: the search's steps are kept), `renounced` (their share passes on).
+ */
+export const CLAIM_BENEFICIARY_STATUSES = ['found', 'to_identify', 'identified', 'searching', 'renounced'] as const;
+export type ClaimBeneficiaryStatus = (typeof CLAIM_BENEFICIARY_STATUSES)[number];
+
+/**
+ * One line of the beneficiaries of a claim: a named person with their share of the rank, or a class clause
+ * ("my children") to be resolved into persons. Stored one row per line (death_claim_beneficiaries).
  */
 export interface ClaimBeneficiary {
+  id: string;
   rank: number;
+  /** `named`: a person (named by the designation, or identified from a class clause); `class_clause`: the clause. */
   kind: 'named' | 'class_clause';
-  /** The designation's beneficiary id (named lines). */
+  /** The designation's beneficiary id (named lines of the designation). */
   beneficiaryId: string | null;
+  /** The class-clause line this person was identified from; null for the designation's own lines. */
+  clauseLineId: string | null;
   firstName: string | null;
   lastName: string | null;
   birthDate: string | null;
-  /** Share of its rank in basis points (named lines); null for a class clause, shared once identified. */
+  /** How a person identified from a clause relates to the insured ("child", "spouse"). */
+  relationship: string | null;
+  /** Share of its rank in basis points (named lines); null for a class clause, whose persons carry it. */
   shareBasisPoints: number | null;
   /** The standard clause's text (class clause lines). */
   clause: string | null;
-  /** `found` for a named person; `to_identify` for a class clause. */
-  status: 'found' | 'to_identify';
+  status: ClaimBeneficiaryStatus;
   /** YYYY-MM-DD the beneficiary accepted the benefit: an accepted designation binds. */
   acceptedAt: string | null;
+  /** YYYY-MM-DD the beneficiary renounced the benefit (status `renounced`). */
+  renouncedOn: string | null;
+  /** When every required document of the beneficiary's file was accepted: starts the one-month payment clock. */
+  fileCompletedAt: Date | null;
 }
 
 /** The claim of one policy of a deceased insured, from the notice of death on. */

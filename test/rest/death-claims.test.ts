@@ -75,7 +75,10 @@ describe.each(EACH_DATABASE)('death claims on %s', (_name, database) => {
     const av = claims.find((c) => c.policyId === BOB_AV)!;
     // The designation made on 2 December is not the one in force on 1 December: the default clause was.
     expect(av.designationVersion).toBe(0);
-    expect(av.beneficiaries).toEqual([expect.objectContaining({ rank: 1, kind: 'class_clause', status: 'to_identify', shareBasisPoints: null, clause: expect.any(String) })]);
+    expect(av.beneficiaries).toEqual([expect.objectContaining({ id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7/), rank: 1, kind: 'class_clause', status: 'to_identify', shareBasisPoints: null, clause: expect.any(String), fileCompletedAt: null })]);
+    // Each line is a row of its own, named by its id.
+    const lines = await server.db.query<{ id: string; claim_id: string }>(`select id, claim_id from death_claim_beneficiaries where claim_id = $1`, [av.id]);
+    expect(lines).toEqual([{ id: av.beneficiaries[0].id, claim_id: av.id }]);
     const values = await server.db.query<{ policy_id: string; amount: string }>(`select policy_id, sum(value)::text as amount from compartments where policy_id = any($1::text[]) group by policy_id`, [[BOB_AV, BOB_PER]]);
     for (const v of values) expect(claims.find((c) => c.policyId === v.policy_id)!.value).toEqual({ amount: Number(v.amount), currency: 'EUR' });
     expect(failure(await send('partner', 'POST', '/v1/death-claims', notice({ source: 'partner_platform' })))).toEqual([409, 'conflict', 'DEATH_ALREADY_NOTIFIED']);
