@@ -16,7 +16,7 @@ const PAYABLE_STATUSES = new Set(['found', 'identified']);
 export function payingRank(lines: readonly PayeeLine[]): PayeeLine[] {
   // A class clause whose persons were identified is replaced by them; one still to identify holds its rank.
   const resolved = new Set(lines.map((l) => l.clauseLineId).filter((id) => id !== null));
-  const live = lines.filter((l) => l.status !== 'renounced' && !(l.kind === 'class_clause' && resolved.has(l.id)));
+  const live = lines.filter((l) => l.status !== 'renounced' && !(l.kind === 'class_clause' && (l.status === 'identified' || resolved.has(l.id))));
   if (live.length === 0) return [];
   const rank = Math.min(...live.map((l) => l.rank));
   return live.filter((l) => l.rank === rank);

@@ -43,7 +43,7 @@ create table death_claim_payments (
   id text primary key,
   claim_id text not null references death_claims (id),
   policy_id text not null references policies (id),
-  beneficiary_id text not null,
+  beneficiary_id text not null references death_claim_beneficiaries (id),
   status text not null check (status in ('sent', 'paid', 'rejected')),
   capital_amount bigint not null check (capital_amount > 0),
   interest_amount bigint not null check (interest_amount >= 0),
