@@ -82,6 +82,8 @@ export interface Fixtures {
   mandateId: string;
   /** A death claim on a policy of alice's made for it alone (her demo policies stay unfrozen). */
   deathClaimId: string;
+  /** A payment of that claim, to a beneficiary line made for it. */
+  deathClaimPaymentId: string;
 }
 
 export interface RestRequest {
@@ -137,6 +139,10 @@ const DEATH_CLAIM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_fou
 const DEATH_CLAIM_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'ok');
 /** A notice of death: back-office and partner platforms record it; the date in the future keeps alice alive (422). */
 const ALIVE_NOTICE = { subscriberId: DEMO_IDS.subscribers.alice, dateOfDeath: '2199-01-01', source: 'backoffice', deathCertificateReference: 'ACCESS-MATRIX' };
+/** A payment order refused once past access control (an IBAN with a wrong check digit: 400). */
+const BAD_CLAIM_PAYMENT = { beneficiaryId: '00000000-0000-7000-8000-000000000999', iban: 'FR7630006000011234567890188', holderName: 'Access Matrix' };
+/** A legal rate refused once past access control (not a half-year's first day: 400). */
+const BAD_LEGAL_RATE = { category: 'consumer', validFrom: '2026-07-02', validTo: '2026-12-31', rateBasisPoints: 700, source: 'access matrix' };
 /** Compartment lifecycle on alice's policy: back-office and the distributor's partner platform. */
 const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
 /** Webhook endpoints: brokers and partner platforms (their distributor's), back-office (all); never subscribers. */
@@ -568,6 +574,19 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Mutation.notifyDeath', expect: LIFECYCLE, request: () => ({ variables: { input: ALIVE_NOTICE } }) },
   { kind: 'graphql', key: 'Query.deathClaims', expect: DEATH_CLAIM_LIST },
   { kind: 'graphql', key: 'Query.deathClaim', expect: DEATH_CLAIM, request: (f) => ({ variables: { id: f.deathClaimId } }) },
+  // death claim payments (docs/DEATH-CLAIMS.md): back-office sends them; reads as the claim's; an invalid IBAN keeps the matrix from paying (400)
+  { kind: 'rest', key: 'GET /v1/death-claims/open', expect: DEATH_CLAIM_LIST, request: () => ({ query: { overdue: 'true' } }) },
+  { kind: 'rest', key: 'POST /v1/death-claims/{claimId}/payments', expect: BACKOFFICE, request: (f) => ({ params: { claimId: f.deathClaimId }, body: BAD_CLAIM_PAYMENT }) },
+  { kind: 'rest', key: 'GET /v1/death-claims/{claimId}/payments', expect: DEATH_CLAIM, request: (f) => ({ params: { claimId: f.deathClaimId } }) },
+  { kind: 'rest', key: 'GET /v1/death-claims/{claimId}/payments/{paymentId}', expect: DEATH_CLAIM, request: (f) => ({ params: { claimId: f.deathClaimId, paymentId: f.deathClaimPaymentId } }) },
+  { kind: 'rest', key: 'GET /v1/legal-interest-rates', expect: BACKOFFICE },
+  { kind: 'rest', key: 'POST /v1/legal-interest-rates', expect: BACKOFFICE, request: () => ({ body: BAD_LEGAL_RATE }) },
+  { kind: 'graphql', key: 'Query.openDeathClaims', expect: DEATH_CLAIM_LIST, request: () => ({ variables: { overdue: true } }) },
+  { kind: 'graphql', key: 'Query.deathClaimPayments', expect: DEATH_CLAIM, request: (f) => ({ variables: { claimId: f.deathClaimId } }) },
+  { kind: 'graphql', key: 'Query.deathClaimPayment', expect: DEATH_CLAIM, request: (f) => ({ variables: { claimId: f.deathClaimId, id: f.deathClaimPaymentId } }) },
+  { kind: 'graphql', key: 'Query.legalInterestRates', expect: BACKOFFICE },
+  { kind: 'graphql', key: 'Mutation.payDeathClaimBeneficiary', expect: BACKOFFICE, request: (f) => ({ variables: { claimId: f.deathClaimId, input: BAD_CLAIM_PAYMENT } }) },
+  { kind: 'graphql', key: 'Mutation.loadLegalInterestRate', expect: BACKOFFICE, request: () => ({ variables: { input: BAD_LEGAL_RATE } }) },
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },
   { kind: 'http', key: 'GET /.well-known/jwks.json', expect: PUBLIC },
