@@ -92,6 +92,8 @@ import { MandateStore } from './store/mandate-store';
 import { SwitchService } from './domain/investments/switch-service';
 import { DeathClaimService } from './domain/death-claims/death-claim-service';
 import { DeathClaimStore } from './store/death-claim-store';
+import { ClaimBeneficiaryService } from './domain/death-claims/claim-beneficiary-service';
+import { DeathClaimBeneficiaryStore } from './store/death-claim-beneficiary-store';
 import { DeathClaimPaymentService } from './domain/death-claims/claim-payment-service';
 import { DeathClaimPaymentStore } from './store/death-claim-payment-store';
 import { CLAIM_PAYMENT_EVENTS } from './domain/death-claims/claim-payment-events';
@@ -177,7 +179,7 @@ function surrenderServices(db: Db, audit: AuditTrail, events: EventPublisher, cl
 }
 
 /** Each kind of evidence, handled by the domain that owns its subject. */
-function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyReleaseFile, singlePremiums: SinglePremiumService): EvidenceKinds {
+function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyReleaseFile, singlePremiums: SinglePremiumService, claimBeneficiaries: ClaimBeneficiaryService): EvidenceKinds {
   const kinds = new EvidenceKinds();
   kinds.register('iban_proof', ibanProofHandler(new PayOutStore(db), payOut));
   kinds.register('early_release_proof', earlyReleaseProofHandler(new SurrenderStore(db), new PolicyStore(db), earlyReleaseFile));
@@ -185,6 +187,7 @@ function evidenceKinds(db: Db, payOut: PayOutService, earlyReleaseFile: EarlyRel
   kinds.register('acceptance_endorsement', policyEvidence);
   kinds.register('beneficiary_consent', policyEvidence);
   kinds.register('funds_origin_proof', fundsOriginProofHandler(singlePremiums));
+  kinds.register('death_claim_document', claimBeneficiaries.evidenceHandler());
   return kinds;
 }
 
@@ -214,6 +217,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   // A death claim freezes its policy: every act on a policy's money or beneficiaries asks it.
   const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock);
+  // A beneficiary's documents are evidence (read once `services` exists: evidence needs this service's handler).
+  const claimBeneficiaries = new ClaimBeneficiaryService(db, new DeathClaimBeneficiaryStore(), new DeathClaimStore(db), deathClaims, () => services.evidence, new OutboxStore(), events, audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), events, audit, clock);
   const payers = new PayerService(db, new PayerStore(db), new SubscriptionStore(db), audit, clock);
   const funding = new PremiumFunding(policies, new PolicyStore(db), new SubscriptionStore(db), new CatalogueStore(db), payers, deathClaims);
@@ -243,6 +248,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     policies,
     deathSettlement,
     deathClaims,
+    claimBeneficiaries,
     deathClaimPayments: new DeathClaimPaymentService(db, new DeathClaimPaymentStore(db), new DeathClaimStore(db), new PolicyStore(db), new OutboxStore(), events, audit, clock),
     payOut,
     payers,
@@ -252,7 +258,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     billing: new BillingService(new BillingStore(db)),
     support: new SupportService(db, new SupportStore(db), journey.subscription, new OutboxStore(), events, audit, clock),
     emailing: new EmailingService(db, new OutboxStore(), mailTemplates, config.outbox.mailSenders, audit, clock),
-    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile, singlePremiums), journey.subscription, audit, clock),
+    evidence: new EvidenceService(db, new EvidenceStore(db), evidenceKinds(db, payOut, surrender.earlyReleaseFile, singlePremiums, claimBeneficiaries), journey.subscription, audit, clock),
     webhookEndpoints: new WebhookEndpointService(db, new WebhookEndpointStore(db), audit, clock, config.production),
     funds,
     switches,

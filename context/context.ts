@@ -28,6 +28,7 @@ import type { SwitchService } from '../domain/investments/switch-service';
 import type { MandateService } from '../domain/investments/mandate-service';
 import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
+import type { ClaimBeneficiaryService } from '../domain/death-claims/claim-beneficiary-service';
 import type { DeathClaimService } from '../domain/death-claims/death-claim-service';
 import type { DeathClaimPaymentService } from '../domain/death-claims/claim-payment-service';
 import type { SessionCookie } from './session-cookie';
@@ -43,6 +44,7 @@ export interface Services {
   policies: PolicyService;
   deathSettlement: DeathSettlementService;
   deathClaims: DeathClaimService;
+  claimBeneficiaries: ClaimBeneficiaryService;
   deathClaimPayments: DeathClaimPaymentService;
   payOut: PayOutService;
   payers: PayerService;

@@ -3,7 +3,7 @@ import type { Designation } from '../death-settlement/designation';
 import { newUuid } from '../shared/ids';
 import type { ClaimBeneficiary } from './death-claim';
 
-const BLANK = { clauseLineId: null, relationship: null, renouncedOn: null, fileCompletedAt: null } as const;
+const BLANK = { clauseLineId: null, relationship: null, renouncedOn: null, fileCompletedAt: null, shareOfClaimBasisPoints: null } as const;
 
 /**
  * The beneficiaries a designation gives, rank by rank: each named person with their share of the rank

@@ -30,6 +30,11 @@ export interface ClaimBeneficiary {
   relationship: string | null;
   /** Share of its rank in basis points (named lines); null for a class clause, whose persons carry it. */
   shareBasisPoints: number | null;
+  /**
+   * Share of the claim's capital in basis points once renunciations are applied (beneficiary-shares.ts):
+   * the lines that take add up to 10000; null for a line that does not take, or while a clause is unresolved.
+   */
+  shareOfClaimBasisPoints: number | null;
   /** The standard clause's text (class clause lines). */
   clause: string | null;
   status: ClaimBeneficiaryStatus;
@@ -78,4 +83,23 @@ export interface DeathNoticeInput {
   source: DeathNoticeSource;
   /** The death certificate: an uploaded document's id or the reference of one held elsewhere. */
   deathCertificateReference: string;
+}
+
+/**
+ * One step of the search for a beneficiary who cannot be found (L132-8): a query to AGIRA and its answer,
+ * a search of the civil registry, a letter, and the outcome. Every step is kept, in the order recorded.
+ */
+export const SEARCH_STEP_KINDS = ['agira_query_sent', 'agira_answered', 'registry_search', 'letter_sent', 'other', 'found', 'not_found'] as const;
+export type SearchStepKind = (typeof SEARCH_STEP_KINDS)[number];
+
+export interface ClaimSearchStep {
+  id: string;
+  beneficiaryId: string;
+  kind: SearchStepKind;
+  /** YYYY-MM-DD the step happened (a letter's date, AGIRA's answer...). */
+  happenedOn: string;
+  note: string | null;
+  recordedByKind: string;
+  recordedById: string | null;
+  recordedAt: Date;
 }

@@ -1,9 +1,10 @@
 /**
  * What a document proves: who owns a pay-out IBAN (a RIB), the case of a PER early release, the signed
  * endorsement of a beneficiary's acceptance, an accepted beneficiary's written consent to a change, or
- * the origin of the funds of a single premium above the anti-money-laundering threshold.
+ * the origin of the funds of a single premium above the anti-money-laundering threshold, or a document of a
+ * death claim beneficiary's file (its item: identity_document, iban_proof, tax_990i_statement, tax_757b_certificate).
  */
-export const EVIDENCE_KINDS = ['iban_proof', 'early_release_proof', 'acceptance_endorsement', 'beneficiary_consent', 'funds_origin_proof'] as const;
+export const EVIDENCE_KINDS = ['iban_proof', 'early_release_proof', 'acceptance_endorsement', 'beneficiary_consent', 'funds_origin_proof', 'death_claim_document'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 export type EvidenceStatus = 'received' | 'accepted' | 'refused';
 

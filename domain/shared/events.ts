@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'support_request.created',
   'switch.executed',
   'death_claim.notified',
+  'death_claim.file_completed',
   'death_claim.paid',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

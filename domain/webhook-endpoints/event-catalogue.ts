@@ -28,6 +28,7 @@ const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
   'support_request.created': { description: 'A support request was opened for a subscriber.', resource: 'SupportRequest', reads: ['GET /v1/support/requests/{requestId}'] },
   'switch.executed': { description: 'A switch between the funds of a compartment was executed at forward prices (asked, or the rebalancing of a delegation to a mandate).', resource: 'SwitchRequest', reads: ['GET /v1/switches/policies/{policyId}/compartments/{compartmentId}/requests/{requestId}'] },
   'death_claim.notified': { description: "An insured's death was recorded: a claim was opened on the policy, which is frozen from now on.", resource: 'DeathClaim', reads: ['GET /v1/death-claims/{claimId}'] },
+  'death_claim.file_completed': { description: "Every document a death claim beneficiary's file needs was accepted: the one-month payment period starts.", resource: 'DeathClaimBeneficiaryFile', reads: ['GET /v1/death-claims/{claimId}/beneficiaries/{beneficiaryId}/file'] },
   'death_claim.paid': { description: "The payment provider paid a beneficiary's part of a death claim, with the late interest owed if it was paid after the one-month deadline.", resource: 'DeathClaimPayment', reads: ['GET /v1/death-claims/{claimId}/payments/{paymentId}'] },
 };
 

@@ -1,5 +1,7 @@
 import type { Route } from '../route';
 
+const LINE = '/v1/death-claims/{claimId}/beneficiaries/{beneficiaryId}';
+
 // Claims are a resource of their own, not under a policy: one notice opens a claim on every policy of the insured.
 export const DEATH_CLAIM_ROUTES: Route[] = [
   {
@@ -15,4 +17,61 @@ export const DEATH_CLAIM_ROUTES: Route[] = [
   },
   { method: 'GET', path: '/v1/death-claims/{claimId}', operation: 'GetDeathClaim', auth: 'required', status: 200, tag: 'death-claims', summary: 'A death claim with its value and beneficiaries (back-office; brokers and partners: their distributor\'s customers)' },
   { method: 'GET', path: '/v1/death-claims', operation: 'ListDeathClaims', auth: 'required', status: 200, tag: 'death-claims', summary: 'Death claims by id: all for back-office, the distributor\'s customers\' for brokers and partners; first (<= 100), after; { items, pageInfo }' },
+  {
+    method: 'POST',
+    path: `${LINE}/identification`,
+    operation: 'IdentifyClauseBeneficiaries',
+    auth: 'required',
+    status: 200,
+    body: ['json'],
+    bodyVariable: 'input',
+    tag: 'death-claims',
+    summary: 'Back-office resolves a class clause line into persons: { persons: [{ firstName, lastName, birthDate, relationship, shareBasisPoints? }] } (equal shares unless given; 409 once identified); answers the claim',
+  },
+  {
+    method: 'POST',
+    path: `${LINE}/search-steps`,
+    operation: 'RecordDeathClaimSearchStep',
+    auth: 'required',
+    status: 201,
+    body: ['json'],
+    bodyVariable: 'input',
+    tag: 'death-claims',
+    summary: 'Back-office records a step of the search for a beneficiary: { kind, happenedOn, note }; any kind but found keeps the line searching',
+  },
+  {
+    method: 'POST',
+    path: `${LINE}/renunciation`,
+    operation: 'RecordDeathClaimRenunciation',
+    auth: 'required',
+    status: 200,
+    body: ['json'],
+    bodyVariable: 'input',
+    tag: 'death-claims',
+    summary: "Back-office records a beneficiary's renunciation: { renouncedOn, documentReference }; the share passes to the rank's others, else the next rank; answers the claim",
+  },
+  { method: 'GET', path: `${LINE}/file`, operation: 'GetDeathClaimBeneficiaryFile', auth: 'required', status: 200, tag: 'death-claims', summary: "A beneficiary's file: the tax regimes, each required document's state, complete or not (back-office; brokers and partners: their distributor's customers)" },
+  {
+    method: 'POST',
+    path: `${LINE}/documents`,
+    operation: 'UploadDeathClaimDocument',
+    auth: 'required',
+    status: 201,
+    body: ['json'],
+    bodyVariable: 'input',
+    maxBodyBytes: 8 * 1024 * 1024,
+    tag: 'death-claims',
+    summary: "Upload a document of a beneficiary's file on their behalf (broker, partner platform, back-office): { item, fileName, contentType, contentBase64 }; it waits for review",
+  },
+  {
+    method: 'POST',
+    path: `${LINE}/documents/{documentId}/review`,
+    operation: 'ReviewDeathClaimDocument',
+    auth: 'required',
+    status: 200,
+    body: ['json'],
+    bodyVariable: 'input',
+    tag: 'death-claims',
+    summary: "Back-office accepts or refuses a document of the file: { decision, reason }; answers the file, complete once every item is accepted",
+  },
 ];

@@ -36,6 +36,7 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
   payout_iban_status_changed: { to: 'a@b.test', subscriberId: 'x', payoutIbanId: 'i', iban: 'FR76 **** 0189', previousStatus: 'pending_review', status: 'refused', reason: null },
   payout_iban_default_changed: { to: 'a@b.test', subscriberId: 'x', payoutIbanId: 'i', iban: 'FR76 **** 0189' },
   support_request_opened: { to: 'a@b.test', subscriberId: 'x', requestId: 'r', reference: 'SR-2026-000001', subject: 'Prélèvement', status: 'open' },
+  death_claim_file_completed: { claimId: 'c1', policyId: 'p1', beneficiaryId: 'b1', firstName: 'Léa', lastName: 'Durand', completedAt: '2026-12-20T09:00:00.000Z', items: ['identity_document', 'iban_proof', 'tax_990i_statement'] },
   death_claim_notified: { subscriberId: 'x', dateOfDeath: '2026-12-01', claims: [{ claimId: 'c1', policyId: 'p1' }, { claimId: 'c2', policyId: 'p2' }] },
   support_request_status_changed: { to: 'a@b.test', subscriberId: 'x', requestId: 'r', reference: 'SR-2026-000001', subject: 'Prélèvement', status: 'closed' },
   surrender_declared: { declarationId: 'd', policyId: 'p', kind: 'total', compartmentCode: null, amount: null, currency: 'EUR', payoutIban: 'FR76...', status: 'received', dueBy: null, requiredDocuments: [], declaredBy: 'subscriber' },
