@@ -1,4 +1,4 @@
-import type { DeathClaimPayment, PayeeLine } from '../domain/death-claims/claim-payment';
+import type { DeathClaimPayment } from '../domain/death-claims/claim-payment';
 import type { InterestSegment, LegalInterestRate, LegalRateCategory } from '../domain/death-claims/legal-interest';
 import type { Queryable } from './db';
 
@@ -42,19 +42,6 @@ function toPayment(r: PaymentRow): DeathClaimPayment {
   };
 }
 
-interface LineRow {
-  id: string;
-  claim_id: string;
-  rank: number;
-  kind: 'named' | 'class_clause';
-  status: string;
-  clause_line_id: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  share_basis_points: number | null;
-  file_completed_at: Date | null;
-}
-
 interface RateRow {
   category: LegalRateCategory;
   valid_from: string;
@@ -65,19 +52,6 @@ interface RateRow {
 /** Payments of death claims, the beneficiary lines they pay, and the legal interest rates. */
 export class DeathClaimPaymentStore {
   constructor(private readonly db: Queryable) {}
-
-  /** The beneficiary lines of claims, in their order. */
-  async lines(claimIds: readonly string[], tx: Queryable = this.db): Promise<PayeeLine[]> {
-    const rows = await tx.query<LineRow>(
-      `select id, claim_id, rank, kind, status, clause_line_id, first_name, last_name, share_basis_points, file_completed_at
-         from death_claim_beneficiaries where claim_id = any($1::text[]) order by claim_id, position`,
-      [claimIds],
-    );
-    return rows.map((r) => ({
-      id: r.id, claimId: r.claim_id, rank: r.rank, kind: r.kind, status: r.status, clauseLineId: r.clause_line_id, firstName: r.first_name,
-      lastName: r.last_name, shareBasisPoints: r.share_basis_points, fileCompletedAt: r.file_completed_at,
-    }));
-  }
 
   /** Locks the claim row: payments of one claim are decided one at a time. */
   async lockClaim(tx: Queryable, claimId: string): Promise<void> {

@@ -1,61 +1,50 @@
 import { AppError } from '../../errors/app-error';
 import { parisDate } from '../shared/paris-calendar';
 import { benefitShares } from './benefit-shares';
-import type { BeneficiaryClock, ClaimClocks, DeathClaimPayment, PayeeLine } from './claim-payment';
+import { sharesOfClaim } from './beneficiary-shares';
+import type { BeneficiaryClock, ClaimClocks, DeathClaimPayment } from './claim-payment';
+import type { ClaimBeneficiary } from './death-claim';
 import { daysBetween, lateInterest, paymentDueDate, type LegalInterestRate } from './legal-interest';
 
-/** Lines that are persons entitled to be paid once their file is complete (not renounced, not a bare clause). */
-const PAYABLE_STATUSES = new Set(['found', 'identified']);
-
 /**
- * Who takes the capital: the first rank that still has a beneficiary who has not renounced (a rank takes
- * it only when every beneficiary of the ranks before is missing). Its persons are paid value x their
- * share. A class clause of that rank still to identify, or a person without a share, means the
- * beneficiaries are not established yet: nobody of that rank can be paid (409).
+ * Who takes the capital and in which share is the beneficiaries' rule (beneficiary-shares.ts: the first
+ * rank still holding a beneficiary, renouncers' shares passing to the others of the rank). The persons
+ * with a share are paid value x share of the claim, in cents (benefit-shares.ts); a person still being
+ * searched for keeps a share but cannot be paid yet.
  */
-export function payingRank(lines: readonly PayeeLine[]): PayeeLine[] {
-  // A class clause whose persons were identified is replaced by them; one still to identify holds its rank.
-  const resolved = new Set(lines.map((l) => l.clauseLineId).filter((id) => id !== null));
-  const live = lines.filter((l) => l.status !== 'renounced' && !(l.kind === 'class_clause' && (l.status === 'identified' || resolved.has(l.id))));
-  if (live.length === 0) return [];
-  const rank = Math.min(...live.map((l) => l.rank));
-  return live.filter((l) => l.rank === rank);
-}
-
-/** Each payable person's part of `value`, by line id (docs/DEATH-CLAIMS.md: rounding and the leftover cent). */
-export function capitalParts(value: number, lines: readonly PayeeLine[]): Map<string, number> {
-  const rank = payingRank(lines);
-  const persons = rank.filter((l) => l.kind === 'named' && l.shareBasisPoints !== null);
-  return benefitShares(value, persons.map((l) => ({ id: l.id, shareBasisPoints: l.shareBasisPoints! })));
+export function capitalParts(value: number, lines: readonly ClaimBeneficiary[]): Map<string, number> {
+  const shares = sharesOfClaim(lines);
+  const takers = lines.filter((l) => l.kind === 'named' && shares.get(l.id) != null);
+  return benefitShares(value, takers.map((l) => ({ id: l.id, shareBasisPoints: shares.get(l.id)! })));
 }
 
 /** The line to pay, refused with the reason when it cannot be paid yet. */
-export function checkPayable(lines: readonly PayeeLine[], beneficiaryId: string): PayeeLine {
+export function checkPayable(lines: readonly ClaimBeneficiary[], beneficiaryId: string): ClaimBeneficiary {
   const line = lines.find((l) => l.id === beneficiaryId);
   if (!line) throw new AppError('resource_not_found', 'DEATH_CLAIM_BENEFICIARY_NOT_FOUND', { field: 'beneficiaryId' });
-  const rank = payingRank(lines);
-  if (!rank.includes(line)) throw new AppError('conflict', 'BENEFICIARY_NOT_IN_PAYING_RANK', { field: 'beneficiaryId' });
-  if (rank.some((l) => l.kind === 'class_clause' || l.shareBasisPoints === null)) {
-    throw new AppError('conflict', 'BENEFICIARIES_NOT_ESTABLISHED');
+  if (line.kind !== 'named' || line.status === 'renounced' || line.status === 'searching') throw new AppError('conflict', 'BENEFICIARY_NOT_PAYABLE', { field: 'beneficiaryId' });
+  const shares = sharesOfClaim(lines);
+  if (shares.get(line.id) == null) {
+    const unresolved = [...shares.values()].every((s) => s === null) && lines.some((l) => l.kind === 'class_clause' && l.status === 'to_identify');
+    if (unresolved) throw new AppError('conflict', 'BENEFICIARIES_NOT_ESTABLISHED');
+    throw new AppError('conflict', 'BENEFICIARY_NOT_IN_PAYING_RANK', { field: 'beneficiaryId' });
   }
-  if (!PAYABLE_STATUSES.has(line.status)) throw new AppError('conflict', 'BENEFICIARY_NOT_PAYABLE', { field: 'beneficiaryId' });
   if (line.fileCompletedAt === null) throw new AppError('conflict', 'BENEFICIARY_FILE_INCOMPLETE', { field: 'beneficiaryId' });
   return line;
 }
 
-/** The clocks of a claim's payable beneficiaries as of `today`, with the payments already made or sent. */
-export function claimClocks(value: number, lines: readonly PayeeLine[], payments: readonly DeathClaimPayment[], rates: readonly LegalInterestRate[], now: Date): ClaimClocks {
+/** The clocks of a claim's beneficiaries with a share, as of `now`, with the payments already made or sent. */
+export function claimClocks(value: number, lines: readonly ClaimBeneficiary[], payments: readonly DeathClaimPayment[], rates: readonly LegalInterestRate[], now: Date): ClaimClocks {
   const today = parisDate(now);
-  const rank = payingRank(lines).filter((l) => l.kind === 'named');
   const parts = capitalParts(value, lines);
-  const beneficiaries: BeneficiaryClock[] = rank.map((l) => {
+  const beneficiaries: BeneficiaryClock[] = lines.filter((l) => parts.has(l.id)).map((l) => {
     const payment = payments.find((p) => p.beneficiaryId === l.id && p.status !== 'rejected') ?? null;
-    const capital = parts.get(l.id) ?? null;
+    const capital = parts.get(l.id)!;
     const completedOn = l.fileCompletedAt ? parisDate(l.fileCompletedAt) : null;
     const dueDate = completedOn ? paymentDueDate(completedOn) : null;
     const open = payment === null;
     let interest: number | null = 0;
-    if (open && dueDate !== null && capital !== null) {
+    if (open && dueDate !== null) {
       try {
         interest = lateInterest(capital, dueDate, today, rates).amount;
       } catch (error) {

@@ -1,6 +1,7 @@
 import { AppError, insufficientRoles, invalidFields } from '../../errors/app-error';
 import type { Db, Queryable } from '../../store/db';
 import type { DeathClaimPaymentStore } from '../../store/death-claim-payment-store';
+import type { DeathClaimBeneficiaryStore } from '../../store/death-claim-beneficiary-store';
 import type { DeathClaimStore } from '../../store/death-claim-store';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
@@ -50,6 +51,7 @@ export class DeathClaimPaymentService {
     private readonly db: Db,
     private readonly store: DeathClaimPaymentStore,
     private readonly claims: DeathClaimStore,
+    private readonly beneficiaries: Pick<DeathClaimBeneficiaryStore, 'ofClaims'>,
     private readonly policies: Pick<PolicyStore, 'appendMovements'>,
     private readonly outbox: OutboxStore,
     private readonly events: EventPublisher,
@@ -76,7 +78,7 @@ export class DeathClaimPaymentService {
       const claim = await this.claims.claim(claimId, tx);
       if (!claim) throw notFound('death_claim');
       await this.store.lockClaim(tx, claim.id);
-      const lines = await this.store.lines([claim.id], tx);
+      const lines = (await this.beneficiaries.ofClaims(tx, [claim.id])).get(claim.id) ?? [];
       const line = checkPayable(lines, input.beneficiaryId);
       // Every payout goes to an account its owner holds: the holder must be the beneficiary, named as on their file.
       if (!holderNameMatches(holder, { firstName: line.firstName ?? '', lastName: line.lastName ?? '' })) {
@@ -167,19 +169,19 @@ export class DeathClaimPaymentService {
     const now = this.clock.now();
     const ids = await this.store.openClaimIds(scope, { overdue: opts.overdue, today: parisDate(now) }, first, start);
     const page = ids.slice(0, first);
-    const [lines, payments, rates] = await Promise.all([this.store.lines(page), this.store.ofClaims(page), this.store.rates()]);
+    const [lines, payments, rates] = await Promise.all([this.beneficiaries.ofClaims(this.db, page), this.store.ofClaims(page), this.store.rates()]);
     const rows: ClaimWithClocks[] = [];
     for (const id of page) {
       const claim = (await this.claims.claim(id))!;
-      rows.push({ claim, clocks: claimClocks(claim.valueAmount, lines.filter((l) => l.claimId === id), payments.filter((p) => p.claimId === id), rates, now) });
+      rows.push({ claim, clocks: claimClocks(claim.valueAmount, lines.get(id) ?? [], payments.filter((p) => p.claimId === id), rates, now) });
     }
     return { rows, hasNextPage: ids.length > first };
   }
 
   /** The clocks of one claim (the `clocks` field of a claim). */
   async clocksOf(claim: OwnedDeathClaim): Promise<ClaimClocks> {
-    const [lines, payments, rates] = await Promise.all([this.store.lines([claim.id]), this.store.ofClaims([claim.id]), this.store.rates()]);
-    return claimClocks(claim.valueAmount, lines, payments, rates, this.clock.now());
+    const [lines, payments, rates] = await Promise.all([this.beneficiaries.ofClaims(this.db, [claim.id]), this.store.ofClaims([claim.id]), this.store.rates()]);
+    return claimClocks(claim.valueAmount, lines.get(claim.id) ?? [], payments, rates, this.clock.now());
   }
 
   static cursorOf(row: ClaimWithClocks): string {

@@ -1,22 +1,5 @@
 import type { InterestSegment, LegalInterestRate, LegalRateCategory } from './legal-interest';
 
-/** A beneficiary line of a claim as the payment reads it (death_claim_beneficiaries). */
-export interface PayeeLine {
-  id: string;
-  claimId: string;
-  rank: number;
-  kind: 'named' | 'class_clause';
-  /** found, to_identify, identified, searching, renounced. */
-  status: string;
-  /** The class clause line a person was identified from. */
-  clauseLineId: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  shareBasisPoints: number | null;
-  /** When the beneficiary's file became complete: the one-month payment clock starts here. */
-  fileCompletedAt: Date | null;
-}
-
 export type ClaimPaymentStatus = 'sent' | 'paid' | 'rejected';
 
 /** One beneficiary's part of a claim, with the late interest owed, sent to the payment provider. */
