@@ -173,15 +173,24 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     fixtures.deathClaimId = newUuid();
     await new DeathClaimStore(server.db).insert(server.db, {
       id: fixtures.deathClaimId, policyId, subscriberId: DEMO_IDS.subscribers.alice, noticeId: newUuid(), status: 'notified', dateOfDeath: '2026-01-02', source: 'backoffice',
-      certificateReference: 'ACCESS-MATRIX', valueAmount: 0, valueCurrency: 'EUR', valueBasis: 'recorded_value_at_notice', designationVersion: 0, beneficiaries: [],
+      certificateReference: 'ACCESS-MATRIX', valueAmount: 0, valueCurrency: 'EUR', valueBasis: 'recorded_value_at_notice', designationVersion: 0,
+      // A named person (whose file the rows act on) and a class clause still to identify.
+      beneficiaries: [
+        { id: (fixtures.deathClaimBeneficiaryId = newUuid()), rank: 1, kind: 'named', beneficiaryId: null, clauseLineId: null, firstName: 'Paul', lastName: 'Martin', birthDate: '2001-03-04', relationship: null,
+          shareBasisPoints: 10_000, shareOfClaimBasisPoints: null, clause: null, status: 'found', acceptedAt: null, renouncedOn: null, fileCompletedAt: null },
+        { id: newUuid(), rank: 2, kind: 'class_clause', beneficiaryId: null, clauseLineId: null, firstName: null, lastName: null, birthDate: null, relationship: null,
+          shareBasisPoints: null, shareOfClaimBasisPoints: null, clause: 'Mes héritiers', status: 'to_identify', acceptedAt: null, renouncedOn: null, fileCompletedAt: null },
+      ],
       notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: new Date(),
     });
+    fixtures.deathClaimDocumentId = (await expectCreated(post('backoffice', `/v1/death-claims/${fixtures.deathClaimId}/beneficiaries/${fixtures.deathClaimBeneficiaryId}/documents`,
+      { item: 'identity_document', fileName: 'id.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }), 'death claim document')).id;
     // One beneficiary line of it, paid once (rows written as the services would).
     const beneficiaryId = newUuid();
     const at = new Date('2026-02-01T10:00:00Z');
     await server.db.query(
       `insert into death_claim_beneficiaries (id, claim_id, position, rank, kind, first_name, last_name, share_basis_points, status, file_completed_at, created_at, updated_at)
-       values ($1, $2, 1, 1, 'named', 'Léa', 'Martin', 10000, 'found', $3, $3, $3)`,
+       values ($1, $2, 99, 1, 'named', 'Léa', 'Martin', 10000, 'found', $3, $3, $3)`,
       [beneficiaryId, fixtures.deathClaimId, at],
     );
     fixtures.deathClaimPaymentId = newUuid();

@@ -82,6 +82,10 @@ export interface Fixtures {
   mandateId: string;
   /** A death claim on a policy of alice's made for it alone (her demo policies stay unfrozen). */
   deathClaimId: string;
+  /** A named beneficiary of that claim (1st rank), whose file holds one document. */
+  deathClaimBeneficiaryId: string;
+  /** That document (an identity document uploaded by back-office, not reviewed). */
+  deathClaimDocumentId: string;
   /** A payment of that claim, to a beneficiary line made for it. */
   deathClaimPaymentId: string;
 }
@@ -139,6 +143,12 @@ const DEATH_CLAIM = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'not_fou
 const DEATH_CLAIM_LIST = row('unauthorized', 'forbidden', 'forbidden', 'ok', 'ok', 'ok', 'ok');
 /** A notice of death: back-office and partner platforms record it; the date in the future keeps alice alive (422). */
 const ALIVE_NOTICE = { subscriberId: DEMO_IDS.subscribers.alice, dateOfDeath: '2199-01-01', source: 'backoffice', deathCertificateReference: 'ACCESS-MATRIX' };
+/** A beneficiary line of the matrix's death claim, as its routes name it. */
+const CLAIM_LINE = '/v1/death-claims/{claimId}/beneficiaries/{beneficiaryId}';
+const claimLine = (f: Fixtures) => ({ claimId: f.deathClaimId, beneficiaryId: f.deathClaimBeneficiaryId });
+const CLAUSE_PERSON = { firstName: 'Léon', lastName: 'Martin', birthDate: '2003-05-06', relationship: 'child' };
+/** The 757 B certificate: alice's policy has no premium after 70, so the file does not need it (422). */
+const claimDocument = (f: Fixtures) => ({ item: 'tax_757b_certificate', fileName: 'cert.png', contentType: 'image/png', contentBase64: f.pngBase64 });
 /** A payment order refused once past access control (an IBAN with a wrong check digit: 400). */
 const BAD_CLAIM_PAYMENT = { beneficiaryId: '00000000-0000-7000-8000-000000000999', iban: 'FR7630006000011234567890188', holderName: 'Access Matrix' };
 /** A legal rate refused once past access control (not a half-year's first day: 400). */
@@ -574,6 +584,20 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Mutation.notifyDeath', expect: LIFECYCLE, request: () => ({ variables: { input: ALIVE_NOTICE } }) },
   { kind: 'graphql', key: 'Query.deathClaims', expect: DEATH_CLAIM_LIST },
   { kind: 'graphql', key: 'Query.deathClaim', expect: DEATH_CLAIM, request: (f) => ({ variables: { id: f.deathClaimId } }) },
+  // Beneficiaries found: back-office only, refused before any lookup; each write stops at a business refusal once past access control.
+  { kind: 'rest', key: `POST ${CLAIM_LINE}/identification`, expect: BACKOFFICE, request: (f) => ({ params: claimLine(f), body: { persons: [CLAUSE_PERSON] } }) },
+  { kind: 'rest', key: `POST ${CLAIM_LINE}/search-steps`, expect: BACKOFFICE, request: (f) => ({ params: claimLine(f), body: { kind: 'letter_sent', happenedOn: '2199-01-01' } }) },
+  { kind: 'rest', key: `POST ${CLAIM_LINE}/renunciation`, expect: BACKOFFICE, request: (f) => ({ params: claimLine(f), body: { renouncedOn: '2025-01-01' } }) },
+  { kind: 'graphql', key: 'Mutation.identifyClauseBeneficiaries', expect: BACKOFFICE, request: (f) => ({ variables: { ...claimLine(f), input: { persons: [CLAUSE_PERSON] } } }) },
+  { kind: 'graphql', key: 'Mutation.recordDeathClaimSearchStep', expect: BACKOFFICE, request: (f) => ({ variables: { ...claimLine(f), input: { kind: 'letter_sent', happenedOn: '2199-01-01' } } }) },
+  { kind: 'graphql', key: 'Mutation.recordDeathClaimRenunciation', expect: BACKOFFICE, request: (f) => ({ variables: { ...claimLine(f), input: { renouncedOn: '2025-01-01' } } }) },
+  // A beneficiary's file: read and uploaded to by whoever reaches the claim (a document the file does not need: 422); reviewed by back-office (no reason to refuse: 400).
+  { kind: 'rest', key: `GET ${CLAIM_LINE}/file`, expect: DEATH_CLAIM, request: (f) => ({ params: claimLine(f) }) },
+  { kind: 'rest', key: `POST ${CLAIM_LINE}/documents`, expect: DEATH_CLAIM, request: (f) => ({ params: claimLine(f), body: claimDocument(f) }) },
+  { kind: 'rest', key: `POST ${CLAIM_LINE}/documents/{documentId}/review`, expect: BACKOFFICE, request: (f) => ({ params: { ...claimLine(f), documentId: f.deathClaimDocumentId }, body: { decision: 'refuse' } }) },
+  { kind: 'graphql', key: 'Query.deathClaimBeneficiaryFile', expect: DEATH_CLAIM, request: (f) => ({ variables: claimLine(f) }) },
+  { kind: 'graphql', key: 'Mutation.uploadDeathClaimDocument', expect: DEATH_CLAIM, request: (f) => ({ variables: { ...claimLine(f), input: claimDocument(f) } }) },
+  { kind: 'graphql', key: 'Mutation.reviewDeathClaimDocument', expect: BACKOFFICE, request: (f) => ({ variables: { ...claimLine(f), documentId: f.deathClaimDocumentId, input: { decision: 'refuse' } } }) },
   // death claim payments (docs/DEATH-CLAIMS.md): back-office sends them; reads as the claim's; an invalid IBAN keeps the matrix from paying (400)
   { kind: 'rest', key: 'GET /v1/death-claims/open', expect: DEATH_CLAIM_LIST, request: () => ({ query: { overdue: 'true' } }) },
   { kind: 'rest', key: 'POST /v1/death-claims/{claimId}/payments', expect: BACKOFFICE, request: (f) => ({ params: { claimId: f.deathClaimId }, body: BAD_CLAIM_PAYMENT }) },

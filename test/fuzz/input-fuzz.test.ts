@@ -22,6 +22,7 @@ import { call, login, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { DEMO_IDS, testId } from '../support/ids';
 import { freshPolicy } from '../support/surrender-fixtures';
+import { DeathClaimStore } from '../../store/death-claim-store';
 
 /**
  * Property-based fuzzing of every REST route and every GraphQL field that takes arguments: generated
@@ -43,9 +44,10 @@ const OPERATIONS = loadOperations(SCHEMA);
 const FUZZ_PAYER = testId('payer_fuzz');
 /** A single-premium request of that payer's, inserted by the setup. */
 const FUZZ_PREMIUM = testId('premium_fuzz');
-/** A death claim on a fresh policy of alice's (her demo policies stay unfrozen), one beneficiary line and a payment of it. */
-const FUZZ_CLAIM = testId('claim_fuzz');
-const FUZZ_CLAIM_BENEFICIARY = testId('claim_line_fuzz');
+/** A death claim on a fresh policy of alice's (her demo policies stay unfrozen), with a named beneficiary and a class clause. */
+const FUZZ_CLAIM = testId('death_claim_fuzz');
+const FUZZ_CLAIM_PERSON = testId('claim_person_fuzz');
+const FUZZ_CLAIM_CLAUSE = testId('claim_clause_fuzz');
 const FUZZ_CLAIM_PAYMENT = testId('claim_payment_fuzz');
 const REAL_IDS = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob, DEMO_IDS.users.broker, DEMO_IDS.distributor, DEMO_IDS.products.av, DEMO_IDS.products.per, DEMO_IDS.standardClauses.children];
 
@@ -76,7 +78,7 @@ const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
   payerId: fc.constant(FUZZ_PAYER),
   claimId: fc.constant(FUZZ_CLAIM),
   paymentId: fc.constant(FUZZ_CLAIM_PAYMENT),
-  beneficiaryId: fc.constant(FUZZ_CLAIM_BENEFICIARY),
+  beneficiaryId: fc.constantFrom(FUZZ_CLAIM_PERSON, FUZZ_CLAIM_CLAUSE),
   requestId: fc.constant(FUZZ_PREMIUM),
   subscriberId: fc.constantFrom(DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob),
   policyId: fc.constantFrom(DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv),
@@ -307,22 +309,22 @@ describe.each(EACH_DATABASE)('input fuzzing on %s', (_name, database) => {
        values ($1, $2, $3, 'sepa_direct_debit', 150000, 'EUR', 'FR7630006000011234567890189', 'Fuzz Payer', $4, 'pending_collection', false, 'backoffice', $5, $5)`,
       [FUZZ_PREMIUM, DEMO_IDS.policies.aliceAv, FUZZ_PAYER, JSON.stringify([{ compartmentId: DEMO_IDS.compartments.aliceAvMain, isin: 'FR0000000001', basisPoints: 10_000 }]), now],
     );
-    const { policyId: claimPolicy } = await freshPolicy(server, 'alice', 'av');
-    await server.db.query(
-      `insert into death_claims (id, policy_id, subscriber_id, notice_id, status, date_of_death, source, certificate_reference, value_amount, value_currency, value_basis,
-         designation_version, notified_by_kind, notified_at) values ($1, $2, $3, $4, 'notified', '2026-01-02', 'backoffice', 'FUZZ', 100000, 'EUR', 'recorded_value_at_notice', 0, 'backoffice', $5)`,
-      [FUZZ_CLAIM, claimPolicy, DEMO_IDS.subscribers.alice, testId('notice_fuzz'), now],
-    );
-    await server.db.query(
-      `insert into death_claim_beneficiaries (id, claim_id, position, rank, kind, first_name, last_name, share_basis_points, status, file_completed_at, created_at, updated_at)
-       values ($1, $2, 1, 1, 'named', 'Léa', 'Martin', 10000, 'found', $3, $3, $3)`,
-      [FUZZ_CLAIM_BENEFICIARY, FUZZ_CLAIM, now],
-    );
+    const { policyId } = await freshPolicy(server, 'alice', 'av');
+    const blank = { beneficiaryId: null, clauseLineId: null, relationship: null, shareOfClaimBasisPoints: null, acceptedAt: null, renouncedOn: null, fileCompletedAt: null };
+    await new DeathClaimStore(server.db).insert(server.db, {
+      id: FUZZ_CLAIM, policyId, subscriberId: DEMO_IDS.subscribers.alice, noticeId: testId('notice_fuzz'), status: 'notified', dateOfDeath: '2026-01-02', source: 'backoffice',
+      certificateReference: 'FUZZ', valueAmount: 0, valueCurrency: 'EUR', valueBasis: 'recorded_value_at_notice', designationVersion: 0,
+      beneficiaries: [
+        { ...blank, id: FUZZ_CLAIM_PERSON, rank: 1, kind: 'named', firstName: 'Paul', lastName: 'Martin', birthDate: '2001-03-04', shareBasisPoints: 10_000, clause: null, status: 'found' },
+        { ...blank, id: FUZZ_CLAIM_CLAUSE, rank: 2, kind: 'class_clause', firstName: null, lastName: null, birthDate: null, shareBasisPoints: null, clause: 'Mes enfants', status: 'to_identify' },
+      ],
+      notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: now,
+    });
     await server.db.query(
       `insert into death_claim_payments (id, claim_id, policy_id, beneficiary_id, status, capital_amount, interest_amount, currency, iban, holder_name, file_completed_at,
          due_date, interest_to, days_late, interest_segments, rate_category, sent_by_kind, sent_at, rejected_at, rejection_reason)
        values ($1, $2, $3, $4, 'rejected', 100000, 0, 'EUR', 'FR7630006000011234567890189', 'Léa Martin', $5, '2026-02-02', '2026-01-20', 0, '[]', 'consumer', 'backoffice', $5, $5, 'fuzz')`,
-      [FUZZ_CLAIM_PAYMENT, FUZZ_CLAIM, claimPolicy, FUZZ_CLAIM_BENEFICIARY, now],
+      [FUZZ_CLAIM_PAYMENT, FUZZ_CLAIM, policyId, FUZZ_CLAIM_PERSON, now],
     );
   }, 60_000);
   afterAll(() => server?.close());

@@ -152,6 +152,9 @@ describe.each(EACH_DATABASE)('death claim beneficiaries on %s', (_name, database
   it('completes a file only when every item is accepted: a refused item keeps it open with the reason; completion dates it, audits, publishes and e-mails', async () => {
     const lea = line(per, 'Léa');
     expect(failure(await upload('bob', per, lea, 'identity_document'))).toEqual(FORBIDDEN);
+    // Nor through the generic evidence route: the kind's hook refuses a subscriber.
+    const pdf = await tinyPdf('identity');
+    expect(failure(await send('bob', 'POST', `/v1/evidence/subscribers/${BOB}/documents`, { kind: 'death_claim_document', subjectId: lea.id, item: 'identity_document', fileName: 'id.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64') }))).toEqual(FORBIDDEN);
     expect(failure(await upload('broker', per, lea, 'tax_990i_statement'))).toEqual([422, 'unprocessable_content', 'CLAIM_DOCUMENT_NOT_REQUIRED']);
     const identity = await upload('broker', per, lea, 'identity_document');
     expect([identity.status, identity.json.kind, identity.json.subjectId, identity.json.item, identity.json.status]).toEqual([201, 'death_claim_document', lea.id, 'identity_document', 'received']);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DEMO_FUNDS } from '../../domain/demo/demo-investments';
 import { EACH_DATABASE } from '../support/databases';
+import { tinyPng } from '../support/files';
 import { call, login, type Answer } from '../support/http';
 import { insertBroker, partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
@@ -32,6 +33,7 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
   const as: Record<string, Caller> = {};
   const endpoints: Record<string, string> = {};
   let seen = new Set<string>();
+  let deathClaim: any;
 
   const send = (who: string, method: string, path: string, json?: unknown, headers: Caller = {}): Promise<Answer> =>
     call(`${server.url}${path}`, { method, headers: { ...as[who], ...headers }, ...(json !== undefined ? { json } : {}) });
@@ -218,6 +220,26 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
       await expectFannedOut(event);
       await expectRendered(event, `/v1/death-claims/${claim.id}`, 'broker');
     }
+    deathClaim = notice.claims[0];
+  });
+
+  it('death_claim.file_completed when back-office accepts the last document of a beneficiary\'s file, read as the file', async () => {
+    let claim = deathClaim;
+    const clause = claim.beneficiaries.find((b: { kind: string; status: string }) => b.kind === 'class_clause' && b.status === 'to_identify');
+    if (clause) {
+      const persons = [{ firstName: 'Léa', lastName: 'Durand', birthDate: '1995-02-10', relationship: 'child' }];
+      claim = await ok(send('backoffice', 'POST', `/v1/death-claims/${claim.id}/beneficiaries/${clause.id}/identification`, { persons }), 'identification');
+    }
+    const person = claim.beneficiaries.find((b: { kind: string; status: string }) => b.kind === 'named' && b.status === 'found');
+    const path = `/v1/death-claims/${claim.id}/beneficiaries/${person.id}`;
+    const file = await ok(send('broker', 'GET', `${path}/file`), 'file');
+    for (const { item } of file.items) {
+      const document = await ok(send('partner', 'POST', `${path}/documents`, { item, fileName: `${item}.png`, contentType: 'image/png', contentBase64: tinyPng().toString('base64') }), item);
+      await ok(send('backoffice', 'POST', `${path}/documents/${document.id}/review`, { decision: 'accept' }), `review ${item}`);
+    }
+    const event = expectEvent(await newEvents(), 'death_claim.file_completed', { claimId: claim.id, beneficiaryId: person.id });
+    await expectFannedOut(event);
+    await expectRendered(event, `${path}/file`, 'broker');
   });
 
   it("death_claim.paid when the payment provider pays a beneficiary's part, read as its distributor reads the payment", async () => {
@@ -242,7 +264,7 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     const list = await send('partner', 'GET', `/v1/webhook-endpoints/${endpoints.all}/deliveries?first=100`);
     expect(list.status).toBe(200);
     const types = new Set(list.json.items.map((d: { eventType: string }) => d.eventType));
-    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'death_claim.paid']));
+    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'death_claim.file_completed', 'death_claim.paid']));
     const delivery = list.json.items[0];
     // As the dispatcher would leave it: two attempts, given up.
     const at = server.clock.now();
