@@ -104,6 +104,9 @@ import { DeathClaimService } from './domain/death-claims/death-claim-service';
 import { DeathClaimStore } from './store/death-claim-store';
 import { ClaimBeneficiaryService } from './domain/death-claims/claim-beneficiary-service';
 import { DeathClaimBeneficiaryStore } from './store/death-claim-beneficiary-store';
+import { DeathClaimPaymentService } from './domain/death-claims/claim-payment-service';
+import { DeathClaimPaymentStore } from './store/death-claim-payment-store';
+import { CLAIM_PAYMENT_EVENTS } from './domain/death-claims/claim-payment-events';
 import type { PolicyFreeze } from './domain/shared/policy-freeze';
 import { SwitchStore } from './store/switch-store';
 
@@ -292,6 +295,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     deathSettlement,
     deathClaims,
     claimBeneficiaries,
+    deathClaimPayments: new DeathClaimPaymentService(db, new DeathClaimPaymentStore(db), new DeathClaimStore(db), new DeathClaimBeneficiaryStore(), new PolicyStore(db), new OutboxStore(), events, audit, clock),
     payOut,
     payers,
     singlePremiums,
@@ -322,6 +326,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   for (const [type, outcome] of PREMIUM_PAYMENT_EVENTS) {
     webhooks.register('payments', type, (event, tx) => services.premiumSettlement.apply(tx, outcome, event));
+  }
+  for (const [type, outcome] of CLAIM_PAYMENT_EVENTS) {
+    webhooks.register('payments', type, (event, tx) => services.deathClaimPayments.apply(tx, outcome, event));
   }
   const inbox = new WebhookInbox(db, new WebhookStore(), webhooks, secrets, clock);
 

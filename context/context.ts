@@ -33,6 +33,7 @@ import { createLoaders, type Loaders } from './loaders';
 import type { ProxyTrust } from './proxy-trust';
 import type { ClaimBeneficiaryService } from '../domain/death-claims/claim-beneficiary-service';
 import type { DeathClaimService } from '../domain/death-claims/death-claim-service';
+import type { DeathClaimPaymentService } from '../domain/death-claims/claim-payment-service';
 import type { SessionCookie } from './session-cookie';
 
 /** Domain services, built once in app.ts and shared by every request. */
@@ -47,6 +48,7 @@ export interface Services {
   deathSettlement: DeathSettlementService;
   deathClaims: DeathClaimService;
   claimBeneficiaries: ClaimBeneficiaryService;
+  deathClaimPayments: DeathClaimPaymentService;
   payOut: PayOutService;
   payers: PayerService;
   singlePremiums: SinglePremiumService;

@@ -17,7 +17,8 @@ import { investmentResolvers } from './investments';
 import { switchResolvers } from './switches';
 import { positionOrderResolvers } from './position-orders';
 import { deathClaimResolvers } from './death-claims';
+import { deathClaimPaymentResolvers } from './death-claim-payments';
 import { mandateResolvers } from './mandates';
 
 /** One resolver map per domain, named like its schema file. */
-export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, deathClaimResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, sepaResolvers, investmentResolvers, switchResolvers, positionOrderResolvers, mandateResolvers, linkResolvers];
+export const resolvers = [authResolvers, subscriptionResolvers, subscriptionSigningResolvers, policyResolvers, billingResolvers, supportResolvers, deathSettlementResolvers, deathClaimResolvers, deathClaimPaymentResolvers, surrenderResolvers, payOutResolvers, evidenceResolvers, webhookEndpointResolvers, emailingResolvers, premiumsResolvers, sepaResolvers, investmentResolvers, switchResolvers, positionOrderResolvers, mandateResolvers, linkResolvers];

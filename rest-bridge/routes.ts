@@ -6,6 +6,7 @@ import { POLICY_ROUTES } from './routes/policy';
 import { COMPARTMENT_LIFECYCLE_ROUTES } from './routes/compartment-lifecycle';
 import { DEATH_SETTLEMENT_ROUTES } from './routes/death-settlement';
 import { DEATH_CLAIM_ROUTES } from './routes/death-claims';
+import { DEATH_CLAIM_PAYMENT_ROUTES } from './routes/death-claim-payments';
 import { PAY_OUT_ROUTES } from './routes/pay-out';
 import { SUBSCRIPTION_ROUTES } from './routes/subscription';
 import { SURRENDER_ROUTES } from './routes/surrender';
@@ -24,4 +25,4 @@ import { MANDATE_ROUTES } from './routes/mandates';
  * single root field is the response body, as GraphQL answers it. Only the OAuth 2.0 routes rename keys
  * (`Route.wireNames`).
  */
-export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...DEATH_CLAIM_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES, ...SEPA_ROUTES, ...INVESTMENT_ROUTES, ...SWITCH_ROUTES, ...MANDATE_ROUTES];
+export const ROUTES: Route[] = [...AUTH_ROUTES, ...SUBSCRIPTION_ROUTES, ...POLICY_ROUTES, ...COMPARTMENT_LIFECYCLE_ROUTES, ...BILLING_ROUTES, ...SUPPORT_ROUTES, ...DEATH_SETTLEMENT_ROUTES, ...DEATH_CLAIM_ROUTES, ...DEATH_CLAIM_PAYMENT_ROUTES, ...SURRENDER_ROUTES, ...PAY_OUT_ROUTES, ...EVIDENCE_ROUTES, ...WEBHOOK_ENDPOINT_ROUTES, ...EMAILING_ROUTES, ...PREMIUMS_ROUTES, ...SEPA_ROUTES, ...INVESTMENT_ROUTES, ...SWITCH_ROUTES, ...MANDATE_ROUTES];

@@ -7,8 +7,13 @@ import { basisPointsOf } from '../shared/basis-points';
  * here rather than a figure copied on the subscription.
  */
 
-export type MovementKind = 'premium' | 'entry_fee' | 'entry_fee_refund' | 'surrender_payout' | 'refund';
-export type MovementCause = 'subscription' | 'payment' | 'surrender_declaration' | 'refund';
+/**
+ * `death_benefit_payout`: a beneficiary's part of a death claim, out of the policy's value;
+ * `late_interest`: the late interest paid with it (L132-23-1), out of the insurer's own funds, so it is in
+ * the books but in none of the policy's totals below.
+ */
+export type MovementKind = 'premium' | 'entry_fee' | 'entry_fee_refund' | 'surrender_payout' | 'refund' | 'death_benefit_payout' | 'late_interest';
+export type MovementCause = 'subscription' | 'payment' | 'surrender_declaration' | 'refund' | 'death_claim_payment';
 
 /** One ledger row. `amount` is signed from the policy's point of view: + into it, - out of it. */
 export interface MoneyMovement {
@@ -23,7 +28,7 @@ export interface MoneyMovement {
 }
 
 /** Which way each kind moves money; the table's check constraint says the same. */
-const SIGN: Record<MovementKind, 1 | -1> = { premium: 1, entry_fee: -1, entry_fee_refund: 1, surrender_payout: -1, refund: -1 };
+const SIGN: Record<MovementKind, 1 | -1> = { premium: 1, entry_fee: -1, entry_fee_refund: 1, surrender_payout: -1, refund: -1, death_benefit_payout: -1, late_interest: -1 };
 
 /** A movement of `kind` for a positive sum; the sign comes from the kind. */
 export function movement(kind: MovementKind, sum: number, m: Omit<MoneyMovement, 'kind' | 'amount'>): MoneyMovement {

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'premium.collected',
   'premium.rejected',
   'death_claim.file_completed',
+  'death_claim.paid',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -37,6 +37,7 @@ const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
     resource: 'SinglePremiumRequest | PremiumSchedule', reads: PREMIUMS,
   },
   'death_claim.file_completed': { description: "Every document a death claim beneficiary's file needs was accepted: the one-month payment period starts.", resource: 'DeathClaimBeneficiaryFile', reads: ['GET /v1/death-claims/{claimId}/beneficiaries/{beneficiaryId}/file'] },
+  'death_claim.paid': { description: "The payment provider paid a beneficiary's part of a death claim, with the late interest owed if it was paid after the one-month deadline.", resource: 'DeathClaimPayment', reads: ['GET /v1/death-claims/{claimId}/payments/{paymentId}'] },
 };
 
 /** Every event type, in the catalogue's order. */

@@ -18,6 +18,7 @@ import { ACCESS_MATRIX, ACTORS, ALICE_PAYER_IBAN, ALICE_PAYOUT_IBAN, EMAIL_MESSA
 import { tinyPng } from '../support/files';
 import { freshPolicy, parisToday, scaledEur } from '../support/surrender-fixtures';
 import { DeathClaimStore } from '../../store/death-claim-store';
+import { DeathClaimPaymentStore } from '../../store/death-claim-payment-store';
 import { newUuid } from '../../domain/shared/ids';
 import { DEMO_IDS, testId } from '../support/ids';
 
@@ -190,6 +191,20 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
     });
     fixtures.deathClaimDocumentId = (await expectCreated(post('backoffice', `/v1/death-claims/${fixtures.deathClaimId}/beneficiaries/${fixtures.deathClaimBeneficiaryId}/documents`,
       { item: 'identity_document', fileName: 'id.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }), 'death claim document')).id;
+    // One beneficiary line of it, paid once (rows written as the services would).
+    const beneficiaryId = newUuid();
+    const at = new Date('2026-02-01T10:00:00Z');
+    await server.db.query(
+      `insert into death_claim_beneficiaries (id, claim_id, position, rank, kind, first_name, last_name, share_basis_points, status, file_completed_at, created_at, updated_at)
+       values ($1, $2, 99, 1, 'named', 'Léa', 'Martin', 10000, 'found', $3, $3, $3)`,
+      [beneficiaryId, fixtures.deathClaimId, at],
+    );
+    fixtures.deathClaimPaymentId = newUuid();
+    await new DeathClaimPaymentStore(server.db).insert(server.db, {
+      id: fixtures.deathClaimPaymentId, claimId: fixtures.deathClaimId, policyId, beneficiaryId, status: 'sent', capitalAmount: 1, interestAmount: 0, currency: 'EUR',
+      iban: 'FR7630006000011234567890189', holderName: 'Léa Martin', fileCompletedAt: at, dueDate: '2026-03-01', interestTo: '2026-02-10', daysLate: 0, interestSegments: [],
+      rateCategory: 'consumer', sentByKind: 'backoffice', sentById: null, requestId: null, sentAt: at, paidAt: null, rejectedAt: null, rejectionReason: null,
+    });
   });
   afterAll(async () => {
     await server?.close();

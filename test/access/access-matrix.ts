@@ -88,6 +88,8 @@ export interface Fixtures {
   deathClaimBeneficiaryId: string;
   /** That document (an identity document uploaded by back-office, not reviewed). */
   deathClaimDocumentId: string;
+  /** A payment of that claim, to a beneficiary line made for it. */
+  deathClaimPaymentId: string;
 }
 
 export interface RestRequest {
@@ -149,6 +151,10 @@ const claimLine = (f: Fixtures) => ({ claimId: f.deathClaimId, beneficiaryId: f.
 const CLAUSE_PERSON = { firstName: 'Léon', lastName: 'Martin', birthDate: '2003-05-06', relationship: 'child' };
 /** The 757 B certificate: alice's policy has no premium after 70, so the file does not need it (422). */
 const claimDocument = (f: Fixtures) => ({ item: 'tax_757b_certificate', fileName: 'cert.png', contentType: 'image/png', contentBase64: f.pngBase64 });
+/** A payment order refused once past access control (an IBAN with a wrong check digit: 400). */
+const BAD_CLAIM_PAYMENT = { beneficiaryId: '00000000-0000-7000-8000-000000000999', iban: 'FR7630006000011234567890188', holderName: 'Access Matrix' };
+/** A legal rate refused once past access control (not a half-year's first day: 400). */
+const BAD_LEGAL_RATE = { category: 'consumer', validFrom: '2026-07-02', validTo: '2026-12-31', rateBasisPoints: 700, source: 'access matrix' };
 /** Compartment lifecycle on alice's policy: back-office and the distributor's partner platform. */
 const LIFECYCLE = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok');
 /** Webhook endpoints: brokers and partner platforms (their distributor's), back-office (all); never subscribers. */
@@ -613,6 +619,19 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   { kind: 'graphql', key: 'Query.deathClaimBeneficiaryFile', expect: DEATH_CLAIM, request: (f) => ({ variables: claimLine(f) }) },
   { kind: 'graphql', key: 'Mutation.uploadDeathClaimDocument', expect: DEATH_CLAIM, request: (f) => ({ variables: { ...claimLine(f), input: claimDocument(f) } }) },
   { kind: 'graphql', key: 'Mutation.reviewDeathClaimDocument', expect: BACKOFFICE, request: (f) => ({ variables: { ...claimLine(f), documentId: f.deathClaimDocumentId, input: { decision: 'refuse' } } }) },
+  // death claim payments (docs/DEATH-CLAIMS.md): back-office sends them; reads as the claim's; an invalid IBAN keeps the matrix from paying (400)
+  { kind: 'rest', key: 'GET /v1/death-claims/open', expect: DEATH_CLAIM_LIST, request: () => ({ query: { overdue: 'true' } }) },
+  { kind: 'rest', key: 'POST /v1/death-claims/{claimId}/payments', expect: BACKOFFICE, request: (f) => ({ params: { claimId: f.deathClaimId }, body: BAD_CLAIM_PAYMENT }) },
+  { kind: 'rest', key: 'GET /v1/death-claims/{claimId}/payments', expect: DEATH_CLAIM, request: (f) => ({ params: { claimId: f.deathClaimId } }) },
+  { kind: 'rest', key: 'GET /v1/death-claims/{claimId}/payments/{paymentId}', expect: DEATH_CLAIM, request: (f) => ({ params: { claimId: f.deathClaimId, paymentId: f.deathClaimPaymentId } }) },
+  { kind: 'rest', key: 'GET /v1/legal-interest-rates', expect: BACKOFFICE },
+  { kind: 'rest', key: 'POST /v1/legal-interest-rates', expect: BACKOFFICE, request: () => ({ body: BAD_LEGAL_RATE }) },
+  { kind: 'graphql', key: 'Query.openDeathClaims', expect: DEATH_CLAIM_LIST, request: () => ({ variables: { overdue: true } }) },
+  { kind: 'graphql', key: 'Query.deathClaimPayments', expect: DEATH_CLAIM, request: (f) => ({ variables: { claimId: f.deathClaimId } }) },
+  { kind: 'graphql', key: 'Query.deathClaimPayment', expect: DEATH_CLAIM, request: (f) => ({ variables: { claimId: f.deathClaimId, id: f.deathClaimPaymentId } }) },
+  { kind: 'graphql', key: 'Query.legalInterestRates', expect: BACKOFFICE },
+  { kind: 'graphql', key: 'Mutation.payDeathClaimBeneficiary', expect: BACKOFFICE, request: (f) => ({ variables: { claimId: f.deathClaimId, input: BAD_CLAIM_PAYMENT } }) },
+  { kind: 'graphql', key: 'Mutation.loadLegalInterestRate', expect: BACKOFFICE, request: () => ({ variables: { input: BAD_LEGAL_RATE } }) },
   // outside the bridge
   { kind: 'http', key: 'GET /v1/openapi.json', expect: PUBLIC },
   { kind: 'http', key: 'GET /.well-known/jwks.json', expect: PUBLIC },

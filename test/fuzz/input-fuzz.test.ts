@@ -50,6 +50,7 @@ const FUZZ_BATCH = testId('sepa_batch_fuzz');
 const FUZZ_CLAIM = testId('death_claim_fuzz');
 const FUZZ_CLAIM_PERSON = testId('claim_person_fuzz');
 const FUZZ_CLAIM_CLAUSE = testId('claim_clause_fuzz');
+const FUZZ_CLAIM_PAYMENT = testId('claim_payment_fuzz');
 const REAL_IDS = [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer, DEMO_IDS.policies.bobAv, DEMO_IDS.subscribers.alice, DEMO_IDS.subscribers.bob, DEMO_IDS.users.broker, DEMO_IDS.distributor, DEMO_IDS.products.av, DEMO_IDS.products.per, DEMO_IDS.standardClauses.children];
 
 const HOSTILE = [
@@ -78,6 +79,7 @@ const anyJson = fc.oneof(text, integer, fc.boolean(), fc.constant(null), fc.cons
 const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
   payerId: fc.constant(FUZZ_PAYER),
   claimId: fc.constant(FUZZ_CLAIM),
+  paymentId: fc.constant(FUZZ_CLAIM_PAYMENT),
   beneficiaryId: fc.constantFrom(FUZZ_CLAIM_PERSON, FUZZ_CLAIM_CLAUSE),
   requestId: fc.constant(FUZZ_PREMIUM),
   batchId: fc.constant(FUZZ_BATCH),
@@ -322,6 +324,12 @@ describe.each(EACH_DATABASE)('input fuzzing on %s', (_name, database) => {
       ],
       notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: now,
     });
+    await server.db.query(
+      `insert into death_claim_payments (id, claim_id, policy_id, beneficiary_id, status, capital_amount, interest_amount, currency, iban, holder_name, file_completed_at,
+         due_date, interest_to, days_late, interest_segments, rate_category, sent_by_kind, sent_at, rejected_at, rejection_reason)
+       values ($1, $2, $3, $4, 'rejected', 100000, 0, 'EUR', 'FR7630006000011234567890189', 'Léa Martin', $5, '2026-02-02', '2026-01-20', 0, '[]', 'consumer', 'backoffice', $5, $5, 'fuzz')`,
+      [FUZZ_CLAIM_PAYMENT, FUZZ_CLAIM, policyId, FUZZ_CLAIM_PERSON, now],
+    );
   }, 60_000);
   afterAll(() => server?.close());
 

@@ -269,11 +269,29 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     expect(row.data.collections.map((c) => [c.status, c.retryOf])).toEqual([['rejected', null], ['pending_collection', collectionId]]);
   });
 
+  it("death_claim.paid when the payment provider pays a beneficiary's part, read as its distributor reads the payment", async () => {
+    const [claim] = (await ok(send('backoffice', 'GET', '/v1/death-claims?first=100'), 'claims')).items.filter((c: { subscriberId: string }) => c.subscriberId === DEMO_IDS.subscribers.bob);
+    // The class clause resolved into one person whose file is complete today: paid on time, no interest.
+    const [clause] = await server.db.query<{ id: string }>('select id from death_claim_beneficiaries where claim_id = $1 order by position limit 1', [claim.id]);
+    await server.db.query(`update death_claim_beneficiaries set status = 'identified' where id = $1`, [clause.id]);
+    const lineId = testId('dcb_events');
+    await server.db.query(
+      `insert into death_claim_beneficiaries (id, claim_id, position, rank, kind, clause_line_id, first_name, last_name, share_basis_points, status, file_completed_at, created_at, updated_at)
+       values ($1, $2, 99, 1, 'named', $3, 'Léa', 'Durand', 10000, 'found', $4, $4, $4)`,
+      [lineId, claim.id, clause.id, server.clock.now()],
+    );
+    const payment = await ok(send('backoffice', 'POST', `/v1/death-claims/${claim.id}/payments`, { beneficiaryId: lineId, iban: 'FR7630006000011234567890189', holderName: 'Léa Durand' }), 'claim payment');
+    expect((await paymentsEvent(server, 'death_claim_payment.paid', { payment_id: payment.id })).status).toBe(200);
+    const event = expectEvent(await newEvents(), 'death_claim.paid', { claimId: claim.id, paymentId: payment.id });
+    await expectFannedOut(event);
+    await expectRendered(event, `/v1/death-claims/${claim.id}/payments/${payment.id}`, 'partner');
+  });
+
   it('shows the deliveries to their endpoint and replays one with a fresh budget, keeping its attempt log', async () => {
     const list = await send('partner', 'GET', `/v1/webhook-endpoints/${endpoints.all}/deliveries?first=100`);
     expect(list.status).toBe(200);
     const types = new Set(list.json.items.map((d: { eventType: string }) => d.eventType));
-    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'premium.collected', 'premium.rejected', 'death_claim.file_completed']));
+    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'premium.collected', 'premium.rejected', 'death_claim.file_completed', 'death_claim.paid']));
     const delivery = list.json.items[0];
     // As the dispatcher would leave it: two attempts, given up.
     const at = server.clock.now();

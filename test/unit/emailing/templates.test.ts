@@ -56,6 +56,8 @@ const PAYLOADS: Record<string, Record<string, unknown>> = {
     collectionType: 'scheduled_premium_collection', collectionId: 'c', policyId: 'p', amount: 10000, currency: 'EUR', amountText: '100,00 €', payerName: 'Jeanne Martin',
     reasonCode: 'MD01', reasonLabel: 'pas de mandat valide', reason: null, scheduleSuspended: true,
   },
+  death_claim_paid: { claimId: 'c', policyId: 'p', paymentId: 'y', capital: '50 000,00 €', interest: '36,55 €', total: '50 036,55 €', daysLate: 1, iban: 'FR76 **** 0189', rejectionReason: null },
+  death_claim_payment_rejected: { claimId: 'c', policyId: 'p', paymentId: 'y', capital: '50 000,00 €', interest: '0,00 €', total: '50 000,00 €', daysLate: 0, iban: 'FR76 **** 0189', rejectionReason: 'compte clos' },
   switch_executed: { switchRequestId: 'w', policyId: 'p', compartmentId: 'c', executedOn: '2026-12-02', legs: 3 },
 };
 
