@@ -10,6 +10,7 @@ import { AuditTrail } from './domain/shared/audit-trail';
 import { systemClock, type Clock } from './domain/shared/clock';
 import { WebhookInbox } from './domain/webhooks/inbox';
 import { WebhookRegistry } from './domain/webhooks/registry';
+import { loadTrustedDocuments, PersistedDocuments } from './execution/persisted-documents';
 import { ExecutionPipeline } from './execution/pipeline';
 import { Idempotency } from './http/idempotency';
 import { listenAt } from './http/lifecycle';
@@ -345,13 +346,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) =>
     buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, contextDeps);
   const idempotency = new Idempotency(db, clock);
-  const pipeline = new ExecutionPipeline(schema, { production: config.production, logger });
+  const pipeline = new ExecutionPipeline(schema, { production: config.production, logger, jit: config.documents.jit });
+  // Read at start-up: a required manifest that is missing or wrong stops the service (fails closed).
+  const documents = new PersistedDocuments({
+    trusted: config.documents.trustedDocumentsPath ? loadTrustedDocuments(config.documents.trustedDocumentsPath) : undefined,
+    trustedOnly: config.documents.trustedDocumentsRequired,
+    apqCacheSize: config.documents.apqCacheSize,
+  });
   const bridge = new RestBridge({ schema, pipeline, routes: ROUTES, buildContext: context, idempotency, docsBaseUrl: () => docsBaseUrl, maxBodyBytes: config.maxBodyBytes, logger });
   const eventRenderer = new EventRenderer({ schema, pipeline, routes: ROUTES, services, store: events, clock, logger });
   let openapi: unknown;
   let closing = false;
   const server = createHttpServer({
     pipeline,
+    documents,
     bridge,
     webhooks: inbox,
     keys,

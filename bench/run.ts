@@ -5,7 +5,9 @@
  *   node dist/bench/run.js                 # run an existing build
  *
  * Starts child processes (a raw node:http hello server, the real service with a fresh embedded
- * database and demo data, and the GraphQL front over a service), logs in as the demo user, then loads
+ * database and demo data, and, when a selected scenario needs them, the GraphQL front over a service
+ * and the peers of bench/peers.ts: stock Apollo Server, Mercurius with graphql-jit, and bare node:http
+ * doing our round trips), logs in as the demo user, then loads
  * each scenario of bench/scenarios.ts in turn with autocannon (same settings for all, warm-up first).
  * The front: on PostgreSQL, `dist/gateway/main.js` beside the service, on the same database (the
  * deployment); on PGlite, which serves one process, bench/front-stack.ts (a service and the front in
@@ -23,6 +25,7 @@
  *   BENCH_VERBOSE=1     echo the children's output to stderr (otherwise shown only on failure)
  *   BENCH_SCENARIOS     comma-separated names to run (default: all, webhook_deliveries included)
  *   BENCH_WEBHOOK_ENDPOINTS  endpoints each event fans out to in webhook_deliveries (default 10)
+ *   BENCH_READY_TIMEOUT seconds a server may take to answer /readyz (default 60; more on a loaded machine)
  *
  * After the HTTP scenarios, `webhook_deliveries` (bench/deliveries.ts) measures sustained webhook
  * deliveries per second to a local receiver and the delay from the business write to the arrival.
@@ -38,14 +41,15 @@ import { join, resolve } from 'node:path';
 import { measureDeliveries, type DeliveryResult } from './deliveries';
 import { measure, type LoadSettings, type ScenarioResult } from './load';
 import { Child, freePort } from './processes';
-import { BASELINE, SCENARIOS, type Scenario, type Server } from './scenarios';
+import { BASELINE, PEER_SERVERS, SCENARIOS, type PeerServer, type Scenario, type Server } from './scenarios';
 import { TokenSource } from './session';
 import { openDatabase } from '../store/open';
 
 /** dist/bench/run.js -> repository root, where `dist/main.js` lives. */
 const ROOT = resolve(__dirname, '..', '..');
 const HOST = '127.0.0.1';
-const READY_TIMEOUT_MS = 60_000;
+/** How long a server may take to be ready (BENCH_READY_TIMEOUT, seconds): a loaded machine starts slowly. */
+let READY_TIMEOUT_MS = 60_000;
 /** Above this share of unexpected answers a scenario's figures measure the wrong thing. */
 const MAX_ERROR_RATE = 0.01;
 
@@ -68,6 +72,7 @@ function intSetting(name: string, fallback: number, min: number): number {
 }
 
 function readSettings(): LoadSettings {
+  READY_TIMEOUT_MS = intSetting('BENCH_READY_TIMEOUT', 60, 1) * 1000;
   return {
     connections: intSetting('BENCH_CONNECTIONS', 10, 1),
     durationS: intSetting('BENCH_DURATION', 10, 1),
@@ -213,30 +218,35 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
   });
   await raw.waitForStatus(`${rawUrl}/`, 200, 10_000);
 
-  const frontPort = await freePort(HOST);
-  const frontUrl = `http://${HOST}:${frontPort}`;
-  // The front only when a selected scenario loads it: on PGlite it is a whole second stack to start.
-  let front = raw;
+  const servers: Partial<Record<Server, { child: Child; url: string }>> = {
+    raw: { child: raw, url: rawUrl },
+    service: { child: service, url: serviceUrl },
+  };
+  // The front (and the peers below) only when a selected scenario loads it: each costs a cold start.
   if (scenarios.some((s) => s.server === 'front')) {
-    front = process.env.BENCH_DATABASE_URL
+    const frontPort = await freePort(HOST);
+    const frontUrl = `http://${HOST}:${frontPort}`;
+    const front = process.env.BENCH_DATABASE_URL
       ? start('front', [process.execPath, 'dist/gateway/main.js'], { ...serviceEnv(frontPort, dataDir), SUBGRAPHS: `insurance=${serviceUrl}/graphql` })
       : start('front stack', [process.execPath, join(__dirname, 'front-stack.js')], frontStackEnv(await freePort(HOST), frontPort));
     await front.waitForStatus(`${frontUrl}/readyz`, 200, READY_TIMEOUT_MS);
     progress(`front ready on ${frontUrl}`);
+    servers.front = { child: front, url: frontUrl };
+  }
+  // Each server's own login: on PGlite the front stack has a database of its own, and so do the peers.
+  const tokens: Partial<Record<Server, TokenSource>> = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, new TokenSource(s!.url)]));
+  if (scenarios.some((s) => (PEER_SERVERS as readonly Server[]).includes(s.server))) {
+    const peers = await startPeers(serviceUrl);
+    for (const name of PEER_SERVERS) {
+      servers[name] = { child: peers.child, url: peers.urls[name] };
+      tokens[name] = new TokenSource(peers.loginUrl);
+    }
   }
 
-  const servers: Record<Server, { child: Child; url: string }> = {
-    raw: { child: raw, url: rawUrl },
-    service: { child: service, url: serviceUrl },
-    front: { child: front, url: frontUrl },
-  };
-  // Each server's own login: on PGlite the front stack has a database of its own.
-  const tokens = Object.fromEntries(Object.entries(servers).map(([name, { url }]) => [name, new TokenSource(url)])) as Record<Server, TokenSource>;
-
   for (const listed of scenarios) {
-    const { child, url } = servers[listed.server];
+    const { child, url } = servers[listed.server]!;
     const token = listed.auth
-      ? await tokens[listed.server].validFor((settings.warmupS + settings.durationS) * 1000)
+      ? await tokens[listed.server]!.validFor((settings.warmupS + settings.durationS) * 1000)
       : undefined;
     // Scenarios reading a resource create it first (through the API) and aim at its id.
     const scenario = listed.prepare ? { ...listed, ...(await listed.prepare(url, token)) } : listed;
@@ -248,8 +258,32 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
     progress(`${scenario.name}: ${result.req_per_s} req/s, p99 ${result.p99_ms} ms, ${result.errors} errors`);
   }
   // The HTTP servers are done: they must not take CPU from the delivery benchmark.
-  await Promise.all([service.stop(), raw.stop()]);
+  await Promise.all([service.stop(), raw.stop(), ...(servers.bare ? [servers.bare.child.stop()] : [])]);
   return coldStartMs;
+}
+
+/**
+ * The peers (bench/peers.ts) in one process of their own. On PostgreSQL they share the service's
+ * database and take its tokens; on PGlite they run our service on a database of their own, for logins.
+ */
+async function startPeers(serviceUrl: string): Promise<{ child: Child; urls: Record<PeerServer, string>; loginUrl: string }> {
+  const ports = { apollo: await freePort(HOST), mercurius: await freePort(HOST), bare: await freePort(HOST), login: await freePort(HOST) };
+  const dataDir = mkdtempSync(join(tmpdir(), 'insurance-gateway-bench-peers-'));
+  tempDirs.push(dataDir);
+  const env = {
+    ...serviceEnv(ports.login, dataDir),
+    APOLLO_PORT: String(ports.apollo),
+    MERCURIUS_PORT: String(ports.mercurius),
+    BARE_PORT: String(ports.bare),
+    LOGIN_PORT: String(ports.login),
+    ISSUER_URL: serviceUrl,
+  };
+  const child = start('peers', [process.execPath, join(__dirname, 'peers.js')], env);
+  const urls = { apollo: `http://${HOST}:${ports.apollo}`, mercurius: `http://${HOST}:${ports.mercurius}`, bare: `http://${HOST}:${ports.bare}` };
+  // The bare server answers 401 to a request without a token once everything is listening.
+  await child.waitForStatus(`${urls.bare}/`, 401, READY_TIMEOUT_MS);
+  progress(`peers ready: Apollo ${urls.apollo}, Mercurius ${urls.mercurius}, bare ${urls.bare}`);
+  return { child, urls, loginUrl: process.env.BENCH_DATABASE_URL ? serviceUrl : `http://${HOST}:${ports.login}` };
 }
 
 function buildReport(settings: LoadSettings, coldStartMs: number, results: Record<string, ScenarioResult>, scenarios: readonly Scenario[]): Report {
@@ -283,6 +317,16 @@ function buildReport(settings: LoadSettings, coldStartMs: number, results: Recor
       report.targets[scenario.name] = scenario.target;
       // Fast wrong answers must not count as a met target.
       report.met[scenario.name] = ratio >= scenario.target && result.error_rate <= MAX_ERROR_RATE;
+    }
+    for (const [peer, target] of Object.entries(scenario.peers ?? {})) {
+      const peerResult = results[peer];
+      // A peer that did not run or failed is reported as such (ratio 0, target not met), never left out.
+      const peerRatio = peerResult && peerResult.error_rate <= MAX_ERROR_RATE ? ratioTo(peerResult.req_per_s) : 0;
+      report.scenarios[scenario.name] = { ...report.scenarios[scenario.name], [`ratio_to_${peer}`]: peerRatio };
+      if (target !== undefined) {
+        report.targets[`${scenario.name}_vs_${peer}`] = target;
+        report.met[`${scenario.name}_vs_${peer}`] = peerRatio >= target && result.error_rate <= MAX_ERROR_RATE;
+      }
     }
   }
   return report;

@@ -26,7 +26,11 @@ function partialSurrender(cents: number): string {
 }
 
 /** `front`: the GraphQL front (`npm run gateway`) with our service behind it as its subgraph. */
-export type Server = 'raw' | 'service' | 'front';
+export type Server = 'raw' | 'service' | 'front' | PeerServer;
+
+/** The peers of bench/peers.ts (issue 15 item 1), all in one process. */
+export type PeerServer = 'apollo' | 'mercurius' | 'bare';
+export const PEER_SERVERS: readonly PeerServer[] = ['apollo', 'mercurius', 'bare'];
 
 export interface Scenario {
   /** Key in the JSON report. */
@@ -50,6 +54,11 @@ export interface Scenario {
   readonly target?: number;
   /** Another scenario this one is compared with (`ratio_to_<name>`); `target` then applies to that ratio. */
   readonly versus?: string;
+  /**
+   * Peer scenarios (the same work on another stack) this one is compared with: `ratio_to_<peer>` each,
+   * and the required ratio when there is one (reported as target `<name>_vs_<peer>`).
+   */
+  readonly peers?: Readonly<Record<string, number | undefined>>;
   /**
    * Headers computed afresh for every single request (e.g. Idempotency-Key on writes, where a
    * repeated key would be answered from the idempotency cache and measure the wrong thing).
@@ -111,9 +120,13 @@ export const SCENARIOS: readonly Scenario[] = [
   // Floor of what Node can do on this machine: everything else is reported relative to it.
   { name: 'raw', server: 'raw', method: 'GET', path: '/', auth: false, expectStatus: 200 },
   // Full middleware stack up to the auth check, no database: cost of the framework and error envelope.
-  { name: 'rest_401', server: 'service', method: 'GET', path: '/v1/auth/me', auth: false, expectStatus: 401, target: 0.6 },
-  // Token verification plus session lookup: the cost every authenticated REST call pays.
-  { name: 'rest_me', server: 'service', method: 'GET', path: '/v1/auth/me', auth: true, expectStatus: 200, target: 0.4 },
+  // Issue 15 item 1: at least 0.8 of raw; beside it, bare node:http answering the same 401 envelope.
+  { name: 'rest_401', server: 'service', method: 'GET', path: '/v1/auth/me', auth: false, expectStatus: 401, target: 0.8, peers: { bare_rest_401: undefined } },
+  { name: 'bare_rest_401', server: 'bare', method: 'GET', path: '/v1/auth/me', auth: false, expectStatus: 401 },
+  // Token verification plus session lookup: the cost every authenticated REST call pays. Issue 15 item 1:
+  // at least 0.6 of raw; its peer is bare node:http with the same database round trips (none once warm).
+  { name: 'rest_me', server: 'service', method: 'GET', path: '/v1/auth/me', auth: true, expectStatus: 200, target: 0.6, peers: { bare_rest_me: undefined } },
+  { name: 'bare_rest_me', server: 'bare', method: 'GET', path: '/v1/auth/me', auth: true, expectStatus: 200 },
   // Same identity through GraphQL: adds parsing, validation and execution.
   {
     name: 'graphql_me',
@@ -126,7 +139,12 @@ export const SCENARIOS: readonly Scenario[] = [
     expectStatus: 200,
     verifyBody: meAnswered,
     target: 0.35,
+    // Issue 15 item 1: at least 3x stock Apollo Server and 2x Mercurius with graphql-jit.
+    peers: { apollo_graphql_me: 3, mercurius_graphql_me: 2 },
   },
+  // The peers, as their users write them (bench/peers.ts): token verified and session read on every request.
+  { name: 'apollo_graphql_me', server: 'apollo', method: 'POST', path: '/', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered },
+  { name: 'mercurius_graphql_me', server: 'mercurius', method: 'POST', path: '/graphql', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered },
   // The same query through the GraphQL front: the edge's authentication, the gateway's plan, one fetch to
   // our service, which authenticates again. Issue 15 item 6: at least half the single process's rate.
   { name: 'front_graphql_me', server: 'front', method: 'POST', path: '/graphql', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered, versus: 'graphql_me', target: 0.5 },

@@ -46,6 +46,8 @@ export interface Config {
   outbox: OutboxConfig;
   /** The creditor our SEPA files name (docs/DOMAIN.md, "Premiums and payers"). */
   sepa: SepaCreditor;
+  /** GraphQL documents: compilation and persisted / trusted documents (docs/ARCHITECTURE.md). */
+  documents: DocumentsConfig;
 }
 
 /** Us, as the SEPA files name us: the creditor of direct debits and the debtor of pay-outs. */
@@ -58,6 +60,17 @@ export interface SepaCreditor {
   iban: string;
   /** Its bank's BIC, or null: the files then say NOTPROVIDED, as IBAN-only SEPA allows (`SEPA_CREDITOR_BIC`). */
   bic: string | null;
+}
+
+export interface DocumentsConfig {
+  /** Compile the REST bridge's operations and persisted documents with graphql-jit (`GRAPHQL_JIT`, default on). */
+  jit: boolean;
+  /** Automatic persisted queries kept per replica, least recently used out (`APQ_CACHE_SIZE`, 0 = APQ off). */
+  apqCacheSize: number;
+  /** JSON manifest of trusted documents (`TRUSTED_DOCUMENTS`): hash -> document, or Apollo's manifest format. */
+  trustedDocumentsPath: string | undefined;
+  /** Run trusted documents only (`TRUSTED_DOCUMENTS_REQUIRED`); needs `TRUSTED_DOCUMENTS` (fails closed). */
+  trustedDocumentsRequired: boolean;
 }
 
 export interface OutboxConfig {
@@ -269,5 +282,14 @@ export function loadConfig(env: Env = process.env): Config {
     apiHost: apiHost(env),
     outbox: outboxConfig(env),
     sepa: sepaCreditor(env, production),
+    documents: documentsConfig(env),
   };
+}
+
+function documentsConfig(env: Env): DocumentsConfig {
+  const trustedDocumentsRequired = flag(env, 'TRUSTED_DOCUMENTS_REQUIRED') ?? false;
+  const trustedDocumentsPath = env.TRUSTED_DOCUMENTS || undefined;
+  // Fail closed: a server told to run trusted documents only must not start open because the manifest is unset.
+  if (trustedDocumentsRequired && !trustedDocumentsPath) throw new ConfigError('TRUSTED_DOCUMENTS_REQUIRED=1 needs TRUSTED_DOCUMENTS, the path of the trusted documents manifest');
+  return { jit: flag(env, 'GRAPHQL_JIT') ?? true, apqCacheSize: integer(env, 'APQ_CACHE_SIZE', 1000, 0, 1_000_000), trustedDocumentsPath, trustedDocumentsRequired };
 }

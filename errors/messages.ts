@@ -62,6 +62,10 @@ const SENTENCES: Record<string, Sentence> = {
   TOO_MANY_ALIASES: 'The GraphQL document uses more aliases than allowed.',
   QUERY_TOO_COSTLY: 'The GraphQL document selects more fields than allowed once fragments are expanded.',
   INVALID_GRAPHQL_REQUEST: 'The GraphQL request is not valid.',
+  // Apollo's persisted-query protocol: the messages clients see are Apollo's exact words (execution/persisted-documents.ts).
+  PERSISTED_QUERY_NOT_FOUND: 'The server does not hold a document with this hash: send the request again with `query` beside the hash.',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'Automatic persisted queries are off on this server: send the document in `query`.',
+  DOCUMENT_NOT_TRUSTED: 'This server runs trusted documents only: send the hash of a document from its manifest, or that document\'s exact text.',
   // The e-mailing route's documented messages, word for word.
   EMAIL_IDEMPOTENCY_KEY_INVALID: 'The provided idempotency key is invalid.',
   EMAIL_SUBJECT_INVALID: 'The provided subject is invalid.',

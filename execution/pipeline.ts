@@ -14,6 +14,7 @@ import {
   type SourceLocation,
   type ValidationRule,
 } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { RequestContext } from '../context/context';
 import { AppError, unauthorized } from '../errors/app-error';
 import { CATALOG } from '../errors/catalog';
@@ -34,7 +35,15 @@ export const MAX_TOKENS = 5_000;
 export type OperationRequest = ({ query: string; document?: undefined } | { document: DocumentNode; query?: undefined }) & {
   variables?: Record<string, unknown> | null;
   operationName?: string | null;
+  /**
+   * A document the server knows ahead of the request (a persisted or trusted document): compiled
+   * once like the REST bridge's operations. Ad-hoc texts run on graphql-js.
+   */
+  known?: boolean;
 };
+
+/** How one operation is executed: compiled by graphql-jit, or graphql-js when jit is off or could not compile it. */
+export type CompiledOperation = { engine: 'jit'; query: CompiledQuery['query'] } | { engine: 'graphql-js'; reason: string };
 
 export interface RunOptions {
   /** GET: only queries run; a mutation is refused (405) before anything executes. */
@@ -97,17 +106,18 @@ export class ExecutionPipeline {
   private readonly rules: readonly ValidationRule[];
   private readonly protectedFields: ReadonlySet<string>;
   private readonly operations = new WeakMap<DocumentNode, Map<string, { operation: OperationDefinitionNode; needsViewer: boolean }>>();
+  private readonly compiled = new WeakMap<DocumentNode, Map<string, CompiledOperation>>();
 
   constructor(
     private readonly schema: GraphQLSchema,
-    private readonly options: { production: boolean; logger: Logger },
+    private readonly options: { production: boolean; logger: Logger; /** Compile known documents with graphql-jit (default true). */ jit?: boolean },
   ) {
     this.rules = [...specifiedRules, DocumentLimitsRule, ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
     this.protectedFields = protectedFields(schema);
   }
 
   async run(request: OperationRequest, context: RequestContext, options: RunOptions = {}): Promise<ExecutionOutcome> {
-    const prepared = request.document ? { document: request.document } : this.document(request.query);
+    const prepared = request.document !== undefined ? { document: request.document } : this.document(request.query);
     if ('errors' in prepared) return notRun(prepared.errors);
     const { document } = prepared;
     const operationName = request.operationName ?? undefined;
@@ -124,8 +134,39 @@ export class ExecutionPipeline {
       return notRun([{ error: new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { message: 'Only queries run over GET; send mutations with POST.', headers: { Allow: 'POST' } }) }]);
     }
     if (analysis.needsViewer && !context.viewer) return notRun([{ error: unauthorized(context.authFailure ?? 'NO_SESSION') }]);
-    const result = await execute({ schema: this.schema, document, variableValues: request.variables ?? undefined, operationName, contextValue: context });
+    const args = { schema: this.schema, document, variableValues: request.variables ?? undefined, operationName, contextValue: context };
+    const compiled = request.document !== undefined || request.known ? this.compile(document, operationName) : undefined;
+    let result = compiled?.engine === 'jit' ? await compiled.query(undefined, context, args.variableValues) : await execute(args);
+    // Variables that do not coerce (the operation never ran): graphql-js words those errors as the
+    // bridge reads them (the field as the body spells it), so they are taken from graphql-js.
+    if (compiled?.engine === 'jit' && result.data === undefined) result = await execute(args);
     return outcomeOf(result, context, { bodyVariable: options.bodyVariable, logger: this.options.logger, operation: analysis.operation.name?.value });
+  }
+
+  /**
+   * The document's operation compiled by graphql-jit, once per document and operation (the REST bridge
+   * calls it for each named operation at start-up). An operation jit cannot compile runs on graphql-js,
+   * said once in the log; so does every operation when jit is off.
+   */
+  compile(document: DocumentNode, operationName?: string): CompiledOperation {
+    let byName = this.compiled.get(document);
+    if (!byName) this.compiled.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    let compiled = byName.get(key);
+    if (compiled) return compiled;
+    if (this.options.jit === false) {
+      compiled = { engine: 'graphql-js', reason: 'GRAPHQL_JIT=0' };
+    } else {
+      try {
+        const jit = compileQuery(this.schema, document, operationName, { disablingCapturingStackErrors: true });
+        compiled = isCompiledQuery(jit) ? { engine: 'jit', query: jit.query.bind(jit) } : { engine: 'graphql-js', reason: (jit.errors ?? []).map((e) => e.message).join('; ') };
+      } catch (error) {
+        compiled = { engine: 'graphql-js', reason: error instanceof Error ? error.message : String(error) };
+      }
+      if (compiled.engine === 'graphql-js') this.options.logger.info('operation not compiled, runs on graphql-js', { operation: operationName, reason: compiled.reason });
+    }
+    byName.set(key, compiled);
+    return compiled;
   }
 
   /** The parsed and validated document for a query text, or the errors that stop it (cached when it passes). */

@@ -5,6 +5,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { getVariableValues, GraphQLError, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { GatewayConfig } from '../config/gateway';
+import { loadTrustedDocuments, PersistedDocuments } from '../execution/persisted-documents';
 import { followRevocations, createAuthentication } from '../context/authentication';
 import { ProxyTrust } from '../context/proxy-trust';
 import { SessionCookie } from '../context/session-cookie';
@@ -66,6 +67,12 @@ export async function createFront(options: FrontOptions): Promise<Front> {
   let docsBaseUrl = config.docsBaseUrl ?? `http://${config.host}:${config.port}/docs`;
 
   const { keys, auth } = await createAuthentication(db, config, clock);
+  // The edge reads persisted and trusted documents as the service does (same settings, same manifest).
+  const documents = new PersistedDocuments({
+    trusted: config.documents.trustedDocumentsPath ? loadTrustedDocuments(config.documents.trustedDocumentsPath) : undefined,
+    trustedOnly: config.documents.trustedDocumentsRequired,
+    apqCacheSize: config.documents.apqCacheSize,
+  });
   await followRevocations(db, auth);
   const edgeDeps: FrontEdgeDeps = {
     auth,
@@ -159,7 +166,7 @@ export async function createFront(options: FrontOptions): Promise<Front> {
         if (mediaType(req) !== 'json') throw new AppError('parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
         body = parseBody(raw, 'json');
       }
-      const request = graphqlRequest(method, url, body);
+      const request = graphqlRequest(method, url, body, documents);
       const ctx = await context(req, requestId, readRaw);
       if (method === 'POST' && ctx.viewer) Idempotency.keyOf(req.headers);
       const reply = graphqlReply(await runOnGateway(request, ctx, method === 'GET'), accept, docsBaseUrl);

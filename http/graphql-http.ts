@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { CATALOG } from '../errors/catalog';
 import { formatAppError } from '../errors/graphql-errors';
+import { PERSISTED_QUERY_PROTOCOL_REASONS, type PersistedDocuments } from '../execution/persisted-documents';
 import type { ExecutionOutcome, OperationRequest } from '../execution/pipeline';
 import type { Reply } from './reply';
 import type { RequestTarget } from './target';
@@ -13,7 +14,7 @@ import type { RequestTarget } from './target';
  */
 
 /** The operation a GET or POST asks for; a malformed request is a 400 before anything else runs. */
-export function graphqlRequest(method: string, url: RequestTarget, body: unknown): OperationRequest {
+export function graphqlRequest(method: string, url: RequestTarget, body: unknown, documents: PersistedDocuments): OperationRequest {
   const params: Record<string, unknown> =
     method === 'GET'
       ? {
@@ -24,11 +25,12 @@ export function graphqlRequest(method: string, url: RequestTarget, body: unknown
         }
       : (body as Record<string, unknown>);
   const { query, variables, operationName, extensions } = params;
-  if (typeof query !== 'string') throw invalidRequest('The request needs a `query` parameter, a string holding the GraphQL document.');
   if (!isMapOrAbsent(variables)) throw invalidRequest('`variables`, when sent, must be a map of variable names to values.');
   if (!isMapOrAbsent(extensions)) throw invalidRequest('`extensions`, when sent, must be a map.');
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw invalidRequest('`operationName`, when sent, must be a string.');
-  return { query, variables: variables as Record<string, unknown> | null | undefined, operationName };
+  // The text itself, or one known by its hash (APQ, trusted documents): refused here when it may not run.
+  const { query: text, known } = documents.resolve(query, extensions as Record<string, unknown> | null | undefined);
+  return { query: text, known, variables: variables as Record<string, unknown> | null | undefined, operationName };
 }
 
 /** The outcome as the HTTP reply: `data` only when the operation ran; the errors in the catalog's shape. */
@@ -43,7 +45,9 @@ export function graphqlReply(outcome: ExecutionOutcome, accept: string | undefin
 /** A GraphQL-shaped error for a request refused before the pipeline (body too large, not JSON, malformed parameters). */
 export function graphqlErrorReply(error: AppError, accept: string | undefined, docsBaseUrl: string): Reply {
   const formatted = formatAppError(error, docsBaseUrl);
-  return { status: CATALOG[error.code].status, headers: { 'content-type': contentType(accept), ...(error.extra.headers ?? {}) }, body: JSON.stringify({ errors: [formatted] }) };
+  // Apollo's protocol answers a missing persisted query with 200 (its clients, Kotlin's and Swift's among them, read the body of a 200 only).
+  const status = PERSISTED_QUERY_PROTOCOL_REASONS.has(error.reason) ? 200 : CATALOG[error.code].status;
+  return { status, headers: { 'content-type': contentType(accept), ...(error.extra.headers ?? {}) }, body: JSON.stringify({ errors: [formatted] }) };
 }
 
 /** `application/graphql-response+json` for a client that lists it; `application/json` otherwise (`*\/*`, none, legacy clients). */

@@ -10,6 +10,7 @@ import type { Db } from '../store/db';
 import { bodyReader, mediaType, parseBody, readBody } from './body';
 import { htmlReply, readiness } from './service-pages';
 import type { ExecutionPipeline } from '../execution/pipeline';
+import type { PersistedDocuments } from '../execution/persisted-documents';
 import { graphqlErrorReply, graphqlReply, graphqlRequest } from './graphql-http';
 import type { Playground as LoadedPlayground } from '../playground/playground';
 import type { ESignPages } from './esign-page';
@@ -25,6 +26,8 @@ export type Playground = LoadedPlayground & { csp: string };
 export interface HttpDeps {
   /** The one execution pipeline, shared with the REST bridge. */
   pipeline: ExecutionPipeline;
+  /** Persisted (APQ) and trusted documents: which text a /graphql request runs. */
+  documents: PersistedDocuments;
   bridge: RestBridge;
   webhooks: WebhookInbox;
   keys: KeyRing;
@@ -130,7 +133,7 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
       if (mediaType(req) !== 'json') throw new AppError('parameter_invalid', 'UNSUPPORTED_CONTENT_TYPE');
       body = parseBody(raw, 'json');
     }
-    const request = graphqlRequest(method, url, body);
+    const request = graphqlRequest(method, url, body, deps.documents);
     const context = await deps.buildContext(req, requestId, readRaw);
     // GET runs queries only (a link or an image cannot write), POST anything.
     const execute = async () => graphqlReply(await deps.pipeline.run(request, context, { readOnly: method === 'GET' }), accept, deps.docsBaseUrl());

@@ -71,6 +71,8 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
     for (const route of deps.routes) {
       if (!this.operations.has(route.operation)) throw new Error(`route ${route.method} ${route.path}: no operation ${route.operation}`);
     }
+    // Compiled once here (graphql-jit), not on a route's first request; one jit cannot compile runs on graphql-js.
+    if (deps.pipeline) for (const operation of this.operations.values()) deps.pipeline.compile(operation.document, operation.name);
   }
 
   /** The OpenAPI document for every route, generated from the table and the operations. */
@@ -129,7 +131,7 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
     const outcome = result
       ? outcomeOf(result, context, { bodyVariable: route.bodyVariable, logger: this.deps.logger, operation: operation.name })
       : // Without a front's executor the context is the service's own RequestContext (app.ts).
-        await this.deps.pipeline!.run({ document: operation.document, variables }, context as unknown as RequestContext, { bodyVariable: route.bodyVariable });
+        await this.deps.pipeline!.run({ document: operation.document, variables, operationName: operation.name }, context as unknown as RequestContext, { bodyVariable: route.bodyVariable });
     const reply = this.reply(operation, route, outcome);
     return result?.replayed ? { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } } : reply;
   }
