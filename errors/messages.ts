@@ -69,6 +69,7 @@ const SENTENCES: Record<string, Sentence> = {
   // The e-mailing route's documented messages, word for word.
   EMAIL_IDEMPOTENCY_KEY_INVALID: 'The provided idempotency key is invalid.',
   EMAIL_SUBJECT_INVALID: 'The provided subject is invalid.',
+  EMAIL_INVALID: (f) => `${f} must be an e-mail address, such as name@example.com.`,
   EMAIL_TEMPLATE_RENDERING_FAILED: (f) => `The template cannot be rendered with ${f}: a variable it uses is missing.`,
   UNKNOWN_EMAIL_TEMPLATE: (f) => `${f} does not name one of our e-mail templates.`,
   SENDER_NOT_ALLOWED: (f) => `${f} must be one of our sender addresses.`,

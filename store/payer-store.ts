@@ -10,6 +10,7 @@ interface PayerRow {
   last_name: string | null;
   birth_date: string | null;
   company_name: string | null;
+  email: string | null;
   created_by_kind: string;
   created_by_id: string | null;
   created_at: Date;
@@ -31,12 +32,12 @@ interface PayerIbanRow {
 const PAYER_LOCK_NAMESPACE = 5_022;
 
 // `birth_date::text`: a date read as a JavaScript Date would shift with the server's zone.
-const PAYER_COLUMNS = 'id, subscriber_id, relationship, first_name, last_name, birth_date::text as birth_date, company_name, created_by_kind, created_by_id, created_at';
+const PAYER_COLUMNS = 'id, subscriber_id, relationship, first_name, last_name, birth_date::text as birth_date, company_name, email, created_by_kind, created_by_id, created_at';
 const IBAN_COLUMNS = 'id, payer_id, iban, holder_name, country, is_default, created_by_kind, created_by_id, created_at';
 
 const toPayer = (r: PayerRow): Payer => ({
   id: r.id, subscriberId: r.subscriber_id, relationship: r.relationship, firstName: r.first_name, lastName: r.last_name, birthDate: r.birth_date,
-  companyName: r.company_name, createdByKind: r.created_by_kind, createdById: r.created_by_id, createdAt: r.created_at,
+  companyName: r.company_name, email: r.email, createdByKind: r.created_by_kind, createdById: r.created_by_id, createdAt: r.created_at,
 });
 
 const toIban = (r: PayerIbanRow): PayerIbanRecord => ({
@@ -67,9 +68,9 @@ export class PayerStore {
   async insertPayer(tx: Queryable, p: Payer): Promise<void> {
     await conflictOnUnique(
       tx.query(
-        `insert into payers (id, subscriber_id, relationship, first_name, last_name, birth_date, company_name, created_by_kind, created_by_id, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [p.id, p.subscriberId, p.relationship, p.firstName, p.lastName, p.birthDate, p.companyName, p.createdByKind, p.createdById, p.createdAt],
+        `insert into payers (id, subscriber_id, relationship, first_name, last_name, birth_date, company_name, email, created_by_kind, created_by_id, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [p.id, p.subscriberId, p.relationship, p.firstName, p.lastName, p.birthDate, p.companyName, p.email, p.createdByKind, p.createdById, p.createdAt],
       ),
       'PAYER_SELF_ALREADY_EXISTS',
     );

@@ -58,6 +58,7 @@ interface DueDebitRow {
   due_date: string | null;
   notice_days: number;
   user_id: string | null;
+  payer_email: string | null;
 }
 
 interface DuePayoutRow {
@@ -147,8 +148,9 @@ export class SepaStore {
   async dueDebits(tx: Queryable, limit: number): Promise<DueDebit[]> {
     const singles = await tx.query<DueDebitRow>(
       `select 'single_premium_request' as source_kind, r.id as source_id, r.policy_id, r.payer_id, r.amount, r.currency, r.iban, r.holder_name as debtor_name,
-              r.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id
+              r.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id, py.email as payer_email
          from single_premium_requests r
+         join payers py on py.id = r.payer_id
          join policies p on p.id = r.policy_id
          join subscribers s on s.id = p.subscriber_id
          left join premium_terms t on t.product_id = p.product_id
@@ -159,9 +161,10 @@ export class SepaStore {
     );
     const scheduled = await tx.query<DueDebitRow>(
       `select 'scheduled_premium_collection' as source_kind, c.id as source_id, c.policy_id, sc.payer_id, c.amount, c.currency, c.iban, sc.holder_name as debtor_name,
-              c.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id
+              c.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id, py.email as payer_email
          from scheduled_premium_collections c
          join premium_schedules sc on sc.id = c.schedule_id
+         join payers py on py.id = sc.payer_id
          join policies p on p.id = c.policy_id
          join subscribers s on s.id = p.subscriber_id
          left join premium_terms t on t.product_id = p.product_id
@@ -172,7 +175,7 @@ export class SepaStore {
     );
     return [...singles, ...scheduled].map((r) => ({
       sourceKind: r.source_kind, sourceId: r.source_id, policyId: r.policy_id, payerId: r.payer_id, amount: Number(r.amount), currency: r.currency, iban: r.iban,
-      debtorName: r.debtor_name, dueDate: r.due_date, preNotificationDays: Number(r.notice_days), recipientUserId: r.user_id,
+      debtorName: r.debtor_name, dueDate: r.due_date, preNotificationDays: Number(r.notice_days), recipientUserId: r.user_id, payerEmail: r.payer_email,
     }));
   }
 

@@ -1,3 +1,4 @@
+import isEmail from 'validator/lib/isEmail';
 import type { Viewer } from '../auth/viewer';
 import { seesFullIban } from '../shared/access';
 import { checkIban, maskIban } from '../shared/iban';
@@ -23,6 +24,8 @@ export interface Payer {
   /** YYYY-MM-DD. */
   birthDate: string | null;
   companyName: string | null;
+  /** Where a payer who is not the subscriber is told of their debits; null: the subscriber's address is used. */
+  email: string | null;
   createdByKind: string;
   createdById: string | null;
   createdAt: Date;
@@ -52,9 +55,10 @@ export interface PayerInput {
   lastName?: string | null;
   birthDate?: string | null;
   companyName?: string | null;
+  email?: string | null;
 }
 
-export type CheckedPayer = { ok: true; payer: Pick<Payer, 'relationship' | 'firstName' | 'lastName' | 'birthDate' | 'companyName'> } | { ok: false; problems: Problem[] };
+export type CheckedPayer = { ok: true; payer: Pick<Payer, 'relationship' | 'firstName' | 'lastName' | 'birthDate' | 'companyName' | 'email'> } | { ok: false; problems: Problem[] };
 
 const PERSON_FIELDS = ['firstName', 'lastName', 'birthDate'] as const;
 
@@ -71,7 +75,8 @@ export function checkPayer(input: PayerInput, today: Date): CheckedPayer {
   const require = (field: keyof PayerInput) => {
     if (text(input[field]) === '') problems.push({ field, reason: 'REQUIRED_FIELD_MISSING' });
   };
-  if (input.relationship === 'self') refuse([...PERSON_FIELDS, 'companyName']);
+  if (input.relationship === 'self') refuse([...PERSON_FIELDS, 'companyName', 'email']);
+  else if (text(input.email) !== '' && !isEmail(text(input.email))) problems.push({ field: 'email', reason: 'EMAIL_INVALID' });
   else if (input.relationship === 'company') {
     refuse(PERSON_FIELDS);
     require('companyName');
@@ -85,7 +90,7 @@ export function checkPayer(input: PayerInput, today: Date): CheckedPayer {
   }
   if (problems.length) return { ok: false, problems };
   const or = (value: string | null | undefined) => (text(value) === '' ? null : text(value));
-  return { ok: true, payer: { relationship: input.relationship, firstName: or(input.firstName), lastName: or(input.lastName), birthDate: or(input.birthDate), companyName: or(input.companyName) } };
+  return { ok: true, payer: { relationship: input.relationship, firstName: or(input.firstName), lastName: or(input.lastName), birthDate: or(input.birthDate), companyName: or(input.companyName), email: or(input.email)?.toLowerCase() ?? null } };
 }
 
 /** Masking is decided here, not by the callers, so no path hands a broker a full IBAN. */

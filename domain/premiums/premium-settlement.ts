@@ -138,15 +138,17 @@ export class PremiumSettlement {
     return id;
   }
 
-  /** No new attempt: the subscriber is told, with the payer who was debited (payers never sign in, and have no address of their own yet). */
+  /**
+   * No new attempt: the subscriber is told, with the payer who was debited, and so is a payer who gave an
+   * address of their own (payers never sign in).
+   */
   private async notify(tx: Queryable, a: Attempt, userId: string | null, code: string, reason: string | null, suspended: boolean, now: Date): Promise<void> {
     const payer = await this.payers.payer(a.payerId, tx);
-    await this.outbox.enqueue(tx, {
-      recipientUserId: userId, channel: 'email', template: 'premium_rejected',
-      payload: {
-        collectionType: a.type, collectionId: a.id, policyId: a.policyId, amount: a.amount, currency: a.currency, amountText: formatMoney(a.amount, a.currency),
-        payerName: payer && payer.relationship !== 'self' ? payerName(payer) : null, reasonCode: code, reasonLabel: rejectionLabel(code), reason, scheduleSuspended: suspended,
-      },
-    }, now);
+    const payload = {
+      collectionType: a.type, collectionId: a.id, policyId: a.policyId, amount: a.amount, currency: a.currency, amountText: formatMoney(a.amount, a.currency),
+      payerName: payer && payer.relationship !== 'self' ? payerName(payer) : null, reasonCode: code, reasonLabel: rejectionLabel(code), reason, scheduleSuspended: suspended,
+    };
+    await this.outbox.enqueue(tx, { recipientUserId: userId, channel: 'email', template: 'premium_rejected', payload }, now);
+    if (payer?.email) await this.outbox.enqueue(tx, { recipientUserId: null, channel: 'email', template: 'premium_rejected', payload: { ...payload, to: payer.email } }, now);
   }
 }

@@ -120,10 +120,12 @@ export class SepaBatchService {
     if (!(await this.store.insertEntry(tx, entry))) return false;
     const sequenceType = (await this.store.claimFirstCollection(tx, mandate.id, entryId)) ? 'FRST' : 'RCUR';
     if (sequenceType === 'FRST') await this.store.setSequenceType(tx, entryId, 'FRST');
-    // SEPA Core: the debtor learns amount, date, mandate reference and creditor id ahead of the debit.
+    // SEPA Core: the debtor learns amount, date, mandate reference and creditor id ahead of the debit:
+    // a payer who gave an address there, else the subscriber (a self payer, or one who gave none).
     await this.outbox.enqueue(tx, {
       recipientUserId: due.recipientUserId, channel: 'email', template: 'sepa_pre_notification',
       payload: {
+        ...(due.payerEmail ? { to: due.payerEmail } : {}),
         policyId: due.policyId, amount: decimalAmount(due.amount).replace('.', ','), currency: due.currency, collectionDate: date, mandateReference: mandate.reference,
         creditorId: this.us.creditorId, creditorName: this.us.name, iban: maskIban(due.iban), debtorName: due.debtorName,
       },

@@ -80,12 +80,14 @@ export interface DueDebit {
   currency: string;
   iban: string;
   debtorName: string;
-  /** Scheduled collections: their due date (YYYY-MM-DD); single premiums: none. */
+  /** Not collected before (YYYY-MM-DD): a scheduled collection's due date, a retry's date; otherwise none. */
   dueDate: string | null;
   /** The product's pre-notification period in calendar days (14 without premium terms). */
   preNotificationDays: number;
-  /** The subscriber's login, who receives the pre-notification. */
+  /** The subscriber's login: the pre-notification goes to them when the payer gave no address. */
   recipientUserId: string | null;
+  /** The payer's own address (a payer who is not the subscriber), where the pre-notification goes. */
+  payerEmail: string | null;
 }
 
 /** A pay-out a run may put into a pain.001 batch. */

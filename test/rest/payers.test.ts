@@ -70,7 +70,7 @@ describe.each(EACH_DATABASE)('REST payers on %s', (_name, database) => {
       const payer = await created(createPayer(broker, DEMO_IDS.subscribers.alice, PARENT));
       expect(payer).toEqual({
         id: expect.any(String), subscriberId: DEMO_IDS.subscribers.alice, relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02',
-        companyName: null, createdAt: expect.any(String), ibans: [],
+        companyName: null, email: null, createdAt: expect.any(String), ibans: [],
       });
       expect((await getPayer(alice, payer.id)).json).toEqual(payer);
       const audit = await server.db.query<{ action: string }>("select action from audit_log where target_id = $1", [payer.id]);
@@ -90,6 +90,16 @@ describe.each(EACH_DATABASE)('REST payers on %s', (_name, database) => {
       expect(self).toMatchObject({ relationship: 'self', firstName: 'Paul', lastName: 'Lemaire', birthDate: '1970-01-15', companyName: null });
       expectError(await createPayer(backoffice, subscriberId, { relationship: 'self' }), 409, 'conflict', 'PAYER_SELF_ALREADY_EXISTS');
       expectError(await createPayer(backoffice, subscriberId, { relationship: 'self', firstName: 'X' }), 400, 'parameter_invalid', 'NOT_ALLOWED_FOR_RELATIONSHIP');
+      // The subscriber is reached at their own address: a self payer takes none.
+      expectError(await createPayer(backoffice, subscriberId, { relationship: 'self', email: 'paul@example.com' }), 400, 'parameter_invalid', 'NOT_ALLOWED_FOR_RELATIONSHIP');
+    });
+
+    it('a payer who is not the subscriber may give the address their debits are announced at; a malformed one is 400 naming it', async () => {
+      const payer = await created(createPayer(broker, DEMO_IDS.subscribers.alice, { ...PARENT, email: 'Jeanne.Martin@Example.com' }));
+      expect(payer.email).toBe('jeanne.martin@example.com');
+      const bad = await createPayer(broker, DEMO_IDS.subscribers.alice, { ...PARENT, email: 'jeanne.martin' });
+      expect(bad.status).toBe(400);
+      expect(bad.json.errors[0]).toMatchObject({ code: 'parameter_invalid', field: 'email' });
     });
 
     it('a company is identified by its name only', async () => {

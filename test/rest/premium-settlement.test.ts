@@ -65,7 +65,7 @@ describe.each(EACH_DATABASE)('premium settlement on %s', (_name, database) => {
     const fresh = await freshPolicy(server, 'alice', 'av');
     policyId = fresh.policyId;
     mainId = fresh.compartments.MAIN;
-    payerId = (await ok(call(`${server.url}/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, { method: 'POST', headers: broker, json: { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' } }), 201)).id;
+    payerId = (await ok(call(`${server.url}/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, { method: 'POST', headers: broker, json: { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02', email: 'Jeanne.Martin@example.test' } }), 201)).id;
     await ok(call(`${server.url}/v1/premium-scheduling/payers/${payerId}/ibans`, { method: 'POST', headers: broker, json: { iban: IBAN, holderName: 'Jeanne Martin' } }), 201);
     entryFeeBp = Number((await server.db.query<{ bp: number }>('select pr.entry_fee_bp as bp from policies p join products pr on pr.id = p.product_id where p.id = $1', [policyId]))[0].bp);
     receiver = await Receiver.start();
@@ -139,7 +139,7 @@ describe.each(EACH_DATABASE)('premium settlement on %s', (_name, database) => {
     expect((await ledger(retry.id)).map((m) => [m.kind, m.amount])).toEqual([['premium', 80_000], ['entry_fee', -Math.floor((80_000 * entryFeeBp + 5_000) / 10_000)]]);
   });
 
-  it('rejected MD01 on a scheduled collection: rejected, the schedule suspended, the subscriber mailed in French; premium.rejected names the schedule', async () => {
+  it('rejected MD01 on a scheduled collection: rejected, the schedule suspended, the subscriber and the payer mailed in French; premium.rejected names the schedule', async () => {
     const today = parisToday(server.clock);
     await ok(call(`${server.url}/v1/premium-scheduling/policies/${policyId}/schedule`, { method: 'POST', headers: { ...alice, 'idempotency-key': `key-${randomBytes(9).toString('base64url')}` }, json: { payerId, frequency: 'monthly', amount: { value: 10_000, currency: 'EUR' }, dayOfMonth: 5 } }), 201);
     const [schedule] = await server.db.query<{ id: string }>('select id from premium_schedules where policy_id = $1', [policyId]);
@@ -159,9 +159,11 @@ describe.each(EACH_DATABASE)('premium settlement on %s', (_name, database) => {
     expect(await events('premium.rejected', { policyId })).toHaveLength(1);
 
     await server.app.outbox.drain();
-    const mail = smtp.received.find((m) => m.subject === "Votre versement n'a pas pu être prélevé");
-    expect(mail).toBeDefined();
-    expect(mail!.to && !Array.isArray(mail!.to) ? mail!.to.value.map((a) => a.address) : []).toEqual(['alice@demo.test']);
+    const mails = smtp.received.filter((m) => m.subject === "Votre versement n'a pas pu être prélevé");
+    const addressed = (m: (typeof mails)[number]) => (m.to && !Array.isArray(m.to) ? m.to.value.map((a) => a.address) : []);
+    // The subscriber, and the payer at the address they gave (stored in lower case).
+    expect(mails.map(addressed).sort()).toEqual([['alice@demo.test'], ['jeanne.martin@example.test']]);
+    const mail = mails.find((m) => addressed(m)[0] === 'alice@demo.test');
     expect(mail!.text).toContain('MD01 : pas de mandat valide');
     expect(mail!.text).toContain('Jeanne Martin');
     expect(mail!.text).toContain('100,00');
@@ -178,6 +180,7 @@ describe.each(EACH_DATABASE)('premium settlement on %s', (_name, database) => {
     expect((await paymentsEvent(server, 'premium.collected', single('nope'), webhookId)).status).toBe(422);
     expect((await paymentsEvent(server, 'premium.rejected', single(request.id, { reason_code: 'MS02' }), webhookId)).json).toEqual({ received: true, duplicate: false });
     expect(await ok(get(alice, request.id))).toMatchObject({ status: 'rejected', rejection: { code: 'MS02' } });
-    expect(await mails(request.id)).toEqual([expect.objectContaining({ template: 'premium_rejected' })]);
+    // The subscriber, and the payer at their own address.
+    expect(await mails(request.id)).toEqual([expect.objectContaining({ template: 'premium_rejected' }), { template: 'premium_rejected', recipient_user_id: null }]);
   });
 });

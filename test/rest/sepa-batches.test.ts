@@ -68,7 +68,7 @@ describe.each(EACH_DATABASE)('REST SEPA batches on %s', (_name, database) => {
     server.clock.set(new Date('2026-03-10T09:00:00Z'));
     await signIn();
     policyId = (await freshPolicy(server, 'alice', 'av')).policyId;
-    payerId = (await ok(post(broker, `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02' }), 201)).id;
+    payerId = (await ok(post(broker, `/v1/premium-scheduling/subscribers/${DEMO_IDS.subscribers.alice}/payers`, { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02', email: 'jeanne.martin@example.test' }), 201)).id;
     await ok(post(broker, `/v1/premium-scheduling/payers/${payerId}/ibans`, { iban: IBAN, holderName: 'Jeanne Martin' }), 201);
     await ok(post(broker, `/v1/premium-scheduling/payers/${payerId}/ibans`, { iban: IBAN_DE, holderName: 'Jeanne Martin-Müller' }), 201);
   });
@@ -125,7 +125,7 @@ describe.each(EACH_DATABASE)('REST SEPA batches on %s', (_name, database) => {
       expect((await get(bob, `/v1/premium-scheduling/payers/${payerId}/sepa-mandates`)).status).toBe(404);
     });
 
-    it('pre-notifies the subscriber of each collection: amount, date, UMR and ICS (French template)', async () => {
+    it('pre-notifies the debtor of each collection, the payer at the address they gave: amount, date, UMR and ICS (French template)', async () => {
       const mandates = await ok(get(alice, `/v1/premium-scheduling/payers/${payerId}/sepa-mandates`));
       const byIban = Object.fromEntries(mandates.map((m: Body) => [m.iban, m.reference]));
       const mine = (await notices()).filter((n) => n.payload.policyId === policyId);
@@ -139,6 +139,8 @@ describe.each(EACH_DATABASE)('REST SEPA batches on %s', (_name, database) => {
       );
       const [alicesLogin] = await server.db.query<{ user_id: string }>('select user_id from subscribers where id = $1', [DEMO_IDS.subscribers.alice]);
       expect(new Set(mine.map((n) => n.recipient_user_id))).toEqual(new Set([alicesLogin.user_id]));
+      // The payer is the debtor: the mail goes to their address (`to`), not to the subscriber's.
+      expect(mine.map((n) => n.payload.to)).toEqual(['jeanne.martin@example.test', 'jeanne.martin@example.test', 'jeanne.martin@example.test']);
     });
 
     it('never adds a collection twice, even with concurrent runs', async () => {
