@@ -42,6 +42,8 @@ export class DeathClaimService implements PolicyFreeze {
     private readonly events: EventPublisher,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    /** The sales of the surrender declarations a notice rejects give their money back (surrender's PositionSales.returnSales). */
+    private readonly surrendersRejected: (tx: Queryable, declarationIds: readonly string[], reason: string) => Promise<void> = async () => {},
   ) {}
 
   async assertNotFrozen(tx: Queryable, policyId: string): Promise<void> {
@@ -81,6 +83,8 @@ export class DeathClaimService implements PolicyFreeze {
         });
       }
       const stopped = await this.store.stopPending(tx, policies.map((p) => p.id), STOPPED_BY_DEATH, now);
+      // Pending buys (issue, premiums) still execute: they move money paid in into the policy's funds, never out of it.
+      await this.surrendersRejected(tx, stopped.surrenders, STOPPED_BY_DEATH);
       const claims = await this.store.ofNotice(tx, noticeId);
       // The date of death and the claims only: the certificate reference stays in the claim.
       await this.audit.record(tx, {
