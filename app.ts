@@ -232,8 +232,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   });
   // A death claim freezes its policy: every act on a policy's money or beneficiaries asks it.
-  const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock, async (tx, ids, reason) => {
-    for (const id of ids) await returnDeclarationSales(tx, id, `surrender declaration ${id} rejected: ${reason}`);
+  const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock, {
+    lock: (tx, policyIds) => orders.lockForReturn(tx, { policyIds }),
+    giveBack: async (tx, ids, reason) => {
+      for (const id of ids) await returnDeclarationSales(tx, id, `surrender declaration ${id} rejected: ${reason}`);
+    },
   });
   // A beneficiary's documents are evidence (read once `services` exists: evidence needs this service's handler).
   const claimBeneficiaries = new ClaimBeneficiaryService(db, new DeathClaimBeneficiaryStore(), new DeathClaimStore(db), deathClaims, () => services.evidence, new OutboxStore(), events, audit, clock);
@@ -280,6 +283,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       reduceBuys: (tx, compartmentId, by, cause) => orders.reduceBuys(tx, compartmentId, by, cause),
       // Every rejection path (the payment provider, a notice of death) gives a declaration's sales back this way.
       returnSales: returnDeclarationSales,
+      lockSales: (tx, id) => orders.lockForReturn(tx, { cause: { type: 'surrender_declaration', ids: [id] } }),
       ofDeclarations: async (ids, tx) => (await orders.ofCause('surrender_declaration', ids, tx)).map((o) => ({
         id: o.id, compartmentId: o.compartmentId, status: o.status, proceeds: o.proceeds,
         unsold: o.status === 'pending' ? remainingLines(o).reduce((sum, l) => sum + (l.amount ?? 0), 0) : 0,

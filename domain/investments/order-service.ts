@@ -180,6 +180,15 @@ export class OrderService {
    * rounded down to 6 decimals as any buy's are. Locks each compartment, then the order, as execution
    * does, so a sale executes or is returned, never both. Returns the buy orders placed.
    */
+  /**
+   * Takes the compartment locks a return of sales needs before the caller locks what an execution
+   * locks after them (a surrender declaration, which `onExecuted` updates): a rejection and an
+   * execution then queue up instead of deadlocking. The compartments of a cause's orders, or of policies.
+   */
+  lockForReturn(tx: Queryable, of: { cause: { type: string; ids: readonly string[] } } | { policyIds: readonly string[] }): Promise<void> {
+    return this.orders.lockCompartmentsOf(tx, of);
+  }
+
   async returnSales(tx: Queryable, cause: OrderCause, returnedCause: OrderCause, reason: string): Promise<PositionOrder[]> {
     const bought: PositionOrder[] = [];
     const returned = new Set((await this.orders.ofCause(returnedCause.type, [returnedCause.id], tx)).map((o) => o.compartmentId));

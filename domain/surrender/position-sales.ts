@@ -30,6 +30,8 @@ export interface PositionSales {
    * buys its unit-linked proceeds back into the funds sold. Every rejection path calls it.
    */
   returnSales(tx: Queryable, declarationId: string, reason: string): Promise<void>;
+  /** Locks the compartments a declaration's sales changed: called before the declaration is locked, the order execution takes them in. */
+  lockSales(tx: Queryable, declarationId: string): Promise<void>;
 }
 
 /** A partial surrender naming its funds: amounts, or basis points of the amount asked (10000 in all). */
