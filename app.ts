@@ -30,7 +30,7 @@ import { RestBridge } from './rest-bridge/bridge';
 import { ROUTES } from './rest-bridge/routes';
 import { buildSchema } from './schema';
 import { AuditStore } from './store/audit-store';
-import type { Db } from './store/db';
+import type { Db, Queryable } from './store/db';
 import { WebhookStore } from './store/webhook-store';
 import { CatalogueStore } from './store/catalogue-store';
 import { SubscriptionStore } from './store/subscription-store';
@@ -233,7 +233,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   });
   // A death claim freezes its policy: every act on a policy's money or beneficiaries asks it.
-  const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock);
+  const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock, {
+    lock: (tx, policyIds) => orders.lockForReturn(tx, { policyIds }),
+    giveBack: async (tx, ids, reason) => {
+      for (const id of ids) await returnDeclarationSales(tx, id, `surrender declaration ${id} rejected: ${reason}`);
+    },
+  });
   // A beneficiary's documents are evidence (read once `services` exists: evidence needs this service's handler).
   const claimBeneficiaries = new ClaimBeneficiaryService(db, new DeathClaimBeneficiaryStore(), new DeathClaimStore(db), deathClaims, () => services.evidence, new OutboxStore(), events, audit, clock);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), events, audit, clock);
@@ -263,6 +268,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const orders = new OrderService(db, new OrderStore(db), new PositionStore(db), new FundStore(db), new ValuationStore(db), new PolicyStore(db), audit, clock, async (tx, order) => {
     if (order.cause.type === 'surrender_declaration') await services.surrender.saleExecuted(tx, order.cause.id);
   });
+  // The one way a rejected surrender declaration's sales give their money back: the payment provider's rejection and a notice of death both call it.
+  const returnDeclarationSales = async (tx: Queryable, id: string, reason: string): Promise<void> =>
+    void (await orders.returnSales(tx, { type: 'surrender_declaration', id }, { type: 'surrender_rejected', id }, reason));
   const surrender = surrenderServices(db, audit, events, clock, policies, {
     // A payout goes to a confirmed pay-out IBAN: the one named, else the subscriber's default.
     payoutIbans: { find: (tx, subscriberId, ibanId) => payOut.payoutAccount(tx, subscriberId, ibanId) },
@@ -274,6 +282,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       sell: (tx, input) => orders.sell(tx, input),
       executeDue: (ids) => orders.executeDue(ids),
       reduceBuys: (tx, compartmentId, by, cause) => orders.reduceBuys(tx, compartmentId, by, cause),
+      // Every rejection path (the payment provider, a notice of death) gives a declaration's sales back this way.
+      returnSales: returnDeclarationSales,
+      lockSales: (tx, id) => orders.lockForReturn(tx, { cause: { type: 'surrender_declaration', ids: [id] } }),
       ofDeclarations: async (ids, tx) => (await orders.ofCause('surrender_declaration', ids, tx)).map((o) => ({
         id: o.id, compartmentId: o.compartmentId, status: o.status, proceeds: o.proceeds,
         unsold: o.status === 'pending' ? remainingLines(o).reduce((sum, l) => sum + (l.amount ?? 0), 0) : 0,

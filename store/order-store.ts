@@ -41,6 +41,15 @@ export class OrderStore {
     return (await tx.query<{ status: string }>('select status from compartments where id = $1 for update', [compartmentId]))[0];
   }
 
+  /** Locks, in id order, the compartments a cause's orders changed, or those of policies: before what the orders' execution locks after them (a declaration). */
+  async lockCompartmentsOf(tx: Queryable, of: { cause: { type: string; ids: readonly string[] } } | { policyIds: readonly string[] }): Promise<void> {
+    if ('cause' in of) {
+      await tx.query(`select id from compartments where id in (select compartment_id from position_orders where cause_type = $1 and cause_id = any($2::text[])) order by id for update`, [of.cause.type, of.cause.ids]);
+    } else {
+      await tx.query(`select id from compartments where policy_id = any($1::text[]) order by id for update`, [of.policyIds]);
+    }
+  }
+
   async insert(tx: Queryable, o: PositionOrder): Promise<void> {
     await tx.query(
       `insert into position_orders (id, policy_id, compartment_id, direction, status, trade_date, currency, amount, lines, cause_type, cause_id, created_at, executed_at, execution, proceeds)

@@ -23,6 +23,14 @@ export interface DeathClaimPage {
   hasNextPage: boolean;
 }
 
+/** What a notice does to the position sales of the surrender declarations it rejects (the investments domain, wired in app.ts). */
+export interface RejectedSurrenderSales {
+  /** Locks the policies' compartments, before their declarations are. */
+  lock(tx: Queryable, policyIds: readonly string[]): Promise<void>;
+  /** The declarations' sales give their money back. */
+  giveBack(tx: Queryable, declarationIds: readonly string[], reason: string): Promise<void>;
+}
+
 const MAX_REFERENCE = 200;
 /** Why pending acts stop: recorded on each (switch `stopped_reason`, surrender `rejection_reason`). */
 export const STOPPED_BY_DEATH = 'INSURED_DECEASED';
@@ -42,6 +50,8 @@ export class DeathClaimService implements PolicyFreeze {
     private readonly events: EventPublisher,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    /** The sales of the surrender declarations a notice rejects give their money back (surrender's PositionSales.returnSales). */
+    private readonly rejectedSales: RejectedSurrenderSales = { lock: async () => {}, giveBack: async () => {} },
   ) {}
 
   async assertNotFrozen(tx: Queryable, policyId: string): Promise<void> {
@@ -80,7 +90,11 @@ export class DeathClaimService implements PolicyFreeze {
           notifiedByKind: viewer.kind, notifiedById: viewer.id, requestId, notifiedAt: now,
         });
       }
+      // The compartments before the declarations stopPending rejects, as an order's execution locks them.
+      await this.rejectedSales.lock(tx, policies.map((p) => p.id));
       const stopped = await this.store.stopPending(tx, policies.map((p) => p.id), STOPPED_BY_DEATH, now);
+      // Pending buys (issue, premiums) still execute: they move money paid in into the policy's funds, never out of it.
+      await this.rejectedSales.giveBack(tx, stopped.surrenders, STOPPED_BY_DEATH);
       const claims = await this.store.ofNotice(tx, noticeId);
       // The date of death and the claims only: the certificate reference stays in the claim.
       await this.audit.record(tx, {

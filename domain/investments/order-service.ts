@@ -9,6 +9,7 @@ import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import { newUuid } from '../shared/ids';
 import { minorUnitDigits } from '../shared/money-format';
+import { parisDate } from '../shared/paris-calendar';
 import type { CatalogueFund, Valuation } from './fund';
 import { holdings, totalValue, valuePositions } from './position';
 import { remainingLines, saleProceeds, type OrderCause, type PositionOrder } from './position-order';
@@ -170,6 +171,61 @@ export class OrderService {
   }
 
   /**
+   * A sale whose cause was withdrawn (a rejected surrender declaration) gives the compartment its
+   * money back, in the caller's transaction; each order once. A pending sale is cancelled (`reason`)
+   * and its euro fund lines, sold when it was placed, move back at their amount. An executed sale
+   * returns its euro lines the same way, and its unit-linked proceeds are bought back into the funds
+   * they were sold from, by a buy order (cause `returnedCause`) priced at each fund's first NAV dated
+   * on or after today: the money is the compartment's pending cash until then, and shares bought are
+   * rounded down to 6 decimals as any buy's are. Locks each compartment, then the order, as execution
+   * does, so a sale executes or is returned, never both. Returns the buy orders placed.
+   */
+  /**
+   * Takes the compartment locks a return of sales needs before the caller locks what an execution
+   * locks after them (a surrender declaration, which `onExecuted` updates): a rejection and an
+   * execution then queue up instead of deadlocking. The compartments of a cause's orders, or of policies.
+   */
+  lockForReturn(tx: Queryable, of: { cause: { type: string; ids: readonly string[] } } | { policyIds: readonly string[] }): Promise<void> {
+    return this.orders.lockCompartmentsOf(tx, of);
+  }
+
+  async returnSales(tx: Queryable, cause: OrderCause, returnedCause: OrderCause, reason: string): Promise<PositionOrder[]> {
+    const bought: PositionOrder[] = [];
+    const returned = new Set((await this.orders.ofCause(returnedCause.type, [returnedCause.id], tx)).map((o) => o.compartmentId));
+    for (const found of await this.orders.ofCause(cause.type, [cause.id], tx)) {
+      if (found.direction !== 'sell' || found.status === 'cancelled') continue;
+      await this.orders.lockCompartment(tx, found.compartmentId);
+      const order = (await this.orders.byId(found.id, tx, { forUpdate: true }))!;
+      if (order.status === 'cancelled' || (order.status === 'executed' && returned.has(order.compartmentId))) continue;
+      const now = this.clock.now();
+      const today = parisDate(now);
+      const sold = (order.execution ?? []).filter((e) => e.direction === 'SELL' && e.amount > 0);
+      // The euro fund carries no price: what left it comes back at its amount, today.
+      const euro = sold.filter((e) => e.shares === null);
+      await this.positions.append(tx, euro.map((e) => ({
+        compartmentId: order.compartmentId, isin: e.isin, effectiveOn: today, shares: null, amount: e.amount, causeType: 'position_order', causeId: order.id, at: now,
+      })));
+      if (order.status === 'pending') {
+        await this.orders.markCancelled(tx, order.id, reason);
+        await this.audited(tx, 'position_order.cancelled', { ...order, status: 'cancelled', cancelledReason: reason }, { returnedToEuroFund: euro.map((e) => ({ isin: e.isin, amount: e.amount })) });
+        continue;
+      }
+      const unitLinked = sold.filter((e) => e.shares !== null);
+      const lines: SwitchLeg[] = unitLinked.map((e) => ({ isin: e.isin, direction: 'BUY', unit: 'AMOUNT', amount: e.amount, basisPoints: null }));
+      const buy = lines.length ? this.draft(order.policyId, order.compartmentId, 'buy', { currency: order.currency, tradeDate: today, cause: returnedCause }, lines, lines.reduce((s, l) => s + l.amount!, 0)) : null;
+      if (buy) {
+        await this.orders.insert(tx, buy);
+        await this.audited(tx, 'position_order.placed', buy);
+        bought.push(buy);
+      }
+      await this.audited(tx, 'position_order.sale_returned', order, {
+        reason, returnedToEuroFund: euro.map((e) => ({ isin: e.isin, amount: e.amount })), boughtBack: buy && { orderId: buy.id, amount: buy.amount, tradeDate: buy.tradeDate },
+      });
+    }
+    return bought;
+  }
+
+  /**
    * What a compartment's positions are worth at the latest NAVs, per fund; null when it holds none
    * (its recorded amount is then money not invested in funds). Locks the compartment first, so an
    * order executing meanwhile lands before this read or after the caller's transaction.
@@ -256,12 +312,12 @@ export class OrderService {
     return new Map((isins.length ? await this.funds.byIsins(isins, tx) : []).map((f) => [f.isin, f]));
   }
 
-  private audited(tx: Queryable, action: string, order: PositionOrder): Promise<void> {
+  private audited(tx: Queryable, action: string, order: PositionOrder, extra: Record<string, unknown> = {}): Promise<void> {
     return this.audit.record(tx, {
       actor: SYSTEM, action, target: { type: 'position_order', id: order.id }, requestId: null,
       details: {
         policyId: order.policyId, compartmentId: order.compartmentId, direction: order.direction, tradeDate: order.tradeDate, amount: order.amount, currency: order.currency,
-        cause: order.cause, lines: order.lines, execution: order.execution, proceeds: order.proceeds, cancelledReason: order.cancelledReason,
+        cause: order.cause, lines: order.lines, execution: order.execution, proceeds: order.proceeds, cancelledReason: order.cancelledReason, ...extra,
       },
     });
   }

@@ -24,6 +24,14 @@ export interface PositionSales {
   /** Money leaving a compartment not yet invested: its pending buys invest that much less (or nothing). */
   reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: { type: string; id: string }): Promise<void>;
   ofDeclarations(declarationIds: readonly string[], tx?: Queryable): Promise<PositionSale[]>;
+  /**
+   * A rejected declaration's sales give the money back (docs/INVESTMENTS.md, "Position orders"): a
+   * pending sale is cancelled and its euro lines return; an executed one returns its euro lines and
+   * buys its unit-linked proceeds back into the funds sold. Every rejection path calls it.
+   */
+  returnSales(tx: Queryable, declarationId: string, reason: string): Promise<void>;
+  /** Locks the compartments a declaration's sales changed: called before the declaration is locked, the order execution takes them in. */
+  lockSales(tx: Queryable, declarationId: string): Promise<void>;
 }
 
 /** A partial surrender naming its funds: amounts, or basis points of the amount asked (10000 in all). */

@@ -38,13 +38,18 @@ export class SurrenderPayments {
     if (!found) throw new AppError('unprocessable_content', 'UNKNOWN_SURRENDER_DECLARATION', { field: 'data.declaration_id' });
     // Policy first, then the declaration: the order declarations lock in, so the two never wait on each other.
     await this.store.lockPolicy(tx, found.policyId);
+    // A rejection may give a sale back: its compartments before the declaration, as an execution locks them.
+    if (outcome === 'rejected') await this.sales.lockSales(tx, declarationId);
     const declaration = (await this.store.byId(declarationId, tx, { forUpdate: true }))!;
     const to = paymentTransition(declaration.status, outcome);
     if (to === undefined) return;
     // What is paid is what the sale produces: nothing may move before it is known (the provider retries on 409).
-    if (declaration.saleStatus === 'pending') throw new AppError('conflict', 'SURRENDER_SALE_PENDING');
+    // A rejection pays nothing: it may come while the sale waits, which it then cancels.
+    if (declaration.saleStatus === 'pending' && to !== 'rejected') throw new AppError('conflict', 'SURRENDER_SALE_PENDING');
     const now = this.clock.now();
     const paidAmount = to === 'paid' ? await this.settle(tx, declaration, event.source) : undefined;
+    // Money a rejected declaration's sale took out of the positions goes back into them.
+    if (to === 'rejected' && declaration.saleStatus !== null) await this.sales.returnSales(tx, declaration.id, `surrender declaration ${declaration.id} rejected`);
     await this.store.changeStatus(tx, declaration.id, declaration.status, { to, at: now, paidAmount, rejectionReason: reason ?? undefined });
     await this.store.appendEvent(tx, { declarationId: declaration.id, at: now, from: declaration.status, to, actorKind: 'system', actorId: event.source, note: reason });
     await this.audit.record(tx, {
