@@ -324,7 +324,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     switches,
     mandates,
     orders,
-    positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds, new OrderStore(db)),
+    positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
     clock,
   };
   await followRevocations(db, auth);

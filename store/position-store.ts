@@ -41,15 +41,28 @@ export class PositionStore {
    * The movements of many compartments and the latest valuation of each fund they moved, in one
    * query: a page of policies with their positions costs one round trip for all of them.
    */
-  async movementsWithLatestNav(compartmentIds: readonly string[]): Promise<{ movements: PositionMovement[]; latest: Valuation[] }> {
-    const rows = await this.db.query<MovementRow & { nav_on: string | null; nav_value: number | null; nav_scale: number | null; nav_currency: string | null; loaded_at: Date | null; corrected_at: Date | null; correction_reason: string | null }>(
-      `select m.compartment_id, m.isin, m.effective_on::text as effective_on, m.shares_value, m.shares_scale, m.amount, m.cause_type, m.cause_id, m.at,
-              v.valued_on::text as nav_on, v.nav_value, v.nav_scale, v.currency as nav_currency, v.loaded_at, v.corrected_at, v.correction_reason
+  /**
+   * What these compartments hold (their movements, each fund's latest NAV) and the money waiting in their
+   * pending buy orders, in one round trip: a page of policies values all its compartments with it.
+   */
+  async movementsWithLatestNav(compartmentIds: readonly string[]): Promise<{ movements: PositionMovement[]; latest: Valuation[]; pendingBuys: Map<string, number> }> {
+    type Row = MovementRow & { row_kind: 'movement' | 'pending_buys'; nav_on: string | null; nav_value: number | null; nav_scale: number | null; nav_currency: string | null; loaded_at: Date | null; corrected_at: Date | null; correction_reason: string | null; pending_buys: string | null };
+    const all = await this.db.query<Row>(
+      `select 'movement' as row_kind, m.id as seq, m.compartment_id, m.isin, m.effective_on::text as effective_on, m.shares_value, m.shares_scale, m.amount, m.cause_type, m.cause_id, m.at,
+              v.valued_on::text as nav_on, v.nav_value, v.nav_scale, v.currency as nav_currency, v.loaded_at, v.corrected_at, v.correction_reason, null::numeric as pending_buys
          from position_movements m
          left join lateral (select * from fund_valuations f where f.isin = m.isin order by f.valued_on desc limit 1) v on true
-        where m.compartment_id = any($1::text[]) order by m.compartment_id, m.effective_on, m.id`,
+        where m.compartment_id = any($1::text[])
+       union all
+       select 'pending_buys', null, o.compartment_id, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, sum(o.amount)
+         from position_orders o
+        where o.compartment_id = any($1::text[]) and o.status = 'pending' and o.direction = 'buy'
+        group by o.compartment_id
+       order by 3, 5, 2`,
       [compartmentIds],
     );
+    const rows = all.filter((r) => r.row_kind === 'movement');
+    const pendingBuys = new Map(all.filter((r) => r.row_kind === 'pending_buys').map((r) => [r.compartment_id, Number(r.pending_buys)]));
     const latest = new Map<string, Valuation>();
     for (const r of rows) {
       if (r.nav_on === null || latest.has(r.isin)) continue;
@@ -57,7 +70,7 @@ export class PositionStore {
         isin: r.isin, valuedOn: r.nav_on, nav: { value: Number(r.nav_value), scale: r.nav_scale!, currency: r.nav_currency! }, loadedAt: r.loaded_at!, correctedAt: r.corrected_at, correctionReason: r.correction_reason,
       });
     }
-    return { movements: rows.map(toMovement), latest: [...latest.values()] };
+    return { movements: rows.map(toMovement), latest: [...latest.values()], pendingBuys };
   }
 
   async append(tx: Queryable, movements: readonly PositionMovement[]): Promise<void> {

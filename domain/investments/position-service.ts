@@ -1,7 +1,6 @@
 import type { FundStore } from '../../store/fund-store';
 import type { PositionStore } from '../../store/position-store';
 import type { ValuationStore } from '../../store/valuation-store';
-import type { OrderStore } from '../../store/order-store';
 import type { Viewer } from '../auth/viewer';
 import type { Compartment } from '../policy/policy';
 import type { PolicyService } from '../policy/policy-service';
@@ -40,7 +39,6 @@ export class PositionService {
     private readonly funds: FundStore,
     private readonly valuations: ValuationStore,
     private readonly fundService: FundService,
-    private readonly orders: OrderStore,
   ) {}
 
   /** A compartment of a policy the viewer reaches, valued (compartment_not_found otherwise). */
@@ -53,13 +51,12 @@ export class PositionService {
   async valuationsOf(compartments: readonly Compartment[]): Promise<CompartmentValuation[]> {
     if (!compartments.length) return [];
     // Whether a holding is in shares or in an amount says whether it is unit-linked or the euro fund: no fund read needed.
-    const { movements, latest } = await this.positions.movementsWithLatestNav(compartments.map((c) => c.id));
+    const { movements, latest, pendingBuys } = await this.positions.movementsWithLatestNav(compartments.map((c) => c.id));
     const latestMap = new Map(latest.map((v) => [v.isin, v]));
-    const pending = await this.orders.ofCompartments(compartments.map((c) => c.id), { pendingOnly: true });
     return compartments.map((compartment) => {
       const own = movements.filter((m) => m.compartmentId === compartment.id);
       const positions = valuePositions(compartment, own, new Map(), latestMap, minorUnitDigits(compartment.currency));
-      const pendingCash = pending.filter((o) => o.compartmentId === compartment.id && o.direction === 'buy').reduce((sum, o) => sum + (o.amount ?? 0), 0);
+      const pendingCash = pendingBuys.get(compartment.id) ?? 0;
       return { compartment, positions, value: own.length ? totalValue(positions) + pendingCash : compartment.value, valuedOn: valuedAsOf(positions), pendingCash };
     });
   }
