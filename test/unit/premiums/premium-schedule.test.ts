@@ -23,7 +23,7 @@ describe('payer identity', () => {
   const today = new Date('2026-03-10T12:00:00Z');
   it('a person needs a name and a birth date not in the future; a company its name; self nothing', () => {
     expect(checkPayer({ relationship: 'parent', firstName: ' Jeanne ', lastName: 'Martin', birthDate: '1950-04-02' }, today)).toEqual({
-      ok: true, payer: { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02', companyName: null },
+      ok: true, payer: { relationship: 'parent', firstName: 'Jeanne', lastName: 'Martin', birthDate: '1950-04-02', companyName: null, email: null },
     });
     expect(checkPayer({ relationship: 'child', firstName: 'A', lastName: 'B', birthDate: '2026-03-11' }, today)).toEqual({ ok: false, problems: [{ field: 'birthDate', reason: 'BIRTH_DATE_IN_FUTURE' }] });
     expect(checkPayer({ relationship: 'company', companyName: 'X', lastName: 'Y' }, today)).toEqual({ ok: false, problems: [{ field: 'lastName', reason: 'NOT_ALLOWED_FOR_RELATIONSHIP' }] });
