@@ -4,7 +4,7 @@ import { AppError, INSUFFICIENT_ROLES, invalidFields, UNAUTHORIZED_REASONS, unau
 import { CATALOG, type CatalogEntry, type ErrorCode } from '../../../errors/catalog';
 import { renderEnvelope, internalError } from '../../../errors/envelope';
 import { formatAppError } from '../../../errors/graphql-errors';
-import { sentenceFor } from '../../../errors/messages';
+import { SENTENCE_GROUPS, sentenceFor } from '../../../errors/messages';
 import { fieldErrorFromVariable } from '../../../errors/variable-errors';
 import { GraphQLError } from 'graphql';
 
@@ -71,6 +71,12 @@ describe('error sentences', () => {
     for (const [code, entry] of Object.entries(CATALOG)) {
       if (!MESSAGE_IS_REASON.has(entry.exampleReason)) expect({ code, sentence: sentenceFor(entry.exampleReason, (entry as CatalogEntry).exampleField) }).toEqual({ code, sentence: expect.any(String) });
     }
+  });
+
+  it('has one sentence per reason across the files that hold them (a second would silently win)', () => {
+    const reasons = SENTENCE_GROUPS.flatMap((group) => Object.keys(group));
+    expect(reasons.filter((reason, i) => reasons.indexOf(reason) !== i)).toEqual([]);
+    expect(reasons).toContain('MALFORMED_JSON');
   });
 
   it('names the parameter, and says how a value of the wrong form is written', () => {
