@@ -24,7 +24,7 @@ interface SurrenderDeclarationRow {
   paid_at: Date | null;
   rejection_reason: string | null;
   updated_at: Date;
-  sale_status: 'pending' | 'executed' | null;
+  sale_status: 'pending' | 'executed' | 'cancelled' | null;
 }
 
 interface SurrenderEventRow {
@@ -95,6 +95,12 @@ export class SurrenderStore {
   /** A declaration's sale executed: its amount becomes what the sale produced. False when it was not waiting for one. */
   async saleExecuted(tx: Queryable, id: string, proceeds: number, at: Date): Promise<boolean> {
     const rows = await tx.query(`update surrender_declarations set sale_status = 'executed', amount = $2, updated_at = $3 where id = $1 and sale_status = 'pending' returning id`, [id, proceeds, at]);
+    return rows.length === 1;
+  }
+
+  /** A declaration rejected while its sale waited: the sale is cancelled with its orders. False when it was not waiting. */
+  async saleCancelled(tx: Queryable, id: string, at: Date): Promise<boolean> {
+    const rows = await tx.query(`update surrender_declarations set sale_status = 'cancelled', updated_at = $2 where id = $1 and sale_status = 'pending' returning id`, [id, at]);
     return rows.length === 1;
   }
 

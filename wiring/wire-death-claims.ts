@@ -18,7 +18,7 @@ export function deathClaimServices(core: Core) {
   const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock, {
     lock: (tx, policyIds) => services().orders.lockForReturn(tx, { policyIds }),
     giveBack: async (tx, ids, reason) => {
-      for (const id of ids) await returnDeclarationSales(services().orders, tx, id, `surrender declaration ${id} rejected: ${reason}`);
+      for (const id of ids) await returnDeclarationSales(services(), tx, id, `surrender declaration ${id} rejected: ${reason}`);
     },
   });
   return {

@@ -1,3 +1,4 @@
+import type { Services } from '../context/context';
 import type { DeathSettlementService } from '../domain/death-settlement/death-settlement-service';
 import type { OrderService } from '../domain/investments/order-service';
 import { remainingLines } from '../domain/investments/position-order';
@@ -26,10 +27,12 @@ interface SurrenderNeighbours {
 
 /**
  * The one way a rejected surrender declaration's sales give their money back: the payment provider's
- * rejection and a notice of death both call it.
+ * rejection and a notice of death both call it. The orders are returned, then the declaration's sale
+ * says what became of them.
  */
-export async function returnDeclarationSales(orders: OrderService, tx: Queryable, id: string, reason: string): Promise<void> {
-  await orders.returnSales(tx, { type: 'surrender_declaration', id }, { type: 'surrender_rejected', id }, reason);
+export async function returnDeclarationSales(services: Services, tx: Queryable, id: string, reason: string): Promise<void> {
+  await services.orders.returnSales(tx, { type: 'surrender_declaration', id }, { type: 'surrender_rejected', id }, reason);
+  await services.surrender.saleReturned(tx, id);
 }
 
 /** Surrender declarations, their early-release files and the payment provider's outcomes for them. */
@@ -48,7 +51,7 @@ export function surrenderServices(core: Core, from: { payOut: PayOutService; dea
       executeDue: (ids) => orders.executeDue(ids),
       reduceBuys: (tx, compartmentId, by, cause) => orders.reduceBuys(tx, compartmentId, by, cause),
       // Every rejection path (the payment provider, a notice of death) gives a declaration's sales back this way.
-      returnSales: (tx, id, reason) => returnDeclarationSales(orders, tx, id, reason),
+      returnSales: (tx, id, reason) => returnDeclarationSales(services(), tx, id, reason),
       lockSales: (tx, id) => orders.lockForReturn(tx, { cause: { type: 'surrender_declaration', ids: [id] } }),
       ofDeclarations: async (ids, tx) => (await orders.ofCause('surrender_declaration', ids, tx)).map((o) => ({
         id: o.id, compartmentId: o.compartmentId, status: o.status, proceeds: o.proceeds,

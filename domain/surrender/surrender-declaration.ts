@@ -37,9 +37,10 @@ export interface SurrenderDeclaration {
   updatedAt: Date;
   /**
    * A surrender of positions waits for their sale (position orders, forward pricing): `pending`, then
-   * `executed`, when `amount` becomes what the sale produced. Null: nothing to sell (money not in funds).
+   * `executed`, when `amount` becomes what the sale produced, or `cancelled` when the declaration was
+   * rejected while it waited. Null: nothing to sell (money not in funds).
    */
-  saleStatus: 'pending' | 'executed' | null;
+  saleStatus: 'pending' | 'executed' | 'cancelled' | null;
 }
 
 /** One step of a declaration's status history. */

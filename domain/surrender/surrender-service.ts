@@ -261,6 +261,15 @@ export class SurrenderService {
     });
   }
 
+  /**
+   * A rejected declaration's sale gave its money back (called in the rejection's transaction, after
+   * PositionSales.returnSales): a sale still waiting was cancelled with its orders, and says so; an
+   * executed one stays executed (it produced its proceeds, which were bought back into the funds).
+   */
+  async saleReturned(tx: Queryable, declarationId: string): Promise<void> {
+    await this.store.saleCancelled(tx, declarationId, this.clock.now());
+  }
+
   /** What open partial declarations of a compartment still hold of its positions: their sales' unsold part, or their amount when they sell nothing. */
   private async reservedInPositions(tx: Queryable, compartmentId: string, open: readonly SurrenderDeclaration[]): Promise<number> {
     const mine = open.filter((d) => d.kind === 'partial' && d.compartmentId === compartmentId);

@@ -96,7 +96,8 @@ describe.each(EACH_DATABASE)('a rejected surrender gives its sale back to the co
     expect(await orderRow(orderId)).toEqual([expect.objectContaining({ status: 'cancelled' })]);
     expect(shares(await held('alice', policyId, compartmentId))).toEqual(shares(before));
     const declaration = (await send('alice', 'GET', `${partialPath(policyId, compartmentId)}/${declared.json.id}`)).json;
-    expect(declaration).toMatchObject({ status: 'rejected', sale: { orders: [{ id: orderId, status: 'cancelled' }] } });
+    // The sale says what its orders say: cancelled, having produced nothing.
+    expect(declaration).toMatchObject({ status: 'rejected', sale: { status: 'cancelled', proceeds: null, orders: [{ id: orderId, status: 'cancelled' }] } });
   });
 
   it('rejected after the sale executed: the euro part comes back at once, the funds are bought back at the next NAV', async () => {
@@ -142,6 +143,9 @@ describe.each(EACH_DATABASE)('a rejected surrender gives its sale back to the co
     expect(bought.value).toBeLessThanOrEqual(worth + 3);
     expect(bought.value).toBeGreaterThanOrEqual(worth - 3);
     expect(await auditOf(buy.id)).toEqual(['position_order.placed', 'position_order.executed']);
+    // The sale did happen (its money came back by a buy): it stays executed, with what it produced.
+    const declaration = (await send('alice', 'GET', `${partialPath(policyId, compartmentId)}/${declared.json.id}`)).json;
+    expect(declaration).toMatchObject({ status: 'rejected', sale: { status: 'executed', proceeds: executed.sale.proceeds, orders: [{ id: orderId, status: 'executed' }] } });
   });
 
   it('a notice of death rejects the open surrender and undoes its pending sale, as a rejection does', async () => {
@@ -161,5 +165,7 @@ describe.each(EACH_DATABASE)('a rejected surrender gives its sale back to the co
     expect(shares(await held('bob', policyId, compartmentId))).toEqual(shares(before));
     const [row] = await server.db.query<{ status: string; rejection_reason: string }>(`select status, rejection_reason from surrender_declarations where id = $1`, [declared.json.id]);
     expect(row).toEqual({ status: 'rejected', rejection_reason: 'INSURED_DECEASED' });
+    const declaration = (await send('backoffice', 'GET', `${partialPath(policyId, compartmentId)}/${declared.json.id}`)).json;
+    expect(declaration).toMatchObject({ status: 'rejected', sale: { status: 'cancelled', proceeds: null, orders: [{ id: orderId, status: 'cancelled' }] } });
   });
 });
