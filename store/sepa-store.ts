@@ -99,6 +99,15 @@ const toEntry = (r: EntryRow): SepaBatchEntry => ({
 const NOT_IN_A_BATCH = (kind: SepaSourceKind, alias: string) =>
   `not exists (select 1 from sepa_batch_entries x where x.source_kind = '${kind}' and x.source_id = ${alias}.id)`;
 
+/**
+ * Where each kind of collection a debit comes from is read: its rows (alias `r`), where its payer and
+ * account holder are named (the request itself, or the schedule a collection belongs to), its order.
+ */
+const DEBIT_SOURCES: ReadonlyArray<{ kind: SepaSourceKind; from: string; payer: 'r' | 'sc'; order: string }> = [
+  { kind: 'single_premium_request', from: 'single_premium_requests r', payer: 'r', order: 'r.created_at, r.id' },
+  { kind: 'scheduled_premium_collection', from: 'scheduled_premium_collections r join premium_schedules sc on sc.id = r.schedule_id', payer: 'sc', order: 'r.due_date, r.id' },
+];
+
 // Advisory lock namespace of the SEPA runs (the migration's number, as the other stores do).
 const SEPA_RUN_LOCK_NAMESPACE = 5_029;
 
@@ -146,34 +155,23 @@ export class SepaStore {
    * skipped (it is adding them). EUR only: SEPA is a euro scheme.
    */
   async dueDebits(tx: Queryable, limit: number): Promise<DueDebit[]> {
-    const singles = await tx.query<DueDebitRow>(
-      `select 'single_premium_request' as source_kind, r.id as source_id, r.policy_id, r.payer_id, r.amount, r.currency, r.iban, r.holder_name as debtor_name,
-              r.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id, py.email as payer_email
-         from single_premium_requests r
-         join payers py on py.id = r.payer_id
-         join policies p on p.id = r.policy_id
-         join subscribers s on s.id = p.subscriber_id
-         left join premium_terms t on t.product_id = p.product_id
-        where r.status = 'pending_collection' and r.currency = 'EUR' and ${NOT_IN_A_BATCH('single_premium_request', 'r')}
-        order by r.created_at, r.id limit $1
-        for update of r skip locked`,
-      [limit],
-    );
-    const scheduled = await tx.query<DueDebitRow>(
-      `select 'scheduled_premium_collection' as source_kind, c.id as source_id, c.policy_id, sc.payer_id, c.amount, c.currency, c.iban, sc.holder_name as debtor_name,
-              c.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id, py.email as payer_email
-         from scheduled_premium_collections c
-         join premium_schedules sc on sc.id = c.schedule_id
-         join payers py on py.id = sc.payer_id
-         join policies p on p.id = c.policy_id
-         join subscribers s on s.id = p.subscriber_id
-         left join premium_terms t on t.product_id = p.product_id
-        where c.status = 'pending_collection' and c.currency = 'EUR' and ${NOT_IN_A_BATCH('scheduled_premium_collection', 'c')}
-        order by c.due_date, c.id limit $1
-        for update of c skip locked`,
-      [limit],
-    );
-    return [...singles, ...scheduled].map((r) => ({
+    const rows: DueDebitRow[] = [];
+    for (const source of DEBIT_SOURCES) {
+      rows.push(...(await tx.query<DueDebitRow>(
+        `select '${source.kind}' as source_kind, r.id as source_id, r.policy_id, ${source.payer}.payer_id, r.amount, r.currency, r.iban, ${source.payer}.holder_name as debtor_name,
+                r.due_date::text as due_date, coalesce(t.pre_notification_days, 14) as notice_days, s.user_id, py.email as payer_email
+           from ${source.from}
+           join payers py on py.id = ${source.payer}.payer_id
+           join policies p on p.id = r.policy_id
+           join subscribers s on s.id = p.subscriber_id
+           left join premium_terms t on t.product_id = p.product_id
+          where r.status = 'pending_collection' and r.currency = 'EUR' and ${NOT_IN_A_BATCH(source.kind, 'r')}
+          order by ${source.order} limit $1
+          for update of r skip locked`,
+        [limit],
+      )));
+    }
+    return rows.map((r) => ({
       sourceKind: r.source_kind, sourceId: r.source_id, policyId: r.policy_id, payerId: r.payer_id, amount: Number(r.amount), currency: r.currency, iban: r.iban,
       debtorName: r.debtor_name, dueDate: r.due_date, preNotificationDays: Number(r.notice_days), recipientUserId: r.user_id, payerEmail: r.payer_email,
     }));

@@ -13,7 +13,7 @@ import { addDays, parisDate } from '../shared/paris-calendar';
 import { premiumAmount, type PremiumAmount } from './premium-amount';
 import type { PremiumFunding } from './premium-funding';
 import { firstDueDate, MAX_DAY_OF_MONTH, MIN_DAY_OF_MONTH, nextDueDate, presentSchedule, type PremiumSchedule, type ScheduledCollection, type ScheduleFrequency } from './premium-schedule';
-import type { PremiumAllocationLine } from './single-premium';
+import { unsettledAttempt, type PremiumAllocationLine } from './single-premium';
 
 /** What a client sends to set up a policy's schedule. */
 export interface ScheduleInput {
@@ -148,8 +148,7 @@ export class PremiumScheduleService {
           while (date <= today) {
             const collection: ScheduledCollection = {
               id: newUuid(), scheduleId: schedule.id, policyId: schedule.policyId, dueDate: date, amount: schedule.amount, currency: schedule.currency, iban: schedule.iban,
-              allocation: schedule.allocation, status: 'pending_collection', createdAt: this.clock.now(), collectedAt: null, rejectedAt: null, rejectionCode: null,
-              rejectionReason: null, retryOf: null, attempt: 1,
+              allocation: schedule.allocation, status: 'pending_collection', createdAt: this.clock.now(), ...unsettledAttempt(),
             };
             if (await this.store.insertCollection(tx, collection)) {
               produced += 1;

@@ -1,7 +1,7 @@
 import type { Viewer } from '../auth/viewer';
 import { seesFullIban } from '../shared/access';
 import { maskIban } from '../shared/iban';
-import type { PremiumAllocationLine } from './single-premium';
+import type { CollectionOutcome, PremiumAllocationLine } from './single-premium';
 
 export type ScheduleFrequency = 'monthly' | 'quarterly' | 'annual';
 export type ScheduleStatus = 'active' | 'suspended' | 'ended';
@@ -30,8 +30,8 @@ export interface PremiumSchedule {
   updatedAt: Date;
 }
 
-/** One due date's collection, produced once per schedule and date. */
-export interface ScheduledCollection {
+/** One due date's collection, produced once per schedule and date (a rejection the product retries makes another). */
+export interface ScheduledCollection extends CollectionOutcome {
   id: string;
   scheduleId: string;
   policyId: string;
@@ -43,13 +43,6 @@ export interface ScheduledCollection {
   /** pending_collection -> submitted (in a SEPA batch) -> collected or rejected. */
   status: 'pending_collection' | 'submitted' | 'collected' | 'rejected';
   createdAt: Date;
-  collectedAt: Date | null;
-  rejectedAt: Date | null;
-  rejectionCode: string | null;
-  rejectionReason: string | null;
-  /** The rejected collection this one retries (null for a due date's own), and its number from 1. */
-  retryOf: string | null;
-  attempt: number;
 }
 
 export const MIN_DAY_OF_MONTH = 1;

@@ -18,7 +18,7 @@ import { payerName } from './payer-name';
 import { amountsByCompartment, type PremiumInvestment } from './premium-investment';
 import { parsePremiumPaymentEvent, type CollectionOutcome, type CollectionType, type PremiumPaymentEvent } from './premium-payment-events';
 import { rejectionLabel } from './rejection-codes';
-import type { PremiumAllocationLine } from './single-premium';
+import { unsettledAttempt, type PremiumAllocationLine } from './single-premium';
 
 /** A collection attempt as settlement sees it, whichever kind it is. */
 interface Attempt {
@@ -126,13 +126,12 @@ export class PremiumSettlement {
     if (a.type === 'single_premium_request') {
       const r = (await this.premiums.request(a.id, tx))!;
       await this.premiums.insert(tx, {
-        ...r, id, status: 'pending_collection', createdByKind: 'system', createdById: source, createdAt: now, updatedAt: now, cancelledAt: null, collectedAt: null,
-        rejectedAt: null, rejectionCode: null, rejectionReason: null, retryOf: a.id, attempt: a.attempt + 1, dueDate,
+        ...r, id, status: 'pending_collection', createdByKind: 'system', createdById: source, createdAt: now, updatedAt: now, cancelledAt: null, ...unsettledAttempt(a), dueDate,
       });
     } else {
       const c = (await this.schedules.collection(a.id, tx))!;
       await this.schedules.insertCollection(tx, {
-        ...c, id, dueDate, status: 'pending_collection', createdAt: now, collectedAt: null, rejectedAt: null, rejectionCode: null, rejectionReason: null, retryOf: a.id, attempt: a.attempt + 1,
+        ...c, id, dueDate, status: 'pending_collection', createdAt: now, ...unsettledAttempt(a),
       });
     }
     return id;

@@ -12,7 +12,7 @@ import { maskIban } from '../shared/iban';
 import { newUuid } from '../shared/ids';
 import { premiumAmount, type PremiumAmount } from './premium-amount';
 import type { FundingInput, PremiumFunding } from './premium-funding';
-import { presentRequest, type PremiumMethod, type SinglePremiumRequest } from './single-premium';
+import { presentRequest, unsettledAttempt, type PremiumMethod, type SinglePremiumRequest } from './single-premium';
 import { needsFundsOriginProof } from './single-premium-rules';
 
 
@@ -61,7 +61,7 @@ export class SinglePremiumService {
       const request: SinglePremiumRequest = {
         id: newUuid(), policyId: policy.id, payerId: payer.id, method: input.method, amount, currency, iban: iban.iban, holderName: iban.holderName, allocation,
         status: proof ? 'awaiting_funds_origin_proof' : 'pending_collection', fundsOriginProofRequired: proof, createdByKind: viewer.kind, createdById: viewer.id,
-        createdAt: now, updatedAt: now, cancelledAt: null, collectedAt: null, rejectedAt: null, rejectionCode: null, rejectionReason: null, retryOf: null, attempt: 1, dueDate: null,
+        createdAt: now, updatedAt: now, cancelledAt: null, ...unsettledAttempt(), dueDate: null,
       };
       await this.store.insert(tx, request);
       await this.audit.record(tx, {

@@ -20,8 +20,25 @@ export interface PremiumAllocationLine {
   basisPoints: number;
 }
 
+/** What the payment provider's outcome records on a collection attempt, and which attempt it is. */
+export interface CollectionOutcome {
+  collectedAt: Date | null;
+  rejectedAt: Date | null;
+  /** ISO 20022 reason code of the rejection (AM04...), and the provider's words. */
+  rejectionCode: string | null;
+  rejectionReason: string | null;
+  /** The rejected attempt this one retries (null for the first), and its number from 1. */
+  retryOf: string | null;
+  attempt: number;
+}
+
+/** An attempt not settled yet: the first one, or the retry of the rejected attempt `of`. */
+export function unsettledAttempt(of?: { id: string; attempt: number }): CollectionOutcome {
+  return { collectedAt: null, rejectedAt: null, rejectionCode: null, rejectionReason: null, retryOf: of?.id ?? null, attempt: (of?.attempt ?? 0) + 1 };
+}
+
 /** A single premium a payer pays into a policy; `amount` in integer minor units of `currency`. */
-export interface SinglePremiumRequest {
+export interface SinglePremiumRequest extends CollectionOutcome {
   id: string;
   policyId: string;
   payerId: string;
@@ -39,14 +56,6 @@ export interface SinglePremiumRequest {
   createdAt: Date;
   updatedAt: Date;
   cancelledAt: Date | null;
-  collectedAt: Date | null;
-  rejectedAt: Date | null;
-  /** ISO 20022 reason code of the rejection (AM04...), and the provider's words. */
-  rejectionCode: string | null;
-  rejectionReason: string | null;
-  /** The rejected attempt this one retries (null for the first), and its number from 1. */
-  retryOf: string | null;
-  attempt: number;
   /** YYYY-MM-DD a retry may be collected from; null: at once. */
   dueDate: string | null;
 }

@@ -9,59 +9,20 @@ import { PolicyStore } from '../../store/policy-store';
 import { PositionStore } from '../../store/position-store';
 import { ValuationStore } from '../../store/valuation-store';
 import { EACH_DATABASE } from '../support/databases';
-import { call, login, type Answer } from '../support/http';
-import { partnerHeaders } from '../support/actors';
+import { call, type Answer } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
 import { sameInsureeBody, subscriptionBody } from '../support/subscription-inputs';
 import { testId } from '../support/ids';
-import { compartmentRow, freshPolicy, paymentsEvent, PAYMENTS_SECRET, policyStatus } from '../support/surrender-fixtures';
+import { B, E, EURO, fetches, partialPath, positionsDesk, positionsPath, sharesBought, sharesOf, sharesSold, W } from '../support/position-fixtures';
+import { compartmentRow, freshPolicy, paymentsEvent, PAYMENTS_SECRET, policyStatus, scaledEur as eur } from '../support/surrender-fixtures';
 
-const E = DEMO_FUNDS.europeEquity.isin;
-const B = DEMO_FUNDS.worldBonds.isin;
-const W = DEMO_FUNDS.worldEquity.isin;
-const EURO = DEMO_FUNDS.euro.isin;
-const eur = (cents: number) => ({ value: cents, scale: 2, currency: 'EUR' });
-const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
 const totalPath = (policyId: string) => `/v1/total-surrender/policies/${policyId}/declarations`;
-const positionsPath = (policyId: string, compartmentId: string) => `/v1/investments/policies/${policyId}/compartments/${compartmentId}/positions`;
 const failure = (answer: Answer) => [answer.status, answer.json.errors[0].code, answer.json.errors[0].reason, answer.json.errors[0].field];
-
-// The expected figures are computed with bignumber.js, not with our own decimal code.
-BigNumber.config({ DECIMAL_PLACES: 40 });
-/** Shares an amount (cents) sells at a NAV (4 decimals): rounded half up to 6 decimals. */
-const sharesSold = (cents: number, nav4: number) => new BigNumber(cents).div(100).div(new BigNumber(nav4).shiftedBy(-4)).decimalPlaces(6, BigNumber.ROUND_HALF_UP);
-/** What shares fetch at a NAV (4 decimals), in cents rounded half away from zero. */
-const fetches = (shares: BigNumber, nav4: number) => shares.times(new BigNumber(nav4).shiftedBy(-4)).shiftedBy(2).decimalPlaces(0, BigNumber.ROUND_HALF_UP).toNumber();
 const ESIGN_SECRET = 'whsec_ZGVtby1lc2lnbi13ZWJob29rLXNlY3JldC0yMDI2';
-const sharesOf = (s: { value: number; scale: number }) => new BigNumber(s.value).shiftedBy(-s.scale);
 
 describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue buys them, on %s', (_name, database) => {
   let server: TestServer;
-  const headers: Record<string, Record<string, string>> = {};
-  let address = 0;
-  const send = (who: string, method: string, path: string, json?: unknown): Promise<Answer> => call(`${server.url}${path}`, { method, headers: headers[who], ...(json !== undefined ? { json } : {}) });
-  /** Moves the clock to a day (10:00 UTC) and signs everyone in again (tokens follow the clock). */
-  async function on(day: string): Promise<void> {
-    server.clock.set(`${day}T10:00:00Z`);
-    for (const who of ['alice', 'backoffice']) headers[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, `10.77.0.${++address}`)).token}` };
-    headers.partner = await partnerHeaders(server.url, `10.77.1.${++address}`);
-  }
-  const nav = (isin: string, day: string, value: number) => send('partner', 'PUT', `/v1/investments/funds/${isin}/valuations/${day}`, { nav: { value, scale: 4, currency: 'EUR' } });
-
-  /** A fresh policy of alice's whose MAIN holds 100 E, 50 B, 200 W and 1,000.00 EUR of the euro fund. */
-  async function portfolio(): Promise<{ policyId: string; compartmentId: string }> {
-    const fresh = await freshPolicy(server, 'alice', 'av', { MAIN: 0 });
-    const compartmentId = fresh.compartments.MAIN;
-    const at = server.clock.now();
-    const base = { compartmentId, effectiveOn: '2026-11-30', causeType: 'opening', causeId: 'test', at };
-    await new PositionStore(server.db).append(server.db, [
-      { ...base, isin: E, shares: { value: 100, scale: 0 }, amount: null },
-      { ...base, isin: B, shares: { value: 50, scale: 0 }, amount: null },
-      { ...base, isin: W, shares: { value: 200, scale: 0 }, amount: null },
-      { ...base, isin: EURO, shares: null, amount: 100_000 },
-    ]);
-    return { policyId: fresh.policyId, compartmentId };
-  }
+  const { send, on, nav, portfolio } = positionsDesk(() => server, ['alice', 'backoffice'], '10.77');
   const ledger = (policyId: string) => server.db.query<{ kind: string; amount: string; compartment_id: string | null }>(`select kind, amount::text as amount, compartment_id from policy_money_movements where policy_id = $1 and kind = 'surrender_payout' order by id`, [policyId]);
   const held = async (policyId: string, compartmentId: string) => {
     const positions = (await send('alice', 'GET', positionsPath(policyId, compartmentId))).json.positions as Array<{ isin: string; shares: { value: number; scale: number } | null; value: { amount: number } }>;
@@ -78,7 +39,7 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
 
   it('a partial surrender sells pro rata across three funds and the euro fund, at the next NAVs, and pays exactly what the sale produced', async () => {
     await on('2026-12-02');
-    const { policyId, compartmentId } = await portfolio();
+    const { policyId, compartmentId } = await portfolio('alice');
     // 10 % of 34,500.00 EUR: each fund gives its share of the amount, by value.
     const declared = await send('alice', 'POST', partialPath(policyId, compartmentId), { amount: eur(345_000), requestedAt: '2026-12-01' });
     expect(declared.status).toBe(201);
@@ -129,7 +90,7 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
 
   it('a partial surrender naming funds sells only them; a badly named fund is refused naming its field', async () => {
     await on('2026-12-03');
-    const { policyId, compartmentId } = await portfolio();
+    const { policyId, compartmentId } = await portfolio('alice');
     const path = partialPath(policyId, compartmentId);
     const body = (funds: unknown[], cents = 200_000) => ({ amount: eur(cents), requestedAt: '2026-12-03', funds });
     expect(failure(await send('alice', 'POST', path, body([{ isin: E, amount: eur(150_000) }, { isin: EURO, amount: eur(40_000) }])))).toEqual([400, 'parameter_invalid', 'FUND_AMOUNTS_NOT_THE_AMOUNT', 'funds']);
@@ -154,7 +115,7 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
 
   it('a total surrender sells everything at the next NAVs and pays exactly the proceeds; the policy closes', async () => {
     await on('2026-12-04');
-    const { policyId, compartmentId } = await portfolio();
+    const { policyId, compartmentId } = await portfolio('alice');
     const declared = await send('alice', 'POST', totalPath(policyId), {});
     expect(declared.status).toBe(201);
     expect(declared.json.sale).toMatchObject({ status: 'pending', orders: [{ compartmentId, amount: null, status: 'pending' }] });
@@ -208,10 +169,9 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
       `select isin, shares_value::text as shares_value, shares_scale, amount::text as amount from position_movements where cause_id = $1 order by id`, [placed[0].id],
     );
     // 500,001 cents by 3333/3333/3334 bp: 166,650 + 166,650 + 166,700, the cent left over to the first line; shares rounded down.
-    const down = (cents: number, nav4: number) => new BigNumber(cents).div(100).div(new BigNumber(nav4).shiftedBy(-4)).decimalPlaces(6, BigNumber.ROUND_DOWN);
     expect(moved.map((m) => [m.isin, m.shares_value === null ? null : new BigNumber(m.shares_value).shiftedBy(-m.shares_scale!).toString(), m.amount])).toEqual([
-      [E, down(166_651, 1_040_000).toString(), null],
-      [W, down(166_650, 810_000).toString(), null],
+      [E, sharesBought(166_651, 1_040_000).toString(), null],
+      [W, sharesBought(166_650, 810_000).toString(), null],
       [EURO, null, '166700'],
     ]);
     const after = (await send('alice', 'GET', positionsPath(policyId, compartments.MAIN))).json;
@@ -233,7 +193,7 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
     const insureeId = await created('/v1/subscription/insurees', sameInsureeBody(subscriberId));
     // 1,500.00 EUR, 2 % entry fee: 1,470.00 EUR invested, 60 % euro fund, 40 % E.
     const id = await created(`/v1/subscription/subscribers/${subscriberId}/subscriptions`, subscriptionBody(insureeId));
-    expect((await call(`${server.url}/v1/subscription/subscriptions/${id}/documents`, { method: 'POST', headers: headers.alice })).status).toBe(201);
+    expect((await send('alice', 'POST', `/v1/subscription/subscriptions/${id}/documents`)).status).toBe(201);
     const signature = (await send('alice', 'POST', `/v1/subscription/subscriptions/${id}/signing`, { method: 'esign' })).json;
     const page = await call(signature.signingUrl);
     const action = [...page.text.matchAll(/<form[^>]*method="post"[^>]*action="([^"]*)"/gi)].map((m) => m[1].replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)))).find((a) => /\/sign\?/.test(a))!;
@@ -251,7 +211,7 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
     const after = (await send('alice', 'GET', positionsPath(policy.id, compartmentId))).json;
     expect(after.pendingOrders).toEqual([]);
     const positions = new Map(after.positions.map((p: { isin: string }) => [p.isin, p]));
-    const shares = new BigNumber(58_800).div(100).div(new BigNumber(1_061_234).shiftedBy(-4)).decimalPlaces(6, BigNumber.ROUND_DOWN);
+    const shares = sharesBought(58_800, 1_061_234);
     expect(sharesOf((positions.get(E) as { shares: { value: number; scale: number } }).shares).toString()).toBe(shares.toString());
     expect((positions.get(EURO) as { value: { amount: number } }).value.amount).toBe(88_200);
     expect(after.value.amount).toBe(88_200 + fetches(shares, 1_061_234));
@@ -286,7 +246,7 @@ describe.each(EACH_DATABASE)('position orders: surrenders sell positions, issue 
 
   it('against positions, an open declaration holds only what its sale has not sold yet', async () => {
     await on('2026-12-10');
-    const { policyId, compartmentId } = await portfolio();
+    const { policyId, compartmentId } = await portfolio('alice');
     // Worth about 34,500 EUR; the product keeps 1,000 EUR in it. A first surrender of 30,000 EUR sells.
     const first = await send('alice', 'POST', partialPath(policyId, compartmentId), { amount: eur(3_000_000), requestedAt: '2026-12-10' });
     expect(first.status).toBe(201);

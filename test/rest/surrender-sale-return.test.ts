@@ -1,28 +1,9 @@
 import BigNumber from 'bignumber.js';
-import { DEMO_FUNDS } from '../../domain/demo/demo-investments';
 import { DEMO_IDS } from '../../domain/demo/demo-ids';
-import { PositionStore } from '../../store/position-store';
 import { EACH_DATABASE } from '../support/databases';
-import { call, login, type Answer } from '../support/http';
-import { partnerHeaders } from '../support/actors';
+import { B, E, EURO, fetches, partialPath, positionsDesk, positionsPath, sharesBought, sharesOf, sharesSold, W } from '../support/position-fixtures';
 import { startTestServer, type TestServer } from '../support/server';
-import { freshPolicy, paymentsEvent, PAYMENTS_SECRET } from '../support/surrender-fixtures';
-
-const E = DEMO_FUNDS.europeEquity.isin;
-const B = DEMO_FUNDS.worldBonds.isin;
-const W = DEMO_FUNDS.worldEquity.isin;
-const EURO = DEMO_FUNDS.euro.isin;
-const eur = (cents: number) => ({ value: cents, scale: 2, currency: 'EUR' });
-const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
-const positionsPath = (policyId: string, compartmentId: string) => `/v1/investments/policies/${policyId}/compartments/${compartmentId}/positions`;
-
-// Expected figures computed with bignumber.js, not with our own decimal code.
-BigNumber.config({ DECIMAL_PLACES: 40 });
-const sharesSold = (cents: number, nav4: number) => new BigNumber(cents).div(100).div(new BigNumber(nav4).shiftedBy(-4)).decimalPlaces(6, BigNumber.ROUND_HALF_UP);
-const fetches = (shares: BigNumber, nav4: number) => shares.times(new BigNumber(nav4).shiftedBy(-4)).shiftedBy(2).decimalPlaces(0, BigNumber.ROUND_HALF_UP).toNumber();
-/** Shares a buy of `cents` gets at a NAV (4 decimals): rounded down to 6 decimals. */
-const sharesBought = (cents: number, nav4: number) => new BigNumber(cents).div(100).div(new BigNumber(nav4).shiftedBy(-4)).decimalPlaces(6, BigNumber.ROUND_DOWN);
-const sharesOf = (s: { value: number; scale: number }) => new BigNumber(s.value).shiftedBy(-s.scale);
+import { paymentsEvent, PAYMENTS_SECRET, scaledEur as eur } from '../support/surrender-fixtures';
 
 interface Held {
   value: number;
@@ -32,29 +13,7 @@ interface Held {
 
 describe.each(EACH_DATABASE)('a rejected surrender gives its sale back to the compartment, on %s', (_name, database) => {
   let server: TestServer;
-  const headers: Record<string, Record<string, string>> = {};
-  let address = 0;
-  const send = (who: string, method: string, path: string, json?: unknown): Promise<Answer> => call(`${server.url}${path}`, { method, headers: headers[who], ...(json !== undefined ? { json } : {}) });
-  async function on(day: string): Promise<void> {
-    server.clock.set(`${day}T10:00:00Z`);
-    for (const who of ['alice', 'bob', 'backoffice']) headers[who] = { authorization: `Bearer ${(await login(server.url, `${who}@demo.test`, `10.78.0.${++address}`)).token}` };
-    headers.partner = await partnerHeaders(server.url, `10.78.1.${++address}`);
-  }
-  const nav = (isin: string, day: string, value: number) => send('partner', 'PUT', `/v1/investments/funds/${isin}/valuations/${day}`, { nav: { value, scale: 4, currency: 'EUR' } });
-
-  /** A fresh policy whose MAIN holds 100 E, 50 B, 200 W and 1,000.00 EUR of the euro fund. */
-  async function portfolio(who: 'alice' | 'bob'): Promise<{ policyId: string; compartmentId: string }> {
-    const fresh = await freshPolicy(server, who, 'av', { MAIN: 0 });
-    const compartmentId = fresh.compartments.MAIN;
-    const base = { compartmentId, effectiveOn: '2026-11-30', causeType: 'opening', causeId: 'test', at: server.clock.now() };
-    await new PositionStore(server.db).append(server.db, [
-      { ...base, isin: E, shares: { value: 100, scale: 0 }, amount: null },
-      { ...base, isin: B, shares: { value: 50, scale: 0 }, amount: null },
-      { ...base, isin: W, shares: { value: 200, scale: 0 }, amount: null },
-      { ...base, isin: EURO, shares: null, amount: 100_000 },
-    ]);
-    return { policyId: fresh.policyId, compartmentId };
-  }
+  const { send, on, nav, portfolio } = positionsDesk(() => server, ['alice', 'bob', 'backoffice'], '10.78');
   async function held(who: string, policyId: string, compartmentId: string): Promise<Held> {
     const json = (await send(who, 'GET', positionsPath(policyId, compartmentId))).json;
     return { value: json.value.amount, pendingCash: json.pendingCash.amount, positions: new Map((json.positions as Array<{ isin: string } & Held['positions'] extends Map<string, infer P> ? P & { isin: string } : never>).map((p) => [p.isin, p])) };
