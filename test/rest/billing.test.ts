@@ -5,6 +5,7 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { insertBroker, partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
+import { parseCsv } from '../support/csv';
 import { restReason } from '../support/errors';
 import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
@@ -17,36 +18,6 @@ const CSV_HEADER = ['statement_id', 'period', 'line', 'policy_id', 'policy_label
 function monthAgo(now: Date, back: number): string {
   const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
   return `${month.getUTCFullYear()}-${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-
-/** RFC 4180 reader: quoted fields, doubled quotes, CRLF row ends, line breaks inside quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 1;
-    } else field += c;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
 }
 
 /** A download read as bytes (the `call` helper decodes text). */

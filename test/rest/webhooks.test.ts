@@ -1,98 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { WebhookEvent } from '../../domain/webhooks/registry';
 import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { EACH_DATABASE } from '../support/databases';
-import { call, unauthorizedBody, type Answer } from '../support/http';
+import { call } from '../support/http';
 import { startTestServer, type TestServer } from '../support/server';
-import { messageIsReason, restReason } from '../support/errors';
 import { testId } from '../support/ids';
+import { completed, effects, ESIGN, expectEnvelope, expectInvalidSignature, headersFor, newEnvelopeId, newWebhookId, nowSeconds, post, recorded, registerHandlers } from '../support/webhook-deliveries';
+import { newSecret } from '../support/webhook-fixtures';
 
-/** A fresh `whsec_` secret (24 random bytes, base64). */
-const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
-
-const ESIGN = newSecret();
 const ESIGN_NEXT = newSecret();
 const PAYMENTS = newSecret();
-
-let counter = 0;
-const newWebhookId = () => `msg_${Date.now().toString(36)}_${++counter}_${randomBytes(4).toString('hex')}`;
-const newEnvelopeId = () => `env_${++counter}_${randomBytes(4).toString('hex')}`;
-
-interface Delivery {
-  id: string;
-  timestamp: number;
-  body: string;
-  /** The `webhook-signature` header; defaults to a v1 signature with `secret`. */
-  signature?: string;
-  secret?: string;
-}
-
-const nowSeconds = (server: TestServer) => Math.floor(server.clock.now().getTime() / 1000);
-
-function headersFor(delivery: Delivery): Record<string, string> {
-  const signature =
-    delivery.signature ?? signStandardWebhook({ id: delivery.id, timestamp: delivery.timestamp, rawBody: delivery.body, secret: delivery.secret ?? ESIGN });
-  return {
-    'content-type': 'application/json',
-    'webhook-id': delivery.id,
-    'webhook-timestamp': String(delivery.timestamp),
-    'webhook-signature': signature,
-  };
-}
-
-function post(server: TestServer, source: string, delivery: Delivery, drop: string[] = []): Promise<Answer> {
-  const headers = headersFor(delivery);
-  for (const name of drop) delete headers[name];
-  return call(`${server.url}/v1/webhooks/${source}`, { method: 'POST', headers, body: delivery.body });
-}
-
-function completed(envelopeId: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ type: 'test.delivery_recorded', data: { envelope_id: envelopeId, ...extra } });
-}
-
-/** Effects of the test handler: audit entries it wrote for one envelope. */
-async function effects(server: TestServer, envelopeId: string): Promise<number> {
-  const rows = await server.db.query<{ n: number }>(`select count(*)::int as n from audit_log where target_type = 'envelope' and target_id = $1`, [envelopeId]);
-  return Number(rows[0].n);
-}
-
-async function recorded(server: TestServer, source: string, webhookId: string): Promise<Array<{ event_type: string; handled: boolean }>> {
-  return server.db.query<{ event_type: string; handled: boolean }>('select event_type, handled from webhook_events where source = $1 and webhook_id = $2', [source, webhookId]);
-}
-
-function expectEnvelope(answer: Answer, status: number, code: string, message: string): void {
-  expect(answer.status).toBe(status);
-  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(answer.json.errors).toHaveLength(1);
-  expect(Object.keys(answer.json.errors[0]).sort()).toEqual(messageIsReason(code, message) ? ['code', 'doc_url', 'message'] : ['code', 'doc_url', 'message', 'reason']);
-  expect(answer.json.errors[0]).toMatchObject({ code, ...restReason(code, message) });
-  expect(answer.json.errors[0].doc_url).toMatch(new RegExp(`/docs/errors/${code}$`));
-}
-
-/** The exact 401 a provider gets for any delivery that does not verify. */
-function expectInvalidSignature(server: TestServer, answer: Answer): void {
-  expect(answer.status).toBe(401);
-  expect(answer.text).toBe(JSON.stringify(unauthorizedBody(server.url, 'INVALID_SIGNATURE')));
-  expect(answer.headers.get('www-authenticate')).toBe('Bearer');
-}
-
-/** Registers the test handler: one audit entry per applied event, failing on demand. */
-function registerHandlers(server: TestServer, seen: WebhookEvent[], failOnce: Set<string>): void {
-  server.app.webhooks.register('esign', 'test.delivery_recorded', async (event, tx) => {
-    seen.push(event);
-    const data = event.data as { envelope_id: string };
-    await server.app.services.audit.record(tx, {
-      actor: { kind: 'system', id: `webhook:${event.source}` },
-      action: 'envelope.signed',
-      target: { type: 'envelope', id: data.envelope_id },
-      requestId: null,
-      details: { webhookId: event.id },
-    });
-    // Written first, then thrown: the audit entry must be rolled back together with the webhook record.
-    if (failOnce.delete(data.envelope_id)) throw new Error('downstream exploded: secret-ish detail');
-  });
-}
 
 describe.each(EACH_DATABASE)('%s', (_name, database) => {
   describe('POST /v1/webhooks/<source> with configured secrets', () => {
@@ -345,45 +262,6 @@ describe.each(EACH_DATABASE)('%s', (_name, database) => {
       expectEnvelope(declared, 413, 'payload_too_large', 'BODY_TOO_LARGE');
       const streamed = await chunked(server, '/v1/webhooks/esign', headersFor({ id: newWebhookId(), timestamp: nowSeconds(server), body: big }), big);
       expect(streamed.status).toBe(413);
-    });
-  });
-
-  describe('secrets from the environment (WEBHOOK_SECRET_ESIGN, rotation)', () => {
-    let server: TestServer;
-    const seen: WebhookEvent[] = [];
-    const OLD = newSecret();
-    const NEW = newSecret();
-    const DEFAULT = newSecret();
-
-    beforeAll(async () => {
-      server = await startTestServer(database, { env: { WEBHOOK_SECRET_ESIGN: `${OLD} ${NEW}` }, webhookSecrets: { esign: [DEFAULT] } });
-      registerHandlers(server, seen, new Set());
-    });
-    afterAll(async () => {
-      await server?.close();
-    });
-
-    it.each([
-      ['first', () => OLD],
-      ['second', () => NEW],
-    ])('accepts a delivery signed with the %s secret of the variable', async (_label, secret) => {
-      const envelope = newEnvelopeId();
-      const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope), secret: secret() });
-      expect(answer.status).toBe(200);
-      expect(answer.json).toEqual({ received: true, duplicate: false });
-      expect(await effects(server, envelope)).toBe(1);
-    });
-
-    it('rejects the default (demo) secret once the environment sets the source’s secrets', async () => {
-      const envelope = newEnvelopeId();
-      const answer = await post(server, 'esign', { id: newWebhookId(), timestamp: nowSeconds(server), body: completed(envelope), secret: DEFAULT });
-      expectInvalidSignature(server, answer);
-      expect(await effects(server, envelope)).toBe(0);
-    });
-
-    it('still knows only the configured sources', async () => {
-      const answer = await post(server, 'payments', { id: newWebhookId(), timestamp: nowSeconds(server), body: '{"type":"x"}', secret: OLD });
-      expectEnvelope(answer, 404, 'resource_not_found', 'UNKNOWN_WEBHOOK_SOURCE');
     });
   });
 });
