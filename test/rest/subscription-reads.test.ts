@@ -2,24 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { EACH_DATABASE } from '../support/databases';
 import { call, unauthorizedBody, type Answer } from '../support/http';
 import type { TestServer } from '../support/server';
-import { FUND, IBAN, IBAN_MASKED, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
-import { subscriptionSuite } from '../support/subscription-suite';
+import { FUND, IBAN, IBAN_MASKED, sameInsureeBody, subscriberBody, subscriptionBody } from '../support/subscription-inputs';
+import { subscriptionSuite, ISO_INSTANT, otherInsureeBody, dateAgo } from '../support/subscription-suite';
 import { expectRestInvalid } from '../support/invalid';
 import { restReason } from '../support/errors';
 import { DEMO_IDS, testId } from '../support/ids';
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-/** Another person is the insured life. */
-function otherInsureeBody(subscriberId: string, overrides: Body = {}): Body {
-  return { subscriberId: subscriberId, sameAsSubscriber: false, civility: 'M', firstName: 'Paul', lastName: 'Martin', birthDate: '1983-02-01', birthPlace: 'Nantes', ...overrides };
-}
-
-/** YYYY-MM-DD, `years` years and `days` days before today (UTC). */
-function dateAgo(years: number, days = 0): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() - days)).toISOString().slice(0, 10);
-}
 
 const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 

@@ -2,25 +2,13 @@ import { EACH_DATABASE } from '../support/databases';
 import type { Answer } from '../support/http';
 import type { TestServer } from '../support/server';
 import { FUND, IBAN, IBAN_MASKED, sameInsureeBody, subscriberBody, subscriptionBody, type Body } from '../support/subscription-inputs';
-import { subscriptionSuite } from '../support/subscription-suite';
+import { subscriptionSuite, ISO_INSTANT, otherInsureeBody, dateAgo } from '../support/subscription-suite';
 import { expectRestInvalid } from '../support/invalid';
 import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 const IBAN_BAD_CHECKSUM = 'FR7630006000011234567890188';
 /** A real, well-formed IBAN outside the SEPA scope (Saudi Arabia). */
 const IBAN_NOT_SEPA = 'SA0380000000608010167519';
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-/** Another person is the insured life. */
-function otherInsureeBody(subscriberId: string, overrides: Body = {}): Body {
-  return { subscriberId: subscriberId, sameAsSubscriber: false, civility: 'M', firstName: 'Paul', lastName: 'Martin', birthDate: '1983-02-01', birthPlace: 'Nantes', ...overrides };
-}
-
-/** YYYY-MM-DD, `years` years and `days` days before today (UTC). */
-function dateAgo(years: number, days = 0): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() - days)).toISOString().slice(0, 10);
-}
 
 describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
   const suite = subscriptionSuite(database);

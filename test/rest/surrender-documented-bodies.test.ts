@@ -1,26 +1,15 @@
 import { EACH_DATABASE } from '../support/databases';
-import { call, type Answer } from '../support/http';
+import { call } from '../support/http';
 import type { TestServer } from '../support/server';
 import { addCalendarMonths, surrenderPaymentDueBy } from '../../domain/surrender/payment-deadline';
 import { addDays, endOfParisDay } from '../../domain/shared/paris-calendar';
 import { freshPolicy, parisToday, scaledEur } from '../support/surrender-fixtures';
-import { restReason } from '../support/errors';
-import { surrenderSuite } from '../support/surrender-suite';
+import { surrenderSuite, totalPath, partialPath, eur, expectError, expectRule } from '../support/surrender-suite';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
-const totalPath = (policyId: string) => `/v1/total-surrender/policies/${policyId}/declarations`;
-const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
-const eur = (amount: number) => ({ amount, currency: 'EUR' });
-
-function expectError(answer: Answer, status: number, code: string, message: string, field?: string): void {
-  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, ...restReason(code, message), ...(field ? { field } : {}) }) });
-  expect(answer.json.errors).toHaveLength(1);
-}
-
 /** The stable reason of an error entry (beside the sentence in `message` once errors carry both). */
 const reasonOf = (error: { reason?: string; message: string }) => error.reason ?? error.message;
-const expectRule = (answer: Answer, reason: string, field?: string) => expectError(answer, 422, 'unprocessable_content', reason, field);
 
 describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, database) => {
   const suite = surrenderSuite(database);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EACH_DATABASE } from '../support/databases';
-import { call, type Answer } from '../support/http';
+import { call } from '../support/http';
 import type { TestServer } from '../support/server';
 import {
   auditOf,
@@ -15,24 +15,10 @@ import {
 } from '../support/surrender-fixtures';
 import { acceptIbanProof, confirmWithCode } from '../support/payout-fixtures';
 import { DemoPortfolioStore } from '../../store/demo-store';
-import { restReason } from '../support/errors';
-import { surrenderSuite } from '../support/surrender-suite';
+import { surrenderSuite, ISO_INSTANT, totalPath, partialPath, eur, expectError, expectRule } from '../support/surrender-suite';
 import { DEMO_IDS, testId } from '../support/ids';
 
 // ---- helper builders -------------------------------------------------------------------------------
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-const totalPath = (policyId: string) => `/v1/total-surrender/policies/${policyId}/declarations`;
-const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
-const eur = (amount: number) => ({ amount, currency: 'EUR' });
-
-function expectError(answer: Answer, status: number, code: string, message: string, field?: string): void {
-  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, ...restReason(code, message), ...(field ? { field } : {}) }) });
-  expect(answer.json.errors).toHaveLength(1);
-}
-
-const expectRule = (answer: Answer, reason: string, field?: string) => expectError(answer, 422, 'unprocessable_content', reason, field);
 
 describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, database) => {
   const suite = surrenderSuite(database);

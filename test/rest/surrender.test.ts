@@ -14,29 +14,12 @@ import {
   parisToday,
   scaledEur,
 } from '../support/surrender-fixtures';
-import { restReason } from '../support/errors';
-import { surrenderSuite } from '../support/surrender-suite';
+import { surrenderSuite, ISO_INSTANT, newAddress, totalPath, partialPath, eur, expectError, expectRule } from '../support/surrender-suite';
 import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
 
 // ---- helper builders -------------------------------------------------------------------------------
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-let addressCounter = 0;
-/** A distinct client address per login, so the per-address login throttle never interferes. */
-const newAddress = () => `10.53.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
-
-const totalPath = (policyId: string) => `/v1/total-surrender/policies/${policyId}/declarations`;
-const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
-const eur = (amount: number) => ({ amount, currency: 'EUR' });
-
-function expectError(answer: Answer, status: number, code: string, message: string, field?: string): void {
-  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, ...restReason(code, message), ...(field ? { field } : {}) }) });
-  expect(answer.json.errors).toHaveLength(1);
-}
-
 const expectNotFound = (answer: Answer, reason: string) => expectError(answer, 404, 'resource_not_found', reason);
-const expectRule = (answer: Answer, reason: string, field?: string) => expectError(answer, 422, 'unprocessable_content', reason, field);
 
 describe.each(EACH_DATABASE)('surrender declarations over REST on %s', (_name, database) => {
   const suite = surrenderSuite(database);

@@ -10,6 +10,19 @@ import { testId } from './ids';
 
 const newAddress = addressSource('10.40');
 
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Another person is the insured life. */
+/** YYYY-MM-DD, `years` years and `days` days before today (UTC). */
+export function dateAgo(years: number, days = 0): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() - days)).toISOString().slice(0, 10);
+}
+
+export function otherInsureeBody(subscriberId: string, overrides: Body = {}): Body {
+  return { subscriberId: subscriberId, sameAsSubscriber: false, civility: 'M', firstName: 'Paul', lastName: 'Martin', birthDate: '1983-02-01', birthPlace: 'Nantes', ...overrides };
+}
+
 export function subscriptionSuite(database: TestDatabase) {
   let server: TestServer;
   let base: string;

@@ -1,7 +1,8 @@
 // The shared set-up of the REST surrender tests (surrender*.test.ts): a server with the demo portfolio and
 // a signed-in caller of each kind.
 import type { TestDatabase } from './databases';
-import { call, login } from './http';
+import { call, login, type Answer } from './http';
+import { restReason } from './errors';
 import { startTestServer, type TestServer } from './server';
 import { acceptedEvidence } from './evidence';
 import { PAYMENTS_SECRET } from './surrender-fixtures';
@@ -11,9 +12,20 @@ const PARTNER = { client_id: 'demo-partner', client_secret: 'demo-partner-secret
 
 let addressCounter = 0;
 /** A distinct client address per login, so the per-address login throttle never interferes. */
-const newAddress = () => `10.52.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
+export const newAddress = () => `10.52.${Math.floor(++addressCounter / 250)}.${addressCounter % 250}`;
 
 type Caller = Record<string, string>;
+
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const totalPath = (policyId: string) => `/v1/total-surrender/policies/${policyId}/declarations`;
+export const partialPath = (policyId: string, compartmentId: string) => `/v1/partial-surrender/policies/${policyId}/compartments/${compartmentId}/declarations`;
+export const eur = (amount: number) => ({ amount, currency: 'EUR' });
+export const expectRule = (answer: Answer, reason: string, field?: string) => expectError(answer, 422, 'unprocessable_content', reason, field);
+
+export function expectError(answer: Answer, status: number, code: string, message: string, field?: string): void {
+  expect({ status: answer.status, error: answer.json?.errors?.[0] }).toEqual({ status, error: expect.objectContaining({ code, ...restReason(code, message), ...(field ? { field } : {}) }) });
+  expect(answer.json.errors).toHaveLength(1);
+}
 
 export function surrenderSuite(database: TestDatabase) {
   let server: TestServer;
