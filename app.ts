@@ -307,7 +307,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     deathSettlement,
     deathClaims,
     claimBeneficiaries,
-    deathClaimPayments: new DeathClaimPaymentService(db, new DeathClaimPaymentStore(db), new DeathClaimStore(db), new DeathClaimBeneficiaryStore(), new PolicyStore(db), new OutboxStore(), events, audit, clock),
+    deathClaimPayments: new DeathClaimPaymentService(db, new DeathClaimPaymentStore(db), new DeathClaimStore(db), new DeathClaimBeneficiaryStore(), new PolicyStore(db), new OutboxStore(), events, audit, clock, policies),
     payOut,
     payers,
     singlePremiums,

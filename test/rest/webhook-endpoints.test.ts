@@ -93,7 +93,7 @@ describe.each(EACH_DATABASE)('REST webhook endpoints on %s', (_name, database) =
       'subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid',
       'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified',
       'premium.collected', 'premium.rejected',
-      'death_claim.file_completed', 'death_claim.paid',
+      'death_claim.file_completed', 'death_claim.paid', 'death_claim.closed',
     ]);
     expect(answer.json[1]).toEqual({ type: 'policy.issued', description: expect.any(String), resource: 'Policy', reads: ['GET /v1/policies/{policyId}'] });
   });

@@ -269,7 +269,7 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     expect(row.data.collections.map((c) => [c.status, c.retryOf])).toEqual([['rejected', null], ['pending_collection', collectionId]]);
   });
 
-  it("death_claim.paid when the payment provider pays a beneficiary's part, read as its distributor reads the payment", async () => {
+  it("death_claim.paid when the payment provider pays a beneficiary's part, read as its distributor reads the payment; death_claim.closed with the last part", async () => {
     const [claim] = (await ok(send('backoffice', 'GET', '/v1/death-claims?first=100'), 'claims')).items.filter((c: { subscriberId: string }) => c.subscriberId === DEMO_IDS.subscribers.bob);
     // The class clause resolved into one person whose file is complete today: paid on time, no interest.
     const [clause] = await server.db.query<{ id: string }>('select id from death_claim_beneficiaries where claim_id = $1 order by position limit 1', [claim.id]);
@@ -282,16 +282,23 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     );
     const payment = await ok(send('backoffice', 'POST', `/v1/death-claims/${claim.id}/payments`, { beneficiaryId: lineId, iban: 'FR7630006000011234567890189', holderName: 'Léa Durand' }), 'claim payment');
     expect((await paymentsEvent(server, 'death_claim_payment.paid', { payment_id: payment.id })).status).toBe(200);
-    const event = expectEvent(await newEvents(), 'death_claim.paid', { claimId: claim.id, paymentId: payment.id });
+    const events = await newEvents();
+    const event = expectEvent(events, 'death_claim.paid', { claimId: claim.id, paymentId: payment.id });
     await expectFannedOut(event);
     await expectRendered(event, `/v1/death-claims/${claim.id}/payments/${payment.id}`, 'partner');
+    // Léa took the whole capital: her payment closes the claim, in the same transaction.
+    const closed = expectEvent(events, 'death_claim.closed', { claimId: claim.id });
+    await expectFannedOut(closed);
+    await expectRendered(closed, `/v1/death-claims/${claim.id}`, 'partner');
+    const [row] = await server.db.query<{ data: { status: string; closedAt: string | null } }>('select data from outbound_events where id = $1', [closed.id]);
+    expect(row.data).toMatchObject({ status: 'closed', closedAt: expect.any(String) });
   });
 
   it('shows the deliveries to their endpoint and replays one with a fresh budget, keeping its attempt log', async () => {
     const list = await send('partner', 'GET', `/v1/webhook-endpoints/${endpoints.all}/deliveries?first=100`);
     expect(list.status).toBe(200);
     const types = new Set(list.json.items.map((d: { eventType: string }) => d.eventType));
-    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'premium.collected', 'premium.rejected', 'death_claim.file_completed', 'death_claim.paid']));
+    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'premium.collected', 'premium.rejected', 'death_claim.file_completed', 'death_claim.paid', 'death_claim.closed']));
     const delivery = list.json.items[0];
     // As the dispatcher would leave it: two attempts, given up.
     const at = server.clock.now();
