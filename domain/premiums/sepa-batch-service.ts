@@ -61,9 +61,9 @@ const backOfficeOnly = (viewer: Viewer) => {
  * premiums, scheduled collections) into the open pain.008 batch of its requested collection date, under
  * the payer's mandate for the IBAN (created at its first debit: FRST, then RCUR), and pre-notifies the
  * subscriber by e-mail; it puts the pay-outs due (surrenders sent for payment, withdrawal refunds, death
- * claim payments sent) into the open pain.001 batch of the next banking day. Back-office closes a batch: its collections become
- * `submitted` and its file (XML) is what goes to the bank. Each source is in one batch at most: the
- * entries' unique key holds even with concurrent runs.
+ * claim payments sent) into the open pain.001 batch of the next banking day. Back-office closes a batch:
+ * its collections become `submitted` and its file (XML) is what goes to the bank. Each source is in one
+ * batch at most: the entries' unique key holds even with concurrent runs.
  */
 export class SepaBatchService {
   constructor(

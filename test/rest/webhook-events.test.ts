@@ -234,7 +234,9 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     const path = `/v1/death-claims/${claim.id}/beneficiaries/${person.id}`;
     const file = await ok(send('broker', 'GET', `${path}/file`), 'file');
     for (const { item } of file.items) {
-      const document = await ok(send('partner', 'POST', `${path}/documents`, { item, fileName: `${item}.png`, contentType: 'image/png', contentBase64: tinyPng().toString('base64') }), item);
+      // A RIB names the IBAN it shows.
+      const iban = item === 'iban_proof' ? { iban: 'FR7630006000011234567890189' } : {};
+      const document = await ok(send('partner', 'POST', `${path}/documents`, { item, fileName: `${item}.png`, contentType: 'image/png', contentBase64: tinyPng().toString('base64'), ...iban }), item);
       await ok(send('backoffice', 'POST', `${path}/documents/${document.id}/review`, { decision: 'accept' }), `review ${item}`);
     }
     const event = expectEvent(await newEvents(), 'death_claim.file_completed', { claimId: claim.id, beneficiaryId: person.id });
@@ -280,13 +282,26 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
        values ($1, $2, 99, 1, 'named', $3, 'Léa', 'Durand', 10000, 'found', $4, $4, $4)`,
       [lineId, claim.id, clause.id, server.clock.now()],
     );
-    const payment = await ok(send('backoffice', 'POST', `/v1/death-claims/${claim.id}/payments`, { beneficiaryId: lineId, iban: 'FR7630006000011234567890189', holderName: 'Léa Durand' }), 'claim payment');
-    expect((await paymentsEvent(server, 'death_claim_payment.paid', { payment_id: payment.id })).status).toBe(200);
+    // Paid to the account of a RIB naming its IBAN, accepted by back-office.
+    const iban = 'FR7630006000011234567890189';
+    const payLine = async (id: string, holderName: string) => {
+      const documents = `/v1/death-claims/${claim.id}/beneficiaries/${id}/documents`;
+      const rib = await ok(send('broker', 'POST', documents, { item: 'iban_proof', fileName: 'rib.png', contentType: 'image/png', contentBase64: tinyPng().toString('base64'), iban }), 'rib');
+      await ok(send('backoffice', 'POST', `${documents}/${rib.id}/review`, { decision: 'accept' }), 'rib review');
+      const paid = await ok(send('backoffice', 'POST', `/v1/death-claims/${claim.id}/payments`, { beneficiaryId: id, iban, holderName }), 'claim payment');
+      expect((await paymentsEvent(server, 'death_claim_payment.paid', { payment_id: paid.id })).status).toBe(200);
+      return paid;
+    };
+    const payment = await payLine(lineId, 'Léa Durand');
+    // The other persons of the rank (identified in the test above) are paid too: the last part closes the claim.
+    const takers = (await ok(send('backoffice', 'GET', `/v1/death-claims/${claim.id}`), 'claim')).beneficiaries
+      .filter((b: { id: string; kind: string; shareOfClaimBasisPoints: number | null }) => b.kind === 'named' && b.shareOfClaimBasisPoints !== null && b.id !== lineId);
+    for (const other of takers) await payLine(other.id, `${other.firstName} ${other.lastName}`);
     const events = await newEvents();
     const event = expectEvent(events, 'death_claim.paid', { claimId: claim.id, paymentId: payment.id });
     await expectFannedOut(event);
     await expectRendered(event, `/v1/death-claims/${claim.id}/payments/${payment.id}`, 'partner');
-    // Léa took the whole capital: her payment closes the claim, in the same transaction.
+    // The last part paid closes the claim, in the same transaction.
     const closed = expectEvent(events, 'death_claim.closed', { claimId: claim.id });
     await expectFannedOut(closed);
     await expectRendered(closed, `/v1/death-claims/${claim.id}`, 'partner');
