@@ -6,12 +6,12 @@ import type { OutboxStore } from '../../store/outbox-store';
 import type { Viewer } from '../auth/viewer';
 import type { Evidence } from '../evidence/evidence';
 import type { EvidenceReview, EvidenceService, EvidenceUpload } from '../evidence/evidence-service';
-import { notFound } from '../shared/access';
+import { notFound, seesFullIban } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import type { EventPublisher } from '../shared/events';
-import { checkIban } from '../shared/iban';
+import { checkIban, maskIban } from '../shared/iban';
 import { newUuid } from '../shared/ids';
 import { checkBirthDate } from '../shared/identity-rules';
 import { parisDate } from '../shared/paris-calendar';
@@ -69,6 +69,8 @@ export interface ClaimBeneficiaryFile {
   items: ClaimFileItemState[];
   complete: boolean;
   completedAt: Date | null;
+  /** The IBAN of the latest accepted RIB, the only account a payment may go to (masked for brokers and partners). */
+  paymentIban: string | null;
   documents: Evidence[];
 }
 
@@ -177,7 +179,8 @@ export class ClaimBeneficiaryService {
   async file(viewer: Viewer, claimId: string, lineId: string): Promise<ClaimBeneficiaryFile> {
     const claim = await this.claims.claim(viewer, claimId);
     const line = await this.line(this.db, claim.id, lineId);
-    return this.fileOf(this.db, claim.id, this.person(line, { renounced: true }));
+    const file = await this.fileOf(this.db, claim.id, this.person(line, { renounced: true }));
+    return seesFullIban(viewer) || file.paymentIban === null ? file : { ...file, paymentIban: maskIban(file.paymentIban) };
   }
 
   /** Uploads a document of a beneficiary's file on their behalf (broker, partner platform, back-office). */
@@ -257,7 +260,8 @@ export class ClaimBeneficiaryService {
     const regimes = taxRegimes(facts);
     const documents = await this.documents().ofSubject(tx, CLAIM_DOCUMENT_KIND, line.id);
     const items = itemStates(requiredItems(regimes), documents);
-    return { claimId, beneficiaryId: line.id, regimes, items, complete: line.fileCompletedAt !== null || isComplete(items), completedAt: line.fileCompletedAt, documents };
+    const paymentIban = (await this.store.acceptedRibIban(tx, line.id)) ?? null;
+    return { claimId, beneficiaryId: line.id, regimes, items, complete: line.fileCompletedAt !== null || isComplete(items), completedAt: line.fileCompletedAt, paymentIban, documents };
   }
 
   /** The claim, for back-office only: 403 for anyone else (a subscriber first, as every claim route). */

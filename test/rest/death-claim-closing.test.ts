@@ -135,6 +135,8 @@ describe.each(EACH_DATABASE)('death claims paid through the pay-out files and cl
     const file = await ok(send('broker', 'GET', `${linePath('Inès')}/file`));
     expect(file).toMatchObject({ complete: true, completedAt: '2026-04-01T08:00:00.000Z' });
     expect(file.items.find((i: Body) => i.item === 'iban_proof')).toMatchObject({ status: 'accepted', documentId: rib });
+    expect(file.paymentIban).toBe('BE68 **** **** 7034');
+    expect((await ok(send('backoffice', 'GET', `${linePath('Inès')}/file`))).paymentIban).toBe(INES_NEW_IBAN);
     // The old account is no longer the one to pay.
     expect(failure(await pay('Inès', INES_IBAN))).toEqual([422, 'unprocessable_content', 'IBAN_NOT_ACCEPTED_RIB']);
     payments.ines2 = await ok(pay('Inès', INES_NEW_IBAN), 201);
