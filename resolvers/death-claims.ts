@@ -32,7 +32,7 @@ export const deathClaimResolvers = {
       ctx.services.claimBeneficiaries.addSearchStep(acting(ctx), args.claimId, args.beneficiaryId, args.input),
     recordDeathClaimRenunciation: (_: unknown, args: Line & { input: RenunciationInput }, ctx: RequestContext) =>
       ctx.services.claimBeneficiaries.renounce(acting(ctx), args.claimId, args.beneficiaryId, args.input),
-    uploadDeathClaimDocument: (_: unknown, args: Line & { input: UploadInput & { item: ClaimFileItem } }, ctx: RequestContext) =>
+    uploadDeathClaimDocument: (_: unknown, args: Line & { input: UploadInput & { item: ClaimFileItem; iban?: string | null } }, ctx: RequestContext) =>
       ctx.services.claimBeneficiaries.upload(acting(ctx), args.claimId, args.beneficiaryId, args.input),
     reviewDeathClaimDocument: (_: unknown, args: Line & { documentId: string; input: EvidenceReview }, ctx: RequestContext) =>
       ctx.services.claimBeneficiaries.review(acting(ctx), args.claimId, args.beneficiaryId, args.documentId, args.input),

@@ -127,6 +127,29 @@ export class DeathClaimBeneficiaryStore {
     return rows.length > 0;
   }
 
+  /** Records the IBAN a RIB document of the line shows (declared at upload). */
+  async addRibIban(tx: Queryable, documentId: string, lineId: string, iban: string): Promise<void> {
+    await tx.query(`insert into death_claim_rib_ibans (document_id, beneficiary_id, iban) values ($1, $2, $3)`, [documentId, lineId, iban]);
+  }
+
+  /**
+   * The IBAN of the line's latest accepted RIB (the file's order: uploaded last); undefined when no RIB is
+   * accepted, null when the accepted one was uploaded before RIBs carried their IBAN.
+   */
+  async acceptedRibIban(tx: Queryable, lineId: string): Promise<string | null | undefined> {
+    const [row] = await tx.query<{ iban: string | null }>(
+      `select r.iban from evidence_documents d left join death_claim_rib_ibans r on r.document_id = d.id
+        where d.kind = 'death_claim_document' and d.subject_id = $1 and d.item = 'iban_proof' and d.status = 'accepted' order by d.created_at desc, d.id desc limit 1`,
+      [lineId],
+    );
+    return row ? row.iban : undefined;
+  }
+
+  /** A payment of the line is with the payment provider or made. */
+  async hasLivePayment(tx: Queryable, lineId: string): Promise<boolean> {
+    return (await tx.query(`select 1 from death_claim_payments where beneficiary_id = $1 and status in ('sent', 'paid')`, [lineId])).length > 0;
+  }
+
   async insertStep(tx: Queryable, step: ClaimSearchStep): Promise<void> {
     await tx.query(
       `insert into death_claim_beneficiary_search_steps (id, beneficiary_id, kind, happened_on, note, recorded_by_kind, recorded_by_id, recorded_at)

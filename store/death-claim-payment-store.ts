@@ -107,9 +107,10 @@ export class DeathClaimPaymentStore {
   }
 
   /**
-   * Claim ids for the clocks list, by id after `after`: open ones only (some payable line not paid), and
-   * with `overdue` those with a line whose file is complete, due date (one calendar month later, Paris;
-   * PostgreSQL keeps the month's last day for a missing 31st) passed, and no payment sent or paid.
+   * Claim ids for the clocks list, by id after `after`: the claims not closed (some part is not paid, its
+   * beneficiary payable, searched for or not established yet), and with `overdue` those with a line whose
+   * file is complete, due date (one calendar month later, Paris; PostgreSQL keeps the month's last day for a
+   * missing 31st) passed, and no payment sent or paid.
    */
   async openClaimIds(scope: { distributorId?: string }, opts: { overdue: boolean; today: string }, first: number, after: string | null): Promise<string[]> {
     const params: unknown[] = [after ?? '', first + 1];
@@ -119,10 +120,9 @@ export class DeathClaimPaymentStore {
     const overdue = opts.overdue
       ? ` and exists (select 1 from death_claim_beneficiaries b where ${unpaid} and b.file_completed_at is not null
             and ((b.file_completed_at at time zone 'Europe/Paris')::date + interval '1 month')::date < $${params.push(opts.today)}::date)`
-      : ` and (exists (select 1 from death_claim_beneficiaries b where ${unpaid})
-            or not exists (select 1 from death_claim_beneficiaries b where b.claim_id = c.id and b.kind = 'named' and b.status in ('found', 'identified')))`;
+      : '';
     const rows = await this.db.query<{ id: string }>(
-      `select c.id from death_claims c join subscribers s on s.id = c.subscriber_id where c.id > $1${distributor}${overdue} order by c.id limit $2`,
+      `select c.id from death_claims c join subscribers s on s.id = c.subscriber_id where c.id > $1 and c.status = 'notified'${distributor}${overdue} order by c.id limit $2`,
       params,
     );
     return rows.map((r) => r.id);

@@ -1,4 +1,4 @@
-import type { ClaimBeneficiary, DeathClaim, OwnedDeathClaim } from '../domain/death-claims/death-claim';
+import type { ClaimBeneficiary, DeathClaim, DeathClaimStatus, OwnedDeathClaim } from '../domain/death-claims/death-claim';
 import { DeathClaimBeneficiaryStore } from './death-claim-beneficiary-store';
 import type { Designation } from '../domain/death-settlement/designation';
 import type { Queryable } from './db';
@@ -8,7 +8,7 @@ interface ClaimRow {
   policy_id: string;
   subscriber_id: string;
   notice_id: string;
-  status: 'notified';
+  status: DeathClaimStatus;
   date_of_death: string;
   source: DeathClaim['source'];
   certificate_reference: string;
@@ -20,6 +20,7 @@ interface ClaimRow {
   notified_by_id: string | null;
   request_id: string | null;
   notified_at: Date;
+  closed_at: Date | null;
   user_id: string | null;
   distributor_id: string | null;
 }
@@ -29,13 +30,13 @@ function toClaim(r: ClaimRow, beneficiaries: ClaimBeneficiary[]): OwnedDeathClai
     id: r.id, policyId: r.policy_id, subscriberId: r.subscriber_id, noticeId: r.notice_id, status: r.status, dateOfDeath: r.date_of_death, source: r.source,
     certificateReference: r.certificate_reference, valueAmount: Number(r.value_amount), valueCurrency: r.value_currency, valueBasis: r.value_basis,
     designationVersion: r.designation_version, beneficiaries, notifiedByKind: r.notified_by_kind, notifiedById: r.notified_by_id,
-    requestId: r.request_id, notifiedAt: r.notified_at, userId: r.user_id, distributorId: r.distributor_id,
+    requestId: r.request_id, notifiedAt: r.notified_at, closedAt: r.closed_at, userId: r.user_id, distributorId: r.distributor_id,
   };
 }
 
 const SELECT = `select c.id, c.policy_id, c.subscriber_id, c.notice_id, c.status, to_char(c.date_of_death, 'YYYY-MM-DD') as date_of_death, c.source,
   c.certificate_reference, c.value_amount, c.value_currency, c.value_basis, c.designation_version, c.notified_by_kind, c.notified_by_id,
-  c.request_id, c.notified_at, s.user_id, s.distributor_id
+  c.request_id, c.notified_at, c.closed_at, s.user_id, s.distributor_id
   from death_claims c join subscribers s on s.id = c.subscriber_id`;
 
 /** One policy of the insured, locked for the notice, with the recorded value of its compartments. */
@@ -89,6 +90,11 @@ export class DeathClaimStore {
         c.designationVersion, c.notifiedByKind, c.notifiedById, c.requestId, c.notifiedAt],
     );
     for (const [i, b] of c.beneficiaries.entries()) await this.lines.insert(tx, c.id, i + 1, b, c.notifiedAt);
+  }
+
+  /** Closes a notified claim; false when it was closed already. */
+  async close(tx: Queryable, id: string, at: Date): Promise<boolean> {
+    return (await tx.query(`update death_claims set status = 'closed', closed_at = $2 where id = $1 and status = 'notified' returning id`, [id, at])).length === 1;
   }
 
   async isFrozen(tx: Queryable, policyId: string): Promise<boolean> {

@@ -69,6 +69,8 @@ interface DuePayoutRow {
   currency: string;
   iban: string;
   creditor_name: string;
+  claim_id?: string;
+  interest_amount?: number | string;
 }
 
 const MANDATE_COLUMNS = 'id, payer_id, reference, iban, debtor_name, creditor_id, signature_date::text as signature_date, first_collection_entry_id, created_at';
@@ -178,8 +180,9 @@ export class SepaStore {
   }
 
   /**
-   * Pay-outs due and in no batch yet: surrenders received (sent for payment, not yet processing or
-   * settled) to their pay-out IBAN, and withdrawal refunds to the subscription's debit IBAN.
+   * Pay-outs due and in no batch yet, their source rows locked (rows another run holds are skipped):
+   * surrenders received (sent for payment, not yet processing or settled) to their pay-out IBAN,
+   * withdrawal refunds to the subscription's debit IBAN, and death claim payments sent (not yet settled).
    */
   async duePayouts(tx: Queryable, limit: number): Promise<DuePayout[]> {
     const surrenders = await tx.query<DuePayoutRow>(
@@ -208,8 +211,20 @@ export class SepaStore {
         for update of f skip locked`,
       [limit],
     );
-    return [...surrenders, ...refunds].filter((r) => r.iban !== null).map((r) => ({
+    // Capital and late interest together, to the account of the beneficiary's accepted RIB, in their name.
+    const claimPayments = await tx.query<DuePayoutRow>(
+      `select 'death_claim_payment' as source_kind, d.id as source_id, d.policy_id, d.capital_amount + d.interest_amount as amount, d.currency, d.iban,
+              b.first_name || ' ' || b.last_name as creditor_name, d.claim_id, d.interest_amount
+         from death_claim_payments d
+         join death_claim_beneficiaries b on b.id = d.beneficiary_id
+        where d.status = 'sent' and d.currency = 'EUR' and ${NOT_IN_A_BATCH('death_claim_payment', 'd')}
+        order by d.sent_at, d.id limit $1
+        for update of d skip locked`,
+      [limit],
+    );
+    return [...surrenders, ...refunds, ...claimPayments].filter((r) => r.iban !== null).map((r) => ({
       sourceKind: r.source_kind, sourceId: r.source_id, policyId: r.policy_id, amount: Number(r.amount), currency: r.currency, iban: r.iban, creditorName: r.creditor_name,
+      ...(r.claim_id ? { claimId: r.claim_id, withInterest: Number(r.interest_amount) > 0 } : {}),
     }));
   }
 
@@ -266,9 +281,9 @@ export class SepaStore {
     await tx.query('delete from sepa_batch_entries where id = $1', [id]);
   }
 
-  /** The status of a collection's source, its row locked; undefined when it is gone. */
-  async lockSourceStatus(tx: Queryable, kind: DueDebit['sourceKind'], id: string): Promise<string | undefined> {
-    const table = kind === 'single_premium_request' ? 'single_premium_requests' : 'scheduled_premium_collections';
+  /** The status of a collection's (or a death claim payment's) source, its row locked; undefined when it is gone. */
+  async lockSourceStatus(tx: Queryable, kind: DueDebit['sourceKind'] | 'death_claim_payment', id: string): Promise<string | undefined> {
+    const table = { single_premium_request: 'single_premium_requests', scheduled_premium_collection: 'scheduled_premium_collections', death_claim_payment: 'death_claim_payments' }[kind];
     const [row] = await tx.query<{ status: string }>(`select status from ${table} where id = $1 for update`, [id]);
     return row?.status;
   }

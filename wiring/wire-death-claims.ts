@@ -13,7 +13,7 @@ import { returnDeclarationSales } from './wire-surrender';
 
 /** Death claims, their beneficiaries and the payments of their capital. */
 export function deathClaimServices(core: Core) {
-  const { db, audit, events, clock, services } = core;
+  const { db, audit, events, clock, services, policies } = core;
   // A death claim freezes its policy: every act on a policy's money or beneficiaries asks it.
   const deathClaims = new DeathClaimService(db, new DeathClaimStore(db), new SubscriptionStore(db), new CatalogueStore(db), new OutboxStore(), events, audit, clock, {
     lock: (tx, policyIds) => services().orders.lockForReturn(tx, { policyIds }),
@@ -25,6 +25,6 @@ export function deathClaimServices(core: Core) {
     deathClaims,
     // A beneficiary's documents are evidence (read when an operation runs: evidence needs this service's handler).
     claimBeneficiaries: new ClaimBeneficiaryService(db, new DeathClaimBeneficiaryStore(), new DeathClaimStore(db), deathClaims, () => services().evidence, new OutboxStore(), events, audit, clock),
-    deathClaimPayments: new DeathClaimPaymentService(db, new DeathClaimPaymentStore(db), new DeathClaimStore(db), new DeathClaimBeneficiaryStore(), new PolicyStore(db), new OutboxStore(), events, audit, clock),
+    deathClaimPayments: new DeathClaimPaymentService(db, new DeathClaimPaymentStore(db), new DeathClaimStore(db), new DeathClaimBeneficiaryStore(), new PolicyStore(db), new OutboxStore(), events, audit, clock, policies),
   };
 }

@@ -6,11 +6,12 @@ import type { OutboxStore } from '../../store/outbox-store';
 import type { Viewer } from '../auth/viewer';
 import type { Evidence } from '../evidence/evidence';
 import type { EvidenceReview, EvidenceService, EvidenceUpload } from '../evidence/evidence-service';
-import { notFound } from '../shared/access';
+import { notFound, seesFullIban } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import type { AuditTrail } from '../shared/audit-trail';
 import type { Clock } from '../shared/clock';
 import type { EventPublisher } from '../shared/events';
+import { checkIban, maskIban } from '../shared/iban';
 import { newUuid } from '../shared/ids';
 import { checkBirthDate } from '../shared/identity-rules';
 import { parisDate } from '../shared/paris-calendar';
@@ -28,6 +29,14 @@ const MAX_RELATIONSHIP = 50;
 const MAX_NOTE = 1000;
 const MAX_REFERENCE = 200;
 const WHOLE = 10_000;
+
+/** A RIB's upload names the IBAN it shows (400 otherwise): the payment is compared with it once the RIB is accepted. */
+function ribIban(raw: string | null | undefined): string {
+  if (raw == null || raw.trim() === '') throw invalidFields([{ field: 'iban', reason: 'REQUIRED_FIELD_MISSING' }]);
+  const checked = checkIban(raw);
+  if (!checked.ok) throw invalidFields([{ field: 'iban', reason: checked.reason }]);
+  return checked.iban;
+}
 
 /** A person back-office identified as one of those a class clause names. */
 export interface IdentifiedPersonInput {
@@ -60,6 +69,8 @@ export interface ClaimBeneficiaryFile {
   items: ClaimFileItemState[];
   complete: boolean;
   completedAt: Date | null;
+  /** The IBAN of the latest accepted RIB, the only account a payment may go to (masked for brokers and partners). */
+  paymentIban: string | null;
   documents: Evidence[];
 }
 
@@ -168,11 +179,12 @@ export class ClaimBeneficiaryService {
   async file(viewer: Viewer, claimId: string, lineId: string): Promise<ClaimBeneficiaryFile> {
     const claim = await this.claims.claim(viewer, claimId);
     const line = await this.line(this.db, claim.id, lineId);
-    return this.fileOf(this.db, claim.id, this.person(line, { renounced: true }));
+    const file = await this.fileOf(this.db, claim.id, this.person(line, { renounced: true }));
+    return seesFullIban(viewer) || file.paymentIban === null ? file : { ...file, paymentIban: maskIban(file.paymentIban) };
   }
 
   /** Uploads a document of a beneficiary's file on their behalf (broker, partner platform, back-office). */
-  async upload(acting: Acting, claimId: string, lineId: string, input: UploadInput & { item: ClaimFileItem }): Promise<Evidence> {
+  async upload(acting: Acting, claimId: string, lineId: string, input: UploadInput & { item: ClaimFileItem; iban?: string | null }): Promise<Evidence> {
     const claim = await this.claims.claim(acting.viewer, claimId);
     const line = await this.line(this.db, claim.id, lineId);
     const upload: EvidenceUpload = { ...input, kind: CLAIM_DOCUMENT_KIND, subjectId: line.id, item: input.item };
@@ -200,16 +212,21 @@ export class ClaimBeneficiaryService {
         const owned = await this.store.ofInsured(tx, subscriberId, subjectId);
         return owned && owned.line.kind === 'named' ? { policyId: owned.policyId } : undefined;
       },
-      onUploaded: async (tx: Queryable, evidence: Evidence, acting: Acting) => {
+      onUploaded: async (tx: Queryable, evidence: Evidence, acting: Acting, upload: EvidenceUpload) => {
         if (acting.viewer.kind === 'subscriber') throw insufficientRoles();
         const { claimId, line } = (await this.store.ofInsured(tx, evidence.subscriberId, evidence.subjectId))!;
         await this.store.lockClaim(tx, claimId);
         const person = this.person((await this.store.line(tx, claimId, line.id, { forUpdate: true }))!);
-        if (person.fileCompletedAt !== null) throw new AppError('conflict', 'BENEFICIARY_FILE_COMPLETE');
+        const rib = evidence.item === 'iban_proof' ? ribIban(upload.iban) : null;
+        // A new RIB may replace an accepted one, even in a complete file, until a payment is on its way or
+        // made: a beneficiary changes accounts, or their account was closed and the payment rejected.
+        const replacesRib = rib !== null && !(await this.store.hasLivePayment(tx, person.id));
+        if (person.fileCompletedAt !== null && !replacesRib) throw new AppError('conflict', 'BENEFICIARY_FILE_COMPLETE');
         const file = await this.fileOf(tx, claimId, person);
         const state = file.items.find((s) => s.item === evidence.item);
         if (!state) throw new AppError('unprocessable_content', 'CLAIM_DOCUMENT_NOT_REQUIRED', { field: 'item' });
-        if (state.status === 'accepted' && state.documentId !== evidence.id) throw new AppError('conflict', 'CLAIM_DOCUMENT_ALREADY_ACCEPTED');
+        if (state.status === 'accepted' && state.documentId !== evidence.id && !replacesRib) throw new AppError('conflict', 'CLAIM_DOCUMENT_ALREADY_ACCEPTED');
+        if (rib !== null) await this.store.addRibIban(tx, evidence.id, person.id, rib);
       },
       onReviewed: async (tx: Queryable, evidence: Evidence, acting: Acting) => {
         if (evidence.status !== 'accepted') return;
@@ -243,7 +260,8 @@ export class ClaimBeneficiaryService {
     const regimes = taxRegimes(facts);
     const documents = await this.documents().ofSubject(tx, CLAIM_DOCUMENT_KIND, line.id);
     const items = itemStates(requiredItems(regimes), documents);
-    return { claimId, beneficiaryId: line.id, regimes, items, complete: line.fileCompletedAt !== null || isComplete(items), completedAt: line.fileCompletedAt, documents };
+    const paymentIban = (await this.store.acceptedRibIban(tx, line.id)) ?? null;
+    return { claimId, beneficiaryId: line.id, regimes, items, complete: line.fileCompletedAt !== null || isComplete(items), completedAt: line.fileCompletedAt, paymentIban, documents };
   }
 
   /** The claim, for back-office only: 403 for anyone else (a subscriber first, as every claim route). */

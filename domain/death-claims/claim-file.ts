@@ -65,14 +65,15 @@ export interface ClaimFileItemState {
 }
 
 /**
- * Each required item's state from the beneficiary's documents: an accepted document settles the item; else
+ * Each required item's state from the beneficiary's documents (oldest first): an accepted document settles the item; else
  * the latest one uploaded shows where it stands (a refused item stays open, with the reason, until a new
  * document is accepted).
  */
 export function itemStates(required: readonly ClaimFileItem[], documents: readonly Evidence[]): ClaimFileItemState[] {
   return required.map((item) => {
     const ofItem = documents.filter((d) => d.item === item);
-    const deciding = ofItem.find((d) => d.status === 'accepted') ?? ofItem[ofItem.length - 1];
+    // A RIB may be replaced after the file is complete (a new account before payment): the latest accepted decides.
+    const deciding = ofItem.filter((d) => d.status === 'accepted').at(-1) ?? ofItem[ofItem.length - 1];
     return deciding
       ? { item, status: deciding.status, documentId: deciding.id, reviewReason: deciding.reviewReason }
       : { item, status: 'missing', documentId: null, reviewReason: null };

@@ -18,6 +18,17 @@ export function capitalParts(value: number, lines: readonly ClaimBeneficiary[]):
   return benefitShares(value, takers.map((l) => ({ id: l.id, shareBasisPoints: shares.get(l.id)! })));
 }
 
+/**
+ * Every part of the claim is paid: some beneficiary takes the capital (a clause of the taking rank is
+ * resolved) and each one who does, found or still searched for, has a paid payment. A part of 0 cents
+ * (a share too small for the value) has nothing to pay and waits for nobody.
+ */
+export function everyPartPaid(value: number, lines: readonly ClaimBeneficiary[], payments: readonly DeathClaimPayment[]): boolean {
+  const parts = capitalParts(value, lines);
+  const paid = new Set(payments.filter((p) => p.status === 'paid').map((p) => p.beneficiaryId));
+  return paid.size > 0 && [...parts].every(([id, amount]) => amount === 0 || paid.has(id));
+}
+
 /** The line to pay, refused with the reason when it cannot be paid yet. */
 export function checkPayable(lines: readonly ClaimBeneficiary[], beneficiaryId: string): ClaimBeneficiary {
   const line = lines.find((l) => l.id === beneficiaryId);

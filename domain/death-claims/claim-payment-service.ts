@@ -5,6 +5,7 @@ import type { DeathClaimBeneficiaryStore } from '../../store/death-claim-benefic
 import type { DeathClaimStore } from '../../store/death-claim-store';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
+import type { PolicyService } from '../policy/policy-service';
 import type { Viewer } from '../auth/viewer';
 import { holderNameMatches } from '../pay-out/holder-name';
 import { movement } from '../policy/policy-money';
@@ -20,7 +21,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../shared/paging';
 import { parisDate } from '../shared/paris-calendar';
 import type { WebhookEvent } from '../webhooks/registry';
 import type { ClaimClocks, ClaimPaymentInput, DeathClaimPayment } from './claim-payment';
-import { capitalParts, checkPayable, claimClocks } from './claim-payment-rules';
+import { capitalParts, checkPayable, claimClocks, everyPartPaid } from './claim-payment-rules';
 import type { OwnedDeathClaim } from './death-claim';
 import { parseClaimPaymentEvent, type ClaimPaymentOutcome } from './claim-payment-events';
 import { LEGAL_RATE_CATEGORIES, lateInterest, paymentDueDate, type LegalInterestRate, type LegalRateCategory } from './legal-interest';
@@ -51,12 +52,13 @@ export class DeathClaimPaymentService {
     private readonly db: Db,
     private readonly store: DeathClaimPaymentStore,
     private readonly claims: DeathClaimStore,
-    private readonly beneficiaries: Pick<DeathClaimBeneficiaryStore, 'ofClaims'>,
+    private readonly beneficiaries: Pick<DeathClaimBeneficiaryStore, 'ofClaims' | 'acceptedRibIban'>,
     private readonly policies: Pick<PolicyStore, 'appendMovements'>,
     private readonly outbox: OutboxStore,
     private readonly events: EventPublisher,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    private readonly policyEnd: Pick<PolicyService, 'endByDeathBenefit'>,
   ) {}
 
   /**
@@ -86,6 +88,8 @@ export class DeathClaimPaymentService {
       }
       const existing = (await this.store.ofClaims([claim.id], tx)).find((p) => p.beneficiaryId === line.id && p.status !== 'rejected');
       if (existing) throw new AppError('conflict', existing.status === 'paid' ? 'BENEFICIARY_ALREADY_PAID' : 'BENEFICIARY_PAYMENT_UNDER_WAY');
+      // The account is the one of the RIB back-office accepted in their file (the latest accepted).
+      if ((await this.beneficiaries.acceptedRibIban(tx, line.id)) !== checked.iban) throw new AppError('unprocessable_content', 'IBAN_NOT_ACCEPTED_RIB', { field: 'iban' });
       const capital = capitalParts(claim.valueAmount, lines).get(line.id) ?? 0;
       if (capital <= 0) throw new AppError('conflict', 'NOTHING_TO_PAY');
       const today = parisDate(now);
@@ -129,7 +133,10 @@ export class DeathClaimPaymentService {
       actor: { kind: 'system', id: event.source }, action: `death_claim.payment_${outcome}`, target: { type: 'death_claim', id: found.claimId }, requestId: null,
       details: { webhookId: event.id, paymentId: found.id, beneficiaryId: found.beneficiaryId, capitalAmount: found.capitalAmount, interestAmount: found.interestAmount, rejectionReason: reason },
     });
-    if (outcome === 'paid') await this.events.publish(tx, { type: 'death_claim.paid', distributorId: claim.distributorId, resource: { claimId: found.claimId, paymentId: found.id } }, now);
+    if (outcome === 'paid') {
+      await this.events.publish(tx, { type: 'death_claim.paid', distributorId: claim.distributorId, resource: { claimId: found.claimId, paymentId: found.id } }, now);
+      await this.closeIfSettled(tx, claim, event, now);
+    }
     const payload = {
       claimId: found.claimId, policyId: found.policyId, paymentId: found.id, capital: formatMoney(found.capitalAmount, found.currency),
       interest: formatMoney(found.interestAmount, found.currency), total: formatMoney(found.capitalAmount + found.interestAmount, found.currency),
@@ -140,6 +147,29 @@ export class DeathClaimPaymentService {
     for (const recipient of await this.claims.claimDeskOf(tx, claim.distributorId, sender)) {
       await this.outbox.enqueue(tx, { recipientUserId: recipient, channel: 'email', ...mail, payload }, now);
     }
+  }
+
+  /**
+   * The last part paid closes the claim and ends its policy, in the paying webhook's transaction (the
+   * claim's row is locked). A beneficiary still searched for, a clause to identify or a rejected payment
+   * not sent again keeps it open.
+   */
+  private async closeIfSettled(tx: Queryable, claim: OwnedDeathClaim, event: WebhookEvent, now: Date): Promise<void> {
+    const lines = (await this.beneficiaries.ofClaims(tx, [claim.id])).get(claim.id) ?? [];
+    const payments = await this.store.ofClaims([claim.id], tx);
+    if (!everyPartPaid(claim.valueAmount, lines, payments)) return;
+    if (!(await this.claims.close(tx, claim.id, now))) return;
+    const actor = { kind: 'system' as const, id: event.source };
+    await this.policyEnd.endByDeathBenefit(tx, { policyId: claim.policyId, claimId: claim.id, by: actor });
+    const paid = payments.filter((p) => p.status === 'paid');
+    await this.audit.record(tx, {
+      actor, action: 'death_claim.closed', target: { type: 'death_claim', id: claim.id }, requestId: null,
+      details: {
+        webhookId: event.id, policyId: claim.policyId, policyStatus: 'closed', paymentIds: paid.map((p) => p.id),
+        capitalAmount: paid.reduce((sum, p) => sum + p.capitalAmount, 0), interestAmount: paid.reduce((sum, p) => sum + p.interestAmount, 0), currency: claim.valueCurrency,
+      },
+    });
+    await this.events.publish(tx, { type: 'death_claim.closed', distributorId: claim.distributorId, resource: { claimId: claim.id } }, now);
   }
 
   /** A claim's payments: back-office, or a broker / partner platform of the insured's distributor. */

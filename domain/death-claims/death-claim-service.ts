@@ -87,7 +87,7 @@ export class DeathClaimService implements PolicyFreeze {
           id: newUuid(), policyId: p.id, subscriberId: subscriber.id, noticeId, status: 'notified', dateOfDeath: input.dateOfDeath, source: input.source,
           certificateReference: reference, valueAmount: p.valueAmount, valueCurrency: p.currency ?? 'EUR', valueBasis: 'recorded_value_at_notice',
           designationVersion: designation.version, beneficiaries: beneficiariesFrom(designation, clause),
-          notifiedByKind: viewer.kind, notifiedById: viewer.id, requestId, notifiedAt: now,
+          notifiedByKind: viewer.kind, notifiedById: viewer.id, requestId, notifiedAt: now, closedAt: null,
         });
       }
       // The compartments before the declarations stopPending rejects, as an order's execution locks them.

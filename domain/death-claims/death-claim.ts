@@ -46,13 +46,19 @@ export interface ClaimBeneficiary {
   fileCompletedAt: Date | null;
 }
 
+/**
+ * `notified` from the notice on, while beneficiaries are established and paid; `closed` once every
+ * beneficiary who takes a part of the capital is paid (the policy ends with it).
+ */
+export type DeathClaimStatus = 'notified' | 'closed';
+
 /** The claim of one policy of a deceased insured, from the notice of death on. */
 export interface DeathClaim {
   id: string;
   policyId: string;
   subscriberId: string;
   noticeId: string;
-  status: 'notified';
+  status: DeathClaimStatus;
   /** YYYY-MM-DD. */
   dateOfDeath: string;
   source: DeathNoticeSource;
@@ -67,6 +73,8 @@ export interface DeathClaim {
   notifiedById: string | null;
   requestId: string | null;
   notifiedAt: Date;
+  /** When the last part was paid and the claim (and its policy) closed. */
+  closedAt: Date | null;
 }
 
 /** A claim with who can see it decided: the distributor of the insured. */

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../store/db';
 import type { Acting } from '../shared/acting';
 import type { Evidence, EvidenceKind } from './evidence';
+import type { EvidenceUpload } from './evidence-service';
 
 /**
  * What one kind of evidence means to the domain that owns its subject. The evidence domain stores and
@@ -9,8 +10,8 @@ import type { Evidence, EvidenceKind } from './evidence';
 export interface EvidenceKindHandler {
   /** The subject `subjectId` if it belongs to `subscriberId`; undefined answers 404 for the subject. */
   subject(tx: Queryable, subscriberId: string, subjectId: string): Promise<{ policyId: string | null } | undefined>;
-  /** In the upload's transaction, after the row is written. */
-  onUploaded?(tx: Queryable, evidence: Evidence, acting: Acting): Promise<void>;
+  /** In the upload's transaction, after the row is written; `upload` is what was sent. */
+  onUploaded?(tx: Queryable, evidence: Evidence, acting: Acting, upload: EvidenceUpload): Promise<void>;
   /** In the review's transaction, after the evidence is accepted or refused. */
   onReviewed?(tx: Queryable, evidence: Evidence, acting: Acting): Promise<void>;
 }

@@ -22,6 +22,8 @@ export interface EvidenceUpload extends UploadInput {
   subjectId: string;
   /** Which item of the subject it proves; the kind's handler says whether it needs one and which. */
   item?: string | null;
+  /** The account a RIB shows, as the uploader reads it (a death claim beneficiary's iban_proof); checked by the kind's handler. */
+  iban?: string | null;
 }
 
 export interface EvidenceReview {
@@ -68,7 +70,7 @@ export class EvidenceService {
         actor: viewer, action: 'evidence.uploaded', target: { type: 'evidence', id: evidence.id }, requestId,
         details: { subscriberId: subscriber.id, kind: evidence.kind, subjectId: evidence.subjectId, item, sizeBytes: evidence.sizeBytes, sha256: evidence.sha256 },
       });
-      await handler.onUploaded?.(tx, evidence, acting);
+      await handler.onUploaded?.(tx, evidence, acting, input);
       return evidence;
     });
   }

@@ -151,14 +151,29 @@ export class PolicyService {
     const payouts = compartments
       .filter((c) => c.value > 0)
       .map((c) => movement('surrender_payout', c.value, { policyId: s.policyId, compartmentId: c.id, currency: c.currency, causeType: 'surrender_declaration', causeId: s.declarationId, at }));
-    await this.store.close(tx, s.policyId, 'closed');
-    const policy = (await this.store.policy(s.policyId, tx))!;
-    for (const c of compartments) {
-      await this.store.appendCompartmentEvent(tx, { compartmentId: c.id, at, from: c.status, to: 'closed', actorKind: s.by.kind, actorId: s.by.id, reason: `total surrender ${s.declarationId} paid` });
-      await this.transitioned(tx, policy, c.id, at);
-    }
+    await this.closeWithCompartments(tx, s.policyId, compartments, { by: s.by, at, reason: `total surrender ${s.declarationId} paid` });
     await this.store.appendMovements(tx, payouts);
     return compartments.reduce((sum, c) => sum + c.value, 0);
+  }
+
+  /**
+   * The death benefit of every beneficiary is paid: the contract ends (French practice: a death benefit
+   * paid in full extinguishes the policy), in the payment's transaction. The policy becomes `closed`, as after
+   * a total surrender, and its compartments close, each closure recorded; the money already left the
+   * ledger with each payment (death_benefit_payout).
+   */
+  async endByDeathBenefit(tx: Queryable, d: { policyId: string; claimId: string; by: MoneyActor }): Promise<void> {
+    const compartments = (await this.store.compartments([d.policyId], tx)).filter((c) => c.status !== 'closed');
+    await this.closeWithCompartments(tx, d.policyId, compartments, { by: d.by, at: this.clock.now(), reason: `death claim ${d.claimId} paid` });
+  }
+
+  private async closeWithCompartments(tx: Queryable, policyId: string, compartments: readonly Compartment[], why: { by: MoneyActor; at: Date; reason: string }): Promise<void> {
+    await this.store.close(tx, policyId, 'closed');
+    const policy = (await this.store.policy(policyId, tx))!;
+    for (const c of compartments) {
+      await this.store.appendCompartmentEvent(tx, { compartmentId: c.id, at: why.at, from: c.status, to: 'closed', actorKind: why.by.kind, actorId: why.by.id, reason: why.reason });
+      await this.transitioned(tx, policy, c.id, why.at);
+    }
   }
 
   /**

@@ -39,6 +39,19 @@ function bankingDay(date: string): string {
   return day === 6 ? addDays(date, 2) : day === 0 ? addDays(date, 1) : date;
 }
 
+/**
+ * A pay-out's end-to-end id and remittance line. A death claim payment carries its own id (DC and its 32
+ * hex digits) end to end, so the bank's return names the payment, and the claim in the remittance line.
+ */
+function payoutReferences(due: DuePayout, entryId: string): { endToEndId: string; remittance: string } {
+  if (due.sourceKind === 'death_claim_payment') {
+    const what = due.withInterest ? 'Capital deces et interets de retard' : 'Capital deces';
+    return { endToEndId: referenceFromUuid('DC', due.sourceId), remittance: `${what} sinistre ${due.claimId} paiement ${due.sourceId}` };
+  }
+  const label = due.sourceKind === 'surrender_declaration' ? `Rachat ${due.sourceId}` : `Remboursement renonciation ${due.sourceId}`;
+  return { endToEndId: referenceFromUuid('QL', entryId), remittance: label };
+}
+
 const backOfficeOnly = (viewer: Viewer) => {
   if (viewer.kind !== 'backoffice') throw insufficientRoles();
 };
@@ -47,10 +60,10 @@ const backOfficeOnly = (viewer: Viewer) => {
  * SEPA files (docs/DOMAIN.md, "Premiums and payers"). A run puts every collection pending (single
  * premiums, scheduled collections) into the open pain.008 batch of its requested collection date, under
  * the payer's mandate for the IBAN (created at its first debit: FRST, then RCUR), and pre-notifies the
- * subscriber by e-mail; it puts the pay-outs due (surrenders sent for payment, withdrawal refunds) into
- * the open pain.001 batch of the next banking day. Back-office closes a batch: its collections become
- * `submitted` and its file (XML) is what goes to the bank. Each source is in one batch at most: the
- * entries' unique key holds even with concurrent runs.
+ * subscriber by e-mail; it puts the pay-outs due (surrenders sent for payment, withdrawal refunds, death
+ * claim payments sent) into the open pain.001 batch of the next banking day. Back-office closes a batch:
+ * its collections become `submitted` and its file (XML) is what goes to the bank. Each source is in one
+ * batch at most: the entries' unique key holds even with concurrent runs.
  */
 export class SepaBatchService {
   constructor(
@@ -137,10 +150,9 @@ export class SepaBatchService {
   private async addPayout(tx: Queryable, due: DuePayout, today: string, now: Date, touched: Map<string, SepaBatch>): Promise<boolean> {
     const batch = await this.batchFor(tx, 'payout', bankingDay(addDays(today, 1)), now, touched);
     const entryId = newUuid();
-    const label = due.sourceKind === 'surrender_declaration' ? `Rachat ${due.sourceId}` : `Remboursement renonciation ${due.sourceId}`;
     return this.store.insertEntry(tx, {
       id: entryId, batchId: batch.id, sourceKind: due.sourceKind, sourceId: due.sourceId, policyId: due.policyId, amount: due.amount, currency: due.currency, iban: due.iban,
-      partyName: due.creditorName, mandateId: null, sequenceType: null, endToEndId: referenceFromUuid('QL', entryId), remittance: label, createdAt: now,
+      partyName: due.creditorName, mandateId: null, sequenceType: null, ...payoutReferences(due, entryId), createdAt: now,
     });
   }
 
@@ -185,6 +197,12 @@ export class SepaBatchService {
       const kept: SepaBatchEntry[] = [];
       const dropped: string[] = [];
       for (const entry of await this.store.entries([id], tx)) {
+        // A claim payment settled since the run (rejected: a new one may be sent) must not be paid by this file too.
+        if (entry.sourceKind === 'death_claim_payment' && (await this.store.lockSourceStatus(tx, entry.sourceKind, entry.sourceId)) !== 'sent') {
+          await this.store.deleteEntry(tx, entry.id);
+          dropped.push(entry.sourceId);
+          continue;
+        }
         if (entry.sourceKind === 'single_premium_request' || entry.sourceKind === 'scheduled_premium_collection') {
           if ((await this.store.lockSourceStatus(tx, entry.sourceKind, entry.sourceId)) !== 'pending_collection') {
             await this.store.releaseFirstCollection(tx, entry.id);

@@ -7,7 +7,7 @@ export type SepaBatchKind = 'collection' | 'payout';
 /** Open: runs add entries to it. Closed: no more entries; its file is what goes to the bank. */
 export type SepaBatchStatus = 'open' | 'closed';
 /** What an entry collects or pays. */
-export type SepaSourceKind = 'single_premium_request' | 'scheduled_premium_collection' | 'surrender_declaration' | 'withdrawal_refund';
+export type SepaSourceKind = 'single_premium_request' | 'scheduled_premium_collection' | 'surrender_declaration' | 'withdrawal_refund' | 'death_claim_payment';
 /** FRST: the first collection under a mandate; RCUR: the following ones. */
 export type SepaSequenceType = 'FRST' | 'RCUR';
 
@@ -92,13 +92,16 @@ export interface DueDebit {
 
 /** A pay-out a run may put into a pain.001 batch. */
 export interface DuePayout {
-  sourceKind: 'surrender_declaration' | 'withdrawal_refund';
+  sourceKind: 'surrender_declaration' | 'withdrawal_refund' | 'death_claim_payment';
   sourceId: string;
   policyId: string | null;
   amount: number;
   currency: string;
   iban: string;
   creditorName: string;
+  /** A death claim payment's claim, and whether late interest is paid with the capital. */
+  claimId?: string;
+  withInterest?: boolean;
 }
 
 export const presentMandate = (mandate: SepaMandate, viewer: Viewer): SepaMandate => (seesFullIban(viewer) ? mandate : { ...mandate, iban: maskIban(mandate.iban) });

@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'premium.rejected',
   'death_claim.file_completed',
   'death_claim.paid',
+  'death_claim.closed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

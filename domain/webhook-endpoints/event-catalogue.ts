@@ -38,6 +38,7 @@ const ENTRIES: Record<EventType, Omit<EventTypeEntry, 'type'>> = {
   },
   'death_claim.file_completed': { description: "Every document a death claim beneficiary's file needs was accepted: the one-month payment period starts.", resource: 'DeathClaimBeneficiaryFile', reads: ['GET /v1/death-claims/{claimId}/beneficiaries/{beneficiaryId}/file'] },
   'death_claim.paid': { description: "The payment provider paid a beneficiary's part of a death claim, with the late interest owed if it was paid after the one-month deadline.", resource: 'DeathClaimPayment', reads: ['GET /v1/death-claims/{claimId}/payments/{paymentId}'] },
+  'death_claim.closed': { description: 'The last beneficiary part of a death claim was paid: the claim is closed and its policy ended.', resource: 'DeathClaim', reads: ['GET /v1/death-claims/{claimId}'] },
 };
 
 /** Every event type, in the catalogue's order. */

@@ -61,6 +61,7 @@ export const CONFLICT_SENTENCES: Record<string, Sentence> = {
   BENEFICIARY_NOT_PAYABLE: (f) => `${f} cannot be paid: the beneficiary renounced or is still being searched for.`,
   BENEFICIARY_FILE_INCOMPLETE: (f) => `${f} has no complete file yet: a beneficiary is paid once every document of their file is accepted.`,
   HOLDER_NOT_BENEFICIARY: (f) => `${f} is not the beneficiary's name: a death benefit is only paid to an account the beneficiary holds.`,
+  IBAN_NOT_ACCEPTED_RIB: (f) => `${f} is not the IBAN of the RIB accepted in the beneficiary's file: pay to the account of their latest accepted RIB, or upload their new RIB (item iban_proof, with its IBAN) and accept it first.`,
   BENEFICIARY_ALREADY_PAID: "This beneficiary's part of the claim is already paid.",
   BENEFICIARY_PAYMENT_UNDER_WAY: "This beneficiary's payment is already with the payment provider; wait for it to be paid or rejected.",
   NOTHING_TO_PAY: "This beneficiary's part of the claim's value is zero: there is nothing to pay.",

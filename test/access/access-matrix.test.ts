@@ -187,7 +187,7 @@ describe.each(EACH_DATABASE)('access matrix on %s', (_name, database) => {
         { id: newUuid(), rank: 2, kind: 'class_clause', beneficiaryId: null, clauseLineId: null, firstName: null, lastName: null, birthDate: null, relationship: null,
           shareBasisPoints: null, shareOfClaimBasisPoints: null, clause: 'Mes héritiers', status: 'to_identify', acceptedAt: null, renouncedOn: null, fileCompletedAt: null },
       ],
-      notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: new Date(),
+      notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: new Date(), closedAt: null,
     });
     fixtures.deathClaimDocumentId = (await expectCreated(post('backoffice', `/v1/death-claims/${fixtures.deathClaimId}/beneficiaries/${fixtures.deathClaimBeneficiaryId}/documents`,
       { item: 'identity_document', fileName: 'id.png', contentType: 'image/png', contentBase64: fixtures.pngBase64 }), 'death claim document')).id;

@@ -322,7 +322,7 @@ describe.each(EACH_DATABASE)('input fuzzing on %s', (_name, database) => {
         { ...blank, id: FUZZ_CLAIM_PERSON, rank: 1, kind: 'named', firstName: 'Paul', lastName: 'Martin', birthDate: '2001-03-04', shareBasisPoints: 10_000, clause: null, status: 'found' },
         { ...blank, id: FUZZ_CLAIM_CLAUSE, rank: 2, kind: 'class_clause', firstName: null, lastName: null, birthDate: null, shareBasisPoints: null, clause: 'Mes enfants', status: 'to_identify' },
       ],
-      notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: now,
+      notifiedByKind: 'backoffice', notifiedById: null, requestId: null, notifiedAt: now, closedAt: null,
     });
     await server.db.query(
       `insert into death_claim_payments (id, claim_id, policy_id, beneficiary_id, status, capital_amount, interest_amount, currency, iban, holder_name, file_completed_at,

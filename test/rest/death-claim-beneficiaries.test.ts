@@ -35,7 +35,9 @@ describe.each(EACH_DATABASE)('death claim beneficiaries on %s', (_name, database
   const base = (claim: Body, b: Body) => `/v1/death-claims/${claim.id}/beneficiaries/${b.id}`;
   const upload = async (who: string, claim: Body, b: Body, item: string) => {
     const pdf = await tinyPdf(`${item} ${b.id}`);
-    return send(who, 'POST', `${base(claim, b)}/documents`, { item, fileName: `${item}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') });
+    // A RIB names the IBAN it shows.
+    const iban = item === 'iban_proof' ? { iban: 'FR76 3000 6000 0112 3456 7890 189' } : {};
+    return send(who, 'POST', `${base(claim, b)}/documents`, { item, fileName: `${item}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64'), ...iban });
   };
   const review = (claim: Body, b: Body, documentId: string, decision: 'accept' | 'refuse', reason?: string) =>
     send('backoffice', 'POST', `${base(claim, b)}/documents/${documentId}/review`, { decision, ...(reason ? { reason } : {}) });
@@ -182,7 +184,7 @@ describe.each(EACH_DATABASE)('death claim beneficiaries on %s', (_name, database
     expect(line((await send('broker', 'GET', `/v1/death-claims/${per.id}`)).json, 'Léa').fileCompletedAt).toBe('2026-12-09T14:30:00.000Z');
     // Marc's file is his own: still open.
     expect(line((await send('broker', 'GET', `/v1/death-claims/${per.id}`)).json, 'Marc').fileCompletedAt).toBeNull();
-    expect(failure(await upload('broker', per, lea, 'iban_proof'))).toEqual([409, 'conflict', 'BENEFICIARY_FILE_COMPLETE']);
+    expect(failure(await upload('broker', per, lea, 'identity_document'))).toEqual([409, 'conflict', 'BENEFICIARY_FILE_COMPLETE']);
 
     const events = await server.db.query<{ resource: Body }>(`select resource from outbound_events where type = 'death_claim.file_completed'`);
     expect(events.map((e) => e.resource)).toEqual([{ claimId: per.id, beneficiaryId: lea.id }]);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { insertBroker, partnerHeaders } from '../support/actors';
 import { EACH_DATABASE } from '../support/databases';
+import { tinyPdf } from '../support/files';
 import { call, login, type Answer } from '../support/http';
 import { DEMO_IDS, testId } from '../support/ids';
 import { startTestServer, type TestServer } from '../support/server';
@@ -28,6 +29,14 @@ describe.each(EACH_DATABASE)('death claim payments on %s', (_name, database) => 
   const pay = (who: string, firstName: string, extra: Body = {}) =>
     send(who, 'POST', payPath(), { beneficiaryId: line(firstName).id, iban: IBAN, holderName: `${firstName.toUpperCase()} DURAND`, ...extra }, { 'idempotency-key': `k-${randomBytes(6).toString('hex')}` });
   const completeFile = (firstName: string, at: string) => server.db.query('update death_claim_beneficiaries set file_completed_at = $2 where id = $1', [line(firstName).id, at]);
+  // The broker uploads the beneficiary's RIB naming its IBAN; back-office accepts it.
+  const acceptRib = async (firstName: string, iban: string): Promise<Answer> => {
+    const path = `/v1/death-claims/${claim.id}/beneficiaries/${line(firstName).id}/documents`;
+    const pdf = await tinyPdf(`RIB ${firstName} Durand ${iban}`);
+    const uploaded = await send('broker', 'POST', path, { item: 'iban_proof', fileName: 'rib.pdf', contentType: 'application/pdf', contentBase64: pdf.toString('base64'), iban });
+    if (uploaded.status !== 201) return uploaded;
+    return send('backoffice', 'POST', `${path}/${uploaded.json.id}/review`, { decision: 'accept' });
+  };
   const ledger = (causeId: string) => server.db.query<{ kind: string; amount: string | number; cause_type: string }>(`select kind, amount, cause_type from policy_money_movements where cause_id = $1 order by id`, [causeId]);
   const open = async (who: string, query = '') => (await send(who, 'GET', `/v1/death-claims/open${query}`)).json;
 
@@ -58,6 +67,8 @@ describe.each(EACH_DATABASE)('death claim payments on %s', (_name, database) => 
     // Hugo's and Inès's files became complete on 1 April (Paris): both due by 1 May.
     await completeFile('Hugo', '2026-04-01T08:00:00Z');
     await completeFile('Inès', '2026-04-01T08:00:00Z');
+    expect((await acceptRib('Hugo', IBAN)).status).toBe(200);
+    expect((await acceptRib('Inès', OTHER_IBAN)).status).toBe(200);
   });
   afterAll(() => server?.close());
 
@@ -72,6 +83,13 @@ describe.each(EACH_DATABASE)('death claim payments on %s', (_name, database) => 
     expect(failure(await pay('backoffice', 'Hugo', { holderName: 'Jean Martin' }))).toEqual([422, 'unprocessable_content', 'HOLDER_NOT_BENEFICIARY']);
     expect(failure(await pay('backoffice', 'Hugo', { holderName: 'M. OU MME DURAND HUGO ET INES' }))).toEqual([422, 'unprocessable_content', 'HOLDER_NOT_BENEFICIARY']);
     expect(failure(await pay('backoffice', 'Hugo', { iban: 'FR7630006000011234567890188' }))).toEqual([400, 'parameter_invalid', 'IBAN_CHECKSUM_FAILED']);
+    // A valid account in Hugo's name, but not the one his accepted RIB shows: the payment follows the file.
+    const notTheRib = await pay('backoffice', 'Hugo', { iban: OTHER_IBAN });
+    expect(failure(notTheRib)).toEqual([422, 'unprocessable_content', 'IBAN_NOT_ACCEPTED_RIB']);
+    expect(notTheRib.json.errors[0]).toMatchObject({ field: 'iban', message: expect.stringContaining('RIB accepted'), doc_url: expect.any(String) });
+    // A RIB names its IBAN: none, or a malformed one, is refused at upload.
+    expect(failure(await acceptRib('Odile', ''))).toEqual([400, 'parameter_invalid', 'REQUIRED_FIELD_MISSING']);
+    expect(failure(await acceptRib('Odile', 'FR7630006000011234567890188'))).toEqual([400, 'parameter_invalid', 'IBAN_CHECKSUM_FAILED']);
     expect(failure(await send('backoffice', 'POST', `/v1/death-claims/${testId('dcl_none')}/payments`, { beneficiaryId: line('Hugo').id, iban: IBAN, holderName: 'Hugo Durand' }))).toEqual([404, 'resource_not_found', 'DEATH_CLAIM_NOT_FOUND']);
     expect((await server.db.query('select 1 from death_claim_payments')).length).toBe(0);
   });
@@ -147,6 +165,7 @@ describe.each(EACH_DATABASE)('death claim payments on %s', (_name, database) => 
 
   it('a rejected payment may be sent again, with the interest run to the new day: into the tripled months and across the half-year', async () => {
     await completeFile('Odile', '2026-03-31T10:00:00Z'); // due 30 April (no 31st)
+    expect((await acceptRib('Odile', IBAN)).status).toBe(200);
     await at('2026-05-05T10:00:00Z');
     const first = await pay('backoffice', 'Odile');
     expect(first.json).toMatchObject({ dueDate: '2026-04-30', daysLate: 5 });

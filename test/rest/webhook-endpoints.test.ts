@@ -93,7 +93,7 @@ describe.each(EACH_DATABASE)('REST webhook endpoints on %s', (_name, database) =
       'subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid',
       'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified',
       'premium.collected', 'premium.rejected',
-      'death_claim.file_completed', 'death_claim.paid',
+      'death_claim.file_completed', 'death_claim.paid', 'death_claim.closed',
     ]);
     expect(answer.json[1]).toEqual({ type: 'policy.issued', description: expect.any(String), resource: 'Policy', reads: ['GET /v1/policies/{policyId}'] });
   });
@@ -216,7 +216,7 @@ describe.each(EACH_DATABASE)('GraphQL webhook endpoints on %s', (_name, database
     expect(endpoint).toMatchObject({ url: 'https://partner.example/gql', eventTypes: ['surrender.paid'], status: 'enabled', secret: expect.stringMatching(SECRET) });
     const list = await query('{ webhookEndpoints(first: 10) { edges { cursor node { id } } pageInfo { hasNextPage } } webhookEventTypes { type } }');
     expect(list.json.data.webhookEndpoints.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(endpoint.id);
-    expect(list.json.data.webhookEventTypes).toHaveLength(15);
+    expect(list.json.data.webhookEventTypes).toHaveLength(16);
     const described = await query('mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "gql" }) { description eventTypes url } }', { id: endpoint.id });
     expect(described.json.data.updateWebhookEndpoint).toEqual({ description: 'gql', eventTypes: ['surrender.paid'], url: 'https://partner.example/gql' });
     const everything = await query('mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { eventTypes: null }) { description eventTypes } }', { id: endpoint.id });

@@ -234,7 +234,9 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     const path = `/v1/death-claims/${claim.id}/beneficiaries/${person.id}`;
     const file = await ok(send('broker', 'GET', `${path}/file`), 'file');
     for (const { item } of file.items) {
-      const document = await ok(send('partner', 'POST', `${path}/documents`, { item, fileName: `${item}.png`, contentType: 'image/png', contentBase64: tinyPng().toString('base64') }), item);
+      // A RIB names the IBAN it shows.
+      const iban = item === 'iban_proof' ? { iban: 'FR7630006000011234567890189' } : {};
+      const document = await ok(send('partner', 'POST', `${path}/documents`, { item, fileName: `${item}.png`, contentType: 'image/png', contentBase64: tinyPng().toString('base64'), ...iban }), item);
       await ok(send('backoffice', 'POST', `${path}/documents/${document.id}/review`, { decision: 'accept' }), `review ${item}`);
     }
     const event = expectEvent(await newEvents(), 'death_claim.file_completed', { claimId: claim.id, beneficiaryId: person.id });
@@ -269,7 +271,7 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
     expect(row.data.collections.map((c) => [c.status, c.retryOf])).toEqual([['rejected', null], ['pending_collection', collectionId]]);
   });
 
-  it("death_claim.paid when the payment provider pays a beneficiary's part, read as its distributor reads the payment", async () => {
+  it("death_claim.paid when the payment provider pays a beneficiary's part, read as its distributor reads the payment; death_claim.closed with the last part", async () => {
     const [claim] = (await ok(send('backoffice', 'GET', '/v1/death-claims?first=100'), 'claims')).items.filter((c: { subscriberId: string }) => c.subscriberId === DEMO_IDS.subscribers.bob);
     // The class clause resolved into one person whose file is complete today: paid on time, no interest.
     const [clause] = await server.db.query<{ id: string }>('select id from death_claim_beneficiaries where claim_id = $1 order by position limit 1', [claim.id]);
@@ -280,18 +282,38 @@ describe.each(EACH_DATABASE)('webhook events on %s', (_name, database) => {
        values ($1, $2, 99, 1, 'named', $3, 'Léa', 'Durand', 10000, 'found', $4, $4, $4)`,
       [lineId, claim.id, clause.id, server.clock.now()],
     );
-    const payment = await ok(send('backoffice', 'POST', `/v1/death-claims/${claim.id}/payments`, { beneficiaryId: lineId, iban: 'FR7630006000011234567890189', holderName: 'Léa Durand' }), 'claim payment');
-    expect((await paymentsEvent(server, 'death_claim_payment.paid', { payment_id: payment.id })).status).toBe(200);
-    const event = expectEvent(await newEvents(), 'death_claim.paid', { claimId: claim.id, paymentId: payment.id });
+    // Paid to the account of a RIB naming its IBAN, accepted by back-office.
+    const iban = 'FR7630006000011234567890189';
+    const payLine = async (id: string, holderName: string) => {
+      const documents = `/v1/death-claims/${claim.id}/beneficiaries/${id}/documents`;
+      const rib = await ok(send('broker', 'POST', documents, { item: 'iban_proof', fileName: 'rib.png', contentType: 'image/png', contentBase64: tinyPng().toString('base64'), iban }), 'rib');
+      await ok(send('backoffice', 'POST', `${documents}/${rib.id}/review`, { decision: 'accept' }), 'rib review');
+      const paid = await ok(send('backoffice', 'POST', `/v1/death-claims/${claim.id}/payments`, { beneficiaryId: id, iban, holderName }), 'claim payment');
+      expect((await paymentsEvent(server, 'death_claim_payment.paid', { payment_id: paid.id })).status).toBe(200);
+      return paid;
+    };
+    const payment = await payLine(lineId, 'Léa Durand');
+    // The other persons of the rank (identified in the test above) are paid too: the last part closes the claim.
+    const takers = (await ok(send('backoffice', 'GET', `/v1/death-claims/${claim.id}`), 'claim')).beneficiaries
+      .filter((b: { id: string; kind: string; shareOfClaimBasisPoints: number | null }) => b.kind === 'named' && b.shareOfClaimBasisPoints !== null && b.id !== lineId);
+    for (const other of takers) await payLine(other.id, `${other.firstName} ${other.lastName}`);
+    const events = await newEvents();
+    const event = expectEvent(events, 'death_claim.paid', { claimId: claim.id, paymentId: payment.id });
     await expectFannedOut(event);
     await expectRendered(event, `/v1/death-claims/${claim.id}/payments/${payment.id}`, 'partner');
+    // The last part paid closes the claim, in the same transaction.
+    const closed = expectEvent(events, 'death_claim.closed', { claimId: claim.id });
+    await expectFannedOut(closed);
+    await expectRendered(closed, `/v1/death-claims/${claim.id}`, 'partner');
+    const [row] = await server.db.query<{ data: { status: string; closedAt: string | null } }>('select data from outbound_events where id = $1', [closed.id]);
+    expect(row.data).toMatchObject({ status: 'closed', closedAt: expect.any(String) });
   });
 
   it('shows the deliveries to their endpoint and replays one with a fresh budget, keeping its attempt log', async () => {
     const list = await send('partner', 'GET', `/v1/webhook-endpoints/${endpoints.all}/deliveries?first=100`);
     expect(list.status).toBe(200);
     const types = new Set(list.json.items.map((d: { eventType: string }) => d.eventType));
-    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'premium.collected', 'premium.rejected', 'death_claim.file_completed', 'death_claim.paid']));
+    expect(types).toEqual(new Set(['subscription.signed', 'policy.issued', 'subscription.withdrawn', 'surrender.declared', 'surrender.paid', 'beneficiary_designation.updated', 'payout_iban.confirmed', 'compartment.transitioned', 'support_request.created', 'switch.executed', 'death_claim.notified', 'premium.collected', 'premium.rejected', 'death_claim.file_completed', 'death_claim.paid', 'death_claim.closed']));
     const delivery = list.json.items[0];
     // As the dispatcher would leave it: two attempts, given up.
     const at = server.clock.now();

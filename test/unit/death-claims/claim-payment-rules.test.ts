@@ -1,6 +1,6 @@
 import { AppError } from '../../../errors/app-error';
 import { parseClaimPaymentEvent } from '../../../domain/death-claims/claim-payment-events';
-import { capitalParts, checkPayable, claimClocks } from '../../../domain/death-claims/claim-payment-rules';
+import { capitalParts, checkPayable, claimClocks, everyPartPaid } from '../../../domain/death-claims/claim-payment-rules';
 import type { ClaimBeneficiary } from '../../../domain/death-claims/death-claim';
 
 const line = (id: string, rank: number, share: number | null, extra: Partial<ClaimBeneficiary> = {}): ClaimBeneficiary => ({
@@ -48,6 +48,30 @@ describe('the clocks', () => {
       ['hugo', 10_000_000, '2026-05-01', 31, false, 0, 'sent'],
       ['ines', 10_000_000, '2026-05-01', 31, true, 3655, null],
     ]);
+  });
+});
+
+describe('when every part is paid', () => {
+  const paid = (beneficiaryId: string, status = 'paid') => ({ id: `p-${beneficiaryId}-${status}`, beneficiaryId, status }) as never;
+
+  it('needs a paid payment for each taker: a rejected one, a searched-for person or a clause to identify keeps the claim open', () => {
+    const lines = [line('hugo', 1, 5_000), line('ines', 1, 5_000), line('paul', 2, 10_000)];
+    expect(everyPartPaid(10_000, lines, [paid('hugo')])).toBe(false);
+    expect(everyPartPaid(10_000, lines, [paid('hugo'), paid('ines', 'rejected')])).toBe(false);
+    expect(everyPartPaid(10_000, lines, [paid('hugo'), paid('ines', 'sent')])).toBe(false);
+    expect(everyPartPaid(10_000, lines, [paid('hugo'), paid('ines', 'rejected'), paid('ines')])).toBe(true);
+    const searching = [line('hugo', 1, 5_000), line('odile', 1, 5_000, { status: 'searching', fileCompletedAt: null })];
+    expect(everyPartPaid(10_000, searching, [paid('hugo')])).toBe(false);
+    const clause: ClaimBeneficiary = { ...line('clause', 1, null), kind: 'class_clause', clause: 'mes enfants', status: 'to_identify', firstName: null, lastName: null };
+    expect(everyPartPaid(10_000, [clause], [])).toBe(false);
+  });
+
+  it("counts a renouncer's share as passed on, and a part of zero cents as nothing to wait for", () => {
+    const renounced = [line('hugo', 1, 5_000), line('ines', 1, 5_000, { status: 'renounced', renouncedOn: '2026-03-20' }), line('paul', 2, 10_000)];
+    expect(everyPartPaid(10_000, renounced, [paid('hugo')])).toBe(true);
+    // 1 cent shared 99.99 % / 0.01 %: the second part rounds to zero.
+    expect(everyPartPaid(1, [line('hugo', 1, 9_999), line('ines', 1, 1)], [paid('hugo')])).toBe(true);
+    expect(everyPartPaid(10_000, renounced, [])).toBe(false);
   });
 });
 
