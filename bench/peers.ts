@@ -7,7 +7,8 @@
  *   MERCURIUS_PORT  Mercurius on Fastify with graphql-jit (`jit: 1`), the same context function
  *   BARE_PORT       bare node:http doing what our service does for GET /v1/auth/me, round trip for round
  *                   trip: the token verified once and remembered, the session read once (the SQL of
- *                   store/auth-store.ts) and remembered, a 401 envelope without credentials
+ *                   store/auth-store.ts) and remembered, a 401 envelope without credentials; and the
+ *                   statements of a partial surrender declaration in one transaction (bare-surrender.ts)
  *   LOGIN_PORT      on PGlite only (one process per database): our service on this process's own fresh
  *                   database, for logging in and for the keys; on PostgreSQL (DATABASE_URL) the peers
  *                   share the service's database and ISSUER_URL names the service
@@ -27,6 +28,8 @@ import { systemClock } from '../domain/shared/clock';
 import { stopOnSignals } from '../http/lifecycle';
 import { DemoStore } from '../store/demo-store';
 import { openDatabase } from '../store/open';
+import { declareSurrender, isSurrenderDeclaration } from './bare-surrender';
+import { seedSurrenderPolicies } from './surrender-write';
 
 const SESSION_SQL = `
   select s.id, s.expires_at, s.revoked_at, s.cert_serial,
@@ -63,6 +66,8 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) {
     await seedDemoData(db, new DemoStore(db), systemClock);
     await seedDemoPortfolio(db, systemClock);
+    // The surrender scenario's policies, in this process's own database (on PostgreSQL run.ts seeds them).
+    await seedSurrenderPolicies(db, 'bare');
     const app = await createApp({ config: { ...config, port: Number(process.env.LOGIN_PORT) }, db });
     issuerUrl = await app.listen();
     close = async () => {
@@ -115,6 +120,10 @@ async function main(): Promise<void> {
         } catch {
           viewer = null;
         }
+      }
+      if (viewer && isSurrenderDeclaration(req)) {
+        await declareSurrender(db, { userId: viewer.id, kind: viewer.kind ?? 'subscriber' }, req, res);
+        return;
       }
       if (!viewer) {
         res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer', 'content-length': unauthorized.length });

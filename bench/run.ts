@@ -318,6 +318,10 @@ function buildReport(settings: LoadSettings, coldStartMs: number, results: Recor
       // Fast wrong answers must not count as a met target.
       report.met[scenario.name] = ratio >= scenario.target && result.error_rate <= MAX_ERROR_RATE;
     }
+    if (scenario.p99TargetMs !== undefined) {
+      report.targets[`${scenario.name}_p99_ms`] = scenario.p99TargetMs;
+      report.met[`${scenario.name}_p99_ms`] = result.p99_ms <= scenario.p99TargetMs && result.error_rate <= MAX_ERROR_RATE;
+    }
     for (const [peer, target] of Object.entries(scenario.peers ?? {})) {
       const peerResult = results[peer];
       // A peer that did not run or failed is reported as such (ratio 0, target not met), never left out.

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../context/context';
 import type { PartialSurrenderInput, TotalSurrenderInput } from '../domain/surrender/surrender-service';
 import type { Policy } from '../domain/policy/policy';
-import type { SurrenderDeclaration, SurrenderKind } from '../domain/surrender/surrender-declaration';
+import type { DeclaredSurrender, SurrenderDeclaration, SurrenderKind } from '../domain/surrender/surrender-declaration';
 import { acting, money } from './adapt';
 import { surrenderReasonOf } from '../domain/surrender/surrender-rules';
 
@@ -23,7 +23,7 @@ export const surrenderResolvers = {
   SurrenderDeclaration: {
     amount: (d: SurrenderDeclaration) => money(d.amount, d.currency),
     paidAmount: (d: SurrenderDeclaration) => (d.paidAmount === null ? null : money(d.paidAmount, d.currency)),
-    history: (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => ctx.services.surrender.history([d.id]),
+    history: (d: SurrenderDeclaration | DeclaredSurrender, _: unknown, ctx: RequestContext) => ('history' in d ? d.history : ctx.services.surrender.history([d.id])),
     requiredDocuments: (d: SurrenderDeclaration, _: unknown, ctx: RequestContext) => ctx.services.surrender.requiredDocuments(d),
     reason: (d: SurrenderDeclaration) => surrenderReasonOf(d.reason),
     // REST spells enum values with '-' (`client-request`), as the public docs do.

@@ -30,21 +30,28 @@ export class IdempotencyStore {
    * waiting on the unique index for it.
    */
   async claim(scope: string, key: string, fingerprint: string, now: Date, expiresAt: Date): Promise<IdempotencyRecord | 'claimed' | 'busy'> {
-    const [lock] = await this.db.query<{ held: boolean }>('select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as held', [`idempotency ${scope} ${key}`]);
-    if (!lock.held) return 'busy';
-    // An expired record protects nothing: make room for the new request.
-    await this.db.query('delete from idempotency_keys where scope = $1 and key = $2 and expires_at <= $3', [scope, key, now]);
-    const inserted = await this.db.query(
-      `insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at)
-       values ($1, $2, $3, 'running', $4, $5) on conflict (scope, key) do nothing returning key`,
-      [scope, key, fingerprint, now, expiresAt],
+    // One round trip: the key's lock, then, only if we hold it, the record written; an expired record
+    // protects nothing and is replaced as if it had been purged, a live one stays and is read below.
+    const [claim] = await this.db.query<{ held: boolean; claimed: boolean }>(
+      `with lock as materialized (select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as held),
+            claimed as (
+              insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at)
+              select $2::text, $3::text, $4::text, 'running', $5::timestamptz, $6::timestamptz from lock where held
+              on conflict (scope, key) do update
+                 set fingerprint = excluded.fingerprint, state = 'running', response_status = null, response_headers = null, response_body = null,
+                     created_at = excluded.created_at, expires_at = excluded.expires_at
+               where idempotency_keys.expires_at <= excluded.created_at
+              returning key)
+       select (select held from lock) as held, exists (select 1 from claimed) as claimed`,
+      [`idempotency ${scope} ${key}`, scope, key, fingerprint, now, expiresAt],
     );
-    if (inserted.length) return 'claimed';
+    if (!claim.held) return 'busy';
+    if (claim.claimed) return 'claimed';
     const [row] = await this.db.query<IdempotencyRow>(
       'select fingerprint, state, response_status, response_headers, response_body from idempotency_keys where scope = $1 and key = $2',
       [scope, key],
     );
-    // Deleted between our insert and select (expired and purged elsewhere): as if still running.
+    // Deleted between our claim and this read (expired and purged elsewhere): as if still running.
     if (!row) return { fingerprint, state: 'running', responseStatus: null, responseHeaders: null, responseBody: null };
     return { fingerprint: row.fingerprint, state: row.state, responseStatus: row.response_status, responseHeaders: row.response_headers, responseBody: row.response_body };
   }

@@ -1,5 +1,6 @@
 import { OUTBOX_CHANNEL } from '../outbox/dispatcher';
 import type { Queryable } from './db';
+import { wakeAfterCommit } from './wake-ups';
 
 export interface OutboxMessage {
   recipientUserId: string | null;
@@ -150,6 +151,6 @@ export class OutboxStore {
 }
 
 /** Wakes the e-mail lane of every replica once the transaction commits. */
-async function notify(tx: Queryable): Promise<void> {
-  await tx.query('select pg_notify($1, $2)', [OUTBOX_CHANNEL, EMAIL_LANE]);
+function notify(tx: Queryable): Promise<void> {
+  return wakeAfterCommit(tx, OUTBOX_CHANNEL, EMAIL_LANE);
 }

@@ -2,6 +2,7 @@ import { Client, Pool, types } from 'pg';
 import type { Db, Queryable } from './db';
 import { concurrencyConflict } from './errors';
 import { withUnitOfWork } from './unit-of-work';
+import { collectWakeUps, sendWakeUps } from './wake-ups';
 
 // bigint (int8) and numeric come back as strings by default; our int8 columns hold counters and minor
 // units far below 2^53, so numbers are the honest type (PGlite returns numbers too).
@@ -24,19 +25,26 @@ export async function openPgDb(connectionString: string, options: { searchPath?:
     query: async (sql, params) => (await pool.query(sql, params as unknown[] | undefined)).rows,
     async transaction(work) {
       const client = await pool.connect();
-      try {
+      const scoped: Queryable = { query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows };
+      let committed = false;
+      const { result, collected } = collectWakeUps(async () => {
         await client.query('begin');
-        const scoped: Queryable = { query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows };
-        const result = await work(scoped);
+        const value = await work(scoped);
         // COMMIT of a transaction a failed statement aborted answers ROLLBACK, without an error: a
         // caller that swallowed the failure must not report a write that did not happen.
         const commit = await client.query('commit');
         if (commit.command === 'ROLLBACK') throw new Error('transaction aborted by an earlier failed statement: rolled back');
-        return result;
+        committed = true;
+        return value;
+      });
+      try {
+        return await result;
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
         throw concurrencyConflict(error);
       } finally {
+        // The wake-ups it asked for (store/wake-ups.ts), once committed; a failure here loses none of the work.
+        await sendWakeUps(scoped, collected, committed).catch(() => undefined);
         client.release();
       }
     },

@@ -1,6 +1,7 @@
 import type { DomainEvent, EventPublisher } from '../domain/shared/events';
 import { newEventId, newUuid } from '../domain/shared/ids';
 import type { Queryable } from './db';
+import { wakeAfterCommit } from './wake-ups';
 
 /** An event waiting for its `data`: what the renderer needs to read the resource. */
 export interface UnrenderedEvent {
@@ -13,8 +14,8 @@ export interface UnrenderedEvent {
 
 /**
  * The store side of the EventPublisher port: the event and one pending delivery per endpoint that
- * takes it, in the transaction of the change, then a NOTIFY that wakes the dispatchers (delivered at
- * commit, never for a rolled-back change).
+ * takes it, in the transaction of the change, then a NOTIFY that wakes the dispatchers once it has
+ * committed, never for a rolled-back change (store/wake-ups.ts).
  */
 export class WebhookEventStore implements EventPublisher {
   constructor(private readonly db: Queryable) {}
@@ -37,7 +38,7 @@ export class WebhookEventStore implements EventPublisher {
         [id, at, endpoints.map(() => newUuid()), endpoints.map((e) => e.id)],
       );
     }
-    await tx.query(`select pg_notify('outbox', 'webhook')`);
+    await wakeAfterCommit(tx, 'outbox', 'webhook');
     return id;
   }
 

@@ -49,7 +49,7 @@ export function surrenderServices(core: Core, from: { payOut: PayOutService; dea
       heldValue: (tx, compartment) => orders.heldValue(tx, compartment),
       sell: (tx, input) => orders.sell(tx, input),
       executeDue: (ids) => orders.executeDue(ids),
-      reduceBuys: (tx, compartmentId, by, cause) => orders.reduceBuys(tx, compartmentId, by, cause),
+      reduceBuys: (tx, compartmentId, by, cause, options) => orders.reduceBuys(tx, compartmentId, by, cause, options),
       // Every rejection path (the payment provider, a notice of death) gives a declaration's sales back this way.
       returnSales: (tx, id, reason) => returnDeclarationSales(services(), tx, id, reason),
       lockSales: (tx, id) => orders.lockForReturn(tx, { cause: { type: 'surrender_declaration', ids: [id] } }),

@@ -147,10 +147,11 @@ export class OrderService {
   /**
    * Money leaving a compartment before its pending buys executed (a surrender of money not yet in
    * funds): those buys invest that much less, oldest first (each line shrunk in proportion, the cents
-   * left over to the first), or nothing at all (`everything`: cancelled). Locks the compartment.
+   * left over to the first), or nothing at all (`everything`: cancelled). Locks the compartment, unless
+   * the caller says this transaction already holds its lock (`heldValue` took it).
    */
-  async reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: OrderCause): Promise<void> {
-    await this.orders.lockCompartment(tx, compartmentId);
+  async reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: OrderCause, options: { locked?: boolean } = {}): Promise<void> {
+    if (!options.locked) await this.orders.lockCompartment(tx, compartmentId);
     let left = by;
     for (const order of await this.orders.ofCompartments([compartmentId], { pendingOnly: true }, tx)) {
       if (order.direction !== 'buy' || left === 0) continue;

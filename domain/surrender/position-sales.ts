@@ -17,12 +17,18 @@ export interface PositionSale {
  * everything), its execution tried once the declaration is committed, and the sales of a declaration.
  */
 export interface PositionSales {
-  /** Null when the compartment holds no positions: its recorded amount is then what it is worth. */
+  /**
+   * Null when the compartment holds no positions: its recorded amount is then what it is worth. Locks
+   * the compartment for the transaction, so that nothing moves its positions or its buys meanwhile.
+   */
   heldValue(tx: Queryable, compartment: { id: string; currency: string }): Promise<{ value: number; positions: Array<{ isin: string; kind: 'euro' | 'unit_linked'; value: number }> } | null>;
   sell(tx: Queryable, input: { policyId: string; compartmentId: string; currency: string; tradeDate: string; cause: { type: string; id: string }; sell: 'everything' | ReadonlyArray<{ isin: string; amount: number }> }): Promise<{ id: string }>;
   executeDue(ids: readonly string[]): Promise<number>;
-  /** Money leaving a compartment not yet invested: its pending buys invest that much less (or nothing). */
-  reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: { type: string; id: string }): Promise<void>;
+  /**
+   * Money leaving a compartment not yet invested: its pending buys invest that much less (or nothing).
+   * `locked`: this transaction already holds the compartment's lock (heldValue took it), not taken again.
+   */
+  reduceBuys(tx: Queryable, compartmentId: string, by: number | 'everything', cause: { type: string; id: string }, options?: { locked?: boolean }): Promise<void>;
   ofDeclarations(declarationIds: readonly string[], tx?: Queryable): Promise<PositionSale[]>;
   /**
    * A rejected declaration's sales give the money back (docs/INVESTMENTS.md, "Position orders"): a

@@ -43,6 +43,11 @@ export interface SurrenderDeclaration {
   saleStatus: 'pending' | 'executed' | 'cancelled' | null;
 }
 
+/** A declaration as its declaration wrote it, with the history it wrote (one step): nothing to read again. */
+export interface DeclaredSurrender extends SurrenderDeclaration {
+  history: SurrenderEvent[];
+}
+
 /** One step of a declaration's status history. */
 export interface SurrenderEvent extends StatusChange {
   declarationId: string;

@@ -36,7 +36,7 @@ import {
   type SurrenderReason,
 } from './surrender-rules';
 import type { Compartment } from '../policy/policy';
-import type { SurrenderDeclaration, SurrenderEvent, SurrenderKind } from './surrender-declaration';
+import type { DeclaredSurrender, SurrenderDeclaration, SurrenderEvent, SurrenderKind } from './surrender-declaration';
 import { toMinorUnits, type ScaledAmount } from '../shared/scaled-money';
 import { parisDate } from '../shared/paris-calendar';
 import type { PositionSale, PositionSales, SurrenderFundInput } from './position-sales';
@@ -187,7 +187,7 @@ export class SurrenderService {
     compartmentId: string | null,
     input: TotalSurrenderInput,
     rules: (tx: Queryable, policy: OwnedPolicy, product: Product, open: SurrenderDeclaration[], compartment: Compartment | null) => Promise<Draft>,
-  ): Promise<SurrenderDeclaration> {
+  ): Promise<SurrenderDeclaration | DeclaredSurrender> {
     // Two concurrent total declarations: the store's unique index lets one through; the other gets the rule's answer (409).
     const { row, orderIds } = await this.db.transaction(async (tx) => {
       const policy = await this.policies.policy(viewer, policyId, tx);
@@ -218,6 +218,7 @@ export class SurrenderService {
       const requiredDocuments = draft.earlyRelease ? EARLY_RELEASE_DOCUMENTS[draft.earlyRelease].map((d) => d.item) : [];
       const dueBy = row.paymentDueBy?.toISOString() ?? null;
       await this.store.insert(tx, row);
+      const declared: SurrenderEvent = { declarationId: row.id, at: now, fromStatus: null, toStatus: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null };
       await this.store.appendEvent(tx, { declarationId: row.id, at: now, from: null, to: row.status, actorKind: viewer.kind, actorId: viewer.id, note: null });
       // The positions are sold by forward pricing from the day we received the declaration, as a switch is.
       const orderIds: string[] = [];
@@ -228,7 +229,8 @@ export class SurrenderService {
       // Sales of the euro fund alone executed as they were placed: the declaration may already know its proceeds.
       if (orderIds.length) await this.saleExecuted(tx, row.id);
       // Money not yet in funds leaves at its recorded amount: what was waiting to be invested is invested that much less.
-      for (const u of draft.uninvested) await this.sales.reduceBuys(tx, u.compartmentId, u.by, { type: 'surrender_declaration', id: row.id });
+      // Every such compartment went through heldValue in this transaction, which locked it.
+      for (const u of draft.uninvested) await this.sales.reduceBuys(tx, u.compartmentId, u.by, { type: 'surrender_declaration', id: row.id }, { locked: true });
       await this.audit.record(tx, {
         actor: viewer, action: `surrender.${row.kind}_declared`, target: { type: 'surrender_declaration', id: row.id }, requestId,
         details: { policyId: policy.id, compartmentId: row.compartmentId, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, reason: row.reason, earlyReleaseCase: row.earlyReleaseCase, requestedAt: row.requestedAt.toISOString(), payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, beneficiaryConsents: consents, saleOrders: orderIds },
@@ -238,8 +240,9 @@ export class SurrenderService {
         recipientUserId: policy.userId, channel: 'email', template: 'surrender_declared',
         payload: { declarationId: row.id, policyId: policy.id, kind: row.kind, compartmentCode: draft.compartment?.code ?? null, amount: row.amount, currency: row.currency, payoutIban: row.payoutIban, status: row.status, dueBy, requiredDocuments, declaredBy: viewer.kind },
       }, now);
-      return { row, orderIds };
+      return { row: { ...row, history: [declared] }, orderIds };
     });
+    // Its history is the one step just written: the answer needs no read of it.
     if (!orderIds.length) return row;
     // The NAVs of the day may already be known: then the sale executes now.
     await this.sales.executeDue(orderIds);
