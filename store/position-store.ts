@@ -26,6 +26,7 @@ export interface Holdings {
 
 type HoldingRow = MovementRow & {
   row_kind: 'movement' | 'pending_order';
+  seq: number;
   nav_on: string | null; nav_value: number | null; nav_scale: number | null; nav_currency: string | null;
   loaded_at: Date | null; corrected_at: Date | null; correction_reason: string | null;
   fund_name: string | null; fund_kind: CatalogueFund['kind'] | null; fund_currency: string | null; fund_asset_class: AssetClass | null; fund_risk_indicator: number | null;
@@ -34,7 +35,8 @@ type HoldingRow = MovementRow & {
 
 /**
  * Movements with each fund's catalogue entry and latest valuation, and pending orders (as JSON, numbered
- * oldest first), of the compartments in $1 (also the bench's bare peer's second statement).
+ * oldest first), of the compartments in $1 (also the bench's bare peer's second statement). Unordered:
+ * sorting the few rows in the caller costs less than a sort of the union on embedded PGlite.
  */
 export const HOLDINGS_SQL = `select 'movement' as row_kind, m.id as seq, m.compartment_id, m.isin, m.effective_on::text as effective_on, m.shares_value, m.shares_scale, m.amount, m.cause_type, m.cause_id, m.at,
          v.valued_on::text as nav_on, v.nav_value, v.nav_scale, v.currency as nav_currency, v.loaded_at, v.corrected_at, v.correction_reason,
@@ -46,8 +48,13 @@ export const HOLDINGS_SQL = `select 'movement' as row_kind, m.id as seq, m.compa
   union all
   select 'pending_order', row_number() over (order by o.created_at, o.id), o.compartment_id, null, null, null, null, null, null, null, null,
          null, null, null, null, null, null, null, null, null, null, null, null, to_json(o)
-    from (select ${ORDER_COLUMNS} from position_orders where compartment_id = any($1::text[]) and status = 'pending') o
-  order by 3, 5, 2`;
+    from (select ${ORDER_COLUMNS} from position_orders where compartment_id = any($1::text[]) and status = 'pending') o`;
+
+function byMovementOrder(a: HoldingRow, b: HoldingRow): number {
+  if (a.compartment_id !== b.compartment_id) return a.compartment_id < b.compartment_id ? -1 : 1;
+  if (a.effective_on !== b.effective_on) return a.effective_on < b.effective_on ? -1 : 1;
+  return Number(a.seq) - Number(b.seq);
+}
 
 function toMovement(r: MovementRow): PositionMovement {
   return {
@@ -82,7 +89,8 @@ export class PositionStore {
       HOLDINGS_SQL,
       [compartmentIds],
     );
-    const rows = all.filter((r) => r.row_kind === 'movement');
+    // Oldest first per compartment, as `movements` orders them; orders by their number (created_at, id).
+    const rows = all.filter((r) => r.row_kind === 'movement').sort(byMovementOrder);
     const latest = new Map<string, Valuation>();
     const funds = new Map<string, CatalogueFund>();
     for (const r of rows) {
@@ -94,7 +102,7 @@ export class PositionStore {
         isin: r.isin, valuedOn: r.nav_on, nav: { value: Number(r.nav_value), scale: r.nav_scale!, currency: r.nav_currency! }, loadedAt: r.loaded_at!, correctedAt: r.corrected_at, correctionReason: r.correction_reason,
       });
     }
-    const pendingOrders = all.filter((r) => r.row_kind === 'pending_order').map((r) => orderFromJson(r.pending_order!));
+    const pendingOrders = all.filter((r) => r.row_kind === 'pending_order').sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => orderFromJson(r.pending_order!));
     return { movements: rows.map(toMovement), latest: [...latest.values()], funds: [...funds.values()], pendingOrders };
   }
 
