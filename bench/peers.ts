@@ -7,7 +7,8 @@
  *   MERCURIUS_PORT  Mercurius on Fastify with graphql-jit (`jit: 1`), the same context function
  *   BARE_PORT       bare node:http doing what our service does for GET /v1/auth/me, round trip for round
  *                   trip: the token verified once and remembered, the session read once (the SQL of
- *                   store/auth-store.ts) and remembered, a 401 envelope without credentials; and the
+ *                   store/auth-store.ts) and remembered, a 401 envelope without credentials; after the
+ *                   same check, the reads of a policy with its positions (bench/bare-policy.ts) and the
  *                   statements of a partial surrender declaration in one transaction (bare-surrender.ts)
  *   LOGIN_PORT      on PGlite only (one process per database): our service on this process's own fresh
  *                   database, for logging in and for the keys; on PostgreSQL (DATABASE_URL) the peers
@@ -30,6 +31,7 @@ import { DemoStore } from '../store/demo-store';
 import { openDatabase } from '../store/open';
 import { declareSurrender, isSurrenderDeclaration } from './bare-surrender';
 import { seedSurrenderPolicies } from './surrender-write';
+import { barePolicyRead, policyReadId } from './bare-policy';
 
 const SESSION_SQL = `
   select s.id, s.expires_at, s.revoked_at, s.cert_serial,
@@ -130,7 +132,13 @@ async function main(): Promise<void> {
         res.end(unauthorized);
         return;
       }
-      const body = JSON.stringify(viewer);
+      const policyId = policyReadId(req.url);
+      const body = policyId === undefined ? JSON.stringify(viewer) : await barePolicyRead(db, viewer, policyId);
+      if (body === undefined) {
+        res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': 2 });
+        res.end('{}');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     })().catch(() => res.destroy());

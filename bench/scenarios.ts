@@ -126,9 +126,11 @@ function surrenderWrite(name: string, server: SurrenderServer): Scenario {
   };
 }
 
-const POLICY_WITH_POSITIONS = `{ policy(id: "${DEMO_IDS.policies.aliceAv}") { id status value { amount currency }
+const POLICY_WITH_POSITIONS = `{ policy(id: "${DEMO_IDS.policies.aliceAv}") { id status value { amount currency } product { id kind name }
   compartments { code status management valuedOn value { amount currency }
-    positions { isin shares { value scale } nav { value scale currency } valuedOn value { amount currency } } } } }`;
+    positions { isin fund { name } shares { value scale } nav { value scale currency } valuedOn value { amount currency } } } } }`;
+/** The same read over REST (GetPolicyPositions), and what the bare peer answers it with. */
+const ALICE_AV_POSITIONS = `/v1/investments/policies/${DEMO_IDS.policies.aliceAv}/positions`;
 
 /** The scenario every other one is compared with (`ratio_to_raw`); must come first in the table. */
 export const BASELINE = 'raw';
@@ -183,8 +185,9 @@ export const SCENARIOS: readonly Scenario[] = [
     expectStatus: 200,
     verifyBody: (body) => body.includes('"C3"') && !body.includes('"errors"'),
   },
-  // A policy with its compartments, their positions (shares, NAV) and values: the investments read
-  // (issue 12). alice's assurance-vie holds three unit-linked funds and the euro fund.
+  // A policy with its product, compartments, their positions (fund, shares, NAV) and values: the
+  // investments read (issue 12). alice's assurance-vie holds three unit-linked funds and the euro fund.
+  // Issue 15 item 2: two database round trips, at least 0.6 of bare node:http doing the same two.
   {
     name: 'graphql_policy_positions',
     server: 'service',
@@ -195,7 +198,11 @@ export const SCENARIOS: readonly Scenario[] = [
     body: JSON.stringify({ query: POLICY_WITH_POSITIONS }),
     expectStatus: 200,
     verifyBody: (body) => body.includes('"positions":[{') && body.includes('"nav":{') && !body.includes('"errors"'),
+    peers: { bare_policy_positions: 0.6 },
   },
+  { name: 'rest_policy_positions', server: 'service', method: 'GET', path: ALICE_AV_POSITIONS, auth: true, expectStatus: 200, verifyBody: (body) => body.includes('"positions":[{'), peers: { bare_policy_positions: 0.6 } },
+  // The bare peer (bench/bare-policy.ts): the same token check, the same two statements, the rows as JSON.
+  { name: 'bare_policy_positions', server: 'bare', method: 'GET', path: ALICE_AV_POSITIONS, auth: true, expectStatus: 200, verifyBody: (body) => body.includes('"holdings":[{') },
   // Writes: switch requests spread over SWITCH_POLICIES policies (each its own Idempotency-Key), each
   // priced at once. Policies holding positions cannot be made through the API yet: bench/seed.ts.
   {

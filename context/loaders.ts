@@ -4,7 +4,7 @@ import type { MoneyMovement, PolicyMoney } from '../domain/policy/policy-money';
 import type { Services } from './context';
 import type { CatalogueFund, Valuation } from '../domain/investments/fund';
 import type { CompartmentValuation } from '../domain/investments/position-service';
-import type { Compartment, OwnedPolicy, Policy } from '../domain/policy/policy';
+import type { Compartment, Management, OwnedPolicy, Policy, PolicyRead } from '../domain/policy/policy';
 import type { Viewer } from '../domain/auth/viewer';
 import { notFound } from '../domain/shared/access';
 
@@ -25,11 +25,13 @@ export interface Loaders {
   latestValuationByIsin: DataLoader<string, Valuation | null>;
   /** A page of policies with their positions costs one movements query and one NAV query. */
   valuationByCompartment: DataLoader<Compartment, CompartmentValuation, string>;
-  managementByCompartment: DataLoader<string, 'self_invested' | 'managed' | undefined>;
+  managementByCompartment: DataLoader<string, Management | undefined>;
+  /** What a policy read brought along (its compartments, how they are managed): the fields below it read nothing more. */
+  primePolicies(reads: readonly PolicyRead[]): void;
 }
 
 export function createLoaders(services: Services, viewer: Viewer | null): Loaders {
-  return {
+  const loaders: Loaders = {
     // Without a viewer nothing is reached (the fields that link are signed-in only anyway).
     // Batching only, no cache: a mutation earlier in the same document may have changed the policy.
     policyById: new DataLoader<string, OwnedPolicy>(async (ids) => (viewer ? services.policies.policiesFor(viewer, ids) : ids.map(() => notFound('policy'))), { cache: false }),
@@ -54,10 +56,25 @@ export function createLoaders(services: Services, viewer: Viewer | null): Loader
       const latest = await services.funds.latestValuations(isins);
       return isins.map((isin) => latest.find((v) => v.isin === isin) ?? null);
     }),
-    valuationByCompartment: new DataLoader((compartments) => services.positions.valuationsOf(compartments), { cacheKeyFn: (c) => c.id }),
+    // The funds come with the positions (same round trip): a position's fund reads nothing more.
+    valuationByCompartment: new DataLoader(
+      async (compartments) => {
+        const { valuations, funds } = await services.positions.valuationsWithFunds(compartments);
+        for (const fund of funds) loaders.fundByIsin.prime(fund.isin, fund);
+        return valuations;
+      },
+      { cacheKeyFn: (c) => c.id },
+    ),
     managementByCompartment: new DataLoader(async (ids) => {
       const rows = await services.policies.managementOf(ids);
       return ids.map((id) => rows.find((r) => r.compartmentId === id)?.management);
     }),
+    primePolicies(reads) {
+      for (const { policy, compartments } of reads) {
+        loaders.compartmentsByPolicy.prime(policy.id, compartments);
+        for (const c of compartments) loaders.managementByCompartment.prime(c.id, c.management);
+      }
+    },
   };
+  return loaders;
 }

@@ -11,9 +11,14 @@ export const policyResolvers = {
   Query: {
     async policies(_: unknown, args: { first: number; after?: string | null }, ctx: RequestContext) {
       const page = await ctx.services.policies.page(ctx.viewer!, args.first, args.after ?? null);
-      return connection(page, PolicyService.cursorOf, Boolean(args.after));
+      ctx.loaders.primePolicies(page.rows);
+      return connection({ rows: page.rows.map((r) => r.policy), hasNextPage: page.hasNextPage }, PolicyService.cursorOf, Boolean(args.after));
     },
-    policy: (_: unknown, args: { id: string }, ctx: RequestContext) => ctx.services.policies.policy(ctx.viewer!, args.id),
+    policy: async (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const read = await ctx.services.policies.policyWithCompartments(ctx.viewer!, args.id);
+      ctx.loaders.primePolicies([read]);
+      return read.policy;
+    },
     policyCompartment: (_: unknown, args: { policyId: string; id: string }, ctx: RequestContext) => ctx.services.policies.compartment(ctx.viewer!, args.policyId, args.id),
     policyCompartments: async (_: unknown, args: { policyId: string }, ctx: RequestContext) => {
       const policy = await ctx.services.policies.policy(ctx.viewer!, args.policyId);

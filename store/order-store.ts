@@ -2,7 +2,7 @@ import type { PositionOrder } from '../domain/investments/position-order';
 import type { ExecutedLeg, SwitchLeg } from '../domain/investments/switch-request';
 import type { Queryable } from './db';
 
-interface OrderRow {
+export interface OrderRow {
   id: string;
   policy_id: string;
   compartment_id: string;
@@ -21,8 +21,13 @@ interface OrderRow {
   cancelled_reason: string | null;
 }
 
-const COLUMNS = `id, policy_id, compartment_id, direction, status, trade_date::text as trade_date, currency, amount, lines, cause_type, cause_id,
+export const ORDER_COLUMNS = `id, policy_id, compartment_id, direction, status, trade_date::text as trade_date, currency, amount, lines, cause_type, cause_id,
   created_at, executed_at, execution, proceeds, cancelled_reason`;
+
+/** An order read as JSON (inside another query): its times are text. */
+export function orderFromJson(r: Omit<OrderRow, 'created_at' | 'executed_at'> & { created_at: string; executed_at: string | null }): PositionOrder {
+  return toOrder({ ...r, created_at: new Date(r.created_at), executed_at: r.executed_at === null ? null : new Date(r.executed_at) });
+}
 
 function toOrder(r: OrderRow): PositionOrder {
   return {
@@ -60,22 +65,22 @@ export class OrderStore {
   }
 
   async byId(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<PositionOrder | undefined> {
-    const [row] = await tx.query<OrderRow>(`select ${COLUMNS} from position_orders where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
+    const [row] = await tx.query<OrderRow>(`select ${ORDER_COLUMNS} from position_orders where id = $1${options.forUpdate ? ' for update' : ''}`, [id]);
     return row && toOrder(row);
   }
 
   /** Orders waiting for their prices (those named, or all), oldest first. */
   async pending(ids?: readonly string[]): Promise<PositionOrder[]> {
     const rows = ids
-      ? await this.db.query<OrderRow>(`select ${COLUMNS} from position_orders where status = 'pending' and id = any($1::text[]) order by created_at, id`, [ids])
-      : await this.db.query<OrderRow>(`select ${COLUMNS} from position_orders where status = 'pending' order by created_at, id`);
+      ? await this.db.query<OrderRow>(`select ${ORDER_COLUMNS} from position_orders where status = 'pending' and id = any($1::text[]) order by created_at, id`, [ids])
+      : await this.db.query<OrderRow>(`select ${ORDER_COLUMNS} from position_orders where status = 'pending' order by created_at, id`);
     return rows.map(toOrder);
   }
 
   /** The orders of many compartments, oldest first (pending only when asked). */
   async ofCompartments(compartmentIds: readonly string[], options: { pendingOnly?: boolean } = {}, tx: Queryable = this.db): Promise<PositionOrder[]> {
     const rows = await tx.query<OrderRow>(
-      `select ${COLUMNS} from position_orders where compartment_id = any($1::text[])${options.pendingOnly ? ` and status = 'pending'` : ''} order by created_at, id`,
+      `select ${ORDER_COLUMNS} from position_orders where compartment_id = any($1::text[])${options.pendingOnly ? ` and status = 'pending'` : ''} order by created_at, id`,
       [compartmentIds],
     );
     return rows.map(toOrder);
@@ -83,7 +88,7 @@ export class OrderStore {
 
   /** The orders a cause placed (a declaration's sales, one per compartment), oldest first. */
   async ofCause(causeType: string, causeIds: readonly string[], tx: Queryable = this.db): Promise<PositionOrder[]> {
-    const rows = await tx.query<OrderRow>(`select ${COLUMNS} from position_orders where cause_type = $1 and cause_id = any($2::text[]) order by created_at, id`, [causeType, causeIds]);
+    const rows = await tx.query<OrderRow>(`select ${ORDER_COLUMNS} from position_orders where cause_type = $1 and cause_id = any($2::text[]) order by created_at, id`, [causeType, causeIds]);
     return rows.map(toOrder);
   }
 

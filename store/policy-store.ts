@@ -1,4 +1,4 @@
-import type { Compartment, CompartmentEvent, OwnedPolicy, Policy, Refund } from '../domain/policy/policy';
+import type { Compartment, CompartmentEvent, ManagedCompartment, Management, OwnedPolicy, Policy, PolicyRead, Refund } from '../domain/policy/policy';
 import type { MoneyMovement, MovementCause, MovementKind } from '../domain/policy/policy-money';
 import type { Queryable } from './db';
 
@@ -74,6 +74,30 @@ function toMovement(r: MovementRow): MoneyMovement {
 
 const POLICY_WITH_OWNER = `select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id
   from policies p join subscribers s on s.id = p.subscriber_id`;
+
+/**
+ * A policy with its owner and its compartments (as JSON, by code) in one row: a read of policies with
+ * their compartments costs one round trip, whatever the page size.
+ */
+const POLICY_WITH_COMPARTMENTS = `select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id,
+    coalesce((select json_agg(json_build_object('id', c.id, 'policy_id', c.policy_id, 'code', c.code, 'status', c.status, 'value', c.value,
+                'currency', c.currency, 'created_at', c.created_at, 'management', c.management) order by c.code)
+       from compartments c where c.policy_id = p.id), '[]'::json) as compartments
+  from policies p join subscribers s on s.id = p.subscriber_id`;
+
+/** One policy with its compartments by id (also the bench's bare peer's first statement). */
+export const POLICY_READ_SQL = `${POLICY_WITH_COMPARTMENTS} where p.id = $1`;
+
+type CompartmentJson = Omit<CompartmentRow, 'created_at'> & { created_at: string; management: Management };
+type PolicyWithCompartmentsRow = PolicyRow & OwnerRow & { compartments: CompartmentJson[] };
+
+function toPolicyRead(r: PolicyWithCompartmentsRow): PolicyRead {
+  const compartments = r.compartments.map((c): ManagedCompartment => ({ ...toCompartment({ ...c, value: Number(c.value), created_at: new Date(c.created_at) }), management: c.management }));
+  return { policy: toOwnedPolicy(r), compartments };
+}
+
+/** Who may see a page of policies: all (back-office), a distributor's (brokers, partners), a subscriber login's. */
+export type PolicyScope = { kind: 'all' } | { kind: 'distributor'; id: string } | { kind: 'user'; id: string };
 
 /** Issued policies, their compartments, their money ledger, and refunds owed after a withdrawal. */
 export class PolicyStore {
@@ -155,15 +179,21 @@ export class PolicyStore {
     return (await tx.query<PolicyRow & OwnerRow>(`${POLICY_WITH_OWNER} where p.id = any($1::text[])`, [ids])).map(toOwnedPolicy);
   }
 
+  /** A policy with its owner and compartments, in one query. */
+  async policyWithCompartments(id: string): Promise<PolicyRead | undefined> {
+    const [row] = await this.db.query<PolicyWithCompartmentsRow>(POLICY_READ_SQL, [id]);
+    return row && toPolicyRead(row);
+  }
+
   /**
-   * A page of the policies a viewer reaches, by id order after `after`: all (back-office), those of a
-   * distributor (brokers, partners), or those of a subscriber login.
+   * A page of the policies a viewer reaches with their compartments, by id order after `after`, in one
+   * query: all (back-office), those of a distributor (brokers, partners), or those of a subscriber login.
    */
-  async page(scope: { kind: 'all' } | { kind: 'distributor'; id: string } | { kind: 'user'; id: string }, after: string | null, limit: number): Promise<OwnedPolicy[]> {
+  async page(scope: PolicyScope, after: string | null, limit: number): Promise<PolicyRead[]> {
     const where = scope.kind === 'all' ? 'true' : scope.kind === 'distributor' ? 's.distributor_id = $3' : 's.user_id = $3';
     const params: unknown[] = [after ?? '', limit];
     if (scope.kind !== 'all') params.push(scope.id);
-    return (await this.db.query<PolicyRow & OwnerRow>(`${POLICY_WITH_OWNER} where p.id > $1 and ${where} order by p.id limit $2`, params)).map(toOwnedPolicy);
+    return (await this.db.query<PolicyWithCompartmentsRow>(`${POLICY_WITH_COMPARTMENTS} where p.id > $1 and ${where} order by p.id limit $2`, params)).map(toPolicyRead);
   }
 
   async compartment(policyId: string, compartmentId: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<Compartment | undefined> {
@@ -175,8 +205,8 @@ export class PolicyStore {
   }
 
   /** Who manages each compartment's investments: `self_invested` or `managed` (a mandate). */
-  async managementOf(compartmentIds: readonly string[]): Promise<Array<{ compartmentId: string; management: 'self_invested' | 'managed' }>> {
-    const rows = await this.db.query<{ id: string; management: 'self_invested' | 'managed' }>('select id, management from compartments where id = any($1::text[])', [compartmentIds]);
+  async managementOf(compartmentIds: readonly string[]): Promise<Array<{ compartmentId: string; management: Management }>> {
+    const rows = await this.db.query<{ id: string; management: Management }>('select id, management from compartments where id = any($1::text[])', [compartmentIds]);
     return rows.map((r) => ({ compartmentId: r.id, management: r.management }));
   }
 

@@ -5,7 +5,9 @@ import type { Viewer } from '../auth/viewer';
 import type { Compartment } from '../policy/policy';
 import type { PolicyService } from '../policy/policy-service';
 import { minorUnitDigits } from '../shared/money-format';
+import type { CatalogueFund } from './fund';
 import type { FundService } from './fund-service';
+import type { PositionOrder } from './position-order';
 import { totalValue, valuedAsOf, valuePositions, valueHistory, type Position, type PositionMovement, type ValuePoint } from './position';
 
 /** A compartment's positions with what they add up to. */
@@ -24,6 +26,13 @@ export interface CompartmentValuation {
    * compartment holds positions; before that its recorded amount already holds that money.
    */
   pendingCash: number;
+  /** Its orders waiting for their NAVs, oldest first. */
+  pendingOrders: PositionOrder[];
+}
+
+/** The money waiting in pending buy orders, in minor units. */
+function pendingBuys(orders: readonly PositionOrder[]): number {
+  return orders.reduce((sum, o) => (o.direction === 'buy' ? sum + (o.amount ?? 0) : sum), 0);
 }
 
 /**
@@ -49,16 +58,23 @@ export class PositionService {
 
   /** Many compartments valued with one read of movements, funds and NAVs (the DataLoader batches through here). */
   async valuationsOf(compartments: readonly Compartment[]): Promise<CompartmentValuation[]> {
-    if (!compartments.length) return [];
+    return (await this.valuationsWithFunds(compartments)).valuations;
+  }
+
+  /** Many compartments valued, with the funds they hold, in one round trip. */
+  async valuationsWithFunds(compartments: readonly Compartment[]): Promise<{ valuations: CompartmentValuation[]; funds: CatalogueFund[] }> {
+    if (!compartments.length) return { valuations: [], funds: [] };
     // Whether a holding is in shares or in an amount says whether it is unit-linked or the euro fund: no fund read needed.
-    const { movements, latest, pendingBuys } = await this.positions.movementsWithLatestNav(compartments.map((c) => c.id));
+    const { movements, latest, funds, pendingOrders } = await this.positions.holdings(compartments.map((c) => c.id));
     const latestMap = new Map(latest.map((v) => [v.isin, v]));
-    return compartments.map((compartment) => {
+    const valuations = compartments.map((compartment) => {
       const own = movements.filter((m) => m.compartmentId === compartment.id);
       const positions = valuePositions(compartment, own, new Map(), latestMap, minorUnitDigits(compartment.currency));
-      const pendingCash = pendingBuys.get(compartment.id) ?? 0;
-      return { compartment, positions, value: own.length ? totalValue(positions) + pendingCash : compartment.value, valuedOn: valuedAsOf(positions), pendingCash };
+      const orders = pendingOrders.filter((o) => o.compartmentId === compartment.id);
+      const pendingCash = pendingBuys(orders);
+      return { compartment, positions, value: own.length ? totalValue(positions) + pendingCash : compartment.value, valuedOn: valuedAsOf(positions), pendingCash, pendingOrders: orders };
     });
+    return { valuations, funds };
   }
 
   /** A policy's value: the sum of its compartments' (BigInt, so no total loses a cent). */

@@ -12,7 +12,7 @@ import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
 import { movement, policyMoney, premiumMovements, withdrawalMovements, withdrawalRefund, type MoneyMovement, type PolicyMoney } from './policy-money';
-import type { Compartment, CompartmentEvent, OwnedPolicy, Policy } from './policy';
+import type { Compartment, CompartmentEvent, Management, OwnedPolicy, Policy, PolicyRead } from './policy';
 
 export type { OwnedPolicy } from './policy';
 
@@ -40,6 +40,13 @@ export class PolicyService {
     return row;
   }
 
+  /** The policy with its compartments, in one read, if this viewer reaches its subscriber; otherwise 404. */
+  async policyWithCompartments(viewer: Viewer, id: string): Promise<PolicyRead> {
+    const read = await this.store.policyWithCompartments(id);
+    if (!read || !canReachSubscriber(viewer, read.policy)) throw notFound('policy');
+    return read;
+  }
+
   /**
    * Many policies for one viewer in one query, each in the order asked or its 404 as `policy` would
    * throw it (the per-request DataLoader batches links and `_entities` through here).
@@ -52,8 +59,8 @@ export class PolicyService {
     });
   }
 
-  /** One page of the viewer's policies (own, distributed, or all for back-office), by id. */
-  async page(viewer: Viewer, first: number, after: string | null): Promise<{ rows: OwnedPolicy[]; hasNextPage: boolean }> {
+  /** One page of the viewer's policies (own, distributed, or all for back-office), by id, with their compartments. */
+  async page(viewer: Viewer, first: number, after: string | null): Promise<{ rows: PolicyRead[]; hasNextPage: boolean }> {
     checkPageSize(first);
     const scope =
       viewer.kind === 'backoffice'
@@ -79,7 +86,7 @@ export class PolicyService {
   }
 
   /** How each compartment's investments are managed (the per-request DataLoader batches through here). */
-  managementOf(compartmentIds: readonly string[]): Promise<Array<{ compartmentId: string; management: 'self_invested' | 'managed' }>> {
+  managementOf(compartmentIds: readonly string[]): Promise<Array<{ compartmentId: string; management: Management }>> {
     return this.store.managementOf(compartmentIds);
   }
 

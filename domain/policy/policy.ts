@@ -25,6 +25,18 @@ export interface Compartment {
   createdAt: Date;
 }
 
+/** How a compartment's investments are managed: by the subscriber, or by a mandate. */
+export type Management = 'self_invested' | 'managed';
+
+/** A compartment as a read shows it: with how its investments are managed. */
+export type ManagedCompartment = Compartment & { management: Management };
+
+/** A policy with its compartments, read in one round trip. */
+export interface PolicyRead {
+  policy: OwnedPolicy;
+  compartments: ManagedCompartment[];
+}
+
 /** One step of a compartment's status history. */
 export interface CompartmentEvent extends StatusChange {
   compartmentId: string;

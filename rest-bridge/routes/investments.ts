@@ -30,7 +30,7 @@ export const INVESTMENT_ROUTES: Route[] = [
     tag: 'investments',
     summary: 'Load a CSV file of valuations, all or nothing: { csv } with header isin,valuedOn,nav,currency[,correctionReason], NAV as 123.4567 (back-office, partners)',
   },
-  { method: 'GET', path: `${POLICY}/positions`, operation: 'GetPolicyPositions', auth: 'required', status: 200, tag: 'investments', summary: "A policy's value and its compartments' positions, each at its fund's latest NAV" },
+  { method: 'GET', path: `${POLICY}/positions`, operation: 'GetPolicyPositions', auth: 'required', status: 200, tag: 'investments', summary: "A policy's value, its product and its compartments' positions, each at its fund's latest NAV" },
   { method: 'GET', path: `${POLICY}/value-history`, operation: 'GetPolicyValueHistory', auth: 'required', status: 200, tag: 'investments', summary: "A policy's positions' value on each valuation date: ?from=&to= (at most 366 days)" },
   { method: 'GET', path: `${COMPARTMENT}/positions`, operation: 'GetCompartmentPositions', auth: 'required', status: 200, tag: 'investments', summary: "A compartment's value and positions, each at its fund's latest NAV" },
   { method: 'GET', path: `${COMPARTMENT}/value-history`, operation: 'GetCompartmentValueHistory', auth: 'required', status: 200, tag: 'investments', summary: "A compartment's positions' value on each valuation date: ?from=&to= (at most 366 days)" },
