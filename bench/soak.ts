@@ -30,6 +30,11 @@ export interface SoakWindow {
   errors: number;
   /** The service's RSS at the end of the window, MiB. */
   rss_mib: number | null;
+  /**
+   * CPU time the service spent per answer in the window, ms: flat while the rate falls means the machine
+   * (other processes) took the CPU, not that the service slowed down.
+   */
+  cpu_ms_per_req: number | null;
 }
 
 export interface SoakResult {
@@ -67,6 +72,22 @@ export function residentMiB(pid: number | undefined): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every architecture Node runs on). */
+const CLOCK_TICKS_PER_S = 100;
+
+/** User plus system CPU seconds `pid` has used, or null off Linux. */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from the 3rd: utime is the 14th, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
   } catch {
     return null;
   }
@@ -120,15 +141,18 @@ export async function soak(
   try {
     for (let i = 0; i < count; i += 1) {
       const bad = { count: 0 };
+      const cpuBefore = cpuSeconds(pid);
       const result = await run(windowS, bad);
+      const cpuAfter = cpuSeconds(pid);
       let responses = 0;
       for (const { count: n } of Object.values(result.statusCodeStats)) responses += n;
       const windowErrors = bad.count + result.errors;
       attempts += responses + result.errors;
       errors += windowErrors;
       const rss = residentMiB(pid);
-      windows.push({ req_per_s: round(result.requests.average, 1), p99_ms: round(result.latency.p99, 2), errors: windowErrors, rss_mib: rss });
-      progress(`soak ${i + 1}/${count}: ${windows[i].req_per_s} req/s, p99 ${windows[i].p99_ms} ms, ${windowErrors} errors, RSS ${rss ?? '?'} MiB`);
+      const cpu = cpuBefore !== null && cpuAfter !== null && responses > 0 ? round(((cpuAfter - cpuBefore) * 1000) / responses, 3) : null;
+      windows.push({ req_per_s: round(result.requests.average, 1), p99_ms: round(result.latency.p99, 2), errors: windowErrors, rss_mib: rss, cpu_ms_per_req: cpu });
+      progress(`soak ${i + 1}/${count}: ${windows[i].req_per_s} req/s, p99 ${windows[i].p99_ms} ms, ${windowErrors} errors, RSS ${rss ?? '?'} MiB, CPU ${cpu ?? '?'} ms/request`);
     }
   } finally {
     clearInterval(sampler);
