@@ -98,13 +98,14 @@ function options(
   return { opts, badBodies: () => bad };
 }
 
-function fire(opts: autocannon.Options): Promise<autocannon.Result> {
+/** One autocannon run (also the soak's windows, bench/soak.ts). */
+export function fire(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
 
-function round(n: number, digits: number): number {
+export function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }

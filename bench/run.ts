@@ -26,6 +26,8 @@
  *   BENCH_SCENARIOS     comma-separated names to run (default: all, webhook_deliveries included)
  *   BENCH_WEBHOOK_ENDPOINTS  endpoints each event fans out to in webhook_deliveries (default 10)
  *   BENCH_READY_TIMEOUT seconds a server may take to answer /readyz (default 60; more on a loaded machine)
+ *   BENCH_SOAK          seconds of soak on the service after the scenarios (bench/soak.ts; default 0 = none;
+ *                       alone unless BENCH_SCENARIOS is set)
  *
  * After the HTTP scenarios, `webhook_deliveries` (bench/deliveries.ts) measures sustained webhook
  * deliveries per second to a local receiver and the delay from the business write to the arrival.
@@ -41,6 +43,7 @@ import { join, resolve } from 'node:path';
 import { measureDeliveries, type DeliveryResult } from './deliveries';
 import { measure, type LoadSettings, type ScenarioResult } from './load';
 import { Child, freePort } from './processes';
+import { soak, soakVerdict, type SoakResult } from './soak';
 import { BASELINE, PEER_SERVERS, SCENARIOS, type PeerServer, type Scenario, type Server } from './scenarios';
 import { TokenSource } from './session';
 import { openDatabase } from '../store/open';
@@ -137,15 +140,19 @@ interface Report {
   targets: Record<string, number>;
   met: Record<string, boolean>;
   webhook_deliveries?: DeliveryResult;
+  soak?: SoakResult;
 }
+
+let soakResult: SoakResult | undefined;
 
 async function main(): Promise<number> {
   const settings = readSettings();
-  const selected = selectedNames();
+  const soakS = intSetting('BENCH_SOAK', 0, 0);
+  const selected = selectedNames() ?? (soakS > 0 ? new Set<string>() : undefined);
   const scenarios = SCENARIOS.filter((s) => !selected || selected.has(s.name));
   const results: Record<string, ScenarioResult> = {};
   let coldStartMs = 0;
-  if (scenarios.length > 0) coldStartMs = await runScenarios(scenarios, settings, results);
+  if (scenarios.length > 0 || soakS > 0) coldStartMs = await runScenarios(scenarios, settings, results, soakS);
 
   let deliveries: DeliveryResult | undefined;
   if (!selected || selected.has(DELIVERIES)) {
@@ -156,6 +163,7 @@ async function main(): Promise<number> {
 
   const report = buildReport(settings, coldStartMs, results, scenarios);
   if (deliveries) report.webhook_deliveries = deliveries;
+  if (soakResult) Object.assign(report, { soak: soakResult }, merged(report, soakVerdict(soakResult, MAX_ERROR_RATE)));
   await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(report)}\n`, () => done()));
 
   const failing = scenarios.filter((s) => (results[s.name]?.error_rate ?? 1) > MAX_ERROR_RATE);
@@ -168,11 +176,11 @@ async function main(): Promise<number> {
   }
   const deliveryFaults = deliveries !== undefined && deliveries.failed_attempts > MAX_ERROR_RATE * Math.max(1, deliveries.deliveries);
   if (deliveryFaults) progress(`${DELIVERIES}: ${deliveries?.failed_attempts} attempts not acknowledged by a receiver that always answers 204`);
-  return failing.length > 0 || deliveryFaults ? 1 : 0;
+  return failing.length > 0 || deliveryFaults || (soakResult?.error_rate ?? 0) > MAX_ERROR_RATE ? 1 : 0;
 }
 
 /** The HTTP scenarios, against the service and the baseline (both started here); returns the service's cold start. */
-async function runScenarios(selected: readonly Scenario[], settings: LoadSettings, results: Record<string, ScenarioResult>): Promise<number> {
+async function runScenarios(selected: readonly Scenario[], settings: LoadSettings, results: Record<string, ScenarioResult>, soakS: number): Promise<number> {
   const command = serviceCommand();
   let scenarios = selected;
 
@@ -257,6 +265,8 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
     results[scenario.name] = result;
     progress(`${scenario.name}: ${result.req_per_s} req/s, p99 ${result.p99_ms} ms, ${result.errors} errors`);
   }
+  if (soakS > 0) soakResult = await soak(serviceUrl, service.pid, (ms) => tokens.service!.validFor(ms), { ...settings, durationS: soakS }, progress);
+  if (service.hasExited) throw new Error(`${service.describeExit()} during the soak`);
   // The HTTP servers are done: they must not take CPU from the delivery benchmark.
   await Promise.all([service.stop(), raw.stop(), ...(servers.bare ? [servers.bare.child.stop()] : [])]);
   return coldStartMs;
@@ -334,6 +344,10 @@ function buildReport(settings: LoadSettings, coldStartMs: number, results: Recor
     }
   }
   return report;
+}
+
+function merged(report: Report, add: Pick<Report, 'targets' | 'met'>): Pick<Report, 'targets' | 'met'> {
+  return { targets: { ...report.targets, ...add.targets }, met: { ...report.met, ...add.met } };
 }
 
 /** Stops every child (they may hold files in the temp dir), then removes the temp dirs. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { EDGE_ASSERTION_HEADER } from '../context/context';
@@ -7,7 +7,9 @@ import type { EdgeAssertionMinter } from '../domain/auth/auth-service';
 import { AppError } from '../errors/app-error';
 import { keepAliveFetch } from './keep-alive-fetch';
 import type { FrontContext } from './front-context';
+import { INCOMING_OPERATION } from './single-fetch';
 
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<FrontContext>['didReceiveResponse']>>[0];
 
 /**
@@ -62,6 +64,21 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<FrontContext> 
 
   /** Edge-assertion minters waiting for their request's body, by ticket. */
   private readonly pending: Map<string, EdgeAssertionMinter>;
+
+  /**
+   * The answer the front already holds for this very request (gateway/single-fetch.ts) is taken once,
+   * instead of sending the request again; every other request goes out.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<FrontContext>): Promise<GatewayGraphQLResponse> {
+    const context = options.context as Partial<FrontContext>;
+    const held = context.prefetched;
+    if (held && options.kind === INCOMING_OPERATION && held.query === options.request.query && held.operationName === (options.request.operationName ?? undefined)) {
+      context.prefetched = undefined;
+      if ('error' in held.settled) throw held.settled.error;
+      return held.settled.response;
+    }
+    return super.process(options);
+  }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<FrontContext>): void {
     // Schema loading and health checks run without a caller: nothing to forward.

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { authenticateRequest, type EdgeContext, type EdgeDeps } from '../context/context';
 import type { AuthService, EdgeAssertionMinter } from '../domain/auth/auth-service';
 import type { GraphQLError } from 'graphql';
+import type { Prefetched } from './single-fetch';
 
 /** The standard header and the legacy alias (http/idempotency.ts reads both). */
 const IDEMPOTENCY_HEADERS = ['idempotency-key', 'x-quarzo-life-idempotency-key'];
@@ -26,6 +27,8 @@ export interface FrontContext extends EdgeContext {
    * request to a subgraph carries an edge assertion minted for it instead (docs/SECURITY.md 31).
    */
   edgeAssertion?: EdgeAssertionMinter;
+  /** A subgraph's answer already received for the gateway's next fetch (gateway/single-fetch.ts). */
+  prefetched?: Prefetched;
   /** Set by the REST bridge's executor: the raw errors of the run are left here, not shaped for /graphql. */
   rawErrors?: GraphQLError[];
 }

@@ -30,6 +30,7 @@ import { DocumentLimitsRule } from '../schema/limits';
 import type { Db } from '../store/db';
 import { ForwardingDataSource } from './data-source';
 import { EdgeAccess } from './edge-access';
+import { SingleFetchRoutes } from './single-fetch';
 import { buildFrontContext, type FrontContext, type FrontEdgeDeps } from './front-context';
 import { bridgeError, forwardedErrors } from './subgraph-errors';
 
@@ -85,11 +86,14 @@ export async function createFront(options: FrontOptions): Promise<Front> {
   };
   const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) => buildFrontContext(req, requestId, body, edgeDeps);
 
-  const gateway = new ApolloGateway({
+  // Set before the gateway exists, read once it runs: its schema is what variables are coerced against.
+  const singleFetch: SingleFetchRoutes = new SingleFetchRoutes((): GraphQLSchema | undefined => gateway.schema);
+  const gateway: ApolloGateway = new ApolloGateway({
     ...(config.supergraphPath
       ? { supergraphSdl: readFileSync(config.supergraphPath, 'utf8') }
       : { supergraphSdl: new IntrospectAndCompose({ subgraphs: config.subgraphs! }) }),
     buildService: ({ name, url }) => new ForwardingDataSource(name, url!),
+    experimental_didResolveQueryPlan: singleFetch.learn,
     logger: { debug: () => {}, info: () => {}, warn: (m: unknown) => logger.info('gateway', { message: String(m) }), error: (m: unknown) => logger.error('gateway', { message: String(m) }) },
   });
   const apollo = new ApolloServer<FrontContext>({
@@ -103,6 +107,7 @@ export async function createFront(options: FrontOptions): Promise<Front> {
     plugins: [ApolloServerPluginLandingPageDisabled(), frontErrors()],
   });
   await apollo.start();
+  gateway.onSchemaLoadOrUpdate(() => singleFetch.clear());
 
   // Our schema prepares and documents the bridge's operations; they run through the gateway.
   const schema = buildSchema({ production: config.production });
@@ -190,8 +195,9 @@ export async function createFront(options: FrontOptions): Promise<Front> {
     // The documented 401, at the edge, before the gateway plans anything.
     if (verdict?.needsViewer && !ctx.viewer) return notRun([{ error: unauthorized(ctx.authFailure ?? 'NO_SESSION') }]);
     ctx.rawErrors = [];
-    const response = await apollo.executeOperation({ query, variables: request.variables ?? undefined, operationName }, { contextValue: ctx });
-    const single = response.body.kind === 'single' ? response.body.singleResult : { errors: [] };
+    const direct = await singleFetch.run(query, operationName, request.variables ?? undefined, ctx);
+    const response = direct ? undefined : await apollo.executeOperation({ query, variables: request.variables ?? undefined, operationName }, { contextValue: ctx });
+    const single = direct ?? (response?.body.kind === 'single' ? response.body.singleResult : { errors: [] });
     const ran = single.data !== undefined;
     // The gateway's own document errors, in production without graphql-js's suggestions, as the pipeline words them.
     const errors = ctx.rawErrors.map((e) => (config.production && !e.path ? new GraphQLError(e.message, { originalError: withoutSuggestions(toAppError(e, ctx.requestId)) }) : e));
