@@ -2,7 +2,7 @@ import type { PositionOrder } from '../domain/investments/position-order';
 import type { ExecutedLeg, SwitchLeg } from '../domain/investments/switch-request';
 import type { Queryable } from './db';
 
-export interface OrderRow {
+interface OrderRow {
   id: string;
   policy_id: string;
   compartment_id: string;
