@@ -339,10 +339,10 @@ describe.each(EACH_DATABASE)('REST pay-out IBANs on %s', (_name, database) => {
       details: Record<string, unknown>;
     }
     const auditOf = (action: string, targetId: string) =>
-      server.db.query<AuditRow>('select actor_kind, actor_id, target_type, target_id, request_id, details from audit_log where action = $1 and target_id = $2', [action, targetId]);
+      server.db.query<AuditRow>('select actor_kind, actor_id, target_type, target_id, request_id, details from audit_log where action = $1 and target_id = $2 order by id', [action, targetId]);
     const noticesOf = (template: string, payoutIbanId: string) =>
       server.db.query<{ recipient_user_id: string | null; channel: string; payload: Record<string, unknown> }>(
-        "select recipient_user_id, channel, payload from notification_outbox where template = $1 and payload->>'payoutIbanId' = $2",
+        "select recipient_user_id, channel, payload from notification_outbox where template = $1 and payload->>'payoutIbanId' = $2 order by id",
         [template, payoutIbanId],
       );
 

@@ -239,7 +239,7 @@ describe.each(EACH_DATABASE)('REST subscription on %s', (_name, database) => {
       details: Record<string, unknown>;
     }
     const auditOf = async (action: string, targetId: string) =>
-      server.db.query<AuditRow>('select actor_kind, actor_id, action, target_type, target_id, request_id, details from audit_log where action = $1 and target_id = $2', [action, targetId]);
+      server.db.query<AuditRow>('select actor_kind, actor_id, action, target_type, target_id, request_id, details from audit_log where action = $1 and target_id = $2 order by id', [action, targetId]);
 
     it('each creation leaves one entry with the actor and the request id, and no IBAN', async () => {
       const subscriber = await createSubscriber(machine, subscriberBody({ firstName: 'Audrey' }));
