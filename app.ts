@@ -20,6 +20,7 @@ import { AuditStore } from './store/audit-store';
 import type { Db } from './store/db';
 import { WebhookStore } from './store/webhook-store';
 import { CatalogueStore } from './store/catalogue-store';
+import { ProductCatalogue } from './domain/subscription/product-catalogue';
 import { SubscriptionStore } from './store/subscription-store';
 import { BuiltInESignProvider, UnconfiguredESignProvider, type ESignProvider } from './domain/subscription/esign-provider';
 import { PolicyService } from './domain/policy/policy-service';
@@ -104,8 +105,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const esignSecret = secrets.esign?.[0];
   const esign: ESignProvider = esignSecret ? new BuiltInESignProvider(() => baseUrl, esignSecret) : new UnconfiguredESignProvider();
   // One instance of each service, shared by the others that need it.
-  const policies = new PolicyService(db, new PolicyStore(db), new CatalogueStore(db), audit, clock, events);
-  const core: Core = { db, audit, events, clock, policies, services: () => services };
+  const products = new ProductCatalogue(new CatalogueStore(db));
+  const policies = new PolicyService(db, new PolicyStore(db), products, audit, clock, events);
+  const core: Core = { db, audit, events, clock, policies, products, services: () => services };
   const journey = subscriptionServices(core, esign);
   const death = deathClaimServices(core);
   const payOut = new PayOutService(db, new PayOutStore(db), journey.subscription, new SubscriptionStore(db), new OutboxStore(), events, audit, clock);

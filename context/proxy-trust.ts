@@ -6,6 +6,8 @@ export type TrustedProxies = 'any' | readonly string[];
 /** Outside production, without TRUSTED_PROXIES: a proxy on this machine only. */
 export const LOOPBACK: readonly string[] = ['127.0.0.0/8', '::1'];
 
+const MAX_REMEMBERED_ADDRESSES = 10_000;
+
 /** `::ffff:10.0.0.1` (IPv4 on an IPv6 socket) is `10.0.0.1`. */
 function plain(address: string): string {
   return address.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
@@ -25,6 +27,7 @@ export function isAddressOrRange(entry: string): boolean {
  */
 export class ProxyTrust {
   private readonly list = new BlockList();
+  private readonly verdicts = new Map<string, boolean>();
 
   constructor(private readonly trusted: TrustedProxies) {
     if (trusted === 'any') return;
@@ -38,9 +41,16 @@ export class ProxyTrust {
 
   trusts(address: string | undefined): boolean {
     if (this.trusted === 'any') return true;
-    const candidate = plain(address ?? '');
+    // Every request asks about its peer, and peers are few: the answer is remembered by address.
+    const key = address ?? '';
+    const known = this.verdicts.get(key);
+    if (known !== undefined) return known;
+    const candidate = plain(key);
     const family = isIP(candidate);
-    return family !== 0 && this.list.check(candidate, family === 4 ? 'ipv4' : 'ipv6');
+    const trusted = family !== 0 && this.list.check(candidate, family === 4 ? 'ipv4' : 'ipv6');
+    if (this.verdicts.size >= MAX_REMEMBERED_ADDRESSES) this.verdicts.clear();
+    this.verdicts.set(key, trusted);
+    return trusted;
   }
 
   /**

@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { EDGE_ASSERTION_HEADER } from '../context/context';
-import type { EdgeAssertionMinter } from '../domain/auth/auth-service';
 import { AppError } from '../errors/app-error';
-import { keepAliveFetch } from './keep-alive-fetch';
 import type { FrontContext } from './front-context';
-import { INCOMING_OPERATION } from './single-fetch';
+import { INCOMING_OPERATION, type DirectFetch, type SubgraphRequest } from './single-fetch';
+import { headerValues, isGraphQLJson, postToSubgraph } from './subgraph-http';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<FrontContext>['didReceiveResponse']>>[0];
 
 /**
  * Headers kept so the front's reply can carry them as the service's does: those a subgraph's error
@@ -19,51 +15,25 @@ type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<FrontCont
 const KEPT_HEADERS = ['retry-after', 'www-authenticate', 'idempotent-replayed'];
 
 /**
- * A GraphQL answer is passed on whatever its HTTP status. Our service answers 401/403/404 when a
- * request yields no data; Apollo's data source would turn that into "401: Unauthorized" and drop the
- * body, so the client would lose our code, message and doc_url. Anything that is not a GraphQL JSON
- * body (a proxy's 502 page) stays an HTTP failure: the subgraph is then unavailable.
- */
-const passErrorsThrough: Fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
-  const response = await keepAliveFetch(url, init);
-  const type = response.headers.get('content-type') ?? '';
-  if (response.ok || !/application\/(graphql-response\+)?json/.test(type)) return response as unknown as FetcherResponse;
-  return new Response(await response.arrayBuffer(), { status: 200, headers: response.headers }) as unknown as FetcherResponse;
-};
-
-/**
  * One subgraph as the front sees it: each request carries the caller's credentials (FrontContext.forward),
  * the cookies a subgraph sets (sign-in, sign-out) go back to the client, and a subgraph that cannot be
  * reached gives its fields a `service_unavailable` error instead of failing the whole request.
+ *
+ * Every request goes out through `send`: the gateway's (`process`) and the front's short cut's
+ * (`fetchDirect`, gateway/single-fetch.ts). Apollo's own preparation of a request (fetch Headers,
+ * a node-fetch Request, its response parsing) cost the front more than the request itself.
  */
-export class ForwardingDataSource extends RemoteGraphQLDataSource<FrontContext> {
+export class ForwardingDataSource extends RemoteGraphQLDataSource<FrontContext> implements DirectFetch {
+  private readonly target: string;
+
   constructor(
     private readonly subgraphName: string,
     url: string,
   ) {
-    const pending = new Map<string, EdgeAssertionMinter>();
+    super({ url });
     const parsed = new URL(url);
-    const target = `${parsed.pathname}${parsed.search}`;
-    // A partner's signed request goes on as an edge assertion minted for this very request: its method,
-    // target and the digest of the exact body sent, so it is good for nothing else, once (docs/SECURITY.md
-    // 31). willSendRequest leaves a ticket in the header; here the body is final and the ticket is redeemed.
-    const fetcher: Fetcher = async (fetchUrl, init) => {
-      const headers = (init?.headers ?? {}) as Record<string, string>;
-      const ticket = headers[EDGE_ASSERTION_HEADER];
-      if (ticket !== undefined) {
-        const mint = pending.get(ticket);
-        pending.delete(ticket);
-        if (mint) headers[EDGE_ASSERTION_HEADER] = await mint({ method: init?.method ?? 'POST', target, body: typeof init?.body === 'string' ? init.body : '' });
-        else delete headers[EDGE_ASSERTION_HEADER];
-      }
-      return passErrorsThrough(fetchUrl, init);
-    };
-    super({ url, fetcher });
-    this.pending = pending;
+    this.target = `${parsed.pathname}${parsed.search}`;
   }
-
-  /** Edge-assertion minters waiting for their request's body, by ticket. */
-  private readonly pending: Map<string, EdgeAssertionMinter>;
 
   /**
    * The answer the front already holds for this very request (gateway/single-fetch.ts) is taken once,
@@ -77,41 +47,56 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<FrontContext> 
       if ('error' in held.settled) throw held.settled.error;
       return held.settled.response;
     }
-    return super.process(options);
+    const { query, operationName, variables, extensions } = options.request;
+    if (!query) throw new Error('a subgraph request without a query');
+    return this.send({ query, operationName: operationName ?? undefined, variables: variables ?? {}, ...(extensions ? { extensions } : {}) }, context);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<FrontContext>): void {
-    // Schema loading and health checks run without a caller: nothing to forward.
-    const forward = (context as Partial<FrontContext>).forward;
-    if (!forward || !request.http) return;
-    for (const [name, value] of Object.entries(forward)) request.http.headers.set(name, value);
-    const mint = (context as Partial<FrontContext>).edgeAssertion;
-    if (mint) {
-      const ticket = randomUUID();
-      this.pending.set(ticket, mint);
-      request.http.headers.set(EDGE_ASSERTION_HEADER, ticket);
-    }
+  /** The short cut's request (gateway/single-fetch.ts): sent as the gateway's are. */
+  fetchDirect(request: SubgraphRequest, context: FrontContext): Promise<GatewayGraphQLResponse> {
+    return this.send(request, context);
+  }
+
+  /**
+   * Each request carries the caller's credentials; schema loading and health checks run without a
+   * caller, so nothing is forwarded then.
+   */
+  private send(request: SubgraphRequest & { extensions?: object }, context: Partial<FrontContext>): Promise<GatewayGraphQLResponse> {
+    const headers: Record<string, string> = { ...context.forward, 'content-type': 'application/json' };
     // Only the write carries the key: a plan's other fetches (entities) are queries with bodies of their own,
     // which the service would refuse as the same key reused.
-    const idempotency = (context as Partial<FrontContext>).idempotency;
-    if (idempotency && /^\s*mutation\b/.test(request.query ?? '')) {
-      for (const [name, value] of Object.entries(idempotency)) request.http.headers.set(name, value);
-    }
+    if (context.idempotency && /^\s*mutation\b/.test(request.query)) Object.assign(headers, context.idempotency);
+    return this.exchange(request, headers, context);
   }
 
-  override async didReceiveResponse({ response, context }: ReceivedResponse): Promise<typeof response> {
-    const headers = (response.http as unknown as { headers?: Headers } | undefined)?.headers;
-    if (headers && context.response) {
-      context.response.cookies.push(...headers.getSetCookie());
-      for (const name of KEPT_HEADERS) {
-        const value = headers.get(name);
-        if (value !== null) context.subgraphHeaders[name] = value;
+  private async exchange(payload: object, headers: Record<string, string>, context: Partial<FrontContext>): Promise<GatewayGraphQLResponse> {
+    const body = JSON.stringify(payload);
+    // A partner's signed request goes on as an edge assertion minted for this very request: its method,
+    // target and the digest of the exact body sent, so it is good for nothing else, once (docs/SECURITY.md 31).
+    if (context.edgeAssertion) headers[EDGE_ASSERTION_HEADER] = await context.edgeAssertion({ method: 'POST', target: this.target, body });
+    let parsed: unknown;
+    try {
+      const answer = await postToSubgraph(this.url!, headers, body);
+      if (context.response) {
+        context.response.cookies.push(...headerValues(answer, 'set-cookie'));
+        for (const name of KEPT_HEADERS) {
+          const [value] = headerValues(answer, name);
+          if (value !== undefined) context.subgraphHeaders![name] = value;
+        }
       }
+      // A GraphQL answer is passed on whatever its HTTP status: our service answers 401/403/404 when a
+      // request yields no data, with our code, message and doc_url. Anything else (a proxy's 502 page)
+      // means the subgraph is unavailable.
+      if (!isGraphQLJson(answer)) throw new Error(`${answer.status}: not a GraphQL answer`);
+      parsed = JSON.parse(answer.body);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${answer.status}: not a GraphQL answer`);
+    } catch (error) {
+      this.didEncounterError(error instanceof Error ? error : new Error(String(error)));
     }
-    return response;
+    return parsed as GatewayGraphQLResponse;
   }
 
-  override didEncounterError(error: Error): void {
+  override didEncounterError(error: Error): never {
     throw new GraphQLError(`subgraph ${this.subgraphName} unavailable`, {
       originalError: new AppError('service_unavailable', 'SUBGRAPH_UNAVAILABLE', { detail: `${this.subgraphName}: ${error.message}` }),
       extensions: { code: 'service_unavailable', serviceName: this.subgraphName },

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { getVariableValues, GraphQLError, Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { GatewayConfig } from '../config/gateway';
 import { loadTrustedDocuments, PersistedDocuments } from '../execution/persisted-documents';
 import { followRevocations, createAuthentication } from '../context/authentication';
@@ -24,6 +24,7 @@ import { htmlReply, readiness } from '../http/service-pages';
 import { listenAt } from '../http/lifecycle';
 import { RequestTarget } from '../http/target';
 import { RestBridge, type BridgeExecutor } from '../rest-bridge/bridge';
+import type { PreparedOperation } from '../rest-bridge/operations';
 import { ROUTES } from '../rest-bridge/routes';
 import { buildSchema } from '../schema';
 import { DocumentLimitsRule } from '../schema/limits';
@@ -119,7 +120,7 @@ export async function createFront(options: FrontOptions): Promise<Front> {
     schema,
     routes: ROUTES,
     buildContext: context,
-    execute: gatewayExecutor(apollo, schema),
+    execute: gatewayExecutor(apollo, schema, singleFetch),
     idempotency,
     // The e-mailing route's key travels as its operation's argument, never as the header the service would replay on.
     keyTakenByOperation: (ctx) => {
@@ -248,7 +249,10 @@ export async function createFront(options: FrontOptions): Promise<Front> {
 }
 
 /** FEDERATION SEAM (rest-bridge/bridge.ts): a route's named operation runs through the gateway. */
-function gatewayExecutor(apollo: ApolloServer<FrontContext>, schema: GraphQLSchema): BridgeExecutor<FrontContext> {
+function gatewayExecutor(apollo: ApolloServer<FrontContext>, schema: GraphQLSchema, singleFetch: SingleFetchRoutes): BridgeExecutor<FrontContext> {
+  // Each operation's text, printed once: the gateway learns and caches plans by it, and a query planned
+  // as one fetch of what it asks takes the short cut from its second run on, as on /graphql.
+  const texts = new WeakMap<PreparedOperation, string>();
   return async (operation, variables, context) => {
     // Variables are coerced against our schema here, as the single process does before executing, so a
     // malformed value is the same 400 naming the field as REST spells it (graphql-js's error, read by the
@@ -256,9 +260,12 @@ function gatewayExecutor(apollo: ApolloServer<FrontContext>, schema: GraphQLSche
     const definition = operation.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
     const coerced = getVariableValues(schema, definition.variableDefinitions ?? [], variables);
     if (coerced.errors) return { errors: coerced.errors };
+    let query = texts.get(operation);
+    if (query === undefined) texts.set(operation, (query = print(operation.document)));
     context.rawErrors = [];
-    const response = await apollo.executeOperation({ query: operation.document, variables }, { contextValue: context });
-    const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+    const direct = await singleFetch.run(query, operation.name, variables, context);
+    const response = direct ? undefined : await apollo.executeOperation({ query, variables, operationName: operation.name }, { contextValue: context });
+    const result = direct ?? (response?.body.kind === 'single' ? response.body.singleResult : undefined);
     const errors = context.rawErrors.map((e) => bridgeError(e, context.subgraphHeaders));
     const replayed = context.subgraphHeaders['idempotent-replayed'] === 'true';
     return { data: (result?.data ?? null) as Record<string, unknown> | null, ...(errors.length ? { errors } : {}), ...(replayed ? { replayed } : {}) };

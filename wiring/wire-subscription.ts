@@ -22,7 +22,7 @@ export function subscriptionServices(core: Core, esign: ESignProvider) {
   const policies = new PolicyStore(db);
   const outbox = new OutboxStore();
   const transitions = new Transitions(subscriptionStore, audit, clock);
-  const subscription = new SubscriptionService(db, subscriptionStore, catalogue, audit, clock);
+  const subscription = new SubscriptionService(db, subscriptionStore, catalogue, audit, clock, core.products);
   return {
     subscription,
     documents: new DocumentService(db, subscription, subscriptionStore, catalogue, new DocumentStore(db), transitions, audit, clock),

@@ -1,6 +1,5 @@
 import { AppError } from '../../errors/app-error';
 import type { EventPublisher } from '../shared/events';
-import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Db, Queryable } from '../../store/db';
 import type { PolicyStore } from '../../store/policy-store';
 import type { Viewer } from '../auth/viewer';
@@ -13,6 +12,7 @@ import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
 import { movement, policyMoney, premiumMovements, withdrawalMovements, withdrawalRefund, type MoneyMovement, type PolicyMoney } from './policy-money';
 import type { Compartment, CompartmentEvent, Management, OwnedPolicy, Policy, PolicyRead } from './policy';
+import type { ProductCatalogue } from '../subscription/product-catalogue';
 
 export type { OwnedPolicy } from './policy';
 
@@ -27,7 +27,7 @@ export class PolicyService {
   constructor(
     private readonly db: Db,
     private readonly store: PolicyStore,
-    private readonly catalogue: CatalogueStore,
+    private readonly catalogue: ProductCatalogue,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
     private readonly events: EventPublisher,

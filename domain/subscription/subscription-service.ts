@@ -15,10 +15,10 @@ import type { Insuree, Subscriber } from './subscriber';
 import type { Subscription, SubscriptionEvent } from './subscription';
 import type { InsureeInput, SubscriberInput, SubscriptionInput } from './subscription-input';
 import { draftProblems, insureeProblems, subscriberProblems } from './subscription-rules';
+import type { ProductCatalogue } from './product-catalogue';
 
 /** Subscribers, insurees and draft subscriptions: the first half of the subscription journey. */
 export class SubscriptionService {
-  private catalogueCache: { rows: Promise<Product[]>; until: number } | undefined;
   private readonly profileIds = new Map<string, string>();
 
   constructor(
@@ -27,17 +27,12 @@ export class SubscriptionService {
     private readonly catalogue: CatalogueStore,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
+    private readonly productCatalogue: ProductCatalogue,
   ) {}
 
-  /** The catalogue, read at most once a minute: reference data that changes with a release, not a request. */
+  /** The catalogue (from memory, ProductCatalogue). */
   products(): Promise<Product[]> {
-    const now = Date.now();
-    if (!this.catalogueCache || this.catalogueCache.until <= now) {
-      const rows = this.catalogue.products();
-      this.catalogueCache = { rows, until: now + 60_000 };
-      rows.catch(() => (this.catalogueCache = undefined));
-    }
-    return this.catalogueCache.rows;
+    return this.productCatalogue.products();
   }
 
   fundsOf(productIds: readonly string[]): Promise<Fund[]> {

@@ -93,6 +93,18 @@ describe.each(EACH_DATABASE)("the front's single-fetch short cut on %s", (_name,
     expect(own[0].json).toEqual({ data: { policy: { id: DEMO_IDS.policies.aliceAv, status: expect.any(String) } } });
   });
 
+  it("answers the REST bridge's queries the same every time, one request to the service each, errors included", async () => {
+    const me = await repeated(3, () => call(`${url}/v1/auth/me`, { headers: { authorization: `Bearer ${alice}` } }));
+    expect(heard(me[0])).toMatchObject({ status: 200, body: { id: DEMO_IDS.users.alice, kind: 'subscriber' } });
+    for (const later of me.slice(1)) expect(heard(later)).toEqual(heard(me[0]));
+    const other = await repeated(3, () => call(`${url}/v1/policies/${DEMO_IDS.policies.bobAv}`, { headers: { authorization: `Bearer ${alice}` } }));
+    expect(heard(other[0])).toMatchObject({ status: 404, body: { errors: [{ code: 'resource_not_found', doc_url: `${DOCS}/errors/resource_not_found` }] } });
+    for (const later of other.slice(1)) expect(heard(later)).toEqual(heard(other[0]));
+    const own = await repeated(2, () => call(`${url}/v1/policies/${DEMO_IDS.policies.aliceAv}`, { headers: { authorization: `Bearer ${alice}` } }));
+    expect(own[1].json).toEqual(own[0].json);
+    expect(own[1].json).toMatchObject({ id: DEMO_IDS.policies.aliceAv, product: { name: expect.any(String) } });
+  });
+
   it('refuses a variable of the wrong type at the front, as the gateway does, sending nothing', async () => {
     const query = 'query ($id: ID!) { policy(id: $id) { id } }';
     const before = proxy.requests();

@@ -47,10 +47,11 @@ describe.each(EACH_DATABASE)('policy reads on %s', (_name, database) => {
   });
   afterAll(() => server.close());
 
-  const counted = async <T>(read: () => Promise<T>): Promise<{ answer: T; statements: number }> => {
+  const counted = async <T>(read: () => Promise<T>): Promise<{ answer: T; statements: number; sent: string[] }> => {
     counter.count = 0;
+    counter.statements = [];
     const answer = await read();
-    return { answer, statements: counter.count };
+    return { answer, statements: counter.count, sent: counter.statements };
   };
 
   it.each([1, 10, 50])('a page of %i policies with product, compartments, positions and pending orders costs two round trips', async (first) => {
@@ -90,6 +91,19 @@ describe.each(EACH_DATABASE)('policy reads on %s', (_name, database) => {
     const { answer, statements } = await counted(() => call(`${server.url}/v1/investments/policies/${DEMO_IDS.policies.aliceAv}/positions`, { headers: { authorization: `Bearer ${tokens.alice}` } }));
     expect(answer.json.compartments[0].positions[0]).toMatchObject({ fund: { name: expect.any(String) }, shares: expect.anything(), value: { currency: 'EUR' } });
     expect(statements).toBe(2);
+  });
+
+  // The product comes from the catalogue in memory; the money is a third read, of the ledger, made only
+  // when the money is asked for (GraphQL `money`, which this route's operation asks).
+  it('the policy route (status, product, compartments, money from the ledger) costs three round trips, the product none', async () => {
+    for (const id of [DEMO_IDS.policies.aliceAv, DEMO_IDS.policies.alicePer]) {
+      const { answer, statements, sent } = await counted(() => call(`${server.url}/v1/policies/${id}`, { headers: { authorization: `Bearer ${tokens.alice}` } }));
+      expect(answer.status).toBe(200);
+      expect(sent).toEqual([expect.stringMatching(/^select p\.id, p\.subscription_id/), expect.stringMatching(/from policy_money_movements/), expect.stringMatching(/^select 'movement' as row_kind/)]);
+      expect(answer.json).toMatchObject({ id, product: { id: expect.any(String), name: expect.any(String) }, money: { premiumsPaid: { currency: 'EUR' } } });
+      expect(answer.json.compartments.length).toBeGreaterThan(0);
+      expect(statements).toBe(3);
+    }
   });
 
   it("another subscriber's policy is a 404 after one round trip", async () => {

@@ -3,11 +3,14 @@ import type { Db, Queryable } from '../../store/db';
 /** Counts the statements an app sends to a real database (the statements still run). */
 export class QueryCounter {
   count = 0;
+  /** The statements counted, in order (a failed count shows them). */
+  statements: string[] = [];
 
   wrap = (db: Db): Db => {
     const counted = (runner: Queryable): Queryable => ({
       query: (sql, params) => {
         this.count += 1;
+        this.statements.push(sql.replace(/\s+/g, ' ').slice(0, 120));
         return runner.query(sql, params);
       },
     });

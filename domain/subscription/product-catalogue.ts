@@ -1,0 +1,42 @@
+import type { Queryable } from '../../store/db';
+import type { CatalogueStore } from '../../store/catalogue-store';
+import type { Product } from './catalogue';
+
+/** How long a read of the catalogue is served from memory: products change with a release, not a request. */
+const CATALOGUE_TTL_MS = 60_000;
+
+/**
+ * The product catalogue as the services read it: the whole list from memory for what is shown (a
+ * policy's product and currency on every policy read would otherwise cost a round trip each), one
+ * product from the database, in the caller's transaction, for a money decision.
+ */
+export class ProductCatalogue {
+  private cache: { rows: Promise<Product[]>; until: number } | undefined;
+
+  constructor(private readonly store: Pick<CatalogueStore, 'products' | 'product'>) {}
+
+  /** Every product, read at most once a minute per process. */
+  products(): Promise<Product[]> {
+    const now = Date.now();
+    if (!this.cache || this.cache.until <= now) {
+      const rows = this.store.products();
+      // An empty catalogue (a database not seeded yet) or a failed read is not remembered.
+      const cache = { rows, until: now + CATALOGUE_TTL_MS };
+      this.cache = cache;
+      rows.then(
+        (list) => {
+          if (list.length === 0 && this.cache === cache) this.cache = undefined;
+        },
+        () => {
+          if (this.cache === cache) this.cache = undefined;
+        },
+      );
+    }
+    return this.cache.rows;
+  }
+
+  /** One product as the database holds it now, read in `tx` when a decision depends on it. */
+  product(id: string, tx?: Queryable): Promise<Product | undefined> {
+    return this.store.product(id, tx);
+  }
+}
