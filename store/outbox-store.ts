@@ -48,6 +48,9 @@ export interface ClaimedMail {
 /** How an attempt ended, recorded under the lease that made it. */
 export type MailOutcome = { kind: 'sent' } | { kind: 'retry'; at: Date; error: string } | { kind: 'failed'; error: string };
 
+// Named, never `*`: a prepared statement (store/pg-db.ts) whose columns a migration changed fails on a running replica.
+const QUEUED_COLUMNS = 'message_id, sender, subject, template, payload, requested_by, idempotency_key, status, attempts, last_error, next_attempt_at, created_at, sent_at';
+
 interface QueuedRow {
   message_id: string;
   sender: string;
@@ -107,7 +110,7 @@ export class OutboxStore {
   }
 
   async queuedEmail(tx: Queryable, id: string): Promise<QueuedEmail | undefined> {
-    const [row] = await tx.query<QueuedRow>('select * from notification_outbox where message_id = $1', [id]);
+    const [row] = await tx.query<QueuedRow>(`select ${QUEUED_COLUMNS} from notification_outbox where message_id = $1`, [id]);
     return row ? toQueued(row) : undefined;
   }
 
