@@ -24,11 +24,9 @@ const OPEN = ['awaiting_documents', 'received', 'processing'];
 /** The statements of one declaration, in the order our service sends them. */
 export const SURRENDER_STATEMENTS = {
   claim: `with lock as materialized (select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as held), claimed as ( insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at) select $2::text, $3::text, $4::text, 'running', $5::timestamptz, $6::timestamptz from lock where held on conflict (scope, key) do update set fingerprint = excluded.fingerprint, state = 'running', response_status = null, response_headers = null, response_body = null, created_at = excluded.created_at, expires_at = excluded.expires_at where idempotency_keys.expires_at <= excluded.created_at returning key) select (select held from lock) as held, exists (select 1 from claimed) as claimed`,
-  policy: 'select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id from policies p join subscribers s on s.id = p.subscriber_id where p.id = $1',
+  policy: 'select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id from policies p join subscribers s on s.id = p.subscriber_id where p.id = $1 for update of p',
   compartment: 'select id, policy_id, code, status, value, currency, created_at from compartments where id = $1 and policy_id = $2',
-  lockPolicy: 'select status from policies where id = $1 for update',
   frozen: 'select 1 from death_claims where policy_id = $1',
-  product: 'select id, kind, name, currency, min_initial_payment, min_scheduled_payment, entry_fee_bp, management_fee_bp, min_insuree_age, max_insuree_age, initial_compartment from products where id = $1',
   open: `select ${DECLARATION_COLUMNS} from surrender_declarations where policy_id = $1 and status = any($2::text[]) order by requested_at, id`,
   terms: 'select min_partial_amount, min_remaining_balance from surrender_terms where product_id = $1',
   lockCompartment: 'select status from compartments where id = $1 for update',
@@ -96,15 +94,22 @@ export async function declareSurrender(db: Db, caller: BareCaller, req: Incoming
   }
 }
 
+/** Products from memory, as our service keeps its catalogue (read once per product here). */
+const products = new Map<string, { kind: string }>();
+async function productOf(tx: Queryable, id: string): Promise<{ kind: string }> {
+  let product = products.get(id);
+  if (!product) products.set(id, (product = (await tx.query<{ kind: string }>('select kind from products where id = $1', [id]))[0]));
+  return product;
+}
+
 async function declare(tx: Queryable, caller: BareCaller, policyId: string, compartmentId: string, amount: number, currency: string, now: Date): Promise<string> {
-  const [policy] = await tx.query<{ subscriber_id: string; product_id: string; user_id: string; distributor_id: string | null }>(S.policy, [policyId]);
+  const [policy] = await tx.query<{ subscriber_id: string; product_id: string; status: string; user_id: string; distributor_id: string | null }>(S.policy, [policyId]);
   if (!policy || policy.user_id !== caller.userId) throw new Refusal(404, 'POLICY_NOT_FOUND');
   const [compartment] = await tx.query<{ code: string; status: string; value: number; currency: string }>(S.compartment, [compartmentId, policyId]);
   if (!compartment) throw new Refusal(404, 'COMPARTMENT_NOT_FOUND');
-  const [locked] = await tx.query<{ status: string }>(S.lockPolicy, [policyId]);
   if ((await tx.query(S.frozen, [policyId])).length) throw new Refusal(409, 'POLICY_FROZEN');
-  if (locked.status !== 'active') throw new Refusal(409, 'CANNOT_SURRENDER');
-  const [product] = await tx.query<{ kind: string }>(S.product, [policy.product_id]);
+  if (policy.status !== 'active') throw new Refusal(409, 'CANNOT_SURRENDER');
+  const product = await productOf(tx, policy.product_id);
   const open = await tx.query<{ kind: string; compartment_id: string | null; amount: number }>(S.open, [policyId, OPEN]);
   if (open.some((d) => d.kind === 'total')) throw new Refusal(409, 'TOTAL_SURRENDER_ALREADY_OPEN');
   if (compartment.status !== 'active' || product.kind === 'per') throw new Refusal(409, 'CANNOT_SURRENDER_FROM_COMPARTMENT');

@@ -3,7 +3,7 @@ import type { CatalogueFund, Decimal, ScaledMoney, Valuation } from '../domain/i
 import type { FundInput, ValuationInput } from '../domain/investments/fund-service';
 import type { Position, ValuePoint } from '../domain/investments/position';
 import type { Fund } from '../domain/subscription/catalogue';
-import type { Compartment, Policy } from '../domain/policy/policy';
+import type { Compartment, ManagedCompartment, Policy } from '../domain/policy/policy';
 import { acting, money } from './adapt';
 
 type History = { from?: string | null; to?: string | null };
@@ -18,8 +18,8 @@ export const investmentResolvers = {
   Query: {
     funds: (_: unknown, __: unknown, ctx: RequestContext) => ctx.services.funds.catalogue(),
     fund: (_: unknown, args: { isin: string }, ctx: RequestContext) => ctx.services.funds.fund(args.isin),
-    compartment: async (_: unknown, args: { policyId: string; id: string }, ctx: RequestContext) =>
-      (await ctx.services.positions.compartmentValuation(ctx.viewer!, args.policyId, args.id)).compartment,
+    // Its value and positions come through the request's loaders, in one holdings read.
+    compartment: (_: unknown, args: { policyId: string; id: string }, ctx: RequestContext) => ctx.services.policies.compartment(ctx.viewer!, args.policyId, args.id),
   },
   Mutation: {
     registerFund: (_: unknown, args: { input: FundInput }, ctx: RequestContext) => ctx.services.funds.registerFund(acting(ctx), args.input),
@@ -44,7 +44,8 @@ export const investmentResolvers = {
   Compartment: {
     // A compartment holding positions is worth their sum; before it holds any, what its record says.
     value: async (c: Compartment, _: unknown, ctx: RequestContext) => money((await ctx.loaders.valuationByCompartment.load(c)).value, c.currency),
-    management: (c: Compartment, _: unknown, ctx: RequestContext) => ctx.loaders.managementByCompartment.load(c.id),
+    // A compartment read with its policy knows already (PolicyService.compartment); a linked one asks.
+    management: (c: Compartment & Partial<Pick<ManagedCompartment, 'management'>>, _: unknown, ctx: RequestContext) => c.management ?? ctx.loaders.managementByCompartment.load(c.id),
     positions: async (c: Compartment, _: unknown, ctx: RequestContext) => (await ctx.loaders.valuationByCompartment.load(c)).positions,
     valuedOn: async (c: Compartment, _: unknown, ctx: RequestContext) => (await ctx.loaders.valuationByCompartment.load(c)).valuedOn,
     valueHistory: async (c: Compartment, args: History, ctx: RequestContext) => points(await ctx.services.positions.valueHistoryOf([c], args.from ?? null, args.to ?? null), c.currency),

@@ -38,8 +38,8 @@ function toProduct(r: ProductRow): Product {
 export class CatalogueStore {
   constructor(private readonly db: Queryable) {}
 
-  async products(): Promise<Product[]> {
-    return (await this.db.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products order by id`)).map(toProduct);
+  async products(tx: Queryable = this.db): Promise<Product[]> {
+    return (await tx.query<ProductRow>(`select ${PRODUCT_COLUMNS} from products order by id`)).map(toProduct);
   }
 
   async product(id: string, tx: Queryable = this.db): Promise<Product | undefined> {

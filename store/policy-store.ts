@@ -75,6 +75,9 @@ function toMovement(r: MovementRow): MoneyMovement {
 const POLICY_WITH_OWNER = `select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id
   from policies p join subscribers s on s.id = p.subscriber_id`;
 
+/** One policy with its owner, its row locked for the rest of the transaction (also the bench's bare peer's). */
+export const POLICY_LOCK_SQL = `${POLICY_WITH_OWNER} where p.id = $1 for update of p`;
+
 /**
  * A policy with its owner and its compartments (as JSON, by code) in one row: a read of policies with
  * their compartments costs one round trip, whatever the page size.
@@ -169,8 +172,8 @@ export class PolicyStore {
     return rows.map(toMovement);
   }
 
-  async policy(id: string, tx: Queryable = this.db): Promise<OwnedPolicy | undefined> {
-    const [row] = await tx.query<PolicyRow & OwnerRow>(`${POLICY_WITH_OWNER} where p.id = $1`, [id]);
+  async policy(id: string, tx: Queryable = this.db, options: { forUpdate?: boolean } = {}): Promise<OwnedPolicy | undefined> {
+    const [row] = await tx.query<PolicyRow & OwnerRow>(options.forUpdate ? POLICY_LOCK_SQL : `${POLICY_WITH_OWNER} where p.id = $1`, [id]);
     return row && toOwnedPolicy(row);
   }
 

@@ -34,6 +34,6 @@ export function investmentServices(core: Core, freeze: PolicyFreeze) {
     switches,
     mandates,
     orders,
-    positions: new PositionService(policies, new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
+    positions: new PositionService(new PositionStore(db), new FundStore(db), new ValuationStore(db), funds),
   };
 }

@@ -10,7 +10,6 @@ import type { PayoutIbans } from '../domain/surrender/payout-account';
 import type { PositionSales } from '../domain/surrender/position-sales';
 import { SurrenderPayments } from '../domain/surrender/surrender-payments';
 import { SurrenderService } from '../domain/surrender/surrender-service';
-import { CatalogueStore } from '../store/catalogue-store';
 import type { Queryable } from '../store/db';
 import { OutboxStore } from '../store/outbox-store';
 import { PolicyStore } from '../store/policy-store';
@@ -61,11 +60,10 @@ export function surrenderServices(core: Core, from: { payOut: PayOutService; dea
   };
   const store = new SurrenderStore(db);
   const policyStore = new PolicyStore(db);
-  const catalogue = new CatalogueStore(db);
   const outbox = new OutboxStore();
   const earlyReleaseFile = new EarlyReleaseFile(store, policyStore, neighbours.proofs, audit, outbox, clock);
   return {
-    surrender: new SurrenderService(db, store, policies, policyStore, catalogue, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, events, clock, freeze, neighbours.sales),
+    surrender: new SurrenderService(db, store, policies, policyStore, core.products, neighbours.payoutIbans, neighbours.acceptedBeneficiaries, earlyReleaseFile, audit, outbox, events, clock, freeze, neighbours.sales),
     surrenderPayments: new SurrenderPayments(store, policies, policyStore, audit, outbox, events, clock, neighbours.sales),
     earlyReleaseFile,
   };

@@ -1,9 +1,7 @@
 import type { FundStore } from '../../store/fund-store';
 import type { PositionStore } from '../../store/position-store';
 import type { ValuationStore } from '../../store/valuation-store';
-import type { Viewer } from '../auth/viewer';
 import type { Compartment } from '../policy/policy';
-import type { PolicyService } from '../policy/policy-service';
 import { minorUnitDigits } from '../shared/money-format';
 import type { CatalogueFund } from './fund';
 import type { FundService } from './fund-service';
@@ -43,18 +41,11 @@ function pendingBuys(orders: readonly PositionOrder[]): number {
  */
 export class PositionService {
   constructor(
-    private readonly policies: PolicyService,
     private readonly positions: PositionStore,
     private readonly funds: FundStore,
     private readonly valuations: ValuationStore,
     private readonly fundService: FundService,
   ) {}
-
-  /** A compartment of a policy the viewer reaches, valued (compartment_not_found otherwise). */
-  async compartmentValuation(viewer: Viewer, policyId: string, compartmentId: string): Promise<CompartmentValuation> {
-    const compartment = await this.policies.compartment(viewer, policyId, compartmentId);
-    return (await this.valuationsOf([compartment]))[0];
-  }
 
   /** Many compartments valued with one read of movements, funds and NAVs (the DataLoader batches through here). */
   async valuationsOf(compartments: readonly Compartment[]): Promise<CompartmentValuation[]> {

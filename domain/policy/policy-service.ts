@@ -11,7 +11,7 @@ import { canReachSubscriber, notFound } from '../shared/access';
 import type { Acting } from '../shared/acting';
 import { allowedCompartmentCodes, compartmentTransition, type CompartmentAction } from './compartment-lifecycle';
 import { movement, policyMoney, premiumMovements, withdrawalMovements, withdrawalRefund, type MoneyMovement, type PolicyMoney } from './policy-money';
-import type { Compartment, CompartmentEvent, Management, OwnedPolicy, Policy, PolicyRead } from './policy';
+import type { Compartment, CompartmentEvent, ManagedCompartment, Management, OwnedPolicy, Policy, PolicyRead } from './policy';
 import type { ProductCatalogue } from '../subscription/product-catalogue';
 
 export type { OwnedPolicy } from './policy';
@@ -36,6 +36,16 @@ export class PolicyService {
   /** The policy if this viewer reaches its subscriber; otherwise 404, as if it did not exist. */
   async policy(viewer: Viewer, id: string, tx: Queryable = this.db): Promise<OwnedPolicy> {
     const row = await this.store.policy(id, tx);
+    if (!row || !canReachSubscriber(viewer, row)) throw notFound('policy');
+    return row;
+  }
+
+  /**
+   * The policy if this viewer reaches its subscriber, its row locked until `tx` ends (writes of one
+   * policy queue up there, and the status read is the one they act on); otherwise 404.
+   */
+  async lockedPolicy(viewer: Viewer, id: string, tx: Queryable): Promise<OwnedPolicy> {
+    const row = await this.store.policy(id, tx, { forUpdate: true });
     if (!row || !canReachSubscriber(viewer, row)) throw notFound('policy');
     return row;
   }
@@ -94,12 +104,15 @@ export class PolicyService {
     return this.store.compartmentEvents(compartmentIds);
   }
 
-  /** A compartment of a policy the viewer reaches; 404 otherwise. */
-  async compartment(viewer: Viewer, policyId: string, compartmentId: string): Promise<Compartment> {
-    await this.policy(viewer, policyId);
-    const row = await this.store.compartment(policyId, compartmentId);
-    if (!row) throw notFound('compartment');
-    return row;
+  /**
+   * A compartment of a policy the viewer reaches, with how it is managed; 404 otherwise. One read: the
+   * policy comes with its compartments (a policy has a handful).
+   */
+  async compartment(viewer: Viewer, policyId: string, compartmentId: string): Promise<ManagedCompartment> {
+    const read = await this.policyWithCompartments(viewer, policyId);
+    const found = read.compartments.find((c) => c.id === compartmentId);
+    if (!found) throw notFound('compartment');
+    return found;
   }
 
   async openCompartment({ viewer, requestId }: Acting, policyId: string, code: string, reason: string): Promise<Compartment> {

@@ -15,11 +15,14 @@ export class ProductCatalogue {
 
   constructor(private readonly store: Pick<CatalogueStore, 'products' | 'product'>) {}
 
-  /** Every product, read at most once a minute per process. */
-  products(): Promise<Product[]> {
+  /**
+   * Every product, read at most once a minute per process. A caller inside a transaction passes it: the
+   * read (when one is due) must not wait for a connection the transaction holds (PGlite has one).
+   */
+  products(tx?: Queryable): Promise<Product[]> {
     const now = Date.now();
     if (!this.cache || this.cache.until <= now) {
-      const rows = this.store.products();
+      const rows = this.store.products(tx);
       // An empty catalogue (a database not seeded yet) or a failed read is not remembered.
       const cache = { rows, until: now + CATALOGUE_TTL_MS };
       this.cache = cache;
@@ -35,7 +38,15 @@ export class ProductCatalogue {
     return this.cache.rows;
   }
 
-  /** One product as the database holds it now, read in `tx` when a decision depends on it. */
+  /** One product from memory; a product not there yet (just added) sends the list to be read again. */
+  async known(id: string, tx?: Queryable): Promise<Product | undefined> {
+    const found = (await this.products(tx)).find((p) => p.id === id);
+    if (found) return found;
+    this.cache = undefined;
+    return (await this.products(tx)).find((p) => p.id === id);
+  }
+
+  /** One product as the database holds it now, read in `tx` when a decision depends on its amounts (fees). */
   product(id: string, tx?: Queryable): Promise<Product | undefined> {
     return this.store.product(id, tx);
   }

@@ -1,8 +1,8 @@
 import { AppError } from '../../errors/app-error';
 import { declarationResource } from './surrender-declaration';
 import type { EventPublisher } from '../shared/events';
-import type { CatalogueStore } from '../../store/catalogue-store';
 import type { Product } from '../subscription/catalogue';
+import type { ProductCatalogue } from '../subscription/product-catalogue';
 import type { Db, Queryable } from '../../store/db';
 import type { OutboxStore } from '../../store/outbox-store';
 import type { PolicyStore } from '../../store/policy-store';
@@ -87,7 +87,7 @@ export class SurrenderService {
     private readonly store: SurrenderStore,
     private readonly policies: PolicyService,
     private readonly policyStore: PolicyStore,
-    private readonly catalogue: CatalogueStore,
+    private readonly catalogue: ProductCatalogue,
     private readonly payoutIbans: PayoutIbans,
     private readonly acceptedBeneficiaries: AcceptedBeneficiaryConsents,
     private readonly earlyReleaseFile: EarlyReleaseFile,
@@ -190,14 +190,15 @@ export class SurrenderService {
   ): Promise<SurrenderDeclaration | DeclaredSurrender> {
     // Two concurrent total declarations: the store's unique index lets one through; the other gets the rule's answer (409).
     const { row, orderIds } = await this.db.transaction(async (tx) => {
-      const policy = await this.policies.policy(viewer, policyId, tx);
+      // Locked as it is read: declarations of one policy queue up here.
+      const policy = await this.policies.lockedPolicy(viewer, policyId, tx);
       const compartment = compartmentId === null ? null : ((await this.policyStore.compartment(policy.id, compartmentId, tx)) ?? null);
       if (compartmentId !== null && !compartment) throw notFound('compartment');
-      const status = (await this.store.lockPolicy(tx, policy.id)) ?? policy.status;
       // After the lock: a notice of death being recorded lands before this declaration, or after it.
       await this.freeze.assertNotFrozen(tx, policy.id);
-      checkPolicySurrenderable(status);
-      const product = (await this.catalogue.product(policy.productId, tx))!;
+      checkPolicySurrenderable(policy.status);
+      // Its kind and currency: reference data, from memory.
+      const product = (await this.catalogue.known(policy.productId, tx))!;
       const open = await this.store.open(tx, policy.id, OPEN_STATUSES);
       checkNoOpenTotalSurrender(open.map(openView));
       const draft = await rules(tx, policy, product, open, compartment);

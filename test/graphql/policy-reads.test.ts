@@ -93,6 +93,21 @@ describe.each(EACH_DATABASE)('policy reads on %s', (_name, database) => {
     expect(statements).toBe(2);
   });
 
+  it('one compartment by id, with its management, value and positions, costs two round trips over GraphQL and REST', async () => {
+    const [compartment] = (await gql(server.url, ONE, { token: tokens.alice, variables: { id: DEMO_IDS.policies.aliceAv } })).json.data.policy.compartments;
+    const ids = await gql(server.url, 'query($id: ID!) { policy(id: $id) { compartments { id } } }', { token: tokens.alice, variables: { id: DEMO_IDS.policies.aliceAv } });
+    const compartmentId = ids.json.data.policy.compartments[0].id;
+    const query = 'query($p: ID!, $c: ID!) { compartment(policyId: $p, id: $c) { code management valuedOn value { amount } positions { isin fund { name } value { amount } } } }';
+    const viaGraphql = await counted(() => gql(server.url, query, { token: tokens.alice, variables: { p: DEMO_IDS.policies.aliceAv, c: compartmentId } }));
+    expect(viaGraphql.answer.json.data.compartment).toMatchObject({ code: compartment.code, management: compartment.management, value: compartment.value });
+    expect(viaGraphql.answer.json.data.compartment.positions).toHaveLength(4);
+    expect(viaGraphql.sent).toEqual([expect.stringMatching(/^select p\.id, p\.subscription_id/), expect.stringMatching(/^select 'movement' as row_kind/)]);
+    const viaRest = await counted(() => call(`${server.url}/v1/investments/policies/${DEMO_IDS.policies.aliceAv}/compartments/${compartmentId}/positions`, { headers: { authorization: `Bearer ${tokens.alice}` } }));
+    expect(viaRest.answer.status).toBe(200);
+    expect(viaRest.answer.json.positions).toHaveLength(4);
+    expect(viaRest.statements).toBe(2);
+  });
+
   // The product comes from the catalogue in memory; the money is a third read, of the ledger, made only
   // when the money is asked for (GraphQL `money`, which this route's operation asks).
   it('the policy route (status, product, compartments, money from the ledger) costs three round trips, the product none', async () => {

@@ -5,9 +5,12 @@ import { EACH_DATABASE } from '../support/databases';
 import { call, login, type Answer } from '../support/http';
 import { insertBroker, partnerHeaders } from '../support/actors';
 import { startTestServer, type TestServer } from '../support/server';
-import { parseCsv } from '../support/csv';
+import { parse } from 'csv-parse/sync';
 import { restReason } from '../support/errors';
 import { DEMO_IDS, UUID_V7, testId } from '../support/ids';
+
+/** Rows of our CSV as a spreadsheet reads them: RFC 4180, records ended by CRLF only (csv-parse). */
+const parseCsv = (text: string): string[][] => parse(text, { record_delimiter: '\r\n' });
 
 const LIST = '/v1/billing/commissions';
 const download = (id: string, query = '') => `/v1/billing/commissions/${id}/download${query}`;

@@ -51,7 +51,7 @@ describe.each(EACH_DATABASE)('the statements of a partial surrender declaration 
     expect(sent[0]).toBe('begin');
     expect(sent.at(-1)).toBe('commit');
     expect(sent.length).toBe(business.length + inside.length + 4);
-    expect(business.length).toBe(20);
+    expect(business.length).toBe(18);
 
     // The outbox's lanes are woken all the same: the e-mail and the webhook event.
     for (let waited = 0; waited < 5_000 && !(woken.includes('email') && woken.includes('webhook')); waited += 50) await new Promise((done) => setTimeout(done, 50));
