@@ -163,11 +163,12 @@ export class MandateService {
       const mandate = await this.mandates.byId(mandateId, tx, { forUpdate: true });
       if (!mandate) throw mandateNotFound();
       // Policy before compartment, the notice of death's order: a notice lands wholly before (409) or after (stopping the rebalancing).
-      await this.policyStore.lock(tx, policy.id);
+      // The status as locked, not as first read (before the transaction): a closing committed meanwhile is seen.
+      const policyStatus = (await this.policyStore.lock(tx, policy.id)) ?? policy.status;
       const locked = await this.switchStore.lockCompartment(tx, compartment.id);
       if (!locked) throw notFound('compartment');
       await this.freeze.assertNotFrozen(tx, policy.id);
-      if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_DELEGATE_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
+      if (policyStatus !== 'active') throw new AppError('conflict', `CANNOT_DELEGATE_IN_POLICY_STATE_${policyStatus.toUpperCase()}`);
       if (locked.status !== 'active') throw new AppError('conflict', `CANNOT_DELEGATE_IN_STATE_${locked.status.toUpperCase()}`);
       if (locked.management !== 'self_invested') throw new AppError('delegate_compartment_to_mandate_compartment_is_not_self_invested', 'COMPARTMENT_ALREADY_MANAGED');
       if (mandate.targetAllocation.length === 0) throw new AppError('delegate_compartment_to_mandate_mandate_has_no_target_allocation', 'MANDATE_HAS_NO_TARGET_ALLOCATION', { field: 'mandateId' });
@@ -191,11 +192,12 @@ export class MandateService {
     const policy = await this.policies.policy(viewer, policyId);
     const compartment = await this.policies.compartment(viewer, policyId, compartmentId);
     const { mandateId, stoppedId } = await this.db.transaction(async (tx) => {
-      await this.policyStore.lock(tx, policy.id);
+      // The status as locked, not as first read (before the transaction): a closing committed meanwhile is seen.
+      const policyStatus = (await this.policyStore.lock(tx, policy.id)) ?? policy.status;
       const locked = await this.switchStore.lockCompartment(tx, compartment.id);
       if (!locked) throw notFound('compartment');
       await this.freeze.assertNotFrozen(tx, policy.id);
-      if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_REVOKE_DELEGATION_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
+      if (policyStatus !== 'active') throw new AppError('conflict', `CANNOT_REVOKE_DELEGATION_IN_POLICY_STATE_${policyStatus.toUpperCase()}`);
       if (locked.status !== 'active') throw new AppError('conflict', `CANNOT_REVOKE_DELEGATION_IN_STATE_${locked.status.toUpperCase()}`);
       const followed = (await this.mandates.mandateOf([compartment.id], tx)).get(compartment.id);
       if (locked.management !== 'managed' || !followed) throw new AppError('conflict', 'COMPARTMENT_NOT_MANAGED');

@@ -71,11 +71,12 @@ export class SwitchService {
       // The policy row first (as a surrender, and a notice of death, lock it): a notice being recorded
       // lands wholly before this request (409 below) or after it (and stops it); never a switch left
       // waiting on a frozen policy. Policy before compartment, the order every locker keeps.
-      await this.policyStore.lock(tx, policy.id);
+      // The status as locked, not as first read (before the transaction): a closing committed meanwhile is seen.
+      const policyStatus = (await this.policyStore.lock(tx, policy.id)) ?? policy.status;
       const locked = await this.switches.lockCompartment(tx, compartment.id);
       if (!locked) throw notFound('compartment');
       await this.freeze.assertNotFrozen(tx, policy.id);
-      if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_SWITCH_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
+      if (policyStatus !== 'active') throw new AppError('conflict', `CANNOT_SWITCH_IN_POLICY_STATE_${policyStatus.toUpperCase()}`);
       if (locked.status !== 'active') throw new AppError('conflict', `CANNOT_SWITCH_IN_STATE_${locked.status.toUpperCase()}`);
       if (locked.management !== 'self_invested') throw new AppError('self_investment_switch_compartment_is_not_self_invested', 'COMPARTMENT_NOT_SELF_INVESTED');
       if (await this.switches.pendingOf(compartment.id, tx)) throw new AppError('conflict', 'SWITCH_ALREADY_PENDING');

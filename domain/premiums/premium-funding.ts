@@ -52,20 +52,25 @@ export class PremiumFunding {
    * first (as a surrender and a notice of death lock it): a notice being recorded lands wholly before the
    * act (refused here) or after it (and stops what it left pending).
    */
-  async notFrozen(tx: Queryable, policyId: string): Promise<void> {
-    await this.lockPolicy(tx, policyId);
+  async notFrozen(tx: Queryable, policyId: string): Promise<string | undefined> {
+    const status = await this.lockPolicy(tx, policyId);
     await this.freeze.assertNotFrozen(tx, policyId);
+    return status;
   }
 
-  /** Locks the policy row: whoever also locks a row of the policy (a schedule) takes this one first, as a notice does. */
-  async lockPolicy(tx: Queryable, policyId: string): Promise<void> {
-    await this.policyStore.lock(tx, policyId);
+  /**
+   * Locks the policy row and answers its status as locked: whoever also locks a row of the policy (a
+   * schedule) takes this one first, as a notice does.
+   */
+  async lockPolicy(tx: Queryable, policyId: string): Promise<string | undefined> {
+    return this.policyStore.lock(tx, policyId);
   }
 
   /** The policy the viewer reaches, active (a premium goes into a live contract only). */
   async activePolicy(tx: Queryable, viewer: Viewer, policyId: string): Promise<OwnedPolicy> {
-    const policy = await this.policies.policy(viewer, policyId, tx);
-    await this.notFrozen(tx, policy.id);
+    // Locked as it is read: the status checked is the one the premium acts on.
+    const policy = await this.policies.lockedPolicy(viewer, policyId, tx);
+    await this.freeze.assertNotFrozen(tx, policy.id);
     if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
     return policy;
   }
@@ -75,8 +80,9 @@ export class PremiumFunding {
     const { payer, ibans } = await this.payers.forPremium(tx, viewer, input.payerId, 'payerId');
     // A payer of another subscriber is not one of this policy's payers: the same 404 as no payer at all.
     if (payer.subscriberId !== policy.subscriberId) throw payerNotFound('payerId');
-    await this.notFrozen(tx, policy.id);
-    if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
+    // The status as locked, not as first read: a payment closing the policy meanwhile has committed by now.
+    const status = (await this.notFrozen(tx, policy.id)) ?? policy.status;
+    if (status !== 'active') throw new AppError('conflict', `CANNOT_PAY_PREMIUM_IN_POLICY_STATE_${status.toUpperCase()}`);
     const product = (await this.catalogue.product(policy.productId, tx))!;
 
     const iban = input.iban ? findPayerIban(ibans, input.iban) : ibans.find((row) => row.isDefault);
