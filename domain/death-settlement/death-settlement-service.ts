@@ -80,7 +80,8 @@ export class DeathSettlementService {
    */
   async designate({ viewer, requestId }: Acting, policyId: string, expectedVersion: number, input: DesignationInput): Promise<DesignationView> {
     return this.db.transaction(async (tx) => {
-      const policy = await this.policies.policy(viewer, policyId, tx);
+      // Locked as it is read, as a notice of death locks it: the notice lands wholly before (409) or after.
+      const policy = await this.policies.lockedPolicy(viewer, policyId, tx);
       await this.freeze.assertNotFrozen(tx, policy.id);
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_DESIGNATE_BENEFICIARIES_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
       const current = await this.current(policy.id, tx);
@@ -134,7 +135,7 @@ export class DeathSettlementService {
     const { viewer, requestId } = acting;
     if (viewer.kind !== 'backoffice') throw insufficientRoles();
     return this.db.transaction(async (tx) => {
-      const policy = await this.policies.policy(viewer, policyId, tx);
+      const policy = await this.policies.lockedPolicy(viewer, policyId, tx);
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_RECORD_ACCEPTANCE_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
       await this.store.ensure(tx, defaultDesignation(policy.id));
       // Locks the designation: a concurrent change waits, then finds the version moved (412).

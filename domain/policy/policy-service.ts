@@ -117,7 +117,7 @@ export class PolicyService {
 
   async openCompartment({ viewer, requestId }: Acting, policyId: string, code: string, reason: string): Promise<Compartment> {
     return this.db.transaction(async (tx) => {
-      const policy = await this.policy(viewer, policyId, tx);
+      const policy = await this.lockedPolicy(viewer, policyId, tx);
       const product = (await this.catalogue.product(policy.productId, tx))!;
       if (!allowedCompartmentCodes(product.kind).includes(code)) throw new AppError('parameter_invalid', 'COMPARTMENT_CODE_NOT_ALLOWED', { field: 'code' });
       if (policy.status !== 'active') throw new AppError('conflict', `CANNOT_OPEN_COMPARTMENT_IN_POLICY_STATE_${policy.status.toUpperCase()}`);
