@@ -15,6 +15,7 @@ import { newEventId } from '../domain/shared/ids';
 import { maskIban } from '../domain/shared/iban';
 import { surrenderPaymentDueBy } from '../domain/surrender/payment-deadline';
 import type { Db, Queryable } from '../store/db';
+import { POLICY_LOCK_SQL } from '../store/policy-store';
 import { wakeAfterCommit } from '../store/wake-ups';
 
 const DECLARATION_COLUMNS =
@@ -24,7 +25,7 @@ const OPEN = ['awaiting_documents', 'received', 'processing'];
 /** The statements of one declaration, in the order our service sends them. */
 export const SURRENDER_STATEMENTS = {
   claim: `with lock as materialized (select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as held), claimed as ( insert into idempotency_keys (scope, key, fingerprint, state, created_at, expires_at) select $2::text, $3::text, $4::text, 'running', $5::timestamptz, $6::timestamptz from lock where held on conflict (scope, key) do update set fingerprint = excluded.fingerprint, state = 'running', response_status = null, response_headers = null, response_body = null, created_at = excluded.created_at, expires_at = excluded.expires_at where idempotency_keys.expires_at <= excluded.created_at returning key) select (select held from lock) as held, exists (select 1 from claimed) as claimed`,
-  policy: 'select p.id, p.subscription_id, p.subscriber_id, p.product_id, p.status, p.issued_at, s.user_id, s.distributor_id from policies p join subscribers s on s.id = p.subscriber_id where p.id = $1 for update of p',
+  policy: POLICY_LOCK_SQL,
   compartment: 'select id, policy_id, code, status, value, currency, created_at from compartments where id = $1 and policy_id = $2',
   frozen: 'select 1 from death_claims where policy_id = $1',
   open: `select ${DECLARATION_COLUMNS} from surrender_declarations where policy_id = $1 and status = any($2::text[]) order by requested_at, id`,

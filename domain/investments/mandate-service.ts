@@ -156,8 +156,7 @@ export class MandateService {
    * whatever the prices at execution (a partial sell computed now would miss it once prices move).
    */
   async delegate({ viewer, requestId }: Acting, policyId: string, compartmentId: string, mandateId: string): Promise<CompartmentDelegation> {
-    const policy = await this.policies.policy(viewer, policyId);
-    const compartment = await this.policies.compartment(viewer, policyId, compartmentId);
+    const { policy, compartment } = await this.policies.policyAndCompartment(viewer, policyId, compartmentId);
     const rebalancingId = await this.db.transaction(async (tx) => {
       // The mandate held (FOR UPDATE) so that a target allocation changed meanwhile sees this compartment among its own.
       const mandate = await this.mandates.byId(mandateId, tx, { forUpdate: true });
@@ -189,8 +188,7 @@ export class MandateService {
    * as for delegating. 409 `conflict` COMPARTMENT_NOT_MANAGED when it is self-invested already.
    */
   async revokeDelegation({ viewer, requestId }: Acting, policyId: string, compartmentId: string): Promise<CompartmentUndelegation> {
-    const policy = await this.policies.policy(viewer, policyId);
-    const compartment = await this.policies.compartment(viewer, policyId, compartmentId);
+    const { policy, compartment } = await this.policies.policyAndCompartment(viewer, policyId, compartmentId);
     const { mandateId, stoppedId } = await this.db.transaction(async (tx) => {
       // The status as locked, not as first read (before the transaction): a closing committed meanwhile is seen.
       const policyStatus = (await this.policyStore.lock(tx, policy.id)) ?? policy.status;

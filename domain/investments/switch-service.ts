@@ -55,8 +55,7 @@ export class SwitchService {
   ) {}
 
   async request({ viewer, requestId }: Acting, policyId: string, compartmentId: string, input: SwitchInput): Promise<SwitchRequest> {
-    const policy = await this.policies.policy(viewer, policyId);
-    const compartment = await this.policies.compartment(viewer, policyId, compartmentId);
+    const { policy, compartment } = await this.policies.policyAndCompartment(viewer, policyId, compartmentId);
     const today = parisDate(this.clock.now());
     const requestedAt = input.requestedAt ?? today;
     if (requestedAt > today) throw new AppError('parameter_invalid', 'REQUESTED_AT_IN_THE_FUTURE', { field: 'requestedAt' });

@@ -109,10 +109,15 @@ export class PolicyService {
    * policy comes with its compartments (a policy has a handful).
    */
   async compartment(viewer: Viewer, policyId: string, compartmentId: string): Promise<ManagedCompartment> {
+    return (await this.policyAndCompartment(viewer, policyId, compartmentId)).compartment;
+  }
+
+  /** The policy and one of its compartments, in the same one read, for a caller that needs both; 404 as `compartment`. */
+  async policyAndCompartment(viewer: Viewer, policyId: string, compartmentId: string): Promise<{ policy: OwnedPolicy; compartment: ManagedCompartment }> {
     const read = await this.policyWithCompartments(viewer, policyId);
-    const found = read.compartments.find((c) => c.id === compartmentId);
-    if (!found) throw notFound('compartment');
-    return found;
+    const compartment = read.compartments.find((c) => c.id === compartmentId);
+    if (!compartment) throw notFound('compartment');
+    return { policy: read.policy, compartment };
   }
 
   async openCompartment({ viewer, requestId }: Acting, policyId: string, code: string, reason: string): Promise<Compartment> {

@@ -17,25 +17,26 @@ export class ProductCatalogue {
 
   /**
    * Every product, read at most once a minute per process. A caller inside a transaction passes it: the
-   * read (when one is due) must not wait for a connection the transaction holds (PGlite has one).
+   * read (when one is due) must not wait for a connection the transaction holds (PGlite has one). Such a
+   * read is that caller's alone until it has succeeded: others never wait on, or fail with, its transaction.
    */
   products(tx?: Queryable): Promise<Product[]> {
     const now = Date.now();
-    if (!this.cache || this.cache.until <= now) {
-      const rows = this.store.products(tx);
-      // An empty catalogue (a database not seeded yet) or a failed read is not remembered.
-      const cache = { rows, until: now + CATALOGUE_TTL_MS };
-      this.cache = cache;
-      rows.then(
-        (list) => {
-          if (list.length === 0 && this.cache === cache) this.cache = undefined;
-        },
-        () => {
-          if (this.cache === cache) this.cache = undefined;
-        },
-      );
-    }
-    return this.cache.rows;
+    if (this.cache && this.cache.until > now) return this.cache.rows;
+    const rows = this.store.products(tx);
+    const cache = { rows, until: now + CATALOGUE_TTL_MS };
+    if (tx === undefined) this.cache = cache;
+    // An empty catalogue (a database not seeded yet) or a failed read is not remembered.
+    rows.then(
+      (list) => {
+        if (list.length > 0 && tx !== undefined) this.cache = { rows: Promise.resolve(list), until: cache.until };
+        else if (list.length === 0 && this.cache === cache) this.cache = undefined;
+      },
+      () => {
+        if (this.cache === cache) this.cache = undefined;
+      },
+    );
+    return rows;
   }
 
   /** One product from memory; a product not there yet (just added) sends the list to be read again. */
