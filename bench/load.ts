@@ -4,6 +4,7 @@
  */
 import autocannon = require('autocannon');
 import type { Scenario } from './scenarios';
+import { cpuSeconds } from './proc-stats';
 
 export interface LoadSettings {
   connections: number;
@@ -22,6 +23,11 @@ export interface ScenarioResult {
   error_rate: number;
   /** Status code -> count; lets a failing run say what the server answered instead. */
   statuses: Record<string, number>;
+  /**
+   * CPU microseconds (user + system) the serving processes spent per response during the measured run;
+   * null off Linux. Steadier than req/s on a shared host, whose speed moves between runs.
+   */
+  cpu_us_per_req: number | null;
 }
 
 export async function measure(
@@ -29,10 +35,14 @@ export async function measure(
   scenario: Scenario,
   token: string | undefined,
   settings: LoadSettings,
+  /** The processes serving the scenario (the front and its service both count). */
+  pids: readonly (number | undefined)[] = [],
 ): Promise<ScenarioResult> {
   if (settings.warmupS > 0) await fire(options(baseUrl, scenario, token, settings.connections, settings.warmupS).opts);
   const { opts, badBodies } = options(baseUrl, scenario, token, settings.connections, settings.durationS);
+  const cpuBefore = totalCpuSeconds(pids);
   const result = await fire(opts);
+  const cpuAfter = totalCpuSeconds(pids);
 
   const statuses: Record<string, number> = {};
   let responses = 0;
@@ -51,7 +61,18 @@ export async function measure(
     errors,
     error_rate: attempts === 0 ? 1 : round(errors / attempts, 6),
     statuses,
+    cpu_us_per_req: cpuBefore !== null && cpuAfter !== null && responses > 0 ? round(((cpuAfter - cpuBefore) * 1e6) / responses, 1) : null,
   };
+}
+
+function totalCpuSeconds(pids: readonly (number | undefined)[]): number | null {
+  let total = 0;
+  for (const pid of pids) {
+    const seconds = cpuSeconds(pid);
+    if (seconds === null) return null;
+    total += seconds;
+  }
+  return pids.length > 0 ? total : null;
 }
 
 function options(

@@ -18,6 +18,8 @@
  *   BENCH_CONNECTIONS   concurrent connections per scenario (default 10)
  *   BENCH_DURATION      measured seconds per scenario (default 10)
  *   BENCH_WARMUP        discarded warm-up seconds before each scenario (default 2, 0 = none)
+ *   BENCH_ROUNDS        times every selected scenario runs, the rounds one after the other (default 1);
+ *                       each ratio is then the median of the rounds' ratios (bench/report.ts says why)
  *   BENCH_DATABASE_URL  run the service on this PostgreSQL (passed as DATABASE_URL) instead of PGlite
  *   BENCH_SERVER_CMD    replace `node dist/main.js` by another command, split on whitespace (no
  *                       shell quoting), run from the repository root with the same environment
@@ -44,7 +46,8 @@ import { measureDeliveries, type DeliveryResult } from './deliveries';
 import { measure, type LoadSettings, type ScenarioResult } from './load';
 import { Child, freePort } from './processes';
 import { soak, soakVerdict, type SoakResult } from './soak';
-import { BASELINE, PEER_SERVERS, SCENARIOS, type PeerServer, type Scenario, type Server } from './scenarios';
+import { buildReport, MAX_ERROR_RATE, merged, overRounds } from './report';
+import { PEER_SERVERS, SCENARIOS, type PeerServer, type Scenario, type Server } from './scenarios';
 import { TokenSource } from './session';
 import { openDatabase } from '../store/open';
 
@@ -53,8 +56,6 @@ const ROOT = resolve(__dirname, '..', '..');
 const HOST = '127.0.0.1';
 /** How long a server may take to be ready (BENCH_READY_TIMEOUT, seconds): a loaded machine starts slowly. */
 let READY_TIMEOUT_MS = 60_000;
-/** Above this share of unexpected answers a scenario's figures measure the wrong thing. */
-const MAX_ERROR_RATE = 0.01;
 
 const children: Child[] = [];
 const tempDirs: string[] = [];
@@ -74,12 +75,13 @@ function intSetting(name: string, fallback: number, min: number): number {
   return Number(raw);
 }
 
-function readSettings(): LoadSettings {
+function readSettings(): LoadSettings & { rounds: number } {
   READY_TIMEOUT_MS = intSetting('BENCH_READY_TIMEOUT', 60, 1) * 1000;
   return {
     connections: intSetting('BENCH_CONNECTIONS', 10, 1),
     durationS: intSetting('BENCH_DURATION', 10, 1),
     warmupS: intSetting('BENCH_WARMUP', 2, 0),
+    rounds: intSetting('BENCH_ROUNDS', 1, 1),
   };
 }
 
@@ -129,19 +131,6 @@ function start(name: string, command: string[], env: NodeJS.ProcessEnv): Child {
   return child;
 }
 
-interface Report {
-  connections: number;
-  duration_s: number;
-  warmup_s: number;
-  node: string;
-  cold_start_ms: number;
-  /** Each scenario's figures, `ratio_to_raw`, and `ratio_to_<versus>` for one compared with another scenario. */
-  scenarios: Record<string, ScenarioResult & { ratio_to_raw?: number }>;
-  targets: Record<string, number>;
-  met: Record<string, boolean>;
-  webhook_deliveries?: DeliveryResult;
-  soak?: SoakResult;
-}
 
 let soakResult: SoakResult | undefined;
 
@@ -150,9 +139,9 @@ async function main(): Promise<number> {
   const soakS = intSetting('BENCH_SOAK', 0, 0);
   const selected = selectedNames() ?? (soakS > 0 ? new Set<string>() : undefined);
   const scenarios = SCENARIOS.filter((s) => !selected || selected.has(s.name));
-  const results: Record<string, ScenarioResult> = {};
+  const runs: Record<string, ScenarioResult[]> = {};
   let coldStartMs = 0;
-  if (scenarios.length > 0 || soakS > 0) coldStartMs = await runScenarios(scenarios, settings, results, soakS);
+  if (scenarios.length > 0 || soakS > 0) coldStartMs = await runScenarios(scenarios, settings, runs, soakS);
 
   let deliveries: DeliveryResult | undefined;
   if (!selected || selected.has(DELIVERIES)) {
@@ -161,14 +150,14 @@ async function main(): Promise<number> {
     progress(`${DELIVERIES}: ${deliveries.deliveries_per_s} deliveries/s sustained; at ${deliveries.load_per_s}/s, delay from the write p50 ${deliveries.p50_delay_ms} ms, p99 ${deliveries.p99_delay_ms} ms; ${deliveries.failed_attempts} failed attempts`);
   }
 
-  const report = buildReport(settings, coldStartMs, results, scenarios);
+  const report = buildReport(settings, coldStartMs, runs, scenarios);
   if (deliveries) report.webhook_deliveries = deliveries;
   if (soakResult) Object.assign(report, { soak: soakResult }, merged(report, soakVerdict(soakResult, MAX_ERROR_RATE)));
   await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(report)}\n`, () => done()));
 
-  const failing = scenarios.filter((s) => (results[s.name]?.error_rate ?? 1) > MAX_ERROR_RATE);
+  const failing = scenarios.filter((s) => (runs[s.name] ? overRounds(runs[s.name]).error_rate : 1) > MAX_ERROR_RATE);
   for (const s of failing) {
-    const r = results[s.name];
+    const r = runs[s.name] && overRounds(runs[s.name]);
     progress(
       `${s.name}: ${r?.errors} errors (expected status ${s.expectStatus}${s.verifyBody ? ' and a valid body' : ''}), ` +
         `got statuses ${JSON.stringify(r?.statuses)}`,
@@ -180,7 +169,7 @@ async function main(): Promise<number> {
 }
 
 /** The HTTP scenarios, against the service and the baseline (both started here); returns the service's cold start. */
-async function runScenarios(selected: readonly Scenario[], settings: LoadSettings, results: Record<string, ScenarioResult>, soakS: number): Promise<number> {
+async function runScenarios(selected: readonly Scenario[], settings: LoadSettings & { rounds: number }, runs: Record<string, ScenarioResult[]>, soakS: number): Promise<number> {
   const command = serviceCommand();
   let scenarios = selected;
 
@@ -226,9 +215,10 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
   });
   await raw.waitForStatus(`${rawUrl}/`, 200, 10_000);
 
-  const servers: Partial<Record<Server, { child: Child; url: string }>> = {
-    raw: { child: raw, url: rawUrl },
-    service: { child: service, url: serviceUrl },
+  // `pids`: every process whose CPU a scenario on that server costs (the front's includes its service's).
+  const servers: Partial<Record<Server, { child: Child; url: string; pids: (number | undefined)[] }>> = {
+    raw: { child: raw, url: rawUrl, pids: [raw.pid] },
+    service: { child: service, url: serviceUrl, pids: [service.pid] },
   };
   // The front (and the peers below) only when a selected scenario loads it: each costs a cold start.
   if (scenarios.some((s) => s.server === 'front')) {
@@ -239,31 +229,36 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
       : start('front stack', [process.execPath, join(__dirname, 'front-stack.js')], frontStackEnv(await freePort(HOST), frontPort));
     await front.waitForStatus(`${frontUrl}/readyz`, 200, READY_TIMEOUT_MS);
     progress(`front ready on ${frontUrl}`);
-    servers.front = { child: front, url: frontUrl };
+    servers.front = { child: front, url: frontUrl, pids: process.env.BENCH_DATABASE_URL ? [front.pid, service.pid] : [front.pid] };
   }
   // Each server's own login: on PGlite the front stack has a database of its own, and so do the peers.
   const tokens: Partial<Record<Server, TokenSource>> = Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, new TokenSource(s!.url)]));
   if (scenarios.some((s) => (PEER_SERVERS as readonly Server[]).includes(s.server))) {
     const peers = await startPeers(serviceUrl);
     for (const name of PEER_SERVERS) {
-      servers[name] = { child: peers.child, url: peers.urls[name] };
+      servers[name] = { child: peers.child, url: peers.urls[name], pids: [peers.child.pid] };
       tokens[name] = new TokenSource(peers.loginUrl);
     }
   }
 
+  // Scenarios reading a resource create it first (through the API) and aim at its id: once, for every round.
+  const prepared: Scenario[] = [];
   for (const listed of scenarios) {
-    const { child, url } = servers[listed.server]!;
-    const token = listed.auth
-      ? await tokens[listed.server]!.validFor((settings.warmupS + settings.durationS) * 1000)
-      : undefined;
-    // Scenarios reading a resource create it first (through the API) and aim at its id.
-    const scenario = listed.prepare ? { ...listed, ...(await listed.prepare(url, token)) } : listed;
-    progress(`${scenario.name}: ${scenario.method} ${scenario.path}, warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
-    const result = await measure(url, scenario, token, settings);
-    // A server that died under load makes every figure meaningless: no report.
-    if (child.hasExited) throw new Error(`${child.describeExit()} during ${scenario.name}`);
-    results[scenario.name] = result;
-    progress(`${scenario.name}: ${result.req_per_s} req/s, p99 ${result.p99_ms} ms, ${result.errors} errors`);
+    const token = listed.auth ? await tokens[listed.server]!.validFor(60_000) : undefined;
+    prepared.push(listed.prepare ? { ...listed, ...(await listed.prepare(servers[listed.server]!.url, token)) } : listed);
+  }
+  for (let round = 1; round <= settings.rounds; round += 1) {
+    const of = settings.rounds > 1 ? ` (round ${round}/${settings.rounds})` : '';
+    for (const scenario of prepared) {
+      const { child, url, pids } = servers[scenario.server]!;
+      const token = scenario.auth ? await tokens[scenario.server]!.validFor((settings.warmupS + settings.durationS) * 1000) : undefined;
+      progress(`${scenario.name}${of}: ${scenario.method} ${scenario.path}, warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
+      const result = await measure(url, scenario, token, settings, pids);
+      // A server that died under load makes every figure meaningless: no report.
+      if (child.hasExited) throw new Error(`${child.describeExit()} during ${scenario.name}`);
+      (runs[scenario.name] ??= []).push(result);
+      progress(`${scenario.name}${of}: ${result.req_per_s} req/s, p99 ${result.p99_ms} ms, ${result.errors} errors, CPU ${result.cpu_us_per_req ?? '?'} µs/request`);
+    }
   }
   if (soakS > 0) soakResult = await soak(serviceUrl, service.pid, (ms) => tokens.service!.validFor(ms), { ...settings, durationS: soakS }, progress);
   if (service.hasExited) throw new Error(`${service.describeExit()} during the soak`);
@@ -294,60 +289,6 @@ async function startPeers(serviceUrl: string): Promise<{ child: Child; urls: Rec
   await child.waitForStatus(`${urls.bare}/`, 401, READY_TIMEOUT_MS);
   progress(`peers ready: Apollo ${urls.apollo}, Mercurius ${urls.mercurius}, bare ${urls.bare}`);
   return { child, urls, loginUrl: process.env.BENCH_DATABASE_URL ? serviceUrl : `http://${HOST}:${ports.login}` };
-}
-
-function buildReport(settings: LoadSettings, coldStartMs: number, results: Record<string, ScenarioResult>, scenarios: readonly Scenario[]): Report {
-  const baseline = results[BASELINE]?.req_per_s ?? 0;
-  const report: Report = {
-    connections: settings.connections,
-    duration_s: settings.durationS,
-    warmup_s: settings.warmupS,
-    node: process.version,
-    cold_start_ms: Math.round(coldStartMs),
-    scenarios: {},
-    targets: {},
-    met: {},
-  };
-  for (const scenario of scenarios) {
-    const result = results[scenario.name];
-    if (result === undefined) continue;
-    if (scenario.name === BASELINE) {
-      report.scenarios[scenario.name] = result;
-      continue;
-    }
-    const ratioTo = (reqPerS: number) => (reqPerS > 0 ? Math.round((result.req_per_s / reqPerS) * 100) / 100 : 0);
-    let ratio = ratioTo(baseline);
-    report.scenarios[scenario.name] = { ...result, ratio_to_raw: ratio };
-    if (scenario.versus !== undefined) {
-      // The front beside the single process it fronts: its target is that ratio.
-      ratio = ratioTo(results[scenario.versus]?.req_per_s ?? 0);
-      report.scenarios[scenario.name] = { ...result, ratio_to_raw: report.scenarios[scenario.name].ratio_to_raw, [`ratio_to_${scenario.versus}`]: ratio };
-    }
-    if (scenario.target !== undefined) {
-      report.targets[scenario.name] = scenario.target;
-      // Fast wrong answers must not count as a met target.
-      report.met[scenario.name] = ratio >= scenario.target && result.error_rate <= MAX_ERROR_RATE;
-    }
-    if (scenario.p99TargetMs !== undefined) {
-      report.targets[`${scenario.name}_p99_ms`] = scenario.p99TargetMs;
-      report.met[`${scenario.name}_p99_ms`] = result.p99_ms <= scenario.p99TargetMs && result.error_rate <= MAX_ERROR_RATE;
-    }
-    for (const [peer, target] of Object.entries(scenario.peers ?? {})) {
-      const peerResult = results[peer];
-      // A peer that did not run or failed is reported as such (ratio 0, target not met), never left out.
-      const peerRatio = peerResult && peerResult.error_rate <= MAX_ERROR_RATE ? ratioTo(peerResult.req_per_s) : 0;
-      report.scenarios[scenario.name] = { ...report.scenarios[scenario.name], [`ratio_to_${peer}`]: peerRatio };
-      if (target !== undefined) {
-        report.targets[`${scenario.name}_vs_${peer}`] = target;
-        report.met[`${scenario.name}_vs_${peer}`] = peerRatio >= target && result.error_rate <= MAX_ERROR_RATE;
-      }
-    }
-  }
-  return report;
-}
-
-function merged(report: Report, add: Pick<Report, 'targets' | 'met'>): Pick<Report, 'targets' | 'met'> {
-  return { targets: { ...report.targets, ...add.targets }, met: { ...report.met, ...add.met } };
 }
 
 /** Stops every child (they may hold files in the temp dir), then removes the temp dirs. */

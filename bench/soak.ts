@@ -11,9 +11,9 @@
  * database). Caches without bounds, listeners left behind or a per-request object kept alive show as a
  * climbing RSS; a queue or pool that degrades shows as a falling rate.
  */
-import { readFileSync } from 'node:fs';
 import autocannon = require('autocannon');
 import { fire, round } from './load';
+import { cpuSeconds, residentMiB } from './proc-stats';
 import { SCENARIOS, type Scenario } from './scenarios';
 
 export const SOAK_MIX = ['rest_me', 'graphql_me', 'graphql_policy'] as const;
@@ -64,33 +64,6 @@ export interface SoakSettings {
 export function soakWindows(durationS: number): { windowS: number; count: number } {
   const windowS = durationS >= 180 ? 60 : Math.max(1, Math.floor(durationS / 3));
   return { windowS, count: Math.max(2, Math.floor(durationS / windowS)) };
-}
-
-/** VmRSS of `pid` in MiB, or null off Linux or once the process is gone. */
-export function residentMiB(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every architecture Node runs on). */
-const CLOCK_TICKS_PER_S = 100;
-
-/** User plus system CPU seconds `pid` has used, or null off Linux. */
-export function cpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces), from the 3rd: utime is the 14th, stime the 15th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
-  } catch {
-    return null;
-  }
 }
 
 function mixRequests(bad: { count: number }): autocannon.Request[] {
