@@ -25,6 +25,12 @@ import { operationNeedsViewer, protectedFields } from './protected-fields';
 
 const MAX_CACHED_DOCUMENTS = 1000;
 const MAX_CACHED_QUERY_LENGTH = 20_000;
+/**
+ * An ad-hoc text is compiled like a known document at its this-many-th run: a client's
+ * hot queries then cost what the REST bridge's do, while a text sent once is never compiled (compiling
+ * costs more than one run), and endless distinct texts compile nothing.
+ */
+export const HOT_DOCUMENT_RUNS = 16;
 /** Parsing stops past this many tokens: no legitimate document of ours comes close. */
 export const MAX_TOKENS = 5_000;
 
@@ -102,7 +108,8 @@ export interface ExecutionOutcome {
  * AppErrors (errors/graphql-errors.ts) and are logged once when they are ours.
  */
 export class ExecutionPipeline {
-  private readonly documents = new Map<string, DocumentNode>();
+  /** Parsed and validated texts, with how many times each ran from here. */
+  private readonly documents = new Map<string, { document: DocumentNode; runs: number }>();
   private readonly rules: readonly ValidationRule[];
   private readonly protectedFields: ReadonlySet<string>;
   private readonly operations = new WeakMap<DocumentNode, Map<string, { operation: OperationDefinitionNode; needsViewer: boolean }>>();
@@ -135,7 +142,7 @@ export class ExecutionPipeline {
     }
     if (analysis.needsViewer && !context.viewer) return notRun([{ error: unauthorized(context.authFailure ?? 'NO_SESSION') }]);
     const args = { schema: this.schema, document, variableValues: request.variables ?? undefined, operationName, contextValue: context };
-    const compiled = request.document !== undefined || request.known ? this.compile(document, operationName) : undefined;
+    const compiled = request.document !== undefined || request.known || ('hot' in prepared && prepared.hot) ? this.compile(document, operationName) : undefined;
     let result = compiled?.engine === 'jit' ? await compiled.query(undefined, context, args.variableValues) : await execute(args);
     // Variables that do not coerce (the operation never ran): graphql-js words those errors as the
     // bridge reads them (the field as the body spells it), so they are taken from graphql-js.
@@ -169,10 +176,22 @@ export class ExecutionPipeline {
     return compiled;
   }
 
-  /** The parsed and validated document for a query text, or the errors that stop it (cached when it passes). */
-  private document(query: string): { document: DocumentNode } | { errors: OutcomeError[] } {
+  /** Which engine runs a text now: `jit` once compiled, undefined while it runs uncompiled (or is not cached). */
+  engineOf(query: string, operationName?: string): CompiledOperation['engine'] | undefined {
     const cached = this.documents.get(query);
-    if (cached) return { document: cached };
+    return cached && this.compiled.get(cached.document)?.get(operationName ?? '')?.engine;
+  }
+
+  /**
+   * The parsed and validated document for a query text, or the errors that stop it (cached when it
+   * passes); `hot` from the text's HOT_DOCUMENT_RUNS-th run on.
+   */
+  private document(query: string): { document: DocumentNode; hot: boolean } | { errors: OutcomeError[] } {
+    const cached = this.documents.get(query);
+    if (cached) {
+      if (cached.runs < HOT_DOCUMENT_RUNS) cached.runs += 1;
+      return { document: cached.document, hot: cached.runs >= HOT_DOCUMENT_RUNS };
+    }
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: MAX_TOKENS });
@@ -184,9 +203,9 @@ export class ExecutionPipeline {
     if (query.length <= MAX_CACHED_QUERY_LENGTH) {
       // Oldest first out: a Map iterates in insertion order.
       if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
-      this.documents.set(query, document);
+      this.documents.set(query, { document, runs: 1 });
     }
-    return { document };
+    return { document, hot: false };
   }
 
   /** A parse or validation error; in production without graphql-js's "Did you mean" (it would reveal the schema). */

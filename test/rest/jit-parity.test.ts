@@ -1,12 +1,13 @@
 import { createApp, type App } from '../../app';
 import { loadConfig } from '../../config';
-import { ExecutionPipeline } from '../../execution/pipeline';
+import type { RequestContext } from '../../context/context';
+import { ExecutionPipeline, HOT_DOCUMENT_RUNS } from '../../execution/pipeline';
 import { silentLogger } from '../../http/logger';
 import { loadOperations } from '../../rest-bridge/operations';
 import { ROUTES } from '../../rest-bridge/routes';
 import { buildSchema } from '../../schema';
 import { EACH_DATABASE } from '../support/databases';
-import { call, login } from '../support/http';
+import { call, gql, login } from '../support/http';
 import { DEMO_IDS, testId } from '../support/ids';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -24,6 +25,23 @@ describe('graphql-jit compiles every named operation of the REST bridge', () => 
     const pipeline = new ExecutionPipeline(schema, { production: false, logger: silentLogger });
     const fallbacks = [...loadOperations(schema).values()].map((op) => ({ name: op.name, compiled: pipeline.compile(op.document, op.name) })).filter((c) => c.compiled.engine !== 'jit');
     expect(fallbacks).toEqual([]);
+  });
+
+  it('an ad-hoc text runs compiled from its HOT_DOCUMENT_RUNS-th run, and not before', async () => {
+    const schema = buildSchema({ production: false });
+    const pipeline = new ExecutionPipeline(schema, { production: false, logger: silentLogger });
+    // A text that reads no service: the context needs no viewer and no services for it.
+    const context = { viewer: null, authFailure: 'NO_SESSION', response: { cookies: [] } } as unknown as RequestContext;
+    const query = 'query Hot { __typename }';
+    for (let run = 1; run < HOT_DOCUMENT_RUNS; run += 1) {
+      expect((await pipeline.run({ query, operationName: 'Hot' }, context)).data).toEqual({ __typename: 'Query' });
+      expect(pipeline.engineOf(query, 'Hot')).toBeUndefined();
+    }
+    // The HOT_DOCUMENT_RUNS-th run is the first compiled one.
+    expect((await pipeline.run({ query, operationName: 'Hot' }, context)).data).toEqual({ __typename: 'Query' });
+    expect(pipeline.engineOf(query, 'Hot')).toBe('jit');
+    // Another operation of a cached text is compiled for itself.
+    expect(pipeline.engineOf(query, 'Other')).toBeUndefined();
   });
 
   it('GRAPHQL_JIT=0 runs every operation on graphql-js', () => {
@@ -66,6 +84,26 @@ describe.each(EACH_DATABASE)('REST answers with graphql-jit and with graphql-js 
       }
     }
     expect(compared).toBe(reads.length * 3);
+  });
+
+  it('ad-hoc /graphql texts answer the same before and after they are compiled as hot, and as graphql-js answers them', async () => {
+    const { token } = await login(jit.url, 'alice@demo.test', '10.41.0.4');
+    const texts: Array<{ query: string; variables?: Record<string, unknown> }> = [
+      { query: '{ me { id email } }' },
+      // Aliases, a fragment, a directive on a variable, and a policy nobody has (an error with a path).
+      {
+        query: `query($id: ID!, $withCompartments: Boolean!) { mine: policy(id: $id) { ...P compartments @include(if: $withCompartments) { code status } } none: policy(id: "${testId('jit_none')}") { id } } fragment P on Policy { id status }`,
+        variables: { id: DEMO_IDS.policies.alicePer, withCompartments: true },
+      },
+      { query: 'query($first: Int) { me { id } }', variables: { first: 'not a number' } },
+    ];
+    for (const { query, variables } of texts) {
+      const expected = await gql(plainUrl, query, { token, variables });
+      for (let run = 0; run < HOT_DOCUMENT_RUNS + 2; run += 1) {
+        const answer = await gql(jit.url, query, { token, variables });
+        expect({ run, status: answer.status, body: answer.text.replaceAll(jit.url, '') }).toEqual({ run, status: expected.status, body: expected.text.replaceAll(plainUrl, '') });
+      }
+    }
   });
 
   it('malformed or out-of-range query parameters answer identically both ways (a variable graphql-js words, an enum, a page size)', async () => {
