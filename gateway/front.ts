@@ -19,7 +19,7 @@ import { graphqlErrorReply, graphqlReply, graphqlRequest } from '../http/graphql
 import { MAX_TOKENS, notRun, outcomeOf, withoutSuggestions, type ExecutionOutcome, type OperationRequest } from '../execution/pipeline';
 import { Idempotency } from '../http/idempotency';
 import { consoleLogger, type Logger } from '../http/logger';
-import { errorReply, jsonReply, writeReply, type Reply } from '../http/reply';
+import { commonHeaders, errorReply, jsonReply, writeReply, type Reply } from '../http/reply';
 import { htmlReply, readiness } from '../http/service-pages';
 import { listenAt } from '../http/lifecycle';
 import { RequestTarget } from '../http/target';
@@ -48,8 +48,6 @@ export interface Front {
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
-
-const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
 
 /**
  * The GraphQL front (`npm run gateway`): `/graphql` over a supergraph with `@apollo/gateway`, and the
@@ -226,7 +224,7 @@ export async function createFront(options: FrontOptions): Promise<Front> {
       if (appError.code === 'internal_server_error') logger.error('front request failed', { requestId, path: (req.url ?? '/').split('?')[0], error });
       reply = errorReply(appError, docsBaseUrl);
     }
-    if (!res.headersSent) writeReply(res, reply, { 'x-request-id': requestId, ...SECURITY_HEADERS });
+    if (!res.headersSent) writeReply(res, reply, commonHeaders(requestId));
   };
 
   return {

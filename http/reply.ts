@@ -34,6 +34,14 @@ export function errorReply(error: AppError, docsBaseUrl: string): Reply {
   return reply;
 }
 
+/**
+ * The headers every answer carries, the service's and the front's. API answers are per caller (and carry
+ * tokens): nothing is cached unless a route says otherwise. A literal, not a spread: one shape per request.
+ */
+export function commonHeaders(requestId: string): Record<string, string> {
+  return { 'x-request-id': requestId, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+}
+
 /** Writes status, headers and body in one go; `common` are the headers every response carries. */
 export function writeReply(res: ServerResponse, reply: Reply, common: Record<string, string>): void {
   const body = reply.status === 204 || reply.status === 304 ? '' : reply.body;

@@ -16,7 +16,7 @@ import type { Playground as LoadedPlayground } from '../playground/playground';
 import type { ESignPages } from './esign-page';
 import { Idempotency } from './idempotency';
 import type { Logger } from './logger';
-import { errorReply, jsonReply, writeReply, type Reply } from './reply';
+import { commonHeaders, errorReply, jsonReply, writeReply, type Reply } from './reply';
 import { RequestTarget } from './target';
 import type { RestBridge } from '../rest-bridge/bridge';
 
@@ -45,8 +45,6 @@ export interface HttpDeps {
 }
 
 const PLAYGROUND_ASSETS = '/playground/assets/';
-// API answers are per caller (and carry tokens): nothing is cached unless a route says otherwise.
-const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
 
 /** The node:http front: one function routes every request and writes exactly one reply. */
 export function createHttpServer(deps: HttpDeps): Server {
@@ -73,7 +71,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     else if (appError.extra.detail) deps.logger.info('request refused', { requestId, path, reason: appError.reason, detail: appError.extra.detail });
     reply = errorReply(appError, deps.docsBaseUrl());
   }
-  if (!res.headersSent) writeReply(res, reply, { 'x-request-id': requestId, ...SECURITY_HEADERS });
+  if (!res.headersSent) writeReply(res, reply, commonHeaders(requestId));
   if (deps.accessLog) {
     // The path only: query strings may carry link tokens (the signing page's) and never reach the log.
     deps.logger.info('request', { requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status: reply.status, ms: Math.round(performance.now() - started) });

@@ -132,7 +132,11 @@ export class PolicyStore {
     await tx.query(`update compartments set status = 'closed', value = 0 where policy_id = $1`, [policyId]);
   }
 
-  /** Locks the policy row for the transaction (money decisions on one policy queue up); its status. */
+  /**
+   * Locks the policy row for the transaction, for system acts with no viewer (a payment's outcome, a
+   * file's review): money decisions on one policy queue up. Its status as locked. A viewer's act locks
+   * through PolicyService.lockedPolicy, which also checks who may reach the policy.
+   */
   async lock(tx: Queryable, policyId: string): Promise<string | undefined> {
     return (await tx.query<{ status: string }>('select status from policies where id = $1 for update', [policyId]))[0]?.status;
   }

@@ -61,11 +61,6 @@ export class SurrenderStore {
     return row && { minPartialAmount: row.min_partial_amount, minRemainingBalance: row.min_remaining_balance };
   }
 
-  /** Locks the policy row for the transaction (declarations and payments of one policy queue up); its current status. */
-  async lockPolicy(tx: Queryable, policyId: string): Promise<string | undefined> {
-    return (await tx.query<{ status: string }>('select status from policies where id = $1 for update', [policyId]))[0]?.status;
-  }
-
   /** Declarations of a policy in one of `statuses` (the open ones). */
   async open(tx: Queryable, policyId: string, statuses: readonly SurrenderStatus[]): Promise<SurrenderDeclaration[]> {
     const rows = await tx.query<SurrenderDeclarationRow>(`select ${COLUMNS} from surrender_declarations where policy_id = $1 and status = any($2::text[]) order by requested_at, id`, [policyId, statuses]);

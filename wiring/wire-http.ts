@@ -40,14 +40,19 @@ export interface HttpDeps {
 export function httpServer(db: Db, config: Config, deps: HttpDeps) {
   const { services, clock, logger, esign, esignSecret, baseUrl, docsBaseUrl } = deps;
   const schema = buildSchema({ production: config.production });
+  const sessionCookie = new SessionCookie(config.production);
   const contextDeps = {
     services,
-    sessionCookie: new SessionCookie(config.production),
-    clientCertSerialHeader: config.clientCertSerialHeader,
-    trustProxy: config.trustProxy,
-    proxies: new ProxyTrust(config.trustedProxies),
-    // Behind a GraphQL front (among TRUSTED_PROXIES), a partner's signed request arrives as its edge assertion.
-    edgeAssertions: true,
+    sessionCookie,
+    edge: {
+      auth: services.auth,
+      sessionCookie,
+      clientCertSerialHeader: config.clientCertSerialHeader,
+      trustProxy: config.trustProxy,
+      proxies: new ProxyTrust(config.trustedProxies),
+      // Behind a GraphQL front (among TRUSTED_PROXIES), a partner's signed request arrives as its edge assertion.
+      edgeAssertions: true,
+    },
   };
   const context = (req: IncomingMessage, requestId: string, body: () => Promise<Buffer>) =>
     buildContext({ headers: req.headers, remoteAddress: req.socket.remoteAddress, requestId, method: req.method ?? 'GET', target: req.url ?? '/', body }, contextDeps);

@@ -61,7 +61,7 @@ export class EarlyReleaseFile {
   async proofReviewed(tx: Queryable, proof: { subjectId: string; item: string | null; status: string; reviewReason: string | null }, { viewer, requestId }: Acting): Promise<void> {
     const found = await this.store.byId(proof.subjectId, tx);
     if (!found) return;
-    await this.store.lockPolicy(tx, found.policyId);
+    await this.policies.lock(tx, found.policyId);
     const declaration = (await this.store.byId(found.id, tx, { forUpdate: true }))!;
     if (declaration.status !== 'awaiting_documents') return;
     const owner = await this.policies.policy(declaration.policyId, tx);

@@ -37,7 +37,7 @@ export class SurrenderPayments {
     const found = await this.store.byId(declarationId, tx);
     if (!found) throw new AppError('unprocessable_content', 'UNKNOWN_SURRENDER_DECLARATION', { field: 'data.declaration_id' });
     // Policy first, then the declaration: the order declarations lock in, so the two never wait on each other.
-    await this.store.lockPolicy(tx, found.policyId);
+    await this.policies.lock(tx, found.policyId);
     // A rejection may give a sale back: its compartments before the declaration, as an execution locks them.
     if (outcome === 'rejected') await this.sales.lockSales(tx, declarationId);
     const declaration = (await this.store.byId(declarationId, tx, { forUpdate: true }))!;
