@@ -106,13 +106,13 @@ export function overRounds(results: readonly ScenarioResult[]): RoundsResult {
   const attempts = sum(results.map((r) => (r.error_rate > 0 ? r.errors / r.error_rate : r.requests)));
   const cpu = results.map((r) => r.cpu_us_per_req).filter((c): c is number => c !== null);
   return {
-    req_per_s: median(results.map((r) => r.req_per_s))!,
-    p99_ms: median(results.map((r) => r.p99_ms))!,
+    req_per_s: round(median(results.map((r) => r.req_per_s))!, 1),
+    p99_ms: round(median(results.map((r) => r.p99_ms))!, 2),
     requests,
     errors,
     error_rate: attempts === 0 ? 1 : round(errors / attempts, 6),
     statuses,
-    cpu_us_per_req: cpu.length === results.length ? median(cpu)! : null,
+    cpu_us_per_req: cpu.length === results.length ? round(median(cpu)!, 1) : null,
     rounds: results.map((r) => r.req_per_s),
   };
 }
