@@ -10,6 +10,7 @@
  *                   store/auth-store.ts) and remembered, a 401 envelope without credentials; after the
  *                   same check, the reads of a policy with its positions (bench/bare-policy.ts) and the
  *                   statements of a partial surrender declaration in one transaction (bare-surrender.ts)
+ *   BARE_FRONT_PORT a bare front (bench/bare-front.ts) passing POST /graphql on to SERVICE_URL, our service
  *   LOGIN_PORT      on PGlite only (one process per database): our service on this process's own fresh
  *                   database, for logging in and for the keys; on PostgreSQL (DATABASE_URL) the peers
  *                   share the service's database and ISSUER_URL names the service
@@ -32,6 +33,7 @@ import { openDatabase } from '../store/open';
 import { declareSurrender, isSurrenderDeclaration } from './bare-surrender';
 import { seedSurrenderPolicies } from './surrender-write';
 import { barePolicyRead, policyReadId } from './bare-policy';
+import { bareFront } from './bare-front';
 
 const SESSION_SQL = `
   select s.id, s.expires_at, s.revoked_at, s.cert_serial,
@@ -144,11 +146,15 @@ async function main(): Promise<void> {
     })().catch(() => res.destroy());
   });
   await new Promise<void>((done) => bare.listen(Number(process.env.BARE_PORT), config.host, done));
+  const front = bareFront(`${process.env.SERVICE_URL}/graphql`);
+  await new Promise<void>((done) => front.listen(Number(process.env.BARE_FRONT_PORT), config.host, done));
   process.stdout.write('bench peers ready\n');
 
   stopOnSignals(async () => {
-    bare.closeAllConnections();
-    bare.close();
+    for (const server of [bare, front]) {
+      server.closeAllConnections();
+      server.close();
+    }
     await fastify.close();
     await apollo.stop();
     await close();

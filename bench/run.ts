@@ -239,6 +239,10 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
       servers[name] = { child: peers.child, url: peers.urls[name], pids: [peers.child.pid] };
       tokens[name] = new TokenSource(peers.loginUrl);
     }
+    // The bare front passes requests on to our service: its callers hold the service's tokens, and its
+    // CPU is the peers' process's and the service's, as the front's is its own and the service's.
+    servers.bare_front!.pids.push(service.pid);
+    tokens.bare_front = tokens.service;
   }
 
   // Scenarios reading a resource create it first (through the API) and aim at its id: once, for every round.
@@ -272,7 +276,7 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
  * database and take its tokens; on PGlite they run our service on a database of their own, for logins.
  */
 async function startPeers(serviceUrl: string): Promise<{ child: Child; urls: Record<PeerServer, string>; loginUrl: string }> {
-  const ports = { apollo: await freePort(HOST), mercurius: await freePort(HOST), bare: await freePort(HOST), login: await freePort(HOST) };
+  const ports = { apollo: await freePort(HOST), mercurius: await freePort(HOST), bare: await freePort(HOST), bareFront: await freePort(HOST), login: await freePort(HOST) };
   const dataDir = mkdtempSync(join(tmpdir(), 'insurance-gateway-bench-peers-'));
   tempDirs.push(dataDir);
   const env = {
@@ -280,11 +284,13 @@ async function startPeers(serviceUrl: string): Promise<{ child: Child; urls: Rec
     APOLLO_PORT: String(ports.apollo),
     MERCURIUS_PORT: String(ports.mercurius),
     BARE_PORT: String(ports.bare),
+    BARE_FRONT_PORT: String(ports.bareFront),
+    SERVICE_URL: serviceUrl,
     LOGIN_PORT: String(ports.login),
     ISSUER_URL: serviceUrl,
   };
   const child = start('peers', [process.execPath, join(__dirname, 'peers.js')], env);
-  const urls = { apollo: `http://${HOST}:${ports.apollo}`, mercurius: `http://${HOST}:${ports.mercurius}`, bare: `http://${HOST}:${ports.bare}` };
+  const urls = { apollo: `http://${HOST}:${ports.apollo}`, mercurius: `http://${HOST}:${ports.mercurius}`, bare: `http://${HOST}:${ports.bare}`, bare_front: `http://${HOST}:${ports.bareFront}` };
   // The bare server answers 401 to a request without a token once everything is listening.
   await child.waitForStatus(`${urls.bare}/`, 401, READY_TIMEOUT_MS);
   progress(`peers ready: Apollo ${urls.apollo}, Mercurius ${urls.mercurius}, bare ${urls.bare}`);

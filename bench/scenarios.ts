@@ -30,8 +30,8 @@ function partialSurrender(cents: number): string {
 export type Server = 'raw' | 'service' | 'front' | PeerServer;
 
 /** The peers of bench/peers.ts (issue 15 item 1), all in one process. */
-export type PeerServer = 'apollo' | 'mercurius' | 'bare';
-export const PEER_SERVERS: readonly PeerServer[] = ['apollo', 'mercurius', 'bare'];
+export type PeerServer = 'apollo' | 'mercurius' | 'bare' | 'bare_front';
+export const PEER_SERVERS: readonly PeerServer[] = ['apollo', 'mercurius', 'bare', 'bare_front'];
 
 export interface Scenario {
   /** Key in the JSON report. */
@@ -170,7 +170,9 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'mercurius_graphql_me', server: 'mercurius', method: 'POST', path: '/graphql', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered },
   // The same query through the GraphQL front: the edge's authentication, the gateway's plan, one fetch to
   // our service, which authenticates again. Issue 15 item 6: at least half the single process's rate.
-  { name: 'front_graphql_me', server: 'front', method: 'POST', path: '/graphql', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered, versus: 'graphql_me', target: 0.5 },
+  { name: 'front_graphql_me', server: 'front', method: 'POST', path: '/graphql', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered, versus: 'graphql_me', target: 0.5, peers: { bare_front_graphql_me: undefined } },
+  // Its peer: the least any front costs here, a bare pass-through to the same service (bench/bare-front.ts).
+  { name: 'bare_front_graphql_me', server: 'bare_front', method: 'POST', path: '/graphql', auth: true, headers: json, body: ME, expectStatus: 200, verifyBody: meAnswered, versus: 'graphql_me' },
   // REST through the front: the bridge's named operation, run by the gateway on our service.
   { name: 'front_rest_me', server: 'front', method: 'GET', path: '/v1/auth/me', auth: true, expectStatus: 200, versus: 'rest_me' },
   // A policy with its compartments (DataLoader-batched): a typical servicing read.
