@@ -1,3 +1,4 @@
+import { minorUnitDigits } from '../shared/money-format';
 import type { CommissionLine, CommissionStatement } from './commission-statement';
 
 /**
@@ -55,7 +56,3 @@ export function decimal(amount: number, currency: string): string {
   return `${amount < 0 ? '-' : ''}${absolute.slice(0, -digits)}.${absolute.slice(-digits)}`;
 }
 
-// ISO 4217 exponents differ (JPY 0, KWD 3); ICU knows them.
-function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}

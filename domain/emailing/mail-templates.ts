@@ -41,6 +41,10 @@ function templatesDir(): string {
   return existsSync(here) ? here : join(__dirname, '..', '..', '..', 'domain', 'emailing', 'templates');
 }
 
+// One formatter for every message: building one (as toLocaleDateString does at each call) costs more
+// than rendering the rest of a notification.
+const FRENCH_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+
 /**
  * Handlebars, strict: a variable the template names and the caller did not give is an error rather than
  * an empty hole in a sentence. Variables are HTML-escaped in the HTML part and the subject and text go
@@ -54,7 +58,7 @@ export class MailTemplates {
     // Dates as a French reader expects them, in Paris time.
     this.engine.registerHelper('date', (value: unknown) => {
       const at = new Date(String(value));
-      return Number.isNaN(at.getTime()) ? String(value) : at.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
+      return Number.isNaN(at.getTime()) ? String(value) : FRENCH_DATE.format(at);
     });
     this.engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     for (const set of ['notifications', 'messages'] as const) this.sets.set(set, this.load(join(dir, set), set === 'notifications'));

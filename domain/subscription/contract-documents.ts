@@ -76,10 +76,12 @@ function formatUtc(date: Date): string {
   return `${day} à ${two(date.getUTCHours())}:${two(date.getUTCMinutes())} UTC`;
 }
 
+let regionNames: Intl.DisplayNames | undefined;
+
 // Documents print "France (FR)" rather than a bare code, but keep the code as the authority.
 function countryLabel(code: string): string {
   if (!/^[A-Z]{2}$/.test(code)) return code;
-  const name = new Intl.DisplayNames(['fr'], { type: 'region', fallback: 'none' }).of(code);
+  const name = (regionNames ??= new Intl.DisplayNames(['fr'], { type: 'region', fallback: 'none' })).of(code);
   return name === undefined ? code : `${name} (${code})`;
 }
 
