@@ -5,7 +5,9 @@
  * With BENCH_ROUNDS above 1 every scenario runs once per round, the rounds one after the other, so a
  * scenario and the raw server (or its peer) are measured minutes apart at most. A ratio is then the
  * median of the per-round ratios: this host's speed moves by a third between runs, and a ratio taken
- * within one round is steadier than one of two medians taken at different times.
+ * within one round is steadier than one of two medians taken at different times. The speed also drifts
+ * within a round: with BENCH_RAW_EACH=1 raw is measured again just before each scenario, and the
+ * scenario's `ratio_to_raw` is taken against that measurement.
  */
 import type { DeliveryResult } from './deliveries';
 import { round, type LoadSettings, type ScenarioResult } from './load';
@@ -23,6 +25,8 @@ export interface Report {
   duration_s: number;
   warmup_s: number;
   rounds: number;
+  /** Whether raw was measured again before each scenario (BENCH_RAW_EACH=1). */
+  raw_each: boolean;
   node: string;
   cold_start_ms: number;
   /**
@@ -37,13 +41,23 @@ export interface Report {
   soak?: SoakResult;
 }
 
-/** `runs[name]`: the scenario's result in each round it ran, in round order. */
-export function buildReport(settings: LoadSettings & { rounds: number }, coldStartMs: number, runs: Record<string, ScenarioResult[]>, scenarios: readonly Scenario[]): Report {
+/**
+ * `runs[name]`: the scenario's result in each round it ran, in round order. `rawBefore[name]`, with
+ * BENCH_RAW_EACH: raw measured just before the scenario in each round, which its `ratio_to_raw` then uses.
+ */
+export function buildReport(
+  settings: LoadSettings & { rounds: number },
+  coldStartMs: number,
+  runs: Record<string, ScenarioResult[]>,
+  scenarios: readonly Scenario[],
+  rawBefore: Record<string, ScenarioResult[]> = {},
+): Report {
   const report: Report = {
     connections: settings.connections,
     duration_s: settings.durationS,
     warmup_s: settings.warmupS,
     rounds: settings.rounds,
+    raw_each: Object.keys(rawBefore).length > 0,
     node: process.version,
     cold_start_ms: Math.round(coldStartMs),
     scenarios: {},
@@ -58,7 +72,7 @@ export function buildReport(settings: LoadSettings & { rounds: number }, coldSta
     report.scenarios[scenario.name] = figures;
     if (scenario.name === BASELINE) continue;
     const compare = (other: string, usable = true) => {
-      const theirs = runs[other];
+      const theirs = other === BASELINE ? (rawBefore[scenario.name] ?? runs[BASELINE]) : runs[other];
       const ratio = usable && theirs ? medianRatio(own, theirs, (mine, their) => (their.req_per_s > 0 ? mine.req_per_s / their.req_per_s : 0)) ?? 0 : 0;
       const cpu = usable && theirs ? medianRatio(own, theirs, (mine, their) => (mine.cpu_us_per_req && their.cpu_us_per_req ? their.cpu_us_per_req / mine.cpu_us_per_req : null)) : null;
       figures[`ratio_to_${other}`] = ratio;

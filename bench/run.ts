@@ -20,6 +20,8 @@
  *   BENCH_WARMUP        discarded warm-up seconds before each scenario (default 2, 0 = none)
  *   BENCH_ROUNDS        times every selected scenario runs, the rounds one after the other (default 1);
  *                       each ratio is then the median of the rounds' ratios (bench/report.ts says why)
+ *   BENCH_RAW_EACH=1    measure raw again just before each scenario (same settings) and take that
+ *                       scenario's ratio_to_raw against it: the host's speed drifts within a run
  *   BENCH_DATABASE_URL  run the service on this PostgreSQL (passed as DATABASE_URL) instead of PGlite
  *   BENCH_SERVER_CMD    replace `node dist/main.js` by another command, split on whitespace (no
  *                       shell quoting), run from the repository root with the same environment
@@ -47,7 +49,7 @@ import { measure, type LoadSettings, type ScenarioResult } from './load';
 import { Child, freePort } from './processes';
 import { soak, soakVerdict, type SoakResult } from './soak';
 import { buildReport, MAX_ERROR_RATE, merged, overRounds } from './report';
-import { PEER_SERVERS, SCENARIOS, type PeerServer, type Scenario, type Server } from './scenarios';
+import { BASELINE, PEER_SERVERS, SCENARIOS, type PeerServer, type Scenario, type Server } from './scenarios';
 import { TokenSource } from './session';
 import { openDatabase } from '../store/open';
 
@@ -140,8 +142,9 @@ async function main(): Promise<number> {
   const selected = selectedNames() ?? (soakS > 0 ? new Set<string>() : undefined);
   const scenarios = SCENARIOS.filter((s) => !selected || selected.has(s.name));
   const runs: Record<string, ScenarioResult[]> = {};
+  const rawBefore: Record<string, ScenarioResult[]> = {};
   let coldStartMs = 0;
-  if (scenarios.length > 0 || soakS > 0) coldStartMs = await runScenarios(scenarios, settings, runs, soakS);
+  if (scenarios.length > 0 || soakS > 0) coldStartMs = await runScenarios(scenarios, settings, runs, rawBefore, soakS);
 
   let deliveries: DeliveryResult | undefined;
   if (!selected || selected.has(DELIVERIES)) {
@@ -150,7 +153,7 @@ async function main(): Promise<number> {
     progress(`${DELIVERIES}: ${deliveries.deliveries_per_s} deliveries/s sustained; at ${deliveries.load_per_s}/s, delay from the write p50 ${deliveries.p50_delay_ms} ms, p99 ${deliveries.p99_delay_ms} ms; ${deliveries.failed_attempts} failed attempts`);
   }
 
-  const report = buildReport(settings, coldStartMs, runs, scenarios);
+  const report = buildReport(settings, coldStartMs, runs, scenarios, rawBefore);
   if (deliveries) report.webhook_deliveries = deliveries;
   if (soakResult) Object.assign(report, { soak: soakResult }, merged(report, soakVerdict(soakResult, MAX_ERROR_RATE)));
   await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(report)}\n`, () => done()));
@@ -169,7 +172,13 @@ async function main(): Promise<number> {
 }
 
 /** The HTTP scenarios, against the service and the baseline (both started here); returns the service's cold start. */
-async function runScenarios(selected: readonly Scenario[], settings: LoadSettings & { rounds: number }, runs: Record<string, ScenarioResult[]>, soakS: number): Promise<number> {
+async function runScenarios(
+  selected: readonly Scenario[],
+  settings: LoadSettings & { rounds: number },
+  runs: Record<string, ScenarioResult[]>,
+  rawBefore: Record<string, ScenarioResult[]>,
+  soakS: number,
+): Promise<number> {
   const command = serviceCommand();
   let scenarios = selected;
 
@@ -251,9 +260,16 @@ async function runScenarios(selected: readonly Scenario[], settings: LoadSetting
     const token = listed.auth ? await tokens[listed.server]!.validFor(60_000) : undefined;
     prepared.push(listed.prepare ? { ...listed, ...(await listed.prepare(servers[listed.server]!.url, token)) } : listed);
   }
+  const rawEach = process.env.BENCH_RAW_EACH === '1';
+  const rawScenario = SCENARIOS.find((s) => s.name === BASELINE)!;
   for (let round = 1; round <= settings.rounds; round += 1) {
     const of = settings.rounds > 1 ? ` (round ${round}/${settings.rounds})` : '';
     for (const scenario of prepared) {
+      if (rawEach && scenario.server !== 'raw') {
+        const before = await measure(rawUrl, rawScenario, undefined, settings, [raw.pid]);
+        (rawBefore[scenario.name] ??= []).push(before);
+        progress(`raw before ${scenario.name}${of}: ${before.req_per_s} req/s, CPU ${before.cpu_us_per_req ?? '?'} µs/request`);
+      }
       const { child, url, pids } = servers[scenario.server]!;
       const token = scenario.auth ? await tokens[scenario.server]!.validFor((settings.warmupS + settings.durationS) * 1000) : undefined;
       progress(`${scenario.name}${of}: ${scenario.method} ${scenario.path}, warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
