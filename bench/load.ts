@@ -19,7 +19,9 @@ export interface ScenarioResult {
   requests: number;
   /** Responses with another status than expected, failed body checks, socket errors and timeouts. */
   errors: number;
-  /** errors / attempts (responses + socket errors + timeouts); 1 when nothing was answered at all. */
+  /** Responses plus socket errors and timeouts. */
+  attempts: number;
+  /** errors / attempts; 1 when nothing was answered at all. */
   error_rate: number;
   /** Status code -> count; lets a failing run say what the server answered instead. */
   statuses: Record<string, number>;
@@ -59,6 +61,7 @@ export async function measure(
     p99_ms: round(result.latency.p99, 2),
     requests: responses,
     errors,
+    attempts,
     error_rate: attempts === 0 ? 1 : round(errors / attempts, 6),
     statuses,
     cpu_us_per_req: cpuBefore !== null && cpuAfter !== null && responses > 0 ? round(((cpuAfter - cpuBefore) * 1e6) / responses, 1) : null,

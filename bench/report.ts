@@ -117,13 +117,14 @@ export function overRounds(results: readonly ScenarioResult[]): RoundsResult {
   for (const r of results) for (const [code, count] of Object.entries(r.statuses)) statuses[code] = (statuses[code] ?? 0) + count;
   const requests = sum(results.map((r) => r.requests));
   const errors = sum(results.map((r) => r.errors));
-  const attempts = sum(results.map((r) => (r.error_rate > 0 ? r.errors / r.error_rate : r.requests)));
+  const attempts = sum(results.map((r) => r.attempts));
   const cpu = results.map((r) => r.cpu_us_per_req).filter((c): c is number => c !== null);
   return {
     req_per_s: round(median(results.map((r) => r.req_per_s))!, 1),
     p99_ms: round(median(results.map((r) => r.p99_ms))!, 2),
     requests,
     errors,
+    attempts,
     error_rate: attempts === 0 ? 1 : round(errors / attempts, 6),
     statuses,
     cpu_us_per_req: cpu.length === results.length ? round(median(cpu)!, 1) : null,

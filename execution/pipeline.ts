@@ -26,9 +26,9 @@ import { operationNeedsViewer, protectedFields } from './protected-fields';
 const MAX_CACHED_DOCUMENTS = 1000;
 const MAX_CACHED_QUERY_LENGTH = 20_000;
 /**
- * An ad-hoc text is compiled like a known document at its this-many-th run: a client's
- * hot queries then cost what the REST bridge's do, while a text sent once is never compiled (compiling
- * costs more than one run), and endless distinct texts compile nothing.
+ * An ad-hoc text is compiled like a known document at its this-many-th run: a client's hot queries then
+ * cost what the REST bridge's do, while a text sent once is never compiled (compiling costs more than
+ * one run), and a flood of distinct texts, each sent a few times, compiles nothing.
  */
 export const HOT_DOCUMENT_RUNS = 16;
 /** Parsing stops past this many tokens: no legitimate document of ours comes close. */
@@ -124,7 +124,7 @@ export class ExecutionPipeline {
   }
 
   async run(request: OperationRequest, context: RequestContext, options: RunOptions = {}): Promise<ExecutionOutcome> {
-    const prepared = request.document !== undefined ? { document: request.document } : this.document(request.query);
+    const prepared = request.document !== undefined ? { document: request.document, compile: true } : this.document(request.query);
     if ('errors' in prepared) return notRun(prepared.errors);
     const { document } = prepared;
     const operationName = request.operationName ?? undefined;
@@ -142,7 +142,7 @@ export class ExecutionPipeline {
     }
     if (analysis.needsViewer && !context.viewer) return notRun([{ error: unauthorized(context.authFailure ?? 'NO_SESSION') }]);
     const args = { schema: this.schema, document, variableValues: request.variables ?? undefined, operationName, contextValue: context };
-    const compiled = request.document !== undefined || request.known || ('hot' in prepared && prepared.hot) ? this.compile(document, operationName) : undefined;
+    const compiled = request.known || prepared.compile ? this.compile(document, operationName) : undefined;
     let result = compiled?.engine === 'jit' ? await compiled.query(undefined, context, args.variableValues) : await execute(args);
     // Variables that do not coerce (the operation never ran): graphql-js words those errors as the
     // bridge reads them (the field as the body spells it), so they are taken from graphql-js.
@@ -184,13 +184,13 @@ export class ExecutionPipeline {
 
   /**
    * The parsed and validated document for a query text, or the errors that stop it (cached when it
-   * passes); `hot` from the text's HOT_DOCUMENT_RUNS-th run on.
+   * passes); `compile` from the text's HOT_DOCUMENT_RUNS-th run on.
    */
-  private document(query: string): { document: DocumentNode; hot: boolean } | { errors: OutcomeError[] } {
+  private document(query: string): { document: DocumentNode; compile: boolean } | { errors: OutcomeError[] } {
     const cached = this.documents.get(query);
     if (cached) {
       if (cached.runs < HOT_DOCUMENT_RUNS) cached.runs += 1;
-      return { document: cached.document, hot: cached.runs >= HOT_DOCUMENT_RUNS };
+      return { document: cached.document, compile: cached.runs >= HOT_DOCUMENT_RUNS };
     }
     let document: DocumentNode;
     try {
@@ -205,7 +205,7 @@ export class ExecutionPipeline {
       if (this.documents.size >= MAX_CACHED_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
       this.documents.set(query, { document, runs: 1 });
     }
-    return { document, hot: false };
+    return { document, compile: false };
   }
 
   /** A parse or validation error; in production without graphql-js's "Did you mean" (it would reveal the schema). */

@@ -55,4 +55,3 @@ export function decimal(amount: number, currency: string): string {
   const absolute = String(Math.abs(amount)).padStart(digits + 1, '0');
   return `${amount < 0 ? '-' : ''}${absolute.slice(0, -digits)}.${absolute.slice(-digits)}`;
 }
-
