@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newEventId } from '../domain/shared/ids';
 import { maskIban } from '../domain/shared/iban';
 import { surrenderPaymentDueBy } from '../domain/surrender/payment-deadline';
+import { declarationResource } from '../domain/surrender/surrender-declaration';
 import type { Db, Queryable } from '../store/db';
 import { POLICY_LOCK_SQL } from '../store/policy-store';
 import { wakeAfterCommit } from '../store/wake-ups';
@@ -130,7 +131,7 @@ async function declare(tx: Queryable, caller: BareCaller, policyId: string, comp
   const id = randomUUID();
   const dueBy = surrenderPaymentDueBy(now);
   const declaration = {
-    id, policyId, kind: 'partial', compartmentId, status: 'received', amount, currency, reason: 'client_request', payoutIban: maskIban(iban.iban),
+    id, policyId, kind: 'partial' as const, compartmentId, status: 'received', amount, currency, reason: 'client_request', payoutIban: maskIban(iban.iban),
     payoutIbanSource: iban.origin === 'subscription_debit' ? 'subscription_debit' : 'registered', payoutIbanId: iban.id, requestedAt: now, paymentDueBy: dueBy,
     declaredBy: caller.kind, declaredById: caller.userId,
   };
@@ -139,7 +140,7 @@ async function declare(tx: Queryable, caller: BareCaller, policyId: string, comp
   await tx.query(S.event, [id, now, null, 'received', caller.kind, caller.userId, null]);
   await tx.query(S.pendingBuys, [[compartmentId]]);
   await tx.query(S.audit, [now, caller.kind, caller.userId, 'surrender.partial_declared', 'surrender_declaration', id, null, JSON.stringify({ policyId, compartmentId, compartmentCode: compartment.code, amount, currency, reason: d.reason, requestedAt: now.toISOString(), payoutIban: d.payoutIban, status: d.status, dueBy: dueBy.toISOString(), requiredDocuments: [], beneficiaryConsents: [], saleOrders: [] })]);
-  await tx.query(S.outboundEvent, [newEventId(now), 'surrender.declared', now, policy.distributor_id, JSON.stringify({ type: 'surrender_declaration', id, policyId, compartmentId })]);
+  await tx.query(S.outboundEvent, [newEventId(now), 'surrender.declared', now, policy.distributor_id, JSON.stringify(declarationResource(d))]);
   await tx.query(S.endpoints, [policy.distributor_id, 'surrender.declared']);
   await wakeAfterCommit(tx, 'outbox', 'webhook');
   await tx.query(S.notification, [now, policy.user_id, 'email', 'surrender_declared', JSON.stringify({ declarationId: id, policyId, kind: 'partial', compartmentCode: compartment.code, amount, currency, payoutIban: d.payoutIban, status: d.status, dueBy: dueBy.toISOString(), requiredDocuments: [], declaredBy: caller.kind })]);

@@ -82,7 +82,7 @@ export class Dispatcher {
   async drain(): Promise<void> {
     for (;;) {
       let claimed = 0;
-      for (const state of this.lanes.values()) claimed += await this.claimInto(state);
+      for (const state of this.lanes.values()) claimed += (await this.claimInto(state)).claimed;
       const running = [...this.lanes.values()].flatMap((state) => [...state.running]);
       if (claimed === 0 && running.length === 0) return;
       // Attempts claimed just now may all have finished already: racing no promise would wait forever.
@@ -105,17 +105,22 @@ export class Dispatcher {
     try {
       do {
         state.again = false;
-        while (!this.stopped && (await this.claimInto(state)) > 0);
+        // A claim that came back short found all that was due: asking again would cost a round trip for
+        // nothing. Work committed meanwhile wakes us (`again`), and so does a slot freed.
+        while (!this.stopped && (await this.claimInto(state)).full);
       } while (state.again && !this.stopped);
     } catch (error) {
       this.options.logger.error('outbox claim failed', { lane: state.lane.name, error });
     }
   }
 
-  /** Claims what free slots allow and starts each attempt; resolves with how many were claimed. */
-  private async claimInto(state: LaneState): Promise<number> {
+  /**
+   * Claims what free slots allow and starts each attempt; resolves with how many were claimed, and
+   * whether as many as asked (then more may be due).
+   */
+  private async claimInto(state: LaneState): Promise<{ claimed: number; full: boolean }> {
     const free = this.options.concurrency - state.running.size;
-    if (free <= 0) return 0;
+    if (free <= 0) return { claimed: 0, full: false };
     const now = this.options.clock.now();
     const jobs = await state.lane.claim({
       owner: this.owner,
@@ -125,7 +130,7 @@ export class Dispatcher {
       busyTargets: [...state.inFlight.keys()],
     });
     for (const job of jobs) this.run(state, job);
-    return jobs.length;
+    return { claimed: jobs.length, full: jobs.length >= free };
   }
 
   private run(state: LaneState, job: unknown): void {

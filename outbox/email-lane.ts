@@ -38,7 +38,8 @@ export class EmailLane implements Lane<ClaimedMail> {
   claim(request: ClaimRequest): Promise<ClaimedMail[]> {
     // Each message is its own target: they all leave through one relay (or folder), whose own queue keeps
     // one slow mailbox from holding the others, so busyTargets never names a claimable message.
-    return this.options.db.transaction((tx) => this.options.store.claimMail(tx, request));
+    // One statement is its own transaction: wrapping it in BEGIN and COMMIT would only add two round trips.
+    return this.options.store.claimMail(this.options.db, request);
   }
 
   targetOf(job: ClaimedMail): string {
@@ -48,7 +49,7 @@ export class EmailLane implements Lane<ClaimedMail> {
   async attempt(job: ClaimedMail, owner: string): Promise<void> {
     const outcome = await this.send(job);
     const now = this.options.clock.now();
-    const recorded = await this.options.db.transaction((tx) => this.options.store.recordMail(tx, job.rowId, owner, outcome, now));
+    const recorded = await this.options.store.recordMail(this.options.db, job.rowId, owner, outcome, now);
     const fields = { row: job.rowId, template: job.template, to: job.recipient ? maskAddress(job.recipient) : null, attempt: job.attempts + 1 };
     if (!recorded) this.options.logger.error('mail outcome not recorded: lease lost', fields);
     else if (outcome.kind === 'sent') this.options.logger.info('mail sent', fields);

@@ -66,10 +66,15 @@ export function emlTransport(dir: string): MailTransport {
     description: `.eml files in ${folder}`,
     async send(mail) {
       const info = (await transporter.sendMail(options(mail))) as { message: Buffer };
-      await mkdir(folder, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^A-Za-z0-9-]/g, '_')}.eml`;
       const partial = join(folder, `.${name}.partial`);
-      await writeFile(partial, info.message, { mode: 0o600 });
+      const write = () => writeFile(partial, info.message, { mode: 0o600 });
+      // The folder is made when a write finds it missing (first message, or removed since), not before each one.
+      await write().catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(folder, { recursive: true });
+        await write();
+      });
       await rename(partial, join(folder, name));
     },
     close: () => transporter.close(),

@@ -193,4 +193,16 @@ describe.each(EACH_DATABASE)('e-mail as .eml files without SMTP_URL on %s', (_na
     const shown = await call(`${server.url}${MESSAGES}/${queued.json.id}`, { headers: backoffice });
     expect(shown.json).toMatchObject({ status: 'sent', attempts: 1 });
   });
+
+  it('makes the folder again when it was removed after start-up, and the message is sent', async () => {
+    const backoffice = { authorization: `Bearer ${(await login(server.url, 'backoffice@demo.test', newAddress())).token}` };
+    await rm(mailDir, { recursive: true, force: true });
+    const queued = await call(`${server.url}${MESSAGES}`, { method: 'POST', json: message({ subject: 'Dossier recréé' }), headers: backoffice });
+    expect(queued.status).toBe(202);
+    await server.app.outbox.drain();
+    const files = (await readdir(mailDir)).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    expect((await simpleParser(await readFile(join(mailDir, files[0])))).subject).toBe('Dossier recréé');
+    expect((await call(`${server.url}${MESSAGES}/${queued.json.id}`, { headers: backoffice })).json).toMatchObject({ status: 'sent', attempts: 1 });
+  });
 });

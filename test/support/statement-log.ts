@@ -8,11 +8,14 @@ const squeeze = (sql: string) => sql.replace(/\s+/g, ' ').replace(/\( /g, '(').t
  * transaction's in order, from BEGIN to COMMIT, including what QueryCounter cannot see, the SAVEPOINTs a
  * unit of work adds around the transactions and queries that join it (the unit of work is rebuilt over
  * the recorded database, so its savepoints go through the recorder too). Statements outside any
- * transaction are left out: the app's background work (pollers, renderers) sends them at any time.
+ * transaction are kept apart (`outside`): the app's background work (pollers, renderers) sends them at
+ * any time.
  */
 export class StatementLog {
   /** Each transaction's statements, whitespace squeezed, oldest transaction first. */
   transactions: string[][] = [];
+  /** Statements sent on their own, outside any transaction, oldest first. */
+  outside: string[] = [];
 
   /** The one transaction that sent a statement starting with `start`, since the last `clear`. */
   transactionWith(start: string): string[] {
@@ -23,11 +26,15 @@ export class StatementLog {
 
   clear(): void {
     this.transactions = [];
+    this.outside = [];
   }
 
   wrap = (db: Db): Db => {
     const ambient = withUnitOfWork({
-      query: (sql, params) => db.query(sql, params),
+      query: (sql, params) => {
+        this.outside.push(squeeze(sql));
+        return db.query(sql, params);
+      },
       transaction: (work) =>
         db.transaction(async (tx) => {
           const statements = ['begin'];
