@@ -270,7 +270,8 @@ async function runScenarios(
         (rawBefore[scenario.name] ??= []).push(before);
         progress(`raw before ${scenario.name}${of}: ${before.req_per_s} req/s, CPU ${before.cpu_us_per_req ?? '?'} µs/request`);
       }
-      const { child, url, pids } = servers[scenario.server]!;
+      const { child, url, pids: serving } = servers[scenario.server]!;
+      const pids = scenario.queuesOutbox && process.env.BENCH_DATABASE_URL && !serving.includes(service.pid) ? [...serving, service.pid] : serving;
       const token = scenario.auth ? await tokens[scenario.server]!.validFor((settings.warmupS + settings.durationS) * 1000) : undefined;
       progress(`${scenario.name}${of}: ${scenario.method} ${scenario.path}, warm-up ${settings.warmupS} s, measuring ${settings.durationS} s`);
       const result = await measure(url, scenario, token, settings, pids);

@@ -63,6 +63,11 @@ export interface Scenario {
   /** Required p99 latency in milliseconds (reported as target `<name>_p99_ms`; a report, not a gate). */
   readonly p99TargetMs?: number;
   /**
+   * Its writes queue e-mail and webhook events, which our service's outbox sends whoever wrote them: a
+   * peer's CPU then counts the service's too (on PostgreSQL; on PGlite the peers' process runs its own).
+   */
+  readonly queuesOutbox?: true;
+  /**
    * Headers computed afresh for every single request (e.g. Idempotency-Key on writes, where a
    * repeated key would be answered from the idempotency cache and measure the wrong thing).
    */
@@ -121,6 +126,7 @@ function surrenderWrite(name: string, server: SurrenderServer): Scenario {
     expectStatus: 201,
     perRequestHeaders: () => ({ 'idempotency-key': randomUUID() }),
     perRequest: surrenderRequests(server),
+    queuesOutbox: true,
     // On PostgreSQL the peers share the service's database; on PGlite the peers' process seeds its own.
     seed: async (db) => (await seedSurrenderPolicies(db, server), {}),
   };

@@ -17,7 +17,8 @@ export interface Lane<Job> {
    * where it can be: each round trip is paid on every wake-up) that skips
    * rows another replica is claiming (`for update skip locked`) and rows under a live lease. Jobs of
    * the targets in `busyTargets` (already in flight on this replica) are left for later, so one slow
-   * target never holds every slot; at most one job per target is returned.
+   * target never holds every slot; at most one job per target is returned. Fewer than `limit` means
+   * nothing else was claimable: the dispatcher does not ask again until something wakes it.
    */
   claim(request: ClaimRequest): Promise<Job[]>;
   /** The target a job goes to (an endpoint, a mail domain): the unit of isolation between slow targets. */

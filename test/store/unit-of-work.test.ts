@@ -1,5 +1,6 @@
 import type { Db } from '../../store/db';
 import { EACH_DATABASE } from '../support/databases';
+import { StatementLog } from '../support/statement-log';
 
 describe.each(EACH_DATABASE)('unit of work on %s', (_name, database) => {
   let db: Db;
@@ -76,6 +77,19 @@ describe.each(EACH_DATABASE)('unit of work on %s', (_name, database) => {
       await db.query(`insert into uow_notes values ('after')`);
     });
     expect(await notes()).toEqual(['after']);
+  });
+
+  it('releases a joined statement’s savepoint just before the next one, so one is held at a time; COMMIT releases the last', async () => {
+    const log = new StatementLog();
+    const recorded = log.wrap(db);
+    await recorded.unitOfWork(async () => {
+      for (const note of ['a', 'b', 'c']) await recorded.query('insert into uow_notes values ($1)', [note]);
+    });
+    const insert = 'insert into uow_notes values ($1)';
+    expect(log.transactions).toEqual([
+      ['begin', 'savepoint uow_1', insert, 'release savepoint uow_1', 'savepoint uow_2', insert, 'release savepoint uow_2', 'savepoint uow_3', insert, 'commit'],
+    ]);
+    expect(await notes()).toEqual(['a', 'b', 'c']);
   });
 
   it('sends work left running after the unit ended to a connection of its own', async () => {
