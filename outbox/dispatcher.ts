@@ -105,9 +105,7 @@ export class Dispatcher {
     try {
       do {
         state.again = false;
-        // A claim that came back short found all that was due: asking again would cost a round trip for
-        // nothing. Work committed meanwhile wakes us (`again`), and so does a slot freed.
-        while (!this.stopped && (await this.claimInto(state)).full);
+        while (!this.stopped && (await this.claimInto(state)).more);
       } while (state.again && !this.stopped);
     } catch (error) {
       this.options.logger.error('outbox claim failed', { lane: state.lane.name, error });
@@ -116,11 +114,13 @@ export class Dispatcher {
 
   /**
    * Claims what free slots allow and starts each attempt; resolves with how many were claimed, and
-   * whether as many as asked (then more may be due).
+   * whether more may be claimable now. A short claim of a lane whose claims find all that is due says
+   * no: asking again would cost a round trip for nothing, and work committed meanwhile wakes the lane
+   * (`again`), as a freed slot does.
    */
-  private async claimInto(state: LaneState): Promise<{ claimed: number; full: boolean }> {
+  private async claimInto(state: LaneState): Promise<{ claimed: number; more: boolean }> {
     const free = this.options.concurrency - state.running.size;
-    if (free <= 0) return { claimed: 0, full: false };
+    if (free <= 0) return { claimed: 0, more: false };
     const now = this.options.clock.now();
     const jobs = await state.lane.claim({
       owner: this.owner,
@@ -130,7 +130,7 @@ export class Dispatcher {
       busyTargets: [...state.inFlight.keys()],
     });
     for (const job of jobs) this.run(state, job);
-    return { claimed: jobs.length, full: jobs.length >= free };
+    return { claimed: jobs.length, more: jobs.length > 0 && (jobs.length >= free || !state.lane.shortClaimFindsAll) };
   }
 
   private run(state: LaneState, job: unknown): void {

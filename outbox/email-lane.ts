@@ -32,6 +32,8 @@ const LEASE_MS = 120_000;
 export class EmailLane implements Lane<ClaimedMail> {
   readonly name = EMAIL_LANE;
   readonly leaseMs = LEASE_MS;
+  /** Its claim's `limit` bounds the due rows it reads, and every message is a target of its own. */
+  readonly shortClaimFindsAll = true;
 
   constructor(private readonly options: EmailLaneOptions) {}
 

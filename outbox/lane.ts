@@ -17,10 +17,15 @@ export interface Lane<Job> {
    * where it can be: each round trip is paid on every wake-up) that skips
    * rows another replica is claiming (`for update skip locked`) and rows under a live lease. Jobs of
    * the targets in `busyTargets` (already in flight on this replica) are left for later, so one slow
-   * target never holds every slot; at most one job per target is returned. Fewer than `limit` means
-   * nothing else was claimable: the dispatcher does not ask again until something wakes it.
+   * target never holds every slot; at most one job per target is returned.
    */
   claim(request: ClaimRequest): Promise<Job[]>;
+  /**
+   * Whether a claim that returned fewer than `limit` jobs found all that was claimable: then the
+   * dispatcher does not ask again until something wakes it. False when the claim reads a window of rows
+   * that one target's backlog can fill (the webhook lane's), so the next claim may find other targets.
+   */
+  readonly shortClaimFindsAll: boolean;
   /** The target a job goes to (an endpoint, a mail domain): the unit of isolation between slow targets. */
   targetOf(job: Job): string;
   /**

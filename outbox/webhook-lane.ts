@@ -68,6 +68,8 @@ export class WebhookLane implements Lane<DeliveryBatch> {
   readonly name = WEBHOOK_LANE;
   /** Room for two attempts that run to the timeout: a batch goes on while its next attempt fits. */
   readonly leaseMs: number;
+  /** Its claim reads the oldest due deliveries first: one endpoint's backlog can fill that window. */
+  readonly shortClaimFindsAll = false;
 
   constructor(private readonly options: WebhookLaneOptions) {
     this.leaseMs = 2 * options.timeoutMs + RECORDING_MARGIN_MS;

@@ -80,6 +80,8 @@ export type Behaviour = (n: number, received: Received) => number | 'hang';
 export class Receiver {
   readonly received: Received[] = [];
   behaviour: Behaviour = () => 200;
+  /** How long each answer takes (a slow endpoint). */
+  delayMs = 0;
   private readonly server: Server;
   private readonly waiters: Array<() => void> = [];
 
@@ -99,7 +101,9 @@ export class Receiver {
         for (const wake of receiver.waiters.splice(0)) wake();
         const answer = receiver.behaviour(n, entry);
         if (answer === 'hang') return;
-        res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
+        const send = () => res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
+        if (receiver.delayMs > 0) setTimeout(send, receiver.delayMs);
+        else send();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
