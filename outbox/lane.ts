@@ -14,10 +14,10 @@ export interface Lane<Job> {
   readonly leaseMs: number;
   /**
    * Leases up to `limit` due jobs to `owner` until `leaseUntil`, in one short transaction (one statement
-   * where it can be: each round trip is paid on every wake-up) that skips
-   * rows another replica is claiming (`for update skip locked`) and rows under a live lease. Jobs of
-   * the targets in `busyTargets` (already in flight on this replica) are left for later, so one slow
-   * target never holds every slot; at most one job per target is returned.
+   * where it can: each round trip is paid on every wake-up) that skips rows another replica is claiming
+   * (`for update skip locked`) and rows under a live lease. Jobs of the targets in `busyTargets`
+   * (already in flight on this replica) are left for later, so one slow target never holds every slot;
+   * at most one job per target is returned.
    */
   claim(request: ClaimRequest): Promise<Job[]>;
   /**
