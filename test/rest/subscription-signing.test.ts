@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { signStandardWebhook } from '../../domain/webhooks/standard-webhooks';
 import { call } from '../support/http';
 import { IBAN, subscriptionBody, type Body } from '../support/subscription-inputs';
 import { DEMO_IDS, UUID_V7 } from '../support/ids';
@@ -240,19 +239,7 @@ describe.each(EACH_DATABASE)('REST subscription signing on %s', (_name, database
     it('a delivery signed with another secret is 401 and changes nothing', async () => {
       const id = await documentsReady();
       const signature = await esignRequested(id);
-      const body = JSON.stringify({ type: 'signature.completed', data: { signature_id: signature.id } });
-      const timestamp = Math.floor(t.server.clock.now().getTime() / 1000);
-      const webhookId = `msg_${randomUUID()}`;
-      const answer = await call(`${t.base}/v1/webhooks/esign`, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': webhookId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signStandardWebhook({ id: webhookId, timestamp, rawBody: body, secret: `whsec_${randomBytes(24).toString('base64')}` }),
-        },
-      });
+      const answer = await esignWebhook('signature.completed', signature.id, undefined, `whsec_${randomBytes(24).toString('base64')}`);
       expect(answer.status).toBe(401);
       expect((await getSubscription(t.alice, id)).json.status).toBe('signing');
       expect(await policies(id)).toBe(0);

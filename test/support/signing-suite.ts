@@ -128,8 +128,8 @@ export function signingSuite(database: TestDatabase) {
     return id;
   }
 
-  /** A delivery of the e-signature provider, signed with the esign secret. */
-  function esignWebhook(type: string, signatureId: string, webhookId = `msg_${randomUUID()}`): Promise<Answer> {
+  /** A delivery of the e-signature provider, signed with the esign secret (or another). */
+  function esignWebhook(type: string, signatureId: string, webhookId = `msg_${randomUUID()}`, secret = ESIGN_SECRET): Promise<Answer> {
     const body = JSON.stringify({ type, data: { signature_id: signatureId } });
     const timestamp = Math.floor(server.clock.now().getTime() / 1000);
     return call(`${base}/v1/webhooks/esign`, {
@@ -139,7 +139,7 @@ export function signingSuite(database: TestDatabase) {
         'content-type': 'application/json',
         'webhook-id': webhookId,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signStandardWebhook({ id: webhookId, timestamp, rawBody: body, secret: ESIGN_SECRET }),
+        'webhook-signature': signStandardWebhook({ id: webhookId, timestamp, rawBody: body, secret }),
       },
     });
   }
