@@ -84,6 +84,15 @@ export function insufficientRoles(): AppError {
 
 /** RFC 6750: `error="invalid_token"` only when a token was presented and rejected. */
 export function unauthorized(reason: UnauthorizedReason, detail?: string): AppError {
-  const challenge = reason === 'INVALID_BEARER_TOKEN' || reason === 'SESSION_EXPIRED' ? 'Bearer error="invalid_token"' : 'Bearer';
-  return new AppError('unauthorized', reason, { headers: { 'WWW-Authenticate': challenge }, detail });
+  if (detail !== undefined) return new AppError('unauthorized', reason, { headers: challengeOf(reason), detail });
+  // Every unauthenticated request gets one of these: one frozen error per reason, its reply rendered once (http/reply.ts).
+  let error = plainUnauthorized.get(reason);
+  if (!error) plainUnauthorized.set(reason, (error = Object.freeze(new AppError('unauthorized', reason, Object.freeze({ headers: challengeOf(reason) })))));
+  return error;
+}
+
+const plainUnauthorized = new Map<UnauthorizedReason, AppError>();
+
+function challengeOf(reason: UnauthorizedReason): Record<string, string> {
+  return Object.freeze({ 'WWW-Authenticate': reason === 'INVALID_BEARER_TOKEN' || reason === 'SESSION_EXPIRED' ? 'Bearer error="invalid_token"' : 'Bearer' });
 }

@@ -20,9 +20,19 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
 
 // The few error bodies every unauthenticated or misrouted request gets are rendered once.
 const renderedErrors = new Map<string, Reply>();
+// A shared error (errors/app-error.ts `unauthorized`) finds its reply without building the key above.
+const renderedFor = new WeakMap<AppError, { docsBaseUrl: string; reply: Reply }>();
 
 /** The REST error envelope `{"errors":[{code,message,doc_url,reason,...}]}` with the catalog status and headers. */
 export function errorReply(error: AppError, docsBaseUrl: string): Reply {
+  const known = renderedFor.get(error);
+  if (known?.docsBaseUrl === docsBaseUrl) return known.reply;
+  const reply = renderErrorReply(error, docsBaseUrl);
+  if (Object.isFrozen(error)) renderedFor.set(error, { docsBaseUrl, reply });
+  return reply;
+}
+
+function renderErrorReply(error: AppError, docsBaseUrl: string): Reply {
   const { field, details, requestId, message } = error.extra;
   const plain = !field && !details && !requestId && !message;
   const key = plain ? `${docsBaseUrl}|${error.code}|${error.reason}|${JSON.stringify(error.extra.headers ?? null)}` : '';
