@@ -52,12 +52,18 @@ export function commonHeaders(requestId: string): Record<string, string> {
   return { 'x-request-id': requestId, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
 }
 
-/** Writes status, headers and body in one go; `common` are the headers every response carries. */
+/**
+ * Writes status, headers and body in one go; `common` are the headers every response carries, and a
+ * reply's own header of the same name replaces the common one. Node takes the headers as a flat list of
+ * names and values, which costs less per answer than an object it must walk.
+ */
 export function writeReply(res: ServerResponse, reply: Reply, common: Record<string, string>): void {
-  const body = reply.status === 204 || reply.status === 304 ? '' : reply.body;
-  const headers: Record<string, string | string[] | number> = Object.assign({}, common, reply.headers);
-  if (body !== '') headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  else delete headers['content-type'];
-  res.writeHead(reply.status, headers);
-  res.end(body);
+  const empty = reply.status === 204 || reply.status === 304;
+  const own = reply.headers;
+  const flat: Array<string | string[]> = [];
+  for (const name in common) if (!(name in own)) flat.push(name, common[name]);
+  for (const name in own) if (!(empty && name === 'content-type')) flat.push(name, own[name]);
+  if (!empty) flat.push('content-length', String(typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length));
+  res.writeHead(reply.status, flat);
+  res.end(empty ? '' : reply.body);
 }
