@@ -7,7 +7,7 @@ import type { WebhookInbox } from '../domain/webhooks/inbox';
 import type { KeyRing } from '../domain/auth/key-ring';
 import { newRequestId } from '../domain/shared/ids';
 import type { Db } from '../store/db';
-import { bodyReader, mediaType, parseBody, readBody } from './body';
+import { bodyReader, mediaType, NO_BODY, parseBody, readBody } from './body';
 import { htmlReply, readiness } from './service-pages';
 import type { ExecutionPipeline } from '../execution/pipeline';
 import type { PersistedDocuments } from '../execution/persisted-documents';
@@ -123,7 +123,7 @@ async function graphql(deps: HttpDeps, req: IncomingMessage, url: RequestTarget,
   try {
     if (method !== 'GET' && method !== 'POST') throw new AppError('method_not_allowed', 'METHOD_NOT_ALLOWED', { headers: { Allow: 'GET, POST' } });
     let body: unknown;
-    let raw: Buffer = Buffer.alloc(0);
+    let raw: Buffer = NO_BODY;
     const readRaw = bodyReader(req, deps.maxBodyBytes);
     if (method === 'POST') {
       raw = await readRaw();

@@ -5,7 +5,7 @@ import { AppError, invalidFields, unauthorized } from '../errors/app-error';
 import { decisiveError, toAppError } from '../errors/graphql-errors';
 import { outcomeOf, type ExecutionOutcome, type ExecutionPipeline } from '../execution/pipeline';
 import { isUuid } from '../domain/shared/ids';
-import { bodyReader, mediaType, parseBody } from '../http/body';
+import { bodyReader, mediaType, NO_BODY, parseBody } from '../http/body';
 import { Idempotency } from '../http/idempotency';
 import type { RequestTarget } from '../http/target';
 import type { Logger } from '../http/logger';
@@ -106,7 +106,7 @@ export class RestBridge<C extends BridgeContext = RequestContext> {
     // Optimistic concurrency (route.ifMatch): after the 401 check, before any other work, 428 without
     // If-Match; the version it names becomes a variable, like a path constant the body cannot set.
     const expected = route.ifMatch ? { [route.ifMatch.variable]: ifMatchVersion(req) } : undefined;
-    const raw = route.body ? await readRaw() : Buffer.alloc(0);
+    const raw = route.body ? await readRaw() : NO_BODY;
     const body = route.body ? this.parse(req, raw, route) : {};
     const operation = this.operations.get(route.operation)!;
     const variables = this.variables(operation, expected ? { ...route, constants: { ...route.constants, ...expected } } : route, params, url.searchParams, body);

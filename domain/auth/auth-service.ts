@@ -187,7 +187,7 @@ export class AuthService {
   }
 
   private fromSession(session: SessionPrincipal): Authentication {
-    if (session.revokedAt !== null || new Date(session.expiresAt) <= this.clock.now()) return { failure: 'SESSION_EXPIRED' };
+    if (session.revokedAt !== null || session.expiresAt.getTime() <= this.clock.now().getTime()) return { failure: 'SESSION_EXPIRED' };
     if (session.userId !== null && session.userKind !== null) {
       return {
         viewer: {
