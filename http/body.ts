@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors/app-error';
 
-/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes. */
 /** The body of a request that has none: one shared, zero-length (nothing can be written into it). */
 export const NO_BODY: Buffer = Buffer.alloc(0);
 
+/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
